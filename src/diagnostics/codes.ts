@@ -1,0 +1,55 @@
+/**
+ * Every diagnostic code the tool can emit, with a one-line summary. Codes are stable: tools read them
+ * from `--json` output. Add new codes; never rename or reuse one.
+ */
+export const DIAGNOSTIC_CODES = {
+  // YAML layer
+  'yaml-syntax': 'the file is not valid YAML',
+  'yaml-duplicate-key': 'a mapping repeats a key',
+  'yaml-unknown-tag': 'a YAML tag (!name) that Sigma does not use',
+  'yaml-non-string-key': 'a mapping key that is not a string',
+  'yaml-alias-bomb': 'YAML aliases expand to too many nodes',
+  'yaml-too-deep': 'YAML nesting is deeper than any rule needs',
+  'yaml-too-large': 'the file is larger than the loader accepts',
+  'yaml-binary': 'the file is not text',
+  'yaml-empty': 'a document is empty',
+  'io-error': 'a file could not be read',
+  // document and schema layer
+  'document-not-mapping': 'a YAML document is not a mapping',
+  'missing-field': 'a required field is absent',
+  'invalid-type': 'a field has the wrong type',
+  'invalid-value': 'a field has a value outside its allowed set or format',
+  'invalid-uuid': 'an id is not a UUID',
+  'invalid-tag': 'a tag does not follow namespace.value',
+  'invalid-date': 'a date is not YYYY-MM-DD',
+  'duplicate-value': 'a list that must hold unique values repeats one',
+  'collection-action': 'a collection action (global/reset/repeat) cannot be applied',
+  'unsupported-legacy': 'a Sigma v1 construct that v2 removed',
+  // detection layer
+  'detection-invalid': 'a search identifier has a shape Sigma does not define',
+  'unknown-modifier': 'a modifier that Sigma does not define',
+  'invalid-modifier-chain': 'modifiers combined in an order or way Sigma does not allow',
+  'invalid-modifier-value': 'a value that its modifier cannot take',
+  'invalid-regex': 'a regular expression that does not compile',
+  'invalid-cidr': 'a CIDR network that is not valid',
+  // condition layer
+  'condition-syntax': 'the condition does not parse',
+  'condition-unknown-identifier': 'the condition names a search identifier that does not exist',
+  'condition-pattern-no-match': 'an `x of pattern` matches no search identifier',
+  'condition-legacy-aggregation': 'the condition uses a removed v1 aggregation or near',
+  'condition-too-deep': 'the condition nests deeper than the parser accepts',
+  'unused-identifier': 'a search identifier the condition never uses',
+  // conversion layer
+  'unsupported-construct': 'the target cannot express a construct of the rule exactly',
+  'unresolved-placeholder': 'an expand placeholder no pipeline resolved',
+  'unknown-target': 'no target with that id',
+  'unknown-format': 'the target has no output format with that name',
+  'pipeline-invalid': 'a processing pipeline file is not valid',
+  'pipeline-unknown': 'no built-in pipeline with that name and no such file',
+  'unmapped-field': 'a pipeline requires every field to be mapped and one was not',
+  'rule-skipped': 'a rule was skipped because its target cannot express it',
+  'correlation-unsupported': 'correlation rules are not converted yet',
+  'filter-unresolved': 'a filter names a rule that is not in this run',
+} as const satisfies Record<string, string>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,0 +1,38 @@
+import type { DiagnosticCode } from './codes.js';
+import type { SourceSpan } from './span.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A problem found in a user's input. Diagnostics are values: they are collected, never thrown. */
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly code: DiagnosticCode;
+  /** What is wrong and what to do about it. */
+  readonly message: string;
+  readonly span: SourceSpan;
+}
+
+export function error(code: DiagnosticCode, message: string, span: SourceSpan): Diagnostic {
+  return { severity: 'error', code, message, span };
+}
+
+export function warning(code: DiagnosticCode, message: string, span: SourceSpan): Diagnostic {
+  return { severity: 'warning', code, message, span };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** A computation that produced a value, or did not, plus what it had to say either way. */
+export type Result<T> =
+  | { readonly ok: true; readonly value: T; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+export function ok<T>(value: T, diagnostics: readonly Diagnostic[] = []): Result<T> {
+  return { ok: true, value, diagnostics };
+}
+
+export function fail<T>(diagnostics: readonly Diagnostic[]): Result<T> {
+  return { ok: false, diagnostics };
+}

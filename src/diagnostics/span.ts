@@ -1,0 +1,57 @@
+/**
+ * A place in a source file. Lines and columns are 1-based; columns count UTF-16 code units,
+ * as editors and JavaScript strings do. `end*` is exclusive.
+ */
+export interface SourceSpan {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+/** Maps character offsets of one text to line/column spans. */
+export class LineIndex {
+  private readonly starts: number[];
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) === 10) starts.push(i + 1);
+    }
+    this.starts = starts;
+  }
+
+  position(offset: number): { line: number; column: number } {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: clamped - (this.starts[lo] ?? 0) + 1 };
+  }
+
+  span(start: number, end: number): SourceSpan {
+    const a = this.position(start);
+    const b = this.position(Math.max(start, end));
+    return { file: this.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+
+  /** The text of a 1-based line, without its line break. */
+  lineText(line: number): string {
+    const start = this.starts[line - 1];
+    if (start === undefined) return '';
+    const next = this.starts[line];
+    const end = next === undefined ? this.text.length : next - 1;
+    return this.text.slice(start, end).replace(/\r$/, '');
+  }
+}
+
+export function pointSpan(file: string, line = 1, column = 1): SourceSpan {
+  return { file, line, column, endLine: line, endColumn: column };
+}

@@ -1,0 +1,108 @@
+import type { ConditionNode } from '../ast/condition.js';
+import type { Expr } from '../ast/expr.js';
+import type { SourceSpan } from '../diagnostics/span.js';
+import type { YamlMap } from '../yaml/node.js';
+
+export type Level = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+export type Status = 'stable' | 'test' | 'experimental' | 'deprecated' | 'unsupported';
+
+export interface LogSource {
+  readonly category?: string;
+  readonly product?: string;
+  readonly service?: string;
+  readonly definition?: string;
+}
+
+export interface RelatedRule {
+  readonly id: string;
+  readonly type: 'derived' | 'obsolete' | 'merged' | 'renamed' | 'similar';
+}
+
+/** Metadata shared by every kind of Sigma document. */
+export interface RuleMeta {
+  readonly title: string;
+  readonly id?: string;
+  readonly name?: string;
+  readonly status?: Status;
+  readonly description?: string;
+  readonly license?: string;
+  readonly author?: string;
+  readonly references: readonly string[];
+  readonly date?: string;
+  readonly modified?: string;
+  readonly tags: readonly string[];
+  readonly level?: Level;
+  readonly falsepositives: readonly string[];
+  readonly fields: readonly string[];
+  readonly related: readonly RelatedRule[];
+  readonly taxonomy?: string;
+}
+
+/** A search identifier of the detection section and the expression it stands for. */
+export interface SearchIdentifier {
+  readonly name: string;
+  readonly expr: Expr;
+  /** Where its key stands in the file. */
+  readonly span: SourceSpan;
+}
+
+/** One condition string (a condition given as a list has several; they are ORed). */
+export interface ParsedCondition {
+  readonly text: string;
+  readonly node: ConditionNode;
+  readonly span: SourceSpan;
+}
+
+export interface SigmaRule extends RuleMeta {
+  readonly kind: 'rule';
+  readonly file: string;
+  /** Index of the YAML document in its file (0-based). */
+  readonly documentIndex: number;
+  readonly span: SourceSpan;
+  readonly logsource: LogSource;
+  /** Search identifiers in file order. */
+  readonly identifiers: readonly SearchIdentifier[];
+  readonly conditions: readonly ParsedCondition[];
+  /** The whole detection: the conditions (ORed) with identifiers resolved. */
+  readonly detection: Expr;
+  /** The document as loaded (after collection actions), for custom fields and pipelines. */
+  readonly source: YamlMap;
+}
+
+export type CorrelationType =
+  | 'event_count'
+  | 'value_count'
+  | 'temporal'
+  | 'temporal_ordered'
+  | 'value_sum'
+  | 'value_avg'
+  | 'value_percentile';
+
+export interface SigmaCorrelation extends RuleMeta {
+  readonly kind: 'correlation';
+  readonly file: string;
+  readonly documentIndex: number;
+  readonly span: SourceSpan;
+  readonly type: CorrelationType;
+  readonly rules: readonly string[];
+  readonly groupBy: readonly string[];
+  readonly timespan: string;
+  readonly generate: boolean;
+  readonly source: YamlMap;
+}
+
+export interface SigmaFilter extends RuleMeta {
+  readonly kind: 'filter';
+  readonly file: string;
+  readonly documentIndex: number;
+  readonly span: SourceSpan;
+  readonly logsource: LogSource;
+  /** Rule ids or names; `any` applies to every rule whose log source matches. */
+  readonly rules: readonly string[] | 'any';
+  readonly identifiers: readonly SearchIdentifier[];
+  readonly conditions: readonly ParsedCondition[];
+  readonly detection: Expr;
+  readonly source: YamlMap;
+}
+
+export type SigmaDocument = SigmaRule | SigmaCorrelation | SigmaFilter;

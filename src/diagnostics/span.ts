@@ -8,6 +8,9 @@ export interface SourceSpan {
   readonly column: number;
   readonly endLine: number;
   readonly endColumn: number;
+  /** Character offsets in the file's text (end exclusive). */
+  readonly offset: number;
+  readonly endOffset: number;
 }
 
 /** Maps character offsets of one text to line/column spans. */
@@ -39,7 +42,15 @@ export class LineIndex {
   span(start: number, end: number): SourceSpan {
     const a = this.position(start);
     const b = this.position(Math.max(start, end));
-    return { file: this.file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    return {
+      file: this.file,
+      line: a.line,
+      column: a.column,
+      endLine: b.line,
+      endColumn: b.column,
+      offset: start,
+      endOffset: Math.max(start, end),
+    };
   }
 
   /** The text of a 1-based line, without its line break. */
@@ -52,6 +63,7 @@ export class LineIndex {
   }
 }
 
+/** A span for diagnostics about a whole file or a place without text (offsets 0). */
 export function pointSpan(file: string, line = 1, column = 1): SourceSpan {
-  return { file, line, column, endLine: line, endColumn: column };
+  return { file, line, column, endLine: line, endColumn: column, offset: 0, endOffset: 0 };
 }

@@ -1,0 +1,113 @@
+import { basename, relative } from 'node:path';
+import { findConverter, CONVERTERS } from '../../converters.js';
+import { convertFiles, type ConversionRecord } from '../../convert.js';
+import { renderDiagnostic } from '../../diagnostics/render.js';
+import type { LineIndex } from '../../diagnostics/span.js';
+import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
+import type { CliIo } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+export interface ConvertCommandOptions {
+  readonly target: string;
+  readonly format?: string;
+  readonly pipeline: readonly string[];
+  readonly withoutPipeline: boolean;
+  readonly outputDir?: string;
+  readonly json: boolean;
+  readonly skipUnsupported: boolean;
+}
+
+/** `sigma-transpiler convert`: exit 0 when every rule converted, 1 when any failed. */
+export function runConvert(paths: readonly string[], options: ConvertCommandOptions, io: CliIo): number {
+  const converter = findConverter(options.target);
+  if (converter === undefined) {
+    throw new UsageError(`unknown target ${JSON.stringify(options.target)}; choose one of: ${CONVERTERS.map((c) => c.id).join(', ')}`);
+  }
+  const files = collectFiles(paths, io);
+  const parsed = files.map(({ path }) => parseFile(path, io));
+  const records = convertFiles(parsed, converter, {
+    target: options.target,
+    ...(options.format !== undefined ? { format: options.format } : {}),
+    skipUnsupported: options.skipUnsupported,
+  });
+  const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
+  const failed = records.filter((r) => !r.ok).length;
+  if (options.json) {
+    for (const r of records) io.stdout(JSON.stringify(jsonRecord(r)) + '\n');
+  } else {
+    printHuman(records, indexes, options.outputDir === undefined, io);
+  }
+  if (options.outputDir !== undefined) {
+    if (failed > 0) {
+      io.stderr(`nothing written to ${options.outputDir}: ${failed} rule(s) failed (a rule pack is written whole or not at all)\n`);
+    } else {
+      const outputs = new Map<string, string>();
+      for (const r of records) {
+        if (r.output === null || r.output === '') continue;
+        const origin = files.find((f) => f.path === r.file);
+        const rel = origin ? relative(origin.root, r.file) || basename(r.file) : basename(r.file);
+        const name = rel.replace(/\.ya?ml$/i, '') + (r.documentIndex > 0 ? `.${r.documentIndex}` : '') + `.${extensionFor(r.target)}`;
+        outputs.set(name, r.output.endsWith('\n') ? r.output : r.output + '\n');
+      }
+      io.writeFiles(options.outputDir, outputs);
+      if (!options.json) io.stderr(`wrote ${outputs.size} file(s) to ${options.outputDir}\n`);
+    }
+  }
+  if (!options.json) {
+    const skipped = records.filter((r) => r.skipped).length;
+    io.stderr(`${records.length - failed - skipped} converted, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (target ${converter.id})\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function collectFiles(paths: readonly string[], io: CliIo): { path: string; root: string }[] {
+  const out: { path: string; root: string }[] = [];
+  for (const p of paths) {
+    if (!io.exists(p)) throw new UsageError(`no such file or folder: ${p}`);
+    const list = io.listYamlFiles(p);
+    const root = list.length === 1 && list[0] === p ? '' : p;
+    for (const f of list) out.push({ path: f, root: root === '' ? f.slice(0, f.length - basename(f).length) : root });
+  }
+  return out;
+}
+
+export function parseFile(path: string, io: CliIo): ParsedFile {
+  return parseSigmaText(io.readFile(path), path);
+}
+
+function jsonRecord(r: ConversionRecord): object {
+  return {
+    file: r.file,
+    id: r.id,
+    title: r.title,
+    target: r.target,
+    format: r.format,
+    ok: r.ok,
+    output: r.output,
+    diagnostics: r.diagnostics.map((d) => ({
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+      line: d.span.line,
+      column: d.span.column,
+      file: d.span.file,
+    })),
+    document: r.documentIndex,
+    skipped: r.skipped,
+  };
+}
+
+function printHuman(records: readonly ConversionRecord[], indexes: ReadonlyMap<string, LineIndex>, printOutputs: boolean, io: CliIo): void {
+  const many = records.filter((r) => r.output).length > 1;
+  for (const r of records) {
+    for (const d of r.diagnostics) io.stderr(renderDiagnostic(d, indexes.get(d.span.file)) + '\n');
+    if (!printOutputs || r.output === null || r.output === '') continue;
+    if (many) io.stdout(`# ${r.file}${r.documentIndex > 0 ? ` [${r.documentIndex}]` : ''}: ${r.title ?? ''}\n`);
+    io.stdout(r.output.endsWith('\n') ? r.output : r.output + '\n');
+    if (many) io.stdout('\n');
+  }
+}
+
+function extensionFor(target: string): string {
+  return { splunk: 'spl', 'elastic-kql': 'kql', 'sentinel-kql': 'kusto', sql: 'sql' }[target] ?? 'txt';
+}

@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+/** Everything the CLI touches outside itself, injected so tests run commands in-process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readFile(path: string): Uint8Array;
+  /** The YAML files of a path: the file itself, or every `*.yml`/`*.yaml` below a folder, sorted. */
+  listYamlFiles(path: string): string[];
+  exists(path: string): boolean;
+  /** Writes a set of files all together: into a fresh folder first, then moved into place. */
+  writeFiles(dir: string, files: ReadonlyMap<string, string>): void;
+}
+
+export function nodeIo(): CliIo {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    readFile: (p) => readFileSync(p),
+    exists: (p) => existsSync(p),
+    listYamlFiles,
+    writeFiles,
+  };
+}
+
+export function listYamlFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) out.push(full);
+    }
+  };
+  walk(path);
+  return out;
+}
+
+function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
+  const staging = `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  for (const [name, content] of files) {
+    const target = join(staging, name);
+    if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+  mkdirSync(staging, { recursive: true });
+  for (const [name] of files) {
+    const from = join(staging, name);
+    const to = join(dir, name);
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+  }
+  rmSync(staging, { recursive: true, force: true });
+}

@@ -1,0 +1,60 @@
+import { Command, CommanderError } from 'commander';
+import { runConvert } from './commands/convert.js';
+import { runList } from './commands/list.js';
+import type { CliIo } from './io.js';
+import { UsageError } from './usage-error.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/**
+ * Runs the command line and returns the exit status: 0 all rules converted, 1 a rule failed, 2 a usage
+ * error. Nothing here throws for a user's mistake; an unexpected crash is reported as an internal error.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let status = 0;
+  const program = new Command()
+    .name('sigma-transpiler')
+    .description('Convert Sigma detection rules into Splunk SPL, Elastic KQL, Microsoft Sentinel KQL and SQL')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError();
+
+  program
+    .command('convert')
+    .description('convert rules (files or folders of *.yml/*.yaml) for a target')
+    .requiredOption('-t, --target <id>', 'target: see `sigma-transpiler list targets`')
+    .option('-f, --format <name>', 'output format of the target (see `list formats`)')
+    .option('-p, --pipeline <name|file>', 'processing pipeline, built-in name or YAML file (repeatable)', collect, [])
+    .option('--without-pipeline', "don't apply the target's default pipelines", false)
+    .option('-s, --skip-unsupported', 'skip rules the target cannot express (a warning) instead of failing', false)
+    .option('-o, --output-dir <dir>', 'write one file per rule into DIR (only when every rule converted)')
+    .option('--json', 'print one JSON object per rule document, one per line', false)
+    .argument('<path...>', 'rule files or folders')
+    .action((paths: string[], opts: { target: string; format?: string; pipeline: string[]; withoutPipeline: boolean; skipUnsupported: boolean; outputDir?: string; json: boolean }) => {
+      status = runConvert(paths, opts, io);
+    });
+
+  program
+    .command('list')
+    .description('list targets, formats, pipelines or modifiers')
+    .argument('<what>', 'targets | formats | pipelines | modifiers')
+    .argument('[target]', 'with formats: only this target')
+    .action((what: string, target: string | undefined) => {
+      status = runList(what, target, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return status;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UsageError) {
+      io.stderr(`error: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,135 @@
+import { printCondition } from './ast/print-condition.js';
+import { printExpr } from './ast/print-expr.js';
+import { error, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import type { SigmaDocument, SigmaRule } from './rule/model.js';
+import { applyFilters } from './rule/filters.js';
+import type { ParsedFile } from './rule/parse-documents.js';
+
+/** What one rule document became: one line of `--json` output. */
+export interface ConversionRecord {
+  readonly file: string;
+  readonly documentIndex: number;
+  readonly id: string | null;
+  readonly title: string | null;
+  readonly target: string;
+  readonly format: string;
+  readonly ok: boolean;
+  /** True when `--skip-unsupported` turned a refusal into a skip. */
+  readonly skipped: boolean;
+  readonly output: string | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface ConvertOptions {
+  readonly target: string;
+  readonly format?: string;
+  readonly skipUnsupported?: boolean;
+}
+
+/** A target as the conversion driver sees it: rule in, text out. */
+export interface RuleConverter {
+  readonly id: string;
+  readonly defaultFormat: string;
+  convert(rule: SigmaRule, format: string): { readonly output: string | null; readonly diagnostics: readonly Diagnostic[] };
+}
+
+/** `--target ast`: the parsed rule, printed; kept for debugging every later stage. */
+export const astConverter: RuleConverter = {
+  id: 'ast',
+  defaultFormat: 'default',
+  convert(rule) {
+    const lines = [
+      ...rule.conditions.map((c) => `condition: ${printCondition(c.node)}`),
+      ...rule.identifiers.flatMap((i) => [`identifier ${i.name}:`, printExpr(i.expr, '  ')]),
+      'detection:',
+      printExpr(rule.detection, '  '),
+    ];
+    return { output: lines.join('\n'), diagnostics: [] };
+  },
+};
+
+/**
+ * Converts every document of every parsed file. A failing rule never stops the others; records come out
+ * in input order, so the output is deterministic.
+ */
+export function convertFiles(files: readonly ParsedFile[], converter: RuleConverter, options: ConvertOptions): ConversionRecord[] {
+  const format = options.format ?? converter.defaultFormat;
+  const records: ConversionRecord[] = [];
+  const filters = files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])));
+  for (const parsed of files) {
+    if (parsed.documents.length === 0) {
+      if (parsed.diagnostics.length > 0) records.push(fileRecord(parsed, converter.id, format, parsed.diagnostics));
+      continue;
+    }
+    let fileDiagnostics: readonly Diagnostic[] = parsed.diagnostics;
+    for (const doc of parsed.documents) {
+      // File-level problems (YAML syntax, collection actions) are attached to the first document.
+      const diagnostics: Diagnostic[] = [...fileDiagnostics, ...doc.diagnostics];
+      fileDiagnostics = [];
+      const base = {
+        file: parsed.file,
+        documentIndex: doc.index,
+        id: doc.id ?? null,
+        title: doc.title ?? null,
+        target: converter.id,
+        format,
+      };
+      if (doc.document === null || hasErrors(diagnostics)) {
+        records.push({ ...base, ok: false, skipped: false, output: null, diagnostics });
+        continue;
+      }
+      const document = doc.document.kind === 'rule' ? applyFilters(doc.document, filters).rule : doc.document;
+      const converted = convertDocument(document, converter, format);
+      diagnostics.push(...converted.diagnostics);
+      const failed = converted.output === null || hasErrors(converted.diagnostics);
+      if (failed && options.skipUnsupported && converted.diagnostics.every((d) => d.severity !== 'error' || d.code === 'unsupported-construct')) {
+        records.push({
+          ...base,
+          ok: true,
+          skipped: true,
+          output: null,
+          diagnostics: diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d)),
+        });
+        continue;
+      }
+      records.push({ ...base, ok: !failed, skipped: false, output: failed ? null : converted.output, diagnostics });
+    }
+  }
+  return records;
+}
+
+function convertDocument(
+  document: SigmaDocument,
+  converter: RuleConverter,
+  format: string,
+): { readonly output: string | null; readonly diagnostics: readonly Diagnostic[] } {
+  switch (document.kind) {
+    case 'rule':
+      return converter.convert(document, format);
+    case 'correlation':
+      return {
+        output: null,
+        diagnostics: [
+          error('correlation-unsupported', `correlation rules are not converted yet; convert the rules it references (${document.rules.join(', ')}) on their own`, document.span),
+        ],
+      };
+    case 'filter':
+      // Filters change other rules; they have no query of their own.
+      return { output: '', diagnostics: [] };
+  }
+}
+
+function fileRecord(parsed: ParsedFile, target: string, format: string, diagnostics: readonly Diagnostic[]): ConversionRecord {
+  return {
+    file: parsed.file,
+    documentIndex: 0,
+    id: null,
+    title: null,
+    target,
+    format,
+    ok: !hasErrors(diagnostics),
+    skipped: false,
+    output: null,
+    diagnostics,
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * sigma-transpiler's public API: what the CLI calls, and what a browser page or another tool can call.
+ * Nothing here touches the file system.
+ */
+export { parseSigmaText, type ParsedFile, type DocumentResult } from './rule/parse-documents.js';
+export type * from './rule/model.js';
+export type { Expr } from './ast/expr.js';
+export type { SigmaValue, StringPart } from './ast/value.js';
+export type { ConditionNode } from './ast/condition.js';
+export type { Diagnostic, Severity } from './diagnostics/diagnostic.js';
+export type { SourceSpan } from './diagnostics/span.js';
+export { DIAGNOSTIC_CODES, type DiagnosticCode } from './diagnostics/codes.js';
+export { renderDiagnostic } from './diagnostics/render.js';
+export { printCondition } from './ast/print-condition.js';
+export { printExpr } from './ast/print-expr.js';
+export { convertFiles, type ConversionRecord, type ConvertOptions, type RuleConverter } from './convert.js';
+export { CONVERTERS, findConverter } from './converters.js';
+export { applyFilters } from './rule/filters.js';

@@ -1,0 +1,235 @@
+import type { Expr } from '../ast/expr.js';
+import { or } from '../ast/expr.js';
+import { conditionOrigin, parseCondition } from '../condition/parse.js';
+import { resolveCondition, unusedIdentifiers } from '../condition/resolve.js';
+import { error, hasErrors, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { LineIndex } from '../diagnostics/span.js';
+import { buildSearchIdentifier } from '../value/detection.js';
+import { loadYaml, loadYamlBytes, type YamlLimits } from '../yaml/load.js';
+import type { YamlMap, YamlNode } from '../yaml/node.js';
+import { mapGet } from '../yaml/node.js';
+import { applyCollectionActions, isMap } from './collections.js';
+import type {
+  CorrelationType,
+  ParsedCondition,
+  SearchIdentifier,
+  SigmaCorrelation,
+  SigmaDocument,
+  SigmaFilter,
+  SigmaRule,
+} from './model.js';
+import { FieldReader, readMeta } from './schema.js';
+
+/** One rule document of a file: what it became, or why not. */
+export interface DocumentResult {
+  readonly index: number;
+  readonly document: SigmaDocument | null;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Known even when the document failed, so reports can name it. */
+  readonly title?: string;
+  readonly id?: string;
+}
+
+export interface ParsedFile {
+  readonly file: string;
+  readonly documents: readonly DocumentResult[];
+  /** Problems of the file as a whole (YAML syntax, collection actions). */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly index: LineIndex;
+}
+
+/**
+ * Loads every Sigma document of one file's text: YAML with positions, collection actions, then per
+ * document classification (rule, correlation, filter), schema validation, detection and condition.
+ */
+export function parseSigmaText(text: string | Uint8Array, file: string, limits?: Partial<YamlLimits>): ParsedFile {
+  const loaded = typeof text === 'string' ? loadYaml(text, file, limits) : loadYamlBytes(text, file, limits);
+  const fileDiagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const maps: { index: number; node: YamlMap }[] = [];
+  const results: DocumentResult[] = [];
+  for (const doc of loaded.documents) {
+    if (doc.node === null) continue;
+    if (!isMap(doc.node)) {
+      results.push({
+        index: doc.index,
+        document: null,
+        diagnostics: [
+          error('document-not-mapping', 'a Sigma document must be a mapping of keys such as title, logsource and detection', doc.node.span),
+        ],
+      });
+      continue;
+    }
+    maps.push({ index: doc.index, node: doc.node });
+  }
+  const collected = applyCollectionActions(maps);
+  fileDiagnostics.push(...collected.diagnostics);
+  for (const doc of collected.documents) {
+    results.push(parseDocument(doc.node, doc.index, file, loaded.index));
+  }
+  results.sort((a, b) => a.index - b.index);
+  return { file, documents: results, diagnostics: fileDiagnostics, index: loaded.index };
+}
+
+function parseDocument(node: YamlMap, index: number, file: string, lines: LineIndex): DocumentResult {
+  const reader = new FieldReader(node);
+  const title = titleOf(node);
+  const id = idOf(node);
+  let document: SigmaDocument | null;
+  if (mapGet(node, 'correlation') !== undefined) document = parseCorrelation(reader, index, file);
+  else if (mapGet(node, 'filter') !== undefined) document = parseFilter(reader, index, file, lines);
+  else document = parseRule(reader, index, file, lines);
+  const diagnostics = reader.diagnostics;
+  return {
+    index,
+    document: hasErrors(diagnostics) ? null : document,
+    diagnostics,
+    ...(title !== undefined ? { title } : {}),
+    ...(id !== undefined ? { id } : {}),
+  };
+}
+
+function titleOf(node: YamlMap): string | undefined {
+  const v = mapGet(node, 'title')?.value;
+  return v?.kind === 'scalar' && typeof v.value === 'string' ? v.value : undefined;
+}
+
+function idOf(node: YamlMap): string | undefined {
+  const v = mapGet(node, 'id')?.value;
+  return v?.kind === 'scalar' && typeof v.value === 'string' ? v.value : undefined;
+}
+
+interface Detection {
+  readonly identifiers: readonly SearchIdentifier[];
+  readonly conditions: readonly ParsedCondition[];
+  readonly detection: Expr;
+}
+
+/** The `detection` section (or a filter's `filter` section): search identifiers and the condition. */
+function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines: LineIndex): Detection | null {
+  const entry = mapGet(reader.node, key);
+  if (entry === undefined) {
+    reader.diagnostics.push(error('missing-field', `the rule has no \`${key}\` section: add search identifiers and a \`condition\``, reader.node.span));
+    return null;
+  }
+  if (entry.value.kind !== 'map') {
+    reader.diagnostics.push(error('invalid-type', `\`${key}\` must be a mapping of search identifiers and a \`condition\``, entry.value.span));
+    return null;
+  }
+  const section = entry.value;
+  const identifiers: SearchIdentifier[] = [];
+  let conditionNode: YamlNode | undefined;
+  for (const item of section.entries) {
+    if (item.key === 'condition') {
+      conditionNode = item.value;
+      continue;
+    }
+    if (key === 'filter' && item.key === 'rules') continue;
+    if (item.key === 'timeframe') {
+      reader.diagnostics.push(
+        error('unsupported-legacy', '`timeframe` was removed in Sigma v2: express time windows with a correlation rule (`correlation:` with `timespan`)', item.keySpan),
+      );
+      continue;
+    }
+    const built = buildSearchIdentifier(item.key, item.value, item.keySpan);
+    reader.diagnostics.push(...built.diagnostics);
+    if (built.ok) identifiers.push({ name: item.key, expr: built.value, span: item.keySpan });
+  }
+  if (conditionNode === undefined) {
+    reader.diagnostics.push(error('missing-field', `\`${key}\` has no \`condition\`: add e.g. \`condition: selection\``, entry.keySpan));
+    return null;
+  }
+  const conditionScalars: YamlNode[] = conditionNode.kind === 'seq' ? [...conditionNode.items] : [conditionNode];
+  if (conditionScalars.length === 0) {
+    reader.diagnostics.push(error('invalid-value', 'the condition list is empty: give at least one condition', conditionNode.span));
+    return null;
+  }
+  const conditions: ParsedCondition[] = [];
+  const exprs: Expr[] = [];
+  const known = new Set(identifiers.map((i) => i.name));
+  const allNamesValid = section.entries.every((e) => e.key === 'condition' || known.has(e.key) || e.key === 'rules' || e.key === 'timeframe');
+  for (const c of conditionScalars) {
+    if (c.kind !== 'scalar' || typeof c.value !== 'string') {
+      reader.diagnostics.push(error('invalid-type', '`condition` must be a string or a list of strings', c.span));
+      continue;
+    }
+    const parsed = parseCondition(c.value, conditionOrigin(lines, c));
+    reader.diagnostics.push(...parsed.diagnostics);
+    if (!parsed.ok) continue;
+    conditions.push({ text: c.value, node: parsed.value, span: c.span });
+    // Identifiers that failed to build are already reported; resolving would only add noise.
+    if (!allNamesValid) continue;
+    const resolved = resolveCondition(parsed.value, identifiers);
+    reader.diagnostics.push(...resolved.diagnostics);
+    if (resolved.ok) exprs.push(resolved.value);
+  }
+  if (conditions.length > 0 && allNamesValid) {
+    for (const unused of unusedIdentifiers(conditions.map((c) => c.node), identifiers)) {
+      reader.diagnostics.push(
+        warning('unused-identifier', `search identifier \`${unused.name}\` is not used by the condition; use it or remove it`, unused.span),
+      );
+    }
+  }
+  if (exprs.length !== conditionScalars.length) return null;
+  return { identifiers, conditions, detection: or(exprs, conditionNode.span) };
+}
+
+function parseRule(reader: FieldReader, index: number, file: string, lines: LineIndex): SigmaRule | null {
+  const meta = readMeta(reader);
+  const logsource = reader.logsource(true);
+  const detection = parseDetection(reader, 'detection', lines);
+  if (detection === null) return null;
+  return { kind: 'rule', ...meta, file, documentIndex: index, span: reader.node.span, logsource, ...detection, source: reader.node };
+}
+
+function parseFilter(reader: FieldReader, index: number, file: string, lines: LineIndex): SigmaFilter | null {
+  const meta = readMeta(reader);
+  const logsource = reader.logsource(true);
+  const filterEntry = mapGet(reader.node, 'filter');
+  let rules: readonly string[] | 'any' = 'any';
+  if (filterEntry?.value.kind === 'map') {
+    const rulesEntry = mapGet(filterEntry.value, 'rules');
+    const rv = rulesEntry?.value;
+    if (rv === undefined || (rv.kind === 'scalar' && rv.value === 'any')) rules = 'any';
+    else {
+      const list = new FieldReader(filterEntry.value).stringList('rules');
+      rules = list.length === 0 ? 'any' : list;
+    }
+  }
+  const detection = parseDetection(reader, 'filter', lines);
+  if (detection === null) return null;
+  return { kind: 'filter', ...meta, file, documentIndex: index, span: reader.node.span, logsource, rules, ...detection, source: reader.node };
+}
+
+const CORRELATION_TYPES: readonly CorrelationType[] = [
+  'event_count',
+  'value_count',
+  'temporal',
+  'temporal_ordered',
+  'value_sum',
+  'value_avg',
+  'value_percentile',
+];
+
+function parseCorrelation(reader: FieldReader, index: number, file: string): SigmaCorrelation | null {
+  const meta = readMeta(reader);
+  const entry = mapGet(reader.node, 'correlation');
+  if (entry === undefined || entry.value.kind !== 'map') {
+    reader.diagnostics.push(error('invalid-type', '`correlation` must be a mapping with type, rules and timespan', entry?.value.span ?? reader.node.span));
+    return null;
+  }
+  const c = new FieldReader(entry.value);
+  const type = c.enumeration('type', CORRELATION_TYPES);
+  if (mapGet(entry.value, 'type') === undefined) c.diagnostics.push(error('missing-field', 'the correlation has no `type`', entry.keySpan));
+  const rules = c.stringList('rules');
+  if (rules.length === 0) c.diagnostics.push(error('missing-field', 'the correlation has no `rules`: list the ids or names of the rules it correlates', entry.keySpan));
+  const timespan = c.string('timespan', { required: true });
+  if (timespan !== undefined && !/^\d+[smhdwMy]$/.test(timespan)) {
+    c.diagnostics.push(error('invalid-value', `timespan ${JSON.stringify(timespan)} must be a number and a unit (s, m, h, d), e.g. 1h`, c.spanOf('timespan')));
+  }
+  const groupBy = c.stringList('group-by');
+  const generateNode = mapGet(reader.node, 'generate')?.value;
+  const generate = generateNode?.kind === 'scalar' && generateNode.value === true;
+  reader.diagnostics.push(...c.diagnostics);
+  if (type === undefined || timespan === undefined) return null;
+  return { kind: 'correlation', ...meta, file, documentIndex: index, span: reader.node.span, type, rules, groupBy, timespan, generate, source: reader.node };
+}

@@ -1,0 +1,208 @@
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { SourceSpan } from '../diagnostics/span.js';
+import type { YamlMap, YamlNode } from '../yaml/node.js';
+import { mapGet } from '../yaml/node.js';
+import type { Level, LogSource, RelatedRule, RuleMeta, Status } from './model.js';
+
+/**
+ * The detection-rule schema of Sigma v2.1 (SPEC-DIGEST §2, from the spec's JSON schema). Each reader
+ * reports every problem it finds and returns what it could read, so one run shows all of a rule's
+ * problems at once.
+ */
+export const LEVELS: readonly Level[] = ['informational', 'low', 'medium', 'high', 'critical'];
+export const STATUSES: readonly Status[] = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
+const RELATED_TYPES: readonly RelatedRule['type'][] = ['derived', 'obsolete', 'merged', 'renamed', 'similar'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
+const DATE = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01])$/;
+const LEGACY_DATE = /^\d{4}\/(0[1-9]|1[012])\/(0[1-9]|[12]\d|3[01])$/;
+
+export class FieldReader {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(readonly node: YamlMap) {}
+
+  private typeError(key: string, expected: string, node: YamlNode): void {
+    this.diagnostics.push(error('invalid-type', `\`${key}\` must be ${expected}; found ${describe(node)}`, node.span));
+  }
+
+  /** A string field. Numbers and booleans are refused: write them quoted. */
+  string(key: string, options: { required?: boolean; max?: number } = {}): string | undefined {
+    const entry = mapGet(this.node, key);
+    if (entry === undefined || (entry.value.kind === 'scalar' && entry.value.value === null && !options.required)) {
+      if (options.required) {
+        this.diagnostics.push(error('missing-field', `the rule has no \`${key}\`: add \`${key}:\` at the top level`, this.node.span));
+      }
+      return undefined;
+    }
+    const v = entry.value;
+    if (v.kind !== 'scalar' || typeof v.value !== 'string') {
+      this.typeError(key, 'a string', v);
+      return undefined;
+    }
+    if (options.max !== undefined && v.value.length > options.max) {
+      this.diagnostics.push(
+        error('invalid-value', `\`${key}\` is ${v.value.length} characters long; the limit is ${options.max}`, v.span),
+      );
+    }
+    return v.value;
+  }
+
+  enumeration<T extends string>(key: string, allowed: readonly T[]): T | undefined {
+    const value = this.string(key);
+    if (value === undefined) return undefined;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.diagnostics.push(
+      error('invalid-value', `\`${key}: ${value}\` is not allowed; use one of ${allowed.join(', ')}`, this.spanOf(key)),
+    );
+    return undefined;
+  }
+
+  uuid(key: string): string | undefined {
+    const value = this.string(key);
+    if (value !== undefined && !UUID.test(value)) {
+      this.diagnostics.push(
+        error('invalid-uuid', `\`${key}\` must be a UUID such as 0e95725d-7320-415d-80f7-004da920fc11; found ${JSON.stringify(value)}`, this.spanOf(key)),
+      );
+      return undefined;
+    }
+    return value?.toLowerCase();
+  }
+
+  date(key: string): string | undefined {
+    const value = this.string(key);
+    if (value === undefined) return undefined;
+    if (DATE.test(value)) return value;
+    if (LEGACY_DATE.test(value)) {
+      this.diagnostics.push(
+        warning('invalid-date', `\`${key}: ${value}\` uses the Sigma v1 form; write ${value.replaceAll('/', '-')}`, this.spanOf(key)),
+      );
+      return value.replaceAll('/', '-');
+    }
+    this.diagnostics.push(error('invalid-date', `\`${key}\` must be a date written YYYY-MM-DD; found ${JSON.stringify(value)}`, this.spanOf(key)));
+    return undefined;
+  }
+
+  /** A list of strings (a single string is accepted as a one-item list, as pySigma does). */
+  stringList(key: string, options: { unique?: boolean; pattern?: RegExp; patternHint?: string } = {}): string[] {
+    const entry = mapGet(this.node, key);
+    if (entry === undefined || (entry.value.kind === 'scalar' && entry.value.value === null)) return [];
+    const v = entry.value;
+    const items: YamlNode[] = v.kind === 'seq' ? [...v.items] : v.kind === 'scalar' ? [v] : [];
+    if (v.kind === 'map') {
+      this.typeError(key, 'a list of strings', v);
+      return [];
+    }
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (const item of items) {
+      if (item.kind !== 'scalar' || typeof item.value !== 'string') {
+        this.typeError(`${key}[]`, 'a string', item);
+        continue;
+      }
+      if (options.unique && seen.has(item.value)) {
+        this.diagnostics.push(warning('duplicate-value', `\`${key}\` lists ${JSON.stringify(item.value)} twice; remove one`, item.span));
+        continue;
+      }
+      if (options.pattern && !options.pattern.test(item.value)) {
+        this.diagnostics.push(
+          error('invalid-tag', `${JSON.stringify(item.value)} in \`${key}\` is not valid: ${options.patternHint ?? ''}`, item.span),
+        );
+        continue;
+      }
+      seen.add(item.value);
+      out.push(item.value);
+    }
+    return out;
+  }
+
+  related(): RelatedRule[] {
+    const entry = mapGet(this.node, 'related');
+    if (entry === undefined || (entry.value.kind === 'scalar' && entry.value.value === null)) return [];
+    if (entry.value.kind !== 'seq') {
+      this.typeError('related', 'a list of {id, type}', entry.value);
+      return [];
+    }
+    const out: RelatedRule[] = [];
+    for (const item of entry.value.items) {
+      if (item.kind !== 'map') {
+        this.typeError('related[]', 'a mapping with `id` and `type`', item);
+        continue;
+      }
+      const r = new FieldReader(item);
+      const id = r.uuid('id');
+      const type = r.enumeration('type', RELATED_TYPES);
+      if (mapGet(item, 'id') === undefined || mapGet(item, 'type') === undefined) {
+        r.diagnostics.push(error('missing-field', 'each `related` entry needs both `id` and `type`', item.span));
+      }
+      this.diagnostics.push(...r.diagnostics);
+      if (id !== undefined && type !== undefined) out.push({ id, type });
+    }
+    return out;
+  }
+
+  logsource(required: boolean): LogSource {
+    const entry = mapGet(this.node, 'logsource');
+    if (entry === undefined) {
+      if (required) {
+        this.diagnostics.push(
+          error('missing-field', 'the rule has no `logsource`: add one with `product`, `category` and/or `service`', this.node.span),
+        );
+      }
+      return {};
+    }
+    if (entry.value.kind !== 'map') {
+      this.typeError('logsource', 'a mapping of category, product, service', entry.value);
+      return {};
+    }
+    const r = new FieldReader(entry.value);
+    const ls: { -readonly [K in keyof LogSource]: LogSource[K] } = {};
+    for (const key of ['category', 'product', 'service', 'definition'] as const) {
+      const value = r.string(key);
+      if (value !== undefined) ls[key] = value;
+    }
+    this.diagnostics.push(...r.diagnostics.map((d) => ({ ...d, message: d.message.replace('`', '`logsource.') })));
+    return ls;
+  }
+
+  spanOf(key: string): SourceSpan {
+    return mapGet(this.node, key)?.value.span ?? this.node.span;
+  }
+}
+
+export function readMeta(reader: FieldReader): RuleMeta {
+  const meta: { -readonly [K in keyof RuleMeta]: RuleMeta[K] } = {
+    title: reader.string('title', { required: true, max: 256 }) ?? '',
+    references: reader.stringList('references', { unique: true }),
+    tags: reader.stringList('tags', {
+      unique: true,
+      pattern: TAG,
+      patternHint: 'tags are lowercase `namespace.value`, e.g. attack.t1021.002 or attack.lateral-movement',
+    }),
+    falsepositives: reader.stringList('falsepositives'),
+    fields: reader.stringList('fields', { unique: true }),
+    related: reader.related(),
+  };
+  const id = reader.uuid('id');
+  if (id !== undefined) meta.id = id;
+  const optional = {
+    name: reader.string('name', { max: 256 }),
+    status: reader.enumeration('status', STATUSES),
+    description: reader.string('description', { max: 65535 }),
+    license: reader.string('license'),
+    author: reader.string('author'),
+    date: reader.date('date'),
+    modified: reader.date('modified'),
+    level: reader.enumeration('level', LEVELS),
+    taxonomy: reader.string('taxonomy', { max: 256 }),
+  };
+  for (const [k, v] of Object.entries(optional)) {
+    if (v !== undefined) (meta as Record<string, unknown>)[k] = v;
+  }
+  return meta;
+}
+
+function describe(node: YamlNode): string {
+  if (node.kind === 'map') return 'a mapping';
+  if (node.kind === 'seq') return 'a list';
+  return node.value === null ? 'null' : `${typeof node.value} ${JSON.stringify(node.value)}`;
+}

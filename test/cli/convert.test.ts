@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { memoryIo } from '../support/memory-io.js';
+import { PSEXEC_RULE, REPO_ROOT } from '../support/paths.js';
+import { join } from 'node:path';
+
+const GOOD = `title: Good
+id: 0e95725d-7320-415d-80f7-004da920fc11
+logsource: {product: windows}
+detection:
+    sel:
+        EventID: 4688
+    condition: sel
+`;
+const BAD = `title: Bad
+logsource: {product: windows}
+detection:
+    sel:
+        Image|contans: x
+    condition: sel and missing
+`;
+
+describe('sigma-transpiler convert', () => {
+  it('--target ast --json prints one object per rule document with a stable shape', async () => {
+    const io = memoryIo();
+    const status = await runCli(['convert', '--target', 'ast', '--json', PSEXEC_RULE], io);
+    expect(status).toBe(0);
+    const lines = io.out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const record = JSON.parse(lines[0]!);
+    expect(Object.keys(record).slice(0, 8)).toEqual(['file', 'id', 'title', 'target', 'format', 'ok', 'output', 'diagnostics']);
+    expect(record).toMatchObject({ id: 'c462f537-a1e3-41a6-b5fc-b2c2cef9bf82', title: 'Suspicious PsExec Execution', target: 'ast', ok: true });
+    expect(record.output).toContain('condition: selection1 and not filter');
+  });
+
+  it('exits 1 when a rule fails, still converts the others, and shows file:line:col with a caret', async () => {
+    const io = memoryIo({ 'pack/a.yml': GOOD, 'pack/b.yml': BAD });
+    const status = await runCli(['convert', '-t', 'ast', 'pack'], io);
+    expect(status).toBe(1);
+    expect(io.out).toContain('EventID == 4688');
+    expect(io.err).toContain('pack/b.yml:5:15: error[unknown-modifier]');
+    expect(io.err).toMatch(/\n +5 \|         Image\|contans: x\n +\| +\^+/);
+    expect(io.err).toContain('1 converted, 1 failed');
+  });
+
+  it('exits 2 for usage errors', async () => {
+    expect(await runCli(['convert', '--target', 'nope', PSEXEC_RULE], memoryIo())).toBe(2);
+    expect(await runCli(['convert', '--target', 'ast', '/no/such/path.yml'], memoryIo())).toBe(2);
+    expect(await runCli(['convert', PSEXEC_RULE], memoryIo())).toBe(2);
+    expect(await runCli(['frobnicate'], memoryIo())).toBe(2);
+  });
+
+  it('never writes half a pack to --output-dir', async () => {
+    const io = memoryIo({ 'pack/a.yml': GOOD, 'pack/b.yml': BAD });
+    expect(await runCli(['convert', '-t', 'ast', '-o', 'out', 'pack'], io)).toBe(1);
+    expect(io.written.size).toBe(0);
+    const io2 = memoryIo({ 'pack/a.yml': GOOD });
+    expect(await runCli(['convert', '-t', 'ast', '-o', 'out', 'pack'], io2)).toBe(0);
+    expect([...(io2.written.get('out')?.keys() ?? [])]).toEqual(['a.txt']);
+  });
+
+  it('converts every bundled rule', async () => {
+    const io = memoryIo();
+    const status = await runCli(['convert', '-t', 'ast', '--json', join(REPO_ROOT, 'rules')], io);
+    const records = io.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.filter((r) => !r.ok)).toEqual([]);
+    expect(status).toBe(0);
+    expect(records.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('lists targets and modifiers', async () => {
+    const io = memoryIo();
+    expect(await runCli(['list', 'targets'], io)).toBe(0);
+    expect(io.out).toContain('ast');
+    const io2 = memoryIo();
+    expect(await runCli(['list', 'modifiers'], io2)).toBe(0);
+    expect(io2.out).toMatch(/base64offset/);
+    expect(await runCli(['list', 'nonsense'], memoryIo())).toBe(2);
+  });
+});

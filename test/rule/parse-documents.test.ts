@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { parseSigmaText } from '../../src/rule/parse-documents.js';
+import type { SigmaRule } from '../../src/rule/model.js';
+import { printExpr } from '../../src/ast/print-expr.js';
+
+const RULE = `title: Test Rule
+id: 0e95725d-7320-415d-80f7-004da920fc11
+status: test
+date: 2024-01-31
+logsource:
+    product: windows
+    category: process_creation
+detection:
+    selection:
+        Image|endswith: '\\cmd.exe'
+    filter:
+        User: null
+    condition: selection and not filter
+level: high
+tags:
+    - attack.execution
+`;
+
+function codes(text: string): string[] {
+  const parsed = parseSigmaText(text, 'x.yml');
+  return [...parsed.diagnostics, ...parsed.documents.flatMap((d) => d.diagnostics)].map((d) => d.code);
+}
+
+describe('parseSigmaText', () => {
+  it('reads a rule with metadata, unquoted date as text, and a resolved detection', () => {
+    const parsed = parseSigmaText(RULE, 'x.yml');
+    expect(parsed.diagnostics).toEqual([]);
+    const doc = parsed.documents[0];
+    expect(doc?.diagnostics).toEqual([]);
+    const rule = doc?.document as SigmaRule;
+    expect(rule.kind).toBe('rule');
+    expect(rule.date).toBe('2024-01-31');
+    expect(rule.level).toBe('high');
+    expect(rule.logsource).toEqual({ product: 'windows', category: 'process_creation' });
+    expect(rule.identifiers.map((i) => i.name)).toEqual(['selection', 'filter']);
+    expect(printExpr(rule.detection)).toBe(['and', '  Image matches * "\\\\cmd.exe"', '  not', '    User is null'].join('\n'));
+  });
+
+  it('reports every schema problem of a rule with its position', () => {
+    const text = `title: 42
+id: not-a-uuid
+status: great
+level: severe
+date: 2024/01/31
+modified: yesterday
+tags:
+    - Attack T1
+logsource: windows
+detection:
+    selection:
+        Image: x
+    condition: selection
+`;
+    const parsed = parseSigmaText(text, 'bad.yml');
+    const diags = parsed.documents[0]?.diagnostics ?? [];
+    const byCode = diags.map((d) => `${d.code}@${d.span.line}:${d.span.column}`);
+    expect(byCode).toEqual(
+      expect.arrayContaining([
+        'invalid-type@1:8',
+        'invalid-uuid@2:5',
+        'invalid-value@3:9',
+        'invalid-value@4:8',
+        'invalid-date@5:7',
+        'invalid-date@6:11',
+        'invalid-tag@8:7',
+        'invalid-type@9:12',
+      ]),
+    );
+    expect(diags.find((d) => d.code === 'invalid-date' && d.span.line === 5)?.severity).toBe('warning');
+    expect(parsed.documents[0]?.document).toBeNull();
+  });
+
+  it('requires title, logsource and detection with a condition', () => {
+    expect(codes('id: 0e95725d-7320-415d-80f7-004da920fc11\n')).toEqual(['missing-field', 'missing-field', 'missing-field']);
+    expect(codes('title: t\nlogsource: {product: x}\ndetection:\n    sel:\n        a: 1\n')).toEqual(['missing-field']);
+  });
+
+  it('classifies correlation and filter documents', () => {
+    const text = `title: base
+name: base_rule
+logsource: {product: windows}
+detection:
+    sel:
+        EventID: 4625
+    condition: sel
+---
+title: many
+correlation:
+    type: event_count
+    rules: [base_rule]
+    group-by: [User]
+    timespan: 1h
+    condition: {gte: 10}
+---
+title: tune
+logsource: {product: windows}
+filter:
+    rules: any
+    sel:
+        User: admin
+    condition: not sel
+`;
+    const kinds = parseSigmaText(text, 'x.yml').documents.map((d) => d.document?.kind);
+    expect(kinds).toEqual(['rule', 'correlation', 'filter']);
+  });
+
+  it('applies collection actions: global merges into each rule, repeat extends the previous one, reset clears', () => {
+    const text = `action: global
+title: Shared
+logsource: {product: windows}
+level: high
+---
+detection:
+    sel:
+        EventID: 1
+    condition: sel
+level: low
+---
+action: repeat
+detection:
+    sel:
+        EventID: 2
+---
+action: reset
+---
+title: Alone
+logsource: {product: linux}
+detection:
+    sel:
+        a: b
+    condition: sel
+`;
+    const parsed = parseSigmaText(text, 'c.yml');
+    expect(parsed.diagnostics).toEqual([]);
+    const rules = parsed.documents.map((d) => d.document as SigmaRule);
+    expect(rules.map((r) => [r.title, r.level, r.logsource.product])).toEqual([
+      ['Shared', 'high', 'windows'],
+      ['Shared', 'high', 'windows'],
+      ['Alone', undefined, 'linux'],
+    ]);
+    expect(printExpr(rules[1]!.detection)).toBe('EventID == 2');
+  });
+
+  it('rejects old aggregations and timeframe with a pointer to correlation rules', () => {
+    const text = `title: old
+logsource: {product: windows}
+detection:
+    sel:
+        EventID: 4625
+    timeframe: 5m
+    condition: sel | count() by User > 10
+`;
+    const diags = parseSigmaText(text, 'old.yml').documents[0]?.diagnostics ?? [];
+    expect(diags.map((d) => d.code)).toEqual(expect.arrayContaining(['unsupported-legacy', 'condition-legacy-aggregation']));
+    expect(diags.every((d) => /correlation/.test(d.message))).toBe(true);
+  });
+
+  it('keeps going after a broken document and reports it', () => {
+    const text = `title: one
+logsource: {product: windows}
+detection:
+    sel:
+        a|nosuchmod: b
+    condition: sel
+---
+title: two
+logsource: {product: windows}
+detection:
+    sel:
+        a: b
+    condition: sel
+`;
+    const docs = parseSigmaText(text, 'x.yml').documents;
+    expect(docs[0]?.document).toBeNull();
+    expect(docs[0]?.diagnostics.map((d) => d.code)).toContain('unknown-modifier');
+    expect(docs[1]?.document?.title).toBe('two');
+  });
+});

@@ -39,7 +39,13 @@ function isGrammarError(e: unknown): e is GrammarError {
 
 /**
  * Parses a Sigma condition (SPEC-DIGEST §6). Spans of nodes and diagnostics are file positions through
- * `origin`. Errors: `condition-syntax`, `condition-legacy-aggregation` (v1 `| count() ...`, `near`),
+ * `origin`.
+ *
+ * Syntax: `or` < `and` < `not` < `1 of`/`any of`/`all of` (`them` or a pattern, `*` = any run) < `( )`.
+ * Operators are lowercase whole words. A name is `[A-Za-z0-9_.-]+` or any text in backticks, with a
+ * doubled backtick for a literal one: `` `select_tree_execution|endswith` ``, `` `it``s` ``. Patterns
+ * take the same two forms (with `*` in either).
+ * Errors: `condition-syntax`, `condition-legacy-aggregation` (v1 `| count() ...`, `near`),
  * `condition-too-deep`.
  */
 export function parseCondition(text: string, origin: ConditionOrigin): Result<ConditionNode> {
@@ -200,6 +206,9 @@ function syntaxDiagnostic(text: string, origin: ConditionOrigin, e: GrammarError
   const token = tokenAt(text, at);
   const span = origin.span(at, at + token.length);
   if (token === 'near') return legacyAggregation(text, at, origin);
+  // `count(x) by y > 5` without a pipe (some v1 rules wrote it that way).
+  const fn = /\b(?:count|sum|min|max|avg)\s*$/.exec(text.slice(0, at));
+  if (token === '(' && fn !== null) return legacyAggregation(text, fn.index, origin);
   const expected = describeExpected(e.expected ?? []);
   const found = token === '' ? 'the condition ends here' : `found \`${token}\``;
   let message = `expected ${expected}, but ${found}`;

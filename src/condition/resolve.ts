@@ -1,0 +1,163 @@
+import type { CondOf, ConditionNode } from '../ast/condition.js';
+import { and, not, or, type Expr } from '../ast/expr.js';
+import { quoteName, quotePattern } from '../ast/print-condition.js';
+import { assertNever } from '../diagnostics/assert-never.js';
+import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import type { SearchIdentifier } from '../rule/model.js';
+
+/**
+ * Replaces every search identifier and `x of` selector of a condition with the expressions they stand
+ * for (SPEC-DIGEST §6). `1 of`/`any of` become an or, `all of` an and, over the matching identifiers in
+ * file order. Reports every unknown name (`condition-unknown-identifier`) and every selector that matches
+ * nothing (`condition-pattern-no-match`; pySigma silently drops such a term, which changes the meaning).
+ */
+export function resolveCondition(node: ConditionNode, identifiers: readonly SearchIdentifier[]): Result<Expr> {
+  const diagnostics: Diagnostic[] = [];
+  const expr = resolveNode(node, identifiers, diagnostics);
+  return hasErrors(diagnostics) || expr === null ? fail(diagnostics) : ok(expr, diagnostics);
+}
+
+/** Search identifiers that no condition names or selects, in file order (for `unused-identifier`). */
+export function unusedIdentifiers(
+  nodes: readonly ConditionNode[],
+  identifiers: readonly SearchIdentifier[],
+): SearchIdentifier[] {
+  const used = new Set<string>();
+  const visit = (node: ConditionNode): void => {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        node.operands.forEach(visit);
+        return;
+      case 'not':
+        visit(node.operand);
+        return;
+      case 'ref':
+        used.add(node.name);
+        return;
+      case 'of':
+        for (const id of selectIdentifiers(node, identifiers)) used.add(id.name);
+        return;
+      default:
+        assertNever(node, 'condition node');
+    }
+  };
+  nodes.forEach(visit);
+  return identifiers.filter((id) => !used.has(id.name));
+}
+
+/** The identifiers an `x of` selects, in file order. */
+export function selectIdentifiers(node: CondOf, identifiers: readonly SearchIdentifier[]): SearchIdentifier[] {
+  const target = node.target;
+  if (target.kind === 'them') return identifiers.filter((id) => !id.name.startsWith('_'));
+  const re = patternRegExp(target.pattern);
+  // pySigma skips `_`-prefixed names unless the pattern itself asks for them.
+  const includeHidden = target.pattern.startsWith('_');
+  return identifiers.filter((id) => (includeHidden || !id.name.startsWith('_')) && re.test(id.name));
+}
+
+/** `*` matches any run of characters; everything else literally; the whole name must match. */
+function patternRegExp(pattern: string): RegExp {
+  const body = pattern
+    .split('*')
+    .map((part) => part.replace(/[\\^$.+?()[\]{}|]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`, 's');
+}
+
+function resolveNode(
+  node: ConditionNode,
+  identifiers: readonly SearchIdentifier[],
+  diagnostics: Diagnostic[],
+): Expr | null {
+  switch (node.kind) {
+    case 'and':
+    case 'or': {
+      // Resolve every operand (no short-circuit) so all errors are reported at once.
+      const operands = node.operands.map((o) => resolveNode(o, identifiers, diagnostics));
+      const present = operands.filter((o): o is Expr => o !== null);
+      if (present.length !== operands.length || present.length === 0) return null;
+      return node.kind === 'and' ? and(present, node.span) : or(present, node.span);
+    }
+    case 'not': {
+      const operand = resolveNode(node.operand, identifiers, diagnostics);
+      return operand === null ? null : not(operand, node.span);
+    }
+    case 'ref': {
+      const found = identifiers.find((id) => id.name === node.name);
+      if (found) return found.expr;
+      diagnostics.push(error('condition-unknown-identifier', unknownMessage(node.name, identifiers), node.span));
+      return null;
+    }
+    case 'of': {
+      const selected = selectIdentifiers(node, identifiers);
+      if (selected.length === 0) {
+        diagnostics.push(error('condition-pattern-no-match', noMatchMessage(node, identifiers), node.span));
+        return null;
+      }
+      const exprs = selected.map((id) => id.expr);
+      return node.quantifier === 'all' ? and(exprs, node.span) : or(exprs, node.span);
+    }
+    default:
+      return assertNever(node, 'condition node');
+  }
+}
+
+function unknownMessage(name: string, identifiers: readonly SearchIdentifier[]): string {
+  const base = `the condition names ${show(quoteName(name))} but the detection has no search identifier of that name`;
+  const closest = closestName(name, identifiers);
+  if (closest !== null) return `${base}; did you mean ${show(quoteName(closest))}?`;
+  if (identifiers.length === 0) return `${base}; the detection defines no search identifiers`;
+  return `${base}; it defines ${listNames(identifiers)}`;
+}
+
+function noMatchMessage(node: CondOf, identifiers: readonly SearchIdentifier[]): string {
+  const target = node.target;
+  const written = `${node.quantifier} of ${target.kind === 'them' ? 'them' : quotePattern(target.pattern)}`;
+  const defined = identifiers.length === 0 ? 'the detection defines none' : `the detection defines ${listNames(identifiers)}`;
+  const hidden =
+    target.kind === 'them'
+      ? ' (`them` skips names starting with `_`)'
+      : target.pattern.startsWith('_')
+        ? ''
+        : ' (a pattern that does not start with `_` skips names starting with `_`)';
+  return `${show(written)} matches no search identifier${hidden}; ${defined}. A selector that matches nothing would change the rule's meaning, so fix the pattern or the names`;
+}
+
+/** Code-quotes condition text unless it is already a backtick-quoted name. */
+function show(text: string): string {
+  return text.startsWith('`') ? text : `\`${text}\``;
+}
+
+function listNames(identifiers: readonly SearchIdentifier[]): string {
+  const names = identifiers.slice(0, 8).map((id) => show(quoteName(id.name)));
+  return identifiers.length > 8 ? `${names.join(', ')}, ...` : names.join(', ');
+}
+
+/** The defined name nearest to `name` by edit distance, if it is near enough to be a likely typo. */
+function closestName(name: string, identifiers: readonly SearchIdentifier[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const id of identifiers) {
+    const d = editDistance(name.toLowerCase(), id.name.toLowerCase());
+    if (d < bestDistance) {
+      best = id.name;
+      bestDistance = d;
+    }
+  }
+  const allowed = Math.max(2, Math.floor(name.length / 3));
+  return best !== null && bestDistance <= allowed ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}

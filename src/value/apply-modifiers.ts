@@ -90,14 +90,17 @@ export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: S
     switch (step.name) {
       case 'all':
       case 'neq':
-      case 'cased':
         break;
+      case 'cased':
       case 'expand':
       case 'contains':
       case 'startswith':
       case 'endswith': {
+        // cased and expand only make the value a Sigma string (the chain says cased/expand; see finish).
+        const addsWildcards = step.name !== 'cased' && step.name !== 'expand';
         if (work.kind === 'regex') break; // regexes already match anywhere (a warning was given)
         if (work.kind === 'fieldref') {
+          if (!addsWildcards) break;
           const contains = step.name === 'contains';
           work = {
             ...work,
@@ -115,7 +118,7 @@ export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: S
           const after = (step.name === 'contains' || step.name === 'startswith') && parts[parts.length - 1]?.kind !== 'wildcard-multi';
           return normalizeParts([...(before ? [star] : []), ...parts, ...(after ? [star] : [])]);
         });
-        work = { kind: 'string', alts: step.name === 'expand' ? alts : wrapped };
+        work = { kind: 'string', alts: addsWildcards ? wrapped : alts };
         break;
       }
       case 'windash': {

@@ -1,4 +1,5 @@
 import { error, fail, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { assertNever } from '../diagnostics/assert-never.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 
 /**
@@ -50,7 +51,7 @@ export const MODIFIERS = {
   minute: { kind: 'type', summary: 'the minute (0-59) of the timestamp field equals the value' },
   hour: { kind: 'type', summary: 'the hour (0-23) of the timestamp field equals the value' },
   day: { kind: 'type', summary: 'the day of the month (1-31) of the timestamp field equals the value' },
-  week: { kind: 'type', summary: 'the week of the year (1-52) of the timestamp field equals the value' },
+  week: { kind: 'type', summary: 'the ISO week of the year (1-53) of the timestamp field equals the value' },
   month: { kind: 'type', summary: 'the month (1-12) of the timestamp field equals the value' },
   year: { kind: 'type', summary: 'the year of the timestamp field equals the value' },
   fieldref: { kind: 'type', summary: 'the value names another field of the same event to compare with' },
@@ -158,8 +159,11 @@ export function parseModifierChain(
     steps.push(step);
     const earlier = seen.get(step.name);
     if (earlier && step.name !== 'base64') {
-      const same = earlier.written === step.written ? `'${step.written}'` : `'${earlier.written}' and '${step.written}' (the same modifier)`;
-      diagnostics.push(error('invalid-modifier-chain', `${same} appears twice in '${joined}'; remove one`, step.span));
+      const message =
+        earlier.written === step.written
+          ? `'${step.written}' appears twice in '${joined}'; remove one`
+          : `'${step.written}' is the same modifier as '${earlier.written}', which '${joined}' already has; remove one`;
+      diagnostics.push(error('invalid-modifier-chain', message, step.span));
       continue;
     }
     seen.set(step.name, step);
@@ -261,17 +265,15 @@ export function parseModifierChain(
         }
         enter(COMPARISONS.has(name) ? 'compare' : TIME_PARTS.has(name) ? 'timepart' : 'fieldref');
         break;
-      default: {
-        const unreachable: never = name;
-        throw new Error(`unhandled modifier ${String(unreachable)}`);
-      }
+      default:
+        assertNever(name, 'modifier');
     }
   }
 
   const last = steps[steps.length - 1];
-  if (state === 'bytes' && last) {
+  if (state === 'bytes' && last && stateStep !== null) {
     pairError(
-      stateStep,
+      stateStep === last ? null : stateStep,
       last,
       `${stateStep?.written ?? 'the UTF-16 modifier'} gives bytes, which a text field cannot hold; follow it with base64 or base64offset`,
     );

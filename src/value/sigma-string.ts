@@ -7,10 +7,15 @@ import type { StringPart, StringValue } from '../ast/value.js';
  * becomes that one character, literally. Any other backslash, including a trailing one, is a literal
  * backslash and the character after it is read normally. An unescaped `*` or `?` is a wildcard.
  *
- * Under `expand`, `%name%` (name: one or more word characters) becomes a placeholder. We read `\%` as
- * an escaped `%` in the same left-to-right scan, so `\\%x%` is a literal backslash then a placeholder.
- * pySigma instead looks for placeholders after unescaping and would read that as literal `%x%`; the
- * spec says only that `\%` escapes a `%`, and the one-scan reading keeps escapes consistent.
+ * Under `expand`, `%name%` becomes a placeholder. We read `\%` as an escaped `%` in the same
+ * left-to-right scan, so `\\%x%` is a literal backslash then a placeholder (pySigma looks for
+ * placeholders after unescaping and reads that as literal `%x%`; the spec says only that `\%`
+ * escapes a `%`, and one scan keeps escapes consistent).
+ *
+ * A name is one or more characters other than `%`, `*`, `?`, `\` and whitespace. pySigma accepts only
+ * word characters, so `%DC-MACHINE-NAME%` (a corpus placeholder rule) stays literal text there and the
+ * rule silently matches that text. Under `expand` the author asked for a placeholder, and reading one
+ * is the safe side: an unresolved placeholder makes the rule refused, never approximated.
  */
 export function parseSigmaString(text: string, options: { readonly expand?: boolean } = {}): StringPart[] {
   const expand = options.expand === true;
@@ -38,7 +43,7 @@ export function parseSigmaString(text: string, options: { readonly expand?: bool
       i += 1;
     } else if (c === '%' && expand) {
       let j = i + 1;
-      while (j < text.length && isWordChar(text.charAt(j))) j++;
+      while (j < text.length && isPlaceholderChar(text.charAt(j))) j++;
       if (j > i + 1 && text.charAt(j) === '%') {
         flush();
         parts.push({ kind: 'placeholder', name: text.slice(i + 1, j) });
@@ -56,9 +61,8 @@ export function parseSigmaString(text: string, options: { readonly expand?: bool
   return normalizeParts(parts);
 }
 
-/** Placeholder names are word characters, as pySigma's `\w` (Unicode letters, digits, underscore). */
-function isWordChar(c: string): boolean {
-  return /^[\p{L}\p{N}_]$/u.test(c);
+function isPlaceholderChar(c: string): boolean {
+  return c !== '%' && c !== '*' && c !== '?' && c !== '\\' && !/^\s$/u.test(c);
 }
 
 /**

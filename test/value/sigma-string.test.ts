@@ -63,6 +63,8 @@ describe('parseSigmaString: SPEC-DIGEST §4 table (input is the text after YAML)
     expect(parseSigmaString(String.raw`\%x%`, { expand: true })).toEqual([L('%x%')]);
     expect(parseSigmaString(String.raw`\\%x%`, { expand: true })).toEqual([L('\\'), P('x')]);
     expect(parseSigmaString('50% and %a b%', { expand: true })).toEqual([L('50% and %a b%')]);
+    expect(parseSigmaString('%DC-MACHINE-NAME%', { expand: true })).toEqual([P('DC-MACHINE-NAME')]);
+    expect(parseSigmaString('%a*b%', { expand: true })).toEqual([L('%a'), STAR, L('b%')]);
     expect(parseSigmaString('%%', { expand: true })).toEqual([L('%%')]);
     expect(parseSigmaString('a%x%%y%*', { expand: true })).toEqual([L('a'), P('x'), P('y'), STAR]);
   });

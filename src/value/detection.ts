@@ -1,0 +1,204 @@
+import { and, match, not, or, type Expr } from '../ast/expr.js';
+import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import type { SourceSpan } from '../diagnostics/span.js';
+import type { YamlEntry, YamlMap, YamlNode, YamlScalar } from '../yaml/node.js';
+import { applyModifiers } from './apply-modifiers.js';
+import { parseModifierChain, type ModifierChain, type WrittenModifier } from './modifiers.js';
+
+/**
+ * Builds the Expr of one search identifier (SPEC-DIGEST §3) from its YAML node:
+ * - a map: its entries ANDed; a list: its items ORed (maps, or scalars as keywords; pySigma's reading
+ *   of a mixed list); a single scalar: one keyword (the JSON schema does not allow it, pySigma does);
+ * - an entry `field|mod|...: value(s)`: one detection item; an empty field name (`'|all': [...]`) makes
+ *   it a keyword item;
+ * - a list of values is ORed, or ANDed under `all`; the alternatives one value expands to (windash,
+ *   base64offset) are always ORed; `neq` negates the whole item: NOT (v1 OR v2 ...).
+ * Refused with `detection-invalid`: an empty identifier, map or list; `null` inside a list (put
+ * `field: null` in its own selection); a map as a value; a list inside a list. `field: []` is refused
+ * too: pySigma reads it as null, which is a guess we do not make.
+ *
+ * Every match's span is its value's span (the key's for `exists`). All errors of the identifier are
+ * collected; the Expr is returned only when there are none.
+ */
+export function buildSearchIdentifier(name: string, node: YamlNode, nameSpan: SourceSpan): Result<Expr> {
+  const diagnostics: Diagnostic[] = [];
+  const expr = buildNode(name, node, nameSpan, diagnostics, true);
+  if (expr === null || hasErrors(diagnostics)) return fail(diagnostics);
+  return ok(expr, diagnostics);
+}
+
+function buildNode(name: string, node: YamlNode, nameSpan: SourceSpan, out: Diagnostic[], top: boolean): Expr | null {
+  switch (node.kind) {
+    case 'map':
+      return buildMap(name, node, out);
+    case 'seq': {
+      if (node.items.length === 0) {
+        out.push(error('detection-invalid', `search identifier '${name}' is an empty list; give it values or maps, or remove it`, top ? nameSpan : node.span));
+        return null;
+      }
+      const items: Expr[] = [];
+      for (const item of node.items) {
+        if (item.kind === 'seq') {
+          out.push(error('detection-invalid', `search identifier '${name}' has a list inside a list, which Sigma does not define; flatten it`, item.span));
+          continue;
+        }
+        const built = item.kind === 'map' ? buildMap(name, item, out) : buildKeywordScalar(name, item, out, true);
+        if (built) items.push(built);
+      }
+      return items.length === node.items.length ? or(items, node.span) : null;
+    }
+    case 'scalar':
+      return buildKeywordScalar(name, node, out, false);
+  }
+}
+
+function buildKeywordScalar(name: string, node: YamlScalar, out: Diagnostic[], inList: boolean): Expr | null {
+  if (node.value === null) {
+    out.push(
+      error(
+        'detection-invalid',
+        inList
+          ? `search identifier '${name}' has null in its keyword list; remove it (null means "field absent", which needs a field)`
+          : `search identifier '${name}' is empty; give it a map of fields or a list of keywords`,
+        node.span,
+      ),
+    );
+    return null;
+  }
+  return buildValues(null, emptyChain(), [node], node.span, node.span, false, out);
+}
+
+function buildMap(name: string, node: YamlMap, out: Diagnostic[]): Expr | null {
+  if (node.entries.length === 0) {
+    out.push(error('detection-invalid', `search identifier '${name}' has an empty map; give it field: value entries`, node.span));
+    return null;
+  }
+  const items: Expr[] = [];
+  for (const entry of node.entries) {
+    const built = buildEntry(name, entry, out);
+    if (built) items.push(built);
+  }
+  return items.length === node.entries.length ? and(items, node.span) : null;
+}
+
+function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | null {
+  const [fieldText = '', ...modifierNames] = entry.key.split('|');
+  const field = fieldText === '' ? null : fieldText;
+  const written: WrittenModifier[] = [];
+  let at = fieldText.length + 1;
+  for (const m of modifierNames) {
+    written.push({ name: m, span: keySubSpan(entry, at, at + m.length) });
+    at += m.length + 1;
+  }
+  const chainResult = parseModifierChain(written, { keyword: field === null });
+  out.push(...chainResult.diagnostics);
+
+  const value = entry.value;
+  const entrySpan = cover(entry.keySpan, value.span);
+  let scalars: YamlScalar[];
+  if (value.kind === 'map') {
+    out.push(error('detection-invalid', `'${entry.key}' has a map as its value; a field takes a value or a list of values`, value.span));
+    return null;
+  }
+  if (value.kind === 'seq') {
+    if (value.items.length === 0) {
+      out.push(
+        error(
+          'detection-invalid',
+          `'${entry.key}' has an empty list; write '${fieldText}: null' for "absent or null", or remove the item`,
+          entry.keySpan,
+        ),
+      );
+      return null;
+    }
+    scalars = [];
+    let shapeOk = true;
+    for (const item of value.items) {
+      if (item.kind !== 'scalar') {
+        out.push(error('detection-invalid', `'${entry.key}' has a ${item.kind === 'map' ? 'map' : 'list'} inside its value list; values must be scalars`, item.span));
+        shapeOk = false;
+      } else if (item.value === null) {
+        out.push(
+          error(
+            'detection-invalid',
+            `'${entry.key}' has null inside a value list, which Sigma forbids; put '${fieldText}: null' in its own selection and combine it in the condition`,
+            item.span,
+          ),
+        );
+        shapeOk = false;
+      } else {
+        scalars.push(item);
+      }
+    }
+    if (!shapeOk) return null;
+  } else {
+    scalars = [value];
+  }
+  if (!chainResult.ok) return null;
+  const chain = chainResult.value;
+  if (chain.all && scalars.length === 1) {
+    out.push(
+      warning(
+        'invalid-modifier-value',
+        `'${entry.key}' uses all with a single value; the spec does not allow this (all links several values with AND) and it has no effect here`,
+        value.span,
+      ),
+    );
+  }
+  const combined = buildValues(field, chain, scalars, value.span, entry.keySpan, chain.all, out);
+  if (combined === null) return null;
+  return chain.neq ? not(combined, entrySpan) : combined;
+}
+
+/** The values of one item: each value's alternatives ORed, then the values ORed (ANDed under all). */
+function buildValues(
+  field: string | null,
+  chain: ModifierChain,
+  scalars: readonly YamlScalar[],
+  listSpan: SourceSpan,
+  keySpan: SourceSpan,
+  all: boolean,
+  out: Diagnostic[],
+): Expr | null {
+  const perValue: Expr[] = [];
+  let failed = false;
+  for (const scalar of scalars) {
+    const result = applyModifiers(chain, scalar.value, scalar.span);
+    out.push(...result.diagnostics);
+    if (!result.ok) {
+      failed = true;
+      continue;
+    }
+    const matchSpan = chain.result === 'exists' ? keySpan : scalar.span;
+    perValue.push(or(result.value.map((v) => match(field, v, matchSpan)), matchSpan));
+  }
+  if (failed) return null;
+  return all ? and(perValue, listSpan) : or(perValue, listSpan);
+}
+
+function emptyChain(): ModifierChain {
+  return { steps: [], all: false, neq: false, cased: false, expand: false, result: 'scalar' };
+}
+
+/** From the start of `a` to the end of `b`. */
+function cover(a: SourceSpan, b: SourceSpan): SourceSpan {
+  return { ...a, endLine: b.endLine, endColumn: b.endColumn, endOffset: b.endOffset };
+}
+
+/**
+ * The span of characters [start, end) of the key text. Exact when the key stands on one line as
+ * written (plain, or quoted without escapes); otherwise the whole key's span.
+ */
+function keySubSpan(entry: YamlEntry, start: number, end: number): SourceSpan {
+  const s = entry.keySpan;
+  const width = s.endOffset - s.offset;
+  const lead = width === entry.key.length ? 0 : width === entry.key.length + 2 ? 1 : -1;
+  if (lead < 0 || s.line !== s.endLine) return s;
+  return {
+    ...s,
+    column: s.column + lead + start,
+    endColumn: s.column + lead + end,
+    offset: s.offset + lead + start,
+    endOffset: s.offset + lead + end,
+  };
+}

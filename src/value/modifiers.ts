@@ -1,0 +1,370 @@
+import { error, fail, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { assertNever } from '../diagnostics/assert-never.js';
+import type { SourceSpan } from '../diagnostics/span.js';
+
+/**
+ * Every value modifier of Sigma spec v2.1 (SPEC-DIGEST §5), plus the long regex-flag names pySigma
+ * accepts. Kinds:
+ * - `transform`: changes a string value (wildcards, dash variants, placeholders, case);
+ * - `encoding`: turns the value into bytes or their base64 text;
+ * - `type`: gives the value another type (regex, network, comparison, ...); takes the value as written;
+ * - `regex-flag`: a flag of a `re` value;
+ * - `list`: changes how the values of the item combine (`all`) or negates the item (`neq`).
+ */
+export type ModifierKind = 'transform' | 'encoding' | 'type' | 'regex-flag' | 'list';
+
+export interface ModifierInfo {
+  readonly kind: ModifierKind;
+  readonly summary: string;
+  /** The canonical modifier this name is another spelling of. */
+  readonly aliasOf?: string;
+}
+
+export const MODIFIERS = {
+  contains: { kind: 'transform', summary: 'match the value anywhere in the field (wraps it in *)' },
+  startswith: { kind: 'transform', summary: 'match the value at the start of the field (appends *)' },
+  endswith: { kind: 'transform', summary: 'match the value at the end of the field (prepends *)' },
+  windash: { kind: 'transform', summary: 'also match each command-line flag dash as /, -, en dash, em dash or horizontal bar' },
+  cased: { kind: 'transform', summary: 'match strings case-sensitively' },
+  expand: { kind: 'transform', summary: 'read %name% as a placeholder a pipeline resolves' },
+  all: { kind: 'list', summary: 'the field must match all values (AND) instead of any (OR)' },
+  neq: { kind: 'list', summary: 'the field must match none of the values' },
+  base64: { kind: 'encoding', summary: 'match the base64 text of the value' },
+  base64offset: { kind: 'encoding', summary: 'match the value inside longer base64 text (3 alignments); needs contains' },
+  utf16le: { kind: 'encoding', summary: 'encode the value as UTF-16LE bytes (then base64 or base64offset)' },
+  wide: { kind: 'encoding', summary: 'encode the value as UTF-16LE bytes (then base64 or base64offset)', aliasOf: 'utf16le' },
+  utf16be: { kind: 'encoding', summary: 'encode the value as UTF-16BE bytes (then base64 or base64offset)' },
+  utf16: { kind: 'encoding', summary: 'encode the value as FF FE + UTF-16LE bytes (then base64 or base64offset)' },
+  re: { kind: 'type', summary: 'the value is a regular expression (case-sensitive, matches anywhere)' },
+  i: { kind: 'regex-flag', summary: 'regular expression ignores case' },
+  ignorecase: { kind: 'regex-flag', summary: 'regular expression ignores case', aliasOf: 'i' },
+  m: { kind: 'regex-flag', summary: 'regular expression ^ and $ match at each line' },
+  multiline: { kind: 'regex-flag', summary: 'regular expression ^ and $ match at each line', aliasOf: 'm' },
+  s: { kind: 'regex-flag', summary: 'regular expression . also matches a line break' },
+  dotall: { kind: 'regex-flag', summary: 'regular expression . also matches a line break', aliasOf: 's' },
+  cidr: { kind: 'type', summary: 'the field holds an IP address inside this IPv4/IPv6 network' },
+  exists: { kind: 'type', summary: 'true: the field is present; false: it is absent' },
+  lt: { kind: 'type', summary: 'the field is a number less than the value' },
+  lte: { kind: 'type', summary: 'the field is a number less than or equal to the value' },
+  gt: { kind: 'type', summary: 'the field is a number greater than the value' },
+  gte: { kind: 'type', summary: 'the field is a number greater than or equal to the value' },
+  minute: { kind: 'type', summary: 'the minute (0-59) of the timestamp field equals the value' },
+  hour: { kind: 'type', summary: 'the hour (0-23) of the timestamp field equals the value' },
+  day: { kind: 'type', summary: 'the day of the month (1-31) of the timestamp field equals the value' },
+  week: { kind: 'type', summary: 'the ISO week of the year (1-53) of the timestamp field equals the value' },
+  month: { kind: 'type', summary: 'the month (1-12) of the timestamp field equals the value' },
+  year: { kind: 'type', summary: 'the year of the timestamp field equals the value' },
+  fieldref: { kind: 'type', summary: 'the value names another field of the same event to compare with' },
+} as const satisfies Record<string, ModifierInfo>;
+
+export type ModifierName = keyof typeof MODIFIERS;
+type Aliases = 'wide' | 'ignorecase' | 'multiline' | 'dotall';
+/** A modifier after resolving aliases (`wide` -> `utf16le`, `ignorecase` -> `i`, ...). */
+export type CanonicalModifier = Exclude<ModifierName, Aliases>;
+
+export function isModifierName(name: string): name is ModifierName {
+  return Object.prototype.hasOwnProperty.call(MODIFIERS, name);
+}
+
+export function canonicalModifier(name: ModifierName): CanonicalModifier {
+  const info: ModifierInfo = MODIFIERS[name];
+  return (info.aliasOf ?? name) as CanonicalModifier;
+}
+
+/** For `list modifiers` in the CLI: every accepted name, in registry order. */
+export function listModifiers(): readonly ({ readonly name: ModifierName } & ModifierInfo)[] {
+  return (Object.keys(MODIFIERS) as ModifierName[]).map((name) => ({ name, ...(MODIFIERS[name] as ModifierInfo) }));
+}
+
+/** What the value is after the modifiers so far (the chain's type state). */
+export type ChainState = 'scalar' | 'string' | 'bytes' | 'regex' | 'cidr' | 'exists' | 'compare' | 'timepart' | 'fieldref';
+
+export interface ModifierStep {
+  readonly name: CanonicalModifier;
+  /** As written in the key (e.g. `wide`). */
+  readonly written: string;
+  readonly span: SourceSpan;
+}
+
+export interface ModifierChain {
+  /** All modifiers in written order, aliases resolved. */
+  readonly steps: readonly ModifierStep[];
+  readonly all: boolean;
+  readonly neq: boolean;
+  readonly cased: boolean;
+  readonly expand: boolean;
+  /** The value's type after the whole chain (never `bytes`: that is refused). */
+  readonly result: ChainState;
+}
+
+export interface WrittenModifier {
+  readonly name: string;
+  readonly span: SourceSpan;
+}
+
+const TIME_PARTS: ReadonlySet<CanonicalModifier> = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
+const COMPARISONS: ReadonlySet<CanonicalModifier> = new Set(['lt', 'lte', 'gt', 'gte']);
+const NEEDS_FIELD: ReadonlySet<ChainState> = new Set(['cidr', 'exists', 'compare', 'timepart', 'fieldref']);
+
+/**
+ * Checks a modifier chain (SPEC-DIGEST §5, "Chaining and ordering rules") and resolves aliases.
+ * Rules, each with the modifier or pair it concerns in the message:
+ * - unknown names: `unknown-modifier`, with the closest known name when one is near;
+ * - the same modifier twice (aliases count as the same): error, except `base64` (double encoding);
+ * - `re`, `cidr`, `exists` must be first; the other type modifiers (`lt`..., `minute`..., `fieldref`)
+ *   must come before any modifier that changes the value (only `all`/`neq` may precede them);
+ * - `i`/`m`/`s` only after `re`; `cased` not on a regex (it is case-sensitive already);
+ * - encodings (`utf16*`, `base64*`) before any wildcard-adder: `contains|base64` is refused because
+ *   wildcards cannot be encoded; `expand` before encodings;
+ * - a `utf16*` result is bytes, so it must be followed by `base64` or `base64offset`;
+ * - `base64offset` must be followed by `contains` (its fragments only make sense as substrings);
+ * - a keyword (no field name) cannot take `cidr`, `exists`, comparisons, time parts or `fieldref`.
+ * Warnings: `contains`/`startswith`/`endswith` on a regex have no effect (regexes match anywhere);
+ * `windash` with `all` (SigmaHQ's validator flags it; we OR each value's dash variants and AND the
+ * values, which is well defined, so we accept it and say so).
+ */
+export function parseModifierChain(
+  written: readonly WrittenModifier[],
+  options: { readonly keyword?: boolean } = {},
+): Result<ModifierChain> {
+  const diagnostics: Diagnostic[] = [];
+  const steps: ModifierStep[] = [];
+  const seen = new Map<CanonicalModifier, ModifierStep>();
+  // `as` keeps TypeScript from narrowing these to their initial value: they change inside `enter`.
+  let state = 'scalar' as ChainState;
+  let stateStep = null as ModifierStep | null;
+  let wildcardAdder = null as ModifierStep | null;
+  let encoding = null as ModifierStep | null;
+  let pendingOffset = null as ModifierStep | null;
+  const joined = written.map((w) => w.name).join('|');
+
+  const pairError = (a: ModifierStep | null, b: ModifierStep, why: string): void => {
+    const pair = a === null ? `'${b.written}'` : `'${a.written}|${b.written}'`;
+    diagnostics.push(error('invalid-modifier-chain', `${pair}: ${why}`, b.span));
+  };
+  const wrongInput = (step: ModifierStep, wants: string): void => {
+    pairError(stateStep, step, `${step.written} takes ${wants}, but ${stateStep?.written ?? 'the value'} made it ${describeState(state)}`);
+  };
+
+  for (const [index, w] of written.entries()) {
+    if (!isModifierName(w.name)) {
+      const suggestion = closestModifier(w.name);
+      const text = w.name === '' ? 'an empty modifier name (two | in a row, or a trailing |)' : `unknown modifier '${w.name}'`;
+      diagnostics.push(
+        error('unknown-modifier', `${text}${suggestion ? `; did you mean '${suggestion}'?` : '; see `list modifiers`'}`, w.span),
+      );
+      continue;
+    }
+    const step: ModifierStep = { name: canonicalModifier(w.name), written: w.name, span: w.span };
+    steps.push(step);
+    const earlier = seen.get(step.name);
+    if (earlier && step.name !== 'base64') {
+      const message =
+        earlier.written === step.written
+          ? `'${step.written}' appears twice in '${joined}'; remove one`
+          : `'${step.written}' is the same modifier as '${earlier.written}', which '${joined}' already has; remove one`;
+      diagnostics.push(error('invalid-modifier-chain', message, step.span));
+      continue;
+    }
+    seen.set(step.name, step);
+    const enter = (next: ChainState): void => {
+      if (next !== state) stateStep = step;
+      state = next;
+    };
+    const name = step.name;
+    switch (name) {
+      case 'all':
+      case 'neq':
+        break;
+      case 'contains':
+      case 'startswith':
+      case 'endswith':
+        if (name === 'contains') pendingOffset = null;
+        if (state === 'scalar' || state === 'string') {
+          wildcardAdder ??= step;
+          enter('string');
+        } else if (state === 'regex') {
+          diagnostics.push(
+            warning(
+              'invalid-modifier-chain',
+              `'${joined}': ${step.written} has no effect on a regular expression, which already matches anywhere in the field; anchor it with ^ or $ instead`,
+              step.span,
+            ),
+          );
+        } else if (state !== 'fieldref') {
+          wrongInput(step, 'a string, a regex or a field reference');
+        }
+        break;
+      case 'windash':
+      case 'expand':
+        if (name === 'expand' && encoding !== null) {
+          pairError(encoding, step, `expand must come before ${encoding.written}: encoded text has no placeholders`);
+        } else if (state === 'scalar' || state === 'string') {
+          enter('string');
+        } else {
+          wrongInput(step, 'a string');
+        }
+        break;
+      case 'cased':
+        if (state === 'scalar' || state === 'string') enter('string');
+        else if (state === 'regex') pairError(stateStep, step, 'a regular expression is case-sensitive already; use re|i to ignore case');
+        else if (state !== 'fieldref') wrongInput(step, 'a string or a field reference');
+        break;
+      case 'utf16le':
+      case 'utf16be':
+      case 'utf16':
+      case 'base64':
+      case 'base64offset': {
+        if (wildcardAdder !== null) {
+          pairError(
+            wildcardAdder,
+            step,
+            `${step.written} cannot encode the wildcards ${wildcardAdder.written} adds; encode first, e.g. '${step.written}|${wildcardAdder.written}'`,
+          );
+          break;
+        }
+        const isBase64 = name === 'base64' || name === 'base64offset';
+        if (state === 'scalar' || state === 'string' || (isBase64 && state === 'bytes')) {
+          encoding = step;
+          if (name === 'base64offset') pendingOffset = step;
+          enter(isBase64 ? 'string' : 'bytes');
+        } else if (state === 'bytes') {
+          pairError(stateStep, step, 'the value is already UTF-16 bytes; use one UTF-16 modifier, then base64 or base64offset');
+        } else {
+          wrongInput(step, 'a string');
+        }
+        break;
+      }
+      case 're':
+      case 'cidr':
+      case 'exists':
+        if (index !== 0) {
+          const reordered = [step.written, ...written.filter((_, i) => i !== index).map((x) => x.name)].join('|');
+          pairError(steps[0] ?? null, step, `${step.written} must come first (it takes the value as written); write '${reordered}'`);
+        }
+        enter(name === 're' ? 'regex' : name);
+        break;
+      case 'i':
+      case 'm':
+      case 's':
+        if (state !== 'regex') pairError(stateStep, step, `${step.written} is a regular expression flag; it is allowed only after re (e.g. 're|${step.written}')`);
+        break;
+      case 'lt':
+      case 'lte':
+      case 'gt':
+      case 'gte':
+      case 'minute':
+      case 'hour':
+      case 'day':
+      case 'week':
+      case 'month':
+      case 'year':
+      case 'fieldref':
+        if (state !== 'scalar') {
+          pairError(stateStep, step, `${step.written} takes the value as written, so it must come before ${stateStep?.written ?? 'other modifiers'}`);
+        }
+        enter(COMPARISONS.has(name) ? 'compare' : TIME_PARTS.has(name) ? 'timepart' : 'fieldref');
+        break;
+      default:
+        assertNever(name, 'modifier');
+    }
+  }
+
+  const last = steps[steps.length - 1];
+  if (state === 'bytes' && last && stateStep !== null) {
+    pairError(
+      stateStep === last ? null : stateStep,
+      last,
+      `${stateStep?.written ?? 'the UTF-16 modifier'} gives bytes, which a text field cannot hold; follow it with base64 or base64offset`,
+    );
+  }
+  if (pendingOffset !== null) {
+    diagnostics.push(
+      error(
+        'invalid-modifier-chain',
+        `'${joined}': base64offset must be followed by contains (its fragments only match inside longer base64 text), e.g. 'base64offset|contains'`,
+        pendingOffset.span,
+      ),
+    );
+  }
+  const windash = seen.get('windash');
+  const all = seen.get('all');
+  if (windash && all) {
+    diagnostics.push(
+      warning(
+        'invalid-modifier-chain',
+        `'${joined}': SigmaHQ's validator flags windash with all; here each value's dash variants are ORed and the values ANDed, which other tools may not do`,
+        windash.span,
+      ),
+    );
+  }
+  if (options.keyword === true && NEEDS_FIELD.has(state) && stateStep !== null) {
+    diagnostics.push(
+      error('invalid-modifier-chain', `${stateStep.written} needs a field name; a keyword search (key '|${joined}') has none`, stateStep.span),
+    );
+  }
+
+  if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
+  return ok(
+    {
+      steps,
+      all: seen.has('all'),
+      neq: seen.has('neq'),
+      cased: seen.has('cased'),
+      expand: seen.has('expand'),
+      result: state,
+    },
+    diagnostics,
+  );
+}
+
+function describeState(state: ChainState): string {
+  switch (state) {
+    case 'scalar':
+    case 'string':
+      return 'a string';
+    case 'bytes':
+      return 'UTF-16 bytes';
+    case 'regex':
+      return 'a regular expression';
+    case 'cidr':
+      return 'a network';
+    case 'exists':
+      return 'an existence test';
+    case 'compare':
+      return 'a numeric comparison';
+    case 'timepart':
+      return 'a timestamp-part test';
+    case 'fieldref':
+      return 'a field reference';
+  }
+}
+
+/** The known modifier nearest to a misspelt one (case-insensitive edit distance <= 2), if any. */
+export function closestModifier(name: string): ModifierName | undefined {
+  const lower = name.toLowerCase();
+  let best: ModifierName | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of Object.keys(MODIFIERS) as ModifierName[]) {
+    const d = editDistance(lower, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const limit = lower.length <= 3 ? 1 : 2;
+  return bestDistance <= limit && lower !== '' ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1;
+      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}

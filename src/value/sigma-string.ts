@@ -1,0 +1,184 @@
+import type { StringPart, StringValue } from '../ast/value.js';
+
+/**
+ * The Sigma string layer (SPEC-DIGEST §4), applied to a value after YAML has unescaped it.
+ *
+ * Scanning left to right, a backslash escapes only `*`, `?` and `\` (and `%` under `expand`): the pair
+ * becomes that one character, literally. Any other backslash, including a trailing one, is a literal
+ * backslash and the character after it is read normally. An unescaped `*` or `?` is a wildcard.
+ *
+ * Under `expand`, `%name%` becomes a placeholder. We read `\%` as an escaped `%` in the same
+ * left-to-right scan, so `\\%x%` is a literal backslash then a placeholder (pySigma looks for
+ * placeholders after unescaping and reads that as literal `%x%`; the spec says only that `\%`
+ * escapes a `%`, and one scan keeps escapes consistent).
+ *
+ * A name is one or more characters other than `%`, `*`, `?`, `\` and whitespace. pySigma accepts only
+ * word characters, so `%DC-MACHINE-NAME%` (a corpus placeholder rule) stays literal text there and the
+ * rule silently matches that text. Under `expand` the author asked for a placeholder, and reading one
+ * is the safe side: an unresolved placeholder makes the rule refused, never approximated.
+ */
+export function parseSigmaString(text: string, options: { readonly expand?: boolean } = {}): StringPart[] {
+  const expand = options.expand === true;
+  const parts: StringPart[] = [];
+  let literal = '';
+  const flush = (): void => {
+    if (literal !== '') parts.push({ kind: 'literal', text: literal });
+    literal = '';
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charAt(i);
+    if (c === '\\') {
+      const next = text.charAt(i + 1);
+      if (next === '*' || next === '?' || next === '\\' || (expand && next === '%')) {
+        literal += next;
+        i += 2;
+      } else {
+        literal += c;
+        i += 1;
+      }
+    } else if (c === '*' || c === '?') {
+      flush();
+      parts.push({ kind: c === '*' ? 'wildcard-multi' : 'wildcard-single' });
+      i += 1;
+    } else if (c === '%' && expand) {
+      let j = i + 1;
+      while (j < text.length && isPlaceholderChar(text.charAt(j))) j++;
+      if (j > i + 1 && text.charAt(j) === '%') {
+        flush();
+        parts.push({ kind: 'placeholder', name: text.slice(i + 1, j) });
+        i = j + 1;
+      } else {
+        literal += c;
+        i += 1;
+      }
+    } else {
+      literal += c;
+      i += 1;
+    }
+  }
+  flush();
+  return normalizeParts(parts);
+}
+
+function isPlaceholderChar(c: string): boolean {
+  return c !== '%' && c !== '*' && c !== '?' && c !== '\\' && !/^\s$/u.test(c);
+}
+
+/**
+ * Merges adjacent literals, drops empty literals and collapses runs of `wildcard-multi` (`**` matches
+ * exactly what `*` matches). The result is the canonical form every StringValue holds.
+ */
+export function normalizeParts(parts: readonly StringPart[]): StringPart[] {
+  const out: StringPart[] = [];
+  for (const part of parts) {
+    const last = out[out.length - 1];
+    if (part.kind === 'literal') {
+      if (part.text === '') continue;
+      if (last?.kind === 'literal') out[out.length - 1] = { kind: 'literal', text: last.text + part.text };
+      else out.push(part);
+    } else if (part.kind === 'wildcard-multi') {
+      if (last?.kind !== 'wildcard-multi') out.push(part);
+    } else {
+      out.push(part);
+    }
+  }
+  return out;
+}
+
+/**
+ * Canonical Sigma text for `parts`: parsing it (with the same `expand`) gives the same parts back.
+ * `*` and `?` inside literals are always escaped; a literal backslash is doubled only where a single
+ * one would start an escape (before `*`, `?`, `\`, a wildcard, and under expand before `%` or a
+ * placeholder). Under expand every literal `%` is written `\%`. `expand` defaults to whether the
+ * parts hold a placeholder (placeholders only exist under expand).
+ */
+export function printSigmaString(input: readonly StringPart[], options: { readonly expand?: boolean } = {}): string {
+  const parts = normalizeParts(input);
+  const expand = options.expand === true || hasPlaceholders(parts);
+  let out = '';
+  parts.forEach((part, index) => {
+    switch (part.kind) {
+      case 'wildcard-multi':
+        out += '*';
+        return;
+      case 'wildcard-single':
+        out += '?';
+        return;
+      case 'placeholder':
+        out += `%${part.name}%`;
+        return;
+      case 'literal': {
+        const following = parts[index + 1];
+        for (let i = 0; i < part.text.length; i++) {
+          const c = part.text.charAt(i);
+          if (c === '*' || c === '?' || (expand && c === '%')) {
+            out += '\\' + c;
+          } else if (c === '\\') {
+            // What the parser sees right after this backslash decides whether it must be doubled.
+            const nextChar = i + 1 < part.text.length ? part.text.charAt(i + 1) : null;
+            const startsEscape =
+              nextChar !== null
+                ? nextChar === '*' || nextChar === '?' || nextChar === '\\' || (expand && nextChar === '%')
+                : following !== undefined; // a wildcard or placeholder follows (literals never follow literals)
+            out += startsEscape ? '\\\\' : '\\';
+          } else {
+            out += c;
+          }
+        }
+        return;
+      }
+    }
+  });
+  return out;
+}
+
+export function stringValue(parts: readonly StringPart[], cased: boolean): StringValue {
+  return { kind: 'string', parts: normalizeParts(parts), cased };
+}
+
+/** The plain text when the parts hold no wildcard or placeholder (`''` for no parts), else null. */
+export function literalText(parts: readonly StringPart[]): string | null {
+  let text = '';
+  for (const part of parts) {
+    if (part.kind !== 'literal') return null;
+    text += part.text;
+  }
+  return text;
+}
+
+export type StringShape =
+  | { readonly kind: 'exact'; readonly text: string }
+  | { readonly kind: 'prefix'; readonly text: string }
+  | { readonly kind: 'suffix'; readonly text: string }
+  | { readonly kind: 'contains'; readonly text: string }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'pattern' };
+
+/**
+ * The shape of a (normalised) string, so targets can use their plain equality/prefix/suffix/substring
+ * operators: exact = literal only (or empty), prefix = literal `*`, suffix = `*` literal,
+ * contains = `*` literal `*`, any = just `*`, pattern = anything else (inner wildcards, `?`,
+ * placeholders).
+ */
+export function classifyString(input: readonly StringPart[]): StringShape {
+  const parts = normalizeParts(input);
+  const [a, b, c] = parts;
+  const exact = literalText(parts);
+  if (exact !== null) return { kind: 'exact', text: exact };
+  if (parts.length === 1 && a?.kind === 'wildcard-multi') return { kind: 'any' };
+  if (parts.length === 2 && a?.kind === 'literal' && b?.kind === 'wildcard-multi') return { kind: 'prefix', text: a.text };
+  if (parts.length === 2 && a?.kind === 'wildcard-multi' && b?.kind === 'literal') return { kind: 'suffix', text: b.text };
+  if (parts.length === 3 && a?.kind === 'wildcard-multi' && b?.kind === 'literal' && c?.kind === 'wildcard-multi') {
+    return { kind: 'contains', text: b.text };
+  }
+  return { kind: 'pattern' };
+}
+
+export function hasWildcards(parts: readonly StringPart[]): boolean {
+  return parts.some((p) => p.kind === 'wildcard-multi' || p.kind === 'wildcard-single');
+}
+
+export function hasPlaceholders(parts: readonly StringPart[]): boolean {
+  return parts.some((p) => p.kind === 'placeholder');
+}

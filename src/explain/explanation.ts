@@ -56,6 +56,7 @@ export interface MatchRow {
   readonly field: string | null;
   readonly kind: MatchKind;
   readonly options: readonly MatchOption[];
+  /** In first-seen order. A `null` row has one empty value (nothing to show, but it is still counted). */
   readonly values: readonly RowValue[];
   /**
    * Only in exclusions: the item is negated inside the excluded expression (`not (filter and not keep)`

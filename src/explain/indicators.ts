@@ -35,7 +35,8 @@ export function indicatorLines(rule: SigmaRule, trees = identifierTrees(rule)): 
         if (negated) return;
         const options = lineOptions(line);
         const isAll = options.includes('all');
-        const key = JSON.stringify([use.name, line.field, line.kind, options, isAll ? line.values.map((v) => v.value) : null]);
+        const allValues = isAll ? line.values.map((v) => v.value).join('\u0000') : '';
+        const key = [use.name, line.field ?? '\u0001', line.kind, options.join('|'), allValues].join('\u0000');
         const at = merged.get(key);
         const prev = at === undefined ? undefined : out[at];
         if (at === undefined || prev === undefined) {

@@ -64,7 +64,7 @@ export function buildTree(expr: Expr): Tree {
 }
 
 function lineKey(l: Line): string {
-  return JSON.stringify([l.field, l.kind, l.options]);
+  return `${l.field ?? '\u0001'}\u0000${l.kind}\u0000${l.options.join('|')}`;
 }
 
 function fold(items: readonly Tree[], op: 'all' | 'any'): Tree[] {

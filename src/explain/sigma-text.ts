@@ -2,15 +2,15 @@ import { assertNever } from '../diagnostics/assert-never.js';
 import type { StringPart } from '../ast/value.js';
 
 /**
- * Prints string parts back as Sigma value text (SPEC-DIGEST §4): the shortest text that Sigma parses
- * into exactly these parts.
+ * Prints string parts back as Sigma value text (SPEC-DIGEST §4): a text that Sigma parses into exactly
+ * these parts, spelled the way rules usually spell values.
  *
  * - A literal `*` or `?` is written `\*` / `\?`; wildcards are written `*` / `?`.
- * - A literal `\` is doubled only where Sigma would otherwise read it as an escape: before `*`, `?` or
- *   another `\` (and before `%` when the value has placeholders, because `expand` makes `\%` an escape).
- *   Everywhere else, including at the end, a single `\` is literal. So Windows paths print as they are
- *   written in rules (`C:\Windows\System32\`), and the PsExec share `\\*\IPC$` prints as `\\\\\*\IPC$`,
- *   which Sigma reads the same as the rule's own `\\\\\*\\IPC$`.
+ * - A lone literal `\` stays single unless Sigma would read it as an escape, i.e. before `*`, `?` (or
+ *   `%` when the value has placeholders, because `expand` makes `\%` an escape); a run of two or more
+ *   literal backslashes is written doubled. So Windows paths print as rules write them
+ *   (`C:\Windows\System32\`, `\\\\server\share`), and the PsExec share `\\*\IPC$` prints as
+ *   `\\\\\*\IPC$`, which Sigma reads the same as the rule's own `\\\\\*\\IPC$`.
  * - A placeholder is `%name%`; a literal `%` next to placeholders is `\%`.
  *
  * TODO: switch to `printSigmaString` from src/value/sigma-string.ts once it lands (and regenerate the
@@ -23,6 +23,10 @@ export function printSigmaParts(parts: readonly StringPart[]): string {
   for (const part of parts) {
     switch (part.kind) {
       case 'literal':
+        if (!/[\\*?%]/.test(part.text)) {
+          atoms.push(part.text);
+          break;
+        }
         for (const ch of part.text) {
           if (ch === '\\') atoms.push(null);
           else if (ch === '*' || ch === '?') atoms.push(`\\${ch}`);
@@ -43,20 +47,20 @@ export function printSigmaParts(parts: readonly StringPart[]): string {
         assertNever(part, 'string part');
     }
   }
-  const out: string[] = new Array<string>(atoms.length);
-  let next = '';
-  for (let i = atoms.length - 1; i >= 0; i--) {
+  let out = '';
+  for (let i = 0; i < atoms.length; ) {
     const atom = atoms[i];
-    let text: string;
-    if (atom === null || atom === undefined) {
-      const c = next.charAt(0);
-      const special = c === '\\' || c === '*' || c === '?' || (expand && c === '%');
-      text = special ? '\\\\' : '\\';
-    } else {
-      text = atom;
+    if (atom !== null && atom !== undefined) {
+      out += atom;
+      i++;
+      continue;
     }
-    out[i] = text;
-    next = text;
+    let run = 0;
+    while (atoms[i + run] === null) run++;
+    const c = (atoms[i + run] ?? '').charAt(0);
+    const special = c === '\\' || c === '*' || c === '?' || (expand && c === '%');
+    out += run === 1 && !special ? '\\' : '\\\\'.repeat(run);
+    i += run;
   }
-  return out.join('');
+  return out;
 }

@@ -1,0 +1,120 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { error } from '../../diagnostics/diagnostic.js';
+import { pointSpan } from '../../diagnostics/span.js';
+import { buildCorpusIndex, type CorpusIndex } from '../../explain/corpus-index.js';
+import { explainRule } from '../../explain/explain.js';
+import { EXPLAIN_FORMATS, renderExplanations, type ExplainFormat } from '../../explain/render.js';
+import type { SigmaDocument, SigmaRule } from '../../rule/model.js';
+// @ts-ignore -- TODO(loader merge): drop this line; src/rule/parse-documents.ts is not on this branch yet.
+import { parseSigmaText } from '../../rule/parse-documents.js';
+
+/** What this command reads of `parseSigmaText`'s result (the loader's `ParsedFile` must fit it). */
+interface LoadedFile {
+  readonly documents: readonly { readonly document: SigmaDocument | null; readonly diagnostics: readonly Diagnostic[] }[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface ExplainIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readFile(path: string): string | Uint8Array;
+  /** The YAML files of a path: the file itself, or every `*.yml`/`*.yaml` below a folder, sorted. */
+  listYamlFiles(path: string): string[];
+}
+
+/**
+ * `sigma-transpiler explain RULE... [--corpus DIR] [--format text|markdown|json]`.
+ *
+ * Explains every detection rule in the given files or folders; with `--corpus`, indexes every rule
+ * below DIR once and shows, per indicator, how many of them look for the same thing. Exit status: 0 all
+ * rules explained, 1 a rule file had errors (the others are still explained), 2 a usage error.
+ */
+export function runExplain(
+  paths: string[],
+  options: { corpus?: string; format: ExplainFormat },
+  io: ExplainIo,
+): number {
+  if (!EXPLAIN_FORMATS.includes(options.format)) {
+    io.stderr(`error: unknown format \`${String(options.format)}\`; use one of ${EXPLAIN_FORMATS.join(', ')}\n`);
+    return 2;
+  }
+  let status = 0;
+  const report = (d: Diagnostic): void => {
+    // TODO(loader merge): renderDiagnostic with the file's LineIndex, for the caret line.
+    io.stderr(`${d.span.file}:${d.span.line}:${d.span.column}: ${d.severity}[${d.code}] ${d.message}\n`);
+  };
+  const load = (file: string): LoadedFile | null => {
+    let text: string | Uint8Array;
+    try {
+      text = io.readFile(file);
+    } catch (e) {
+      report(error('io-error', `cannot read the file: ${e instanceof Error ? e.message : String(e)}`, pointSpan(file)));
+      return null;
+    }
+    const parsed: LoadedFile = parseSigmaText(text, file);
+    return parsed;
+  };
+  const listFiles = (path: string): string[] | null => {
+    try {
+      return io.listYamlFiles(path);
+    } catch (e) {
+      report(error('io-error', `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`, pointSpan(path)));
+      return null;
+    }
+  };
+
+  let corpus: CorpusIndex | undefined;
+  if (options.corpus !== undefined) {
+    const files = listFiles(options.corpus);
+    if (files === null) return 2;
+    const rules: SigmaRule[] = [];
+    let failed = 0;
+    for (const file of files) {
+      const parsed = load(file);
+      if (parsed === null) {
+        failed++;
+        continue;
+      }
+      let ok = true;
+      for (const d of parsed.documents) {
+        if (d.document?.kind === 'rule') rules.push(d.document);
+        else if (d.document === null) ok = false;
+      }
+      if (!ok) failed++;
+    }
+    corpus = buildCorpusIndex(rules);
+    const skipped = failed === 0 ? '' : `; ${failed} file${failed === 1 ? '' : 's'} with documents that did not load were skipped in part or whole`;
+    io.stderr(`corpus: indexed ${corpus.rules} rules from ${files.length} files under ${options.corpus}${skipped}\n`);
+  }
+
+  const explained = [];
+  for (const path of paths) {
+    const files = listFiles(path);
+    if (files === null) {
+      status = 1;
+      continue;
+    }
+    for (const file of files) {
+      const parsed = load(file);
+      if (parsed === null) {
+        status = 1;
+        continue;
+      }
+      const diagnostics = [...parsed.diagnostics, ...parsed.documents.flatMap((d) => d.diagnostics)];
+      for (const d of diagnostics) report(d);
+      if (diagnostics.some((d) => d.severity === 'error')) status = 1;
+      for (const d of parsed.documents) {
+        const doc = d.document;
+        if (doc === null) continue;
+        if (doc.kind === 'rule') explained.push(explainRule(doc, corpus));
+        else io.stderr(`${file}: skipped the ${doc.kind} \`${doc.title}\`: explain covers detection rules only\n`);
+      }
+    }
+  }
+  if (explained.length === 0) {
+    io.stderr('error: no detection rule to explain\n');
+    return status === 0 ? 1 : status;
+  }
+  io.stdout(renderExplanations(explained, options.format));
+  return status;
+}

@@ -1,4 +1,4 @@
-import type { Expr, ExprMatch } from '../ast/expr.js';
+import { and, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
@@ -73,7 +73,7 @@ export function lowerExpr(
   const placeholderDiagnostics = findPlaceholders(expr);
 
   const main = newRun(target, target.language, 'exact', false, targetOptions);
-  const exact = renderTop(expr, main);
+  const exact = renderTop(expr, main, target.embedAs);
   const diagnostics: Diagnostic[] = [...placeholderDiagnostics, ...main.diagnostics];
 
   if (main.postFilterReasons.length === 0) {
@@ -96,10 +96,21 @@ export function lowerExpr(
     return fail(dedupe(diagnostics));
   }
 
+  // Only the top-level conjuncts that need the post-filter go to it: E = C1 AND C2 with C1 exact
+  // in the main language is `C1 AND relaxed(C2) | post-filter C2`. Everything else stays in the
+  // (cheaper, indexed) main expression.
+  const conjuncts = flattenAnd(expr);
+  const needsPost = conjuncts.filter((c) => {
+    const probe = newRun(target, target.language, 'exact', false, targetOptions);
+    renderNode(c, probe, false, true);
+    return probe.postFilterReasons.length > 0;
+  });
+  const postExpr = needsPost.length === 1 && needsPost[0] ? needsPost[0] : and(needsPost, expr.span);
+
   const post = newRun(target, stage.language, 'exact', true, targetOptions);
-  const postText = renderTop(expr, post);
+  const postText = renderTop(postExpr, post, 'whole');
   const pre = newRun(target, target.language, 'relaxed', false, targetOptions);
-  const preText = renderTop(expr, pre);
+  const preText = renderTop(expr, pre, target.embedAs);
   diagnostics.push(...post.diagnostics, ...pre.diagnostics);
   if (diagnostics.length > 0 || postText === null || preText === null) return fail(dedupe(diagnostics));
   return ok({
@@ -108,6 +119,11 @@ export function lowerExpr(
     postFilter: postText,
     notes: unique(main.postFilterReasons),
   });
+}
+
+/** The operands of nested ANDs (`(a and b) and c` -> a, b, c); a non-AND is its own conjunct. */
+function flattenAnd(expr: Expr): readonly Expr[] {
+  return expr.kind === 'and' ? expr.operands.flatMap(flattenAnd) : [expr];
 }
 
 function newRun(
@@ -142,7 +158,7 @@ function resolveOptions(
 }
 
 /** Renders the whole tree as the skeleton embeds it; null when a leaf failed (diagnostics in run). */
-function renderTop(expr: Expr, run: Run): string | null {
+function renderTop(expr: Expr, run: Run, embed: 'and' | 'whole'): string | null {
   const piece = renderNode(expr, run, false, true);
   if (run.diagnostics.length > 0 || run.discard) return null;
   // An exact run of the main language whose leaves asked for a post-filter is only a probe.
@@ -155,7 +171,6 @@ function renderTop(expr: Expr, run: Run): string | null {
     }
     return text;
   }
-  const embed = run.target.embedAs;
   if (embed === 'whole') return piece.text;
   return needsParens(piece.binds, embed, run.lang) ? group(piece.text, run.lang) : piece.text;
 }
@@ -177,6 +192,8 @@ function renderNode(node: Expr, run: Run, negated: boolean, positive: boolean): 
       return join(op, pieces, run.lang);
     }
     case 'not': {
+      // not not X = X: Sigma's logic is two-valued (an absent field makes a match false, not unknown).
+      if (node.operand.kind === 'not') return renderNode(node.operand.operand, run, negated, positive);
       if (run.lang.boolean.negation === 'push-to-leaves') {
         return renderNode(node.operand, run, !negated, !positive);
       }
@@ -334,7 +351,8 @@ export function needsParens(child: Binding, parent: 'and' | 'or' | 'not', lang: 
   const precedence = lang.boolean.precedence;
   if (parent === 'not') {
     if (lang.boolean.not.close !== '') return false; // not( ... ) delimits its operand itself
-    return child !== 'not' && precedence[child] <= precedence.not;
+    // Some grammars (Kibana KQL) do not accept `not not x`: always group a NOT under a prefix NOT.
+    return child === 'not' || precedence[child] < precedence.not;
   }
   if (child === parent) return false; // and/or are associative
   if (lang.boolean.groupMixed && child !== 'not') return true;

@@ -367,10 +367,11 @@ function group(text: string, lang: QueryLanguage): string {
 // Diagnostics.
 
 function unsupportedDiagnostic(target: TargetDeclaration, u: Unsupported, node: Expr): Diagnostic {
+  const option = target.options.find((o) => o.name === u.option);
   const hint =
-    u.option === undefined
+    option === undefined
       ? 'convert this rule for another target, or skip it (--skip-unsupported)'
-      : `if that holds for your data, set the target option '${u.option}'; otherwise skip the rule (--skip-unsupported)`;
+      : `the target option '${option.name}' makes it exact if your data fits (${option.summary}); otherwise skip the rule (--skip-unsupported)`;
   return error(
     'unsupported-construct',
     `${target.id} cannot express ${u.construct} exactly: ${u.reason}; ${hint}`,
@@ -412,7 +413,8 @@ function findPlaceholders(expr: Expr): Diagnostic[] {
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const key = `${d.code}\u0000${d.span.file}\u0000${d.span.offset}\u0000${d.span.endOffset}\u0000${d.message}`;
+    const { file, line, column, offset, endOffset } = d.span;
+    const key = [d.code, file, line, column, offset, endOffset, d.message].join('\u0000');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -178,6 +178,8 @@ export interface PostFilterStage {
 
 export interface TargetOption {
   readonly name: string;
+  /** A short clause for diagnostics: "your string fields match case-insensitively". */
+  readonly summary: string;
   readonly description: string;
   readonly default: boolean;
 }
@@ -207,4 +209,9 @@ export interface TargetDeclaration<Id extends string = string> {
    */
   readonly embedAs: 'and' | 'whole';
   readonly options: readonly TargetOption[];
+  /**
+   * Extra words for the generated support matrix, by construct id of src/lower/supports.ts
+   * (e.g. cidr-v4: "the field must be ip-typed"). Facts the engine cannot observe by itself.
+   */
+  readonly supportNotes: Readonly<Record<string, string>>;
 }

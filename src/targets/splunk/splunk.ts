@@ -327,4 +327,10 @@ export const splunk: TargetDeclaration<'splunk'> = {
   },
   embedAs: 'and',
   options: [],
+  supportNotes: {
+    'string-empty': "Splunk often drops empty fields at extraction; then '' never matches",
+    null: 'NOT field=*; also true for an empty value Splunk did not extract',
+    keyword: 'Splunk full-text: a term or phrase in _raw, not a substring',
+    'regex-in-or': 'the whole OR moves to one where expression',
+  },
 };

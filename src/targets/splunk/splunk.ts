@@ -78,7 +78,8 @@ function searchString(ctx: LeafContext<StringValue>): LeafRendering {
 
 function searchRegex(ctx: LeafContext<RegexValue>): LeafRendering {
   // A `| regex` stage would turn an OR around it into AND; the engine moves the whole conjunct.
-  return postFilter('Splunk search has no regular expressions', fragment(`${ctx.fieldText}=*`));
+  // No pre-filter superset: a regex can match an empty value, which `F=*` may not match.
+  return postFilter(`Splunk search has no regular expressions (field ${ctx.field})`);
 }
 
 const searchLanguage: QueryLanguage = {
@@ -109,11 +110,8 @@ const searchLanguage: QueryLanguage = {
     compare: (ctx) => postFilter('Splunk search compares non-numeric values as text', fragment(`${ctx.fieldText}=*`)),
     exists: (ctx) =>
       ctx.value.exists ? fragment(`${ctx.fieldText}=*`) : fragment(`NOT ${ctx.fieldText}=*`, 'not'),
-    fieldref: (ctx) =>
-      postFilter(
-        'Splunk search cannot compare two fields',
-        fragment(`${ctx.fieldText}=* ${searchFieldName(ctx.value.field)}=*`, 'and'),
-      ),
+    // No superset: two empty values are equal, and `F=*` may not match an empty value.
+    fieldref: () => postFilter('Splunk search cannot compare two fields'),
     timepart: unsupported(
       'a time-part match (minute/hour/day/week/month/year)',
       'Splunk cannot extract a date part from an arbitrary field without knowing its format',
@@ -145,11 +143,6 @@ const searchLanguage: QueryLanguage = {
     render: (fieldText, items) => fragment(`${fieldText} IN (${items.join(', ')})`),
   },
 };
-
-function searchFieldName(name: string): string {
-  const written = searchLanguage.fieldName(name);
-  return typeof written === 'string' ? written : name;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // where language (eval expressions)
@@ -325,7 +318,8 @@ export const splunk: TargetDeclaration<'splunk'> = {
         ? name
         : unsupported(`the index name '${name}'`, 'Splunk index names use letters, digits, _ and -'),
   },
-  embedAs: 'and',
+  // The template parenthesises the expression after `index=...`.
+  embedAs: 'whole',
   options: [],
   supportNotes: {
     'string-empty': "Splunk often drops empty fields at extraction; then '' never matches",

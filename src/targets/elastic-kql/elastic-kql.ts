@@ -22,7 +22,7 @@ import {
  * - Quoted value: `\\` `\"` `\t` `\r` `\n` `\uXXXX` are escapes; any other backslash is literal; `*` is
  *   never a wildcard. On a keyword field it becomes a `term` query (whole value, case-sensitive).
  * - Unquoted value: `\ ( ) : < > " * { }` are escaped with `\`; `\t \r \n \uXXXX` too; `\or` `\and`
- *   `\not` escape keywords. The value is TRIMMED (leading/trailing whitespace, escaped or not, is lost).
+ *   `\not` escape keywords (but `\not` reads as `\n` + `ot`: see escapeUnquoted). The value is TRIMMED (leading/trailing whitespace, escaped or not, is lost).
  *   ` or `/` and ` (with spaces) and `not ` end a value unless escaped. A bare `*` is a wildcard; on a
  *   keyword field the value becomes a `wildcard` query whose literal parts Kibana escapes, so `\*` is
  *   an exact literal `*`. There is no single-character wildcard (`?` is literal) and no regex.
@@ -42,9 +42,12 @@ export function escapeUnquoted(text: string): string {
     .replace(/\r/g, '\\r')
     .replace(/\n/g, '\\n')
     // The grammar's keywords: Space+ or/and Space+, and not Space+ (Space = [ \t\r\n\u00A0]; tabs and
-    // line breaks are already escapes here, so only raw spaces and NBSP remain).
-    .replace(/(?<=[ \u00a0])(or|and)(?=[ \u00a0])/gi, '\\$1')
-    .replace(/not(?=[ \u00a0])/gi, '\\not');
+    // line breaks are already escapes here, so only raw spaces and NBSP remain). The text after the
+    // value may be a joiner's space, so a keyword at the END of the value counts too. `\or` `\and`
+    // are keyword escapes, but `\not` is not usable: the grammar tries EscapedWhitespace first, so
+    // `\n` + `ot` would be a line break; `no\u0074` (a unicode escape for the t) breaks the keyword.
+    .replace(/(?<=[ \u00a0])(or|and)(?=[ \u00a0]|$)/gi, '\\$1')
+    .replace(/(no)(t)(?=[ \u00a0]|$)/gi, (_m, no: string, t: string) => `${no}\\u${t.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Writes text as a quoted KQL string (a phrase: no wildcards). */

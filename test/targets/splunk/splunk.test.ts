@@ -149,7 +149,7 @@ describe('splunk search meaning (round trip through a search-language evaluator)
         const parsed = parseSearch(r.value.expression);
         for (const event of events) expect(evaluateSearch(parsed, event)).toBe(evaluateExpr(expr, event));
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.RUNS ?? 400) },
     );
   });
 });

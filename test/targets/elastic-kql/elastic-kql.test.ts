@@ -158,3 +158,21 @@ describe('elastic-kql meaning (round trip through a parser written from Kibana\'
     );
   });
 });
+
+describe('elastic-kql PsExec on sample events', () => {
+  it('matches the attack and not the filtered service', async () => {
+    const { psexecExpr } = await import('../../support/psexec-expr.js');
+    const r = lowerExpr(psexecExpr, elasticKql, { targetOptions: CI });
+    if (!r.ok) throw new Error('refused');
+    const parsed = parseKql(r.value.expression);
+    const base = { EventID: '5145', ShareName: '\\\\*\\ipc$' };
+    const events = [
+      { ...base, RelativeTargetName: 'evil-stdin' },
+      { ...base, RelativeTargetName: 'PSEXESVC-host-stdin' },
+      { ...base, ShareName: '\\\\host\\IPC$', RelativeTargetName: 'evil-stdin' },
+      { ...base, RelativeTargetName: 'evil-stdin.txt' },
+    ];
+    expect(events.map((e) => evaluateKql(parsed, e, true))).toEqual([true, false, false, false]);
+    expect(events.map((e) => evaluateExpr(psexecExpr, e))).toEqual([true, false, false, false]);
+  });
+});

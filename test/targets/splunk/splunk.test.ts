@@ -185,3 +185,26 @@ describe('splunk where regex (two backslash layers)', () => {
     expect(partsToRegex([lit('a.b')], { multi: '.*', single: '.' })).toBe('a\\.b');
   });
 });
+
+describe('splunk PsExec on sample events', () => {
+  it('the pre-filter keeps a superset and the where stage makes it exact', async () => {
+    const { psexecExpr } = await import('../../support/psexec-expr.js');
+    const r = lowerExpr(psexecExpr, splunk);
+    if (!r.ok || r.value.postFilter === null) throw new Error('expected a post-filter');
+    const search = parseSearch(r.value.expression);
+    const where = /^match\(ShareName, ("(?:[^"\\]|\\.)*")\)$/.exec(r.value.postFilter);
+    expect(where).not.toBeNull();
+    const inner = where![1]!.slice(1, -1).replace(/\\([\\"])/g, '$1');
+    const re = new RegExp(inner.replace(/^\(\?i\)/, '').replace(/\\z$/, '$'), 'iu');
+    const base = { EventID: '5145', ShareName: '\\\\*\\ipc$' };
+    const events = [
+      { ...base, RelativeTargetName: 'evil-stdin' },
+      { ...base, RelativeTargetName: 'PSEXESVC-host-stdin' },
+      { ...base, ShareName: '\\\\host\\IPC$', RelativeTargetName: 'evil-stdin' },
+    ];
+    // The third event passes search (its * is a wildcard) and is removed by where.
+    expect(events.map((e) => evaluateSearch(search, e))).toEqual([true, false, true]);
+    expect(events.map((e) => evaluateSearch(search, e) && re.test(e.ShareName))).toEqual([true, false, false]);
+    expect(events.map((e) => evaluateExpr(psexecExpr, e))).toEqual([true, false, false]);
+  });
+});

@@ -1,3 +1,4 @@
+import { assertNever } from '../../diagnostics/assert-never.js';
 import type { FieldRefValue, RegexValue, StringValue } from '../../ast/value.js';
 import { hasWildcard, isPatternParts, type PatternPart, partsToRegex, stringShape } from '../../lower/string-shape.js';
 import {
@@ -58,6 +59,8 @@ function searchValue(parts: readonly PatternPart[], relax: boolean): { text: str
         if (!relax) return { reason: 'Splunk search has no single-character wildcard (?)' };
         text += '*';
         break;
+      default:
+        return assertNever(part, 'string part');
     }
   }
   return { text };

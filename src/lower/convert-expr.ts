@@ -1,0 +1,59 @@
+import type { Expr } from '../ast/expr.js';
+import { error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
+import { renderTemplate } from '../render/environment.js';
+import { findTarget, type TargetId } from '../targets/registry.js';
+import { type LoweredQuery, lowerExpr } from './engine.js';
+
+export interface ConvertOptions {
+  /**
+   * Where events come from: Splunk index, Sentinel table, SQL table. Until pipelines map log sources,
+   * the caller names it; without one the target's declared default applies (see each target's
+   * `source.note`; Splunk's default names no index, so the role's default indexes are searched).
+   */
+  readonly source?: string;
+  /** Target options by name (e.g. elastic-kql `case-insensitive-fields`). */
+  readonly targetOptions?: Readonly<Record<string, boolean>>;
+}
+
+export interface ConvertedQuery {
+  /** The query text (the target's `query` template applied), without a trailing newline. */
+  readonly query: string;
+  /** The pieces the template received, for other formats and `explain`. */
+  readonly parts: LoweredQuery & { readonly source: string | null };
+}
+
+/**
+ * Converts one rule's detection expression for one target. Refusals come back as diagnostics
+ * (`unsupported-construct`, `unresolved-placeholder`); skipping refused rules is the caller's choice.
+ */
+export function convertExpr(expr: Expr, targetId: TargetId, options: ConvertOptions = {}): Result<ConvertedQuery> {
+  const target = findTarget(targetId);
+  if (target === undefined) {
+    return fail([error('unknown-target', `there is no target '${String(targetId)}'`, expr.span)]);
+  }
+  const lowered = lowerExpr(expr, target, { targetOptions: options.targetOptions ?? {} });
+  if (!lowered.ok) return fail(lowered.diagnostics);
+
+  const sourceName = options.source ?? target.source.default;
+  let source: string | null = null;
+  if (sourceName !== null) {
+    const written = target.source.write(sourceName);
+    if (typeof written !== 'string') {
+      return fail([
+        error('invalid-value', `${target.id} cannot use '${sourceName}' as its source: ${written.reason}`, expr.span),
+      ]);
+    }
+    source = written;
+  }
+
+  const parts = { ...lowered.value, source };
+  const text = renderTemplate(target.id, 'query', {
+    expression: parts.expression,
+    postFilter: parts.postFilter,
+    source: parts.source,
+  });
+  if (text === null) {
+    return fail([error('unknown-format', `target ${target.id} has no query template (templates/${target.id}/query.hbs)`, expr.span)]);
+  }
+  return ok({ query: text.replace(/\r?\n$/, ''), parts }, lowered.diagnostics);
+}

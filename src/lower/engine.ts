@@ -1,0 +1,426 @@
+import { and, type Expr, type ExprMatch } from '../ast/expr.js';
+import type { SigmaValue } from '../ast/value.js';
+import { assertNever } from '../diagnostics/assert-never.js';
+import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
+import { isPatternParts } from './string-shape.js';
+import type {
+  Binding,
+  Fragment,
+  LeafRendering,
+  QueryLanguage,
+  TargetDeclaration,
+  TargetOptionValues,
+  Unsupported,
+} from './target.js';
+
+/**
+ * The one lowering engine. It turns an `Expr` into query text for any `TargetDeclaration`:
+ *
+ * 1. Render the whole tree in the target's main language. Leaves that language cannot express
+ *    exactly either refuse (a diagnostic) or ask for the post-filter stage.
+ * 2. If a leaf asked for the post-filter, render the WHOLE tree again in the post-filter language
+ *    (exact; so a regex inside an `or` stays inside the `or`), and render a pre-filter in the main
+ *    language in which each such leaf is replaced by a superset where it stands in positive position
+ *    and by "no event" where it stands under NOT. The pre-filter therefore matches a superset of the
+ *    rule, and pre-filter then post-filter matches exactly the rule.
+ *
+ * Parentheses come from each language's declared precedence; the engine never guesses.
+ */
+
+export interface LowerOptions {
+  /** Target options by name (see TargetDeclaration.options); unknown names are an error. */
+  readonly targetOptions?: Readonly<Record<string, boolean>>;
+}
+
+export interface LoweredQuery {
+  readonly target: string;
+  /** The expression in the main language. With a post-filter, a pre-filter matching a superset. */
+  readonly expression: string;
+  /** The exact expression of the post-filter stage, or null when the main expression is exact. */
+  readonly postFilter: string | null;
+  /** Why a post-filter was needed, one line per reason, in order of first appearance. */
+  readonly notes: readonly string[];
+}
+
+type Piece = Fragment | { readonly kind: 'const'; readonly value: boolean };
+
+const TRUE: Piece = { kind: 'const', value: true };
+const FALSE: Piece = { kind: 'const', value: false };
+
+interface Run {
+  readonly target: TargetDeclaration;
+  readonly lang: QueryLanguage;
+  /** exact: every leaf exact in `lang`. relaxed: post-filter leaves become supersets (pre-filter). */
+  readonly mode: 'exact' | 'relaxed';
+  /** Post-filter leaves are an error in this run (the post-filter language itself). */
+  readonly isPostFilterLanguage: boolean;
+  readonly options: TargetOptionValues;
+  readonly diagnostics: Diagnostic[];
+  readonly postFilterReasons: string[];
+  /** Set when a leaf failed without a diagnostic of this run (placeholders): the text is meaningless. */
+  discard: boolean;
+}
+
+export function lowerExpr(
+  expr: Expr,
+  target: TargetDeclaration,
+  options: LowerOptions = {},
+): Result<LoweredQuery> {
+  const optionResult = resolveOptions(target, options, expr);
+  if (!optionResult.ok) return fail(optionResult.diagnostics);
+  const targetOptions = optionResult.value;
+
+  const placeholderDiagnostics = findPlaceholders(expr);
+
+  const main = newRun(target, target.language, 'exact', false, targetOptions);
+  const exact = renderTop(expr, main, target.embedAs);
+  const diagnostics: Diagnostic[] = [...placeholderDiagnostics, ...main.diagnostics];
+
+  if (main.postFilterReasons.length === 0) {
+    if (diagnostics.length > 0 || exact === null) return fail(dedupe(diagnostics));
+    return ok({ target: target.id, expression: exact, postFilter: null, notes: [] });
+  }
+
+  const stage = target.postFilter;
+  if (stage.kind === 'off') {
+    // A renderer asked for a stage its target does not declare: report it rather than approximate.
+    for (const reason of main.postFilterReasons) {
+      diagnostics.push(
+        error(
+          'unsupported-construct',
+          `${target.id} cannot express this rule exactly: ${reason}, and it has no post-filter stage`,
+          expr.span,
+        ),
+      );
+    }
+    return fail(dedupe(diagnostics));
+  }
+
+  // Only the top-level conjuncts that need the post-filter go to it: E = C1 AND C2 with C1 exact
+  // in the main language is `C1 AND relaxed(C2) | post-filter C2`. Everything else stays in the
+  // (cheaper, indexed) main expression.
+  const conjuncts = flattenAnd(expr);
+  const needsPost = conjuncts.filter((c) => {
+    const probe = newRun(target, target.language, 'exact', false, targetOptions);
+    renderNode(c, probe, false, true);
+    return probe.postFilterReasons.length > 0;
+  });
+  const postExpr = needsPost.length === 1 && needsPost[0] ? needsPost[0] : and(needsPost, expr.span);
+
+  const post = newRun(target, stage.language, 'exact', true, targetOptions);
+  const postText = renderTop(postExpr, post, 'whole');
+  const pre = newRun(target, target.language, 'relaxed', false, targetOptions);
+  const preText = renderTop(expr, pre, target.embedAs);
+  diagnostics.push(...post.diagnostics, ...pre.diagnostics);
+  if (diagnostics.length > 0 || postText === null || preText === null) return fail(dedupe(diagnostics));
+  return ok({
+    target: target.id,
+    expression: preText,
+    postFilter: postText,
+    notes: unique(main.postFilterReasons),
+  });
+}
+
+/** The operands of nested ANDs (`(a and b) and c` -> a, b, c); a non-AND is its own conjunct. */
+function flattenAnd(expr: Expr): readonly Expr[] {
+  return expr.kind === 'and' ? expr.operands.flatMap(flattenAnd) : [expr];
+}
+
+function newRun(
+  target: TargetDeclaration,
+  lang: QueryLanguage,
+  mode: 'exact' | 'relaxed',
+  isPostFilterLanguage: boolean,
+  options: TargetOptionValues,
+): Run {
+  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], discard: false };
+}
+
+function resolveOptions(
+  target: TargetDeclaration,
+  options: LowerOptions,
+  expr: Expr,
+): Result<TargetOptionValues> {
+  const values: Record<string, boolean> = {};
+  for (const option of target.options) values[option.name] = option.default;
+  const diagnostics: Diagnostic[] = [];
+  for (const [name, value] of Object.entries(options.targetOptions ?? {})) {
+    if (!(name in values)) {
+      const known = target.options.map((o) => o.name).join(', ') || 'none';
+      diagnostics.push(
+        error('invalid-value', `target ${target.id} has no option '${name}' (its options: ${known})`, expr.span),
+      );
+      continue;
+    }
+    values[name] = value;
+  }
+  return diagnostics.length > 0 ? fail(diagnostics) : ok(values);
+}
+
+/** Renders the whole tree as the skeleton embeds it; null when a leaf failed (diagnostics in run). */
+function renderTop(expr: Expr, run: Run, embed: 'and' | 'whole'): string | null {
+  const piece = renderNode(expr, run, false, true);
+  if (run.diagnostics.length > 0 || run.discard) return null;
+  // An exact run of the main language whose leaves asked for a post-filter is only a probe.
+  if (run.mode === 'exact' && !run.isPostFilterLanguage && run.postFilterReasons.length > 0) return null;
+  if (piece.kind === 'const') {
+    const text = piece.value ? run.lang.boolean.always : run.lang.boolean.never;
+    if (typeof text !== 'string') {
+      run.diagnostics.push(unsupportedDiagnostic(run.target, text, expr));
+      return null;
+    }
+    return text;
+  }
+  if (embed === 'whole') return piece.text;
+  return needsParens(piece.binds, embed, run.lang) ? group(piece.text, run.lang) : piece.text;
+}
+
+/**
+ * `negated`: only in push-to-leaves languages, this node stands under an odd number of NOTs.
+ * `positive`: the node stands under an even number of NOTs (decides supersets in relaxed runs).
+ */
+function renderNode(node: Expr, run: Run, negated: boolean, positive: boolean): Piece {
+  switch (node.kind) {
+    case 'and':
+    case 'or': {
+      // De Morgan when NOT is pushed to the leaves: NOT (a AND b) = NOT a OR NOT b.
+      const op: 'and' | 'or' = negated ? (node.kind === 'and' ? 'or' : 'and') : node.kind;
+      const pieces = node.kind === 'or' ? renderOrOperands(node.operands, run, negated, positive) : [];
+      if (node.kind === 'and') {
+        for (const operand of node.operands) pieces.push(renderNode(operand, run, negated, positive));
+      }
+      return join(op, pieces, run.lang);
+    }
+    case 'not': {
+      // not not X = X: Sigma's logic is two-valued (an absent field makes a match false, not unknown).
+      if (node.operand.kind === 'not') return renderNode(node.operand.operand, run, negated, positive);
+      if (run.lang.boolean.negation === 'push-to-leaves') {
+        return renderNode(node.operand, run, !negated, !positive);
+      }
+      return negate(renderNode(node.operand, run, false, !positive), run.lang);
+    }
+    case 'match':
+      return renderLeaf(node, run, negated, positive);
+    default:
+      return assertNever(node, 'expression');
+  }
+}
+
+/** Renders the operands of an `or`, folding same-field values into list tests where declared. */
+function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean, positive: boolean): Piece[] {
+  const fold = run.lang.listFold;
+  if (fold.kind === 'off') return operands.map((o) => renderNode(o, run, negated, positive));
+
+  // Group foldable operands by field; a group is rendered where its first member stands.
+  const items = operands.map((operand) => {
+    if (operand.kind !== 'match' || operand.field === null) return null;
+    const value = operand.value;
+    if (value.kind !== 'number' && !(value.kind === 'string' && isPatternParts(value.parts))) return null;
+    const fieldText = run.lang.fieldName(operand.field);
+    if (typeof fieldText !== 'string') return null;
+    const item = fold.item(value, run.options);
+    return item === null ? null : { field: operand.field, fieldText, item };
+  });
+  const counts = new Map<string, number>();
+  for (const item of items) if (item) counts.set(item.field, (counts.get(item.field) ?? 0) + 1);
+
+  const pieces: Piece[] = [];
+  const done = new Set<string>();
+  operands.forEach((operand, index) => {
+    const item = items[index];
+    if (!item || (counts.get(item.field) ?? 0) < fold.minItems) {
+      pieces.push(renderNode(operand, run, negated, positive));
+      return;
+    }
+    if (done.has(item.field)) return;
+    done.add(item.field);
+    const texts = items.filter((i) => i?.field === item.field).map((i) => i?.item ?? '');
+    pieces.push(fold.render(item.fieldText, texts, negated));
+  });
+  return pieces;
+}
+
+function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boolean): Piece {
+  const value = node.value;
+  if (value.kind === 'string' && !isPatternParts(value.parts)) {
+    run.discard = true; // reported once by findPlaceholders
+    return FALSE;
+  }
+  const rendering = dispatch(node, value, run, negated);
+  switch (rendering.kind) {
+    case 'fragment':
+      return rendering;
+    case 'unsupported':
+      run.diagnostics.push(unsupportedDiagnostic(run.target, rendering, node));
+      return FALSE;
+    case 'post-filter': {
+      if (run.isPostFilterLanguage) {
+        run.diagnostics.push(
+          unsupportedDiagnostic(
+            run.target,
+            { kind: 'unsupported', construct: describeMatch(node), reason: rendering.reason },
+            node,
+          ),
+        );
+        return FALSE;
+      }
+      run.postFilterReasons.push(rendering.reason);
+      if (run.mode === 'exact') return FALSE; // this run's text is discarded
+      // Pre-filter: a superset in positive position; under NOT the leaf must shrink, so "no event"
+      // (NOT nothing = every event). A negated push-to-leaves leaf is the negation: no superset known.
+      if (negated) return TRUE;
+      if (!positive) return FALSE;
+      return rendering.relaxed ?? TRUE;
+    }
+    default:
+      return assertNever(rendering, 'leaf rendering');
+  }
+}
+
+function dispatch(node: ExprMatch, value: SigmaValue, run: Run, negated: boolean): LeafRendering {
+  const lang = run.lang;
+  if (node.field === null) {
+    const keyword = lang.keyword;
+    if (typeof keyword !== 'function') return keyword;
+    return keyword({ value, negated, options: run.options });
+  }
+  const fieldText = lang.fieldName(node.field);
+  if (typeof fieldText !== 'string') return fieldText;
+  const base = { field: node.field, fieldText, negated, options: run.options };
+  // One case per kind so each renderer gets its own value type; a new kind does not compile.
+  const r = lang.values;
+  switch (value.kind) {
+    case 'string':
+      return typeof r.string === 'function' ? r.string({ ...base, value }) : r.string;
+    case 'number':
+      return typeof r.number === 'function' ? r.number({ ...base, value }) : r.number;
+    case 'boolean':
+      return typeof r.boolean === 'function' ? r.boolean({ ...base, value }) : r.boolean;
+    case 'null':
+      return typeof r.null === 'function' ? r.null({ ...base, value }) : r.null;
+    case 'regex':
+      return typeof r.regex === 'function' ? r.regex({ ...base, value }) : r.regex;
+    case 'cidr':
+      return typeof r.cidr === 'function' ? r.cidr({ ...base, value }) : r.cidr;
+    case 'compare':
+      return typeof r.compare === 'function' ? r.compare({ ...base, value }) : r.compare;
+    case 'exists':
+      return typeof r.exists === 'function' ? r.exists({ ...base, value }) : r.exists;
+    case 'fieldref':
+      return typeof r.fieldref === 'function' ? r.fieldref({ ...base, value }) : r.fieldref;
+    case 'timepart':
+      return typeof r.timepart === 'function' ? r.timepart({ ...base, value }) : r.timepart;
+    default:
+      return assertNever(value, 'value');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Boolean assembly.
+
+function join(op: 'and' | 'or', pieces: readonly Piece[], lang: QueryLanguage): Piece {
+  // Constants only appear in pre-filters: fold them away (x AND true = x, x OR true = true, ...).
+  const absorbing = op === 'or';
+  const kept: Fragment[] = [];
+  for (const piece of pieces) {
+    if (piece.kind === 'const') {
+      if (piece.value === absorbing) return piece;
+      continue;
+    }
+    kept.push(piece);
+  }
+  const [only] = kept;
+  if (kept.length === 0) return op === 'and' ? TRUE : FALSE;
+  if (kept.length === 1 && only) return only;
+  const joiner = op === 'and' ? lang.boolean.and : lang.boolean.or;
+  const text = kept.map((p) => (needsParens(p.binds, op, lang) ? group(p.text, lang) : p.text)).join(joiner);
+  return { kind: 'fragment', text, binds: op };
+}
+
+function negate(piece: Piece, lang: QueryLanguage): Piece {
+  if (piece.kind === 'const') return piece.value ? FALSE : TRUE;
+  const { open, close } = lang.boolean.not;
+  const inner = needsParens(piece.binds, 'not', lang) ? group(piece.text, lang) : piece.text;
+  // A function-style NOT (`not(...)`) is an atom; a prefix NOT binds as 'not'.
+  return { kind: 'fragment', text: `${open}${inner}${close}`, binds: close === '' ? 'not' : 'atom' };
+}
+
+/** Does a child whose top operator is `child` need parentheses as an operand of `parent`? */
+export function needsParens(child: Binding, parent: 'and' | 'or' | 'not', lang: QueryLanguage): boolean {
+  if (child === 'atom') return false;
+  const precedence = lang.boolean.precedence;
+  if (parent === 'not') {
+    if (lang.boolean.not.close !== '') return false; // not( ... ) delimits its operand itself
+    // Some grammars (Kibana KQL) do not accept `not not x`: always group a NOT under a prefix NOT.
+    return child === 'not' || precedence[child] < precedence.not;
+  }
+  if (child === parent) return false; // and/or are associative
+  if (lang.boolean.groupMixed && child !== 'not') return true;
+  return precedence[child] <= precedence[parent];
+}
+
+function group(text: string, lang: QueryLanguage): string {
+  return `${lang.boolean.group.open}${text}${lang.boolean.group.close}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Diagnostics.
+
+function unsupportedDiagnostic(target: TargetDeclaration, u: Unsupported, node: Expr): Diagnostic {
+  const option = target.options.find((o) => o.name === u.option);
+  const hint =
+    option === undefined
+      ? 'convert this rule for another target, or skip it (--skip-unsupported)'
+      : `the target option '${option.name}' makes it exact if your data fits (${option.summary}); otherwise skip the rule (--skip-unsupported)`;
+  return error(
+    'unsupported-construct',
+    `${target.id} cannot express ${u.construct} exactly: ${u.reason}; ${hint}`,
+    node.span,
+  );
+}
+
+function describeMatch(node: ExprMatch): string {
+  return node.field === null ? `a keyword (${node.value.kind})` : `a ${node.value.kind} match on field '${node.field}'`;
+}
+
+function findPlaceholders(expr: Expr): Diagnostic[] {
+  switch (expr.kind) {
+    case 'and':
+    case 'or':
+      return expr.operands.flatMap(findPlaceholders);
+    case 'not':
+      return findPlaceholders(expr.operand);
+    case 'match': {
+      if (expr.value.kind !== 'string') return [];
+      return expr.value.parts.flatMap((part) =>
+        part.kind === 'placeholder'
+          ? [
+              error(
+                'unresolved-placeholder',
+                `the placeholder %${part.name}% was not resolved: use a pipeline that replaces it with values` +
+                  ' (Sigma requires refusing a rule whose placeholders stay unresolved)',
+                expr.span,
+              ),
+            ]
+          : [],
+      );
+    }
+    default:
+      return assertNever(expr, 'expression');
+  }
+}
+
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const { file, line, column, offset, endOffset } = d.span;
+    const key = [d.code, file, line, column, offset, endOffset, d.message].join('\u0000');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function unique(texts: readonly string[]): string[] {
+  return [...new Set(texts)];
+}

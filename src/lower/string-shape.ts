@@ -1,0 +1,116 @@
+import { assertNever } from '../diagnostics/assert-never.js';
+import type { StringPart } from '../ast/value.js';
+
+/**
+ * Small helpers over a Sigma string's parts, so targets choose their operator from the value's shape
+ * (`endswith` vs a pattern) without re-parsing Sigma escapes. Placeholders never reach a target: the
+ * engine refuses them first (unresolved-placeholder), so these helpers take only the three other kinds.
+ */
+export type PatternPart = Exclude<StringPart, { readonly kind: 'placeholder' }>;
+
+export type StringShape =
+  /** No wildcard: the whole value equals `text`. */
+  | { readonly kind: 'exact'; readonly text: string }
+  /** `text*` */
+  | { readonly kind: 'prefix'; readonly text: string }
+  /** `*text` */
+  | { readonly kind: 'suffix'; readonly text: string }
+  /** `*text*` */
+  | { readonly kind: 'contains'; readonly text: string }
+  /** `*` alone: any value, including the empty string (but the field must be present). */
+  | { readonly kind: 'any' }
+  /** Anything else: `?`, or `*` between literals. */
+  | { readonly kind: 'pattern'; readonly parts: readonly PatternPart[] };
+
+export function isPatternParts(parts: readonly StringPart[]): parts is readonly PatternPart[] {
+  return parts.every((p) => p.kind !== 'placeholder');
+}
+
+/** Merges adjacent literals and runs of `*` (inputs should already be normal; this makes sure). */
+export function normaliseParts(parts: readonly PatternPart[]): PatternPart[] {
+  const out: PatternPart[] = [];
+  for (const part of parts) {
+    const last = out[out.length - 1];
+    if (part.kind === 'literal') {
+      if (part.text === '') continue;
+      if (last?.kind === 'literal') out[out.length - 1] = { kind: 'literal', text: last.text + part.text };
+      else out.push(part);
+    } else if (part.kind === 'wildcard-multi') {
+      if (last?.kind !== 'wildcard-multi') out.push(part);
+    } else {
+      out.push(part);
+    }
+  }
+  return out;
+}
+
+export function stringShape(input: readonly PatternPart[]): StringShape {
+  const parts = normaliseParts(input);
+  const [first, second, third] = parts;
+  if (parts.length === 0) return { kind: 'exact', text: '' };
+  if (parts.length === 1 && first?.kind === 'literal') return { kind: 'exact', text: first.text };
+  if (parts.length === 1 && first?.kind === 'wildcard-multi') return { kind: 'any' };
+  if (parts.length === 2 && first?.kind === 'literal' && second?.kind === 'wildcard-multi') {
+    return { kind: 'prefix', text: first.text };
+  }
+  if (parts.length === 2 && first?.kind === 'wildcard-multi' && second?.kind === 'literal') {
+    return { kind: 'suffix', text: second.text };
+  }
+  if (
+    parts.length === 3 &&
+    first?.kind === 'wildcard-multi' &&
+    second?.kind === 'literal' &&
+    third?.kind === 'wildcard-multi'
+  ) {
+    return { kind: 'contains', text: second.text };
+  }
+  return { kind: 'pattern', parts };
+}
+
+export function hasWildcard(parts: readonly PatternPart[]): boolean {
+  return parts.some((p) => p.kind !== 'literal');
+}
+
+export function hasSingleWildcard(parts: readonly PatternPart[]): boolean {
+  return parts.some((p) => p.kind === 'wildcard-single');
+}
+
+/** The literal text of all parts (wildcards omitted), e.g. to ask whether case can matter at all. */
+export function literalText(parts: readonly PatternPart[]): string {
+  return parts.map((p) => (p.kind === 'literal' ? p.text : '')).join('');
+}
+
+/** True when upper- and lower-casing leave the text unchanged: case-(in)sensitivity cannot matter. */
+export function isCaseless(text: string): boolean {
+  return text.toLowerCase() === text && text.toUpperCase() === text;
+}
+
+/**
+ * Writes the parts as a regular expression body that matches exactly the same strings, with `*` as
+ * `multi` (e.g. `[\s\S]*` or `.*` under a dot-all flag) and `?` as `single`. Every regex
+ * metacharacter of the literals is escaped with a backslash (valid in PCRE, RE2, JavaScript, POSIX ERE).
+ */
+export function partsToRegex(
+  parts: readonly PatternPart[],
+  tokens: { readonly multi: string; readonly single: string },
+): string {
+  return parts
+    .map((p) => {
+      switch (p.kind) {
+        case 'literal':
+          return escapeRegexLiteral(p.text);
+        case 'wildcard-multi':
+          return tokens.multi;
+        case 'wildcard-single':
+          return tokens.single;
+        default:
+          return assertNever(p, 'string part');
+      }
+    })
+    .join('');
+}
+
+/** Escapes the characters that are special anywhere in a regex (outside a character class). */
+export function escapeRegexLiteral(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
+}

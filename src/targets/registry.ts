@@ -1,0 +1,26 @@
+import type { TargetDeclaration } from '../lower/target.js';
+import { elasticKql } from './elastic-kql/elastic-kql.js';
+import { splunk } from './splunk/splunk.js';
+
+/**
+ * Every target, in the order `list targets` shows them. The `TargetId` type is derived from this list,
+ * so a target id is spelled in exactly one place (its declaration) and checked everywhere else.
+ */
+export const TARGETS = [
+  splunk,
+  elasticKql,
+  // sentinel-kql: one line here, e.g. `sentinelKql,` (folder src/targets/sentinel-kql/)
+  // sql: one line here, e.g. `sql,` (folder src/targets/sql/)
+] as const satisfies readonly TargetDeclaration[];
+
+export type TargetId = (typeof TARGETS)[number]['id'];
+
+export const TARGET_IDS: readonly TargetId[] = TARGETS.map((t) => t.id);
+
+export function findTarget(id: string): TargetDeclaration | undefined {
+  return TARGETS.find((t) => t.id === id);
+}
+
+export function isTargetId(id: string): id is TargetId {
+  return TARGETS.some((t) => t.id === id);
+}

@@ -1,0 +1,333 @@
+import { assertNever } from '../../diagnostics/assert-never.js';
+import type { FieldRefValue, RegexValue, StringValue } from '../../ast/value.js';
+import { hasWildcard, isPatternParts, type PatternPart, partsToRegex, stringShape } from '../../lower/string-shape.js';
+import {
+  fragment,
+  type Fragment,
+  type LeafContext,
+  type LeafRendering,
+  OFF,
+  postFilter,
+  type QueryLanguage,
+  type TargetDeclaration,
+  unsupported,
+} from '../../lower/target.js';
+
+/*
+ * Splunk SPL: a `search` expression, plus an exact `| where` post-filter when the search language
+ * cannot say what the rule says. Sources (Splunk Search Manual / Search Reference, 9.x):
+ * - "Backslashes": `\\` is a literal backslash; the backslash cannot escape `*`, which is always a
+ *   wildcard in search strings. There is no single-character wildcard (`?` is literal).
+ * - "Boolean expressions": operators are upper case; search evaluates NOT, then OR, then AND;
+ *   eval/where evaluate NOT, then AND, then OR.
+ * - "Types of expressions": eval string literals are double-quoted; `\\` is a backslash, `\"` a quote,
+ *   and `\t` etc. are escapes, so every backslash is doubled.
+ * - "SPL and regular expressions": match() uses PCRE, unanchored.
+ * - search command: "supports IPv4 and IPv6 addresses and subnets that use CIDR notation".
+ * - "Use CASE() and TERM()": searches are case-insensitive by default.
+ */
+
+// ---------------------------------------------------------------------------------------------------
+// search language
+
+/** A double-quoted search string: only `\` and `"` are escaped (docs: "Backslashes"). */
+export function quoteSearch(text: string): string {
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** Field names the search command takes bare; anything else is refused (rename it with a pipeline). */
+const SEARCH_FIELD = /^[A-Za-z0-9_][A-Za-z0-9_.\-@{}]*$/;
+
+/**
+ * The parts as the inside of a search string, or the reason they cannot be exact there.
+ * `relax` replaces what search cannot say by the wildcard `*` (a superset), for the pre-filter.
+ */
+function searchValue(parts: readonly PatternPart[], relax: boolean): { text: string } | { reason: string } {
+  let text = '';
+  for (const part of parts) {
+    switch (part.kind) {
+      case 'literal':
+        if (part.text.includes('*') && !relax) {
+          return { reason: 'Splunk search cannot escape a literal * (it is always a wildcard)' };
+        }
+        text += part.text;
+        break;
+      case 'wildcard-multi':
+        text += '*';
+        break;
+      case 'wildcard-single':
+        if (!relax) return { reason: 'Splunk search has no single-character wildcard (?)' };
+        text += '*';
+        break;
+      default:
+        return assertNever(part, 'string part');
+    }
+  }
+  return { text };
+}
+
+function searchString(ctx: LeafContext<StringValue>): LeafRendering {
+  const { value, fieldText } = ctx;
+  if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
+  const relaxed = searchValue(value.parts, true);
+  const relaxedFragment = 'text' in relaxed ? fragment(`${fieldText}=${quoteSearch(relaxed.text)}`) : null;
+  const exact = searchValue(value.parts, false);
+  if ('reason' in exact) return postFilter(exact.reason, relaxedFragment);
+  if (value.cased) {
+    return postFilter('Splunk search matches values case-insensitively (cased)', relaxedFragment);
+  }
+  return fragment(`${fieldText}=${quoteSearch(exact.text)}`);
+}
+
+function searchRegex(ctx: LeafContext<RegexValue>): LeafRendering {
+  // A `| regex` stage would turn an OR around it into AND; the engine moves the whole conjunct.
+  // No pre-filter superset: a regex can match an empty value, which `F=*` may not match.
+  return postFilter(`Splunk search has no regular expressions (field ${ctx.field})`);
+}
+
+const searchLanguage: QueryLanguage = {
+  name: 'search',
+  boolean: {
+    and: ' ',
+    or: ' OR ',
+    not: { open: 'NOT ', close: '' },
+    precedence: { not: 4, or: 3, and: 2 },
+    group: { open: '(', close: ')' },
+    groupMixed: true,
+    always: '*',
+    never: unsupported('a condition that matches no event', 'the search language has no "false" term'),
+    negation: 'operator', // docs: NOT field="x" also matches events without the field
+  },
+  fieldName: (name) =>
+    SEARCH_FIELD.test(name)
+      ? name
+      : unsupported(`the field name '${name}'`, 'Splunk search cannot write it bare; rename it with a pipeline'),
+  values: {
+    string: searchString,
+    number: (ctx) => fragment(`${ctx.fieldText}=${numberText(ctx.value.value)}`),
+    boolean: (ctx) => fragment(`${ctx.fieldText}=${quoteSearch(String(ctx.value.value))}`),
+    null: (ctx) => fragment(`NOT ${ctx.fieldText}=*`, 'not'),
+    regex: searchRegex,
+    cidr: (ctx) => fragment(`${ctx.fieldText}=${quoteSearch(ctx.value.network)}`),
+    // Search compares text when a value is not numeric; only where's tonumber() is exact.
+    compare: (ctx) => postFilter('Splunk search compares non-numeric values as text', fragment(`${ctx.fieldText}=*`)),
+    exists: (ctx) =>
+      ctx.value.exists ? fragment(`${ctx.fieldText}=*`) : fragment(`NOT ${ctx.fieldText}=*`, 'not'),
+    // No superset: two empty values are equal, and `F=*` may not match an empty value.
+    fieldref: () => postFilter('Splunk search cannot compare two fields'),
+    timepart: unsupported(
+      'a time-part match (minute/hour/day/week/month/year)',
+      'Splunk cannot extract a date part from an arbitrary field without knowing its format',
+    ),
+  },
+  keyword: (ctx) => {
+    const value = ctx.value;
+    if (value.kind === 'number') return fragment(quoteSearch(numberText(value.value)));
+    if (value.kind === 'regex') return postFilter('Splunk search has no regular expressions');
+    if (value.kind !== 'string') return unsupported(`a ${value.kind} keyword`, 'a keyword must be a string');
+    if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
+    if (value.cased) {
+      return unsupported('a case-sensitive keyword (cased)', 'Splunk full-text search is case-insensitive');
+    }
+    const exact = searchValue(value.parts, false);
+    if ('reason' in exact) return unsupported('this keyword', `${exact.reason}, and full-text search has no exact fallback`);
+    return fragment(quoteSearch(exact.text));
+  },
+  listFold: {
+    kind: 'list-fold',
+    minItems: 2,
+    item: (value) => {
+      if (value.kind === 'number') return numberText(value.value);
+      if (value.cased || !isPatternParts(value.parts)) return null;
+      const exact = searchValue(value.parts, false);
+      return 'text' in exact ? quoteSearch(exact.text) : null;
+    },
+    // docs: "field IN (value-list)" takes wildcards
+    render: (fieldText, items) => fragment(`${fieldText} IN (${items.join(', ')})`),
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------
+// where language (eval expressions)
+
+/** An eval string literal: every backslash and quote escaped (docs: "Types of expressions"). */
+export function quoteEval(text: string): string {
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+const EVAL_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** eval field names: bare when simple, else single-quoted (`'a.b'`; a bare dot is concatenation). */
+function evalFieldName(name: string): string | null {
+  if (EVAL_FIELD.test(name)) return name;
+  if (/['\\]/.test(name)) return null;
+  return `'${name}'`;
+}
+
+/**
+ * A PCRE matching exactly the Sigma string: `(?i)` unless cased, `(?s)` so `*` spans newlines,
+ * anchored with `^` and `\z` (`$` would also match before a final newline) only on the sides without
+ * a leading/trailing `*`.
+ */
+export function sigmaStringToPcre(parts: readonly PatternPart[], cased: boolean): string {
+  const shape = stringShape(parts);
+  let body: string;
+  switch (shape.kind) {
+    case 'contains':
+      body = partsToRegex([{ kind: 'literal', text: shape.text }], REGEX_TOKENS);
+      break;
+    case 'prefix':
+      body = `^${partsToRegex([{ kind: 'literal', text: shape.text }], REGEX_TOKENS)}`;
+      break;
+    case 'suffix':
+      body = `${partsToRegex([{ kind: 'literal', text: shape.text }], REGEX_TOKENS)}\\z`;
+      break;
+    case 'any':
+      body = '';
+      break;
+    case 'exact':
+    case 'pattern':
+      body = `^${partsToRegex(parts, REGEX_TOKENS)}\\z`;
+      break;
+  }
+  // `.` only appears for wildcards inside the pattern; only then does it need to match newlines.
+  const flags = `${cased ? '' : 'i'}${shape.kind === 'pattern' && hasWildcard(parts) ? 's' : ''}`;
+  return flags === '' ? body : `(?${flags})${body}`;
+}
+
+const REGEX_TOKENS = { multi: '.*', single: '.' } as const;
+
+/** A where leaf; negated (push-to-leaves): true when the field is absent, as Sigma's `not` requires. */
+function whereLeaf(ctx: { negated: boolean; fieldText: string }, positive: string): Fragment {
+  return ctx.negated
+    ? fragment(`isnull(${ctx.fieldText}) OR NOT ${positive}`, 'or')
+    : fragment(positive);
+}
+
+function whereFieldRef(ctx: LeafContext<FieldRefValue>): LeafRendering {
+  const other = evalFieldName(ctx.value.field);
+  if (other === null) return unsupported(`the field name '${ctx.value.field}'`, 'an eval field name cannot contain \' or \\');
+  const fold = (f: string) => (ctx.value.cased ? f : `lower(${f})`);
+  const a = fold(ctx.fieldText);
+  const b = fold(other);
+  let test: string;
+  switch (ctx.value.match) {
+    case 'equals':
+      test = `${a}==${b}`;
+      break;
+    case 'startswith':
+      test = `substr(${a}, 1, len(${other}))==${b}`;
+      break;
+    case 'endswith':
+      test = `(len(${ctx.fieldText})>=len(${other}) AND substr(${a}, len(${ctx.fieldText})-len(${other})+1)==${b})`;
+      break;
+    case 'contains':
+      return unsupported(
+        'a fieldref contains match',
+        'Splunk eval has no substring test between two fields (like() and match() would read the field as a pattern)',
+      );
+  }
+  return ctx.negated
+    ? fragment(`isnull(${ctx.fieldText}) OR isnull(${other}) OR NOT ${test}`, 'or')
+    : fragment(test);
+}
+
+const whereLanguage: QueryLanguage = {
+  name: 'where',
+  boolean: {
+    and: ' AND ',
+    or: ' OR ',
+    not: { open: 'NOT ', close: '' },
+    precedence: { not: 3, and: 2, or: 1 },
+    group: { open: '(', close: ')' },
+    groupMixed: true,
+    always: unsupported('an always-true post-filter', 'never needed'),
+    never: unsupported('an always-false post-filter', 'never needed'),
+    // eval functions return null for a null (absent) field and NOT null is not true, so each leaf
+    // writes its own negation with isnull().
+    negation: 'push-to-leaves',
+  },
+  fieldName: (name) =>
+    evalFieldName(name) ?? unsupported(`the field name '${name}'`, "an eval field name cannot contain ' or \\"),
+  values: {
+    string: (ctx) => {
+      if (!isPatternParts(ctx.value.parts)) return unsupported('a placeholder', 'it was not resolved');
+      const re = sigmaStringToPcre(ctx.value.parts, ctx.value.cased);
+      return whereLeaf(ctx, `match(${ctx.fieldText}, ${quoteEval(re)})`);
+    },
+    number: (ctx) => whereLeaf(ctx, `${ctx.fieldText}==${numberText(ctx.value.value)}`),
+    boolean: (ctx) => whereLeaf(ctx, `match(${ctx.fieldText}, ${quoteEval(`(?i)^${String(ctx.value.value)}\\z`)})`),
+    null: (ctx) => fragment(ctx.negated ? `isnotnull(${ctx.fieldText})` : `isnull(${ctx.fieldText})`),
+    regex: (ctx) => whereLeaf(ctx, `match(${ctx.fieldText}, ${quoteEval(regexWithFlags(ctx.value))})`),
+    cidr: (ctx) => whereLeaf(ctx, `cidrmatch(${quoteEval(ctx.value.network)}, ${ctx.fieldText})`),
+    compare: (ctx) => {
+      const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[ctx.value.op];
+      const n = `tonumber(${ctx.fieldText})`;
+      const test = `${n}${op}${numberText(ctx.value.value)}`;
+      return ctx.negated ? fragment(`isnull(${n}) OR NOT ${test}`, 'or') : fragment(test);
+    },
+    exists: (ctx) =>
+      fragment(ctx.value.exists !== ctx.negated ? `isnotnull(${ctx.fieldText})` : `isnull(${ctx.fieldText})`),
+    fieldref: whereFieldRef,
+    timepart: unsupported(
+      'a time-part match (minute/hour/day/week/month/year)',
+      'Splunk cannot extract a date part from an arbitrary field without knowing its format',
+    ),
+  },
+  keyword: (ctx) => {
+    const value = ctx.value;
+    let positive: string;
+    if (value.kind === 'regex') {
+      positive = `match(_raw, ${quoteEval(regexWithFlags(value))})`;
+    } else {
+      // searchmatch() applies the search language's own full-text semantics inside where.
+      const term = searchLanguage.keyword;
+      if (typeof term !== 'function') return term;
+      const rendered = term({ value, negated: false, options: ctx.options });
+      if (rendered.kind !== 'fragment') return rendered;
+      positive = `searchmatch(${quoteEval(rendered.text)})`;
+    }
+    return ctx.negated ? fragment(`NOT ${positive}`, 'not') : fragment(positive);
+  },
+  listFold: OFF,
+};
+
+function regexWithFlags(value: RegexValue): string {
+  const flags = `${value.flags.ignoreCase ? 'i' : ''}${value.flags.multiline ? 'm' : ''}${value.flags.dotAll ? 's' : ''}`;
+  return flags === '' ? value.pattern : `(?${flags})${value.pattern}`;
+}
+
+/** Numbers as JavaScript prints them, never in exponent form (1e21 would be a search term). */
+function numberText(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
+  const text = String(n);
+  return /e/i.test(text) ? n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+export const splunk: TargetDeclaration<'splunk'> = {
+  id: 'splunk',
+  title: 'Splunk SPL',
+  summary:
+    'A Splunk search (case-insensitive field=value terms, NOT/OR/AND with explicit parentheses). Where the ' +
+    'search language cannot be exact (a literal *, ?, cased, re, fieldref, numeric comparison), the ' +
+    'matching conditions move to one exact `| where` stage and the search keeps a superset as pre-filter.',
+  language: searchLanguage,
+  postFilter: { kind: 'post-filter-stage', language: whereLanguage },
+  source: {
+    default: null,
+    note: 'no index by default: Splunk then searches the default indexes of your role; pass a source to name one',
+    write: (name) =>
+      /^[A-Za-z0-9_*][A-Za-z0-9_\-*]*$/.test(name)
+        ? name
+        : unsupported(`the index name '${name}'`, 'Splunk index names use letters, digits, _ and -'),
+  },
+  // The template parenthesises the expression after `index=...`.
+  embedAs: 'whole',
+  options: [],
+  supportNotes: {
+    'string-empty': "Splunk often drops empty fields at extraction; then '' never matches",
+    null: 'NOT field=*; also true for an empty value Splunk did not extract',
+    keyword: 'Splunk full-text: a term or phrase in _raw, not a substring',
+    'regex-in-or': 'the whole OR moves to one where expression',
+  },
+};

@@ -1,0 +1,240 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { and, type Expr, match, not, or } from '../../src/ast/expr.js';
+import type { SigmaValue } from '../../src/ast/value.js';
+import { pointSpan } from '../../src/diagnostics/span.js';
+import { lowerExpr } from '../../src/lower/engine.js';
+import { isPatternParts, literalText } from '../../src/lower/string-shape.js';
+import {
+  fragment,
+  OFF,
+  postFilter,
+  type QueryLanguage,
+  type TargetDeclaration,
+  unsupported,
+} from '../../src/lower/target.js';
+import { arbitraryEvent, arbitraryExpr, arbitraryString } from '../support/arbitrary-expr.js';
+import { evaluateExpr } from '../support/evaluate-expr.js';
+
+const span = pointSpan('t.yml', 3, 5);
+
+/**
+ * A toy target over a toy language: `F=v` leaves, `&` `|` `!` with configurable precedence. A generic
+ * precedence-climbing parser reads the output back; if the engine's parentheses were wrong for that
+ * precedence table, the parsed tree would evaluate differently from the Sigma expression.
+ */
+function toyLanguage(precedence: { not: number; and: number; or: number }, groupMixed: boolean): QueryLanguage {
+  return {
+    name: 'toy',
+    boolean: {
+      and: ' & ',
+      or: ' | ',
+      not: { open: '!', close: '' },
+      precedence,
+      group: { open: '(', close: ')' },
+      groupMixed,
+      always: 'T',
+      never: 'F',
+      negation: 'operator',
+    },
+    fieldName: (name) => name,
+    values: {
+      string: (ctx) =>
+        isPatternParts(ctx.value.parts) && ctx.value.parts.every((p) => p.kind === 'literal')
+          ? fragment(`${ctx.fieldText}=${literalText(ctx.value.parts)}`)
+          : postFilter('toy has no wildcards', fragment(`${ctx.fieldText}=*`)),
+      number: unsupported('a number', 'toy has no numbers'),
+      boolean: unsupported('a boolean', 'toy'),
+      null: unsupported('null', 'toy'),
+      regex: unsupported('a regular expression (re)', 'toy has no regular expressions'),
+      cidr: unsupported('cidr', 'toy'),
+      compare: unsupported('compare', 'toy'),
+      exists: unsupported('exists', 'toy'),
+      fieldref: unsupported('fieldref', 'toy'),
+      timepart: unsupported('timepart', 'toy'),
+    },
+    keyword: unsupported('a keyword', 'toy has no full text'),
+    listFold: OFF,
+  };
+}
+
+function toyTarget(language: QueryLanguage, post: QueryLanguage | null = null): TargetDeclaration {
+  return {
+    id: 'toy',
+    title: 'Toy',
+    summary: 'test target',
+    language,
+    postFilter: post === null ? OFF : { kind: 'post-filter-stage', language: post },
+    source: { default: null, note: '', write: (s) => s },
+    embedAs: 'whole',
+    options: [{ name: 'opt', summary: 's', description: 'd', default: false }],
+    supportNotes: {},
+  };
+}
+
+type Toy = { kind: 'and' | 'or'; l: Toy; r: Toy } | { kind: 'not'; o: Toy } | { kind: 'leaf'; field: string; value: string };
+
+/** Precedence climbing for the toy language. */
+function parseToy(text: string, precedence: { not: number; and: number; or: number }): Toy {
+  const tokens = text.match(/\(|\)|&|\||!|[A-Z]+=[^\s()&|!]*/g) ?? [];
+  let i = 0;
+  const binary = (t: string | undefined) => (t === '&' ? 'and' : t === '|' ? 'or' : null);
+  function primary(): Toy {
+    const t = tokens[i++];
+    if (t === '(') {
+      const e = expression(0);
+      if (tokens[i++] !== ')') throw new Error('expected )');
+      return e;
+    }
+    if (t === '!') return { kind: 'not', o: expression(precedence.not) };
+    if (t === undefined || !t.includes('=')) throw new Error(`unexpected ${t}`);
+    const [field, value] = t.split('=') as [string, string];
+    return { kind: 'leaf', field, value };
+  }
+  function expression(min: number): Toy {
+    let left = primary();
+    for (let op = binary(tokens[i]); op !== null && precedence[op] >= min; op = binary(tokens[i])) {
+      i++;
+      const right = expression(precedence[op] + 1);
+      left = { kind: op, l: left, r: right };
+    }
+    return left;
+  }
+  const e = expression(0);
+  if (i !== tokens.length) throw new Error('trailing tokens');
+  return e;
+}
+
+function evalToy(t: Toy, event: Readonly<Record<string, string>>): boolean {
+  switch (t.kind) {
+    case 'and':
+      return evalToy(t.l, event) && evalToy(t.r, event);
+    case 'or':
+      return evalToy(t.l, event) || evalToy(t.r, event);
+    case 'not':
+      return !evalToy(t.o, event);
+    case 'leaf':
+      return event[t.field]?.toLowerCase() === t.value.toLowerCase();
+  }
+}
+
+const DIGITS = ['1', '2'];
+const PRECEDENCES = [
+  { not: 3, and: 2, or: 1 },
+  { not: 3, or: 2, and: 1 }, // Splunk search
+];
+
+describe('lowerExpr parentheses', () => {
+  for (const precedence of PRECEDENCES) {
+    for (const groupMixed of [false, true]) {
+      it(`keep the meaning with precedence ${JSON.stringify(precedence)}, groupMixed ${groupMixed}`, () => {
+        const target = toyTarget(toyLanguage(precedence, groupMixed));
+        fc.assert(
+          fc.property(arbitraryExpr(arbitraryString(DIGITS, false)), fc.array(arbitraryEvent(DIGITS), { maxLength: 8 }), (expr, events) => {
+            const result = lowerExpr(expr, target);
+            if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
+            const parsed = parseToy(result.value.expression, precedence);
+            for (const event of events) expect(evalToy(parsed, event)).toBe(evaluateExpr(expr, event));
+          }),
+          { numRuns: 300 },
+        );
+      });
+    }
+  }
+
+  const a = match('A', { kind: 'string', parts: [{ kind: 'literal', text: '1' }], cased: false }, span);
+  const b = match('B', { kind: 'string', parts: [{ kind: 'literal', text: '2' }], cased: false }, span);
+  const c = match('C', { kind: 'string', parts: [{ kind: 'literal', text: '3' }], cased: false }, span);
+  const lower = (e: Expr, precedence = PRECEDENCES[0]!, groupMixed = false) => {
+    const r = lowerExpr(e, toyTarget(toyLanguage(precedence, groupMixed)));
+    return r.ok ? r.value.expression : r.diagnostics.map((d) => d.message).join('\n');
+  };
+
+  it('adds only the parentheses precedence needs, unless groupMixed', () => {
+    expect(lower(or([and([a, b], span), c], span))).toBe('A=1 & B=2 | C=3');
+    expect(lower(and([or([a, b], span), c], span))).toBe('(A=1 | B=2) & C=3');
+    expect(lower(or([and([a, b], span), c], span), PRECEDENCES[0], true)).toBe('(A=1 & B=2) | C=3');
+    // Splunk search order: OR binds tighter than AND.
+    expect(lower(and([or([a, b], span), c], span), PRECEDENCES[1])).toBe('A=1 | B=2 & C=3');
+    expect(lower(or([and([a, b], span), c], span), PRECEDENCES[1])).toBe('(A=1 & B=2) | C=3');
+  });
+
+  it('puts NOT over groups and removes double negation', () => {
+    expect(lower(not(and([a, b], span), span))).toBe('!(A=1 & B=2)');
+    expect(lower(not(not(a, span), span))).toBe('A=1');
+    expect(lower(not(not(not(a, span), span), span))).toBe('!A=1');
+  });
+});
+
+describe('lowerExpr post-filter', () => {
+  const precedence = PRECEDENCES[0]!;
+  const post: QueryLanguage = {
+    ...toyLanguage(precedence, true),
+    name: 'post',
+    values: { ...toyLanguage(precedence, true).values, string: (ctx) => fragment(`${ctx.fieldText}~${ctx.value.parts.map((p) => (p.kind === 'literal' ? p.text : '*')).join('')}`) },
+  };
+  const target = toyTarget(toyLanguage(precedence, true), post);
+  const str = (text: string, wild = false): SigmaValue => ({
+    kind: 'string',
+    parts: wild ? [{ kind: 'literal', text }, { kind: 'wildcard-multi' }] : [{ kind: 'literal', text }],
+    cased: false,
+  });
+
+  it('moves only the conjuncts that need it and keeps a superset as pre-filter', () => {
+    const e = and([match('A', str('1'), span), and([match('B', str('2', true), span), not(match('C', str('3', true), span), span)], span)], span);
+    const r = lowerExpr(e, target);
+    expect(r.ok && r.value).toEqual({
+      target: 'toy',
+      // B=* is the superset of B~2*; under NOT the leaf becomes "no event", so NOT it drops out.
+      expression: 'A=1 & B=*',
+      postFilter: 'B~2* & !C~3*',
+      notes: ['toy has no wildcards'],
+    });
+  });
+
+  it('keeps an OR whole in the post-filter (never turns OR into AND)', () => {
+    const e = or([match('A', str('1'), span), match('B', str('2', true), span)], span);
+    const r = lowerExpr(e, target);
+    expect(r.ok && r.value).toEqual({ target: 'toy', expression: 'A=1 | B=*', postFilter: 'A~1 | B~2*', notes: ['toy has no wildcards'] });
+  });
+
+  it('refuses a post-filter leaf when the target has no post-filter stage', () => {
+    const r = lowerExpr(match('B', str('2', true), span), toyTarget(toyLanguage(precedence, true)));
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      'toy cannot express this rule exactly: toy has no wildcards, and it has no post-filter stage',
+    ]);
+  });
+});
+
+describe('lowerExpr diagnostics', () => {
+  const target = toyTarget(toyLanguage(PRECEDENCES[0]!, true));
+  it('collects every refusal with construct, target and span', () => {
+    const re: SigmaValue = { kind: 'regex', pattern: 'x', flags: { ignoreCase: false, multiline: false, dotAll: false } };
+    const e = or([match('A', re, pointSpan('t.yml', 4, 9)), match('B', { kind: 'number', value: 1 }, pointSpan('t.yml', 5, 9))], span);
+    const r = lowerExpr(e, target);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => [d.code, d.span.line, d.message])).toEqual([
+      ['unsupported-construct', 4, 'toy cannot express a regular expression (re) exactly: toy has no regular expressions; convert this rule for another target, or skip it (--skip-unsupported)'],
+      ['unsupported-construct', 5, 'toy cannot express a number exactly: toy has no numbers; convert this rule for another target, or skip it (--skip-unsupported)'],
+    ]);
+  });
+
+  it('refuses unresolved placeholders', () => {
+    const e = match('A', { kind: 'string', parts: [{ kind: 'placeholder', name: 'Admins' }], cased: false }, span);
+    const r = lowerExpr(e, target);
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['unresolved-placeholder', 'the placeholder %Admins% was not resolved: use a pipeline that replaces it with values (Sigma requires refusing a rule whose placeholders stay unresolved)'],
+    ]);
+  });
+
+  it('rejects unknown target options', () => {
+    const r = lowerExpr(match('A', { kind: 'string', parts: [], cased: false }, span), target, { targetOptions: { nope: true } });
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['invalid-value', "target toy has no option 'nope' (its options: opt)"]]);
+  });
+
+  it('is deterministic', () => {
+    const e = and([or([match('A', { kind: 'string', parts: [{ kind: 'literal', text: '1' }], cased: false }, span), match('B', { kind: 'string', parts: [{ kind: 'literal', text: '2' }], cased: false }, span)], span), not(match('C', { kind: 'string', parts: [], cased: false }, span), span)], span);
+    expect(lowerExpr(e, target)).toEqual(lowerExpr(e, target));
+  });
+});

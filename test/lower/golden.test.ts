@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Expr } from '../../src/ast/expr.js';
+import { type ConvertOptions, convertExpr } from '../../src/lower/convert-expr.js';
+import type { TargetId } from '../../src/targets/registry.js';
+import { psexecExpr } from '../support/psexec-expr.js';
+
+/**
+ * Golden files: test/golden/<target>/<name>.txt, plain text, compared exactly. They are rewritten only
+ * with UPDATE_GOLDENS=1 (read the diff before committing). A missing golden fails, and so does an
+ * orphan (a .txt under test/golden with no case here). Other targets add their rows to CASES.
+ *
+ * What each golden says and why it is right (checked by hand):
+ *
+ * splunk/psexec.txt
+ *   EventID=5145                     number: Splunk matches 5145 and the text "5145"
+ *   ShareName="\\\\*\\IPC$"          PRE-FILTER only: the rule's value is the text \\*\IPC$ with a
+ *                                    LITERAL *, which search cannot escape; the SPL string unescapes to
+ *                                    \\*\IPC$ where * is a wildcard, a superset of the exact value
+ *   RelativeTargetName IN ("*-stdin", "*-stdout", "*-stderr")   endswith list, folded (IN takes *)
+ *   NOT RelativeTargetName="PSEXESVC*"   `not filter`: NOT also keeps events without the field
+ *   | where match(ShareName, "(?i)^\\\\\\\\\\*\\\\IPC\\$\\z")
+ *                                    the exact test for the one conjunct search could not say: the eval
+ *                                    string unescapes to the PCRE (?i)^\\\\\*\\IPC\$\z, i.e. start,
+ *                                    two backslashes, a literal *, a backslash, IPC$, end of value;
+ *                                    case-insensitive like Sigma. Search is implicit AND, so the other
+ *                                    conjuncts are already exact and are not repeated.
+ *
+ * elastic-kql/psexec.txt (option case-insensitive-fields: the user states the mapping)
+ *   EventID:5145 and ShareName:"\\\\*\\IPC$"   quoted phrase: \\ is one backslash, * is literal inside
+ *                                              quotes, so the value is exactly \\*\IPC$ (term query)
+ *   RelativeTargetName:(*-stdin or *-stdout or *-stderr)   folded endswith list (wildcard queries)
+ *   not RelativeTargetName:PSEXESVC*                       not = must_not: true without the field
+ *   `not` binds tighter than `and`, so no parentheses are needed.
+ *
+ * elastic-kql/psexec-default.txt: without the option every value with letters is refused (KQL on
+ *   keyword fields is case-sensitive); EventID alone would pass. Each refusal names its line.
+ */
+interface GoldenCase {
+  readonly target: TargetId;
+  readonly name: string;
+  readonly expr: Expr;
+  readonly options?: ConvertOptions;
+}
+
+export const CASES: readonly GoldenCase[] = [
+  { target: 'splunk', name: 'psexec', expr: psexecExpr },
+  { target: 'elastic-kql', name: 'psexec', expr: psexecExpr, options: { targetOptions: { 'case-insensitive-fields': true } } },
+  { target: 'elastic-kql', name: 'psexec-default', expr: psexecExpr },
+];
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'golden');
+
+function render(c: GoldenCase): string {
+  const r = convertExpr(c.expr, c.target, c.options ?? {});
+  if (r.ok) return `${r.value.query}\n`;
+  return r.diagnostics.map((d) => `${d.span.line}:${d.span.column}: ${d.severity}[${d.code}] ${d.message}\n`).join('');
+}
+
+function allGoldens(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? allGoldens(join(dir, e.name)) : e.name.endsWith('.txt') ? [join(dir, e.name)] : [],
+  );
+}
+
+describe('golden files', () => {
+  for (const c of CASES) {
+    it(`${c.target}/${c.name}`, () => {
+      const file = join(root, c.target, `${c.name}.txt`);
+      const actual = render(c);
+      if (process.env.UPDATE_GOLDENS === '1') {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, actual);
+      }
+      expect(existsSync(file), `missing golden ${relative(root, file)} (run with UPDATE_GOLDENS=1)`).toBe(true);
+      expect(actual).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+
+  it('has no orphaned golden files', () => {
+    const expected = new Set(CASES.map((c) => join(root, c.target, `${c.name}.txt`)));
+    const orphans = allGoldens(root).filter((f) => !expected.has(f)).map((f) => relative(root, f));
+    expect(orphans).toEqual([]);
+  });
+});

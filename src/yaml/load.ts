@@ -31,7 +31,7 @@ export interface YamlDocument {
 
 export interface LoadedYaml {
   readonly file: string;
-  /** Index of the text that spans point into (for a file over `maxBytes`, of its first `maxBytes` characters). */
+  /** Index of the text that spans point into (for a file over `maxBytes`, of its first 64 KiB only). */
   readonly index: LineIndex;
   readonly documents: readonly YamlDocument[];
   readonly diagnostics: readonly Diagnostic[];
@@ -45,7 +45,8 @@ export function loadYaml(text: string, file: string, limits?: Partial<YamlLimits
   const bounds = withDefaults(limits);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.length > bounds.maxBytes || utf8Length(text, bounds.maxBytes) > bounds.maxBytes) {
-    const index = new LineIndex(file, text.slice(0, bounds.maxBytes));
+    // Index only the start: the diagnostic points at line 1, and indexing megabytes of lines costs seconds.
+    const index = new LineIndex(file, text.slice(0, 64 * 1024));
     return {
       file,
       index,
@@ -139,7 +140,8 @@ function parsePart(src: string, base: number, index: LineIndex, limits: YamlLimi
     failure = toDiagnostic(e, src, builder, span);
   }
   const documents: YamlDocument[] = builder.roots.map(({ root, docStart }, i) => {
-    const end = Math.max(docStart, root.end, documentMarkerEnd(src, docStart));
+    // An empty document is placed on its `---` (its empty root sits after any comments that follow).
+    const end = root.node === null ? documentMarkerEnd(src, docStart) : Math.max(docStart, root.end);
     return { index: firstIndex + i, node: root.node, span: span(docStart, end) };
   });
   const diagnostics: Diagnostic[] = builder.issues.map((issue) => error(issue.code, issue.message, span(issue.start, issue.end)));

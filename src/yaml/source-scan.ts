@@ -12,18 +12,17 @@ function isInlineSpace(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
-/** `#` starts a comment only at the start of the text or after white space (YAML 1.2 §6.6). */
-function startsComment(src: string, p: number): boolean {
-  return src.charCodeAt(p) === 0x23 && (p === 0 || isSpace(src.charCodeAt(p - 1)));
-}
-
-/** Skips spaces, tabs, line breaks and comments from `p`; returns the first other position. */
+/**
+ * Skips spaces, tabs, line breaks and comments from `p`; returns the first other position. Like
+ * js-yaml's `skipSeparationSpace`, it takes any `#` between tokens as a comment: the scanners only
+ * run between tokens, never inside a plain scalar where `a#b` is text.
+ */
 export function skipSpace(src: string, p: number): number {
   const n = src.length;
   while (p < n) {
     const c = src.charCodeAt(p);
     if (isSpace(c)) p++;
-    else if (startsComment(src, p)) {
+    else if (c === 0x23) {
       while (p < n && src.charCodeAt(p) !== 0x0a && src.charCodeAt(p) !== 0x0d) p++;
     } else break;
   }
@@ -36,9 +35,13 @@ export function trimBack(src: string, p: number, floor = 0): number {
   return p;
 }
 
-/** Moves back from `p` over spaces, tabs and line breaks, and tells whether a `?` indicator precedes. */
-export function precededByExplicitKey(src: string, p: number): boolean {
-  const q = trimBack(src, p);
+/**
+ * Whether the node that js-yaml opened at `open` follows a `?` explicit key indicator. In block context
+ * js-yaml opens the key right after the `?`; in flow context after the white space that follows it.
+ */
+export function precededByExplicitKey(src: string, open: number, flow: boolean): boolean {
+  if (!flow) return open > 0 && src.charCodeAt(open - 1) === 0x3f;
+  const q = trimBack(src, open);
   return q > 0 && src.charCodeAt(q - 1) === 0x3f && (q === 1 || isSpace(src.charCodeAt(q - 2)) || isFlowIndicator(src.charCodeAt(q - 2)));
 }
 
@@ -89,10 +92,17 @@ export function contentStart(src: string, open: number, limit: number): ContentS
   return { content: p, propsStart, propsEnd };
 }
 
-/** Position of a `:` value indicator after `p` (skipping white space and comments), or -1. */
-export function valueIndicatorAfter(src: string, p: number): number {
+/**
+ * Position of the `:` value indicator after a key that ends at `p` (skipping white space and comments),
+ * or -1. In block context the `:` must be followed by white space (YAML 1.2 §7.3.3 "ns-plain-safe"):
+ * `:x` starts a plain scalar instead. In flow context js-yaml takes any `:` after a complete key.
+ * A `:` at or after `limit` (where the collection being built ends) belongs to an enclosing one.
+ */
+export function valueIndicatorAfter(src: string, p: number, flow: boolean, limit: number): number {
   const q = skipSpace(src, p);
-  return src.charCodeAt(q) === 0x3a ? q : -1;
+  if (q >= limit || src.charCodeAt(q) !== 0x3a) return -1;
+  if (flow || q + 1 >= src.length || isSpace(src.charCodeAt(q + 1))) return q;
+  return -1;
 }
 
 /** End of an alias name that starts after the `*` at `p` (YAML 1.2 §7.1: ends at space or flow indicator). */

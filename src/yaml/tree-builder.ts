@@ -69,6 +69,8 @@ export interface Built {
   /** Collection nesting depth (a scalar is 0). */
   readonly height: number;
   readonly aliased: boolean;
+  /** The node has properties (a tag or an anchor). */
+  readonly props?: boolean;
 }
 
 interface Frame {
@@ -176,7 +178,7 @@ export class TreeBuilder {
       case null:
       case undefined:
         if (start.content < close && src.charCodeAt(start.content) === 0x2a) return this.alias(frame, start.content, state.result);
-        return this.empty(frame, start.propsStart, start.propsEnd);
+        return this.empty(frame, start.propsStart, start.propsEnd, state.result);
       case 'scalar':
         return this.scalar(frame, start.content, close, state.result);
       case 'sequence':
@@ -185,7 +187,10 @@ export class TreeBuilder {
         const kind = state.kind === 'sequence' ? 'seq' : 'map';
         if (only !== undefined && only.result === state.result && only.node?.kind === kind) return only;
         const content = kind === 'map' ? skipEntryIndicator(src, start.content) : start.content;
-        const flow = src.charCodeAt(content) === 0x5b || src.charCodeAt(content) === 0x7b;
+        // A flow collection's first child opens after its bracket; a block mapping whose first key is a
+        // flow collection (`{a: 1}: x`) opens that key at the bracket itself.
+        const bracket = src.charCodeAt(content) === (kind === 'seq' ? 0x5b : 0x7b);
+        const flow = bracket && (frame.children[0]?.open ?? content + 1) > content;
         return kind === 'seq'
           ? this.sequence(frame, content, close, flow, state.result)
           : this.mapping(frame, content, close, flow, state.result);
@@ -212,11 +217,21 @@ export class TreeBuilder {
     return { node, start: at, end, open: frame.open, result, size: target.size, height: target.height, aliased: true };
   }
 
-  private empty(frame: Frame, propsStart: number, propsEnd: number): Built {
+  private empty(frame: Frame, propsStart: number, propsEnd: number, result: unknown): Built {
     // A node with properties but no content (`key: &a`) is placed on its properties; one without
     // anything right after the indicator (`:` or `-`) that introduced it.
-    const [s, e] = propsEnd > propsStart ? [propsStart, propsEnd] : [trimBack(this.src, frame.open), trimBack(this.src, frame.open)];
-    return { node: null, start: s, end: e, open: frame.open, result: null, size: 1, height: 0, aliased: false };
+    const props = propsEnd > propsStart;
+    const [s, e] = props ? [propsStart, propsEnd] : [trimBack(this.src, frame.open), trimBack(this.src, frame.open)];
+    const base = { start: s, end: e, open: frame.open, result, size: 1, height: 0, aliased: false, props };
+    if (result === null) return { ...base, node: null };
+    // A tag gives empty content a value: `!!str` is '', `!!map` {} and `!!seq` [].
+    const span = this.span(s, e);
+    if (Array.isArray(result) && result.length === 0) return { ...base, node: { kind: 'seq', items: [], span }, height: 1 };
+    if (typeof result === 'object' && Object.keys(result).length === 0) return { ...base, node: { kind: 'map', entries: [], span }, height: 1 };
+    if (typeof result === 'string' || typeof result === 'number' || typeof result === 'boolean') {
+      return { ...base, node: { kind: 'scalar', value: result, style: 'plain', span } };
+    }
+    throw new Error(`js-yaml produced an empty node of type ${typeof result}`);
   }
 
   private scalar(frame: Frame, s: number, close: number, result: unknown): Built {
@@ -246,8 +261,8 @@ export class TreeBuilder {
     if (flow) {
       for (let i = 0; i < children.length; i++) {
         const c = children[i] as Built;
-        const colon = valueIndicatorAfter(this.src, c.end);
-        if (colon < 0 && !precededByExplicitKey(this.src, c.open)) {
+        const colon = valueIndicatorAfter(this.src, c.end, true, close);
+        if (colon < 0 && !precededByExplicitKey(this.src, c.open, true)) {
           add(c, c.node ?? nullScalar(this.span(c.start, c.end)));
           continue;
         }
@@ -286,9 +301,9 @@ export class TreeBuilder {
     const children = frame.children;
     for (let i = 0; i < children.length; i++) {
       const k = children[i] as Built;
-      const colon = valueIndicatorAfter(this.src, k.end);
+      const colon = valueIndicatorAfter(this.src, k.end, flow, close);
       // A block mapping ends with an empty event for the key it looked for and did not find.
-      if (k.node === null && colon < 0 && !precededByExplicitKey(this.src, k.open)) continue;
+      if (!flow && k.node === null && k.props !== true && colon < 0 && !precededByExplicitKey(this.src, k.open, flow)) continue;
       keys.push(k);
       colons.push(colon);
       const v = colon >= 0 ? children[++i] : undefined;

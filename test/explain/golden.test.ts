@@ -1,5 +1,5 @@
 /**
- * Golden files of `explain` (test/golden/explain/). Rewrite them only with UPDATE_GOLDEN=1 and read the
+ * Golden files of `explain` (test/golden/explain/). Rewrite them only with UPDATE_GOLDENS=1 and read the
  * diff before committing. The corpus goldens need the YAML loader (src/rule/parse-documents.ts) and the
  * SigmaHQ corpus at ../shared/sigma; without either they are skipped, and say so.
  */

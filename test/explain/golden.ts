@@ -9,8 +9,8 @@ export const GOLDEN_DIR = join(REPO_ROOT, 'test/golden/explain');
 export const SIGMA_DIR = process.env.SIGMA_CORPUS ?? resolve(REPO_ROOT, '../shared/sigma');
 export const HAVE_CORPUS = existsSync(join(SIGMA_DIR, 'rules'));
 
-/** Goldens are rewritten only with UPDATE_GOLDEN=1 (read the diff before committing); a missing one fails. */
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
+/** Goldens are rewritten only with UPDATE_GOLDENS=1 (read the diff before committing); a missing one fails. */
+const UPDATE = process.env.UPDATE_GOLDENS === '1';
 
 export function expectGolden(name: string, actual: string): void {
   const path = join(GOLDEN_DIR, name);
@@ -19,7 +19,7 @@ export function expectGolden(name: string, actual: string): void {
     writeFileSync(path, actual);
     return;
   }
-  if (!existsSync(path)) throw new Error(`missing golden ${path}: run with UPDATE_GOLDEN=1 and read it before committing`);
+  if (!existsSync(path)) throw new Error(`missing golden ${path}: run with UPDATE_GOLDENS=1 and read it before committing`);
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 

@@ -20,7 +20,7 @@ export function memoryIo(files: Record<string, string | Uint8Array> = {}): CliIo
       return readFileSync(p);
     },
     exists(p: string) {
-      return p in files || existsSync(p);
+      return p in files || Object.keys(files).some((k) => k.startsWith(p.replace(/\/?$/, '/'))) || existsSync(p);
     },
     listYamlFiles(p: string) {
       if (p in files) return [p];

@@ -5,7 +5,6 @@ import { buildCorpusIndex, type CorpusIndex } from '../../explain/corpus-index.j
 import { explainRule } from '../../explain/explain.js';
 import { EXPLAIN_FORMATS, renderExplanations, type ExplainFormat } from '../../explain/render.js';
 import type { SigmaDocument, SigmaRule } from '../../rule/model.js';
-// @ts-ignore -- TODO(loader merge): drop this line; src/rule/parse-documents.ts is not on this branch yet.
 import { parseSigmaText } from '../../rule/parse-documents.js';
 
 /** What this command reads of `parseSigmaText`'s result (the loader's `ParsedFile` must fit it). */

@@ -69,8 +69,8 @@ export interface Built {
   /** Collection nesting depth (a scalar is 0). */
   readonly height: number;
   readonly aliased: boolean;
-  /** The node has properties (a tag or an anchor). */
-  readonly props?: boolean;
+  /** The node has properties (a tag or an anchor); told only for nodes without content. */
+  readonly props: boolean;
 }
 
 interface Frame {
@@ -214,7 +214,7 @@ export class TreeBuilder {
     }
     const span = this.span(at, end);
     const node: YamlNode = target.node === null ? nullScalar(span) : { ...target.node, span };
-    return { node, start: at, end, open: frame.open, result, size: target.size, height: target.height, aliased: true };
+    return { node, start: at, end, open: frame.open, result, size: target.size, height: target.height, aliased: true, props: false };
   }
 
   private empty(frame: Frame, propsStart: number, propsEnd: number, result: unknown): Built {
@@ -240,7 +240,7 @@ export class TreeBuilder {
     }
     const e = Math.max(s, trimBack(this.src, close, s));
     const node: YamlScalar = { kind: 'scalar', value: result, style: styleAt(this.src, s), span: this.span(s, e) };
-    return { node, start: s, end: e, open: frame.open, result, size: 1, height: 0, aliased: false };
+    return { node, start: s, end: e, open: frame.open, result, size: 1, height: 0, aliased: false, props: false };
   }
 
   private sequence(frame: Frame, s: number, close: number, flow: boolean, result: unknown): Built {
@@ -291,7 +291,7 @@ export class TreeBuilder {
       throw new Error(`positioned sequence has ${items.length} items where js-yaml read ${expected}`);
     }
     const node: YamlSeq = { kind: 'seq', items, span: this.span(s, end) };
-    return { node, start: s, end, open: frame.open, result, size, height: height + 1, aliased };
+    return { node, start: s, end, open: frame.open, result, size, height: height + 1, aliased, props: false };
   }
 
   private mapping(frame: Frame, s: number, close: number, flow: boolean, result: unknown): Built {
@@ -303,7 +303,7 @@ export class TreeBuilder {
       const k = children[i] as Built;
       const colon = valueIndicatorAfter(this.src, k.end, flow, close);
       // A block mapping ends with an empty event for the key it looked for and did not find.
-      if (!flow && k.node === null && k.props !== true && colon < 0 && !precededByExplicitKey(this.src, k.open, flow)) continue;
+      if (!flow && k.node === null && !k.props && colon < 0 && !precededByExplicitKey(this.src, k.open, flow)) continue;
       keys.push(k);
       colons.push(colon);
       const v = colon >= 0 ? children[++i] : undefined;
@@ -363,11 +363,11 @@ export class TreeBuilder {
     result: unknown,
   ): Built {
     const node: YamlMap = { kind: 'map', entries: parts.entries, span: this.span(s, end) };
-    return { node, start: s, end, open, result, size: 1 + parts.size, height: parts.height + 1, aliased: parts.aliased };
+    return { node, start: s, end, open, result, size: 1 + parts.size, height: parts.height + 1, aliased: parts.aliased, props: false };
   }
 
   private nullBuilt(at: number, open: number): Built {
-    return { node: nullScalar(this.span(at, at)), start: at, end: at, open, result: null, size: 1, height: 0, aliased: false };
+    return { node: nullScalar(this.span(at, at)), start: at, end: at, open, result: null, size: 1, height: 0, aliased: false, props: false };
   }
 }
 

@@ -116,6 +116,12 @@ describe('loadYaml diagnostics', () => {
     expect(at(d.span)).toBe('2:4-2:16');
   });
 
+  it('refuses a document with more than maxNodes nodes and no aliases as too large', () => {
+    const d = only(loadYaml('a: [1, 2, 3, 4, 5, 6]\n', 'n.yml', { maxNodes: 5 }).diagnostics);
+    expect(d.code).toBe('yaml-too-large');
+    expect(at(d.span)).toBe('1:4-1:4');
+  });
+
   it('reports a recursive alias', () => {
     const d = only(loadYaml('a: &x [1, *x]\n', 'r.yml').diagnostics);
     expect(d.code).toBe('yaml-alias-bomb');

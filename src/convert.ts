@@ -24,19 +24,34 @@ export interface ConvertOptions {
   readonly target: string;
   readonly format?: string;
   readonly skipUnsupported?: boolean;
+  /** Target options by name (`list targets` shows each target's); unknown names are refused. */
+  readonly targetOptions?: Readonly<Record<string, boolean>>;
+}
+
+/** What a converter gets besides the rule. */
+export interface RuleContext {
+  readonly format: string;
+  readonly targetOptions: Readonly<Record<string, boolean>>;
+}
+
+export interface ConvertedRule {
+  readonly output: string | null;
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 /** A target as the conversion driver sees it: rule in, text out. */
 export interface RuleConverter {
   readonly id: string;
   readonly defaultFormat: string;
-  convert(rule: SigmaRule, format: string): { readonly output: string | null; readonly diagnostics: readonly Diagnostic[] };
+  readonly formats: readonly string[];
+  convert(rule: SigmaRule, context: RuleContext): ConvertedRule;
 }
 
 /** `--target ast`: the parsed rule, printed; kept for debugging every later stage. */
 export const astConverter: RuleConverter = {
   id: 'ast',
   defaultFormat: 'default',
+  formats: ['default'],
   convert(rule) {
     const lines = [
       ...rule.conditions.map((c) => `condition: ${printCondition(c.node)}`),
@@ -79,7 +94,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
         continue;
       }
       const document = doc.document.kind === 'rule' ? applyFilters(doc.document, filters).rule : doc.document;
-      const converted = convertDocument(document, converter, format);
+      const converted = convertDocument(document, converter, { format, targetOptions: options.targetOptions ?? {} });
       diagnostics.push(...converted.diagnostics);
       const failed = converted.output === null || hasErrors(converted.diagnostics);
       if (failed && options.skipUnsupported && converted.diagnostics.every((d) => d.severity !== 'error' || d.code === 'unsupported-construct')) {
@@ -98,14 +113,10 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
   return records;
 }
 
-function convertDocument(
-  document: SigmaDocument,
-  converter: RuleConverter,
-  format: string,
-): { readonly output: string | null; readonly diagnostics: readonly Diagnostic[] } {
+function convertDocument(document: SigmaDocument, converter: RuleConverter, context: RuleContext): ConvertedRule {
   switch (document.kind) {
     case 'rule':
-      return converter.convert(document, format);
+      return converter.convert(document, context);
     case 'correlation':
       return {
         output: null,

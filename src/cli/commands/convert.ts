@@ -1,5 +1,6 @@
 import { basename, relative } from 'node:path';
 import { findConverter, CONVERTERS } from '../../converters.js';
+import { findTarget } from '../../targets/registry.js';
 import { convertFiles, type ConversionRecord } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import type { LineIndex } from '../../diagnostics/span.js';
@@ -15,6 +16,7 @@ export interface ConvertCommandOptions {
   readonly outputDir?: string;
   readonly json: boolean;
   readonly skipUnsupported: boolean;
+  readonly targetOption: readonly string[];
 }
 
 /** `sigma-transpiler convert`: exit 0 when every rule converted, 1 when any failed. */
@@ -23,12 +25,18 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   if (converter === undefined) {
     throw new UsageError(`unknown target ${JSON.stringify(options.target)}; choose one of: ${CONVERTERS.map((c) => c.id).join(', ')}`);
   }
+  const format = options.format ?? converter.defaultFormat;
+  if (!converter.formats.includes(format)) {
+    throw new UsageError(`target ${converter.id} has no format ${JSON.stringify(format)}; choose one of: ${converter.formats.join(', ')}`);
+  }
+  const targetOptions = parseTargetOptions(converter.id, options.targetOption);
   const files = collectFiles(paths, io);
   const parsed = files.map(({ path }) => parseFile(path, io));
   const records = convertFiles(parsed, converter, {
     target: options.target,
-    ...(options.format !== undefined ? { format: options.format } : {}),
+    format,
     skipUnsupported: options.skipUnsupported,
+    targetOptions,
   });
   const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
   const failed = records.filter((r) => !r.ok).length;
@@ -58,6 +66,22 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
     io.stderr(`${records.length - failed - skipped} converted, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (target ${converter.id})\n`);
   }
   return failed > 0 ? 1 : 0;
+}
+
+function parseTargetOptions(targetId: string, written: readonly string[]): Record<string, boolean> {
+  const known = findTarget(targetId)?.options ?? [];
+  const out: Record<string, boolean> = {};
+  for (const w of written) {
+    const m = /^([A-Za-z0-9_-]+)(?:=(true|false))?$/.exec(w);
+    const name = m?.[1];
+    if (m === null || name === undefined) throw new UsageError(`target option ${JSON.stringify(w)} must be written name or name=true|false`);
+    if (!known.some((o) => o.name === name)) {
+      const list = known.map((o) => o.name).join(', ');
+      throw new UsageError(`target ${targetId} has no option ${JSON.stringify(name)}${list ? `; its options: ${list}` : ' (it has none)'}`);
+    }
+    out[name] = m[2] !== 'false';
+  }
+  return out;
 }
 
 function collectFiles(paths: readonly string[], io: CliIo): { path: string; root: string }[] {

@@ -1,4 +1,5 @@
 import { CONVERTERS } from '../../converters.js';
+import { findTarget } from '../../targets/registry.js';
 import { listModifiers } from '../../value/modifiers.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -9,12 +10,19 @@ export const LISTABLE = ['targets', 'formats', 'pipelines', 'modifiers'] as cons
 export function runList(what: string, target: string | undefined, io: CliIo): number {
   switch (what) {
     case 'targets':
-      for (const c of CONVERTERS) io.stdout(`${c.id}\n`);
+      for (const c of CONVERTERS) {
+        const t = findTarget(c.id);
+        io.stdout(`${c.id.padEnd(14)} ${t?.title ?? 'the parsed rule as an indented tree (for debugging)'}\n`);
+        for (const o of t?.options ?? []) io.stdout(`${''.padEnd(16)}-O ${o.name}${o.default ? ' (on by default)' : ''}: ${o.description}\n`);
+      }
       return 0;
     case 'formats':
+      if (target !== undefined && !CONVERTERS.some((c) => c.id === target)) {
+        throw new UsageError(`unknown target ${JSON.stringify(target)}; choose one of: ${CONVERTERS.map((c) => c.id).join(', ')}`);
+      }
       for (const c of CONVERTERS) {
         if (target !== undefined && c.id !== target) continue;
-        io.stdout(`${c.id}: ${c.defaultFormat} (default)\n`);
+        io.stdout(`${c.id.padEnd(14)} ${c.formats.map((f) => (f === c.defaultFormat ? `${f} (default)` : f)).join(', ')}\n`);
       }
       return 0;
     case 'pipelines':

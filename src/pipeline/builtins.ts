@@ -1,0 +1,96 @@
+import { error, fail, type Result } from '../diagnostics/diagnostic.js';
+import { pointSpan } from '../diagnostics/span.js';
+import { BUILTIN_PIPELINE_TEXTS } from './builtin.generated.js';
+import { parsePipelineText } from './load-pipeline.js';
+import type { ProcessingPipeline } from './types.js';
+
+/** A pipeline that ships with the tool, and the target it is written for. */
+export interface BuiltinPipeline {
+  readonly name: string;
+  /** The `--target` whose schema it maps to. */
+  readonly target: string;
+  /** Applied by that target unless `--without-pipeline`. */
+  readonly isDefault: boolean;
+  readonly description: string;
+  readonly pipeline: ProcessingPipeline;
+}
+
+/** The registry: one line per built-in (its YAML file is src/pipeline/builtin/<name>.yml). */
+const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
+  {
+    name: 'splunk-windows',
+    target: 'splunk',
+    isDefault: true,
+    description: 'Windows event logs as the Splunk Add-ons for Windows and Sysmon collect them (source, EventCode)',
+  },
+  {
+    name: 'ecs-windows',
+    target: 'elastic-kql',
+    isDefault: true,
+    description: 'Elastic Common Schema as Winlogbeat / Elastic Agent produce it (winlog.channel, event.code, winlog.event_data.*, process.*)',
+  },
+  {
+    name: 'sentinel-windows',
+    target: 'sentinel-kql',
+    isDefault: true,
+    description: 'SecurityEvent for Windows security events, Defender XDR Device* tables for Sysmon-style categories',
+  },
+  {
+    name: 'sql-tables',
+    target: 'sql',
+    isDefault: true,
+    description: 'one table per log source (windows_process_creation, ...), Sigma field names as columns',
+  },
+];
+
+let cache: BuiltinPipeline[] | undefined;
+
+/** Every built-in pipeline, parsed once. */
+export function builtinPipelines(): readonly BuiltinPipeline[] {
+  if (cache === undefined) {
+    cache = REGISTRY.map((entry) => {
+      const text = BUILTIN_PIPELINE_TEXTS[entry.name];
+      if (text === undefined) throw new Error(`built-in pipeline ${entry.name} has no YAML file (run npm run generate)`);
+      const parsed = parsePipelineText(text, `builtin:${entry.name}`, entry.name);
+      // A built-in that does not load is a bug of this tool, caught by its tests, not a user's mistake.
+      if (!parsed.ok || parsed.diagnostics.length > 0) {
+        throw new Error(`built-in pipeline ${entry.name} is invalid: ${parsed.diagnostics.map((d) => `${d.span.line}:${d.span.column} ${d.message}`).join('; ')}`);
+      }
+      return { ...entry, pipeline: parsed.value };
+    });
+  }
+  return cache;
+}
+
+export function findBuiltinPipeline(name: string): BuiltinPipeline | undefined {
+  return builtinPipelines().find((b) => b.name === name);
+}
+
+/** The pipelines a target applies by default (none for a target without one). */
+export function defaultPipelinesFor(target: string): readonly ProcessingPipeline[] {
+  return builtinPipelines()
+    .filter((b) => b.isDefault && b.target === target)
+    .map((b) => b.pipeline);
+}
+
+/**
+ * Resolves one `--pipeline` argument: a built-in name, or else a file that `readFile` reads (the caller
+ * does the I/O; undefined means no such file). Problems come back as diagnostics.
+ */
+export function resolvePipelineRef(ref: string, readFile?: (path: string) => string | undefined): Result<ProcessingPipeline> {
+  const builtin = findBuiltinPipeline(ref);
+  if (builtin !== undefined) return { ok: true, value: builtin.pipeline, diagnostics: [] };
+  const text = readFile?.(ref);
+  if (text === undefined) {
+    return fail([
+      error(
+        'pipeline-unknown',
+        `no built-in pipeline named \`${ref}\` and no such file; built-in pipelines: ${builtinPipelines()
+          .map((b) => b.name)
+          .join(', ')}`,
+        pointSpan(ref),
+      ),
+    ]);
+  }
+  return parsePipelineText(text, ref);
+}

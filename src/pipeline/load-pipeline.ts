@@ -1,0 +1,549 @@
+import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import type { SourceSpan } from '../diagnostics/span.js';
+import { loadYaml } from '../yaml/load.js';
+import type { YamlEntry, YamlMap, YamlNode } from '../yaml/node.js';
+import { condExprRefs, parseCondExpr } from './cond-expr.js';
+import { compilePythonRegex, convertPythonReplacement } from './python-regex.js';
+import {
+  TRANSFORMATION_TYPES,
+  type AttributeOp,
+  type CondExpr,
+  type ConditionSet,
+  type ConditionValue,
+  type DetectionItemCondition,
+  type FieldMappingEntry,
+  type FieldNameCondition,
+  type ProcessingPipeline,
+  type RuleCondition,
+  type Transformation,
+  type TransformationBase,
+  type TransformationType,
+} from './types.js';
+
+/**
+ * Reads a pySigma processing-pipeline file. Every problem becomes a `pipeline-invalid` diagnostic that
+ * points at the key or value at fault; nothing the file says is silently ignored.
+ */
+export function parsePipelineText(text: string, file: string, id: string = file): Result<ProcessingPipeline> {
+  const loaded = loadYaml(text, file);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const docs = loaded.documents.filter((d) => d.node !== null);
+  if (hasErrors(diagnostics)) return fail(diagnostics);
+  const first = docs[0];
+  if (first === undefined || first.node === null) {
+    return fail([...diagnostics, error('pipeline-invalid', 'the pipeline file is empty; write a mapping with `name`, `priority` and `transformations`', pointOf(file))]);
+  }
+  if (docs.length > 1) {
+    const extra = docs[1]?.node;
+    if (extra) diagnostics.push(error('pipeline-invalid', 'a pipeline file holds one YAML document; split the others into their own files', extra.span));
+  }
+  const parsed = parsePipeline(first.node, id);
+  const all = [...diagnostics, ...parsed.diagnostics];
+  return parsed.ok && !hasErrors(all) ? ok(parsed.value, all) : fail(all);
+}
+
+function pointOf(file: string): SourceSpan {
+  return { file, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 };
+}
+
+const TOP_LEVEL_KEYS = ['name', 'priority', 'vars', 'transformations', 'postprocessing', 'finalizers', 'allowed_backends'];
+
+/** Builds a pipeline from a loaded YAML document. */
+export function parsePipeline(node: YamlNode, id: string): Result<ProcessingPipeline> {
+  const r = new Reader();
+  const root = r.map(node, 'a pipeline file');
+  if (root === undefined) return fail(r.diagnostics);
+  let name = id;
+  let priority = 0;
+  let vars: Record<string, readonly string[]> = {};
+  const transformations: Transformation[] = [];
+  for (const entry of root.entries) {
+    switch (entry.key) {
+      case 'name':
+        name = r.string(entry.value, '`name`') ?? name;
+        break;
+      case 'priority': {
+        const p = r.number(entry.value, '`priority`');
+        if (p !== undefined) priority = p;
+        break;
+      }
+      case 'vars':
+        vars = r.vars(entry.value);
+        break;
+      case 'transformations': {
+        const list = r.seq(entry.value, '`transformations`');
+        if (list === undefined) break;
+        list.items.forEach((item, index) => {
+          const t = r.transformation(item, index);
+          if (t !== undefined) transformations.push(t);
+        });
+        break;
+      }
+      case 'postprocessing':
+      case 'finalizers':
+        if (!isEmpty(entry.value)) {
+          r.diagnostics.push(
+            error(
+              'pipeline-invalid',
+              `\`${entry.key}\` rewrites query text, which this tool never does (pipelines transform the rule, not the query); remove it or express the change as a transformation`,
+              entry.keySpan,
+            ),
+          );
+        }
+        break;
+      case 'allowed_backends':
+        // pySigma's hint for front ends; it does not change what the pipeline does.
+        break;
+      default:
+        r.diagnostics.push(warning('pipeline-invalid', `unknown top-level key \`${entry.key}\` is ignored; a pipeline file has ${TOP_LEVEL_KEYS.join(', ')}`, entry.keySpan));
+    }
+  }
+  // Ids may repeat: pySigma pipelines give one id to several items (e.g. one mapping per log source),
+  // and `processing_item_applied` then asks whether any of them applied.
+  if (hasErrors(r.diagnostics)) return fail(r.diagnostics);
+  return ok({ id, name, priority, transformations, vars, span: node.span }, r.diagnostics);
+}
+
+function isEmpty(node: YamlNode): boolean {
+  return (node.kind === 'scalar' && node.value === null) || (node.kind === 'seq' && node.items.length === 0) || (node.kind === 'map' && node.entries.length === 0);
+}
+
+/** Condition scopes: the YAML key prefix, the types each scope knows. */
+const SCOPES = {
+  rule: { key: 'rule_conditions', prefix: 'rule_cond', types: ['logsource', 'tag', 'rule_attribute', 'contains_field', 'processing_item_applied', 'processing_state', 'is_sigma_rule'] },
+  field: { key: 'field_name_conditions', prefix: 'field_name_cond', types: ['include_fields', 'exclude_fields', 'processing_item_applied'] },
+  item: { key: 'detection_item_conditions', prefix: 'detection_item_cond', types: ['match_string', 'is_null', 'contains_wildcard', 'processing_item_applied'] },
+} as const;
+
+const COMMON_KEYS = new Set<string>(['id', 'type', ...Object.values(SCOPES).flatMap((s) => [s.key, `${s.prefix}_op`, `${s.prefix}_not`, `${s.prefix}_expr`])]);
+
+/** The parameters each transformation type takes (besides id, type and conditions). */
+const PARAMS: Record<TransformationType, readonly string[]> = {
+  field_name_mapping: ['mapping'],
+  field_name_prefix_mapping: ['mapping'],
+  field_name_prefix: ['prefix'],
+  field_name_suffix: ['suffix'],
+  add_condition: ['conditions', 'name', 'template', 'negated'],
+  change_logsource: ['category', 'product', 'service'],
+  replace_string: ['regex', 'replacement', 'skip_special', 'interpret_special'],
+  value_placeholders: ['include', 'exclude'],
+  wildcard_placeholders: ['include', 'exclude'],
+  drop_detection_item: [],
+  detection_item_failure: ['message'],
+  rule_failure: ['message'],
+  strict_field_mapping_failure: ['message'],
+  set_state: ['key', 'val', 'template'],
+};
+
+/** Collects diagnostics while reading typed values out of YAML nodes. */
+class Reader {
+  readonly diagnostics: Diagnostic[] = [];
+
+  private bad(message: string, span: SourceSpan): undefined {
+    this.diagnostics.push(error('pipeline-invalid', message, span));
+    return undefined;
+  }
+
+  map(node: YamlNode, what: string): YamlMap | undefined {
+    return node.kind === 'map' ? node : this.bad(`${what} must be a mapping`, node.span);
+  }
+
+  seq(node: YamlNode, what: string): { items: readonly YamlNode[] } | undefined {
+    return node.kind === 'seq' ? node : this.bad(`${what} must be a list`, node.span);
+  }
+
+  string(node: YamlNode, what: string): string | undefined {
+    if (node.kind === 'scalar' && typeof node.value === 'string') return node.value;
+    // A plain number written where a name is expected (`product: 365`) is still text to a user.
+    if (node.kind === 'scalar' && typeof node.value === 'number') return String(node.value);
+    return this.bad(`${what} must be a string`, node.span);
+  }
+
+  number(node: YamlNode, what: string): number | undefined {
+    return node.kind === 'scalar' && typeof node.value === 'number' && Number.isFinite(node.value) ? node.value : this.bad(`${what} must be a number`, node.span);
+  }
+
+  boolean(node: YamlNode, what: string): boolean | undefined {
+    return node.kind === 'scalar' && typeof node.value === 'boolean' ? node.value : this.bad(`${what} must be true or false`, node.span);
+  }
+
+  /** A string or a list of strings. */
+  strings(node: YamlNode, what: string): string[] | undefined {
+    if (node.kind === 'seq') {
+      const out: string[] = [];
+      for (const item of node.items) {
+        const s = this.string(item, `each item of ${what}`);
+        if (s !== undefined) out.push(s);
+      }
+      return out;
+    }
+    const s = this.string(node, `${what} (a string or a list of strings)`);
+    return s === undefined ? undefined : [s];
+  }
+
+  vars(node: YamlNode): Record<string, readonly string[]> {
+    const out: Record<string, readonly string[]> = Object.create(null) as Record<string, readonly string[]>;
+    const m = this.map(node, '`vars`');
+    if (m === undefined) return out;
+    for (const e of m.entries) {
+      const items = e.value.kind === 'seq' ? e.value.items : [e.value];
+      const values: string[] = [];
+      for (const item of items) {
+        if (item.kind === 'scalar' && (typeof item.value === 'string' || typeof item.value === 'number')) values.push(String(item.value));
+        else this.bad(`the values of variable \`${e.key}\` must be strings or numbers`, item.span);
+      }
+      out[e.key] = values;
+    }
+    return out;
+  }
+
+  transformation(node: YamlNode, index: number): Transformation | undefined {
+    const m = this.map(node, 'each transformation');
+    if (m === undefined) return undefined;
+    const typeEntry = get(m, 'type');
+    if (typeEntry === undefined) return this.bad(`transformation ${index + 1} has no \`type\`; known types: ${TRANSFORMATION_TYPES.join(', ')}`, m.span);
+    const typeName = this.string(typeEntry.value, '`type`');
+    if (typeName === undefined) return undefined;
+    if (!isTransformationType(typeName)) {
+      return this.bad(`unknown transformation type \`${typeName}\`; known types: ${TRANSFORMATION_TYPES.join(', ')}`, typeEntry.value.span);
+    }
+    const idEntry = get(m, 'id');
+    const id = idEntry === undefined ? `${typeName}#${index + 1}` : this.string(idEntry.value, '`id`');
+    if (id === undefined) return undefined;
+    const allowed = new Set([...COMMON_KEYS, ...PARAMS[typeName]]);
+    for (const e of m.entries) {
+      if (!allowed.has(e.key)) {
+        const takes = PARAMS[typeName].length === 0 ? 'takes no parameters' : `takes ${PARAMS[typeName].map((p) => `\`${p}\``).join(', ')}`;
+        this.bad(`\`${typeName}\` has no parameter \`${e.key}\`; it ${takes} (plus id, type and conditions)`, e.keySpan);
+      }
+    }
+    const before = this.diagnostics.length;
+    const base: TransformationBase = {
+      id,
+      span: m.span,
+      ruleConditions: this.conditionSet(m, 'rule', (c, t) => this.ruleCondition(c, t)),
+      fieldNameConditions: this.conditionSet(m, 'field', (c, t) => this.fieldNameCondition(c, t)),
+      detectionItemConditions: this.conditionSet(m, 'item', (c, t) => this.detectionItemCondition(c, t)),
+    };
+    const t = this.params(typeName, base, m);
+    return t === undefined || hasErrors(this.diagnostics.slice(before)) ? undefined : t;
+  }
+
+  private required(m: YamlMap, key: string, typeName: string): YamlEntry | undefined {
+    const e = get(m, key);
+    if (e === undefined) this.bad(`\`${typeName}\` needs \`${key}\``, m.span);
+    return e;
+  }
+
+  private params(typeName: TransformationType, base: TransformationBase, m: YamlMap): Transformation | undefined {
+    const opt = (key: string): YamlNode | undefined => get(m, key)?.value;
+    const flag = (key: string): boolean => {
+      const v = opt(key);
+      return v === undefined ? false : (this.boolean(v, `\`${key}\``) ?? false);
+    };
+    switch (typeName) {
+      case 'field_name_mapping':
+      case 'field_name_prefix_mapping': {
+        const e = this.required(m, 'mapping', typeName);
+        if (e === undefined) return undefined;
+        const mapping = this.mapping(e.value);
+        return mapping === undefined ? undefined : { ...base, type: typeName, mapping };
+      }
+      case 'field_name_prefix': {
+        const e = this.required(m, 'prefix', typeName);
+        const prefix = e && this.string(e.value, '`prefix`');
+        return prefix === undefined ? undefined : { ...base, type: typeName, prefix };
+      }
+      case 'field_name_suffix': {
+        const e = this.required(m, 'suffix', typeName);
+        const suffix = e && this.string(e.value, '`suffix`');
+        return suffix === undefined ? undefined : { ...base, type: typeName, suffix };
+      }
+      case 'add_condition': {
+        const e = this.required(m, 'conditions', typeName);
+        if (e === undefined) return undefined;
+        const cm = this.map(e.value, '`conditions`');
+        if (cm === undefined) return undefined;
+        const conditions: { field: string; values: ConditionValue[]; span: SourceSpan }[] = [];
+        for (const c of cm.entries) {
+          if (c.key.includes('|')) {
+            this.bad(`\`add_condition\` compares fields with plain values; the modifier in \`${c.key}\` is not supported (write the value with wildcards instead)`, c.keySpan);
+            continue;
+          }
+          const items = c.value.kind === 'seq' ? c.value.items : [c.value];
+          const values: ConditionValue[] = [];
+          for (const item of items) {
+            if (item.kind === 'scalar') values.push(item.value);
+            else this.bad(`the value of \`${c.key}\` must be a scalar or a list of scalars`, item.span);
+          }
+          if (values.length === 0) this.bad(`\`${c.key}\` needs at least one value`, c.value.span);
+          conditions.push({ field: c.key, values, span: c.value.span });
+        }
+        if (conditions.length === 0) return this.bad('`conditions` must name at least one field', cm.span);
+        return { ...base, type: typeName, conditions, negated: flag('negated'), template: flag('template') };
+      }
+      case 'change_logsource': {
+        const out: { category?: string; product?: string; service?: string } = {};
+        for (const key of ['category', 'product', 'service'] as const) {
+          const v = opt(key);
+          if (v === undefined || (v.kind === 'scalar' && v.value === null)) continue;
+          const s = this.string(v, `\`${key}\``);
+          if (s !== undefined) out[key] = s;
+        }
+        return { ...base, type: typeName, ...out };
+      }
+      case 'replace_string': {
+        const re = this.required(m, 'regex', typeName);
+        const rep = this.required(m, 'replacement', typeName);
+        const regexText = re && this.string(re.value, '`regex`');
+        const replacement = rep && this.string(rep.value, '`replacement`');
+        if (regexText === undefined || replacement === undefined || re === undefined) return undefined;
+        const compiled = compilePythonRegex(regexText, 'g');
+        if (typeof compiled === 'string') return this.bad(`\`regex\` does not compile: ${compiled}`, re.value.span);
+        return {
+          ...base,
+          type: typeName,
+          regex: compiled,
+          replacement: convertPythonReplacement(replacement),
+          skipSpecial: flag('skip_special'),
+          interpretSpecial: flag('interpret_special'),
+        };
+      }
+      case 'value_placeholders':
+      case 'wildcard_placeholders': {
+        const inc = opt('include');
+        const exc = opt('exclude');
+        if (inc !== undefined && exc !== undefined) return this.bad('`include` and `exclude` cannot be used together', m.span);
+        const include = inc === undefined ? undefined : this.strings(inc, '`include`');
+        const exclude = exc === undefined ? undefined : this.strings(exc, '`exclude`');
+        return { ...base, type: typeName, ...(include ? { include } : {}), ...(exclude ? { exclude } : {}) };
+      }
+      case 'drop_detection_item':
+        return { ...base, type: typeName };
+      case 'detection_item_failure':
+      case 'rule_failure': {
+        const e = this.required(m, 'message', typeName);
+        const message = e && this.string(e.value, '`message`');
+        return message === undefined ? undefined : { ...base, type: typeName, message };
+      }
+      case 'strict_field_mapping_failure': {
+        const v = opt('message');
+        const message = v === undefined ? undefined : this.string(v, '`message`');
+        return { ...base, type: typeName, ...(message !== undefined ? { message } : {}) };
+      }
+      case 'set_state': {
+        const k = this.required(m, 'key', typeName);
+        const v = this.required(m, 'val', typeName);
+        const key = k && this.string(k.value, '`key`');
+        const val = v && (v.value.kind === 'seq' ? this.strings(v.value, '`val`') : this.string(v.value, '`val`'));
+        return key === undefined || val === undefined ? undefined : { ...base, type: typeName, key, val, template: flag('template') };
+      }
+    }
+  }
+
+  private mapping(node: YamlNode): FieldMappingEntry[] | undefined {
+    const m = this.map(node, '`mapping`');
+    if (m === undefined) return undefined;
+    const out: FieldMappingEntry[] = [];
+    for (const e of m.entries) {
+      const to = this.strings(e.value, `the mapping of \`${e.key}\``);
+      if (to === undefined) continue;
+      if (to.length === 0) {
+        this.bad(`\`${e.key}\` maps to an empty list; map it to at least one field, or drop it with \`drop_detection_item\``, e.value.span);
+        continue;
+      }
+      out.push({ from: e.key, to });
+    }
+    return out;
+  }
+
+  private conditionSet<C>(m: YamlMap, scope: keyof typeof SCOPES, parse: (c: YamlMap, type: string) => C | undefined): ConditionSet<C> {
+    const { key, prefix, types } = SCOPES[scope];
+    const entry = get(m, key);
+    const opEntry = get(m, `${prefix}_op`);
+    const notEntry = get(m, `${prefix}_not`);
+    const exprEntry = get(m, `${prefix}_expr`);
+    const conditions: { id: string; condition: C }[] = [];
+    if (entry !== undefined && !isEmpty(entry.value)) {
+      const items: { id: string; node: YamlNode }[] =
+        entry.value.kind === 'map'
+          ? entry.value.entries.map((e) => ({ id: e.key, node: e.value }))
+          : entry.value.kind === 'seq'
+            ? entry.value.items.map((node, i) => ({ id: String(i + 1), node }))
+            : [];
+      if (entry.value.kind === 'scalar') this.bad(`\`${key}\` must be a list of conditions, or a mapping from ids to conditions`, entry.value.span);
+      for (const { id, node } of items) {
+        const c = this.map(node, 'each condition');
+        if (c === undefined) continue;
+        const t = get(c, 'type');
+        const typeName = t === undefined ? this.bad(`condition \`${id}\` has no \`type\`; known types: ${types.join(', ')}`, c.span) : this.string(t.value, '`type`');
+        if (typeName === undefined || t === undefined) continue;
+        if (!(types as readonly string[]).includes(typeName)) {
+          this.bad(`unknown condition type \`${typeName}\` in \`${key}\`; known types: ${types.join(', ')}`, t.value.span);
+          continue;
+        }
+        const parsed = parse(c, typeName);
+        if (parsed !== undefined) conditions.push({ id, condition: parsed });
+      }
+    }
+    let combine: CondExpr = { kind: 'and', operands: conditions.map((c) => ({ kind: 'ref', id: c.id })) };
+    if (exprEntry !== undefined) {
+      const text = this.string(exprEntry.value, `\`${prefix}_expr\``);
+      if (opEntry !== undefined) this.bad(`\`${prefix}_expr\` and \`${prefix}_op\` cannot be used together`, opEntry.keySpan);
+      if (entry !== undefined && entry.value.kind !== 'map') this.bad(`with \`${prefix}_expr\`, \`${key}\` must be a mapping from ids to conditions`, entry.value.span);
+      if (text !== undefined) {
+        const parsed = parseCondExpr(text);
+        if (!parsed.ok) {
+          this.bad(`\`${prefix}_expr\` does not parse at character ${parsed.offset + 1}: ${parsed.message}`, exprEntry.value.span);
+        } else {
+          const refs = condExprRefs(parsed.expr);
+          const known = new Set(conditions.map((c) => c.id));
+          for (const r of refs) if (!known.has(r)) this.bad(`\`${prefix}_expr\` names \`${r}\`, which is not a condition id in \`${key}\``, exprEntry.value.span);
+          for (const k of known) if (!refs.has(k)) this.bad(`condition \`${k}\` is not used in \`${prefix}_expr\``, exprEntry.value.span);
+          combine = parsed.expr;
+        }
+      }
+    } else if (opEntry !== undefined) {
+      const op = this.string(opEntry.value, `\`${prefix}_op\``);
+      if (op === 'or') combine = { kind: 'or', operands: conditions.map((c) => ({ kind: 'ref', id: c.id })) };
+      else if (op !== 'and' && op !== undefined) this.bad(`\`${prefix}_op\` must be \`and\` or \`or\``, opEntry.value.span);
+    }
+    if (notEntry !== undefined && this.boolean(notEntry.value, `\`${prefix}_not\``) === true) combine = { kind: 'not', operand: combine };
+    return { conditions, combine };
+  }
+
+  private checkKeys(c: YamlMap, type: string, keys: readonly string[]): void {
+    for (const e of c.entries) {
+      if (e.key !== 'type' && !keys.includes(e.key)) {
+        this.bad(`condition \`${type}\` has no parameter \`${e.key}\`${keys.length ? `; it takes ${keys.map((k) => `\`${k}\``).join(', ')}` : ''}`, e.keySpan);
+      }
+    }
+  }
+
+  private str(c: YamlMap, key: string, type: string): string | undefined {
+    const e = get(c, key);
+    if (e === undefined) return this.bad(`condition \`${type}\` needs \`${key}\``, c.span);
+    return this.string(e.value, `\`${key}\``);
+  }
+
+  private processingItemApplied(c: YamlMap): { type: 'processing_item_applied'; processingItemId: string } | undefined {
+    this.checkKeys(c, 'processing_item_applied', ['processing_item_id']);
+    const id = this.str(c, 'processing_item_id', 'processing_item_applied');
+    return id === undefined ? undefined : { type: 'processing_item_applied', processingItemId: id };
+  }
+
+  private negate(c: YamlMap): boolean {
+    const e = get(c, 'negate');
+    return e === undefined ? false : (this.boolean(e.value, '`negate`') ?? false);
+  }
+
+  ruleCondition(c: YamlMap, type: string): RuleCondition | undefined {
+    switch (type) {
+      case 'logsource': {
+        this.checkKeys(c, type, ['category', 'product', 'service']);
+        const out: { category?: string; product?: string; service?: string } = {};
+        for (const key of ['category', 'product', 'service'] as const) {
+          const e = get(c, key);
+          if (e === undefined || (e.value.kind === 'scalar' && e.value.value === null)) continue;
+          const s = this.string(e.value, `\`${key}\``);
+          if (s !== undefined) out[key] = s;
+        }
+        return { type, ...out };
+      }
+      case 'tag': {
+        this.checkKeys(c, type, ['tag']);
+        const tag = this.str(c, 'tag', type);
+        return tag === undefined ? undefined : { type, tag };
+      }
+      case 'rule_attribute': {
+        this.checkKeys(c, type, ['attribute', 'value', 'op']);
+        const attribute = this.str(c, 'attribute', type);
+        const v = get(c, 'value');
+        const value = v === undefined ? this.bad('condition `rule_attribute` needs `value`', c.span) : v.value.kind === 'scalar' && typeof v.value.value === 'number' ? v.value.value : this.string(v.value, '`value`');
+        const opText = get(c, 'op') === undefined ? 'eq' : this.str(c, 'op', type);
+        const ops: readonly AttributeOp[] = ['eq', 'ne', 'gte', 'gt', 'lte', 'lt', 'in', 'not_in'];
+        const op = ops.find((o) => o === opText);
+        if (opText !== undefined && op === undefined) this.bad(`\`op\` must be one of ${ops.join(', ')}`, get(c, 'op')?.value.span ?? c.span);
+        return attribute === undefined || value === undefined || op === undefined ? undefined : { type, attribute, value, op };
+      }
+      case 'contains_field': {
+        this.checkKeys(c, type, ['field']);
+        const field = this.str(c, 'field', type);
+        return field === undefined ? undefined : { type, field };
+      }
+      case 'processing_item_applied':
+        return this.processingItemApplied(c);
+      case 'processing_state': {
+        this.checkKeys(c, type, ['key', 'val']);
+        const key = this.str(c, 'key', type);
+        const val = this.str(c, 'val', type);
+        return key === undefined || val === undefined ? undefined : { type, key, val };
+      }
+      case 'is_sigma_rule':
+        this.checkKeys(c, type, []);
+        return { type };
+      default:
+        return undefined;
+    }
+  }
+
+  fieldNameCondition(c: YamlMap, type: string): FieldNameCondition | undefined {
+    switch (type) {
+      case 'include_fields':
+      case 'exclude_fields': {
+        this.checkKeys(c, type, ['fields', 'mode']);
+        const f = get(c, 'fields');
+        const fields = f === undefined ? this.bad(`condition \`${type}\` needs \`fields\``, c.span) : this.strings(f.value, '`fields`');
+        const modeText = get(c, 'mode') === undefined ? 'plain' : this.str(c, 'mode', type);
+        if (modeText !== 'plain' && modeText !== 're') {
+          return this.bad('`mode` must be `plain` or `re`', get(c, 'mode')?.value.span ?? c.span);
+        }
+        if (fields === undefined) return undefined;
+        const patterns: RegExp[] = [];
+        if (modeText === 're') {
+          for (const p of fields) {
+            // Python's re.match: anchored at the start only.
+            const compiled = compilePythonRegex(p, '', true);
+            if (typeof compiled === 'string') this.bad(`field pattern \`${p}\` does not compile: ${compiled}`, f?.value.span ?? c.span);
+            else patterns.push(compiled);
+          }
+        }
+        return { type, fields, mode: modeText, patterns };
+      }
+      case 'processing_item_applied':
+        return this.processingItemApplied(c);
+      default:
+        return undefined;
+    }
+  }
+
+  detectionItemCondition(c: YamlMap, type: string): DetectionItemCondition | undefined {
+    switch (type) {
+      case 'match_string': {
+        this.checkKeys(c, type, ['pattern', 'negate']);
+        const p = get(c, 'pattern');
+        const text = p === undefined ? this.bad('condition `match_string` needs `pattern`', c.span) : this.string(p.value, '`pattern`');
+        if (text === undefined || p === undefined) return undefined;
+        const compiled = compilePythonRegex(text, '', true);
+        if (typeof compiled === 'string') return this.bad(`\`pattern\` does not compile: ${compiled}`, p.value.span);
+        return { type, pattern: compiled, negate: this.negate(c) };
+      }
+      case 'is_null':
+      case 'contains_wildcard':
+        this.checkKeys(c, type, ['negate']);
+        return { type, negate: this.negate(c) };
+      case 'processing_item_applied':
+        return this.processingItemApplied(c);
+      default:
+        return undefined;
+    }
+  }
+}
+
+function get(m: YamlMap, key: string): YamlEntry | undefined {
+  return m.entries.find((e) => e.key === key);
+}
+
+function isTransformationType(name: string): name is TransformationType {
+  return (TRANSFORMATION_TYPES as readonly string[]).includes(name);
+}

@@ -1,0 +1,155 @@
+import type { SourceSpan } from '../diagnostics/span.js';
+import type { SigmaRule } from '../rule/model.js';
+
+/**
+ * Processing pipelines, as pySigma's processing-pipeline YAML files describe them: an ordered list of
+ * transformations, each applied to a rule when its conditions hold. The type names and parameter names
+ * are pySigma's, so users' existing files load unchanged (for the parts this tool implements; any other
+ * type is an error, never ignored).
+ */
+export interface ProcessingPipeline {
+  /** Built-in name, or the file the pipeline came from. Shown in `applied` and in diagnostics. */
+  readonly id: string;
+  /** The `name:` of the file (the id when absent). */
+  readonly name: string;
+  /** Lower runs first; ties keep the order the pipelines were given in. */
+  readonly priority: number;
+  readonly transformations: readonly Transformation[];
+  /** `vars:`: values for `%name%` placeholders (a scalar is a one-item list). */
+  readonly vars: Readonly<Record<string, readonly string[]>>;
+  readonly span: SourceSpan;
+}
+
+/** A boolean combination of condition ids (`rule_cond_op`, `rule_cond_not`, `rule_cond_expr`). */
+export type CondExpr =
+  | { readonly kind: 'ref'; readonly id: string }
+  | { readonly kind: 'and' | 'or'; readonly operands: readonly CondExpr[] }
+  | { readonly kind: 'not'; readonly operand: CondExpr };
+
+/** Conditions of one scope and how they combine. No conditions: always true. */
+export interface ConditionSet<C> {
+  readonly conditions: readonly { readonly id: string; readonly condition: C }[];
+  readonly combine: CondExpr;
+}
+
+/** `rule_conditions`: decide whether a transformation applies to a rule at all. */
+export type RuleCondition =
+  | { readonly type: 'logsource'; readonly category?: string; readonly product?: string; readonly service?: string }
+  | { readonly type: 'tag'; readonly tag: string }
+  | { readonly type: 'rule_attribute'; readonly attribute: string; readonly value: string | number; readonly op: AttributeOp }
+  | { readonly type: 'contains_field'; readonly field: string }
+  | { readonly type: 'processing_item_applied'; readonly processingItemId: string }
+  | { readonly type: 'processing_state'; readonly key: string; readonly val: string }
+  | { readonly type: 'is_sigma_rule' };
+
+export type AttributeOp = 'eq' | 'ne' | 'gte' | 'gt' | 'lte' | 'lt' | 'in' | 'not_in';
+
+/** `field_name_conditions`: decide per detection item, by its field name. */
+export type FieldNameCondition =
+  | { readonly type: 'include_fields'; readonly fields: readonly string[]; readonly mode: 'plain' | 're'; readonly patterns: readonly RegExp[] }
+  | { readonly type: 'exclude_fields'; readonly fields: readonly string[]; readonly mode: 'plain' | 're'; readonly patterns: readonly RegExp[] }
+  | { readonly type: 'processing_item_applied'; readonly processingItemId: string };
+
+/** `detection_item_conditions`: decide per detection item, by its value. */
+export type DetectionItemCondition =
+  | { readonly type: 'match_string'; readonly pattern: RegExp; readonly negate: boolean }
+  | { readonly type: 'is_null'; readonly negate: boolean }
+  | { readonly type: 'contains_wildcard'; readonly negate: boolean }
+  | { readonly type: 'processing_item_applied'; readonly processingItemId: string };
+
+/** What every transformation carries besides its own parameters. */
+export interface TransformationBase {
+  /** The `id:` of the item (pySigma's processing item identifier), or `<type>#<position>` when absent. */
+  readonly id: string;
+  readonly span: SourceSpan;
+  readonly ruleConditions: ConditionSet<RuleCondition>;
+  readonly fieldNameConditions: ConditionSet<FieldNameCondition>;
+  readonly detectionItemConditions: ConditionSet<DetectionItemCondition>;
+}
+
+/** A field name and the names it becomes (one: a rename; several: any of them, an OR). */
+export interface FieldMappingEntry {
+  readonly from: string;
+  readonly to: readonly string[];
+}
+
+/** A value `add_condition` compares with, as written in the pipeline file. */
+export type ConditionValue = string | number | boolean | null;
+
+export type Transformation =
+  | (TransformationBase & { readonly type: 'field_name_mapping'; readonly mapping: readonly FieldMappingEntry[] })
+  | (TransformationBase & { readonly type: 'field_name_prefix_mapping'; readonly mapping: readonly FieldMappingEntry[] })
+  | (TransformationBase & { readonly type: 'field_name_prefix'; readonly prefix: string })
+  | (TransformationBase & { readonly type: 'field_name_suffix'; readonly suffix: string })
+  | (TransformationBase & {
+      readonly type: 'add_condition';
+      /** Field -> values (several values: any of them). Several fields: all of them. */
+      readonly conditions: readonly { readonly field: string; readonly values: readonly ConditionValue[]; readonly span: SourceSpan }[];
+      readonly negated: boolean;
+      /** Replace `$category`, `$product`, `$service` in string values with the rule's log source. */
+      readonly template: boolean;
+    })
+  | (TransformationBase & { readonly type: 'change_logsource'; readonly category?: string; readonly product?: string; readonly service?: string })
+  | (TransformationBase & {
+      readonly type: 'replace_string';
+      readonly regex: RegExp;
+      /** The replacement in JavaScript's `String.replace` syntax (Python's `\1` and `\g<name>` are converted). */
+      readonly replacement: string;
+      readonly skipSpecial: boolean;
+      readonly interpretSpecial: boolean;
+    })
+  | (TransformationBase & { readonly type: 'value_placeholders'; readonly include?: readonly string[]; readonly exclude?: readonly string[] })
+  | (TransformationBase & { readonly type: 'wildcard_placeholders'; readonly include?: readonly string[]; readonly exclude?: readonly string[] })
+  | (TransformationBase & { readonly type: 'drop_detection_item' })
+  | (TransformationBase & { readonly type: 'detection_item_failure'; readonly message: string })
+  | (TransformationBase & { readonly type: 'rule_failure'; readonly message: string })
+  | (TransformationBase & { readonly type: 'strict_field_mapping_failure'; readonly message?: string })
+  | (TransformationBase & {
+      readonly type: 'set_state';
+      readonly key: string;
+      readonly val: string | readonly string[];
+      /**
+       * Replace `$category`, `$product`, `$service` (or `${...}`) with the rule's log source, and
+       * `${logsource}` with its parts joined by `_` (an extension: one table per log source).
+       */
+      readonly template: boolean;
+    });
+
+export type TransformationType = Transformation['type'];
+
+/** Every transformation type this tool implements, in the order `list pipelines` and errors show them. */
+export const TRANSFORMATION_TYPES: readonly TransformationType[] = [
+  'field_name_mapping',
+  'field_name_prefix_mapping',
+  'field_name_prefix',
+  'field_name_suffix',
+  'add_condition',
+  'change_logsource',
+  'replace_string',
+  'value_placeholders',
+  'wildcard_placeholders',
+  'drop_detection_item',
+  'detection_item_failure',
+  'rule_failure',
+  'strict_field_mapping_failure',
+  'set_state',
+];
+
+/** One transformation that changed a rule: what `--json` lists per rule. */
+export interface AppliedTransformation {
+  readonly pipeline: string;
+  readonly transformation: string;
+  readonly type: TransformationType;
+  /** What it did, e.g. `CommandLine -> process.command_line`. */
+  readonly detail?: string;
+}
+
+/** Pipeline state: what targets read to pick a table, index or source. */
+export type PipelineState = Readonly<Record<string, string | readonly string[]>>;
+
+export interface PipelineOutput {
+  /** The rule with the transformed detection, log source and `fields`. */
+  readonly rule: SigmaRule;
+  readonly state: PipelineState;
+  readonly applied: readonly AppliedTransformation[];
+}

@@ -1,0 +1,216 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Expr } from '../../src/ast/expr.js';
+import { applyPipelines } from '../../src/pipeline/apply.js';
+import { BUILTIN_PIPELINE_TEXTS } from '../../src/pipeline/builtin.generated.js';
+import { builtinPipelines, defaultPipelinesFor, findBuiltinPipeline, resolvePipelineRef } from '../../src/pipeline/builtins.js';
+import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { all, any, errors, m, neg, okValue, rule, tree } from './helpers.js';
+
+/** The bundled PsExec rule (rules/win_security_susp_psexec.yml), built by hand. */
+const psexec = rule(
+  any(
+    all(
+      all(
+        m('EventID', 5145),
+        m('ShareName', '\\\\\\\\\\*\\\\IPC$'),
+        any(m('RelativeTargetName', '*-stdin'), m('RelativeTargetName', '*-stdout'), m('RelativeTargetName', '*-stderr')),
+      ),
+      neg(m('RelativeTargetName', 'PSEXESVC*')),
+    ),
+  ),
+  { product: 'windows', service: 'security' },
+);
+
+const builtin = (name: string) => {
+  const b = findBuiltinPipeline(name);
+  if (!b) throw new Error(`no built-in ${name}`);
+  return b.pipeline;
+};
+
+describe('the built-in pipeline registry', () => {
+  it('lists each built-in with its target, all loading without diagnostics', () => {
+    expect(builtinPipelines().map((b) => [b.name, b.target, b.isDefault])).toEqual([
+      ['splunk-windows', 'splunk', true],
+      ['ecs-windows', 'elastic-kql', true],
+      ['sentinel-windows', 'sentinel-kql', true],
+      ['sql-tables', 'sql', true],
+    ]);
+  });
+
+  it('gives each target its natural default', () => {
+    expect(defaultPipelinesFor('sentinel-kql').map((p) => p.id)).toEqual(['sentinel-windows']);
+    expect(defaultPipelinesFor('ast')).toEqual([]);
+  });
+
+  it('embeds exactly the YAML files of src/pipeline/builtin (run npm run generate after editing them)', () => {
+    const dir = join(REPO_ROOT, 'src/pipeline/builtin');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
+    expect(Object.keys(BUILTIN_PIPELINE_TEXTS).sort()).toEqual(files.map((f) => f.replace(/\.yml$/, '')).sort());
+    for (const f of files) expect(BUILTIN_PIPELINE_TEXTS[f.replace(/\.yml$/, '')]).toBe(readFileSync(join(dir, f), 'utf8'));
+    expect(builtinPipelines().map((b) => b.name).sort()).toEqual(files.map((f) => f.replace(/\.yml$/, '')).sort());
+  });
+
+  it('resolves --pipeline references: a built-in name, a file, or an error naming the built-ins', () => {
+    expect(okValue(resolvePipelineRef('splunk-windows')).id).toBe('splunk-windows');
+    const files: Record<string, string> = { 'mine.yml': 'name: mine\ntransformations: []\n' };
+    expect(okValue(resolvePipelineRef('mine.yml', (p) => files[p])).name).toBe('mine');
+    const missing = resolvePipelineRef('nope.yml', (p) => files[p]);
+    expect(missing.ok).toBe(false);
+    expect(missing.diagnostics[0]?.code).toBe('pipeline-unknown');
+    expect(missing.diagnostics[0]?.message).toContain('splunk-windows, ecs-windows, sentinel-windows, sql-tables');
+    expect(errors(resolvePipelineRef('bad.yml', () => 'transformations:\n  - type: nope\n'))[0]).toMatch(/^bad\.yml:2:11: error\[pipeline-invalid\] unknown transformation type `nope`/);
+  });
+});
+
+describe('PsExec with each default pipeline', () => {
+  it('splunk-windows: source of the Security log, EventID as EventCode', () => {
+    const out = okValue(applyPipelines(psexec, [builtin('splunk-windows')]));
+    expect(tree(out.rule.detection).split('\n').slice(0, 6)).toEqual([
+      'and',
+      '  or',
+      '    source matches "WinEventLog:Security"',
+      '    source matches "XmlWinEventLog:Security"',
+      '  and',
+      '    and',
+    ]);
+    expect(tree(out.rule.detection)).toContain('EventCode == 5145');
+    expect(tree(out.rule.detection)).not.toContain('EventID');
+    expect(out.applied.map((a) => a.transformation)).toEqual(['splunk_service_source', 'splunk_eventcode']);
+  });
+
+  it('ecs-windows: winlog.channel, event.code, event data under winlog.event_data', () => {
+    const out = okValue(applyPipelines(psexec, [builtin('ecs-windows')]));
+    const t = tree(out.rule.detection);
+    expect(t).toContain('winlog.channel matches "Security"');
+    expect(t).toContain('event.code == 5145');
+    expect(t).toContain('winlog.event_data.ShareName matches "\\\\\\\\*\\\\IPC$"');
+    expect(t).toContain('winlog.event_data.RelativeTargetName matches "PSEXESVC" *');
+    expect(t).not.toMatch(/winlog\.event_data\.(winlog|event\.code)/);
+  });
+
+  it('sentinel-windows: the SecurityEvent table, columns named as the event fields', () => {
+    const out = okValue(applyPipelines(psexec, [builtin('sentinel-windows')]));
+    expect(out.state).toEqual({ table: 'SecurityEvent' });
+    expect(fieldsOf(out.rule.detection)).toEqual(['EventID', 'ShareName', 'RelativeTargetName']);
+    for (const f of fieldsOf(out.rule.detection)) expect(SENTINEL_TABLES.SecurityEvent).toHaveProperty(f);
+  });
+
+  it('sql-tables: the windows_security table, fields unchanged', () => {
+    const out = okValue(applyPipelines(psexec, [builtin('sql-tables')]));
+    expect(out.state).toEqual({ table: 'windows_security' });
+    expect(out.rule.detection).toEqual(psexec.detection);
+  });
+});
+
+function fieldsOf(e: Expr, out: string[] = []): string[] {
+  switch (e.kind) {
+    case 'and':
+    case 'or':
+      e.operands.forEach((o) => fieldsOf(o, out));
+      break;
+    case 'not':
+      fieldsOf(e.operand, out);
+      break;
+    case 'match':
+      if (e.field !== null && !out.includes(e.field)) out.push(e.field);
+      break;
+  }
+  return out;
+}
+
+describe('sentinel-windows maps to real columns', () => {
+  const sentinel = () => builtin('sentinel-windows');
+  // Every Sigma field each mapping covers, per log source.
+  const cases: [string, Record<string, string>, string[]][] = [
+    ['process_creation', { product: 'windows', category: 'process_creation' }, ['Image', 'CommandLine', 'ProcessId', 'IntegrityLevel', 'OriginalFileName', 'Description', 'Product', 'Company', 'LogonId', 'ParentImage', 'ParentCommandLine', 'ParentProcessId', 'md5', 'sha1', 'sha256']],
+    ['linux process_creation', { product: 'linux', category: 'process_creation' }, ['Image', 'CommandLine', 'ParentImage', 'User']],
+    ['file_event', { product: 'windows', category: 'file_event' }, ['TargetFilename', 'Image', 'ProcessId']],
+    ['file_delete', { product: 'windows', category: 'file_delete' }, ['TargetFilename', 'Image']],
+    ['registry_set', { product: 'windows', category: 'registry_set' }, ['TargetObject', 'Details', 'Image']],
+    ['network_connection', { product: 'windows', category: 'network_connection' }, ['Image', 'DestinationIp', 'DestinationPort', 'DestinationHostname', 'SourceIp', 'SourcePort', 'Protocol']],
+    ['image_load', { product: 'windows', category: 'image_load' }, ['ImageLoaded', 'Image', 'sha256']],
+    ['security', { product: 'windows', service: 'security' }, ['EventID', 'TargetUserName', 'SubjectUserName', 'LogonType', 'IpAddress', 'ServiceFileName', 'ObjectName']],
+  ];
+  for (const [name, logsource, fields] of cases) {
+    it(`${name}: every mapped column is in the table's schema`, () => {
+      const out = okValue(applyPipelines(rule(all(...fields.map((f) => m(f, 'x'))), logsource), [sentinel()]));
+      const table = out.state.table;
+      expect(typeof table).toBe('string');
+      const schema = SENTINEL_TABLES[table as string];
+      expect(schema, `table ${String(table)}`).toBeDefined();
+      for (const f of fieldsOf(out.rule.detection)) expect(schema, `${f} in ${String(table)}`).toHaveProperty(f);
+    });
+  }
+
+  it('refuses a field with no column (unmapped-field naming field and pipeline)', () => {
+    const res = applyPipelines(rule(all(m('Image', 'x'), m('CurrentDirectory', 'y')), { product: 'windows', category: 'process_creation' }), [sentinel()]);
+    expect(res.ok).toBe(false);
+    expect(res.diagnostics[0]?.code).toBe('unmapped-field');
+    expect(res.diagnostics[0]?.message).toMatch(/^field `CurrentDirectory` has no mapping in pipeline `sentinel-windows`/);
+    const sec = applyPipelines(rule(m('TicketEncryptionType', '0x17'), { product: 'windows', service: 'security' }), [sentinel()]);
+    expect(sec.diagnostics[0]?.message).toMatch(/^field `TicketEncryptionType` has no mapping/);
+  });
+
+  it('refuses log sources it has no table for', () => {
+    expect(errors(applyPipelines(rule(m('x', 'y'), { product: 'windows', service: 'system' }), [sentinel()]))[0]).toMatch(/sentinel-windows has no table for this log source/);
+  });
+
+  it('rewrites abbreviated registry hives to the names RegistryKey uses', () => {
+    const out = okValue(applyPipelines(rule(m('TargetObject', 'HKLM\\SOFTWARE\\x*'), { product: 'windows', category: 'registry_set' }), [sentinel()]));
+    expect(tree(out.rule.detection)).toContain('RegistryKey matches "HKEY_LOCAL_MACHINE\\\\SOFTWARE\\\\x" *');
+  });
+});
+
+describe('ecs-windows Sysmon fields', () => {
+  const ecs = () => builtin('ecs-windows');
+
+  it('renames the fields the Sysmon module renames, prefixes the rest', () => {
+    const out = okValue(
+      applyPipelines(rule(all(m('Image', '*\\cmd.exe'), m('CommandLine', '*/c*'), m('IntegrityLevel', 'High')), { product: 'windows', category: 'process_creation' }), [ecs()]),
+    );
+    const t = tree(out.rule.detection);
+    expect(t).toContain('winlog.channel matches "Microsoft-Windows-Sysmon/Operational"');
+    expect(t).toContain('event.code matches "1"');
+    expect(t).toContain('process.executable matches * "\\\\cmd.exe"');
+    expect(t).toContain('process.command_line matches * "/c" *');
+    expect(t).toContain('winlog.event_data.IntegrityLevel matches "High"');
+  });
+
+  it('maps Initiated to network.direction with its value', () => {
+    const out = okValue(applyPipelines(rule(all(m('Initiated', 'true'), m('DestinationPort', 4444)), { product: 'windows', category: 'network_connection' }), [ecs()]));
+    expect(tree(out.rule.detection)).toContain('network.direction matches "egress"');
+    expect(tree(out.rule.detection)).toContain('destination.port == 4444');
+  });
+
+  it('refuses fields the module splits (User, Hashes)', () => {
+    expect(errors(applyPipelines(rule(m('User', '*SYSTEM*'), { product: 'windows', category: 'process_creation' }), [ecs()]))[0]).toMatch(/splits this field.*field `User`/);
+  });
+
+  it('maps Linux process creation to ECS and refuses unknown Linux fields', () => {
+    const out = okValue(applyPipelines(rule(all(m('Image', '/bin/sh'), m('User', 'root')), { product: 'linux', category: 'process_creation' }), [ecs()]));
+    expect(tree(out.rule.detection)).toContain('process.executable matches "/bin/sh"');
+    expect(tree(out.rule.detection)).toContain('user.name matches "root"');
+    expect(applyPipelines(rule(m('LogonId', '1'), { product: 'linux', category: 'process_creation' }), [ecs()]).diagnostics[0]?.code).toBe('unmapped-field');
+  });
+});
+
+describe('splunk-windows Sysmon categories', () => {
+  it('adds the Sysmon source and the event ids of the category', () => {
+    const out = okValue(applyPipelines(rule(m('TargetObject', '*\\Run\\\\*'), { product: 'windows', category: 'registry_event' }), [builtin('splunk-windows')]));
+    expect(tree(out.rule.detection)).toBe(
+      [
+        'and',
+        '  and',
+        '    source matches "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"',
+        '    or',
+        '      EventCode == 12',
+        '      EventCode == 13',
+        '      EventCode == 14',
+        '  TargetObject matches * "\\\\Run\\\\" *',
+      ].join('\n'),
+    );
+  });
+});

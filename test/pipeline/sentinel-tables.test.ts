@@ -1,0 +1,47 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { kustoSchemaText, SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
+
+// Microsoft's Kusto parser (a compiled .NET library; see docs/TARGETS.md for how it loads).
+const require = createRequire(import.meta.url);
+require('@kusto/language-service-next/bridge.js');
+require('@kusto/language-service-next/Kusto.Language.Bridge.js');
+const K = (globalThis as any).Kusto.Language;
+
+function analyse(query: string): string[] {
+  const tables = Object.entries(SENTINEL_TABLES).map(([name, schema]) => new K.Symbols.TableSymbol.$ctor7(name, kustoSchemaText(schema), null));
+  const db = new K.Symbols.DatabaseSymbol.$ctor2('sentinel', null, tables);
+  const code = K.KustoCode.ParseAndAnalyze(query, K.GlobalState.Default.WithDatabase(db));
+  const diags = code.GetDiagnostics();
+  const out: string[] = [];
+  for (let i = 0; i < diags.Count; i++) out.push(diags.getItem(i).Message as string);
+  return out;
+}
+
+describe('the Sentinel table schemas', () => {
+  it('hold the tables the sentinel-windows pipeline maps to', () => {
+    expect(Object.keys(SENTINEL_TABLES)).toEqual([
+      'SecurityEvent',
+      'DeviceProcessEvents',
+      'DeviceFileEvents',
+      'DeviceRegistryEvents',
+      'DeviceNetworkEvents',
+      'DeviceImageLoadEvents',
+      'DeviceEvents',
+    ]);
+  });
+
+  for (const [name, schema] of Object.entries(SENTINEL_TABLES)) {
+    it(`${name}: Microsoft's parser accepts every column`, () => {
+      const columns = Object.keys(schema).map((c) => `['${c}']`);
+      expect(analyse(`${name} | project ${columns.join(', ')}`)).toEqual([]);
+    });
+  }
+
+  it('make the parser reject a column a table does not have', () => {
+    expect(analyse('SecurityEvent | where TicketEncryptionType == "0x17"')).toEqual([
+      "The name 'TicketEncryptionType' does not refer to any known column, table, variable or function.",
+    ]);
+    expect(analyse('DeviceProcessEvents | where ProcessCommandLine contains "psexec" and EventID == 1')[0]).toMatch(/'EventID' does not refer/);
+  });
+});

@@ -3,7 +3,9 @@ import { printExpr } from './ast/print-expr.js';
 import { error, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
 import type { SigmaDocument, SigmaRule } from './rule/model.js';
 import { applyFilters } from './rule/filters.js';
+import { applyPipelines } from './pipeline/apply.js';
 import type { ParsedFile } from './rule/parse-documents.js';
+import type { AppliedTransformation, ProcessingPipeline } from './pipeline/types.js';
 
 /** What one rule document became: one line of `--json` output. */
 export interface ConversionRecord {
@@ -18,6 +20,8 @@ export interface ConversionRecord {
   readonly skipped: boolean;
   readonly output: string | null;
   readonly diagnostics: readonly Diagnostic[];
+  /** Which pipeline transformations were applied to the rule. */
+  readonly applied: readonly AppliedTransformation[];
 }
 
 export interface ConvertOptions {
@@ -26,17 +30,22 @@ export interface ConvertOptions {
   readonly skipUnsupported?: boolean;
   /** Target options by name (`list targets` shows each target's); unknown names are refused. */
   readonly targetOptions?: Readonly<Record<string, boolean>>;
+  /** The processing pipelines to apply, in any order (they run by priority). */
+  readonly pipelines?: readonly ProcessingPipeline[];
 }
 
 /** What a converter gets besides the rule. */
 export interface RuleContext {
   readonly format: string;
   readonly targetOptions: Readonly<Record<string, boolean>>;
+  readonly pipelines: readonly ProcessingPipeline[];
 }
 
 export interface ConvertedRule {
   readonly output: string | null;
   readonly diagnostics: readonly Diagnostic[];
+  /** The pipeline transformations that changed the rule, in the order they ran. */
+  readonly applied?: readonly AppliedTransformation[];
 }
 
 /** A target as the conversion driver sees it: rule in, text out. */
@@ -52,14 +61,19 @@ export const astConverter: RuleConverter = {
   id: 'ast',
   defaultFormat: 'default',
   formats: ['default'],
-  convert(rule) {
+  convert(original, context) {
+    const piped = applyPipelines(original, context.pipelines);
+    if (!piped.ok) return { output: null, diagnostics: piped.diagnostics };
+    const rule = piped.value.rule;
+    const state = Object.entries(piped.value.state).map(([k, v]) => `state ${k}: ${JSON.stringify(v)}`);
     const lines = [
+      ...state,
       ...rule.conditions.map((c) => `condition: ${printCondition(c.node)}`),
       ...rule.identifiers.flatMap((i) => [`identifier ${i.name}:`, printExpr(i.expr, '  ')]),
       'detection:',
       printExpr(rule.detection, '  '),
     ];
-    return { output: lines.join('\n'), diagnostics: [] };
+    return { output: lines.join('\n'), diagnostics: piped.diagnostics, applied: piped.value.applied };
   },
 };
 
@@ -90,11 +104,16 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
         format,
       };
       if (doc.document === null || hasErrors(diagnostics)) {
-        records.push({ ...base, ok: false, skipped: false, output: null, diagnostics });
+        records.push({ ...base, ok: false, skipped: false, output: null, diagnostics, applied: [] });
         continue;
       }
       const document = doc.document.kind === 'rule' ? applyFilters(doc.document, filters).rule : doc.document;
-      const converted = convertDocument(document, converter, { format, targetOptions: options.targetOptions ?? {} });
+      const converted = convertDocument(document, converter, {
+        format,
+        targetOptions: options.targetOptions ?? {},
+        pipelines: options.pipelines ?? [],
+      });
+      const applied = converted.applied ?? [];
       diagnostics.push(...converted.diagnostics);
       const failed = converted.output === null || hasErrors(converted.diagnostics);
       if (failed && options.skipUnsupported && converted.diagnostics.every((d) => d.severity !== 'error' || d.code === 'unsupported-construct')) {
@@ -104,10 +123,11 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
           skipped: true,
           output: null,
           diagnostics: diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d)),
+          applied,
         });
         continue;
       }
-      records.push({ ...base, ok: !failed, skipped: false, output: failed ? null : converted.output, diagnostics });
+      records.push({ ...base, ok: !failed, skipped: false, output: failed ? null : converted.output, diagnostics, applied });
     }
   }
   return records;
@@ -142,5 +162,6 @@ function fileRecord(parsed: ParsedFile, target: string, format: string, diagnost
     skipped: false,
     output: null,
     diagnostics,
+    applied: [],
   };
 }

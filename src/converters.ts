@@ -1,5 +1,7 @@
 import { astConverter, type RuleConverter } from './convert.js';
 import { convertExpr } from './lower/convert-expr.js';
+import { applyPipelines } from './pipeline/apply.js';
+import type { PipelineState } from './pipeline/types.js';
 import { templateFormats } from './render/environment.js';
 import { TARGETS, type TargetId } from './targets/registry.js';
 
@@ -10,10 +12,27 @@ function targetConverter(id: TargetId): RuleConverter {
     defaultFormat: 'query',
     formats: templateFormats(id),
     convert(rule, context) {
-      const result = convertExpr(rule.detection, id, { targetOptions: context.targetOptions });
-      return result.ok ? { output: result.value.query, diagnostics: result.diagnostics } : { output: null, diagnostics: result.diagnostics };
+      const piped = applyPipelines(rule, context.pipelines);
+      if (!piped.ok) return { output: null, diagnostics: piped.diagnostics };
+      const { state, applied } = piped.value;
+      const source = sourceFrom(state);
+      const result = convertExpr(piped.value.rule.detection, id, {
+        targetOptions: context.targetOptions,
+        ...(source !== undefined ? { source } : {}),
+      });
+      const diagnostics = [...piped.diagnostics, ...result.diagnostics];
+      return result.ok ? { output: result.value.query, diagnostics, applied } : { output: null, diagnostics, applied };
     },
   };
+}
+
+/** The pipeline state that names where events come from: a table (Sentinel, SQL) or an index (Splunk). */
+function sourceFrom(state: PipelineState): string | undefined {
+  for (const key of ['table', 'index']) {
+    const v = state[key];
+    if (typeof v === 'string') return v;
+  }
+  return undefined;
 }
 
 /** Every `--target` the CLI and library accept: the query targets, then `ast` (the parsed rule, for debugging). */

@@ -3,7 +3,9 @@ import { findConverter, CONVERTERS } from '../../converters.js';
 import { findTarget } from '../../targets/registry.js';
 import { convertFiles, type ConversionRecord } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
-import type { LineIndex } from '../../diagnostics/span.js';
+import { LineIndex } from '../../diagnostics/span.js';
+import { defaultPipelinesFor, resolvePipelineRef } from '../../pipeline/builtins.js';
+import type { ProcessingPipeline } from '../../pipeline/types.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -30,6 +32,8 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
     throw new UsageError(`target ${converter.id} has no format ${JSON.stringify(format)}; choose one of: ${converter.formats.join(', ')}`);
   }
   const targetOptions = parseTargetOptions(converter.id, options.targetOption);
+  const pipelines = resolvePipelines(converter.id, options, io);
+  if (pipelines === null) return 2;
   const files = collectFiles(paths, io);
   const parsed = files.map(({ path }) => parseFile(path, io));
   const records = convertFiles(parsed, converter, {
@@ -37,6 +41,7 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
     format,
     skipUnsupported: options.skipUnsupported,
     targetOptions,
+    pipelines,
   });
   const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
   const failed = records.filter((r) => !r.ok).length;
@@ -66,6 +71,22 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
     io.stderr(`${records.length - failed - skipped} converted, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (target ${converter.id})\n`);
   }
   return failed > 0 ? 1 : 0;
+}
+
+/** The target's default pipelines (unless --without-pipeline) and each --pipeline, built-in or file. */
+function resolvePipelines(targetId: string, options: ConvertCommandOptions, io: CliIo): ProcessingPipeline[] | null {
+  const out: ProcessingPipeline[] = options.withoutPipeline ? [] : [...defaultPipelinesFor(targetId)];
+  let failed = false;
+  const readFile = (path: string): string | undefined => (io.exists(path) ? new TextDecoder().decode(io.readFile(path)) : undefined);
+  for (const ref of options.pipeline) {
+    const resolved = resolvePipelineRef(ref, readFile);
+    const source = readFile(ref);
+    const index = source === undefined ? undefined : new LineIndex(ref, source);
+    for (const d of resolved.diagnostics) io.stderr(renderDiagnostic(d, index) + '\n');
+    if (resolved.ok) out.push(resolved.value);
+    else failed = true;
+  }
+  return failed ? null : out;
 }
 
 function parseTargetOptions(targetId: string, written: readonly string[]): Record<string, boolean> {
@@ -118,6 +139,7 @@ function jsonRecord(r: ConversionRecord): object {
     })),
     document: r.documentIndex,
     skipped: r.skipped,
+    pipeline: r.applied.map((a) => ({ ...a })),
   };
 }
 

@@ -1,5 +1,6 @@
 import { CONVERTERS } from '../../converters.js';
 import { findTarget } from '../../targets/registry.js';
+import { builtinPipelines } from '../../pipeline/builtins.js';
 import { listModifiers } from '../../value/modifiers.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -26,7 +27,9 @@ export function runList(what: string, target: string | undefined, io: CliIo): nu
       }
       return 0;
     case 'pipelines':
-      io.stdout('(no pipelines yet: field names are used as written)\n');
+      for (const p of builtinPipelines()) {
+        io.stdout(`${p.name.padEnd(18)} ${p.target.padEnd(13)} ${p.isDefault ? 'default ' : '        '} ${p.description}\n`);
+      }
       return 0;
     case 'modifiers':
       for (const m of listModifiers()) io.stdout(`${m.name.padEnd(14)} ${m.summary}\n`);

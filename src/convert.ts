@@ -6,6 +6,9 @@ import { applyFilters } from './rule/filters.js';
 import { applyPipelines } from './pipeline/apply.js';
 import type { ParsedFile } from './rule/parse-documents.js';
 import type { AppliedTransformation, ProcessingPipeline } from './pipeline/types.js';
+import type { FormatInput, FormatItem } from './render/format.js';
+import { findFormat } from './render/formats.js';
+import { renderPieces, resolveFormatOptions } from './render/render-format.js';
 
 /** What one rule document became: one line of `--json` output. */
 export interface ConversionRecord {
@@ -32,6 +35,8 @@ export interface ConvertOptions {
   readonly targetOptions?: Readonly<Record<string, boolean>>;
   /** The processing pipelines to apply, in any order (they run by priority). */
   readonly pipelines?: readonly ProcessingPipeline[];
+  /** Options of the output format by name (`list formats <target>` shows each format's). */
+  readonly formatOptions?: Readonly<Record<string, string>>;
 }
 
 /** What a converter gets besides the rule. */
@@ -46,6 +51,8 @@ export interface ConvertedRule {
   readonly diagnostics: readonly Diagnostic[];
   /** The pipeline transformations that changed the rule, in the order they ran. */
   readonly applied?: readonly AppliedTransformation[];
+  /** The query and its parts, for output formats other than the plain query. */
+  readonly formatInput?: FormatInput;
 }
 
 /** A target as the conversion driver sees it: rule in, text out. */
@@ -84,6 +91,8 @@ export const astConverter: RuleConverter = {
 export function convertFiles(files: readonly ParsedFile[], converter: RuleConverter, options: ConvertOptions): ConversionRecord[] {
   const format = options.format ?? converter.defaultFormat;
   const records: ConversionRecord[] = [];
+  /** Rules converted for a declared output format: rendered together at the end (names are pack-wide). */
+  const formatItems: { readonly record: number; readonly item: FormatItem }[] = [];
   const filters = files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])));
   for (const parsed of files) {
     if (parsed.documents.length === 0) {
@@ -127,10 +136,47 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
         });
         continue;
       }
+      if (!failed && document.kind === 'rule' && converted.formatInput !== undefined) {
+        formatItems.push({ record: records.length, item: { rule: document, input: converted.formatInput } });
+      }
       records.push({ ...base, ok: !failed, skipped: false, output: failed ? null : converted.output, diagnostics, applied });
     }
   }
-  return records;
+  return format === converter.defaultFormat ? records : renderFormat(records, formatItems, converter.id, format, options);
+}
+
+/**
+ * Replaces each converted rule's query with its piece of the output format (the record's `output`).
+ * A rule the format cannot hold fails (or is skipped with `skipUnsupported`) like any refusal.
+ */
+function renderFormat(
+  records: ConversionRecord[],
+  items: readonly { readonly record: number; readonly item: FormatItem }[],
+  target: string,
+  format: string,
+  options: ConvertOptions,
+): ConversionRecord[] {
+  const declaration = findFormat(target, format);
+  if (declaration === undefined) return records;
+  const resolved = resolveFormatOptions(declaration, options.formatOptions ?? {});
+  const pieces = resolved.ok
+    ? renderPieces(declaration, items.map((i) => i.item), resolved.values)
+    : items.map(({ item }) => ({ piece: null, diagnostics: [error('invalid-value', resolved.message, item.rule.span)] }));
+  const out = [...records];
+  items.forEach(({ record }, i) => {
+    const r = out[record];
+    const rendered = pieces[i];
+    if (r === undefined || rendered === undefined) return;
+    const diagnostics = [...r.diagnostics, ...rendered.diagnostics];
+    if (rendered.piece !== null) {
+      out[record] = { ...r, output: rendered.piece, diagnostics };
+    } else if (options.skipUnsupported && rendered.diagnostics.every((d) => d.severity !== 'error' || d.code === 'unsupported-construct')) {
+      out[record] = { ...r, skipped: true, output: null, diagnostics: diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d)) };
+    } else {
+      out[record] = { ...r, ok: false, output: null, diagnostics };
+    }
+  });
+  return out;
 }
 
 function convertDocument(document: SigmaDocument, converter: RuleConverter, context: RuleContext): ConvertedRule {

@@ -21,7 +21,11 @@ function targetConverter(id: TargetId): RuleConverter {
         ...(source !== undefined ? { source } : {}),
       });
       const diagnostics = [...piped.diagnostics, ...result.diagnostics];
-      return result.ok ? { output: result.value.query, diagnostics, applied } : { output: null, diagnostics, applied };
+      if (!result.ok) return { output: null, diagnostics, applied };
+      const { query, parts } = result.value;
+      // What output formats wrap (convertFiles renders them once every rule is converted).
+      const formatInput = { query, expression: parts.expression, postFilter: parts.postFilter, source: parts.source, state };
+      return { output: query, diagnostics, applied, formatInput };
     },
   };
 }

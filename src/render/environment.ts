@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { armLiteral, confComment, confValue, jsonValue, sqlComment, sqlIdentifier, yamlValue } from './escape.js';
 import { TEMPLATES } from './templates.generated.js';
 
 /**
@@ -15,7 +16,24 @@ export type TemplateVariables = Readonly<Record<string, unknown>>;
 const env = Handlebars.create();
 
 /** `{{json value}}`: the value as a JSON literal (strings quoted and escaped per RFC 8259). */
-env.registerHelper('json', (value: unknown) => JSON.stringify(value ?? null));
+env.registerHelper('json', (value: unknown) => jsonValue(value));
+/** `{{arm value}}`: a JSON literal for an ARM template, literal strings kept out of expression syntax. */
+env.registerHelper('arm', (value: unknown) => jsonValue(armLiteral(value)));
+/** `{{yaml value indent=N}}`: a YAML value after `key: ` at column N (js-yaml's dump does the quoting). */
+env.registerHelper('yaml', (value: unknown, options: Handlebars.HelperOptions) => {
+  const indent: unknown = options.hash['indent'];
+  return yamlValue(value, typeof indent === 'number' ? indent : 0);
+});
+/** `{{conf value}}`: a Splunk .conf setting value (newlines as line continuations). */
+env.registerHelper('conf', (value: unknown) => confValue(String(value ?? '')));
+/** `{{confComment text}}`: one `# ` comment line that cannot end in a continuation or break the line. */
+env.registerHelper('confComment', (value: unknown) => confComment(String(value ?? '')));
+/** `{{sqlIdent name}}`: a double-quoted SQL identifier. */
+env.registerHelper('sqlIdent', (value: unknown) => sqlIdentifier(String(value ?? '')));
+/** `{{sqlComment text}}`: `-- ` comment lines, one per line of the text. */
+env.registerHelper('sqlComment', (value: unknown) => sqlComment(String(value ?? '')));
+/** `{{concat a b ...}}`: the arguments as one string (for labelled comment lines). */
+env.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map((a) => String(a ?? '')).join(''));
 
 const compiled = new Map<string, Handlebars.TemplateDelegate<TemplateVariables>>();
 
@@ -23,8 +41,11 @@ export function hasTemplate(target: string, format: string): boolean {
   return TEMPLATES[target]?.[format] !== undefined;
 }
 
+/** The formats of a target: its templates, except pack templates (`<format>.pack.hbs`). */
 export function templateFormats(target: string): readonly string[] {
-  return Object.keys(TEMPLATES[target] ?? {}).sort();
+  return Object.keys(TEMPLATES[target] ?? {})
+    .filter((name) => !name.includes('.'))
+    .sort();
 }
 
 /**

@@ -6,6 +6,9 @@ import { renderDiagnostic } from '../../diagnostics/render.js';
 import { LineIndex } from '../../diagnostics/span.js';
 import { defaultPipelinesFor, resolvePipelineRef } from '../../pipeline/builtins.js';
 import type { ProcessingPipeline } from '../../pipeline/types.js';
+import type { FormatDeclaration, FormatOptionValues } from '../../render/format.js';
+import { findFormat } from '../../render/formats.js';
+import { renderPack, resolveFormatOptions } from '../../render/render-format.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -19,6 +22,8 @@ export interface ConvertCommandOptions {
   readonly json: boolean;
   readonly skipUnsupported: boolean;
   readonly targetOption: readonly string[];
+  /** `--format-option name=value`, repeatable (absent: none). */
+  readonly formatOption?: readonly string[];
 }
 
 /** `sigma-transpiler convert`: exit 0 when every rule converted, 1 when any failed. */
@@ -32,6 +37,8 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
     throw new UsageError(`target ${converter.id} has no format ${JSON.stringify(format)}; choose one of: ${converter.formats.join(', ')}`);
   }
   const targetOptions = parseTargetOptions(converter.id, options.targetOption);
+  const pack = findFormat(converter.id, format);
+  const formatOptions = parseFormatOptions(pack, converter.id, format, options.formatOption ?? []);
   const pipelines = resolvePipelines(converter.id, options, io);
   if (pipelines === null) return 2;
   const files = collectFiles(paths, io);
@@ -42,24 +49,33 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
     skipUnsupported: options.skipUnsupported,
     targetOptions,
     pipelines,
+    formatOptions: formatOptions.given,
   });
   const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
   const failed = records.filter((r) => !r.ok).length;
+  // A declared output format: the rules' pieces put together into the file(s) the SIEM imports.
+  const packed =
+    pack === undefined
+      ? undefined
+      : renderPack(
+          pack,
+          records.flatMap((r) => (r.output === null || r.output === '' ? [] : [{ name: baseName(r, files), piece: r.output }])),
+          formatOptions.values,
+        );
   if (options.json) {
     for (const r of records) io.stdout(JSON.stringify(jsonRecord(r)) + '\n');
   } else {
-    printHuman(records, indexes, options.outputDir === undefined, io);
+    printHuman(records, indexes, options.outputDir === undefined && packed === undefined, io);
+    if (packed !== undefined && options.outputDir === undefined) io.stdout(packed.text);
   }
   if (options.outputDir !== undefined) {
     if (failed > 0) {
       io.stderr(`nothing written to ${options.outputDir}: ${failed} rule(s) failed (a rule pack is written whole or not at all)\n`);
     } else {
-      const outputs = new Map<string, string>();
-      for (const r of records) {
+      const outputs = new Map<string, string>(packed?.files ?? []);
+      for (const r of packed === undefined ? records : []) {
         if (r.output === null || r.output === '') continue;
-        const origin = files.find((f) => f.path === r.file);
-        const rel = origin ? relative(origin.root, r.file) || basename(r.file) : basename(r.file);
-        const name = rel.replace(/\.ya?ml$/i, '') + (r.documentIndex > 0 ? `.${r.documentIndex}` : '') + `.${extensionFor(r.target)}`;
+        const name = `${baseName(r, files)}.${extensionFor(r.target)}`;
         outputs.set(name, r.output.endsWith('\n') ? r.output : r.output + '\n');
       }
       io.writeFiles(options.outputDir, outputs);
@@ -87,6 +103,33 @@ function resolvePipelines(targetId: string, options: ConvertCommandOptions, io: 
     else failed = true;
   }
   return failed ? null : out;
+}
+
+/** A rule's output file name without extension: its path below the folder given, document index added. */
+function baseName(r: ConversionRecord, files: readonly { path: string; root: string }[]): string {
+  const origin = files.find((f) => f.path === r.file);
+  const rel = origin ? relative(origin.root, r.file) || basename(r.file) : basename(r.file);
+  return rel.replace(/\.ya?ml$/i, '') + (r.documentIndex > 0 ? `.${r.documentIndex}` : '');
+}
+
+/** `--format-option name=value` (the value may hold `=` and spaces): checked before any rule converts. */
+function parseFormatOptions(
+  pack: FormatDeclaration | undefined,
+  target: string,
+  format: string,
+  written: readonly string[],
+): { given: Record<string, string>; values: FormatOptionValues } {
+  const out: Record<string, string> = {};
+  for (const w of written) {
+    const eq = w.indexOf('=');
+    if (eq <= 0) throw new UsageError(`format option ${JSON.stringify(w)} must be written name=value`);
+    out[w.slice(0, eq)] = w.slice(eq + 1);
+  }
+  if (written.length > 0 && pack === undefined) throw new UsageError(`format ${target}/${format} has no options`);
+  if (pack === undefined) return { given: out, values: {} };
+  const resolved = resolveFormatOptions(pack, out);
+  if (!resolved.ok) throw new UsageError(resolved.message);
+  return { given: out, values: resolved.values };
 }
 
 function parseTargetOptions(targetId: string, written: readonly string[]): Record<string, boolean> {

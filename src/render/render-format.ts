@@ -1,0 +1,144 @@
+import { assertNever } from '../diagnostics/assert-never.js';
+import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { renderTemplate } from './environment.js';
+import type { FormatDeclaration, FormatItem, FormatOptionValues, PackSyntax } from './format.js';
+import { describedWithAttribution, DRL, guessOrigin, ruleMetadata, type RuleOrigin } from './rule-metadata.js';
+import { UUID_PATTERN, uuidV5 } from './uuid.js';
+
+/** Option values with defaults applied, or why the given ones cannot be used. */
+export type ResolvedOptions = { readonly ok: true; readonly values: FormatOptionValues } | { readonly ok: false; readonly message: string };
+
+/** Applies defaults and checks every given option: an unknown name or a bad value is refused. */
+export function resolveFormatOptions(format: FormatDeclaration, given: Readonly<Record<string, string>>): ResolvedOptions {
+  const values: Record<string, string> = {};
+  for (const o of format.options) values[o.name] = o.default;
+  for (const [name, value] of Object.entries(given)) {
+    const option = format.options.find((o) => o.name === name);
+    if (option === undefined) {
+      const names = format.options.map((o) => o.name).join(', ');
+      return { ok: false, message: `format ${format.target}/${format.format} has no option ${JSON.stringify(name)}; its options: ${names}` };
+    }
+    const problem = option.check(value);
+    if (problem !== null) return { ok: false, message: `format option ${name}=${JSON.stringify(value)} ${problem}` };
+    values[name] = value;
+  }
+  return { ok: true, values };
+}
+
+/** One rule's piece of the pack, or why the format cannot hold it. */
+export interface RenderedPiece {
+  readonly piece: string | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Renders every rule's piece with `templates/<target>/<format>.hbs`. Pieces are rendered together
+ * because names must be unique across the pack (a stanza, a view, a rule id). Output is deterministic:
+ * the same rules in the same order give the same text.
+ */
+export function renderPieces(format: FormatDeclaration, items: readonly FormatItem[], options: FormatOptionValues): RenderedPiece[] {
+  const usedNames = new Set(format.naming?.reserved ?? []);
+  const usedIds = new Set<string>();
+  return items.map(({ rule, input }) => {
+    const diagnostics: Diagnostic[] = [];
+    const refusal = format.refuse?.(input) ?? null;
+    if (refusal !== null) return { piece: null, diagnostics: [error('unsupported-construct', refusal, rule.span)] };
+
+    const origin: RuleOrigin = options['origin'] === 'sigmahq' || options['origin'] === 'other' ? options['origin'] : guessOrigin(rule);
+    const meta = ruleMetadata(rule, origin);
+
+    let name = '';
+    if (format.naming !== null) {
+      const base = format.naming.make(rule.title);
+      name = base;
+      for (let n = 2; usedNames.has(format.naming.key(name)); n++) name = format.naming.suffix(base, n);
+      usedNames.add(format.naming.key(name));
+    }
+
+    const ownId = rule.id !== undefined && UUID_PATTERN.test(rule.id) ? rule.id.toLowerCase() : null;
+    let uid = ownId ?? uuidV5(`rule:${rule.title}`);
+    for (let n = 2; usedIds.has(uid); n++) uid = uuidV5(`rule:${ownId ?? rule.title}#${n}`);
+    usedIds.add(uid);
+    if (ownId !== null && uid !== ownId) {
+      diagnostics.push(
+        warning('duplicate-value', `an earlier rule of this pack has the id ${ownId}; this rule is written with the id ${uid} so importing it does not replace that rule`, rule.span),
+      );
+    }
+
+    const variables = {
+      rule: meta,
+      description: describedWithAttribution(meta),
+      attribution: meta.attribution.lines,
+      query: input.query,
+      expression: input.expression,
+      postFilter: input.postFilter,
+      source: input.source,
+      state: input.state,
+      name,
+      uid,
+      options,
+      vendor: format.vendor({ meta, input, options, uid }),
+    };
+    const text = renderTemplate(format.target, format.format, variables);
+    if (text === null) {
+      return { piece: null, diagnostics: [error('unknown-format', `target ${format.target} has no template templates/${format.target}/${format.format}.hbs`, rule.span)] };
+    }
+    return { piece: normalise(text, format.layout.syntax), diagnostics };
+  });
+}
+
+/** A rendered rule and the file name it gets when each rule has its own file (without extension). */
+export interface PackEntry {
+  readonly name: string;
+  readonly piece: string;
+}
+
+export interface RenderedPack {
+  /** File name -> content, as `--output-dir` writes them. */
+  readonly files: ReadonlyMap<string, string>;
+  /** What standard output shows: the one file, or every rule's file one after the other. */
+  readonly text: string;
+}
+
+/** The lines every pack template may put at its top (as comments in its own syntax). */
+export const PACK_NOTICE: readonly string[] = [
+  'Generated by sigma-transpiler from Sigma rules (https://github.com/SigmaHQ/sigma-specification).',
+  'Each rule keeps its title, id, author and license. Rules from the SigmaHQ rule set are licensed under the',
+  `${DRL.name} (${DRL.url}); keep this attribution when you share them.`,
+];
+
+/** Puts the pieces together: the pack template when there is one, else the pieces joined. */
+export function renderPack(format: FormatDeclaration, entries: readonly PackEntry[], options: FormatOptionValues): RenderedPack {
+  const layout = format.layout;
+  if (layout.kind === 'file-per-rule') {
+    const files = new Map<string, string>();
+    for (const e of entries) files.set(`${e.name}.${layout.extension}`, withNewline(e.piece));
+    return { files, text: entries.map((e) => withNewline(e.piece)).join(layout.separator) };
+  }
+  const pieces = entries.map((e) => e.piece.replace(/\n$/, ''));
+  const wrapped = renderTemplate(format.target, `${format.format}.pack`, { pieces, options, notice: PACK_NOTICE, noticeText: PACK_NOTICE.join(' '), count: pieces.length });
+  const text = wrapped === null ? pieces.join(layout.separator) : normalise(wrapped, layout.syntax);
+  const content = text === '' ? '' : withNewline(text);
+  return { files: new Map([[layout.file, content]]), text: content };
+}
+
+/**
+ * JSON pieces are parsed and printed again: the template is written for people, the output is canonical
+ * (NDJSON: one line). A template that does not produce JSON is a bug of the template, and throws.
+ */
+function normalise(text: string, syntax: PackSyntax): string {
+  switch (syntax) {
+    case 'text':
+      return text.replace(/\n$/, '');
+    case 'json':
+      return JSON.stringify(JSON.parse(text), null, 2);
+    case 'ndjson':
+      return JSON.stringify(JSON.parse(text));
+    default:
+      return assertNever(syntax, 'pack syntax');
+  }
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}

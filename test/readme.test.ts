@@ -3,11 +3,36 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { supportOverview } from '../src/lower/supports.js';
 import { TARGETS } from '../src/targets/registry.js';
-import { REPO_ROOT } from './support/paths.js';
+import { REPO_ROOT, PSEXEC_RULE } from './support/paths.js';
+import { runCli } from '../src/cli/program.js';
+import { memoryIo } from './support/memory-io.js';
+import { relative } from 'node:path';
 
 const README = join(REPO_ROOT, 'README.md');
-const BEGIN = '<!-- support-overview:begin -->';
-const END = '<!-- support-overview:end -->';
+
+/** Replaces the text between `<!-- name:begin -->` and `<!-- name:end -->`, or checks it (UPDATE_GOLDENS=1 rewrites). */
+function expectSection(name: string, body: string): void {
+  const BEGIN = `<!-- ${name}:begin -->`;
+  const END = `<!-- ${name}:end -->`;
+  const text = readFileSync(README, 'utf8');
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  expect(start, `README needs the ${name} markers`).toBeGreaterThan(0);
+  const generated = `${BEGIN}\n${body}\n${END}`;
+  const current = text.slice(start, end + END.length);
+  if (process.env.UPDATE_GOLDENS === '1' && current !== generated) {
+    writeFileSync(README, text.slice(0, start) + generated + text.slice(end + END.length));
+    return;
+  }
+  expect(current).toBe(generated);
+}
+
+const EXAMPLES: readonly { target: string; args: string[]; lang: string }[] = [
+  { target: 'splunk', args: [], lang: 'spl' },
+  { target: 'elastic-kql', args: ['-O', 'case-insensitive-fields'], lang: 'kql' },
+  { target: 'sentinel-kql', args: [], lang: 'kql' },
+  { target: 'sql', args: [], lang: 'sql' },
+];
 
 describe('README', () => {
   it('starts with the two quick-start commands, the second being npm test', () => {
@@ -19,16 +44,19 @@ describe('README', () => {
   });
 
   it('shows the support matrix generated from the target declarations (UPDATE_GOLDENS=1 rewrites it)', () => {
-    const text = readFileSync(README, 'utf8');
-    const start = text.indexOf(BEGIN);
-    const end = text.indexOf(END);
-    expect(start, 'README needs the support-overview markers').toBeGreaterThan(0);
-    const generated = `${BEGIN}\n${supportOverview(TARGETS)}\n${END}`;
-    const current = text.slice(start, end + END.length);
-    if (process.env.UPDATE_GOLDENS === '1' && current !== generated) {
-      writeFileSync(README, text.slice(0, start) + generated + text.slice(end + END.length));
-      return;
+    expectSection('support-overview', supportOverview(TARGETS));
+  });
+
+  it('shows what the CLI really prints for PsExec on every target', async () => {
+    const rule = relative(REPO_ROOT, PSEXEC_RULE);
+    const blocks: string[] = [];
+    for (const e of EXAMPLES) {
+      if (!TARGETS.some((t) => t.id === e.target)) continue;
+      const io = memoryIo();
+      const status = await runCli(['convert', '-t', e.target, ...e.args, PSEXEC_RULE], io);
+      expect(status, io.err).toBe(0);
+      blocks.push(`\`sigma-transpiler convert -t ${[e.target, ...e.args].join(' ')} ${rule}\`\n\n\`\`\`${e.lang}\n${io.out.trimEnd()}\n\`\`\``);
     }
-    expect(current).toBe(generated);
+    expectSection('psexec-examples', blocks.join('\n\n'));
   });
 });

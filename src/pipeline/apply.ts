@@ -344,7 +344,9 @@ class Run {
     if (v === null) return { kind: 'null' };
     if (typeof v === 'number') return { kind: 'number', value: v };
     if (typeof v === 'boolean') return { kind: 'boolean', value: v };
-    return { kind: 'string', parts: parseSigmaString(template ? this.template(v) : v), cased };
+    const parts = parseSigmaString(template ? this.template(v) : v);
+    // `field|cased` in add_condition: the pipeline names the log's exact spelling (see StringValue.canonical).
+    return cased ? { kind: 'string', parts, cased: false, canonical: true } : { kind: 'string', parts, cased: false };
   }
 
   private replaceString(t: Extract<Transformation, { type: 'replace_string' }>, m: ExprMatch): ItemResult {

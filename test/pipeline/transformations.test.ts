@@ -168,7 +168,7 @@ describe('add_condition with field|cased', () => {
   it('matches the exact log value case-sensitively; any other modifier is refused', () => {
     const out = okValue(apply(`transformations:\n  - type: add_condition\n    conditions:\n      winlog.channel|cased: Security\n`));
     const first = out.rule.detection.kind === 'and' ? out.rule.detection.operands[0] : undefined;
-    expect(first && tree(first)).toBe('winlog.channel matches-cased "Security"');
+    expect(first && tree(first)).toBe('winlog.channel matches-exact-spelling "Security"');
     const bad = parsePipelineText(`transformations:\n  - type: add_condition\n    conditions:\n      f|contains: x\n`, 'p.yml');
     expect(bad.ok).toBe(false);
     expect(bad.diagnostics[0]?.message).toMatch(/only the `cased` modifier is supported/);

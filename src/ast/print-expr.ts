@@ -20,7 +20,7 @@ export function printExpr(expr: Expr, indent = ''): string {
 export function describeValue(value: SigmaValue): string {
   switch (value.kind) {
     case 'string':
-      return `${value.cased ? 'matches-cased' : 'matches'} ${describeParts(value.parts)}`;
+      return `${value.cased ? 'matches-cased' : value.canonical ? 'matches-exact-spelling' : 'matches'} ${describeParts(value.parts)}`;
     case 'number':
       return `== ${value.value}`;
     case 'boolean':

@@ -32,6 +32,12 @@ export interface StringValue {
   readonly kind: 'string';
   readonly parts: readonly StringPart[];
   readonly cased: boolean;
+  /**
+   * Set by a pipeline that names the log's own exact spelling (`add_condition` with `field|cased`, e.g.
+   * `winlog.channel: Security`): the field never holds another casing, so case-sensitive and
+   * case-insensitive matching agree and a target may use either.
+   */
+  readonly canonical?: true;
 }
 
 /** An unquoted YAML number: matches the number, and the same number stored as text. */

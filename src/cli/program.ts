@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { runConvert } from './commands/convert.js';
 import { runList } from './commands/list.js';
+import { runExplain } from './commands/explain.js';
+import type { ExplainFormat } from '../explain/render.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -34,6 +36,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<path...>', 'rule files or folders')
     .action((paths: string[], opts: { target: string; format?: string; pipeline: string[]; withoutPipeline: boolean; skipUnsupported: boolean; outputDir?: string; json: boolean; targetOption: string[]; formatOption: string[] }) => {
       status = runConvert(paths, opts, io);
+    });
+
+  program
+    .command('explain')
+    .description('explain rules as a detection catalog shows them: stages, exclusions, indicators, corpus counts')
+    .option('--corpus <dir>', 'count how many rules under DIR look for each indicator')
+    .option('--format <format>', 'text | markdown | json', 'text')
+    .argument('<rule...>', 'rule files or folders')
+    .action((paths: string[], opts: { corpus?: string; format: string }) => {
+      status = runExplain(paths, { ...(opts.corpus !== undefined ? { corpus: opts.corpus } : {}), format: opts.format as ExplainFormat }, io);
     });
 
   program

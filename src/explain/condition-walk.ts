@@ -1,60 +1,16 @@
 import { assertNever } from '../diagnostics/assert-never.js';
+import { printCondition } from '../ast/print-condition.js';
+import { selectIdentifiers } from '../condition/resolve.js';
 import type { CondOf, ConditionNode } from '../ast/condition.js';
 import type { SearchIdentifier } from '../rule/model.js';
 
-/**
- * The search identifiers an `x of` term covers (SPEC-DIGEST §6): `them` is every identifier not
- * starting with `_`; a pattern matches whole names with `*` as any run of characters, and skips
- * `_`-names unless the pattern itself starts with `_`. Names are in file order.
- *
- * TODO: use the condition resolver's own matcher once src/condition/ lands, so both always agree.
- */
+/** The search identifiers an `x of` term covers, by the condition resolver's own rules. */
 export function identifiersOf(node: CondOf, identifiers: readonly SearchIdentifier[]): string[] {
-  const names = identifiers.map((i) => i.name);
-  if (node.target.kind === 'them') return names.filter((n) => !n.startsWith('_'));
-  const pattern = node.target.pattern;
-  const re = new RegExp(
-    '^' +
-      pattern
-        .split('*')
-        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*') +
-      '$',
-    's',
-  );
-  return names.filter((n) => re.test(n) && (pattern.startsWith('_') || !n.startsWith('_')));
+  return selectIdentifiers(node, identifiers).map((i) => i.name);
 }
 
-/**
- * Prints a condition node in condition syntax. A same-kind child or an `or` under an `and` is
- * parenthesised (the parser flattens unparenthesised chains, so such a child was written in
- * parentheses), and so is an `and`/`or` under `not`.
- *
- * TODO: switch to printCondition from src/ast/print-condition.ts once it lands.
- */
-export function printConditionNode(node: ConditionNode): string {
-  switch (node.kind) {
-    case 'ref':
-      return node.name;
-    case 'of':
-      return `${node.quantifier} of ${node.target.kind === 'them' ? 'them' : node.target.pattern}`;
-    case 'not': {
-      const inner = printConditionNode(node.operand);
-      return node.operand.kind === 'and' || node.operand.kind === 'or' ? `not (${inner})` : `not ${inner}`;
-    }
-    case 'and':
-    case 'or':
-      return node.operands
-        .map((o) => {
-          const text = printConditionNode(o);
-          const wrap = o.kind === node.kind || (node.kind === 'and' && o.kind === 'or');
-          return wrap ? `(${text})` : text;
-        })
-        .join(` ${node.kind} `);
-    default:
-      return assertNever(node, 'condition node');
-  }
-}
+/** A condition node in canonical condition syntax. */
+export const printConditionNode: (node: ConditionNode) => string = printCondition;
 
 /** One use of a search identifier in a condition. */
 export interface IdentifierUse {

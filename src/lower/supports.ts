@@ -92,3 +92,25 @@ export function supportTable(target: TargetDeclaration): string {
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
+
+/**
+ * One table for all targets (the top-level README): a row per construct, a column per target. Cells
+ * are short; each target's README has the notes.
+ */
+export function supportOverview(targets: readonly TargetDeclaration[]): string {
+  const matrices = targets.map((t) => supportMatrix(t));
+  const constructs = Object.keys(CONSTRUCTS) as Construct[];
+  const header = `| construct | ${targets.map((t) => `[${t.id}](src/targets/${t.id}/README.md)`).join(' | ')} |`;
+  const rule = `|---|${targets.map(() => '---').join('|')}|`;
+  const rows = constructs.map((construct, i) => {
+    const cells = matrices.map((m) => {
+      const e = m[i];
+      if (e === undefined) return '';
+      if (e.level === 'exact') return e.note.startsWith('via post-filter') ? 'exact (post-filter)' : 'exact';
+      if (e.level === 'option') return `with \`-O ${e.note.replace(/^with /, '').split(';')[0]}\``;
+      return 'no';
+    });
+    return `| ${cell(CONSTRUCTS[construct][0])} | ${cells.join(' | ')} |`;
+  });
+  return [header, rule, ...rows].join('\n');
+}

@@ -326,7 +326,7 @@ class Run {
     const perField = t.conditions.map((c) =>
       or(
         c.values.map((v) => {
-          const m = match(c.field, this.conditionValue(v, t.template), c.span);
+          const m = match(c.field, this.conditionValue(v, t.template, c.cased), c.span);
           this.facts.set(m as ExprMatch, facts);
           return m;
         }),
@@ -340,11 +340,13 @@ class Run {
     this.record(p, t, t.negated ? `not (${detail})` : detail);
   }
 
-  private conditionValue(v: ConditionValue, template: boolean): SigmaValue {
+  private conditionValue(v: ConditionValue, template: boolean, cased: boolean): SigmaValue {
     if (v === null) return { kind: 'null' };
     if (typeof v === 'number') return { kind: 'number', value: v };
     if (typeof v === 'boolean') return { kind: 'boolean', value: v };
-    return { kind: 'string', parts: parseSigmaString(template ? this.template(v) : v), cased: false };
+    const parts = parseSigmaString(template ? this.template(v) : v);
+    // `field|cased` in add_condition: the pipeline names the log's exact spelling (see StringValue.canonical).
+    return cased ? { kind: 'string', parts, cased: false, canonical: true } : { kind: 'string', parts, cased: false };
   }
 
   private replaceString(t: Extract<Transformation, { type: 'replace_string' }>, m: ExprMatch): ItemResult {

@@ -264,10 +264,12 @@ class Reader {
         if (e === undefined) return undefined;
         const cm = this.map(e.value, '`conditions`');
         if (cm === undefined) return undefined;
-        const conditions: { field: string; values: ConditionValue[]; span: SourceSpan }[] = [];
+        const conditions: { field: string; values: ConditionValue[]; cased: boolean; span: SourceSpan }[] = [];
         for (const c of cm.entries) {
-          if (c.key.includes('|')) {
-            this.bad(`\`add_condition\` compares fields with plain values; the modifier in \`${c.key}\` is not supported (write the value with wildcards instead)`, c.keySpan);
+          const [field = '', ...mods] = c.key.split('|');
+          const cased = mods.length === 1 && mods[0] === 'cased';
+          if (mods.length > 0 && !cased) {
+            this.bad(`\`add_condition\` compares fields with plain values; only the \`cased\` modifier is supported, not the one in \`${c.key}\` (write the value with wildcards instead)`, c.keySpan);
             continue;
           }
           const items = c.value.kind === 'seq' ? c.value.items : [c.value];
@@ -277,7 +279,7 @@ class Reader {
             else this.bad(`the value of \`${c.key}\` must be a scalar or a list of scalars`, item.span);
           }
           if (values.length === 0) this.bad(`\`${c.key}\` needs at least one value`, c.value.span);
-          conditions.push({ field: c.key, values, span: c.value.span });
+          conditions.push({ field, values, cased, span: c.value.span });
         }
         if (conditions.length === 0) return this.bad('`conditions` must name at least one field', cm.span);
         return { ...base, type: typeName, conditions, negated: flag('negated'), template: flag('template') };

@@ -84,7 +84,13 @@ export type Transformation =
   | (TransformationBase & {
       readonly type: 'add_condition';
       /** Field -> values (several values: any of them). Several fields: all of them. */
-      readonly conditions: readonly { readonly field: string; readonly values: readonly ConditionValue[]; readonly span: SourceSpan }[];
+      readonly conditions: readonly {
+        readonly field: string;
+        readonly values: readonly ConditionValue[];
+        /** `field|cased`: the pipeline names the log's exact value, so it matches case-sensitively. */
+        readonly cased: boolean;
+        readonly span: SourceSpan;
+      }[];
       readonly negated: boolean;
       /** Replace `$category`, `$product`, `$service` in string values with the rule's log source. */
       readonly template: boolean;

@@ -84,7 +84,7 @@ describe('PsExec with each default pipeline', () => {
   it('ecs-windows: winlog.channel, event.code, event data under winlog.event_data', () => {
     const out = okValue(applyPipelines(psexec, [builtin('ecs-windows')]));
     const t = tree(out.rule.detection);
-    expect(t).toContain('winlog.channel matches "Security"');
+    expect(t).toContain('winlog.channel matches-exact-spelling "Security"');
     expect(t).toContain('event.code == 5145');
     expect(t).toContain('winlog.event_data.ShareName matches "\\\\\\\\*\\\\IPC$"');
     expect(t).toContain('winlog.event_data.RelativeTargetName matches "PSEXESVC" *');
@@ -172,7 +172,7 @@ describe('ecs-windows Sysmon fields', () => {
       applyPipelines(rule(all(m('Image', '*\\cmd.exe'), m('CommandLine', '*/c*'), m('IntegrityLevel', 'High')), { product: 'windows', category: 'process_creation' }), [ecs()]),
     );
     const t = tree(out.rule.detection);
-    expect(t).toContain('winlog.channel matches "Microsoft-Windows-Sysmon/Operational"');
+    expect(t).toContain('winlog.channel matches-exact-spelling "Microsoft-Windows-Sysmon/Operational"');
     expect(t).toContain('event.code matches "1"');
     expect(t).toContain('process.executable matches * "\\\\cmd.exe"');
     expect(t).toContain('process.command_line matches * "/c" *');

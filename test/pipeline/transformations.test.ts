@@ -1,3 +1,4 @@
+import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
 import { describe, expect, it } from 'vitest';
 import { applyPipelines } from '../../src/pipeline/apply.js';
 import { all, any, errors, m, neg, okValue, parts, pipeline, rule, str, tree } from './helpers.js';
@@ -160,6 +161,17 @@ describe('add_condition', () => {
     const out = okValue(apply(`transformations:\n  - type: add_condition\n    conditions:\n      f: 'a*b\\*'\n`));
     const first = out.rule.detection.kind === 'and' ? out.rule.detection.operands[0] : undefined;
     expect(first && tree(first)).toBe('f matches "a" * "b*"');
+  });
+});
+
+describe('add_condition with field|cased', () => {
+  it('matches the exact log value case-sensitively; any other modifier is refused', () => {
+    const out = okValue(apply(`transformations:\n  - type: add_condition\n    conditions:\n      winlog.channel|cased: Security\n`));
+    const first = out.rule.detection.kind === 'and' ? out.rule.detection.operands[0] : undefined;
+    expect(first && tree(first)).toBe('winlog.channel matches-exact-spelling "Security"');
+    const bad = parsePipelineText(`transformations:\n  - type: add_condition\n    conditions:\n      f|contains: x\n`, 'p.yml');
+    expect(bad.ok).toBe(false);
+    expect(bad.diagnostics[0]?.message).toMatch(/only the `cased` modifier is supported/);
   });
 });
 

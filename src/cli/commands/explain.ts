@@ -4,14 +4,11 @@ import { pointSpan } from '../../diagnostics/span.js';
 import { buildCorpusIndex, type CorpusIndex } from '../../explain/corpus-index.js';
 import { explainRule } from '../../explain/explain.js';
 import { EXPLAIN_FORMATS, renderExplanations, type ExplainFormat } from '../../explain/render.js';
-import type { SigmaDocument, SigmaRule } from '../../rule/model.js';
-import { parseSigmaText } from '../../rule/parse-documents.js';
+import type { SigmaRule } from '../../rule/model.js';
+import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
+import { renderDiagnostic } from '../../diagnostics/render.js';
 
-/** What this command reads of `parseSigmaText`'s result (the loader's `ParsedFile` must fit it). */
-interface LoadedFile {
-  readonly documents: readonly { readonly document: SigmaDocument | null; readonly diagnostics: readonly Diagnostic[] }[];
-  readonly diagnostics: readonly Diagnostic[];
-}
+type LoadedFile = ParsedFile;
 
 export interface ExplainIo {
   stdout(text: string): void;
@@ -39,8 +36,7 @@ export function runExplain(
   }
   let status = 0;
   const report = (d: Diagnostic): void => {
-    // TODO(loader merge): renderDiagnostic with the file's LineIndex, for the caret line.
-    io.stderr(`${d.span.file}:${d.span.line}:${d.span.column}: ${d.severity}[${d.code}] ${d.message}\n`);
+    io.stderr(`${renderDiagnostic(d)}\n`);
   };
   const load = (file: string): LoadedFile | null => {
     let text: string | Uint8Array;
@@ -100,7 +96,7 @@ export function runExplain(
         continue;
       }
       const diagnostics = [...parsed.diagnostics, ...parsed.documents.flatMap((d) => d.diagnostics)];
-      for (const d of diagnostics) report(d);
+      for (const d of diagnostics) io.stderr(`${renderDiagnostic(d, parsed.index)}\n`);
       if (diagnostics.some((d) => d.severity === 'error')) status = 1;
       for (const d of parsed.documents) {
         const doc = d.document;

@@ -110,6 +110,8 @@ function caseRefusal(
   keyword: boolean,
 ): Unsupported | null {
   if (isCaseless(literalText(parts))) return null;
+  // The pipeline named the log's exact spelling: matching as the mapping says is exact either way.
+  if (value.canonical === true && !keyword) return null;
   if (keyword) {
     // Free text runs over analysed fields, case-insensitive in the default analysers.
     return value.cased

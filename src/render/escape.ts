@@ -63,18 +63,13 @@ export function yamlValue(value: unknown, indent = 0): string {
  * it: a line whose last character is `\` continues on the next). Splunk trims the value's leading
  * whitespace after `=`, so values are written as given and callers trim metadata. The last line cannot
  * end in a backslash (the reader would join the next setting into the value), so one space follows it
- * there; carriage returns are line breaks to readers, so callers refuse them where the value must be
- * exact (`hasCarriageReturn`) and `confText` turns them into newlines in metadata.
+ * there. Readers take a carriage return for a line break, so CR LF and CR are written as newlines: a
+ * format whose value must be exact (the search) refuses a CR first (`hasCarriageReturn`).
  */
 export function confValue(value: string): string {
-  const lines = value.split('\n');
+  const lines = value.replace(/\r\n?/g, '\n').split('\n');
   const last = lines.length - 1;
   return lines.map((line, i) => (i < last ? `${line}\\` : line.endsWith('\\') ? `${line} ` : line)).join('\n');
-}
-
-/** Metadata text for a .conf value: newlines normalised (CR LF and CR become LF), ends trimmed. */
-export function confText(value: string): string {
-  return value.replace(/\r\n?/g, '\n').trim();
 }
 
 export function hasCarriageReturn(value: string): boolean {

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { armLiteral, confComment, confValue, jsonValue, sqlComment, sqlIdentifier, yamlValue } from './escape.js';
+import { armLiteral, confComment, confValue, jsonValue, sqlComment, sqlIdentifier, yamlField, yamlValue } from './escape.js';
 import { TEMPLATES } from './templates.generated.js';
 
 /**
@@ -23,6 +23,11 @@ env.registerHelper('arm', (value: unknown) => jsonValue(armLiteral(value)));
 env.registerHelper('yaml', (value: unknown, options: Handlebars.HelperOptions) => {
   const indent: unknown = options.hash['indent'];
   return yamlValue(value, typeof indent === 'number' ? indent : 0);
+});
+/** `{{yamlField "key" value indent=N}}`: a whole `key: value` entry (collections on the lines below). */
+env.registerHelper('yamlField', (key: unknown, value: unknown, options: Handlebars.HelperOptions) => {
+  const indent: unknown = options.hash['indent'];
+  return yamlField(String(key), value, typeof indent === 'number' ? indent : 0);
 });
 /** `{{conf value}}`: a Splunk .conf setting value (newlines as line continuations). */
 env.registerHelper('conf', (value: unknown) => confValue(String(value ?? '')));

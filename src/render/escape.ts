@@ -53,6 +53,13 @@ export function yamlValue(value: unknown, indent = 0): string {
   return lines.map((l, i) => (i === 0 || l === '' ? l : pad + l)).join('\n');
 }
 
+/** A `key: value` line at column `indent` (the key dumped too), collections on the lines below it. */
+export function yamlField(key: string, value: unknown, indent = 0): string {
+  const k = yaml.dump(key, { lineWidth: -1 }).replace(/\n$/, '');
+  const v = yamlValue(value, indent);
+  return `${k}:${v.startsWith('\n') ? '' : ' '}${v}`;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Splunk .conf files
 

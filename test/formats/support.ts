@@ -148,9 +148,12 @@ export function readConf(text: string): ConfFile {
   return out;
 }
 
-/** ARM's reading of a literal string: `[[` at the start stands for `[` (template-expressions docs). */
+/**
+ * ARM's reading of a literal string: one that starts with `[[` and ends with `]` stands for the string
+ * without its first `[`; one that does not end with `]` is literal as written (template-expressions docs).
+ */
 export function armUnescape(value: unknown): unknown {
-  if (typeof value === 'string') return value.startsWith('[[') ? value.slice(1) : value;
+  if (typeof value === 'string') return value.startsWith('[[') && value.endsWith(']') ? value.slice(1) : value;
   if (Array.isArray(value)) return value.map(armUnescape);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, armUnescape(v)]));
   return value;

@@ -1,4 +1,5 @@
 import { CONVERTERS } from '../../converters.js';
+import { findFormat } from '../../render/formats.js';
 import { findTarget } from '../../targets/registry.js';
 import { builtinPipelines } from '../../pipeline/builtins.js';
 import { listModifiers } from '../../value/modifiers.js';
@@ -24,6 +25,14 @@ export function runList(what: string, target: string | undefined, io: CliIo): nu
       for (const c of CONVERTERS) {
         if (target !== undefined && c.id !== target) continue;
         io.stdout(`${c.id.padEnd(14)} ${c.formats.map((f) => (f === c.defaultFormat ? `${f} (default)` : f)).join(', ')}\n`);
+        // With a target named: what each output format writes and its options (-F name=value).
+        for (const f of target !== undefined ? c.formats : []) {
+          const d = findFormat(c.id, f);
+          if (d === undefined) continue;
+          const writes = d.layout.kind === 'one-file' ? d.layout.file : `one .${d.layout.extension} file per rule`;
+          io.stdout(`  ${f}: ${d.description} (writes ${writes})\n`);
+          for (const o of d.options) io.stdout(`    -F ${o.name}=${o.default}  ${o.description}\n`);
+        }
       }
       return 0;
     case 'pipelines':

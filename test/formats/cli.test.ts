@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { memoryIo } from '../support/memory-io.js';
+import { PSEXEC_RULE, REPO_ROOT } from '../support/paths.js';
+import { readConf } from './support.js';
+
+const RULES = join(REPO_ROOT, 'rules');
+
+describe('convert --format', () => {
+  it('-t splunk -f savedsearches -o DIR rules/ writes one savedsearches.conf with a stanza per rule', async () => {
+    const io = memoryIo();
+    expect(await runCli(['convert', '-t', 'splunk', '-f', 'savedsearches', '-o', 'out', RULES], io)).toBe(0);
+    const written = io.written.get('out');
+    expect([...(written?.keys() ?? [])]).toEqual(['savedsearches.conf']);
+    const conf = readConf(written?.get('savedsearches.conf') ?? '');
+    expect(conf.size).toBeGreaterThanOrEqual(10);
+    expect(conf.get('Suspicious PsExec Execution')?.get('search')).toContain('EventCode=5145');
+    expect(io.out).toBe('');
+    expect(io.err).toContain('wrote 1 file(s) to out');
+  });
+
+  it('prints the pack on standard output: the golden file for PsExec', async () => {
+    const io = memoryIo();
+    expect(await runCli(['convert', '-t', 'splunk', '-f', 'savedsearches', PSEXEC_RULE], io)).toBe(0);
+    // The golden was made from the path rules/...; the CLI got an absolute path: same origin (a rules folder).
+    expect(io.out).toBe(readFileSync(join(REPO_ROOT, 'test/golden/formats/splunk/savedsearches.conf'), 'utf8'));
+  });
+
+  it('--json: each record holds its own piece of the pack', async () => {
+    const io = memoryIo();
+    expect(await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '-f', 'detection-rule', '--json', PSEXEC_RULE], io)).toBe(0);
+    const record = JSON.parse(io.out.trim());
+    expect(record.format).toBe('detection-rule');
+    expect(JSON.parse(record.output)).toMatchObject({ rule_id: 'c462f537-a1e3-41a6-b5fc-b2c2cef9bf82', type: 'query' });
+  });
+
+  it('-F sets format options; a bad name or value is a usage error (exit 2)', async () => {
+    const io = memoryIo();
+    expect(await runCli(['convert', '-t', 'splunk', '-f', 'savedsearches', '-F', 'cron_schedule=*/5 * * * *', '-F', 'enabled=false', PSEXEC_RULE], io)).toBe(0);
+    const stanza = readConf(io.out).get('Suspicious PsExec Execution');
+    expect(stanza?.get('cron_schedule')).toBe('*/5 * * * *');
+    expect(stanza?.get('enableSched')).toBe('0');
+    for (const bad of [['-F', 'nope=1'], ['-F', 'cron_schedule=every minute'], ['-F', 'enabled'], ['-F', 'earliest_time=-1h\n[x]']]) {
+      const err = memoryIo();
+      expect(await runCli(['convert', '-t', 'splunk', '-f', 'savedsearches', ...bad, PSEXEC_RULE], err)).toBe(2);
+      expect(err.err).toMatch(/^error: /);
+    }
+    expect(await runCli(['convert', '-t', 'splunk', '-F', 'a=b', PSEXEC_RULE], memoryIo())).toBe(2);
+    expect(await runCli(['convert', '-t', 'splunk', '-f', 'nope', PSEXEC_RULE], memoryIo())).toBe(2);
+  });
+
+  it('-t elastic-kql -f detection-rule -o DIR writes rules.ndjson, one line per rule', async () => {
+    const io = memoryIo();
+    const status = await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '-s', '-f', 'detection-rule', '-o', 'out', RULES], io);
+    expect(status).toBe(0);
+    const text = io.written.get('out')?.get('rules.ndjson') ?? '';
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(3);
+    expect(new Set(lines.map((l) => l.rule_id)).size).toBe(lines.length);
+  });
+
+  it('list formats <target> names the formats, their files and options', async () => {
+    const io = memoryIo();
+    expect(await runCli(['list', 'formats', 'splunk'], io)).toBe(0);
+    expect(io.out).toContain('savedsearches');
+    expect(io.out).toContain('cron_schedule');
+    const io2 = memoryIo();
+    expect(await runCli(['list', 'formats'], io2)).toBe(0);
+    expect(io2.out).toMatch(/elastic-kql +.*detection-rule/);
+  });
+});

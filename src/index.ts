@@ -16,3 +16,6 @@ export { printExpr } from './ast/print-expr.js';
 export { convertFiles, type ConversionRecord, type ConvertOptions, type RuleConverter } from './convert.js';
 export { CONVERTERS, findConverter } from './converters.js';
 export { applyFilters } from './rule/filters.js';
+export { FORMATS, findFormat } from './render/formats.js';
+export { renderPieces, renderPack, resolveFormatOptions, type PackEntry, type RenderedPack, type RenderedPiece } from './render/render-format.js';
+export type { FormatDeclaration, FormatInput, FormatItem, FormatOption, FormatOptionValues } from './render/format.js';

@@ -110,6 +110,12 @@ export function kustoLiteralValue(literal: string): { readonly value: unknown; r
   return { value: literals[0]?.LiteralValue, diagnostics };
 }
 
+/** The values of every literal in a query, in text order (e.g. to read back what a string literal says). */
+export function kustoLiteralValues(query: string): unknown[] {
+  const K = kusto();
+  return toArray(K.KustoCode.Parse(query).Syntax.GetDescendants(K.Syntax.LiteralExpression)).map((l) => l.LiteralValue);
+}
+
 /** Every keyword of the language (for name-quoting tests). */
 export function kustoKeywords(): string[] {
   const e = kusto().Syntax.SyntaxFacts.Keywords.GetEnumerator();

@@ -45,12 +45,12 @@ function numberText(n: number): string {
 const REGEX_TOKENS = { multi: '.*', single: '.' } as const;
 
 /**
- * An RE2 pattern matching exactly the Sigma string: anchored with `^` / `$` on the sides without a
- * `*` (RE2 without the m flag: `$` is the end of text, not before a final newline), `(?i)` unless cased
- * (or the text has no case), `(?s)` when a wildcard is written `.` so it also matches line breaks.
- * `anchored: false` (keywords) searches anywhere: leading and trailing `*` say nothing then.
+ * An RE2 pattern matching exactly the Sigma string, as inline flags and a body: anchored with `^` / `$`
+ * on the sides without a `*` (RE2 without the m flag: `$` is the end of text, not before a final
+ * newline), `i` unless cased (or the text has no case), `s` when a wildcard is written `.` so it also
+ * matches line breaks. `anchored: false` (keywords) searches anywhere: edge `*` say nothing then.
  */
-export function sigmaStringToRe2(parts: readonly PatternPart[], cased: boolean, anchored = true): string {
+function re2Parts(parts: readonly PatternPart[], cased: boolean, anchored: boolean): { flags: string; body: string } {
   let body = [...parts];
   const startsFree = body[0]?.kind === 'wildcard-multi';
   const endsFree = body[body.length - 1]?.kind === 'wildcard-multi';
@@ -59,31 +59,123 @@ export function sigmaStringToRe2(parts: readonly PatternPart[], cased: boolean, 
   const regex =
     `${anchored && !startsFree ? '^' : ''}${partsToRegex(body, REGEX_TOKENS)}${anchored && !endsFree ? '$' : ''}`;
   const flags = `${cased || isCaseless(literalText(parts)) ? '' : 'i'}${body.some((p) => p.kind !== 'literal') ? 's' : ''}`;
-  return flags === '' ? regex : `(?${flags})${regex}`;
+  return { flags, body: regex };
 }
 
-function stringLeaf(ctx: LeafContext<StringValue>): LeafRendering {
-  const { value, fieldText: f } = ctx;
-  if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
-  const cs = value.cased ? '_cs' : '';
-  const shape = stringShape(value.parts);
+export function sigmaStringToRe2(parts: readonly PatternPart[], cased: boolean, anchored = true): string {
+  const { flags, body } = re2Parts(parts, cased, anchored);
+  return flags === '' ? body : `(?${flags})${body}`;
+}
+
+/** The test for one Sigma string on a field (also used for list members). */
+function stringTest(f: string, parts: readonly PatternPart[], cased: boolean): string {
+  const cs = cased ? '_cs' : '';
+  const shape = stringShape(parts);
   switch (shape.kind) {
     case 'exact':
       // '' is the value an absent string column has too: Kusto cannot tell them apart (README).
-      if (shape.text === '') return fragment(`isempty(${f})`);
-      return fragment(`${f} ${value.cased ? '==' : '=~'} ${kustoString(shape.text)}`);
+      if (shape.text === '') return `isempty(${f})`;
+      return `${f} ${cased ? '==' : '=~'} ${kustoString(shape.text)}`;
     case 'prefix':
-      return fragment(`${f} startswith${cs} ${kustoString(shape.text)}`);
+      return `${f} startswith${cs} ${kustoString(shape.text)}`;
     case 'suffix':
-      return fragment(`${f} endswith${cs} ${kustoString(shape.text)}`);
+      return `${f} endswith${cs} ${kustoString(shape.text)}`;
     case 'contains':
-      return fragment(`${f} contains${cs} ${kustoString(shape.text)}`);
+      return `${f} contains${cs} ${kustoString(shape.text)}`;
     case 'any':
-      return fragment(`isnotempty(${f})`);
+      return `isnotempty(${f})`;
     case 'pattern':
       // startswith + endswith is not `a*b` (they may overlap: "ab" for `ab*b`); a regex is exact.
-      return fragment(`${f} matches regex ${kustoString(sigmaStringToRe2(shape.parts, value.cased))}`);
+      return `${f} matches regex ${kustoString(sigmaStringToRe2(shape.parts, cased))}`;
   }
+}
+
+function stringLeaf(ctx: LeafContext<StringValue>): LeafRendering {
+  const { value } = ctx;
+  if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
+  return fragment(stringTest(ctx.fieldText, value.parts, value.cased));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Lists. The engine hands every string and number of one field in an `or` to the fold; items are
+// JSON so render sees what each value is. Case-insensitive exact values (and numbers) become one
+// `in~` / `in` where the first of them stood; the rest stay separate tests in their order, except in
+// long lists (hash and indicator lists of hundreds of values), which become one `matches regex`
+// alternation: Microsoft's parser gives up ("syntax depth exceeds maximum safe limit") on a chain of
+// about 450 `or`s.
+
+type ListItem =
+  | { readonly number: number }
+  | { readonly parts: readonly PatternPart[]; readonly cased: boolean };
+
+/** More wildcard tests than this for one field become one regular expression. */
+export const LONG_LIST = 40;
+
+function inListTest(fieldText: string, literals: readonly string[], hasNumber: boolean, hasString: boolean): string {
+  if (!hasString) {
+    // digits have no case: `==` / `in` on tostring() (int, real, string and dynamic columns alike)
+    return literals.length === 1
+      ? `tostring(${fieldText}) == ${literals[0] ?? ''}`
+      : `tostring(${fieldText}) in (${literals.join(', ')})`;
+  }
+  const subject = hasNumber ? `tostring(${fieldText})` : fieldText;
+  return literals.length === 1 ? `${subject} =~ ${literals[0] ?? ''}` : `${subject} in~ (${literals.join(', ')})`;
+}
+
+function listRender(fieldText: string, encoded: readonly string[]): Fragment {
+  const items = encoded.map((text) => JSON.parse(text) as ListItem);
+  const isLong = items.filter((i) => 'parts' in i && !['exact', 'any'].includes(stringShape(i.parts).kind)).length > LONG_LIST;
+  const literals: string[] = [];
+  let hasNumber = false;
+  let hasString = false;
+  const patterns: { flags: string; body: string }[] = [];
+  // Placeholders for the in-list and the regex keep their first member's place.
+  const IN = '\u0000in';
+  const RE = '\u0000re';
+  const tests: string[] = [];
+  for (const item of items) {
+    if ('number' in item) {
+      if (literals.length === 0) tests.push(IN);
+      literals.push(kustoString(numberText(item.number)));
+      hasNumber = true;
+      continue;
+    }
+    const shape = stringShape(item.parts);
+    if (shape.kind === 'exact' && shape.text !== '' && !item.cased) {
+      if (literals.length === 0) tests.push(IN);
+      literals.push(kustoString(shape.text));
+      hasString = true;
+    } else if (isLong && shape.kind !== 'exact' && shape.kind !== 'any') {
+      if (patterns.length === 0) tests.push(RE);
+      patterns.push(re2Parts(item.parts, item.cased, true));
+    } else {
+      tests.push(stringTest(fieldText, item.parts, item.cased));
+    }
+  }
+  const texts = tests.map((t) =>
+    t === IN
+      ? inListTest(fieldText, literals, hasNumber, hasString)
+      : t === RE
+        ? `${fieldText} matches regex ${kustoString(alternation(patterns))}`
+        : t,
+  );
+  return fragment(texts.join(' or '), texts.length > 1 ? 'or' : 'atom');
+}
+
+/**
+ * `a|b|c`: branches grouped by their flags (the order of branches does not change whether a value
+ * matches), the flags hoisted when all branches share them, else one `(?flags:...)` group per set.
+ */
+function alternation(patterns: readonly { flags: string; body: string }[]): string {
+  const byFlags = new Map<string, string[]>();
+  for (const p of patterns) byFlags.set(p.flags, [...(byFlags.get(p.flags) ?? []), p.body]);
+  const groups = [...byFlags.entries()];
+  const [first] = groups;
+  if (groups.length === 1 && first !== undefined) {
+    const [flags, bodies] = first;
+    return `${flags === '' ? '' : `(?${flags})`}${bodies.join('|')}`;
+  }
+  return groups.map(([flags, bodies]) => (flags === '' ? bodies.join('|') : `(?${flags}:${bodies.join('|')})`)).join('|');
 }
 
 /** RE2 text with Sigma's flags as an inline prefix, or the refusal. */
@@ -236,20 +328,9 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
     listFold: {
       kind: 'list-fold',
       minItems: 2,
-      // Items are Kusto literals: quoted strings, or a bare number (render turns those into text).
-      item: (value) => {
-        if (value.kind === 'number') return numberText(value.value);
-        if (value.cased || !isPatternParts(value.parts)) return null;
-        const shape = stringShape(value.parts);
-        return shape.kind === 'exact' && shape.text !== '' ? kustoString(shape.text) : null;
-      },
-      render: (fieldText, items) => {
-        const numeric = (item: string) => !item.startsWith('"') && !item.startsWith('@');
-        if (!items.some(numeric)) return fragment(`${fieldText} in~ (${items.join(', ')})`);
-        const texts = items.map((item) => (numeric(item) ? kustoString(item) : item));
-        const op = items.every(numeric) ? 'in' : 'in~';
-        return fragment(`tostring(${fieldText}) ${op} (${texts.join(', ')})`);
-      },
+      item: (value) =>
+        JSON.stringify(value.kind === 'number' ? { number: value.value } : { parts: value.parts, cased: value.cased }),
+      render: listRender,
     },
   },
   postFilter: OFF,

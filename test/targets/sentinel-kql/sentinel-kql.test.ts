@@ -7,9 +7,12 @@ import { convertExpr } from '../../../src/lower/convert-expr.js';
 import { lowerExpr } from '../../../src/lower/engine.js';
 import { kustoName, kustoString, regularLiteral } from '../../../src/targets/sentinel-kql/kusto-literal.js';
 import { pcreToRe2 } from '../../../src/targets/sentinel-kql/re2.js';
-import { sentinelKql } from '../../../src/targets/sentinel-kql/sentinel-kql.js';
+import { LONG_LIST, sentinelKql } from '../../../src/targets/sentinel-kql/sentinel-kql.js';
 import { arbitraryExpr, arbitraryString } from '../../support/arbitrary-expr.js';
-import { kustoDiagnostics, kustoKeywords, kustoLiteralValue, type KustoSchema, stringSchema } from '../../support/kusto.js';
+import { kustoDiagnostics, kustoKeywords, kustoLiteralValue, kustoLiteralValues, type KustoSchema, stringSchema } from '../../support/kusto.js';
+import { sigmaPattern } from '../../support/evaluate-expr.js';
+import { normaliseParts, type PatternPart } from '../../../src/lower/string-shape.js';
+import { sigmaStringToRe2 } from '../../../src/targets/sentinel-kql/sentinel-kql.js';
 import { psexecExpr } from '../../support/psexec-expr.js';
 
 const span = pointSpan('rule.yml', 7, 9);
@@ -196,6 +199,23 @@ describe('sentinel-kql strings', () => {
     // cased, wildcard and empty values stay separate comparisons
     expect(where(or([m(str([lit('a')], true)), m(str([lit('b')], true))], span))).toBe('F == "a" or F == "b"');
     expect(where(or([m(str([lit('a')])), m(str([]))], span))).toBe('F =~ "a" or isempty(F)');
+    // the in~ list stands where its first member stood; other tests keep their order
+    expect(where(or([m(str([star, lit('x')])), m(str([lit('a')])), m(str([lit('y'), star])), m(str([lit('b')]))], span))).toBe(
+      'F endswith "x" or F in~ ("a", "b") or F startswith "y"',
+    );
+  });
+
+  it('writes a long wildcard list as one regex alternation (the parser rejects ~450 chained ors)', () => {
+    const values = Array.from({ length: LONG_LIST + 1 }, (_, i) => m(str([star, lit(`.x${i}`), star])));
+    const q = where(or([...values, m(str([lit('Exact')])), m(str([lit('P'), star], true))], span));
+    const alternatives = Array.from({ length: LONG_LIST + 1 }, (_, i) => `\\.x${i}`).join('|');
+    expect(q).toBe(`F matches regex @"(?i:${alternatives})|^P" or F =~ "Exact"`);
+    // each branch keeps its own flags when they differ; a single shared set is hoisted
+    const same = Array.from({ length: LONG_LIST + 1 }, (_, i) => m(str([lit(`a${i}`), star])));
+    expect(where(or(same, span))).toBe(`F matches regex "(?i)${same.map((_, i) => `^a${i}`).join('|')}"`);
+    // a hash list of 600 values stays within the parser's limits
+    const hashes = Array.from({ length: 600 }, (_, i) => m(str([star, lit(`MD5=${i.toString(16).padStart(32, '0')}`), star]), 'Hashes'));
+    query(or(hashes, span), stringSchema('SigmaEvents', ['Hashes']));
   });
 });
 
@@ -332,6 +352,69 @@ describe('sentinel-kql not() is Sigma\'s not', () => {
     const chars = ['\\', '"', "'", '*', '?', 'a', 'B', ' ', '\n', 'é', '@', '$', '.', '('];
     fc.assert(
       fc.property(arbitraryExpr(arbitraryString(chars, true)), (e) => {
+        query(e, stringSchema('SigmaEvents', ['A', 'B', 'C']));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('sentinel-kql meaning of the generated values (properties)', () => {
+  const CHARS = ['\\', '"', "'", '*', '?', '%', '_', '|', '(', ')', ':', '<', '>', '{', '}', ' ', '\n', '\t', 'a', 'B', 'é', '.', '$', '^', '[', '+'];
+  const literalPart = fc.array(fc.constantFrom(...CHARS), { minLength: 1, maxLength: 4 }).map((a): PatternPart => ({ kind: 'literal', text: a.join('') }));
+  const parts = fc
+    .array(fc.oneof({ weight: 3, arbitrary: literalPart }, fc.constant<PatternPart>({ kind: 'wildcard-multi' }), fc.constant<PatternPart>({ kind: 'wildcard-single' })), { maxLength: 4 })
+    .map((p) => normaliseParts(p));
+
+  it('the string literal of every leaf says exactly the text (or the RE2 pattern) intended', () => {
+    fc.assert(
+      fc.property(parts, fc.boolean(), (p, cased) => {
+        const q = query(m(str(p, cased)));
+        const shape = q.match(/ (=~|==|startswith(_cs)?|endswith(_cs)?|contains(_cs)?|matches regex) /)?.[1];
+        const values = kustoLiteralValues(q);
+        if (shape === 'matches regex') expect(values).toEqual([sigmaStringToRe2(p, cased)]);
+        else if (shape !== undefined) expect(values).toEqual([p.map((x) => (x.kind === 'literal' ? x.text : '')).join('')]);
+        else expect(values).toEqual([]); // isempty / isnotempty
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  /** Our RE2 patterns use a subset JavaScript reads the same way: inline (?is) -> flags, $ = end. */
+  function asJs(re2: string): RegExp {
+    const flags = /^\(\?([is]+)\)/.exec(re2);
+    return new RegExp(flags ? re2.slice(flags[0].length) : re2, `u${flags?.[1] ?? ''}`);
+  }
+
+  it('the wildcard regex matches exactly what the Sigma pattern matches', () => {
+    const subject = fc.array(fc.constantFrom(...CHARS, 'A', 'b', 'É'), { maxLength: 8 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(parts, fc.boolean(), subject, (p, cased, s) => {
+        expect(asJs(sigmaStringToRe2(p, cased)).test(s)).toBe(sigmaPattern(p, cased).test(s));
+      }),
+      { numRuns: 2000 },
+    );
+    // and on subjects built from the pattern itself (so matches are common, not rare)
+    fc.assert(
+      fc.property(parts, fc.boolean(), fc.array(fc.constantFrom('', 'x', '\n', 'Ab'), { minLength: 5, maxLength: 5 }), (p, cased, fill) => {
+        const s = p.map((x, i) => (x.kind === 'literal' ? (i % 2 ? x.text.toUpperCase() : x.text) : x.kind === 'wildcard-single' ? 'é' : fill[i] ?? '')).join('');
+        expect(asJs(sigmaStringToRe2(p, cased)).test(s)).toBe(sigmaPattern(p, cased).test(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  const value: fc.Arbitrary<SigmaValue> = fc.oneof(
+    fc.tuple(parts, fc.boolean()).map(([p, cased]) => str(p, cased)),
+    fc.integer({ min: -5, max: 70000 }).map((n): SigmaValue => ({ kind: 'number', value: n })),
+    fc.constantFrom<SigmaValue>({ kind: 'null' }, { kind: 'exists', exists: true }, { kind: 'exists', exists: false }, { kind: 'boolean', value: true }),
+    fc.constantFrom('a.c', '^x$', '\\\\Temp\\\\', '[a-z]{2,}', '(?i)ab|cd').map((p) => re(p)),
+    fc.constantFrom<SigmaValue>({ kind: 'cidr', network: '10.0.0.0/8', version: 4, prefixLength: 8 }, { kind: 'compare', op: 'gte', value: 3 }, { kind: 'fieldref', field: 'B', match: 'contains', cased: false }),
+  );
+
+  it('random trees of every value kind analyse cleanly', () => {
+    fc.assert(
+      fc.property(arbitraryExpr(value), (e) => {
         query(e, stringSchema('SigmaEvents', ['A', 'B', 'C']));
       }),
       { numRuns: 300 },

@@ -254,6 +254,17 @@ describe('sentinel-kql other value kinds', () => {
     expect(where(m(value, field))).toBe(expected);
   });
 
+  it.each([
+    ['minute', 'minute'],
+    ['hour', 'hour'],
+    ['day', 'day'],
+    ['week', 'week_of_year'],
+    ['month', 'month'],
+    ['year', 'year'],
+  ] as const)('time part %s is datetime_part("%s")', (part, kusto) => {
+    expect(where(m({ kind: 'timepart', part, value: 2 }, 'T'))).toBe(`datetime_part("${kusto}", todatetime(T)) == 2`);
+  });
+
   it('parenthesises an and-shaped leaf inside or and not', () => {
     const ref = m({ kind: 'fieldref', field: 'G', match: 'equals', cased: false });
     expect(where(or([ref, m(str([lit('x')]))], span))).toBe('(isnotempty(F) and F =~ G) or F =~ "x"');

@@ -1,5 +1,6 @@
 import type { TargetDeclaration } from '../lower/target.js';
 import { elasticKql } from './elastic-kql/elastic-kql.js';
+import { sentinelKql } from './sentinel-kql/sentinel-kql.js';
 import { splunk } from './splunk/splunk.js';
 
 /**
@@ -9,7 +10,7 @@ import { splunk } from './splunk/splunk.js';
 export const TARGETS = [
   splunk,
   elasticKql,
-  // sentinel-kql: one line here, e.g. `sentinelKql,` (folder src/targets/sentinel-kql/)
+  sentinelKql,
   // sql: one line here, e.g. `sql,` (folder src/targets/sql/)
 ] as const satisfies readonly TargetDeclaration[];
 

@@ -37,6 +37,18 @@ import { psexecExpr } from '../support/psexec-expr.js';
  *
  * elastic-kql/psexec-default.txt: without the option every value with letters is refused (KQL on
  *   keyword fields is case-sensitive); EventID alone would pass. Each refusal names its line.
+ *
+ * sentinel-kql/psexec.txt (source SecurityEvent)
+ *   SecurityEvent, then | where ...  Kusto: the table, then the filter
+ *   tostring(EventID) == "5145"       number: equal as text, so an int column (SecurityEvent's EventID)
+ *                                     and a string column both match, and never null under not()
+ *   ShareName =~ @"\\*\IPC$"          verbatim literal: backslashes are plain, so the value is exactly
+ *                                     \\*\IPC$ with a literal * (=~ compares the whole value, no wildcards),
+ *                                     case-insensitively like Sigma
+ *   (RelativeTargetName endswith "-stdin" or ... "-stderr")   endswith is case-insensitive; the or
+ *                                     is parenthesised inside the and (groupMixed)
+ *   not(RelativeTargetName startswith "PSEXESVC")   startswith is false for "" (an absent string
+ *                                     column), so not() is true without the field, as Sigma says
  */
 interface GoldenCase {
   readonly target: TargetId;
@@ -49,6 +61,7 @@ export const CASES: readonly GoldenCase[] = [
   { target: 'splunk', name: 'psexec', expr: psexecExpr },
   { target: 'elastic-kql', name: 'psexec', expr: psexecExpr, options: { targetOptions: { 'case-insensitive-fields': true } } },
   { target: 'elastic-kql', name: 'psexec-default', expr: psexecExpr },
+  { target: 'sentinel-kql', name: 'psexec', expr: psexecExpr, options: { source: 'SecurityEvent' } },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'golden');

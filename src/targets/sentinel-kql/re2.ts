@@ -1,0 +1,209 @@
+/*
+ * Sigma's `re` is a PCRE subset; Kusto's `matches regex` is RE2 (Kusto docs, "matches regex operator";
+ * RE2 syntax: github.com/google/re2/wiki/Syntax). This module passes a pattern through unchanged where
+ * both read it the same, rewrites the one spelling RE2 lacks (`(?<name>` -> `(?P<name>`), and refuses
+ * everything RE2 cannot do or reads differently, naming it:
+ * - lookahead/lookbehind, backreferences (`\1`, `\k<n>`, `(?P=n)`), atomic groups, possessive
+ *   quantifiers, recursion, conditionals, comments, backtracking verbs, the `x` flag;
+ * - escapes RE2 lacks or reads differently: `\Z \G \K \R \X \C \h \H \v \V \e \c \N \E \u \U \l \L \o`;
+ *   `\b` inside a class (PCRE: backspace; RE2: error); `\x` without two hex digits;
+ * - repetition counts above 1000 (RE2's limit) and `{,n}` (PCRE2 10.43+: {0,n}; RE2: literal text).
+ * Two flavour differences stay, documented in the README: without `m`, RE2's `$` matches only at the
+ * very end (PCRE also before a final line break), and RE2's `\s` omits the vertical tab.
+ */
+
+export type Re2Refusal = { readonly ok: false; readonly construct: string; readonly reason: string };
+export type Re2Result = { readonly ok: true; readonly pattern: string } | Re2Refusal;
+
+const RE2_HAS_NO = (construct: string): Re2Refusal => ({
+  ok: false,
+  construct: `${construct} in a regular expression`,
+  reason: "Kusto's matches regex uses RE2, which has no such construct",
+});
+
+const READS_DIFFERENTLY = (construct: string): Re2Refusal => ({
+  ok: false,
+  construct: `${construct} in a regular expression`,
+  reason: "Kusto's matches regex uses RE2, which reads it differently from PCRE",
+});
+
+/** Letter escapes both flavours read the same way, outside / inside a character class. */
+const LETTERS_OUTSIDE = new Set('afnrtdDwWsSbBAz');
+const LETTERS_INSIDE = new Set('afnrtdDwWsS');
+/** Letter escapes that have a PCRE meaning RE2 lacks (a clearer message than "unknown"). */
+const RE2_LACKS: Readonly<Record<string, string>> = {
+  Z: 'the end-of-text anchor \\Z',
+  G: 'the anchor \\G',
+  K: 'the match reset \\K',
+  R: 'the newline class \\R',
+  X: 'the grapheme escape \\X',
+  C: 'the single-byte escape \\C',
+  h: 'the horizontal-space class \\h',
+  H: 'the class \\H',
+  V: 'the class \\V',
+  e: 'the escape character \\e',
+  c: 'the control escape \\c',
+  N: 'the escape \\N',
+  k: 'the backreference \\k',
+  g: 'the backreference \\g',
+  E: 'a \\E without \\Q',
+  o: 'the octal escape \\o',
+};
+
+/** Writes `text` so RE2 reads every character literally (for \Q...\E, which we expand ourselves). */
+function literal(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}-]/g, (c) => `\\${c}`);
+}
+
+export function pcreToRe2(pattern: string): Re2Result {
+  let out = '';
+  let i = 0;
+  let inClass = false;
+  let classBodyStart = 0;
+  while (i < pattern.length) {
+    const rest = pattern.slice(i);
+    const c = pattern[i] ?? '';
+
+    if (c === '\\') {
+      const e = pattern[i + 1];
+      if (e === undefined) return READS_DIFFERENTLY('a trailing backslash');
+      if (e === 'Q') {
+        const end = pattern.indexOf('\\E', i + 2);
+        out += literal(end < 0 ? pattern.slice(i + 2) : pattern.slice(i + 2, end));
+        i = end < 0 ? pattern.length : end + 2;
+        continue;
+      }
+      if (/[1-9]/.test(e)) return RE2_HAS_NO(`the backreference \\${e}`);
+      if (e === 'x') {
+        const hex = /^\\x(?:[0-9A-Fa-f]{2}|\{[0-9A-Fa-f]{1,6}\})/.exec(rest);
+        if (!hex) return READS_DIFFERENTLY('the escape \\x without two hex digits');
+        out += hex[0];
+        i += hex[0].length;
+        continue;
+      }
+      if (e === '0') {
+        const octal = /^\\0[0-7]{0,2}/.exec(rest)?.[0] ?? '\\0';
+        out += octal;
+        i += octal.length;
+        continue;
+      }
+      if (e === 'p' || e === 'P') {
+        const prop = /^\\[pP](?:[A-Za-z]|\{\^?[A-Za-z_]+\})/.exec(rest);
+        if (!prop) return READS_DIFFERENTLY(`the escape \\${e} without a property name`);
+        out += prop[0];
+        i += prop[0].length;
+        continue;
+      }
+      if (/[A-Za-z]/.test(e)) {
+        if (inClass && e === 'b') return READS_DIFFERENTLY('\\b inside a character class');
+        if (!(inClass ? LETTERS_INSIDE : LETTERS_OUTSIDE).has(e)) {
+          const known = RE2_LACKS[e];
+          return known !== undefined ? RE2_HAS_NO(known) : READS_DIFFERENTLY(`the escape \\${e}`);
+        }
+        out += `\\${e}`;
+        i += 2;
+        continue;
+      }
+      // Escaped non-letters are literal in both; RE2 rejects a backslash before a non-ASCII
+      // character, which PCRE reads as that character, so the backslash is dropped there.
+      out += e.charCodeAt(0) < 0x80 ? `\\${e}` : e;
+      i += 2;
+      continue;
+    }
+
+    if (inClass) {
+      const posix = /^\[:\^?[a-z]+:\]/.exec(rest);
+      if (posix) {
+        out += posix[0];
+        i += posix[0].length;
+        continue;
+      }
+      if (c === ']' && i > classBodyStart) inClass = false;
+      out += c;
+      i++;
+      continue;
+    }
+
+    switch (c) {
+      case '[': {
+        inClass = true;
+        const negated = pattern[i + 1] === '^';
+        out += negated ? '[^' : '[';
+        i += negated ? 2 : 1;
+        // A `]` first in a class is a literal in both flavours; written escaped to be plain.
+        if (pattern[i] === ']') {
+          out += '\\]';
+          i++;
+        }
+        classBodyStart = i;
+        continue;
+      }
+      case '(': {
+        const group = openGroup(rest);
+        if (!group.ok) return group;
+        out += group.pattern;
+        i += group.consumed;
+        continue;
+      }
+      case '*':
+      case '+':
+      case '?': {
+        out += c;
+        i++;
+        if (pattern[i] === '+') return RE2_HAS_NO('a possessive quantifier');
+        continue;
+      }
+      case '{': {
+        const count = /^\{(\d+)(?:,(\d*))?\}/.exec(rest);
+        if (count) {
+          const numbers = [count[1], count[2]].filter((t) => t !== undefined && t !== '').map(Number);
+          if (numbers.some((v) => v > 1000)) {
+            return { ok: false, construct: 'a repetition count above 1000 in a regular expression', reason: 'RE2 (Kusto\'s matches regex) allows at most 1000' };
+          }
+          out += count[0];
+          i += count[0].length;
+          if (pattern[i] === '+') return RE2_HAS_NO('a possessive quantifier');
+          continue;
+        }
+        if (/^\{,\d+\}/.test(rest)) return READS_DIFFERENTLY('the quantifier {,n}');
+        out += '\\{'; // a literal brace in both; escaped so RE2 never reads it as a count
+        i++;
+        continue;
+      }
+      default:
+        out += c;
+        i++;
+    }
+  }
+  return { ok: true, pattern: out };
+}
+
+type Group = { readonly ok: true; readonly pattern: string; readonly consumed: number } | Re2Refusal;
+
+/** `rest` starts with `(`: the group opener as RE2 text, or the refusal. */
+function openGroup(rest: string): Group {
+  if (rest.startsWith('(*')) return RE2_HAS_NO('a backtracking verb (*...)');
+  if (!rest.startsWith('(?')) return { ok: true, pattern: '(', consumed: 1 };
+  const body = rest.slice(2);
+  if (body.startsWith(':')) return { ok: true, pattern: '(?:', consumed: 3 };
+  if (body.startsWith('=') || body.startsWith('!')) return RE2_HAS_NO('a lookahead');
+  if (body.startsWith('<=') || body.startsWith('<!')) return RE2_HAS_NO('a lookbehind');
+  const named = /^(?:P?<|')([A-Za-z_][A-Za-z0-9_]*)[>']/.exec(body);
+  if (named) return { ok: true, pattern: `(?P<${named[1] ?? ''}>`, consumed: 2 + named[0].length };
+  if (body.startsWith('P=')) return RE2_HAS_NO('a named backreference');
+  if (body.startsWith('>')) return RE2_HAS_NO('an atomic group');
+  if (body.startsWith('#')) return RE2_HAS_NO('a comment group');
+  if (body.startsWith('|')) return RE2_HAS_NO('a branch-reset group');
+  if (body.startsWith('(')) return RE2_HAS_NO('a conditional group');
+  if (/^(?:R|[+-]?\d|&|P>)/.test(body)) return RE2_HAS_NO('a recursive pattern');
+  const flags = /^([A-Za-z]*)(?:-([A-Za-z]*))?([:)])/.exec(body);
+  if (flags) {
+    const letters = `${flags[1] ?? ''}${flags[2] ?? ''}`;
+    const bad = [...letters].find((f) => !'imsU'.includes(f));
+    if (bad !== undefined) {
+      return bad === 'x' ? RE2_HAS_NO('the extended flag (?x)') : READS_DIFFERENTLY(`the inline flag ${bad}`);
+    }
+    return { ok: true, pattern: `(?${flags[0]}`, consumed: 2 + flags[0].length };
+  }
+  return READS_DIFFERENTLY('the group (?');
+}

@@ -1,0 +1,360 @@
+import type { CidrValue, FieldRefValue, RegexValue, SigmaValue, StringValue } from '../../ast/value.js';
+import {
+  isCaseless,
+  isPatternParts,
+  literalText,
+  type PatternPart,
+  partsToRegex,
+  stringShape,
+} from '../../lower/string-shape.js';
+import {
+  fragment,
+  type Fragment,
+  type LeafContext,
+  type LeafRendering,
+  OFF,
+  type TargetDeclaration,
+  unsupported,
+} from '../../lower/target.js';
+import { kustoName, kustoString } from './kusto-literal.js';
+import { pcreToRe2 } from './re2.js';
+
+/*
+ * Microsoft Sentinel / Kusto Query Language: `Table | where <expression>`. Facts (Kusto docs on
+ * learn.microsoft.com, "String operators", "Null values", "Logical operators", "where operator",
+ * "matches regex", "ipv4_is_in_range()", "ipv6_is_match()", "datetime_part()"), checked with Microsoft's
+ * parser where it can tell (test/support/kusto.ts):
+ * - `=~` `startswith` `endswith` `contains` `in~` are case-insensitive; `==` `startswith_cs`
+ *   `endswith_cs` `contains_cs` `in` are case-sensitive. `has` matches whole terms: never used here.
+ * - There is no wildcard operator: other shapes become `matches regex` (RE2, unanchored).
+ * - A string column is never null: an absent value is "". "All filtering functions return false when
+ *   compared with null values", and `==` of null and a non-null value is false, so `not(...)` of those
+ *   is true on an absent field, as Sigma's `not` requires. Other operators (`>`, functions such as
+ *   ipv4_is_in_range) return null there, and not(null) is null (the row is dropped): such tests are
+ *   made total with `coalesce(test, false)`.
+ * - `and` binds tighter than `or`; `not()` is a function.
+ */
+
+/** Numbers as text, never in exponent form (tostring() of a number never uses one for these). */
+function numberText(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
+  const text = String(n);
+  return /e/i.test(text) ? n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+const REGEX_TOKENS = { multi: '.*', single: '.' } as const;
+
+/**
+ * An RE2 pattern matching exactly the Sigma string, as inline flags and a body: anchored with `^` / `$`
+ * on the sides without a `*` (RE2 without the m flag: `$` is the end of text, not before a final
+ * newline), `i` unless cased (or the text has no case), `s` when a wildcard is written `.` so it also
+ * matches line breaks. `anchored: false` (keywords) searches anywhere: edge `*` say nothing then.
+ */
+function re2Parts(parts: readonly PatternPart[], cased: boolean, anchored: boolean): { flags: string; body: string } {
+  let body = [...parts];
+  const startsFree = body[0]?.kind === 'wildcard-multi';
+  const endsFree = body[body.length - 1]?.kind === 'wildcard-multi';
+  if (startsFree) body = body.slice(1);
+  if (endsFree && body.length > 0) body = body.slice(0, -1);
+  const regex =
+    `${anchored && !startsFree ? '^' : ''}${partsToRegex(body, REGEX_TOKENS)}${anchored && !endsFree ? '$' : ''}`;
+  const flags = `${cased || isCaseless(literalText(parts)) ? '' : 'i'}${body.some((p) => p.kind !== 'literal') ? 's' : ''}`;
+  return { flags, body: regex };
+}
+
+export function sigmaStringToRe2(parts: readonly PatternPart[], cased: boolean, anchored = true): string {
+  const { flags, body } = re2Parts(parts, cased, anchored);
+  return flags === '' ? body : `(?${flags})${body}`;
+}
+
+/** The test for one Sigma string on a field (also used for list members). */
+function stringTest(f: string, parts: readonly PatternPart[], cased: boolean): string {
+  const cs = cased ? '_cs' : '';
+  const shape = stringShape(parts);
+  switch (shape.kind) {
+    case 'exact':
+      // '' is the value an absent string column has too: Kusto cannot tell them apart (README).
+      if (shape.text === '') return `isempty(${f})`;
+      return `${f} ${cased ? '==' : '=~'} ${kustoString(shape.text)}`;
+    case 'prefix':
+      return `${f} startswith${cs} ${kustoString(shape.text)}`;
+    case 'suffix':
+      return `${f} endswith${cs} ${kustoString(shape.text)}`;
+    case 'contains':
+      return `${f} contains${cs} ${kustoString(shape.text)}`;
+    case 'any':
+      return `isnotempty(${f})`;
+    case 'pattern':
+      // startswith + endswith is not `a*b` (they may overlap: "ab" for `ab*b`); a regex is exact.
+      return `${f} matches regex ${kustoString(sigmaStringToRe2(shape.parts, cased))}`;
+  }
+}
+
+function stringLeaf(ctx: LeafContext<StringValue>): LeafRendering {
+  const { value } = ctx;
+  if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
+  return fragment(stringTest(ctx.fieldText, value.parts, value.cased));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Lists. The engine hands every string and number of one field in an `or` to the fold; items are
+// JSON so render sees what each value is. Case-insensitive exact values (and numbers) become one
+// `in~` / `in` where the first of them stood; the rest stay separate tests in their order, except in
+// long lists (hash and indicator lists of hundreds of values), which become one `matches regex`
+// alternation: Microsoft's parser gives up ("syntax depth exceeds maximum safe limit") on a chain of
+// about 450 `or`s.
+
+type ListItem =
+  | { readonly number: number }
+  | { readonly parts: readonly PatternPart[]; readonly cased: boolean };
+
+/** More wildcard tests than this for one field become one regular expression. */
+export const LONG_LIST = 40;
+
+function inListTest(fieldText: string, literals: readonly string[], hasNumber: boolean, hasString: boolean): string {
+  if (!hasString) {
+    // digits have no case: `==` / `in` on tostring() (int, real, string and dynamic columns alike)
+    return literals.length === 1
+      ? `tostring(${fieldText}) == ${literals[0] ?? ''}`
+      : `tostring(${fieldText}) in (${literals.join(', ')})`;
+  }
+  const subject = hasNumber ? `tostring(${fieldText})` : fieldText;
+  return literals.length === 1 ? `${subject} =~ ${literals[0] ?? ''}` : `${subject} in~ (${literals.join(', ')})`;
+}
+
+function listRender(fieldText: string, encoded: readonly string[]): Fragment {
+  const items = encoded.map((text) => JSON.parse(text) as ListItem);
+  const isLong = items.filter((i) => 'parts' in i && !['exact', 'any'].includes(stringShape(i.parts).kind)).length > LONG_LIST;
+  const literals: string[] = [];
+  let hasNumber = false;
+  let hasString = false;
+  const patterns: { flags: string; body: string }[] = [];
+  // Placeholders for the in-list and the regex keep their first member's place.
+  const IN = '\u0000in';
+  const RE = '\u0000re';
+  const tests: string[] = [];
+  for (const item of items) {
+    if ('number' in item) {
+      if (literals.length === 0) tests.push(IN);
+      literals.push(kustoString(numberText(item.number)));
+      hasNumber = true;
+      continue;
+    }
+    const shape = stringShape(item.parts);
+    if (shape.kind === 'exact' && shape.text !== '' && !item.cased) {
+      if (literals.length === 0) tests.push(IN);
+      literals.push(kustoString(shape.text));
+      hasString = true;
+    } else if (isLong && shape.kind !== 'exact' && shape.kind !== 'any') {
+      if (patterns.length === 0) tests.push(RE);
+      patterns.push(re2Parts(item.parts, item.cased, true));
+    } else {
+      tests.push(stringTest(fieldText, item.parts, item.cased));
+    }
+  }
+  const texts = tests.map((t) =>
+    t === IN
+      ? inListTest(fieldText, literals, hasNumber, hasString)
+      : t === RE
+        ? `${fieldText} matches regex ${kustoString(alternation(patterns))}`
+        : t,
+  );
+  return fragment(texts.join(' or '), texts.length > 1 ? 'or' : 'atom');
+}
+
+/**
+ * `a|b|c`: branches grouped by their flags (the order of branches does not change whether a value
+ * matches), the flags hoisted when all branches share them, else one `(?flags:...)` group per set.
+ */
+function alternation(patterns: readonly { flags: string; body: string }[]): string {
+  const byFlags = new Map<string, string[]>();
+  for (const p of patterns) byFlags.set(p.flags, [...(byFlags.get(p.flags) ?? []), p.body]);
+  const groups = [...byFlags.entries()];
+  const [first] = groups;
+  if (groups.length === 1 && first !== undefined) {
+    const [flags, bodies] = first;
+    return `${flags === '' ? '' : `(?${flags})`}${bodies.join('|')}`;
+  }
+  return groups.map(([flags, bodies]) => (flags === '' ? bodies.join('|') : `(?${flags}:${bodies.join('|')})`)).join('|');
+}
+
+/** RE2 text with Sigma's flags as an inline prefix, or the refusal. */
+function regexText(value: RegexValue): string | ReturnType<typeof unsupported> {
+  const re2 = pcreToRe2(value.pattern);
+  if (!re2.ok) return unsupported(re2.construct, re2.reason);
+  const { ignoreCase, multiline, dotAll } = value.flags;
+  const flags = `${ignoreCase ? 'i' : ''}${multiline ? 'm' : ''}${dotAll ? 's' : ''}`;
+  return kustoString(flags === '' ? re2.pattern : `(?${flags})${re2.pattern}`);
+}
+
+/** Kusto functions return null for an absent or unparsable value; not(null) would drop the row. */
+function total(test: string): Fragment {
+  return fragment(`coalesce(${test}, false)`);
+}
+
+/** The network's 128 bits from the normalised text of src/value/cidr.ts (hex groups, one `::`). */
+function ipv6Bits(network: string): bigint {
+  const [head = '', tail] = network.split('/')[0]?.split('::') ?? [];
+  const groups = (s: string | undefined): bigint[] => (s === undefined || s === '' ? [] : s.split(':').map((g) => BigInt(parseInt(g, 16))));
+  const a = groups(head);
+  const b = groups(tail);
+  const all = [...a, ...new Array<bigint>(8 - a.length - b.length).fill(0n), ...b];
+  return all.reduce((n, w) => (n << 16n) | w, 0n);
+}
+
+const MAPPED = 0xffffn << 32n; // ::ffff:0:0/96, IPv4 addresses mapped into IPv6
+
+function cidrLeaf(ctx: LeafContext<CidrValue>): LeafRendering {
+  const { fieldText: f, value } = ctx;
+  const network = kustoString(value.network);
+  if (value.version === 4) return total(`ipv4_is_in_range(${f}, ${network})`);
+  const test = total(`ipv6_is_match(${f}, ${network})`);
+  // ipv6_is_match reads an IPv4 address as ::ffff:a.b.c.d. Sigma's IPv6 network never contains an
+  // IPv4 address, so where the network overlaps ::ffff:0:0/96 the value must be IPv6 text (has a ':').
+  const shared = BigInt(Math.min(value.prefixLength, 96));
+  const overlaps = ipv6Bits(value.network) >> (128n - shared) === MAPPED >> (128n - shared);
+  return overlaps ? fragment(`${f} contains ":" and ${test.text}`, 'and') : test;
+}
+
+function fieldRefLeaf(ctx: LeafContext<FieldRefValue>): LeafRendering {
+  const other = kustoName(ctx.value.field);
+  const f = ctx.fieldText;
+  const cs = ctx.value.cased ? '_cs' : '';
+  // Kusto stores an absent string as "", and Sigma's fieldref never matches an absent field: an
+  // empty value is treated as absent here (otherwise `f startswith ""` would match every event).
+  switch (ctx.value.match) {
+    case 'equals':
+      return fragment(`isnotempty(${f}) and ${f} ${ctx.value.cased ? '==' : '=~'} ${other}`, 'and');
+    case 'startswith':
+      return fragment(`isnotempty(${other}) and ${f} startswith${cs} ${other}`, 'and');
+    case 'endswith':
+      return fragment(`isnotempty(${other}) and ${f} endswith${cs} ${other}`, 'and');
+    case 'contains':
+      return fragment(`isnotempty(${other}) and ${f} contains${cs} ${other}`, 'and');
+  }
+}
+
+const DATETIME_PARTS = {
+  minute: 'minute',
+  hour: 'hour',
+  day: 'day',
+  week: 'week_of_year', // ISO 8601 week (Kusto docs, datetime_part)
+  month: 'month',
+  year: 'year',
+} as const;
+
+function keywordLeaf(value: SigmaValue): LeafRendering {
+  switch (value.kind) {
+    case 'string': {
+      if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
+      // A keyword is a substring of some column's value: edge `*` add nothing.
+      const shape = stringShape(value.parts);
+      const cs = value.cased ? '_cs' : '';
+      switch (shape.kind) {
+        case 'any':
+          return fragment('true');
+        case 'exact':
+        case 'prefix':
+        case 'suffix':
+        case 'contains':
+          return shape.text === '' ? fragment('true') : fragment(`* contains${cs} ${kustoString(shape.text)}`);
+        case 'pattern':
+          return fragment(`* matches regex ${kustoString(sigmaStringToRe2(shape.parts, value.cased, false))}`);
+      }
+      break;
+    }
+    case 'number':
+      return fragment(`* contains ${kustoString(numberText(value.value))}`);
+    case 'regex': {
+      const text = regexText(value);
+      return typeof text === 'string' ? fragment(`* matches regex ${text}`) : text;
+    }
+    default:
+      return unsupported(`a ${value.kind} keyword`, 'a keyword must be a string, number or regular expression');
+  }
+  return unsupported('this keyword', 'unreachable');
+}
+
+export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
+  id: 'sentinel-kql',
+  title: 'Microsoft Sentinel KQL (Kusto)',
+  summary:
+    'A Kusto query `Table | where ...` for Microsoft Sentinel / Azure Data Explorer. Case-insensitive ' +
+    'operators (=~, startswith, endswith, contains, in~) unless cased; other wildcard shapes and re as ' +
+    'matches regex (RE2; lookaround and backreferences are refused). Kusto stores an absent string as "", ' +
+    "so null, exists and '' cannot tell an empty value from an absent one.",
+  language: {
+    name: 'KQL',
+    boolean: {
+      and: ' and ',
+      or: ' or ',
+      not: { open: 'not(', close: ')' },
+      precedence: { not: 3, and: 2, or: 1 },
+      group: { open: '(', close: ')' },
+      groupMixed: true,
+      always: 'true',
+      never: 'false',
+      // Every leaf is total (true or false, never null), so not() is Sigma's not (see the header).
+      negation: 'operator',
+    },
+    fieldName: (name) =>
+      name === '' ? unsupported('an empty field name', 'a Kusto column needs a name') : kustoName(name),
+    values: {
+      string: stringLeaf,
+      // tostring() works on int, long, real, string and dynamic columns alike, and is "" (not null)
+      // for an absent value; Sigma's number also matches the number stored as text.
+      number: (ctx) => fragment(`tostring(${ctx.fieldText}) == ${kustoString(numberText(ctx.value.value))}`),
+      boolean: (ctx) => fragment(`tostring(${ctx.fieldText}) =~ ${kustoString(String(ctx.value.value))}`),
+      // isempty: "" or null, i.e. absent (a string column cannot be null).
+      null: (ctx) => fragment(`isempty(${ctx.fieldText})`),
+      regex: (ctx) => {
+        const text = regexText(ctx.value);
+        return typeof text === 'string' ? fragment(`${ctx.fieldText} matches regex ${text}`) : text;
+      },
+      cidr: cidrLeaf,
+      compare: (ctx) => {
+        const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[ctx.value.op];
+        return total(`toreal(${ctx.fieldText}) ${op} ${numberText(ctx.value.value)}`);
+      },
+      exists: (ctx) => fragment(`${ctx.value.exists ? 'isnotempty' : 'isempty'}(${ctx.fieldText})`),
+      fieldref: fieldRefLeaf,
+      // `==` of null and a number is false (not null), so this is total without coalesce.
+      timepart: (ctx) =>
+        fragment(
+          `datetime_part(${kustoString(DATETIME_PARTS[ctx.value.part])}, todatetime(${ctx.fieldText})) == ${numberText(ctx.value.value)}`,
+        ),
+    },
+    keyword: (ctx) => keywordLeaf(ctx.value),
+    listFold: {
+      kind: 'list-fold',
+      minItems: 2,
+      item: (value) =>
+        JSON.stringify(value.kind === 'number' ? { number: value.value } : { parts: value.parts, cased: value.cased }),
+      render: listRender,
+    },
+  },
+  postFilter: OFF,
+  source: {
+    default: 'SigmaEvents',
+    note:
+      'SigmaEvents is a placeholder, not a Sentinel table: name the table with a source (e.g. SecurityEvent) ' +
+      'until pipelines map log sources to tables',
+    write: (name) => (name === '' ? unsupported('an empty table name', 'a Kusto table needs a name') : kustoName(name)),
+  },
+  embedAs: 'whole',
+  options: [],
+  supportNotes: {
+    'string-empty': 'isempty(): Kusto stores an absent string as "", so an absent field matches too',
+    null: 'isempty(): also true for an empty string (Kusto cannot tell them apart)',
+    exists: 'isnotempty(): false for a present empty string (Kusto cannot tell it from absent)',
+    number: 'tostring(f) == "5145": int, real, string and dynamic columns alike',
+    regex: 'matches regex (RE2): lookaround and backreferences refused',
+    'string-single-wildcard': 'matches regex (RE2)',
+    compare: 'coalesce(toreal(f) > 5, false): total under not()',
+    'cidr-v4': 'ipv4_is_in_range()',
+    'cidr-v6': 'ipv6_is_match()',
+    fieldref: 'an empty value counts as absent',
+    'fieldref-contains': 'an empty value counts as absent',
+    keyword: '* contains: a substring of any column',
+  },
+};

@@ -1,0 +1,66 @@
+/**
+ * PsExec through each target's default pipeline, as `sigma-transpiler convert -t <target>` prints it.
+ * Goldens: test/golden/pipelines/<target>/psexec.txt, read by hand (UPDATE_GOLDENS=1 rewrites).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { TARGETS } from '../../src/targets/registry.js';
+import { memoryIo } from '../support/memory-io.js';
+import { PSEXEC_RULE, REPO_ROOT } from '../support/paths.js';
+import { kustoDiagnostics } from '../support/kusto.js';
+import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
+
+const OPTIONS: Record<string, string[]> = { 'elastic-kql': ['-O', 'case-insensitive-fields'] };
+
+async function convert(target: string, extra: string[] = []): Promise<{ status: number; out: string; err: string }> {
+  const io = memoryIo();
+  const status = await runCli(['convert', '-t', target, ...(OPTIONS[target] ?? []), ...extra, PSEXEC_RULE], io);
+  return { status, out: io.out, err: io.err };
+}
+
+describe('PsExec with each default pipeline (golden)', () => {
+  for (const target of TARGETS.map((t) => t.id)) {
+    it(target, async () => {
+      const { status, out, err } = await convert(target);
+      expect(status, err).toBe(0);
+      const file = join(REPO_ROOT, 'test/golden/pipelines', target, 'psexec.txt');
+      if (process.env.UPDATE_GOLDENS === '1') {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, out);
+      }
+      expect(existsSync(file), `missing golden ${file}`).toBe(true);
+      expect(out).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+
+  it('sentinel-kql starts from SecurityEvent and analyses cleanly against its real columns', async () => {
+    const { out } = await convert('sentinel-kql');
+    expect(out.startsWith('SecurityEvent\n')).toBe(true);
+    expect(kustoDiagnostics(out.trim(), { tables: SENTINEL_TABLES })).toEqual([]);
+    // A wrong column name must fail the same check, or the check proves nothing.
+    expect(kustoDiagnostics(out.trim().replace('ShareName', 'ShareNam'), { tables: SENTINEL_TABLES }).length).toBeGreaterThan(0);
+  });
+
+  it('--without-pipeline keeps the rule field names and a neutral source', async () => {
+    const { status, out } = await convert('sentinel-kql', ['--without-pipeline']);
+    expect(status).toBe(0);
+    expect(out.startsWith('SigmaEvents\n')).toBe(true);
+  });
+
+  it('--json lists the transformations applied', async () => {
+    const io = memoryIo();
+    await runCli(['convert', '-t', 'splunk', '--json', PSEXEC_RULE], io);
+    const record = JSON.parse(io.out);
+    expect(record.pipeline.map((a: { pipeline: string }) => a.pipeline)).toContain('splunk-windows');
+  });
+
+  it('an unknown pipeline is a usage error; a broken pipeline file is reported with its position', async () => {
+    expect((await convert('splunk', ['-p', 'no-such-pipeline'])).status).toBe(2);
+    const io = memoryIo({ 'bad.yml': 'name: bad\ntransformations:\n  - id: x\n    type: no_such_type\n' });
+    const status = await runCli(['convert', '-t', 'splunk', '-p', 'bad.yml', PSEXEC_RULE], io);
+    expect(status).toBe(2);
+    expect(io.err).toMatch(/bad\.yml:4:11: error\[pipeline-invalid\].*no_such_type/);
+  });
+});

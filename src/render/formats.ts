@@ -89,7 +89,10 @@ function splunkVendor({ meta, options }: VendorContext): Record<string, unknown>
     enableSched: options['enabled'] === 'true' ? 1 : 0,
     // Comment lines above the stanza: ATT&CK ids and references (comments survive a text import; the
     // description carries the attribution into Splunk's UI).
-    attack: [...meta.attack.tactics.map((t) => (t.id !== null ? `${t.name} (${t.id})` : t.name)), ...meta.attack.techniques.map((t) => t.id)],
+    attack: [
+      ...new Set([...meta.attack.tactics.map((t) => (t.id !== null ? `${t.name} (${t.id})` : t.name)), ...meta.attack.techniques.map((t) => t.id)]),
+    ],
+    tags: meta.tags.join(', '),
   };
 }
 
@@ -119,11 +122,13 @@ function elasticThreat(meta: VendorContext['meta']): unknown[] {
     if (t.parent !== null) parent.subtechnique.push({ id: t.id, name: t.id, reference: t.reference });
   }
   const techniques = [...parents.values()].map((p) => (p.subtechnique.length > 0 ? p : { id: p.id, name: p.name, reference: p.reference }));
-  return meta.attack.tactics.flatMap((t) =>
-    t.id === null || t.reference === null
-      ? []
-      : [{ framework: 'MITRE ATT&CK', tactic: { id: t.id, name: t.name, reference: t.reference }, ...(techniques.length > 0 ? { technique: techniques } : {}) }],
-  );
+  const seen = new Set<string>();
+  return meta.attack.tactics.flatMap((t) => {
+    // Two tags can name one vendor tactic (stealth and defense-impairment: TA0005); list it once.
+    if (t.id === null || t.reference === null || seen.has(t.id)) return [];
+    seen.add(t.id);
+    return [{ framework: 'MITRE ATT&CK', tactic: { id: t.id, name: t.name, reference: t.reference }, ...(techniques.length > 0 ? { technique: techniques } : {}) }];
+  });
 }
 
 function elasticRuleVendor(ctx: VendorContext): Record<string, unknown> {

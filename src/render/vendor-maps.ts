@@ -68,6 +68,12 @@ export const ATTACK_TACTICS: Readonly<Record<string, TacticInfo>> = {
   persistence: { id: 'TA0003', name: 'Persistence', sentinel: 'Persistence' },
   'privilege-escalation': { id: 'TA0004', name: 'Privilege Escalation', sentinel: 'PrivilegeEscalation' },
   'defense-evasion': { id: 'TA0005', name: 'Defense Evasion', sentinel: 'DefenseEvasion' },
+  // ATT&CK v19 split Defense Evasion into Stealth and Defense Impairment, and SigmaHQ's rules now use
+  // `attack.stealth` and `attack.defense-impairment`. The vendors' tactic lists (Sentinel's `tactics`
+  // enum, Kibana's ATT&CK data) know only Defense Evasion (TA0005), the tactic both were split from, so
+  // both map to it; the tags themselves are kept as written.
+  stealth: { id: 'TA0005', name: 'Defense Evasion', sentinel: 'DefenseEvasion' },
+  'defense-impairment': { id: 'TA0005', name: 'Defense Evasion', sentinel: 'DefenseEvasion' },
   'credential-access': { id: 'TA0006', name: 'Credential Access', sentinel: 'CredentialAccess' },
   discovery: { id: 'TA0007', name: 'Discovery', sentinel: 'Discovery' },
   'lateral-movement': { id: 'TA0008', name: 'Lateral Movement', sentinel: 'LateralMovement' },

@@ -1,12 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { memoryIo } from '../support/memory-io.js';
 import { PSEXEC_RULE, REPO_ROOT } from '../support/paths.js';
-import { readConf } from './support.js';
+import yaml from 'js-yaml';
+import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
+import { kustoDiagnostics } from '../support/kusto.js';
+import { armUnescape, readConf, schemaValidator } from './support.js';
 
 const RULES = join(REPO_ROOT, 'rules');
+/** The bundled rules but the collection whose `User` field the sentinel-windows pipeline cannot map. */
+const SENTINEL_RULES = readdirSync(RULES)
+  .filter((f) => f.endsWith('.yml') && f !== 'godmode_sigma_rule.yml')
+  .map((f) => join(RULES, f));
 
 describe('convert --format', () => {
   it('-t splunk -f savedsearches -o DIR rules/ writes one savedsearches.conf with a stanza per rule', async () => {
@@ -59,6 +66,41 @@ describe('convert --format', () => {
     const lines = text.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(3);
     expect(new Set(lines.map((l) => l.rule_id)).size).toBe(lines.length);
+  });
+
+  it('-t sentinel-kql -f analytics-rule -o DIR writes one YAML file per rule, named after the rule file', async () => {
+    const io = memoryIo();
+    expect(await runCli(['convert', '-t', 'sentinel-kql', '-s', '-f', 'analytics-rule', '-o', 'out', ...SENTINEL_RULES], io)).toBe(0);
+    const written = io.written.get('out') ?? new Map<string, string>();
+    expect(written.has('win_security_susp_psexec.yaml')).toBe(true);
+    const validate = schemaValidator('sentinel-analytics-rule');
+    const tables = { tables: Object.fromEntries(Object.entries(SENTINEL_TABLES).map(([t, cols]) => [t, { ...cols }])) };
+    for (const [name, text] of written) {
+      expect(name).toMatch(/\.yaml$/);
+      const doc = yaml.load(text) as { query: string };
+      expect(validate(doc), name).toEqual([]);
+      // The query read back from the YAML is one Microsoft's Kusto analyser accepts on the real tables.
+      expect(kustoDiagnostics(doc.query, tables), name).toEqual([]);
+    }
+    // Standard output: the same files as YAML documents.
+    const io2 = memoryIo();
+    expect(await runCli(['convert', '-t', 'sentinel-kql', '-s', '-f', 'analytics-rule', ...SENTINEL_RULES], io2)).toBe(0);
+    expect(yaml.loadAll(io2.out)).toHaveLength(written.size);
+  });
+
+  it('-t sentinel-kql -f arm -o DIR writes one azuredeploy.json deploying every rule', async () => {
+    const io = memoryIo();
+    expect(await runCli(['convert', '-t', 'sentinel-kql', '-s', '-f', 'arm', '-F', 'query_frequency=30m', '-o', 'out', ...SENTINEL_RULES], io)).toBe(0);
+    const written = io.written.get('out');
+    expect([...(written?.keys() ?? [])]).toEqual(['azuredeploy.json']);
+    const template = JSON.parse(written?.get('azuredeploy.json') ?? '');
+    expect(schemaValidator('arm-sentinel-alert-rules')(template)).toEqual([]);
+    expect(template.resources.length).toBeGreaterThan(3);
+    for (const r of template.resources) {
+      expect(r.properties.queryFrequency).toBe('PT30M');
+      expect(kustoDiagnostics((armUnescape(r.properties) as { query: string }).query)).toEqual([]);
+    }
+    expect(await runCli(['convert', '-t', 'sentinel-kql', '-f', 'arm', '-F', 'query_frequency=1m', PSEXEC_RULE], memoryIo())).toBe(2);
   });
 
   it('list formats <target> names the formats, their files and options', async () => {

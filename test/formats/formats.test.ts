@@ -32,7 +32,7 @@ function hostileRule(title: string, id: string): string {
     `description: ${JSON.stringify(HOSTILE_DESCRIPTION)}`,
     `author: ${JSON.stringify(HOSTILE_AUTHOR)}`,
     `references: [${JSON.stringify('https://example.com/?q={{x}}&a=[b]\\')}]`,
-    'tags: [attack.execution, attack.t1059.001, attack.defense-evasion]',
+    'tags: [attack.execution, attack.t1059.001, attack.stealth, attack.defense-impairment]',
     'level: critical',
     'logsource: {product: windows, service: security}',
     'detection:',
@@ -158,6 +158,8 @@ describe('elastic-kql detection-rule', () => {
     });
     // Rule ids stay unique: the second rule with PsExec's id gets a derived one.
     expect(new Set(rules.map((r) => r.rule_id)).size).toBe(4);
+    // ATT&CK v19's stealth and defense-impairment are both Defense Evasion (TA0005) to Kibana: listed once.
+    expect(rules[1].threat.map((t: { tactic: { id: string } }) => t.tactic.id)).toEqual(['TA0002', 'TA0005']);
     expect(rules[3].severity).toBe('critical');
     expect(rules[3].risk_score).toBe(99);
   });

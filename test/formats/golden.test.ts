@@ -25,8 +25,8 @@ import { convertPack, PSEXEC_PATH, PSEXEC_TEXT } from './support.js';
  *   T1021.002, the query as a literal block, entity mappings for Account/Host/IP.
  * - sentinel-kql/arm.json: one alertRules resource, durations PT1H, technique T1021.
  * - sql/view.sql: attribution comments, CREATE VIEW "sigma_suspicious_psexec_execution" AS <query>;
- * Until the sentinel-kql and sql targets are in this branch, their goldens wrap the stand-in query of
- * test/formats/support.ts; once a target exists, its golden holds the real conversion.
+ * Until the sql target is in this branch, its golden wraps the stand-in query of test/formats/support.ts;
+ * once a target exists, its golden holds the real conversion (the others already do).
  */
 const EXTENSIONS: Readonly<Record<string, string>> = {
   'splunk/savedsearches': 'conf',

@@ -30,17 +30,11 @@ export function parseRules(text: string, file: string): SigmaRule[] {
 }
 
 /**
- * Stand-in queries for targets that are not in this branch yet (sentinel-kql, sql): what the format
+ * Stand-in queries for targets that are not in this branch yet (sql): what the format
  * wraps is only the query text and the pipeline state, so the formats are tested with a given query.
  * When the target exists, `convertPack` converts with it instead.
  */
 export const STAND_IN: Readonly<Record<string, { readonly query: string; readonly source: string; readonly state: PipelineState }>> = {
-  'sentinel-kql': {
-    query:
-      "SecurityEvent\n| where EventID == 5145 and ShareName =~ @'\\\\*\\IPC$' and (RelativeTargetName endswith '-stdin' or RelativeTargetName endswith '-stdout' or RelativeTargetName endswith '-stderr') and not(RelativeTargetName startswith 'PSEXESVC')",
-    source: 'SecurityEvent',
-    state: { table: 'SecurityEvent' },
-  },
   sql: {
     query:
       "SELECT * FROM windows_security WHERE EventID = 5145 AND ShareName LIKE '\\\\*\\IPC$' ESCAPE '!' AND (RelativeTargetName LIKE '%-stdin' OR RelativeTargetName LIKE '%-stdout' OR RelativeTargetName LIKE '%-stderr') AND NOT coalesce(RelativeTargetName LIKE 'PSEXESVC%', 0)",

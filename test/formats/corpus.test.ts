@@ -1,0 +1,65 @@
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { convertFiles } from '../../src/convert.js';
+import { findConverter } from '../../src/converters.js';
+import { defaultPipelinesFor } from '../../src/pipeline/builtins.js';
+import { FORMATS } from '../../src/render/formats.js';
+import { renderPack, resolveFormatOptions } from '../../src/render/render-format.js';
+import { corpusFiles } from '../support/convert-corpus.js';
+import { HAVE_CORPUS, noteMissingCorpus } from '../support/paths.js';
+import { armUnescape, readConf, schemaValidator, TARGET_OPTIONS } from './support.js';
+
+/**
+ * Every declared format over the whole SigmaHQ corpus: the pack parses as its syntax, validates against
+ * the vendor schema, and gives back each rule's query exactly (in corpus order). Names and ids stay
+ * unique across thousands of rules.
+ */
+noteMissingCorpus('format corpus');
+
+function pack(target: string, format: string): { text: string; files: ReadonlyMap<string, string>; queries: string[]; count: number } {
+  const converter = findConverter(target);
+  const decl = FORMATS.find((f) => f.target === target && f.format === format);
+  if (converter === undefined || decl === undefined) throw new Error(`${target}/${format}`);
+  const resolved = resolveFormatOptions(decl, {});
+  if (!resolved.ok) throw new Error(resolved.message);
+  const common = { target, pipelines: defaultPipelinesFor(target), targetOptions: TARGET_OPTIONS[target] ?? {} };
+  const queries = convertFiles(corpusFiles(), converter, common)
+    .filter((r) => r.ok && r.output !== null && r.output !== '')
+    .map((r) => r.output ?? '');
+  const records = convertFiles(corpusFiles(), converter, { ...common, format }).filter((r) => r.ok && r.output !== null && r.output !== '');
+  const rendered = renderPack(decl, records.map((r, i) => ({ name: `rule-${i}`, piece: r.output ?? '' })), resolved.values);
+  return { ...rendered, queries, count: records.length };
+}
+
+describe.skipIf(!HAVE_CORPUS)('formats over the corpus', () => {
+  it('splunk savedsearches: one stanza per rule, unique names, every search exact', () => {
+    const { text, queries, count } = pack('splunk', 'savedsearches');
+    expect(count).toBe(queries.length);
+    const conf = readConf(text);
+    expect(conf.size).toBe(count);
+    expect([...conf.values()].map((s) => s.get('search'))).toEqual(queries);
+  });
+
+  it('elastic-kql detection-rule: every line valid, rule ids unique, queries exact', () => {
+    const { text, queries } = pack('elastic-kql', 'detection-rule');
+    const validate = schemaValidator('kibana-detection-rule');
+    const rules = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { query: string; rule_id: string });
+    expect(rules.map((r) => r.query)).toEqual(queries);
+    expect(rules.flatMap((r) => validate(r))).toEqual([]);
+    expect(new Set(rules.map((r) => r.rule_id)).size).toBe(rules.length);
+  });
+
+  it('sentinel-kql analytics-rule and arm: valid, queries exact', () => {
+    const yamlPack = pack('sentinel-kql', 'analytics-rule');
+    const validateYaml = schemaValidator('sentinel-analytics-rule');
+    const docs = [...yamlPack.files.values()].map((t) => yaml.load(t) as { query: string; id: string });
+    expect(docs.map((d) => d.query)).toEqual(yamlPack.queries);
+    expect(docs.flatMap((d) => validateYaml(d))).toEqual([]);
+    expect(new Set(docs.map((d) => d.id)).size).toBe(docs.length);
+
+    const arm = pack('sentinel-kql', 'arm');
+    const template = JSON.parse(arm.text) as { resources: { properties: unknown }[] };
+    expect(schemaValidator('arm-sentinel-alert-rules')(template)).toEqual([]);
+    expect(template.resources.map((r) => (armUnescape(r.properties) as { query: string }).query)).toEqual(arm.queries);
+  });
+});

@@ -1,6 +1,7 @@
 import type { TargetDeclaration } from '../lower/target.js';
 import { elasticKql } from './elastic-kql/elastic-kql.js';
 import { splunk } from './splunk/splunk.js';
+import { sql } from './sql/sql.js';
 
 /**
  * Every target, in the order `list targets` shows them. The `TargetId` type is derived from this list,
@@ -10,7 +11,7 @@ export const TARGETS = [
   splunk,
   elasticKql,
   // sentinel-kql: one line here, e.g. `sentinelKql,` (folder src/targets/sentinel-kql/)
-  // sql: one line here, e.g. `sql,` (folder src/targets/sql/)
+  sql,
 ] as const satisfies readonly TargetDeclaration[];
 
 export type TargetId = (typeof TARGETS)[number]['id'];

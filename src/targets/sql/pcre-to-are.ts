@@ -10,7 +10,7 @@ import type { RegexValue } from '../../ast/value.js';
  * | `$` end or before final `\n` | `$` end of string only                          | `(?=\n?$)`          |
  * | `m`: `^` after inner `\n`    | (newline-sensitive modes also change `.`/`[^]`) | `(?:^|(?<=\n)(?!$))`|
  * | `m`: `$` before any `\n`     |                                                  | `(?=\n|$)`          |
- * | `\b` `\B` word boundary      | `\b` is backspace; `\y` `\Y` are boundaries     | `\y` `\Y`           |
+ * | `\b` `\B` ASCII word boundary| `\b` is backspace; `\y` uses locale word chars | lookaround on `[A-Za-z0-9_]` |
  * | `\d \w \s` ASCII             | locale classes                                   | explicit ASCII sets |
  * | `\Z` `\z`                    | `\Z` is the very end                             | `(?=\n?$)` `\Z`     |
  * | `\xhh`                       | `\x` takes any number of hex digits             | `\u00hh`            |
@@ -26,6 +26,9 @@ import type { RegexValue } from '../../ast/value.js';
 export type AreResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
 
 const ARE_DUPMAX = 255;
+
+/** PCRE's word characters without Unicode properties (ARE's \w and \y follow the locale instead). */
+const WORD = '[A-Za-z0-9_]';
 
 const CLASS_OUT: Readonly<Record<string, string>> = {
   d: '[0-9]',
@@ -243,9 +246,9 @@ function escapeOutside(pattern: string, at: number, groups: number, hasLookaroun
   if (SAME_CHAR_ESCAPES.has(c)) return atom(`\\${c}`);
   switch (c) {
     case 'b':
-      return constraint('\\y');
+      return constraint(`(?:(?<=${WORD})(?!${WORD})|(?<!${WORD})(?=${WORD}))`);
     case 'B':
-      return constraint('\\Y');
+      return constraint(`(?:(?<=${WORD})(?=${WORD})|(?<!${WORD})(?!${WORD}))`);
     case 'A':
       return constraint('\\A');
     case 'Z':

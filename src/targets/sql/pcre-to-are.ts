@@ -71,6 +71,9 @@ export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResul
   const groupCount = countGroups(pattern);
   let out = '';
   let last: Last = 'start';
+  /** Where the last atom starts in `out` (to repeat it when a bound exceeds ARE's limit). */
+  let atomStart = 0;
+  const groupStarts: number[] = [];
 
   while (i < pattern.length) {
     const c = pattern[i] ?? '';
@@ -78,6 +81,7 @@ export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResul
       case '\\': {
         const e = escapeOutside(pattern, i, groupCount, hasLookaround);
         if (!e.ok) return e;
+        atomStart = out.length;
         out += e.text;
         last = e.constraint ? 'constraint' : 'atom';
         i = e.next;
@@ -86,6 +90,7 @@ export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResul
       case '[': {
         const b = bracket(pattern, i);
         if (!b.ok) return b;
+        atomStart = out.length;
         out += b.text;
         last = 'atom';
         i = b.next;
@@ -94,6 +99,7 @@ export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResul
       case '(': {
         const rest = pattern.slice(i + 1);
         if (rest.startsWith('*')) return fail('backtracking verbs (*VERB) have no PostgreSQL equivalent');
+        groupStarts.push(out.length);
         if (rest.startsWith('?')) {
           const kind = /^\?(:|=|!|<=|<!)/.exec(rest);
           if (!kind) return fail(`the group '(${rest.slice(0, 3)}' (named, atomic, inline options or comment) has no exact PostgreSQL equivalent`);
@@ -107,6 +113,7 @@ export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResul
         break;
       }
       case ')':
+        atomStart = groupStarts.pop() ?? 0;
         out += ')';
         // A lookaround group is a constraint, which ARE does not let a quantifier follow.
         last = closesLookaround(pattern, i) ? 'constraint' : 'atom';
@@ -118,6 +125,7 @@ export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResul
         i += 1;
         break;
       case '.':
+        atomStart = out.length;
         out += dotAll ? '.' : '[^\\n]';
         last = 'atom';
         i += 1;
@@ -144,14 +152,26 @@ export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResul
             if (/^\{,\d*\}/.test(pattern.slice(i))) {
               return fail("'{,n}' is a quantifier in PCRE2 10.43 and later but literal text before; write {0,n}");
             }
+            atomStart = out.length;
             out += '\\{';
             last = 'atom';
             i += 1;
             break;
           }
           const low = Number(bound[1]);
-          const high = bound[3] === undefined || bound[3] === '' ? low : Number(bound[3]);
-          if (low > ARE_DUPMAX || high > ARE_DUPMAX) return fail(`PostgreSQL bounds {m,n} stop at ${ARE_DUPMAX}`);
+          const high = bound[2] === undefined ? low : bound[3] === '' ? Infinity : Number(bound[3]);
+          if (last !== 'atom') return fail(`'${bound[0]}' does not follow something it can repeat`);
+          if (high < low) return fail(`the bound '${bound[0]}' is reversed`);
+          if (low > ARE_DUPMAX || (high > ARE_DUPMAX && high !== Infinity)) {
+            // ARE bounds stop at 255 (RE_DUP_MAX): repeat the atom in pieces, X{300} = X{255}X{45}.
+            const atom = out.slice(atomStart);
+            if (/^\((?!\?)/.test(atom)) return fail(`a capturing group with a bound over ${ARE_DUPMAX}`);
+            if (pattern[i + bound[0].length] === '+') return fail('possessive quantifiers have no PostgreSQL equivalent');
+            out = out.slice(0, atomStart) + repeatAtom(atom.startsWith('(') ? atom : `(?:${atom})`, low, high);
+            last = 'quantifier';
+            i += bound[0].length + (pattern[i + bound[0].length] === '?' ? 1 : 0);
+            break;
+          }
           quantifier = bound[0];
           length = bound[0].length;
         }
@@ -170,17 +190,31 @@ export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResul
       }
       case '}':
       case ']':
+        atomStart = out.length;
         out += `\\${c}`;
         last = 'atom';
         i += 1;
         break;
-      default:
-        out += c;
+      default: {
+        // One whole code point, so a quantifier after an astral character repeats all of it.
+        const cp = String.fromCodePoint(pattern.codePointAt(i) ?? 0);
+        atomStart = out.length;
+        out += cp;
         last = 'atom';
-        i += 1;
+        i += cp.length;
+      }
     }
   }
   return { ok: true, text: `${ignoreCase ? '(?i)' : ''}${out}` };
+}
+
+/** `atom` repeated low..high times (high may be Infinity) with bounds of at most ARE_DUPMAX each. */
+function repeatAtom(atom: string, low: number, high: number): string {
+  let out = '';
+  for (let left = low; left > 0; left -= ARE_DUPMAX) out += `${atom}{${Math.min(left, ARE_DUPMAX)}}`;
+  if (high === Infinity) return `${out}${atom}*`;
+  for (let left = high - low; left > 0; left -= ARE_DUPMAX) out += `${atom}{0,${Math.min(left, ARE_DUPMAX)}}`;
+  return out;
 }
 
 function fail(reason: string): { ok: false; reason: string } {

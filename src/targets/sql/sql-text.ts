@@ -41,12 +41,15 @@ export function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-/** Why a name cannot be a quoted identifier (in the given dialect), or null. */
-export function identifierProblem(name: string, postgres: boolean): string | null {
+/**
+ * Why a name cannot be a quoted identifier, or null. The 63-byte limit is PostgreSQL's, applied to
+ * both dialects so that a rule converts the same way for either (and names that long do not occur).
+ */
+export function identifierProblem(name: string): string | null {
   if (name === '') return 'an SQL identifier cannot be empty';
   const bad = unwritableText(name);
   if (bad !== null) return bad;
-  if (postgres && utf8Length(name) > PG_MAX_IDENTIFIER_BYTES) {
+  if (utf8Length(name) > PG_MAX_IDENTIFIER_BYTES) {
     return `PostgreSQL truncates identifiers to ${PG_MAX_IDENTIFIER_BYTES} bytes, so the name could denote another column`;
   }
   return null;

@@ -74,8 +74,8 @@ function matchLeaf(negated: boolean, fieldText: string, op: string, notOp: strin
     : fragment(`${fieldText} ${op} ${right}`);
 }
 
-function checkIdentifier(name: string, options: TargetOptionValues): Unsupported | null {
-  const problem = identifierProblem(name, isPg(options));
+function checkIdentifier(name: string): Unsupported | null {
+  const problem = identifierProblem(name);
   return problem === null ? null : unsupported(`the field name '${name}'`, problem);
 }
 
@@ -97,27 +97,43 @@ function stringTest(
   negated: boolean,
   options: TargetOptionValues,
 ): LeafRendering {
+  const c = stringComparison(value, options);
+  if (c === 'any') return fragment(`${fieldText} ${negated ? 'IS NULL' : 'IS NOT NULL'}`);
+  if (c.kind === 'unsupported') return c;
+  return matchLeaf(negated, fieldText, c.op, c.notOp, c.right);
+}
+
+/** One comparison `<field> <op> <right>`; `notOp` is its negation for a non-NULL field. */
+interface Comparison {
+  readonly kind: 'comparison';
+  readonly op: string;
+  readonly notOp: string;
+  readonly right: string;
+}
+
+function comparison(op: string, notOp: string, right: string): Comparison {
+  return { kind: 'comparison', op, notOp, right };
+}
+
+function stringComparison(value: StringValue, options: TargetOptionValues): Comparison | 'any' | Unsupported {
   if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
   const parts = normaliseParts(value.parts);
   const text = literalText(parts);
   const bad = unwritableText(text);
   if (bad !== null) return unsupported(`the value '${text}'`, bad);
-  if (stringShape(parts).kind === 'any') {
-    return fragment(`${fieldText} ${negated ? 'IS NULL' : 'IS NOT NULL'}`);
-  }
-  const pg = isPg(options);
+  if (stringShape(parts).kind === 'any') return 'any';
   const nonAscii = !value.cased && hasNonAsciiCase(text);
-  if (pg) {
-    if (nonAscii) return matchLeaf(negated, fieldText, '~', '!~', sqlString(arePattern(parts, true)));
+  if (isPg(options)) {
+    if (nonAscii) return comparison('~', '!~', sqlString(arePattern(parts, true)));
     const op = value.cased ? 'LIKE' : 'ILIKE';
-    return matchLeaf(negated, fieldText, op, `NOT ${op}`, `${sqlString(likePattern(parts))} ${LIKE_ESCAPE}`);
+    return comparison(op, `NOT ${op}`, `${sqlString(likePattern(parts))} ${LIKE_ESCAPE}`);
   }
   if (value.cased || nonAscii) {
     const glob = globPattern(parts, !value.cased);
-    return patternTooLong(glob) ?? matchLeaf(negated, fieldText, 'GLOB', 'NOT GLOB', sqlString(glob));
+    return patternTooLong(glob) ?? comparison('GLOB', 'NOT GLOB', sqlString(glob));
   }
   const like = likePattern(parts);
-  return patternTooLong(like) ?? matchLeaf(negated, fieldText, 'LIKE', 'NOT LIKE', `${sqlString(like)} ${LIKE_ESCAPE}`);
+  return patternTooLong(like) ?? comparison('LIKE', 'NOT LIKE', `${sqlString(like)} ${LIKE_ESCAPE}`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -225,7 +241,7 @@ function compareLeaf(ctx: LeafContext<CompareValue>): LeafRendering {
 
 function fieldRefLeaf(ctx: LeafContext<FieldRefValue>): LeafRendering {
   const other = ctx.value.field;
-  const problem = checkIdentifier(other, ctx.options);
+  const problem = checkIdentifier(other);
   if (problem !== null) return problem;
   const otherText = sqlIdentifier(other);
   const pg = isPg(ctx.options);
@@ -314,11 +330,58 @@ function keywordLeaf(value: SigmaValue, negated: boolean, options: TargetOptionV
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Value lists on one field
 
-/** Wraps a leaf renderer with the check that the field's name can be written in this dialect. */
-function named<V extends SigmaValue>(render: (ctx: LeafContext<V>) => LeafRendering): (ctx: LeafContext<V>) => LeafRendering {
-  return (ctx) => checkIdentifier(ctx.field, ctx.options) ?? render(ctx);
+/*
+ * The engine hands a run of same-field values of an OR to the fold. Numbers become one `IN (...)`;
+ * strings stay one comparison each. The point of folding strings is the chain's shape: SQLite parses
+ * `a OR b OR c ...` as a left-deep tree and refuses more than 1000 levels (SQLITE_MAX_EXPR_DEPTH,
+ * limits.html), and the corpus has lists of thousands of hashes, so long chains are nested in groups
+ * of CHAIN_GROUP. An item is the comparison encoded as text (the fold API passes strings).
+ */
+const CHAIN_GROUP = 100;
+const SEP = '\u0000'; // cannot occur in SQL text: unwritableText refuses NUL
+
+function foldItem(value: StringValue | Extract<SigmaValue, { kind: 'number' }>, options: TargetOptionValues): string | null {
+  if (value.kind === 'number') {
+    const items = numberItems(value.value, options);
+    return items === null ? null : ['IN', 'NOT IN', items].join(SEP);
+  }
+  const c = stringComparison(value, options);
+  return c === 'any' || c.kind === 'unsupported' ? null : [c.op, c.notOp, c.right].join(SEP);
 }
+
+function foldRender(fieldText: string, items: readonly string[], negated: boolean): Fragment {
+  const decoded = items.map((item) => {
+    const [op = '', notOp = '', right = ''] = item.split(SEP);
+    return { op, notOp, right };
+  });
+  // All numbers of the run share one IN list, where the first of them stood.
+  const numbers = decoded.filter((d) => d.op === 'IN').map((d) => d.right);
+  const tests: string[] = [];
+  let listed = false;
+  for (const d of decoded) {
+    if (d.op !== 'IN') tests.push(`${fieldText} ${negated ? d.notOp : d.op} ${d.right}`);
+    else if (!listed) {
+      listed = true;
+      tests.push(`${fieldText} ${negated ? 'NOT IN' : 'IN'} (${numbers.join(', ')})`);
+    }
+  }
+  if (!negated) return tests.length === 1 ? fragment(tests[0] ?? '') : fragment(chain(tests, ' OR '), 'or');
+  // NOT (a OR b) for Sigma: the field is absent, or it is present and every test fails.
+  const all = tests.length === 1 ? (tests[0] ?? '') : `(${chain(tests, ' AND ')})`;
+  return fragment(`${fieldText} IS NULL OR ${all}`, 'or');
+}
+
+/** Joins tests, nesting groups of CHAIN_GROUP in parentheses so the parse tree stays shallow. */
+function chain(tests: readonly string[], joiner: string): string {
+  if (tests.length <= CHAIN_GROUP) return tests.join(joiner);
+  const groups: string[] = [];
+  for (let i = 0; i < tests.length; i += CHAIN_GROUP) groups.push(`(${tests.slice(i, i + CHAIN_GROUP).join(joiner)})`);
+  return chain(groups, joiner);
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 export const sql: TargetDeclaration<'sql'> = {
   id: 'sql',
@@ -341,33 +404,25 @@ export const sql: TargetDeclaration<'sql'> = {
       never: '1 = 0',
       negation: 'push-to-leaves',
     },
-    // Names are checked per leaf (the PostgreSQL length limit depends on the option).
-    fieldName: (name) => {
-      const bad = name === '' ? 'an SQL identifier cannot be empty' : unwritableText(name);
-      return bad === null ? sqlIdentifier(name) : unsupported(`the field name '${name}'`, bad);
-    },
+    fieldName: (name) => checkIdentifier(name) ?? sqlIdentifier(name),
     values: {
-      string: named((ctx) => stringTest(ctx.fieldText, ctx.value, ctx.negated, ctx.options)),
-      number: named(numberLeaf),
-      boolean: named(booleanLeaf),
-      null: named((ctx) => fragment(`${ctx.fieldText} ${ctx.negated ? 'IS NOT NULL' : 'IS NULL'}`)),
-      regex: named((ctx) => regexTest(ctx.fieldText, ctx.value, ctx.negated, ctx.options)),
-      cidr: named(cidrLeaf),
-      compare: named(compareLeaf),
-      exists: named((ctx) => fragment(`${ctx.fieldText} ${ctx.value.exists !== ctx.negated ? 'IS NOT NULL' : 'IS NULL'}`)),
-      fieldref: named(fieldRefLeaf),
-      timepart: named(timePartLeaf),
+      string: (ctx) => stringTest(ctx.fieldText, ctx.value, ctx.negated, ctx.options),
+      number: numberLeaf,
+      boolean: booleanLeaf,
+      null: (ctx) => fragment(`${ctx.fieldText} ${ctx.negated ? 'IS NOT NULL' : 'IS NULL'}`),
+      regex: (ctx) => regexTest(ctx.fieldText, ctx.value, ctx.negated, ctx.options),
+      cidr: cidrLeaf,
+      compare: compareLeaf,
+      exists: (ctx) => fragment(`${ctx.fieldText} ${ctx.value.exists !== ctx.negated ? 'IS NOT NULL' : 'IS NULL'}`),
+      fieldref: fieldRefLeaf,
+      timepart: timePartLeaf,
     },
     keyword: (ctx) => keywordLeaf(ctx.value, ctx.negated, ctx.options),
     listFold: {
       kind: 'list-fold',
       minItems: 2,
-      // Only numbers fold (IN compares with =, which is case-sensitive: strings keep LIKE).
-      item: (value, options) => (value.kind === 'number' ? numberItems(value.value, options) : null),
-      render: (fieldText, items, negated) =>
-        negated
-          ? fragment(`${fieldText} IS NULL OR ${fieldText} NOT IN (${items.join(', ')})`, 'or')
-          : fragment(`${fieldText} IN (${items.join(', ')})`),
+      item: foldItem,
+      render: foldRender,
     },
   },
   postFilter: OFF,
@@ -377,7 +432,7 @@ export const sql: TargetDeclaration<'sql'> = {
     write: (source) => {
       const names = source.split('.');
       for (const name of names) {
-        const problem = identifierProblem(name, false);
+        const problem = identifierProblem(name);
         if (problem !== null) return unsupported(`the table name '${source}'`, problem);
       }
       return names.map(sqlIdentifier).join('.');

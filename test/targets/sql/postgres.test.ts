@@ -118,6 +118,11 @@ describe.skipIf(client === null)('sql on PostgreSQL: properties and engine facts
       ['(a)\\1', {}, 'aa', true],
       ['x{2}', {}, 'xx', true],
       ['a{x}', {}, 'a{x}', true],
+      ['^x{256}$', {}, 'x'.repeat(256), true], // over ARE's bound limit: repeated in pieces
+      ['^x{256}$', {}, 'x'.repeat(255), false],
+      ['^x{2,300}$', {}, 'x'.repeat(300), true],
+      ['^x{2,300}$', {}, 'x'.repeat(301), false],
+      ['^😀{2}$', {}, '😀😀', true],
     ];
     for (const [pattern, flags, subject, expected] of cases) {
       const are = pcreToAre(pattern, { ...noFlags, ...flags });

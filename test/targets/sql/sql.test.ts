@@ -80,6 +80,22 @@ describe('sql query text', () => {
   });
 });
 
+describe('sql long value lists', () => {
+  it('nests a list of thousands of values so SQLite accepts it (expression depth 1000), with the same meaning', () => {
+    const values = Array.from({ length: 2500 }, (_, i) => `h${i}`);
+    const list = or(values.map((v) => m(str([star, lit(v)]))), span);
+    const events = [{ F: 'xH2499' }, { F: 'h1x' }, { F: 'zzh0' }, {}, { F: 'h2500x' }];
+    expect(runSqlite(list, events)).toEqual([0, 2]);
+    expect(runSqlite(not(list, span), events)).toEqual([1, 3, 4]);
+    expect(where(or([m(str([lit('a')])), m({ kind: 'number', value: 1 }), m(str([star])), m({ kind: 'number', value: 2 })], span))).toBe(
+      `"F" LIKE 'a' ESCAPE '\\' OR "F" IN (1, '1', 2, '2') OR "F" IS NOT NULL`,
+    );
+    expect(where(not(or([m(str([lit('a')])), m({ kind: 'number', value: 1 }), m({ kind: 'number', value: 2 })], span), span))).toBe(
+      `"F" IS NULL OR ("F" NOT LIKE 'a' ESCAPE '\\' AND "F" NOT IN (1, '1', 2, '2'))`,
+    );
+  });
+});
+
 describe('sql refusals', () => {
   it('refuses IPv6 cidr in SQLite and names the postgres option', () => {
     const v6: SigmaValue = { kind: 'cidr', network: 'fe80::/10', version: 6, prefixLength: 10 };
@@ -93,7 +109,8 @@ describe('sql refusals', () => {
     expect(errors(m({ kind: 'timepart', part: 'week', value: 3 }))[0]).toContain('week numbers have several definitions');
     expect(errors(m(str([lit('a\u0000b')])))[0]).toContain('SQL text cannot contain the NUL character');
     expect(errors(m(str([lit('a')]), 'x'.repeat(64)), true)[0]).toContain('PostgreSQL truncates identifiers to 63 bytes');
-    expect(errors(m(str([lit('a')]), 'x'.repeat(64)))).toEqual([]);
+    expect(errors(m(str([lit('a')]), 'x'.repeat(64)))[0]).toContain('PostgreSQL truncates identifiers to 63 bytes');
+    expect(errors(or([m(str([lit('a')]), 'x'.repeat(64)), m(str([lit('b')]), 'x'.repeat(64))], span), true)[0]).toContain('63 bytes');
     expect(errors(m({ kind: 'regex', pattern: '(?<n>a)', flags: noFlags }), true)[0]).toContain("the group '(?<n' (named, atomic");
     expect(errors(m({ kind: 'regex', pattern: '(?<n>a)', flags: noFlags }))).toEqual([]);
   });
@@ -116,12 +133,15 @@ describe('PCRE to PostgreSQL ARE (text)', () => {
     ['(a)\\1', noFlags, '(a)\\1'],
     ['(?:a|b)(?=c)(?<!d)', noFlags, '(?:a|b)(?=c)(?<!d)'],
     ['[]a]', noFlags, '[]a]'],
+    ['[^\\\\]{1,256}', noFlags, '(?:[^\\\\]){1}(?:[^\\\\]){0,255}'],
+    ['(?:ab){300,}', noFlags, '(?:ab){255}(?:ab){45}(?:ab)*'],
+    ['😀{2}', noFlags, '😀{2}'],
   ])('%s', (pattern, flags, expected) => {
     expect(pcreToAre(pattern, flags)).toEqual({ ok: true, text: expected });
   });
 
   it.each([
-    '(?<name>a)', '(?>a)', 'a++', 'a(?i)b', '\\p{L}', '\\Qa\\E', '\\K', 'a{,3}', 'a{256}', '[[:alpha:]]', '[\\D]',
+    '(?<name>a)', '(?>a)', 'a++', 'a(?i)b', '\\p{L}', '\\Qa\\E', '\\K', 'a{,3}', '(a){256}', 'a{3,2}', '[[:alpha:]]', '[\\D]',
     '(a)(?=b)\\1', '\\10', '\\0', '\\v', '\\h', '(?=a)*', '\\2', '(*UTF)a', '[a',
   ])('refuses %s', (pattern) => {
     expect(pcreToAre(pattern, noFlags).ok).toBe(false);

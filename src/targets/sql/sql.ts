@@ -219,8 +219,11 @@ function cidrLeaf(ctx: LeafContext<CidrValue>): LeafRendering {
 
 const COMPARE_OP = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
-/** A decimal number as PostgreSQL's numeric input reads it, bounded so the cast can never fail. */
-const PG_NUMBER = '^ *[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]{1,3})? *$';
+/**
+ * A decimal number as PostgreSQL's numeric input reads it (surrounded by the ASCII white space it and
+ * SQLite skip), bounded so the cast can never fail.
+ */
+const PG_NUMBER = '^[ \\t\\n\\v\\f\\r]*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]{1,3})?[ \\t\\n\\v\\f\\r]*$';
 
 function compareLeaf(ctx: LeafContext<CompareValue>): LeafRendering {
   const n = ctx.value.value;

@@ -111,7 +111,7 @@ describe.skipIf(!HAVE_CORPUS)('sql: the whole SigmaHQ corpus', () => {
     }
     expect(failures.slice(0, 10)).toEqual([]);
     expect(o.converted.length).toBeGreaterThan(rules.length * 0.95);
-  });
+  }, 120_000);
 
   it('converts every rule for PostgreSQL or refuses it; every query runs on the server', async () => {
     const o = convertAll(rules, true);

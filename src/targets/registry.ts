@@ -2,6 +2,7 @@ import type { TargetDeclaration } from '../lower/target.js';
 import { elasticKql } from './elastic-kql/elastic-kql.js';
 import { sentinelKql } from './sentinel-kql/sentinel-kql.js';
 import { splunk } from './splunk/splunk.js';
+import { sql } from './sql/sql.js';
 
 /**
  * Every target, in the order `list targets` shows them. The `TargetId` type is derived from this list,
@@ -11,7 +12,7 @@ export const TARGETS = [
   splunk,
   elasticKql,
   sentinelKql,
-  // sql: one line here, e.g. `sql,` (folder src/targets/sql/)
+  sql,
 ] as const satisfies readonly TargetDeclaration[];
 
 export type TargetId = (typeof TARGETS)[number]['id'];

@@ -49,6 +49,23 @@ import { psexecExpr } from '../support/psexec-expr.js';
  *                                     is parenthesised inside the and (groupMixed)
  *   not(RelativeTargetName startswith "PSEXESVC")   startswith is false for "" (an absent string
  *                                     column), so not() is true without the field, as Sigma says
+ * sql/psexec.txt (SQLite)
+ *   "EventID" IN (5145, '5145')          the number, or the same number stored as text (a column
+ *                                        without affinity keeps '5145' as text, and 5145 = '5145' is false)
+ *   "ShareName" LIKE '\\\\*\\IPC$' ESCAPE '\'
+ *                                        with ESCAPE '\', each `\\` is one literal backslash, so the pattern
+ *                                        is \\*\IPC$ exactly; `*` is not a LIKE wildcard (only % and _ are),
+ *                                        so it is the literal star; no % or _ in the value. LIKE folds
+ *                                        ASCII case: ipc$ matches, like Sigma.
+ *   "RelativeTargetName" LIKE '%-stdin' ESCAPE '\' OR ...   endswith: % is the leading *; the three
+ *                                        alternatives are parenthesised inside the AND
+ *   ("RelativeTargetName" IS NULL OR "RelativeTargetName" NOT LIKE 'PSEXESVC%' ESCAPE '\')
+ *                                        `not filter`, pushed to the leaf: true when the field is NULL
+ *                                        (absent), where NOT LIKE alone would be NULL and drop the row
+ *
+ * sql/psexec-postgres.txt: the same with ILIKE (case-insensitive LIKE; `\` is also PostgreSQL's
+ *   default escape, and standard strings keep backslashes literal), and "EventID" = '5145' because
+ *   the PostgreSQL event table has text columns.
  */
 interface GoldenCase {
   readonly target: TargetId;
@@ -62,6 +79,8 @@ export const CASES: readonly GoldenCase[] = [
   { target: 'elastic-kql', name: 'psexec', expr: psexecExpr, options: { targetOptions: { 'case-insensitive-fields': true } } },
   { target: 'elastic-kql', name: 'psexec-default', expr: psexecExpr },
   { target: 'sentinel-kql', name: 'psexec', expr: psexecExpr, options: { source: 'SecurityEvent' } },
+  { target: 'sql', name: 'psexec', expr: psexecExpr },
+  { target: 'sql', name: 'psexec-postgres', expr: psexecExpr, options: { targetOptions: { postgres: true } } },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'golden');

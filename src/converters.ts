@@ -24,7 +24,7 @@ function targetConverter(id: TargetId): RuleConverter {
       if (!result.ok) return { output: null, diagnostics, applied };
       const { query, parts } = result.value;
       // What output formats wrap (convertFiles renders them once every rule is converted).
-      const formatInput = { query, expression: parts.expression, postFilter: parts.postFilter, source: parts.source, state };
+      const formatInput = { query, expression: parts.expression, postFilter: parts.postFilter, source: parts.source, state, targetOptions: context.targetOptions };
       return { output: query, diagnostics, applied, formatInput };
     },
   };

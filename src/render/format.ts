@@ -21,6 +21,8 @@ export interface FormatInput {
   readonly source: string | null;
   /** The pipeline state (e.g. `table`, `index`). */
   readonly state: PipelineState;
+  /** The target options the query was built with (e.g. sql `postgres`). */
+  readonly targetOptions: Readonly<Record<string, boolean>>;
 }
 
 export interface FormatItem {

@@ -273,7 +273,15 @@ export const FORMATS: readonly FormatDeclaration[] = [
     options: [ORIGIN_OPTION],
     naming: sqlView,
     vendor: ({ input }) => ({ select: input.query.replace(/;\s*$/, '') }),
-    refuse: (input) => (/^\s*(select|with)\b/i.test(input.query) ? null : 'a view needs a SELECT query, and this query is not one'),
+    refuse: (input) => {
+      if (!/^\s*(select|with)\b/i.test(input.query)) return 'a view needs a SELECT query, and this query is not one';
+      // SQLite: "a view ... cannot reference objects in database X" (CREATE VIEW: only a TEMP view may
+      // read another attached database), so a table named schema.table cannot be viewed there.
+      if (input.targetOptions['postgres'] !== true && input.source !== null && /^"(?:[^"]|"")*"\./.test(input.source)) {
+        return `SQLite cannot create a view over ${input.source}, a table of another database (schema); convert with -O postgres, or map the log source to a table of the main database with a pipeline`;
+      }
+      return null;
+    },
   },
 ];
 

@@ -1,12 +1,14 @@
 import Database from 'better-sqlite3';
 import yaml from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { confStanzaName } from '../../src/render/escape.js';
 import { FORMATS } from '../../src/render/formats.js';
 import { describedWithAttribution, ruleMetadata } from '../../src/render/rule-metadata.js';
 import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
 import { SENTINEL_ENTITY_MAPPINGS } from '../../src/render/vendor-maps.js';
-import { armUnescape, convertPack, parseRules, PSEXEC_PATH, PSEXEC_TEXT, readConf, schemaValidator } from './support.js';
+import { renderPieces, resolveFormatOptions } from '../../src/render/render-format.js';
+import { connectPg } from '../targets/sql/engines.js';
+import { armUnescape, convertPack, declaration, parseRules, PSEXEC_PATH, PSEXEC_TEXT, readConf, schemaValidator } from './support.js';
 
 /**
  * Every format's output read back with a real parser (JSON.parse, js-yaml, SQLite, a .conf reader),
@@ -303,7 +305,41 @@ describe('sql view', () => {
       .map((l) => l.replace(/^-- ?/, ''))
       .join('\n');
     for (const m of allMetas) for (const line of m.attribution.lines) expect(comments).toContain(line.split(/\r\n|\r|\n/)[0]!);
-    // Every line of the file is a comment, blank, or SQL this test wrote into the query.
-    expect(pack.text.split('\n').filter((l) => /^\[|^search =/.test(l))).toEqual([]);
+  });
+
+  it('refuses a table of another schema in SQLite (a view cannot read another database), not in PostgreSQL', () => {
+    const decl = declaration('sql', 'view');
+    const resolved = resolveFormatOptions(decl, {});
+    if (!resolved.ok) throw new Error(resolved.message);
+    const rule = parseRules(PSEXEC_TEXT, PSEXEC_PATH)[0]!;
+    const input = { query: 'SELECT * FROM "gcp"."audit" WHERE 1 = 1', expression: '1 = 1', postFilter: null, source: '"gcp"."audit"', state: {}, targetOptions: {} };
+    expect(renderPieces(decl, [{ rule, input }], resolved.values)[0]?.diagnostics.map((d) => d.code)).toEqual(['unsupported-construct']);
+    expect(renderPieces(decl, [{ rule, input: { ...input, targetOptions: { postgres: true } } }], resolved.values)[0]?.piece).toContain('CREATE VIEW');
+  });
+});
+
+const pgClient = await connectPg();
+if (pgClient === null) console.log('[skip] sql view on PostgreSQL: no server at PGHOST/PGPORT (run scripts/start-postgres.sh)');
+
+describe.skipIf(pgClient === null)('sql view on PostgreSQL (-O postgres)', () => {
+  afterAll(async () => {
+    await pgClient?.end();
+  });
+
+  it('views.sql runs and the PsExec view finds the event', async () => {
+    const client = pgClient!;
+    try {
+      const { pack } = convertPack('sql', 'view', HOSTILE_AND_PSEXEC, {}, undefined, { postgres: true });
+      await client.query('BEGIN');
+      await client.query('CREATE TEMP TABLE windows_security ("EventID" text, "ShareName" text, "RelativeTargetName" text, "CommandLine" text)');
+      await client.query(pack.text.replace(/CREATE VIEW/g, 'CREATE TEMP VIEW'));
+      await client.query(`INSERT INTO windows_security VALUES ('5145', '\\\\*\\IPC$', 'x-stdin', NULL), ('5145', 'other', 'x-stdin', NULL)`);
+      const rows = await client.query('SELECT count(*)::int AS n FROM sigma_suspicious_psexec_execution');
+      expect(rows.rows).toEqual([{ n: 1 }]);
+      const views = await client.query("SELECT viewname FROM pg_views WHERE viewname LIKE 'sigma_%' ORDER BY viewname");
+      expect(views.rows.map((r: { viewname: string }) => r.viewname)).toHaveLength(4);
+    } finally {
+      await client.query('ROLLBACK');
+    }
   });
 });

@@ -25,8 +25,7 @@ import { convertPack, PSEXEC_PATH, PSEXEC_TEXT } from './support.js';
  *   T1021.002, the query as a literal block, entity mappings for Account/Host/IP.
  * - sentinel-kql/arm.json: one alertRules resource, durations PT1H, technique T1021.
  * - sql/view.sql: attribution comments, CREATE VIEW "sigma_suspicious_psexec_execution" AS <query>;
- * Until the sql target is in this branch, its golden wraps the stand-in query of test/formats/support.ts;
- * once a target exists, its golden holds the real conversion (the others already do).
+ * Each wraps the query of the target's own PsExec golden (test/golden/<target>/).
  */
 const EXTENSIONS: Readonly<Record<string, string>> = {
   'splunk/savedsearches': 'conf',
@@ -52,8 +51,8 @@ function allFiles(dir: string): string[] {
 
 describe('format goldens (PsExec)', () => {
   for (const f of FORMATS) {
-    const real = findConverter(f.target) !== undefined;
-    it(`${f.target}/${f.format}${real ? '' : ' (stand-in query)'}`, () => {
+    it(`${f.target}/${f.format}`, () => {
+      expect(findConverter(f.target), `target ${f.target}`).toBeDefined();
       const file = goldenPath(f.target, f.format);
       const { pack, records } = convertPack(f.target, f.format, [{ text: PSEXEC_TEXT, file: PSEXEC_PATH }]);
       expect(records.every((r) => r.ok)).toBe(true);

@@ -4,7 +4,6 @@ import AjvModule from 'ajv';
 import { convertFiles, type ConversionRecord } from '../../src/convert.js';
 import { findConverter } from '../../src/converters.js';
 import { defaultPipelinesFor } from '../../src/pipeline/builtins.js';
-import type { PipelineState } from '../../src/pipeline/types.js';
 import type { FormatDeclaration, FormatInput, FormatItem } from '../../src/render/format.js';
 import { findFormat } from '../../src/render/formats.js';
 import { renderPack, renderPieces, resolveFormatOptions, type RenderedPack } from '../../src/render/render-format.js';
@@ -29,20 +28,6 @@ export function parseRules(text: string, file: string): SigmaRule[] {
   return rules;
 }
 
-/**
- * Stand-in queries for targets that are not in this branch yet (sql): what the format
- * wraps is only the query text and the pipeline state, so the formats are tested with a given query.
- * When the target exists, `convertPack` converts with it instead.
- */
-export const STAND_IN: Readonly<Record<string, { readonly query: string; readonly source: string; readonly state: PipelineState }>> = {
-  sql: {
-    query:
-      "SELECT * FROM windows_security WHERE EventID = 5145 AND ShareName LIKE '\\\\*\\IPC$' ESCAPE '!' AND (RelativeTargetName LIKE '%-stdin' OR RelativeTargetName LIKE '%-stdout' OR RelativeTargetName LIKE '%-stderr') AND NOT coalesce(RelativeTargetName LIKE 'PSEXESVC%', 0)",
-    source: 'windows_security',
-    state: { table: 'windows_security' },
-  },
-};
-
 export const TARGET_OPTIONS: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
   'elastic-kql': { 'case-insensitive-fields': true },
 };
@@ -55,8 +40,9 @@ export interface PackResult {
 }
 
 /**
- * Converts rule texts for a target and renders the format's pack: through convertFiles when the
- * target exists here, else with the stand-in query (renderPieces directly). `query` overrides the query.
+ * Converts rule texts for a target and renders the format's pack through convertFiles, as the CLI does.
+ * With `query`, every rule's piece wraps that query instead (renderPieces directly), to test what a
+ * format does with a query no target writes.
  */
 export function convertPack(
   target: string,
@@ -64,6 +50,7 @@ export function convertPack(
   files: readonly { readonly text: string; readonly file: string }[],
   formatOptions: Readonly<Record<string, string>> = {},
   query?: string,
+  targetOptions: Readonly<Record<string, boolean>> = TARGET_OPTIONS[target] ?? {},
 ): PackResult {
   const decl = declaration(target, format);
   const resolved = resolveFormatOptions(decl, formatOptions);
@@ -71,22 +58,16 @@ export function convertPack(
   const converter = findConverter(target);
   if (converter !== undefined && query === undefined) {
     const parsed = files.map((f) => parseSigmaText(f.text, f.file));
-    const common = { target, targetOptions: TARGET_OPTIONS[target] ?? {}, pipelines: defaultPipelinesFor(target) };
+    const common = { target, targetOptions, pipelines: defaultPipelinesFor(target) };
     const records: ConversionRecord[] = convertFiles(parsed, converter, { ...common, format, formatOptions });
     const queries = convertFiles(parsed, converter, common).flatMap((r) => (r.ok && r.output !== null && r.output !== '' ? [r.output] : []));
     const entries = records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [{ name: `rule-${i}`, piece: r.output }]));
     return { records, pack: renderPack(decl, entries, resolved.values), queries };
   }
-  const standIn = STAND_IN[target];
+  const given = query ?? '';
   const items: FormatItem[] = files.flatMap((f) =>
     parseRules(f.text, f.file).map((rule) => {
-      const input: FormatInput = {
-        query: query ?? standIn?.query ?? 'query',
-        expression: query ?? standIn?.query ?? 'query',
-        postFilter: null,
-        source: standIn?.source ?? null,
-        state: standIn?.state ?? {},
-      };
+      const input: FormatInput = { query: given, expression: given, postFilter: null, source: null, state: {}, targetOptions: {} };
       return { rule, input };
     }),
   );

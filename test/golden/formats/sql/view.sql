@@ -8,4 +8,4 @@
 -- License: Detection Rule License (DRL) 1.1 (https://github.com/SigmaHQ/Detection-Rule-License)
 -- Rule set: SigmaHQ (https://github.com/SigmaHQ/sigma)
 CREATE VIEW "sigma_suspicious_psexec_execution" AS
-SELECT * FROM windows_security WHERE EventID = 5145 AND ShareName LIKE '\\*\IPC$' ESCAPE '!' AND (RelativeTargetName LIKE '%-stdin' OR RelativeTargetName LIKE '%-stdout' OR RelativeTargetName LIKE '%-stderr') AND NOT coalesce(RelativeTargetName LIKE 'PSEXESVC%', 0);
+SELECT * FROM "windows_security" WHERE "EventID" IN (5145, '5145') AND "ShareName" LIKE '\\\\*\\IPC$' ESCAPE '\' AND ("RelativeTargetName" LIKE '%-stdin' ESCAPE '\' OR "RelativeTargetName" LIKE '%-stdout' ESCAPE '\' OR "RelativeTargetName" LIKE '%-stderr' ESCAPE '\') AND ("RelativeTargetName" IS NULL OR "RelativeTargetName" NOT LIKE 'PSEXESVC%' ESCAPE '\');

@@ -148,7 +148,9 @@ describe('elastic-kql detection-rule', () => {
   });
 
   it('hostile metadata: every line parses, validates and gives back title, description and query', () => {
-    const { pack, queries } = convertPack('elastic-kql', 'detection-rule', HOSTILE_AND_PSEXEC);
+    const { pack, queries, records } = convertPack('elastic-kql', 'detection-rule', HOSTILE_AND_PSEXEC);
+    // The rule that repeats PsExec's id is told which id it was written with.
+    expect(records[2]?.diagnostics.filter((d) => d.code === 'duplicate-value').map((d) => d.severity)).toEqual(['warning']);
     const lines = pack.text.replace(/\n$/, '').split('\n');
     expect(lines).toHaveLength(4);
     const rules = lines.map((l) => JSON.parse(l));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvModule from 'ajv';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { convertFiles, type ConversionRecord } from '../../src/convert.js';
 import { findConverter } from '../../src/converters.js';
 import { defaultPipelinesFor } from '../../src/pipeline/builtins.js';
@@ -33,7 +34,7 @@ export const TARGET_OPTIONS: Readonly<Record<string, Readonly<Record<string, boo
 };
 
 export interface PackResult {
-  readonly records: readonly { readonly ok: boolean; readonly output: string | null; readonly title: string | null }[];
+  readonly records: readonly { readonly ok: boolean; readonly output: string | null; readonly title: string | null; readonly diagnostics: readonly Diagnostic[] }[];
   readonly pack: RenderedPack;
   /** The query each rule's piece wraps, in order. */
   readonly queries: readonly string[];
@@ -72,7 +73,7 @@ export function convertPack(
     }),
   );
   const pieces = renderPieces(decl, items, resolved.values);
-  const records = pieces.map((p, i) => ({ ok: p.piece !== null, output: p.piece, title: items[i]?.rule.title ?? null }));
+  const records = pieces.map((p, i) => ({ ok: p.piece !== null, output: p.piece, title: items[i]?.rule.title ?? null, diagnostics: p.diagnostics }));
   const entries = pieces.flatMap((p, i) => (p.piece === null ? [] : [{ name: `rule-${i}`, piece: p.piece }]));
   return { records, pack: renderPack(decl, entries, resolved.values), queries: items.map((i) => i.input.query) };
 }

@@ -106,7 +106,9 @@ export function supportOverview(targets: readonly TargetDeclaration[]): string {
     const cells = matrices.map((m) => {
       const e = m[i];
       if (e === undefined) return '';
-      if (e.level === 'exact') return e.note.startsWith('via post-filter') ? 'exact (post-filter)' : 'exact';
+      // † marks a caveat: a fact about the data or engine the target's README states.
+      const caveat = e.note.replace(/^via post-filter;? ?/, '') === '' ? '' : ' †';
+      if (e.level === 'exact') return (e.note.startsWith('via post-filter') ? 'exact (post-filter)' : 'exact') + caveat;
       if (e.level === 'option') return `with \`-O ${e.note.replace(/^with /, '').split(';')[0]}\``;
       return 'no';
     });

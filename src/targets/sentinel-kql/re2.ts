@@ -8,8 +8,13 @@
  * - escapes RE2 lacks or reads differently: `\Z \G \K \R \X \C \h \H \v \V \e \c \N \E \u \U \l \L \o`;
  *   `\b` inside a class (PCRE: backspace; RE2: error); `\x` without two hex digits;
  * - repetition counts above 1000 (RE2's limit) and `{,n}` (PCRE2 10.43+: {0,n}; RE2: literal text).
- * Two flavour differences stay, documented in the README: without `m`, RE2's `$` matches only at the
- * very end (PCRE also before a final line break), and RE2's `\s` omits the vertical tab.
+ * Two flavour differences are rewritten so the meaning stays PCRE's:
+ * - RE2's `\s` omits the vertical tab (PCRE2 includes it): `\s` becomes `[\s\v]`, `\S` becomes `[^\s\v]`,
+ *   and inside a class `\s` gains `\v`; a `\S` inside a class cannot be rewritten and is refused.
+ * - Without `m`, PCRE's `$` also matches before a final line break, RE2's only at the very end: `$`
+ *   becomes `(?:\n?\z)`. That consumes the line break, which is the same for a yes/no search as long as
+ *   nothing after the `$` could need it, so a `$` followed by more pattern (other than `)` or `|`) is
+ *   refused, and so is any inline `m` flag (the rewrite could not follow the mode change).
  */
 
 export type Re2Refusal = { readonly ok: false; readonly construct: string; readonly reason: string };
@@ -55,7 +60,10 @@ function literal(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}-]/g, (c) => `\\${c}`);
 }
 
-export function pcreToRe2(pattern: string): Re2Result {
+export function pcreToRe2(pattern: string, multiline = false): Re2Result {
+  if (!multiline && /\(\?[A-Za-z]*m[A-Za-z]*(?:-[A-Za-z]*)?[:)]|\(\?[A-Za-z]*-[A-Za-z]*m/.test(pattern)) {
+    return READS_DIFFERENTLY('an inline m flag');
+  }
   let out = '';
   let i = 0;
   let inClass = false;
@@ -99,6 +107,13 @@ export function pcreToRe2(pattern: string): Re2Result {
         if (!(inClass ? LETTERS_INSIDE : LETTERS_OUTSIDE).has(e)) {
           const known = RE2_LACKS[e];
           return known !== undefined ? RE2_HAS_NO(known) : READS_DIFFERENTLY(`the escape \\${e}`);
+        }
+        // PCRE2's \s includes the vertical tab; RE2's does not (see the header).
+        if (e === 's' || e === 'S') {
+          if (inClass && e === 'S') return READS_DIFFERENTLY('\\S inside a character class');
+          out += inClass ? '\\s\\v' : e === 's' ? '[\\s\\v]' : '[^\\s\\v]';
+          i += 2;
+          continue;
         }
         out += `\\${e}`;
         i += 2;
@@ -151,6 +166,20 @@ export function pcreToRe2(pattern: string): Re2Result {
         out += c;
         i++;
         if (pattern[i] === '+') return RE2_HAS_NO('a possessive quantifier');
+        continue;
+      }
+      case '$': {
+        if (multiline) {
+          out += '$';
+          i++;
+          continue;
+        }
+        const next = pattern[i + 1];
+        if (next !== undefined && next !== ')' && next !== '|') {
+          return READS_DIFFERENTLY('a `$` followed by more pattern');
+        }
+        out += '(?:\\n?\\z)';
+        i++;
         continue;
       }
       case '{': {

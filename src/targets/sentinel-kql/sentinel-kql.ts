@@ -180,7 +180,7 @@ function alternation(patterns: readonly { flags: string; body: string }[]): stri
 
 /** RE2 text with Sigma's flags as an inline prefix, or the refusal. */
 function regexText(value: RegexValue): string | ReturnType<typeof unsupported> {
-  const re2 = pcreToRe2(value.pattern);
+  const re2 = pcreToRe2(value.pattern, value.flags.multiline);
   if (!re2.ok) return unsupported(re2.construct, re2.reason);
   const { ignoreCase, multiline, dotAll } = value.flags;
   const flags = `${ignoreCase ? 'i' : ''}${multiline ? 'm' : ''}${dotAll ? 's' : ''}`;

@@ -307,6 +307,9 @@ describe('sentinel-kql regular expressions (PCRE subset -> RE2)', () => {
     ['a{,3}', 'the quantifier {,n}'],
     ['\\q', 'the escape \\q'],
     ['(*UTF)a', 'a backtracking verb'],
+    ['[\\S]', '\\S inside a character class'],
+    ['a$\\n', 'a `$` followed by more pattern'],
+    ['(?m)^a$', 'an inline m flag'],
   ])('refuses %s', (pattern, construct) => {
     const r = pcreToRe2(pattern);
     expect(r.ok).toBe(false);
@@ -314,7 +317,12 @@ describe('sentinel-kql regular expressions (PCRE subset -> RE2)', () => {
   });
 
   it.each([
-    ['\\d+\\.\\w\\s\\S\\b\\B\\A\\z', '\\d+\\.\\w\\s\\S\\b\\B\\A\\z'],
+    // \s gains the vertical tab (PCRE2's \s has it, RE2's does not).
+    ['\\d+\\.\\w\\s\\S\\b\\B\\A\\z', '\\d+\\.\\w[\\s\\v][^\\s\\v]\\b\\B\\A\\z'],
+    ['[\\s,]', '[\\s\\v,]'],
+    // Without m, PCRE's $ also matches before a final line break.
+    ['a$', 'a(?:\\n?\\z)'],
+    ['(a$|b$)', '(a(?:\\n?\\z)|b(?:\\n?\\z))'],
     ['[a-z\\d_.-]+', '[a-z\\d_.-]+'],
     ['[]a]', '[\\]a]'],
     ['[^]a]', '[^\\]a]'],
@@ -328,6 +336,10 @@ describe('sentinel-kql regular expressions (PCRE subset -> RE2)', () => {
     ['\\é', 'é'],
   ])('passes %s', (pattern, expected) => {
     expect(pcreToRe2(pattern)).toEqual({ ok: true, pattern: expected });
+  });
+
+  it('keeps $ as is under the m flag, where PCRE and RE2 agree', () => {
+    expect(pcreToRe2('^a$', true)).toEqual({ ok: true, pattern: '^a$' });
   });
 
   it('reports a refusal at the match, naming RE2', () => {

@@ -3,10 +3,12 @@ import { convertExpr } from './lower/convert-expr.js';
 import { applyPipelines } from './pipeline/apply.js';
 import type { PipelineState } from './pipeline/types.js';
 import { templateFormats } from './render/environment.js';
+import type { TargetDeclaration } from './lower/target.js';
 import { TARGETS, type TargetId } from './targets/registry.js';
 
 /** A lowering target as a rule converter: the rule's detection through the engine and the target's template. */
-function targetConverter(id: TargetId): RuleConverter {
+function targetConverter(target: TargetDeclaration<TargetId>): RuleConverter {
+  const id = target.id;
   return {
     id,
     defaultFormat: 'query',
@@ -15,7 +17,7 @@ function targetConverter(id: TargetId): RuleConverter {
       const piped = applyPipelines(rule, context.pipelines);
       if (!piped.ok) return { output: null, diagnostics: piped.diagnostics };
       const { state, applied } = piped.value;
-      const source = sourceFrom(state);
+      const source = sourceFrom(target, state);
       const result = convertExpr(piped.value.rule.detection, id, {
         targetOptions: context.targetOptions,
         ...(source !== undefined ? { source } : {}),
@@ -31,16 +33,14 @@ function targetConverter(id: TargetId): RuleConverter {
 }
 
 /** The pipeline state that names where events come from: a table (Sentinel, SQL) or an index (Splunk). */
-function sourceFrom(state: PipelineState): string | undefined {
-  for (const key of ['table', 'index']) {
-    const v = state[key];
-    if (typeof v === 'string') return v;
-  }
-  return undefined;
+function sourceFrom(target: TargetDeclaration, state: PipelineState): string | undefined {
+  const key = target.source.stateKey;
+  const v = key === null ? undefined : state[key];
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** Every `--target` the CLI and library accept: the query targets, then `ast` (the parsed rule, for debugging). */
-export const CONVERTERS: readonly RuleConverter[] = [...TARGETS.map((t) => targetConverter(t.id)), astConverter];
+export const CONVERTERS: readonly RuleConverter[] = [...TARGETS.map((t) => targetConverter(t)), astConverter];
 
 export function findConverter(id: string): RuleConverter | undefined {
   return CONVERTERS.find((c) => c.id === id);

@@ -192,6 +192,11 @@ export interface SourceDeclaration {
   readonly note: string;
   /** Writes the source for the template (quoting/escaping); a refusal for names it cannot write. */
   readonly write: (source: string) => string | Unsupported;
+  /**
+   * The pipeline state key that names the source (`table` for Sentinel and SQL, `index` for Splunk), or
+   * null when the query has no source clause (Kibana: the data view, which formats read from `index`).
+   */
+  readonly stateKey: 'table' | 'index' | null;
 }
 
 export interface TargetDeclaration<Id extends string = string> {

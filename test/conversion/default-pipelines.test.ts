@@ -56,6 +56,16 @@ describe('PsExec with each default pipeline (golden)', () => {
     expect(record.pipeline.map((a: { pipeline: string }) => a.pipeline)).toContain('splunk-windows');
   });
 
+  it('each target reads its own source from the pipeline state: index for splunk, none for elastic-kql', async () => {
+    const pipeline = 'name: site\ntransformations:\n  - type: set_state\n    key: index\n    val: wineventlog\n';
+    for (const [target, expected] of [['splunk', /^index=wineventlog \(/], ['elastic-kql', /^winlog\.channel/]] as const) {
+      const io = memoryIo({ 'site.yml': pipeline });
+      const status = await runCli(['convert', '-t', target, ...(OPTIONS[target] ?? []), '-p', 'site.yml', PSEXEC_RULE], io);
+      expect(status, io.err).toBe(0);
+      expect(io.out).toMatch(expected);
+    }
+  });
+
   it('an unknown pipeline is a usage error; a broken pipeline file is reported with its position', async () => {
     expect((await convert('splunk', ['-p', 'no-such-pipeline'])).status).toBe(2);
     const io = memoryIo({ 'bad.yml': 'name: bad\ntransformations:\n  - id: x\n    type: no_such_type\n' });

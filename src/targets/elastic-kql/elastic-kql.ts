@@ -215,6 +215,7 @@ export const elasticKql: TargetDeclaration<'elastic-kql'> = {
   },
   postFilter: { kind: 'off' },
   source: {
+    stateKey: null,
     default: null,
     note: 'KQL has no source clause: choose the data view in Kibana',
     write: () => unsupported('a source', 'KQL has no source clause; choose the data view in Kibana'),

@@ -314,6 +314,7 @@ export const splunk: TargetDeclaration<'splunk'> = {
   language: searchLanguage,
   postFilter: { kind: 'post-filter-stage', language: whereLanguage },
   source: {
+    stateKey: 'index',
     default: null,
     note: 'no index by default: Splunk then searches the default indexes of your role; pass a source to name one',
     write: (name) =>

@@ -430,6 +430,7 @@ export const sql: TargetDeclaration<'sql'> = {
   },
   postFilter: OFF,
   source: {
+    stateKey: 'table',
     default: DEFAULT_TABLE,
     note: `the table "${DEFAULT_TABLE}" unless a source is given; a dotted source (schema.table) names a schema`,
     write: (source) => {

@@ -1,3 +1,4 @@
+import { normalizeParts } from '../value/sigma-string.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { StringPart } from '../ast/value.js';
 
@@ -28,20 +29,8 @@ export function isPatternParts(parts: readonly StringPart[]): parts is readonly 
 
 /** Merges adjacent literals and runs of `*` (inputs should already be normal; this makes sure). */
 export function normaliseParts(parts: readonly PatternPart[]): PatternPart[] {
-  const out: PatternPart[] = [];
-  for (const part of parts) {
-    const last = out[out.length - 1];
-    if (part.kind === 'literal') {
-      if (part.text === '') continue;
-      if (last?.kind === 'literal') out[out.length - 1] = { kind: 'literal', text: last.text + part.text };
-      else out.push(part);
-    } else if (part.kind === 'wildcard-multi') {
-      if (last?.kind !== 'wildcard-multi') out.push(part);
-    } else {
-      out.push(part);
-    }
-  }
-  return out;
+  // The value model's normaliser keeps the part kinds it is given, so no placeholder appears.
+  return normalizeParts(parts) as PatternPart[];
 }
 
 export function stringShape(input: readonly PatternPart[]): StringShape {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listYamlFiles } from '../../src/cli/io.js';
 import { parseSigmaText } from '../../src/rule/parse-documents.js';
+import { runCli } from '../../src/cli/program.js';
+import { memoryIo } from '../support/memory-io.js';
 import { ACTIVE_FOLDERS, HAVE_CORPUS, SIGMA_DIR, noteMissingCorpus } from '../support/paths.js';
 
 noteMissingCorpus('corpus loading');
@@ -44,6 +46,15 @@ describe.skipIf(!HAVE_CORPUS)('whole SigmaHQ corpus', () => {
     }
     console.log(`[corpus] unsupported/: ${files} files; errors by code: ${[...codes].sort().map(([c, n]) => `${c}=${n}`).join(' ')}`);
     expect(silentLegacy).toEqual([]);
+  });
+
+  it('`convert --target ast --json` over the active folders reports every rule ok', async () => {
+    const io = memoryIo();
+    const status = await runCli(['convert', '--target', 'ast', '--json', ...ACTIVE_FOLDERS.map((f) => join(SIGMA_DIR, f))], io);
+    const records = io.out.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; file: string });
+    expect(records.filter((r) => !r.ok).map((r) => r.file)).toEqual([]);
+    expect(records.length).toBeGreaterThan(3700);
+    expect(status).toBe(0);
   });
 
   it('loads the spec examples: correlations and filters', () => {

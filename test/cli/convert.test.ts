@@ -68,6 +68,18 @@ describe('sigma-transpiler convert', () => {
     expect(records.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('--skip-unsupported turns a refusal into a warning and a skip, but not a broken rule', async () => {
+    const REGEX = GOOD.replace('EventID: 4688', "CommandLine|re: 'a.c'");
+    const files = { 'pack/a.yml': GOOD, 'pack/re.yml': REGEX };
+    expect(await runCli(['convert', '-t', 'elastic-kql', 'pack'], memoryIo(files))).toBe(1);
+    const io = memoryIo(files);
+    expect(await runCli(['convert', '-t', 'elastic-kql', '-s', '--json', 'pack'], io)).toBe(0);
+    const skipped = io.out.trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.file === 'pack/re.yml');
+    expect(skipped).toMatchObject({ ok: true, skipped: true, output: null });
+    expect(skipped.diagnostics.map((d: { severity: string; code: string }) => `${d.severity}:${d.code}`)).toEqual(['warning:unsupported-construct']);
+    expect(await runCli(['convert', '-t', 'elastic-kql', '-s', 'pack/b.yml'], memoryIo({ 'pack/b.yml': BAD }))).toBe(1);
+  });
+
   it('lists targets and modifiers', async () => {
     const io = memoryIo();
     expect(await runCli(['list', 'targets'], io)).toBe(0);

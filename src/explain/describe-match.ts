@@ -2,6 +2,7 @@ import { assertNever } from '../diagnostics/assert-never.js';
 import type { SigmaValue, StringPart } from '../ast/value.js';
 import type { MatchKind, MatchOption } from './explanation.js';
 import { printSigmaParts } from './sigma-text.js';
+import { normalizeParts, parseSigmaString } from '../value/sigma-string.js';
 
 /** One detection item as a catalog shows it. */
 export interface MatchDescription {
@@ -19,15 +20,18 @@ export interface MatchDescription {
  * numbers and booleans are their YAML text, so `EventID: 5145` and `EventID: '5145'` are the same
  * indicator (Sigma matches a number and the same number as text alike).
  */
-export function describeMatch(value: SigmaValue): MatchDescription {
+export function describeMatch(value: SigmaValue, written?: string): MatchDescription {
   switch (value.kind) {
     case 'string': {
       const { kind, shown } = stringShape(value.parts);
       const text = printSigmaParts(shown);
+      // Show the value as the rule wrote it when that is the same Sigma string (no modifier changed it);
+      // the corpus key stays canonical, so differently escaped spellings still meet.
+      const asWritten = written !== undefined && sameParts(parseSigmaString(written), shown) ? written : text;
       return {
         kind,
         options: value.cased ? ['cased'] : [],
-        value: text,
+        value: asWritten,
         normalized: value.cased ? text : text.toLowerCase(),
       };
     }
@@ -68,6 +72,10 @@ export function describeMatch(value: SigmaValue): MatchDescription {
     default:
       return assertNever(value, 'value');
   }
+}
+
+function sameParts(a: readonly StringPart[], b: readonly StringPart[]): boolean {
+  return JSON.stringify(normalizeParts(a)) === JSON.stringify(normalizeParts(b));
 }
 
 function plain(kind: MatchKind, text: string): MatchDescription {

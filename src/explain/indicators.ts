@@ -1,6 +1,7 @@
 import type { MatchOption } from './explanation.js';
 import type { SigmaRule } from '../rule/model.js';
 import { identifierUses } from './condition-walk.js';
+import { writtenValues } from './written-values.js';
 import { buildTree, lineOptions, linesOf, type Line, type Tree } from './outline.js';
 
 /** A folded line of one search identifier, with the options the explanation shows. */
@@ -13,7 +14,8 @@ export interface IdentifierLine {
 /** Per rule, each identifier's tree is built once. */
 export function identifierTrees(rule: SigmaRule): ReadonlyMap<string, Tree> {
   const trees = new Map<string, Tree>();
-  for (const id of rule.identifiers) trees.set(id.name, buildTree(id.expr));
+  const written = writtenValues(rule.source);
+  for (const id of rule.identifiers) trees.set(id.name, buildTree(id.expr, written));
   return trees;
 }
 

@@ -1,3 +1,4 @@
+import type { WrittenValues } from './written-values.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { Expr } from '../ast/expr.js';
 import type { MatchKind, MatchOption, Outline } from './explanation.js';
@@ -30,10 +31,10 @@ export type Tree =
  * an `and`, they become one `|all` line. Nested operators of the same kind are flattened (they mean the
  * same), and a group of one item is that item.
  */
-export function buildTree(expr: Expr): Tree {
+export function buildTree(expr: Expr, written: WrittenValues = () => undefined): Tree {
   switch (expr.kind) {
     case 'match': {
-      const d = describeMatch(expr.value);
+      const d = describeMatch(expr.value, written(expr.span));
       return {
         op: 'match',
         field: expr.field,
@@ -44,13 +45,13 @@ export function buildTree(expr: Expr): Tree {
       };
     }
     case 'not':
-      return { op: 'not', item: buildTree(expr.operand) };
+      return { op: 'not', item: buildTree(expr.operand, written) };
     case 'and':
     case 'or': {
       const op = expr.kind === 'and' ? 'all' : 'any';
       const flat: Tree[] = [];
       for (const operand of expr.operands) {
-        const t = buildTree(operand);
+        const t = buildTree(operand, written);
         if (t.op === op) flat.push(...t.items);
         else flat.push(t);
       }

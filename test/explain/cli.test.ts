@@ -90,7 +90,8 @@ describe.skipIf(cli === null)('runExplain', () => {
     expect(r.status).toBe(0);
     expect(r.err).toBe('corpus: indexed 2 rules from 2 files under corpus\n');
     expect(r.out).toContain('Stage 2: `not filter`');
-    expect(r.out).toMatch(/selection1 +ShareName +eq +2 +\\\\\\\\\\\*\\IPC\$/);
+    // Shown as the rule writes it: \\\\\*\\IPC$ (the same Sigma string as its canonical text).
+    expect(r.out).toMatch(/selection1 +ShareName +eq +2 +\\\\\\\\\\\*\\\\IPC\$/);
     expect(r.out).toMatch(/RelativeTargetName +ends_with +specific to this rule +-stdin, -stdout, -stderr/);
   });
 

@@ -4,8 +4,7 @@
  * Run: npm run build && node dist/examples/convert-rule.js rules/win_security_susp_psexec.yml
  */
 import { readFileSync } from 'node:fs';
-import { CONVERTERS, convertFiles, parseSigmaText } from '../src/index.js';
-import { defaultPipelinesFor } from '../src/pipeline/builtins.js';
+import { CONVERTERS, convertFiles, defaultPipelinesFor, parseSigmaText } from '../src/index.js';
 
 export function convertForEveryTarget(file: string, text: string): Map<string, string> {
   const parsed = parseSigmaText(text, file);

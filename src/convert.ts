@@ -69,7 +69,7 @@ export const astConverter: RuleConverter = {
   defaultFormat: 'default',
   formats: ['default'],
   convert(original, context) {
-    const piped = applyPipelines(original, context.pipelines, { requireResolvedPlaceholders: false });
+    const piped = applyPipelines(original, context.pipelines);
     if (!piped.ok) return { output: null, diagnostics: piped.diagnostics };
     const rule = piped.value.rule;
     const state = Object.entries(piped.value.state).map(([k, v]) => `state ${k}: ${JSON.stringify(v)}`);

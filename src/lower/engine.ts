@@ -397,8 +397,9 @@ function findPlaceholders(expr: Expr): Diagnostic[] {
           ? [
               error(
                 'unresolved-placeholder',
-                `the placeholder %${part.name}% was not resolved: use a pipeline that replaces it with values` +
-                  ' (Sigma requires refusing a rule whose placeholders stay unresolved)',
+                `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\`` +
+                  ' with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value);' +
+                  ' Sigma requires refusing a rule whose placeholders stay unresolved',
                 expr.span,
               ),
             ]

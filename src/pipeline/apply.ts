@@ -22,11 +22,11 @@ import type { AppliedTransformation, ConditionValue, PipelineOutput, ProcessingP
  *
  * After the last pipeline, a `%placeholder%` that none resolved is an error: a query cannot match it.
  */
-export function applyPipelines(
-  rule: SigmaRule,
-  pipelines: readonly ProcessingPipeline[],
-  options: { readonly requireResolvedPlaceholders?: boolean } = {},
-): Result<PipelineOutput> {
+/**
+ * Placeholders no pipeline resolved stay in the tree: `--target ast` shows them, and the lowering engine
+ * refuses them (`unresolved-placeholder`) for every query target.
+ */
+export function applyPipelines(rule: SigmaRule, pipelines: readonly ProcessingPipeline[]): Result<PipelineOutput> {
   const run = new Run(rule, pipelines);
   const ordered = pipelines.map((p, i) => ({ p, i })).sort((a, b) => a.p.priority - b.p.priority || a.i - b.i);
   for (const { p } of ordered) {
@@ -36,9 +36,6 @@ export function applyPipelines(
       if (hasErrors(run.diagnostics)) return fail(run.diagnostics);
     }
   }
-  // A query cannot hold a placeholder; `--target ast` can show one.
-  if (options.requireResolvedPlaceholders !== false) run.checkPlaceholders();
-  if (hasErrors(run.diagnostics)) return fail(run.diagnostics);
   return ok(
     {
       rule: { ...rule, detection: run.detection, logsource: run.logsource, fields: run.fields },
@@ -472,35 +469,5 @@ class Run {
     };
     visit(this.detection);
     if (seen.size === 0) this.record(p, t, 'every field is mapped');
-  }
-
-  checkPlaceholders(): void {
-    const visit = (e: Expr): void => {
-      switch (e.kind) {
-        case 'and':
-        case 'or':
-          for (const o of e.operands) visit(o);
-          return;
-        case 'not':
-          return visit(e.operand);
-        case 'match':
-          if (e.value.kind === 'string') {
-            for (const part of e.value.parts) {
-              if (part.kind === 'placeholder') {
-                this.fail(
-                  'unresolved-placeholder',
-                  `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\` with a \`value_placeholders\` transformation (or \`wildcard_placeholders\` to match any value)`,
-                  e.span,
-                );
-                return;
-              }
-            }
-          }
-          return;
-        default:
-          return assertNever(e, 'expression');
-      }
-    };
-    visit(this.detection);
   }
 }

@@ -224,7 +224,7 @@ describe('lowerExpr diagnostics', () => {
     const e = match('A', { kind: 'string', parts: [{ kind: 'placeholder', name: 'Admins' }], cased: false }, span);
     const r = lowerExpr(e, target);
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['unresolved-placeholder', 'the placeholder %Admins% was not resolved: use a pipeline that replaces it with values (Sigma requires refusing a rule whose placeholders stay unresolved)'],
+      ['unresolved-placeholder', 'no pipeline resolved the placeholder %Admins%; give a pipeline that defines `vars: {Admins: [...]}` with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value); Sigma requires refusing a rule whose placeholders stay unresolved'],
     ]);
   });
 

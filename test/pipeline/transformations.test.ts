@@ -1,3 +1,5 @@
+import { TARGET_IDS } from '../../src/targets/registry.js';
+import { convertExpr } from '../../src/lower/convert-expr.js';
 import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
 import { describe, expect, it } from 'vitest';
 import { applyPipelines } from '../../src/pipeline/apply.js';
@@ -309,20 +311,25 @@ transformations:
     expect(tree(out.rule.detection)).toContain('User matches "CORP\\\\" *');
   });
 
-  it('include/exclude choose which placeholders a transformation handles', () => {
-    const res = apply(`transformations:\n  - type: wildcard_placeholders\n    exclude: [Admins]\n`, r());
-    expect(res.ok).toBe(false);
-    expect(errors(res)[0]).toMatch(/unresolved-placeholder\] no pipeline resolved the placeholder %Admins%/);
+  it('include/exclude choose which placeholders a transformation handles; the engine refuses what stays', () => {
+    const out = okValue(apply(`transformations:\n  - type: wildcard_placeholders\n    exclude: [Admins]\n`, r()));
+    expect(tree(out.rule.detection)).toContain('%Admins%');
+    const converted = convertExpr(out.rule.detection, 'splunk');
+    expect(converted.ok).toBe(false);
+    expect(converted.diagnostics.map((d) => `${d.code}] ${d.message}`)[0]).toMatch(/^unresolved-placeholder\] no pipeline resolved the placeholder %Admins%/);
   });
 
   it('a missing variable is an error naming it', () => {
     expect(errors(apply(`transformations:\n  - type: value_placeholders\n`, r()))[0]).toMatch(/placeholder %Admins% has no value: no pipeline defines a variable `Admins`/);
   });
 
-  it('a rule with a placeholder and no pipeline is refused', () => {
-    const res = applyPipelines(r(), []);
-    expect(res.ok).toBe(false);
-    expect(errors(res)[0]).toMatch(/%Admins%/);
+  it('a rule with a placeholder and no pipeline is refused by every target', () => {
+    const out = okValue(applyPipelines(r(), []));
+    for (const target of TARGET_IDS) {
+      const converted = convertExpr(out.rule.detection, target);
+      expect(converted.ok, target).toBe(false);
+      expect(converted.diagnostics.some((d) => d.code === 'unresolved-placeholder' && d.message.includes('%Admins%')), target).toBe(true);
+    }
   });
 
   it('takes variables from another pipeline (pySigma merges vars of combined pipelines)', () => {

@@ -1,4 +1,4 @@
-import { normalizeParts } from '../value/sigma-string.js';
+import { classifyString, normalizeParts, type StringShape as ValueStringShape } from '../value/sigma-string.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { StringPart } from '../ast/value.js';
 
@@ -9,18 +9,12 @@ import type { StringPart } from '../ast/value.js';
  */
 export type PatternPart = Exclude<StringPart, { readonly kind: 'placeholder' }>;
 
+/**
+ * The value model's shapes (exact, prefix `text*`, suffix `*text`, contains `*text*`, any `*`), and for
+ * anything else (`?`, `*` between literals) the parts themselves.
+ */
 export type StringShape =
-  /** No wildcard: the whole value equals `text`. */
-  | { readonly kind: 'exact'; readonly text: string }
-  /** `text*` */
-  | { readonly kind: 'prefix'; readonly text: string }
-  /** `*text` */
-  | { readonly kind: 'suffix'; readonly text: string }
-  /** `*text*` */
-  | { readonly kind: 'contains'; readonly text: string }
-  /** `*` alone: any value, including the empty string (but the field must be present). */
-  | { readonly kind: 'any' }
-  /** Anything else: `?`, or `*` between literals. */
+  | Exclude<ValueStringShape, { readonly kind: 'pattern' }>
   | { readonly kind: 'pattern'; readonly parts: readonly PatternPart[] };
 
 export function isPatternParts(parts: readonly StringPart[]): parts is readonly PatternPart[] {
@@ -33,39 +27,21 @@ export function normaliseParts(parts: readonly PatternPart[]): PatternPart[] {
   return normalizeParts(parts) as PatternPart[];
 }
 
+/** The value model's shape (`classifyString`), with the parts kept for the `pattern` case. */
 export function stringShape(input: readonly PatternPart[]): StringShape {
-  const parts = normaliseParts(input);
-  const [first, second, third] = parts;
-  if (parts.length === 0) return { kind: 'exact', text: '' };
-  if (parts.length === 1 && first?.kind === 'literal') return { kind: 'exact', text: first.text };
-  if (parts.length === 1 && first?.kind === 'wildcard-multi') return { kind: 'any' };
-  if (parts.length === 2 && first?.kind === 'literal' && second?.kind === 'wildcard-multi') {
-    return { kind: 'prefix', text: first.text };
-  }
-  if (parts.length === 2 && first?.kind === 'wildcard-multi' && second?.kind === 'literal') {
-    return { kind: 'suffix', text: second.text };
-  }
-  if (
-    parts.length === 3 &&
-    first?.kind === 'wildcard-multi' &&
-    second?.kind === 'literal' &&
-    third?.kind === 'wildcard-multi'
-  ) {
-    return { kind: 'contains', text: second.text };
-  }
-  return { kind: 'pattern', parts };
-}
-
-export function hasWildcard(parts: readonly PatternPart[]): boolean {
-  return parts.some((p) => p.kind !== 'literal');
+  const shape = classifyString(input);
+  return shape.kind === 'pattern' ? { kind: 'pattern', parts: normaliseParts(input) } : shape;
 }
 
 export function hasSingleWildcard(parts: readonly PatternPart[]): boolean {
   return parts.some((p) => p.kind === 'wildcard-single');
 }
 
-/** The literal text of all parts (wildcards omitted), e.g. to ask whether case can matter at all. */
-export function literalText(parts: readonly PatternPart[]): string {
+/**
+ * Every literal character of the parts, wildcards dropped (`a*b` gives `ab`), e.g. to ask whether case
+ * can matter at all. Not the value model's `literalText`, which is null when there is a wildcard.
+ */
+export function literalChars(parts: readonly PatternPart[]): string {
   return parts.map((p) => (p.kind === 'literal' ? p.text : '')).join('');
 }
 

@@ -4,7 +4,7 @@ import { and, type Expr, match, not, or } from '../../src/ast/expr.js';
 import type { SigmaValue } from '../../src/ast/value.js';
 import { pointSpan } from '../../src/diagnostics/span.js';
 import { lowerExpr } from '../../src/lower/engine.js';
-import { isPatternParts, literalText } from '../../src/lower/string-shape.js';
+import { isPatternParts, literalChars } from '../../src/lower/string-shape.js';
 import {
   fragment,
   OFF,
@@ -41,7 +41,7 @@ function toyLanguage(precedence: { not: number; and: number; or: number }, group
     values: {
       string: (ctx) =>
         isPatternParts(ctx.value.parts) && ctx.value.parts.every((p) => p.kind === 'literal')
-          ? fragment(`${ctx.fieldText}=${literalText(ctx.value.parts)}`)
+          ? fragment(`${ctx.fieldText}=${literalChars(ctx.value.parts)}`)
           : postFilter('toy has no wildcards', fragment(`${ctx.fieldText}=*`)),
       number: unsupported('a number', 'toy has no numbers'),
       boolean: unsupported('a boolean', 'toy'),

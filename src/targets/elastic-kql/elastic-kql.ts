@@ -2,7 +2,7 @@ import type { SigmaValue, StringValue } from '../../ast/value.js';
 import {
   isCaseless,
   isPatternParts,
-  literalText,
+  literalChars,
   type PatternPart,
   stringShape,
 } from '../../lower/string-shape.js';
@@ -109,7 +109,7 @@ function caseRefusal(
   options: TargetOptionValues,
   keyword: boolean,
 ): Unsupported | null {
-  if (isCaseless(literalText(parts))) return null;
+  if (isCaseless(literalChars(parts))) return null;
   // The pipeline named the log's exact spelling: matching as the mapping says is exact either way.
   if (value.canonical === true && !keyword) return null;
   if (keyword) {
@@ -121,13 +121,13 @@ function caseRefusal(
   const insensitive = options[CASE_INSENSITIVE_FIELDS] === true;
   if (value.cased && insensitive) {
     return unsupported(
-      `a case-sensitive match (cased) of '${literalText(parts)}'`,
+      `a case-sensitive match (cased) of '${literalChars(parts)}'`,
       `with '${CASE_INSENSITIVE_FIELDS}' set, fields are declared to match case-insensitively`,
     );
   }
   if (!value.cased && !insensitive) {
     return unsupported(
-      `a case-insensitive match of '${literalText(parts)}'`,
+      `a case-insensitive match of '${literalChars(parts)}'`,
       'KQL matches keyword fields as the mapping says, case-sensitively by default',
       CASE_INSENSITIVE_FIELDS,
     );

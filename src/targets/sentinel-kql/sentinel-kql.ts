@@ -2,7 +2,7 @@ import type { CidrValue, FieldRefValue, RegexValue, SigmaValue, StringValue } fr
 import {
   isCaseless,
   isPatternParts,
-  literalText,
+  literalChars,
   type PatternPart,
   partsToRegex,
   stringShape,
@@ -58,7 +58,7 @@ function re2Parts(parts: readonly PatternPart[], cased: boolean, anchored: boole
   if (endsFree && body.length > 0) body = body.slice(0, -1);
   const regex =
     `${anchored && !startsFree ? '^' : ''}${partsToRegex(body, REGEX_TOKENS)}${anchored && !endsFree ? '$' : ''}`;
-  const flags = `${cased || isCaseless(literalText(parts)) ? '' : 'i'}${body.some((p) => p.kind !== 'literal') ? 's' : ''}`;
+  const flags = `${cased || isCaseless(literalChars(parts)) ? '' : 'i'}${body.some((p) => p.kind !== 'literal') ? 's' : ''}`;
   return { flags, body: regex };
 }
 

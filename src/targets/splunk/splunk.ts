@@ -1,6 +1,7 @@
 import { assertNever } from '../../diagnostics/assert-never.js';
 import type { FieldRefValue, RegexValue, StringValue } from '../../ast/value.js';
-import { hasWildcard, isPatternParts, type PatternPart, partsToRegex, stringShape } from '../../lower/string-shape.js';
+import { hasWildcards } from '../../value/sigma-string.js';
+import { isPatternParts, type PatternPart, partsToRegex, stringShape } from '../../lower/string-shape.js';
 import {
   fragment,
   type Fragment,
@@ -191,7 +192,7 @@ export function sigmaStringToPcre(parts: readonly PatternPart[], cased: boolean)
       break;
   }
   // `.` only appears for wildcards inside the pattern; only then does it need to match newlines.
-  const flags = `${cased ? '' : 'i'}${shape.kind === 'pattern' && hasWildcard(parts) ? 's' : ''}`;
+  const flags = `${cased ? '' : 'i'}${shape.kind === 'pattern' && hasWildcards(parts) ? 's' : ''}`;
   return flags === '' ? body : `(?${flags})${body}`;
 }
 

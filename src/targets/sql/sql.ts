@@ -8,7 +8,7 @@ import type {
   TimePartValue,
 } from '../../ast/value.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
-import { isPatternParts, literalText, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
+import { isPatternParts, literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
   fragment,
   type Fragment,
@@ -118,7 +118,7 @@ function comparison(op: string, notOp: string, right: string): Comparison {
 function stringComparison(value: StringValue, options: TargetOptionValues): Comparison | 'any' | Unsupported {
   if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
   const parts = normaliseParts(value.parts);
-  const text = literalText(parts);
+  const text = literalChars(parts);
   const bad = unwritableText(text);
   if (bad !== null) return unsupported(`the value '${text}'`, bad);
   if (stringShape(parts).kind === 'any') return 'any';

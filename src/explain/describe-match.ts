@@ -1,8 +1,7 @@
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { SigmaValue, StringPart } from '../ast/value.js';
 import type { MatchKind, MatchOption } from './explanation.js';
-import { printSigmaParts } from './sigma-text.js';
-import { normalizeParts, parseSigmaString } from '../value/sigma-string.js';
+import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
 
 /** One detection item as a catalog shows it. */
 export interface MatchDescription {
@@ -24,7 +23,7 @@ export function describeMatch(value: SigmaValue, written?: string): MatchDescrip
   switch (value.kind) {
     case 'string': {
       const { kind, shown } = stringShape(value.parts);
-      const text = printSigmaParts(shown);
+      const text = printSigmaString(shown);
       // Show the value as the rule wrote it when that is the same Sigma string (no modifier changed it);
       // the corpus key stays canonical, so differently escaped spellings still meet.
       const asWritten = written !== undefined && sameParts(parseSigmaString(written), shown) ? written : text;

@@ -41,7 +41,7 @@ export type MatchKind =
  */
 export type MatchOption = 'cased' | 'all' | 'i' | 'm' | 's';
 
-/** One value of a row, in Sigma's own text (see `printSigmaParts`), with its corpus count if indexed. */
+/** One value of a row, in Sigma's own text (as the rule writes it, else `printSigmaString`), with its corpus count if indexed. */
 export interface RowValue {
   readonly value: string;
   /** Rules of the corpus that look for this field, kind and value (the explained rule included when in it). */

@@ -87,10 +87,12 @@ export function normalizeParts(parts: readonly StringPart[]): StringPart[] {
 }
 
 /**
- * Canonical Sigma text for `parts`: parsing it (with the same `expand`) gives the same parts back.
- * `*` and `?` inside literals are always escaped; a literal backslash is doubled only where a single
- * one would start an escape (before `*`, `?`, `\`, a wildcard, and under expand before `%` or a
- * placeholder). Under expand every literal `%` is written `\%`. `expand` defaults to whether the
+ * Canonical Sigma text for `parts`: parsing it (with the same `expand`) gives the same parts back, spelled
+ * the way rules spell values. `*` and `?` inside literals are always escaped. A lone literal backslash
+ * stays single unless it would start an escape (before `*`, `?`, a wildcard, and under expand before `%`
+ * or a placeholder), so Windows paths print as written (`C:\Windows\`); a run of two or more literal
+ * backslashes is written doubled (`\\\\server`, not the equivalent but obscure `\\\`). Under expand
+ * every literal `%` is written `\%`. `expand` defaults to whether the
  * parts hold a placeholder (placeholders only exist under expand).
  */
 export function printSigmaString(input: readonly StringPart[], options: { readonly expand?: boolean } = {}): string {
@@ -110,21 +112,22 @@ export function printSigmaString(input: readonly StringPart[], options: { readon
         return;
       case 'literal': {
         const following = parts[index + 1];
-        for (let i = 0; i < part.text.length; i++) {
-          const c = part.text.charAt(i);
-          if (c === '*' || c === '?' || (expand && c === '%')) {
-            out += '\\' + c;
-          } else if (c === '\\') {
-            // What the parser sees right after this backslash decides whether it must be doubled.
-            const nextChar = i + 1 < part.text.length ? part.text.charAt(i + 1) : null;
-            const startsEscape =
-              nextChar !== null
-                ? nextChar === '*' || nextChar === '?' || nextChar === '\\' || (expand && nextChar === '%')
-                : following !== undefined; // a wildcard or placeholder follows (literals never follow literals)
-            out += startsEscape ? '\\\\' : '\\';
-          } else {
-            out += c;
+        const text = part.text;
+        for (let i = 0; i < text.length; ) {
+          const c = text.charAt(i);
+          if (c !== '\\') {
+            out += c === '*' || c === '?' || (expand && c === '%') ? '\\' + c : c;
+            i++;
+            continue;
           }
+          let run = 1;
+          while (text.charAt(i + run) === '\\') run++;
+          // What the parser sees right after a lone backslash decides whether it must be doubled.
+          const next = i + run < text.length ? text.charAt(i + run) : null;
+          const startsEscape =
+            next !== null ? next === '*' || next === '?' || (expand && next === '%') : following !== undefined;
+          out += run === 1 && !startsEscape ? '\\' : '\\\\'.repeat(run);
+          i += run;
         }
         return;
       }

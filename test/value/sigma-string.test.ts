@@ -97,7 +97,7 @@ describe('printSigmaString', () => {
     expect(printSigmaString([L('C:\\Windows\\')])).toBe('C:\\Windows\\');
     expect(printSigmaString([L('\\'), STAR])).toBe(String.raw`\\*`);
     expect(printSigmaString([L(String.raw`\*`)])).toBe(String.raw`\\\*`);
-    expect(printSigmaString([L(String.raw`\\`)])).toBe('\\\\\\'); // 3 backslashes
+    expect(printSigmaString([L(String.raw`\\`)])).toBe('\\\\\\\\'); // a run of 2 is written doubled (4), as rules do
     expect(printSigmaString([L('a*b?c')])).toBe(String.raw`a\*b\?c`);
     expect(printSigmaString([STAR, L('x'), Q])).toBe('*x?');
     expect(printSigmaString([L('%APPDATA%')])).toBe('%APPDATA%');

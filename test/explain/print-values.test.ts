@@ -2,35 +2,35 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StringPart } from '../../src/ast/value.js';
 import { describeMatch } from '../../src/explain/describe-match.js';
-import { printSigmaParts } from '../../src/explain/sigma-text.js';
+import { printSigmaString as printSigmaStringStyle } from '../../src/value/sigma-string.js';
 import { sigmaString } from './support.js';
 
 const lit = (text: string): StringPart => ({ kind: 'literal', text });
 const STAR: StringPart = { kind: 'wildcard-multi' };
 const QM: StringPart = { kind: 'wildcard-single' };
 
-describe('printSigmaParts', () => {
+describe('printSigmaString spells values as rules do', () => {
   it('prints the PsExec share so that Sigma reads it back as \\\\*\\IPC$', () => {
     const parts = sigmaString('\\\\\\\\\\*\\\\IPC$'); // the rule's text: \\\\\*\\IPC$
     expect(parts).toEqual([lit('\\\\*\\IPC$')]);
-    expect(printSigmaParts(parts)).toBe('\\\\\\\\\\*\\IPC$'); // \\\\\*\IPC$
+    expect(printSigmaStringStyle(parts)).toBe('\\\\\\\\\\*\\IPC$'); // \\\\\*\IPC$
   });
 
   it('leaves Windows paths as rules write them', () => {
-    expect(printSigmaParts([lit('C:\\Windows\\System32\\')])).toBe('C:\\Windows\\System32\\');
-    expect(printSigmaParts([lit('\\\\server\\share')])).toBe('\\\\\\\\server\\share');
+    expect(printSigmaStringStyle([lit('C:\\Windows\\System32\\')])).toBe('C:\\Windows\\System32\\');
+    expect(printSigmaStringStyle([lit('\\\\server\\share')])).toBe('\\\\\\\\server\\share');
   });
 
   it('escapes literal wildcards and a backslash before a wildcard', () => {
-    expect(printSigmaParts([lit('*.bak')])).toBe('\\*.bak');
-    expect(printSigmaParts([lit('a?b')])).toBe('a\\?b');
-    expect(printSigmaParts([lit('C:\\'), STAR])).toBe('C:\\\\*');
-    expect(printSigmaParts([lit('prog'), QM, lit('.exe')])).toBe('prog?.exe');
+    expect(printSigmaStringStyle([lit('*.bak')])).toBe('\\*.bak');
+    expect(printSigmaStringStyle([lit('a?b')])).toBe('a\\?b');
+    expect(printSigmaStringStyle([lit('C:\\'), STAR])).toBe('C:\\\\*');
+    expect(printSigmaStringStyle([lit('prog'), QM, lit('.exe')])).toBe('prog?.exe');
   });
 
   it('prints placeholders and escapes % beside them', () => {
-    expect(printSigmaParts([{ kind: 'placeholder', name: 'Admins' }, lit('%x')])).toBe('%Admins%\\%x');
-    expect(printSigmaParts([lit('%APPDATA%')])).toBe('%APPDATA%');
+    expect(printSigmaStringStyle([{ kind: 'placeholder', name: 'Admins' }, lit('%x')])).toBe('%Admins%\\%x');
+    expect(printSigmaStringStyle([lit('%APPDATA%')])).toBe('%APPDATA%');
   });
 
   it('round-trips any parts through the Sigma string syntax', () => {
@@ -51,7 +51,7 @@ describe('printSigmaParts', () => {
     };
     fc.assert(
       fc.property(fc.array(part, { maxLength: 6 }).map(normal), (parts) => {
-        expect(sigmaString(printSigmaParts(parts))).toEqual(parts);
+        expect(sigmaString(printSigmaStringStyle(parts))).toEqual(parts);
       }),
     );
   });

@@ -53,3 +53,17 @@ export function not(operand: Expr, span: SourceSpan): Expr {
 export function match(field: string | null, value: SigmaValue, span: SourceSpan): Expr {
   return { kind: 'match', field, value, span };
 }
+
+/** Every match (leaf) of an expression, left to right, for passes that only look at leaves. */
+export function matchesOf(expr: Expr): ExprMatch[] {
+  const out: ExprMatch[] = [];
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (e === undefined) break;
+    if (e.kind === 'match') out.push(e);
+    else if (e.kind === 'not') stack.push(e.operand);
+    else for (let i = e.operands.length - 1; i >= 0; i--) stack.push(e.operands[i] as Expr);
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { and, type Expr, type ExprMatch } from '../ast/expr.js';
+import { and, matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
@@ -384,31 +384,23 @@ function describeMatch(node: ExprMatch): string {
 }
 
 function findPlaceholders(expr: Expr): Diagnostic[] {
-  switch (expr.kind) {
-    case 'and':
-    case 'or':
-      return expr.operands.flatMap(findPlaceholders);
-    case 'not':
-      return findPlaceholders(expr.operand);
-    case 'match': {
-      if (expr.value.kind !== 'string') return [];
-      return expr.value.parts.flatMap((part) =>
-        part.kind === 'placeholder'
-          ? [
-              error(
-                'unresolved-placeholder',
-                `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\`` +
-                  ' with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value);' +
-                  ' Sigma requires refusing a rule whose placeholders stay unresolved',
-                expr.span,
-              ),
-            ]
-          : [],
-      );
-    }
-    default:
-      return assertNever(expr, 'expression');
-  }
+  return matchesOf(expr).flatMap((m) =>
+    m.value.kind !== 'string'
+      ? []
+      : m.value.parts.flatMap((part) =>
+          part.kind === 'placeholder'
+            ? [
+                error(
+                  'unresolved-placeholder',
+                  `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\`` +
+                    ' with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value);' +
+                    ' Sigma requires refusing a rule whose placeholders stay unresolved',
+                  m.span,
+                ),
+              ]
+            : [],
+        ),
+  );
 }
 
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {

@@ -1,4 +1,4 @@
-import { and, match, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
+import { and, match, matchesOf, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue, StringPart } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
@@ -438,36 +438,22 @@ class Run {
 
   private strictMapping(p: ProcessingPipeline, t: Extract<Transformation, { type: 'strict_field_mapping_failure' }>): void {
     const seen = new Set<string>();
-    const visit = (e: Expr): void => {
-      switch (e.kind) {
-        case 'and':
-        case 'or':
-          for (const o of e.operands) visit(o);
-          return;
-        case 'not':
-          return visit(e.operand);
-        case 'match': {
-          const facts = this.factsOf(e);
-          const unmapped: string[] = [];
-          if (e.field !== null && !facts.mappedField) unmapped.push(e.field);
-          if (e.value.kind === 'fieldref' && !facts.mappedRef) unmapped.push(e.value.field);
-          for (const f of unmapped) {
-            if (seen.has(f)) continue;
-            seen.add(f);
-            this.fail(
-              'unmapped-field',
-              `field \`${f}\` has no mapping in pipeline \`${p.id}\`, which requires every field to be mapped (transformation \`${t.id}\`${t.message ? `: ${t.message}` : ''}); ` +
-                'add it to a field_name_mapping, or convert without this pipeline',
-              e.span,
-            );
-          }
-          return;
-        }
-        default:
-          return assertNever(e, 'expression');
+    for (const e of matchesOf(this.detection)) {
+      const facts = this.factsOf(e);
+      const unmapped: string[] = [];
+      if (e.field !== null && !facts.mappedField) unmapped.push(e.field);
+      if (e.value.kind === 'fieldref' && !facts.mappedRef) unmapped.push(e.value.field);
+      for (const f of unmapped) {
+        if (seen.has(f)) continue;
+        seen.add(f);
+        this.fail(
+          'unmapped-field',
+          `field \`${f}\` has no mapping in pipeline \`${p.id}\`, which requires every field to be mapped (transformation \`${t.id}\`${t.message ? `: ${t.message}` : ''}); ` +
+            'add it to a field_name_mapping, or convert without this pipeline',
+          e.span,
+        );
       }
-    };
-    visit(this.detection);
+    }
     if (seen.size === 0) this.record(p, t, 'every field is mapped');
   }
 }

@@ -1,5 +1,4 @@
-import type { Expr } from '../../ast/expr.js';
-import { assertNever } from '../../diagnostics/assert-never.js';
+import { matchesOf, type Expr } from '../../ast/expr.js';
 import { RAW_COLUMN } from './sql.js';
 
 /**
@@ -9,23 +8,9 @@ import { RAW_COLUMN } from './sql.js';
  */
 export function sqlColumns(expr: Expr): string[] {
   const seen = new Set<string>();
-  const walk = (e: Expr): void => {
-    switch (e.kind) {
-      case 'and':
-      case 'or':
-        e.operands.forEach(walk);
-        return;
-      case 'not':
-        walk(e.operand);
-        return;
-      case 'match':
-        seen.add(e.field ?? RAW_COLUMN);
-        if (e.value.kind === 'fieldref') seen.add(e.value.field);
-        return;
-      default:
-        assertNever(e, 'expression');
-    }
-  };
-  walk(expr);
+  for (const m of matchesOf(expr)) {
+    seen.add(m.field ?? RAW_COLUMN);
+    if (m.value.kind === 'fieldref') seen.add(m.value.field);
+  }
   return [...seen];
 }

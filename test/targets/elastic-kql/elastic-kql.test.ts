@@ -176,3 +176,16 @@ describe('elastic-kql PsExec on sample events', () => {
     expect(events.map((e) => evaluateExpr(psexecExpr, e))).toEqual([true, false, false, false]);
   });
 });
+
+describe('elastic-kql: values a pipeline names in the log\'s exact spelling (StringValue.canonical)', () => {
+  const channel: SigmaValue = { kind: 'string', parts: [lit('Security')], cased: false, canonical: true };
+  it('are exact with and without case-insensitive-fields: the field never holds another casing', () => {
+    expect(query(m(channel, 'winlog.channel'), {})).toBe('winlog.channel:"Security"');
+    expect(query(m(channel, 'winlog.channel'), CI)).toBe('winlog.channel:"Security"');
+  });
+  it('do not lift the refusal for ordinary values next to them', () => {
+    const rule = and([m(channel, 'winlog.channel'), m(str([lit('cmd.exe')]), 'process.name')], span);
+    expect(errors(rule, {})).toHaveLength(1);
+    expect(errors(rule, {})[0]).toMatch(/case-insensitive match of 'cmd\.exe'/);
+  });
+});

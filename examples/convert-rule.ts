@@ -10,7 +10,7 @@ export function convertForEveryTarget(file: string, text: string): Map<string, s
   const parsed = parseSigmaText(text, file);
   const results = new Map<string, string>();
   for (const converter of CONVERTERS) {
-    const [record] = convertFiles([parsed], converter, { target: converter.id, pipelines: defaultPipelinesFor(converter.id) });
+    const [record] = convertFiles([parsed], converter, { pipelines: defaultPipelinesFor(converter.id) });
     if (record === undefined) continue;
     results.set(converter.id, record.ok ? (record.output ?? '') : record.diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n'));
   }

@@ -41,7 +41,7 @@ console.log(`corpus: ${files.length} files, ${rules} rule documents (${corpus})`
 console.log(`parse + validate + resolve: ${parseMs.toFixed(0)} ms  (${((rules / parseMs) * 1000).toFixed(0)} rules/s)`);
 for (const c of CONVERTERS) {
   const pipelines = defaultPipelinesFor(c.id);
-  const [ms, records] = best(() => convertFiles(parsed, c, { target: c.id, pipelines }));
+  const [ms, records] = best(() => convertFiles(parsed, c, { pipelines }));
   const ok = records.filter((r) => r.ok).length;
   console.log(`${c.id.padEnd(13)} convert: ${ms.toFixed(0).padStart(5)} ms  (${((records.length / ms) * 1000).toFixed(0)} rules/s), ${ok}/${records.length} converted`);
 }

@@ -27,8 +27,8 @@ export interface ConversionRecord {
   readonly applied: readonly AppliedTransformation[];
 }
 
+/** How to convert; the target is the converter itself. */
 export interface ConvertOptions {
-  readonly target: string;
   readonly format?: string;
   readonly skipUnsupported?: boolean;
   /** Target options by name (`list targets` shows each target's); unknown names are refused. */
@@ -88,7 +88,7 @@ export const astConverter: RuleConverter = {
  * Converts every document of every parsed file. A failing rule never stops the others; records come out
  * in input order, so the output is deterministic.
  */
-export function convertFiles(files: readonly ParsedFile[], converter: RuleConverter, options: ConvertOptions): ConversionRecord[] {
+export function convertFiles(files: readonly ParsedFile[], converter: RuleConverter, options: ConvertOptions = {}): ConversionRecord[] {
   const format = options.format ?? converter.defaultFormat;
   const records: ConversionRecord[] = [];
   /** Rules converted for a declared output format: rendered together at the end (names are pack-wide). */

@@ -36,7 +36,7 @@ describe('browser bundle', () => {
     const parsed = api.parseSigmaText(readFileSync(PSEXEC_RULE, 'utf8'), 'psexec.yml');
     const converter = api.findConverter('sentinel-kql');
     expect(converter).toBeDefined();
-    const [record] = api.convertFiles([parsed], converter!, { target: 'sentinel-kql' });
+    const [record] = api.convertFiles([parsed], converter!);
     expect(record?.ok).toBe(true);
     expect(record?.output).toContain('ShareName =~ @"\\\\*\\IPC$"');
     expect(typeof (sandbox as { process?: unknown }).process).toBe('undefined');

@@ -23,7 +23,7 @@ function pack(target: string, format: string): { text: string; files: ReadonlyMa
   if (converter === undefined || decl === undefined) throw new Error(`${target}/${format}`);
   const resolved = resolveFormatOptions(decl, {});
   if (!resolved.ok) throw new Error(resolved.message);
-  const common = { target, pipelines: defaultPipelinesFor(target), targetOptions: TARGET_OPTIONS[target] ?? {} };
+  const common = { pipelines: defaultPipelinesFor(target), targetOptions: TARGET_OPTIONS[target] ?? {} };
   const queries = convertFiles(corpusFiles(), converter, common)
     .filter((r) => r.ok && r.output !== null && r.output !== '')
     .map((r) => r.output ?? '');

@@ -59,7 +59,7 @@ export function convertPack(
   const converter = findConverter(target);
   if (converter !== undefined && query === undefined) {
     const parsed = files.map((f) => parseSigmaText(f.text, f.file));
-    const common = { target, targetOptions, pipelines: defaultPipelinesFor(target) };
+    const common = { targetOptions, pipelines: defaultPipelinesFor(target) };
     const records: ConversionRecord[] = convertFiles(parsed, converter, { ...common, format, formatOptions });
     const queries = convertFiles(parsed, converter, common).flatMap((r) => (r.ok && r.output !== null && r.output !== '' ? [r.output] : []));
     const entries = records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [{ name: `rule-${i}`, piece: r.output }]));

@@ -20,7 +20,7 @@ export function corpusFiles(): ParsedFile[] {
 export function convertCorpus(target: string, targetOptions: Record<string, boolean> = {}): ConversionRecord[] {
   const converter = findConverter(target);
   if (converter === undefined) throw new Error(`no target ${target}`);
-  return convertFiles(corpusFiles(), converter, { target, pipelines: defaultPipelinesFor(target), targetOptions });
+  return convertFiles(corpusFiles(), converter, { pipelines: defaultPipelinesFor(target), targetOptions });
 }
 
 /** `converted N, refused M (code: count, ...)` plus the most common refusal messages, for the test log. */

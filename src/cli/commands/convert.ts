@@ -44,7 +44,6 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   const files = collectFiles(paths, io);
   const parsed = files.map(({ path }) => parseFile(path, io));
   const records = convertFiles(parsed, converter, {
-    target: options.target,
     format,
     skipUnsupported: options.skipUnsupported,
     targetOptions,

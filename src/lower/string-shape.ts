@@ -59,15 +59,26 @@ export function partsToRegex(
   parts: readonly PatternPart[],
   tokens: { readonly multi: string; readonly single: string },
 ): string {
+  return mapParts(parts, { literal: escapeRegexLiteral, ...tokens });
+}
+
+/**
+ * Writes parts in a target's pattern syntax: each literal through `literal` (the target's escaping),
+ * `*` as `multi`, `?` as `single`. Every pattern writer (regex, LIKE, GLOB) is one call of this.
+ */
+export function mapParts(
+  parts: readonly PatternPart[],
+  write: { readonly literal: (text: string) => string; readonly multi: string; readonly single: string },
+): string {
   return parts
     .map((p) => {
       switch (p.kind) {
         case 'literal':
-          return escapeRegexLiteral(p.text);
+          return write.literal(p.text);
         case 'wildcard-multi':
-          return tokens.multi;
+          return write.multi;
         case 'wildcard-single':
-          return tokens.single;
+          return write.single;
         default:
           return assertNever(p, 'string part');
       }

@@ -1,5 +1,4 @@
-import { assertNever } from '../../diagnostics/assert-never.js';
-import { escapeRegexLiteral, type PatternPart } from '../../lower/string-shape.js';
+import { escapeRegexLiteral, mapParts, type PatternPart } from '../../lower/string-shape.js';
 import { type Unsupported, unsupported } from '../../lower/target.js';
 
 /*
@@ -60,20 +59,7 @@ export const LIKE_ESCAPE = "ESCAPE '\\'";
 
 /** A LIKE pattern body (not yet quoted): `\`, `%`, `_` escaped with `\`; `*` -> `%`, `?` -> `_`. */
 export function likePattern(parts: readonly PatternPart[]): string {
-  return parts
-    .map((p) => {
-      switch (p.kind) {
-        case 'literal':
-          return p.text.replace(/[\\%_]/g, (c) => `\\${c}`);
-        case 'wildcard-multi':
-          return '%';
-        case 'wildcard-single':
-          return '_';
-        default:
-          return assertNever(p, 'string part');
-      }
-    })
-    .join('');
+  return mapParts(parts, { literal: (text) => text.replace(/[\\%_]/g, (c) => `\\${c}`), multi: '%', single: '_' });
 }
 
 /**
@@ -82,26 +68,8 @@ export function likePattern(parts: readonly PatternPart[]): string {
  * a class of all of them (`[жЖ]`), which makes a case-sensitive GLOB match case-insensitively.
  */
 export function globPattern(parts: readonly PatternPart[], caseless: boolean): string {
-  return parts
-    .map((p) => {
-      switch (p.kind) {
-        case 'literal':
-          return [...p.text]
-            .map((c) => {
-              const forms = caseless ? caseForms(c) : [c];
-              if (forms.length > 1) return `[${forms.join('')}]`;
-              return c === '*' || c === '?' || c === '[' ? `[${c}]` : c;
-            })
-            .join('');
-        case 'wildcard-multi':
-          return '*';
-        case 'wildcard-single':
-          return '?';
-        default:
-          return assertNever(p, 'string part');
-      }
-    })
-    .join('');
+  const literal = (c: string): string => (c === '*' || c === '?' || c === '[' ? `[${c}]` : c);
+  return mapParts(parts, { literal: (text) => caseClasses(text, caseless, literal), multi: '*', single: '?' });
 }
 
 /**
@@ -111,26 +79,20 @@ export function globPattern(parts: readonly PatternPart[], caseless: boolean): s
  * (in an ARE `\` followed by a non-alphanumeric character is that character).
  */
 export function arePattern(parts: readonly PatternPart[], caseless: boolean): string {
-  const body = parts
-    .map((p) => {
-      switch (p.kind) {
-        case 'literal':
-          return [...p.text]
-            .map((c) => {
-              const forms = caseless ? caseForms(c) : [c];
-              return forms.length > 1 ? `[${forms.join('')}]` : escapeRegexLiteral(c);
-            })
-            .join('');
-        case 'wildcard-multi':
-          return '.*';
-        case 'wildcard-single':
-          return '.';
-        default:
-          return assertNever(p, 'string part');
-      }
+  return `^${mapParts(parts, { literal: (text) => caseClasses(text, caseless, escapeRegexLiteral), multi: '.*', single: '.' })}$`;
+}
+
+/**
+ * Each character of `text` as a bracket class of its case forms (`[жЖ]`) when `caseless` and it has
+ * other forms, else through `literal`. Shared by the GLOB and ARE writers.
+ */
+function caseClasses(text: string, caseless: boolean, literal: (c: string) => string): string {
+  return [...text]
+    .map((c) => {
+      const forms = caseless ? caseForms(c) : [c];
+      return forms.length > 1 ? `[${forms.join('')}]` : literal(c);
     })
     .join('');
-  return `^${body}$`;
 }
 
 /**

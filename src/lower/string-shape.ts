@@ -33,10 +33,6 @@ export function stringShape(input: readonly PatternPart[]): StringShape {
   return shape.kind === 'pattern' ? { kind: 'pattern', parts: normaliseParts(input) } : shape;
 }
 
-export function hasSingleWildcard(parts: readonly PatternPart[]): boolean {
-  return parts.some((p) => p.kind === 'wildcard-single');
-}
-
 /**
  * Every literal character of the parts, wildcards dropped (`a*b` gives `ab`), e.g. to ask whether case
  * can matter at all. Not the value model's `literalText`, which is null when there is a wildcard.

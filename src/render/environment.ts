@@ -42,10 +42,6 @@ env.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map((a) =
 
 const compiled = new Map<string, Handlebars.TemplateDelegate<TemplateVariables>>();
 
-export function hasTemplate(target: string, format: string): boolean {
-  return TEMPLATES[target]?.[format] !== undefined;
-}
-
 /** The formats of a target: its templates, except pack templates (`<format>.pack.hbs`). */
 export function templateFormats(target: string): readonly string[] {
   return Object.keys(TEMPLATES[target] ?? {})

@@ -19,10 +19,6 @@ export interface CollectedDocument {
   readonly node: YamlMap;
 }
 
-export function isActionDocument(node: YamlMap): boolean {
-  return mapGet(node, 'action') !== undefined;
-}
-
 export function applyCollectionActions(
   documents: readonly { readonly index: number; readonly node: YamlMap }[],
 ): { readonly documents: readonly CollectedDocument[]; readonly diagnostics: readonly Diagnostic[] } {

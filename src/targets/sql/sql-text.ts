@@ -125,8 +125,3 @@ export function patternTooLong(pattern: string): Unsupported | null {
     ? unsupported('a value this long', `SQLite refuses LIKE/GLOB patterns over ${SQLITE_MAX_PATTERN_BYTES} bytes`)
     : null;
 }
-
-/** A JavaScript number as an SQL numeric literal and as the text it matches. */
-export function numberLiteral(n: number): string {
-  return String(n);
-}

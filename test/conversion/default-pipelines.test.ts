@@ -1,8 +1,9 @@
 /**
- * PsExec through each target's default pipeline, as `sigma-transpiler convert -t <target>` prints it.
- * Goldens: test/golden/pipelines/<target>/psexec.txt, read by hand (UPDATE_GOLDENS=1 rewrites).
+ * PsExec (and the rules of test/fixtures/windows-logs) through each target's default pipeline, as
+ * `sigma-transpiler convert -t <target>` prints it. Goldens: test/golden/pipelines/<target>/<rule>.txt,
+ * read by hand (UPDATE_GOLDENS=1 rewrites).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
@@ -14,9 +15,9 @@ import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
 
 const OPTIONS: Record<string, string[]> = { 'elastic-kql': ['-O', 'case-insensitive-fields'] };
 
-async function convert(target: string, extra: string[] = []): Promise<{ status: number; out: string; err: string }> {
+async function convert(target: string, extra: string[] = [], rule = PSEXEC_RULE): Promise<{ status: number; out: string; err: string }> {
   const io = memoryIo();
-  const status = await runCli(['convert', '-t', target, ...(OPTIONS[target] ?? []), ...extra, PSEXEC_RULE], io);
+  const status = await runCli(['convert', '-t', target, ...(OPTIONS[target] ?? []), ...extra, rule], io);
   return { status, out: io.out, err: io.err };
 }
 
@@ -33,6 +34,23 @@ describe('PsExec with each default pipeline (golden)', () => {
       expect(existsSync(file), `missing golden ${file}`).toBe(true);
       expect(out).toBe(readFileSync(file, 'utf8'));
     });
+  }
+
+  // Beyond the Security log: a System log rule, a PowerShell script block rule and a remote-thread rule.
+  const WINDOWS_LOGS = join(REPO_ROOT, 'test/fixtures/windows-logs');
+  const logRules = readdirSync(WINDOWS_LOGS).filter((f) => f.endsWith('.yml')).sort();
+  for (const target of TARGETS.map((t) => t.id)) {
+    for (const file of logRules) {
+      it(`${target}: ${file}`, async () => {
+        const { status, out, err } = await convert(target, [], join(WINDOWS_LOGS, file));
+        expect(status, err).toBe(0);
+        const golden = join(REPO_ROOT, 'test/golden/pipelines', target, file.replace(/\.yml$/, '.txt'));
+        if (process.env.UPDATE_GOLDENS === '1') writeFileSync(golden, out);
+        expect(existsSync(golden), `missing golden ${golden}`).toBe(true);
+        expect(out).toBe(readFileSync(golden, 'utf8'));
+        if (target === 'sentinel-kql') expect(kustoDiagnostics(out.trim(), { tables: SENTINEL_TABLES })).toEqual([]);
+      });
+    }
   }
 
   it('sentinel-kql starts from SecurityEvent and analyses cleanly against its real columns', async () => {

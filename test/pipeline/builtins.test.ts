@@ -5,7 +5,7 @@ import type { Expr } from '../../src/ast/expr.js';
 import { applyPipelines } from '../../src/pipeline/apply.js';
 import { BUILTIN_PIPELINE_TEXTS } from '../../src/pipeline/builtin.generated.js';
 import { builtinPipelines, defaultPipelinesFor, findBuiltinPipeline, resolvePipelineRef } from '../../src/pipeline/builtins.js';
-import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
+import { SENTINEL_TABLES, tableHasField } from '../../src/pipeline/schemas/sentinel-tables.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { all, any, errors, m, neg, okValue, rule, tree } from './helpers.js';
 
@@ -133,6 +133,12 @@ describe('sentinel-windows maps to real columns', () => {
     ['network_connection', { product: 'windows', category: 'network_connection' }, ['Image', 'DestinationIp', 'DestinationPort', 'DestinationHostname', 'SourceIp', 'SourcePort', 'Protocol']],
     ['image_load', { product: 'windows', category: 'image_load' }, ['ImageLoaded', 'Image', 'sha256']],
     ['security', { product: 'windows', service: 'security' }, ['EventID', 'TargetUserName', 'SubjectUserName', 'LogonType', 'IpAddress', 'ServiceFileName', 'ObjectName']],
+    ['process_access', { product: 'windows', category: 'process_access' }, ['SourceImage', 'TargetImage', 'SourceProcessId', 'TargetProcessId']],
+    ['create_remote_thread', { product: 'windows', category: 'create_remote_thread' }, ['SourceImage', 'TargetImage']],
+    ['system', { product: 'windows', service: 'system' }, ['EventID', 'Provider_Name', 'Level', 'Computer', 'ServiceName', 'ImagePath']],
+    ['ps_script', { product: 'windows', category: 'ps_script' }, ['ScriptBlockText', 'Path']],
+    ['pipe_created', { product: 'windows', category: 'pipe_created' }, ['PipeName', 'Image']],
+    ['dns_query', { product: 'windows', category: 'dns_query' }, ['QueryName', 'Image']],
   ];
   for (const [name, logsource, fields] of cases) {
     it(`${name}: every mapped column is in the table's schema`, () => {
@@ -141,7 +147,7 @@ describe('sentinel-windows maps to real columns', () => {
       expect(typeof table).toBe('string');
       const schema = SENTINEL_TABLES[table as string];
       expect(schema, `table ${String(table)}`).toBeDefined();
-      for (const f of fieldsOf(out.rule.detection)) expect(schema, `${f} in ${String(table)}`).toHaveProperty(f);
+      for (const f of fieldsOf(out.rule.detection)) expect(tableHasField(schema ?? {}, f), `${f} in ${String(table)}`).toBe(true);
     });
   }
 
@@ -155,7 +161,53 @@ describe('sentinel-windows maps to real columns', () => {
   });
 
   it('refuses log sources it has no table for', () => {
-    expect(errors(applyPipelines(rule(m('x', 'y'), { product: 'windows', service: 'system' }), [sentinel()]))[0]).toMatch(/sentinel-windows has no table for this log source/);
+    expect(errors(applyPipelines(rule(m('x', 'y'), { product: 'windows', category: 'file_access' }), [sentinel()]))[0]).toMatch(/sentinel-windows has no table for this log source/);
+    expect(errors(applyPipelines(rule(m('x', 'y'), { product: 'aws', service: 'cloudtrail' }), [sentinel()]))[0]).toMatch(/sentinel-windows has no table for this log source/);
+  });
+
+  it('DeviceEvents: the API call as ActionType, source and target process; Sysmon-only fields refused', () => {
+    const out = okValue(applyPipelines(rule(all(m('SourceImage', '*\\rundll32.exe'), m('TargetImage', '*\\lsass.exe')), { product: 'windows', category: 'process_access' }), [sentinel()]));
+    expect(out.state).toEqual({ table: 'DeviceEvents' });
+    const t = tree(out.rule.detection);
+    expect(t).toContain('ActionType matches "OpenProcessApiCall"');
+    expect(t).toContain('InitiatingProcessFolderPath matches * "\\\\rundll32.exe"');
+    expect(t).toContain('FolderPath matches * "\\\\lsass.exe"');
+    const thread = okValue(applyPipelines(rule(m('SourceImage', 'x'), { product: 'windows', category: 'create_remote_thread' }), [sentinel()]));
+    expect(tree(thread.rule.detection)).toContain('ActionType matches "CreateRemoteThreadApiCall"');
+    for (const [category, field] of [['process_access', 'GrantedAccess'], ['process_access', 'CallTrace'], ['create_remote_thread', 'StartFunction']] as const) {
+      const res = applyPipelines(rule(all(m('SourceImage', 'x'), m(field, 'y')), { product: 'windows', category }), [sentinel()]);
+      expect(res.diagnostics[0]?.code, field).toBe('unmapped-field');
+      expect(res.diagnostics[0]?.message).toMatch(new RegExp(`^field \`${field}\` has no mapping in pipeline \`sentinel-windows\``));
+    }
+  });
+
+  it('WindowsEvent: the channel (and event id) of the log source; event data under EventData', () => {
+    const system = okValue(applyPipelines(rule(all(m('Provider_Name', 'Service Control Manager'), m('EventID', 7045), m('ImagePath', '*\\temp\\*')), { product: 'windows', service: 'system' }), [sentinel()]));
+    expect(system.state).toEqual({ table: 'WindowsEvent' });
+    expect(fieldsOf(system.rule.detection)).toEqual(['Channel', 'Provider', 'EventID', 'EventData.ImagePath']);
+    expect(tree(system.rule.detection)).toContain('Channel matches "System"');
+    const script = okValue(applyPipelines(rule(m('ScriptBlockText', '*Invoke-Mimikatz*'), { product: 'windows', category: 'ps_script' }), [sentinel()]));
+    const st = tree(script.rule.detection);
+    expect(st).toContain('Channel matches "Microsoft-Windows-PowerShell/Operational"');
+    expect(st).toContain('EventID == 4104');
+    expect(st).toContain('EventData.ScriptBlockText matches * "Invoke-Mimikatz" *');
+    const pipe = okValue(applyPipelines(rule(m('PipeName', '\\PSEXESVC'), { product: 'windows', category: 'pipe_created' }), [sentinel()]));
+    const pt = tree(pipe.rule.detection);
+    expect(pt).toContain('Channel matches "Microsoft-Windows-Sysmon/Operational"');
+    expect(pt).toMatch(/EventID == 17\s+EventID == 18/);
+    // The classic PowerShell log's unnamed Data has no documented EventData key: refused, not guessed.
+    const classic = applyPipelines(rule(m('Data', '*HostApplication=*'), { product: 'windows', category: 'ps_classic_start' }), [sentinel()]);
+    expect(classic.diagnostics[0]?.message).toMatch(/^field `Data` has no mapping in pipeline `sentinel-windows`/);
+    // Rules name the cleared log of event 104 `Channel` (a UserData field), and `Message` is rendered text.
+    for (const field of ['Channel', 'Message']) {
+      const res = applyPipelines(rule(all(m('EventID', 104), m(field, 'Security')), { product: 'windows', service: 'system' }), [sentinel()]);
+      expect(res.diagnostics[0]?.message, field).toMatch(new RegExp(`^field \`${field}\` has no mapping in pipeline \`sentinel-windows\``));
+    }
+    // Level numbers are EventLevel (int); a level name is EventLevelName.
+    const levels = okValue(applyPipelines(rule(any(m('Level', 2), m('Level', 'Error')), { product: 'windows', service: 'application' }), [sentinel()]));
+    expect(fieldsOf(levels.rule.detection)).toEqual(['Channel', 'EventLevel', 'EventLevelName']);
+    // Logs that write UserData (WMI-Activity) are not mapped.
+    expect(errors(applyPipelines(rule(m('EventID', 5861), { product: 'windows', service: 'wmi' }), [sentinel()]))[0]).toMatch(/no table for this log source/);
   });
 
   it('rewrites abbreviated registry hives to the names RegistryKey uses', () => {

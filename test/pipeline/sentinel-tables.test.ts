@@ -28,6 +28,7 @@ describe('the Sentinel table schemas', () => {
       'DeviceNetworkEvents',
       'DeviceImageLoadEvents',
       'DeviceEvents',
+      'WindowsEvent',
     ]);
   });
 
@@ -43,5 +44,10 @@ describe('the Sentinel table schemas', () => {
       "The name 'TicketEncryptionType' does not refer to any known column, table, variable or function.",
     ]);
     expect(analyse('DeviceProcessEvents | where ProcessCommandLine contains "psexec" and EventID == 1')[0]).toMatch(/'EventID' does not refer/);
+  });
+
+  it('WindowsEvent: any key of the dynamic EventData analyses; a misspelled column does not', () => {
+    expect(analyse('WindowsEvent | where tostring(EventData.ScriptBlockText) contains "x" and tostring(EventData[\'a b\']) == ""')).toEqual([]);
+    expect(analyse('WindowsEvent | where tostring(EventDat.ScriptBlockText) contains "x"')[0]).toMatch(/'EventDat' does not refer/);
   });
 });

@@ -124,7 +124,16 @@ export function kustoKeywords(): string[] {
   return out;
 }
 
-/** A table whose every named column is a string, e.g. for fields collected from a rule. */
+/**
+ * A table with every field collected from a rule: a plain name is a string column; a dotted name
+ * (`a.b.c`, which the target reads as a path) makes its first part a dynamic column.
+ */
 export function stringSchema(table: string, columns: Iterable<string>): KustoSchema {
-  return { tables: { [table]: Object.fromEntries([...columns].map((c) => [c, 'string'])) } };
+  const out: Record<string, string> = {};
+  for (const c of columns) {
+    const dot = c.indexOf('.');
+    if (dot > 0) out[c.slice(0, dot)] = 'dynamic';
+    else if (out[c] === undefined) out[c] = 'string';
+  }
+  return { tables: { [table]: out } };
 }

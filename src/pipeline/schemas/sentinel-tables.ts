@@ -413,6 +413,41 @@ export const DeviceEvents: TableSchema = {
   SHA256: 'string',
 };
 
+/**
+ * WindowsEvent: Windows event log channels collected by the Azure Monitor Agent
+ * (https://learn.microsoft.com/azure/azure-monitor/reference/tables/windowsevent). EventData is the
+ * event's data as a dynamic property bag keyed by the event data names (Microsoft's own ASIM parsers
+ * read it so: `tostring(EventData.CommandLine)` in ASimProcessCreateMicrosoftSysmonWindowsEvent).
+ */
+export const WindowsEvent: TableSchema = {
+  _BilledSize: 'real',
+  Channel: 'string',
+  Computer: 'string',
+  Correlation: 'string',
+  EventData: 'dynamic',
+  EventID: 'int',
+  EventLevel: 'int',
+  EventLevelName: 'string',
+  EventOriginId: 'string',
+  EventRecordId: 'string',
+  _IsBillable: 'string',
+  Keywords: 'string',
+  ManagementGroupName: 'string',
+  Opcode: 'string',
+  Provider: 'string',
+  RawEventData: 'string',
+  _ResourceId: 'string',
+  _SubscriptionId: 'string',
+  SystemProcessId: 'int',
+  SystemThreadId: 'int',
+  SystemUserId: 'string',
+  Task: 'int',
+  TenantId: 'string',
+  TimeGenerated: 'datetime',
+  Type: 'string',
+  Version: 'int',
+};
+
 /** Every mapped table by name. */
 export const SENTINEL_TABLES: Readonly<Record<string, TableSchema>> = {
   SecurityEvent,
@@ -422,7 +457,18 @@ export const SENTINEL_TABLES: Readonly<Record<string, TableSchema>> = {
   DeviceNetworkEvents,
   DeviceImageLoadEvents,
   DeviceEvents,
+  WindowsEvent,
 };
+
+/**
+ * Whether a field the pipeline produced names something in the table: a column, or a dotted path whose
+ * first part is a dynamic column (`EventData.ImagePath`; its keys are the event's, not the table's).
+ */
+export function tableHasField(table: TableSchema, field: string): boolean {
+  const dot = field.indexOf('.');
+  if (dot < 0) return Object.hasOwn(table, field);
+  return table[field.slice(0, dot)] === 'dynamic';
+}
 
 /** A table's schema in Kusto's `(Column:type, ...)` syntax, as `TableSymbol` takes it. */
 export function kustoSchemaText(table: TableSchema): string {

@@ -59,3 +59,19 @@ export function kustoName(name: string): string {
     !['true', 'false'].includes(name.toLowerCase());
   return bare ? name : `[${regularLiteral(name, "'")}]`;
 }
+
+/**
+ * A field as a Kusto expression. A plain name is a column. A dotted name is a path into a `dynamic`
+ * column (Kusto's `Column.key` property access; Log Analytics column names never contain a dot), e.g.
+ * `EventData.ScriptBlockText` in WindowsEvent: wrapped in tostring() so string operators see the text
+ * (an absent key is null, and tostring(null) is "", like an absent string column). Keys that are not
+ * plain identifiers are written `['key']`. Undefined when a segment is empty (`a..b`, `.a`).
+ */
+export function kustoField(name: string): string | undefined {
+  if (name === '') return undefined;
+  if (!name.includes('.')) return kustoName(name);
+  const [column = '', ...keys] = name.split('.');
+  if (column === '' || keys.some((k) => k === '')) return undefined;
+  const path = keys.map((k) => (PLAIN_NAME.test(k) && kustoName(k) === k ? `.${k}` : `[${regularLiteral(k, "'")}]`)).join('');
+  return `tostring(${kustoName(column)}${path})`;
+}

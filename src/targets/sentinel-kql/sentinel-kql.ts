@@ -16,7 +16,7 @@ import {
   type TargetDeclaration,
   unsupported,
 } from '../../lower/target.js';
-import { kustoName, kustoString } from './kusto-literal.js';
+import { kustoField, kustoName, kustoString } from './kusto-literal.js';
 import { pcreToRe2 } from './re2.js';
 
 /*
@@ -33,6 +33,8 @@ import { pcreToRe2 } from './re2.js';
  *   ipv4_is_in_range) return null there, and not(null) is null (the row is dropped): such tests are
  *   made total with `coalesce(test, false)`.
  * - `and` binds tighter than `or`; `not()` is a function.
+ * - A dotted field name is a path into a dynamic column (`EventData.Image`, WindowsEvent's event data),
+ *   read as tostring(EventData.Image): "" when the key is absent, like a string column (kusto-literal.ts).
  */
 
 /** Numbers as text, never in exponent form (tostring() of a number never uses one for these). */
@@ -40,6 +42,11 @@ function numberText(n: number): string {
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
   const text = String(n);
   return /e/i.test(text) ? n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+/** A field as text: tostring() of it, unless it is already one (a path into a dynamic column). */
+function asText(fieldText: string): string {
+  return /^tostring\([^()]*\)$/.test(fieldText) ? fieldText : `tostring(${fieldText})`;
 }
 
 const REGEX_TOKENS = { multi: '.*', single: '.' } as const;
@@ -115,10 +122,10 @@ function inListTest(fieldText: string, literals: readonly string[], hasNumber: b
   if (!hasString) {
     // digits have no case: `==` / `in` on tostring() (int, real, string and dynamic columns alike)
     return literals.length === 1
-      ? `tostring(${fieldText}) == ${literals[0] ?? ''}`
-      : `tostring(${fieldText}) in (${literals.join(', ')})`;
+      ? `${asText(fieldText)} == ${literals[0] ?? ''}`
+      : `${asText(fieldText)} in (${literals.join(', ')})`;
   }
-  const subject = hasNumber ? `tostring(${fieldText})` : fieldText;
+  const subject = hasNumber ? asText(fieldText) : fieldText;
   return literals.length === 1 ? `${subject} =~ ${literals[0] ?? ''}` : `${subject} in~ (${literals.join(', ')})`;
 }
 
@@ -217,7 +224,8 @@ function cidrLeaf(ctx: LeafContext<CidrValue>): LeafRendering {
 }
 
 function fieldRefLeaf(ctx: LeafContext<FieldRefValue>): LeafRendering {
-  const other = kustoName(ctx.value.field);
+  const other = kustoField(ctx.value.field);
+  if (other === undefined) return unsupported(`the field name \`${ctx.value.field}\``, 'a Kusto column needs a name in every part');
   const f = ctx.fieldText;
   const cs = ctx.value.cased ? '_cs' : '';
   // Kusto stores an absent string as "", and Sigma's fieldref never matches an absent field: an
@@ -298,13 +306,14 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
       negation: 'operator',
     },
     fieldName: (name) =>
-      name === '' ? unsupported('an empty field name', 'a Kusto column needs a name') : kustoName(name),
+      kustoField(name) ??
+      unsupported(name === '' ? 'an empty field name' : `the field name \`${name}\``, 'a Kusto column (or a dotted path into a dynamic column) needs a name in every part'),
     values: {
       string: stringLeaf,
       // tostring() works on int, long, real, string and dynamic columns alike, and is "" (not null)
       // for an absent value; Sigma's number also matches the number stored as text.
-      number: (ctx) => fragment(`tostring(${ctx.fieldText}) == ${kustoString(numberText(ctx.value.value))}`),
-      boolean: (ctx) => fragment(`tostring(${ctx.fieldText}) =~ ${kustoString(String(ctx.value.value))}`),
+      number: (ctx) => fragment(`${asText(ctx.fieldText)} == ${kustoString(numberText(ctx.value.value))}`),
+      boolean: (ctx) => fragment(`${asText(ctx.fieldText)} =~ ${kustoString(String(ctx.value.value))}`),
       // isempty: "" or null, i.e. absent (a string column cannot be null).
       null: (ctx) => fragment(`isempty(${ctx.fieldText})`),
       regex: (ctx) => {

@@ -5,7 +5,7 @@ import type { RegexValue, SigmaValue, StringPart } from '../../../src/ast/value.
 import { pointSpan } from '../../../src/diagnostics/span.js';
 import { convertExpr } from '../../../src/lower/convert-expr.js';
 import { lowerExpr } from '../../../src/lower/engine.js';
-import { kustoName, kustoString, regularLiteral } from '../../../src/targets/sentinel-kql/kusto-literal.js';
+import { kustoField, kustoName, kustoString, regularLiteral } from '../../../src/targets/sentinel-kql/kusto-literal.js';
 import { pcreToRe2 } from '../../../src/targets/sentinel-kql/re2.js';
 import { LONG_LIST, sentinelKql } from '../../../src/targets/sentinel-kql/sentinel-kql.js';
 import { arbitraryExpr, arbitraryString } from '../../support/arbitrary-expr.js';
@@ -143,7 +143,33 @@ describe('sentinel-kql names', () => {
     fc.assert(
       fc.property(name, (n) => {
         const q = `SigmaEvents | where ${kustoName(n)} =~ "x"`;
-        expect(kustoDiagnostics(q, stringSchema('SigmaEvents', [n])), q).toEqual([]);
+        expect(kustoDiagnostics(q, { tables: { SigmaEvents: { [n]: 'string' } } }), q).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it.each([
+    ['Image', 'Image'],
+    ['EventData.ScriptBlockText', 'tostring(EventData.ScriptBlockText)'],
+    ['winlog.event_data.Image', "tostring(['winlog']['event_data'].Image)"],
+    ['EventData.type', "tostring(EventData['type'])"],
+    ['EventData.a b', "tostring(EventData['a b'])"],
+  ])('field %s -> %s', (name, expected) => {
+    expect(kustoField(name)).toBe(expected);
+  });
+
+  it('refuses a dotted field with an empty part', () => {
+    for (const name of ['a..b', '.a', 'a.']) expect(errors(m(str([lit('x')]), name))[0], name).toMatch(/needs a name in every part/);
+  });
+
+  it('any dotted field is a path into its dynamic column (property)', () => {
+    const part = fc.string({ minLength: 1, maxLength: 6 }).filter((n) => n.trim() === n && n !== '' && !n.includes('.'));
+    fc.assert(
+      fc.property(part, fc.array(part, { minLength: 1, maxLength: 3 }), (column, keys) => {
+        const field = [column, ...keys].join('.');
+        const q = `SigmaEvents | where ${kustoField(field) ?? ''} =~ "x"`;
+        expect(kustoDiagnostics(q, { tables: { SigmaEvents: { [column]: 'dynamic' } } }), q).toEqual([]);
       }),
       { numRuns: 200 },
     );

@@ -33,7 +33,7 @@ export function ruleConditionHolds(c: RuleCondition, view: RuleView): boolean {
     case 'tag':
       return view.rule.tags.some((t) => t.toLowerCase() === c.tag.toLowerCase());
     case 'rule_attribute':
-      return attributeHolds(view.rule, c.attribute, c.value, c.op);
+      return attributeHolds(view.rule, view.logsource, c.attribute, c.value, c.op);
     case 'contains_field':
       return containsField(view.detection, c.field);
     case 'processing_item_applied':
@@ -67,8 +67,13 @@ const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
 // pySigma's SigmaStatus order.
 const STATUSES = ['unsupported', 'deprecated', 'experimental', 'test', 'stable'];
 
-function attributeHolds(rule: SigmaRule, attribute: string, expected: string | number, op: string): boolean {
+function attributeHolds(rule: SigmaRule, logsource: LogSource, attribute: string, expected: string | number, op: string): boolean {
   const known: Record<string, unknown> = {
+    // An extension of pySigma's attribute names: the (pipeline-changed) log source's parts, so a
+    // pipeline can test that a part is set at all (`op: ne, value: ''`), which logsource cannot.
+    'logsource.category': logsource.category,
+    'logsource.product': logsource.product,
+    'logsource.service': logsource.service,
     title: rule.title,
     id: rule.id,
     name: rule.name,

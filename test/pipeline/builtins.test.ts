@@ -7,7 +7,7 @@ import { BUILTIN_PIPELINE_TEXTS } from '../../src/pipeline/builtin.generated.js'
 import { builtinPipelines, defaultPipelinesFor, findBuiltinPipeline, resolvePipelineRef } from '../../src/pipeline/builtins.js';
 import { SENTINEL_TABLES, tableHasField } from '../../src/pipeline/schemas/sentinel-tables.js';
 import { REPO_ROOT } from '../support/paths.js';
-import { all, any, errors, m, neg, okValue, rule, tree } from './helpers.js';
+import { all, any, errors, m, neg, okValue, pipeline, rule, tree } from './helpers.js';
 
 /** The bundled PsExec rule (rules/win_security_susp_psexec.yml), built by hand. */
 const psexec = rule(
@@ -120,6 +120,44 @@ function fieldsOf(e: Expr, out: string[] = []): string[] {
   }
   return out;
 }
+
+describe('Windows services and their channels', () => {
+  const ntlm = rule(all(m('EventID', 8004), m('WorkstationName', 'Rdesktop')), { product: 'windows', service: 'ntlm' });
+  const applocker = rule(m('EventID', 8004), { product: 'windows', service: 'applocker' });
+
+  it('each pipeline adds the channel of a service it knows', () => {
+    expect(tree(okValue(applyPipelines(ntlm, [builtin('splunk-windows')])).rule.detection)).toContain('"XmlWinEventLog:Microsoft-Windows-NTLM/Operational"');
+    expect(tree(okValue(applyPipelines(ntlm, [builtin('ecs-windows')])).rule.detection)).toContain('winlog.channel matches-exact-spelling "Microsoft-Windows-NTLM/Operational"');
+    expect(tree(okValue(applyPipelines(ntlm, [builtin('sentinel-windows')])).rule.detection)).toContain('Channel matches "Microsoft-Windows-NTLM/Operational"');
+  });
+
+  // Without the channel, EventCode=8004 would match event 8004 of every log: refused instead.
+  it.each([
+    ['splunk-windows', /splunk-windows does not know the event log channel of this Windows service/],
+    ['ecs-windows', /ecs-windows does not know the event log channel of this Windows service/],
+    ['sentinel-windows', /sentinel-windows has no table for this log source/],
+  ])('%s refuses a Windows service whose channel it does not know', (name, message) => {
+    expect(errors(applyPipelines(applocker, [builtin(name)]))[0]).toMatch(message);
+  });
+
+  it('a user pipeline that names the channel (with the built-in id) lifts the refusal', () => {
+    const site = pipeline(`name: site
+transformations:
+  - id: splunk_service_source
+    type: add_condition
+    conditions: { source: 'XmlWinEventLog:Microsoft-Windows-AppLocker/EXE and DLL' }
+    rule_conditions: [{ type: logsource, product: windows, service: applocker }]
+`);
+    const out = okValue(applyPipelines(applocker, [builtin('splunk-windows'), site]));
+    expect(tree(out.rule.detection)).toContain('AppLocker/EXE and DLL');
+  });
+
+  it('a category without a service is not refused (its fields say what it is)', () => {
+    for (const name of ['splunk-windows', 'ecs-windows']) {
+      expect(applyPipelines(rule(m('TargetFilename', 'x'), { product: 'windows', category: 'file_access' }), [builtin(name)]).ok, name).toBe(true);
+    }
+  });
+});
 
 describe('sentinel-windows maps to real columns', () => {
   const sentinel = () => builtin('sentinel-windows');

@@ -31,6 +31,13 @@ describe('rule conditions', () => {
     expect(applied(mapping('    rule_conditions:\n      - type: rule_attribute\n        attribute: tags\n        value: attack.t1021.002\n        op: in\n'), win)).toBe(true);
   });
 
+  it('rule_attribute logsource.<part> (an extension): `ne` of "" holds exactly when the part is set', () => {
+    const hasService = mapping("    rule_conditions:\n      - type: rule_attribute\n        attribute: logsource.service\n        value: ''\n        op: ne\n");
+    expect(applied(hasService, win)).toBe(true);
+    expect(applied(hasService, rule(m('A', 'x'), { product: 'windows', category: 'process_creation' }))).toBe(false);
+    expect(applied(mapping('    rule_conditions:\n      - type: rule_attribute\n        attribute: logsource.service\n        value: security\n'), win)).toBe(true);
+  });
+
   it('several conditions: and by default, or with rule_cond_op, negated with rule_cond_not', () => {
     const two = '    rule_conditions:\n      - type: logsource\n        product: linux\n      - type: tag\n        tag: attack.t1021.002\n';
     expect(applied(mapping(two), win)).toBe(false);

@@ -33,7 +33,7 @@ const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
     name: 'sentinel-windows',
     target: 'sentinel-kql',
     isDefault: true,
-    description: 'SecurityEvent for Windows security events, Defender XDR Device* tables for Sysmon-style categories',
+    description: 'SecurityEvent for Windows security events, Defender XDR Device* tables for Sysmon-style categories, WindowsEvent (EventData.*) for the other Windows logs',
   },
   {
     name: 'sql-tables',

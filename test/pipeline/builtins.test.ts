@@ -244,6 +244,10 @@ describe('sentinel-windows maps to real columns', () => {
     // Level numbers are EventLevel (int); a level name is EventLevelName.
     const levels = okValue(applyPipelines(rule(any(m('Level', 2), m('Level', 'Error')), { product: 'windows', service: 'application' }), [sentinel()]));
     expect(fieldsOf(levels.rule.detection)).toEqual(['Channel', 'EventLevel', 'EventLevelName']);
+    // A rule naming both the Sysmon service and a category with a Device* table gets that table only.
+    const both = okValue(applyPipelines(rule(m('Image', '*\\cmd.exe'), { product: 'windows', service: 'sysmon', category: 'process_creation' }), [sentinel()]));
+    expect(both.state).toEqual({ table: 'DeviceProcessEvents' });
+    expect(fieldsOf(both.rule.detection)).toEqual(['FolderPath']);
     // Logs that write UserData (WMI-Activity) are not mapped.
     expect(errors(applyPipelines(rule(m('EventID', 5861), { product: 'windows', service: 'wmi' }), [sentinel()]))[0]).toMatch(/no table for this log source/);
   });

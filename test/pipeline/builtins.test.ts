@@ -258,6 +258,26 @@ describe('sentinel-windows maps to real columns', () => {
   });
 });
 
+describe('ecs-windows system properties and UserData', () => {
+  const ecs = () => builtin('ecs-windows');
+
+  it('the provider and computer are winlog.* fields, not event data', () => {
+    const out = okValue(applyPipelines(rule(all(m('Provider_Name', 'Service Control Manager'), m('Computer', 'dc01'), m('ImagePath', 'x')), { product: 'windows', service: 'system' }), [ecs()]));
+    expect(fieldsOf(out.rule.detection)).toEqual(['winlog.channel', 'winlog.provider_name', 'winlog.computer_name', 'winlog.event_data.ImagePath']);
+  });
+
+  it('WMI-Activity fields and event 104 Channel are UserData: winlog.user_data.*', () => {
+    const wmi = okValue(applyPipelines(rule(all(m('EventID', 5859), m('Query', 'x')), { product: 'windows', service: 'wmi' }), [ecs()]));
+    expect(fieldsOf(wmi.rule.detection)).toEqual(['winlog.channel', 'event.code', 'winlog.user_data.Query']);
+    const cleared = okValue(applyPipelines(rule(all(m('EventID', 104), neg(m('Channel', 'Security'))), { product: 'windows', service: 'system' }), [ecs()]));
+    expect(fieldsOf(cleared.rule.detection)).toEqual(['winlog.channel', 'event.code', 'winlog.user_data.Channel']);
+  });
+
+  it('refuses the level number, which Winlogbeat does not keep', () => {
+    expect(errors(applyPipelines(rule(m('Level', 2), { product: 'windows', service: 'system' }), [ecs()]))[0]).toMatch(/does not keep the event's level number/);
+  });
+});
+
 describe('ecs-windows Sysmon fields', () => {
   const ecs = () => builtin('ecs-windows');
 

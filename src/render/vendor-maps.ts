@@ -89,7 +89,8 @@ export const ATTACK_TACTICS: Readonly<Record<string, TacticInfo>> = {
  * Sentinel `requiredDataConnectors` by the table a query reads (Azure-Sentinel repository: the
  * connector ids its Detections use for each table; SecurityEvent is collected by the legacy agent
  * connector `SecurityEvents` and the Azure Monitor Agent connector `WindowsSecurityEvents`; the
- * Device* tables come from the Microsoft Defender XDR connector `MicrosoftThreatProtection`).
+ * Device* tables come from the Microsoft Defender XDR connector `MicrosoftThreatProtection`; WindowsEvent
+ * from the Azure Monitor Agent connector `WindowsForwardedEvents`).
  */
 export function sentinelConnectors(table: string | null): readonly { readonly connectorId: string; readonly dataTypes: readonly string[] }[] {
   if (table === null) return [];
@@ -100,6 +101,7 @@ export function sentinelConnectors(table: string | null): readonly { readonly co
     ];
   }
   if (/^Device[A-Za-z]*Events$/.test(table)) return [{ connectorId: 'MicrosoftThreatProtection', dataTypes: [table] }];
+  if (table === 'WindowsEvent') return [{ connectorId: 'WindowsForwardedEvents', dataTypes: ['WindowsEvent'] }];
   return [];
 }
 
@@ -136,4 +138,5 @@ export const SENTINEL_ENTITY_MAPPINGS: Readonly<Record<string, readonly EntityMa
   DeviceNetworkEvents: [DEVICE_HOST, { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'RemoteIP' }] }],
   DeviceImageLoadEvents: [DEVICE_HOST, { entityType: 'File', fieldMappings: [{ identifier: 'Name', columnName: 'FileName' }, { identifier: 'Directory', columnName: 'FolderPath' }] }],
   DeviceEvents: [DEVICE_HOST],
+  WindowsEvent: [{ entityType: 'Host', fieldMappings: [{ identifier: 'FullName', columnName: 'Computer' }] }],
 };

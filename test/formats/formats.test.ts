@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { confStanzaName } from '../../src/render/escape.js';
@@ -8,6 +10,7 @@ import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
 import { SENTINEL_ENTITY_MAPPINGS } from '../../src/render/vendor-maps.js';
 import { renderPieces, resolveFormatOptions } from '../../src/render/render-format.js';
 import { connectPg } from '../targets/sql/engines.js';
+import { REPO_ROOT } from '../support/paths.js';
 import { armUnescape, convertPack, declaration, parseRules, PSEXEC_PATH, PSEXEC_TEXT, readConf, schemaValidator } from './support.js';
 
 /**
@@ -230,6 +233,15 @@ describe('sentinel-kql analytics-rule', () => {
     // critical has no Sentinel severity: High.
     expect(docs[1]?.['severity']).toBe('High');
     expect(docs[1]?.['tactics']).toEqual(['Execution', 'DefenseEvasion']);
+  });
+
+  it('a WindowsEvent rule names the Azure Monitor Agent connector and maps the host', () => {
+    const file = join(REPO_ROOT, 'test/fixtures/windows-logs/win_system_service_install_susp.yml');
+    const { pack } = convertPack('sentinel-kql', 'analytics-rule', [{ text: readFileSync(file, 'utf8'), file }]);
+    const doc = yaml.load(pack.text) as Record<string, unknown>;
+    expect(validate(doc)).toEqual([]);
+    expect(doc['requiredDataConnectors']).toEqual([{ connectorId: 'WindowsForwardedEvents', dataTypes: ['WindowsEvent'] }]);
+    expect(doc['entityMappings']).toEqual([{ entityType: 'Host', fieldMappings: [{ identifier: 'FullName', columnName: 'Computer' }] }]);
   });
 
   it('maps entities only to columns the table has', () => {

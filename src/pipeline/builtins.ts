@@ -36,6 +36,12 @@ const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
     description: 'SecurityEvent for Windows security events, Defender XDR Device* tables for Sysmon-style categories, WindowsEvent (EventData.*) for the other Windows logs',
   },
   {
+    name: 'sentinel-sysmon',
+    target: 'sentinel-kql',
+    isDefault: false,
+    description: 'with sentinel-windows: Sysmon in WindowsEvent (EventData.*) instead of the Device* tables for the Sysmon-style categories',
+  },
+  {
     name: 'sql-tables',
     target: 'sql',
     isDefault: true,

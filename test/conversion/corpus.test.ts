@@ -28,6 +28,21 @@ describe.skipIf(!HAVE_CORPUS)('corpus with default pipelines', () => {
     console.log(summarize('elastic-kql -O case-insensitive-fields', convertCorpus('elastic-kql', { 'case-insensitive-fields': true })));
   });
 
+  it('sentinel-kql with sentinel-sysmon: summary; Sysmon queries analyse against WindowsEvent', () => {
+    const records = convertCorpus('sentinel-kql', {}, ['sentinel-sysmon']);
+    console.log(summarize('sentinel-kql -p sentinel-sysmon', records));
+    const problems: string[] = [];
+    records.forEach((r, i) => {
+      const query = r.ok ? (r.output ?? '') : '';
+      // Every 5th Sysmon-channel query (full analysis costs ~1 ms per comparison).
+      if (i % 5 !== 0 || !query.includes('"Microsoft-Windows-Sysmon/Operational"')) return;
+      const diags = kustoDiagnostics(query, { tables: SENTINEL_TABLES });
+      if (diags.length > 0) problems.push(`${r.file}: ${diags.join('; ')}`);
+    });
+    expect(problems.slice(0, 10)).toEqual([]);
+    expect(records.filter((r) => r.ok).length).toBeGreaterThan(convertCorpus('sentinel-kql').filter((r) => r.ok).length);
+  });
+
   it('sentinel-kql: every output names only real columns of its mapped table (Microsoft parser, schema of the tables)', () => {
     const records = convertCorpus('sentinel-kql').filter((r) => r.ok && r.output);
     const full = process.env.SENTINEL_FULL === '1';

@@ -53,6 +53,23 @@ describe('PsExec with each default pipeline (golden)', () => {
     }
   }
 
+  // The same rules for a workspace with Sysmon (WindowsEvent) instead of Defender: -p sentinel-sysmon.
+  for (const file of [...logRules, 'proc_creation_win_userinit_uncommon_child_processes.yml']) {
+    it(`sentinel-kql -p sentinel-sysmon: ${file}`, async () => {
+      const path = file.startsWith('proc_creation') ? join(REPO_ROOT, 'rules', file) : join(WINDOWS_LOGS, file);
+      const { status, out, err } = await convert('sentinel-kql', ['-p', 'sentinel-sysmon'], path);
+      expect(status, err).toBe(0);
+      const golden = join(REPO_ROOT, 'test/golden/pipelines/sentinel-sysmon', file.replace(/\.yml$/, '.txt'));
+      if (process.env.UPDATE_GOLDENS === '1') {
+        mkdirSync(dirname(golden), { recursive: true });
+        writeFileSync(golden, out);
+      }
+      expect(existsSync(golden), `missing golden ${golden}`).toBe(true);
+      expect(out).toBe(readFileSync(golden, 'utf8'));
+      expect(kustoDiagnostics(out.trim(), { tables: SENTINEL_TABLES })).toEqual([]);
+    });
+  }
+
   it('sentinel-kql starts from SecurityEvent and analyses cleanly against its real columns', async () => {
     const { out } = await convert('sentinel-kql');
     expect(out.startsWith('SecurityEvent\n')).toBe(true);

@@ -36,6 +36,7 @@ describe('the built-in pipeline registry', () => {
       ['splunk-windows', 'splunk', true],
       ['ecs-windows', 'elastic-kql', true],
       ['sentinel-windows', 'sentinel-kql', true],
+      ['sentinel-sysmon', 'sentinel-kql', false],
       ['sql-tables', 'sql', true],
     ]);
   });
@@ -60,7 +61,7 @@ describe('the built-in pipeline registry', () => {
     const missing = resolvePipelineRef('nope.yml', (p) => files[p]);
     expect(missing.ok).toBe(false);
     expect(missing.diagnostics[0]?.code).toBe('pipeline-unknown');
-    expect(missing.diagnostics[0]?.message).toContain('splunk-windows, ecs-windows, sentinel-windows, sql-tables');
+    expect(missing.diagnostics[0]?.message).toContain('splunk-windows, ecs-windows, sentinel-windows, sentinel-sysmon, sql-tables');
     expect(errors(resolvePipelineRef('bad.yml', () => 'transformations:\n  - type: nope\n'))[0]).toMatch(/^bad\.yml:2:11: error\[pipeline-invalid\] unknown transformation type `nope`/);
   });
 });
@@ -255,6 +256,36 @@ describe('sentinel-windows maps to real columns', () => {
   it('rewrites abbreviated registry hives to the names RegistryKey uses', () => {
     const out = okValue(applyPipelines(rule(m('TargetObject', 'HKLM\\SOFTWARE\\x*'), { product: 'windows', category: 'registry_set' }), [sentinel()]));
     expect(tree(out.rule.detection)).toContain('RegistryKey matches "HKEY_LOCAL_MACHINE\\\\SOFTWARE\\\\x" *');
+  });
+});
+
+describe('sentinel-sysmon with sentinel-windows', () => {
+  const both = () => [builtin('sentinel-windows'), builtin('sentinel-sysmon')];
+
+  it('Sysmon-style categories read Sysmon in WindowsEvent, with the fields Defender has no column for', () => {
+    const out = okValue(applyPipelines(rule(all(m('Image', '*\\cmd.exe'), m('User', 'NT AUTHORITY\\SYSTEM'), m('CurrentDirectory', 'C:\\x\\')), { product: 'windows', category: 'process_creation' }), both()));
+    expect(out.state).toEqual({ table: 'WindowsEvent' });
+    expect(fieldsOf(out.rule.detection)).toEqual(['Channel', 'EventID', 'EventData.Image', 'EventData.User', 'EventData.CurrentDirectory']);
+    const access = okValue(applyPipelines(rule(all(m('TargetImage', '*\\lsass.exe'), m('GrantedAccess', '0x1010')), { product: 'windows', category: 'process_access' }), both()));
+    expect(fieldsOf(access.rule.detection)).toEqual(['Channel', 'EventID', 'EventData.TargetImage', 'EventData.GrantedAccess']);
+    expect(tree(access.rule.detection)).not.toContain('ActionType');
+  });
+
+  it('keeps Sysmon registry paths (no hive rewrite) and the Sysmon event ids of the category', () => {
+    const out = okValue(applyPipelines(rule(m('TargetObject', 'HKLM\\SOFTWARE\\x*'), { product: 'windows', category: 'registry_event' }), both()));
+    const t = tree(out.rule.detection);
+    expect(t).toContain('EventData.TargetObject matches "HKLM\\\\SOFTWARE\\\\x" *');
+    expect(t).toMatch(/EventID == 12\s+EventID == 13\s+EventID == 14/);
+  });
+
+  it('leaves every other log source to sentinel-windows', () => {
+    const sec = okValue(applyPipelines(rule(m('EventID', 4624), { product: 'windows', service: 'security' }), both()));
+    expect(sec.state).toEqual({ table: 'SecurityEvent' });
+    const linux = okValue(applyPipelines(rule(m('Image', '*/bash'), { product: 'linux', category: 'process_creation' }), both()));
+    expect(linux.state).toEqual({ table: 'DeviceProcessEvents' });
+    const pipe = okValue(applyPipelines(rule(m('PipeName', 'x'), { product: 'windows', category: 'pipe_created' }), both()));
+    expect(fieldsOf(pipe.rule.detection)).toEqual(['Channel', 'EventID', 'EventData.PipeName']);
+    expect(tree(pipe.rule.detection).match(/Channel matches/g)).toHaveLength(1);
   });
 });
 

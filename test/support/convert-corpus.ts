@@ -4,7 +4,7 @@ import { listYamlFiles } from '../../src/cli/io.js';
 import type { ConversionRecord } from '../../src/convert.js';
 import { convertFiles } from '../../src/convert.js';
 import { findConverter } from '../../src/converters.js';
-import { defaultPipelinesFor } from '../../src/pipeline/builtins.js';
+import { defaultPipelinesFor, findBuiltinPipeline } from '../../src/pipeline/builtins.js';
 import { parseSigmaText, type ParsedFile } from '../../src/rule/parse-documents.js';
 import { ACTIVE_FOLDERS, SIGMA_DIR } from './paths.js';
 
@@ -17,10 +17,15 @@ export function corpusFiles(): ParsedFile[] {
 }
 
 /** Converts the corpus for a target the way the CLI does by default (its default pipelines). */
-export function convertCorpus(target: string, targetOptions: Record<string, boolean> = {}): ConversionRecord[] {
+export function convertCorpus(target: string, targetOptions: Record<string, boolean> = {}, extraPipelines: readonly string[] = []): ConversionRecord[] {
   const converter = findConverter(target);
   if (converter === undefined) throw new Error(`no target ${target}`);
-  return convertFiles(corpusFiles(), converter, { pipelines: defaultPipelinesFor(target), targetOptions });
+  const extra = extraPipelines.map((name) => {
+    const b = findBuiltinPipeline(name);
+    if (b === undefined) throw new Error(`no built-in pipeline ${name}`);
+    return b.pipeline;
+  });
+  return convertFiles(corpusFiles(), converter, { pipelines: [...defaultPipelinesFor(target), ...extra], targetOptions });
 }
 
 /** `converted N, refused M (code: count, ...)` plus the most common refusal messages, for the test log. */

@@ -221,9 +221,9 @@ describe('sentinel-windows maps to real columns', () => {
   });
 
   it('WindowsEvent: the channel (and event id) of the log source; event data under EventData', () => {
-    const system = okValue(applyPipelines(rule(all(m('Provider_Name', 'Service Control Manager'), m('EventID', 7045), m('ImagePath', '*\\temp\\*')), { product: 'windows', service: 'system' }), [sentinel()]));
+    const system = okValue(applyPipelines(rule(all(m('Provider_Name', 'Service Control Manager'), m('EventID', 7045), m('ImagePath', '*\\temp\\*'), m('Execution_ProcessID', 4)), { product: 'windows', service: 'system' }), [sentinel()]));
     expect(system.state).toEqual({ table: 'WindowsEvent' });
-    expect(fieldsOf(system.rule.detection)).toEqual(['Channel', 'Provider', 'EventID', 'EventData.ImagePath']);
+    expect(fieldsOf(system.rule.detection)).toEqual(['Channel', 'Provider', 'EventID', 'EventData.ImagePath', 'SystemProcessId']);
     expect(tree(system.rule.detection)).toContain('Channel matches "System"');
     const script = okValue(applyPipelines(rule(m('ScriptBlockText', '*Invoke-Mimikatz*'), { product: 'windows', category: 'ps_script' }), [sentinel()]));
     const st = tree(script.rule.detection);
@@ -292,9 +292,9 @@ describe('sentinel-sysmon with sentinel-windows', () => {
 describe('ecs-windows system properties and UserData', () => {
   const ecs = () => builtin('ecs-windows');
 
-  it('the provider and computer are winlog.* fields, not event data', () => {
-    const out = okValue(applyPipelines(rule(all(m('Provider_Name', 'Service Control Manager'), m('Computer', 'dc01'), m('ImagePath', 'x')), { product: 'windows', service: 'system' }), [ecs()]));
-    expect(fieldsOf(out.rule.detection)).toEqual(['winlog.channel', 'winlog.provider_name', 'winlog.computer_name', 'winlog.event_data.ImagePath']);
+  it('the provider, computer and writing process are winlog.* fields, not event data', () => {
+    const out = okValue(applyPipelines(rule(all(m('Provider_Name', 'Service Control Manager'), m('Computer', 'dc01'), m('ImagePath', 'x'), m('Execution_ProcessID', 4)), { product: 'windows', service: 'system' }), [ecs()]));
+    expect(fieldsOf(out.rule.detection)).toEqual(['winlog.channel', 'winlog.provider_name', 'winlog.computer_name', 'winlog.event_data.ImagePath', 'winlog.process.pid']);
   });
 
   it('WMI-Activity fields and event 104 Channel are UserData: winlog.user_data.*', () => {

@@ -129,6 +129,8 @@ class Run {
       }
       case 'replace_string':
         return this.eachItem(p, t, (m) => this.replaceString(t, m));
+      case 'convert_type':
+        return this.eachItem(p, t, (m) => this.convertType(p, t, m));
       case 'value_placeholders':
       case 'wildcard_placeholders':
         return this.eachItem(p, t, (m) => this.placeholders(p, t, m));
@@ -388,6 +390,32 @@ class Run {
       facts: { ...this.factsOf(m), applied: new Set([...this.factsOf(m).applied, t.id]) },
       detail: `${JSON.stringify(renderSigmaString(m.value.parts))} -> ${JSON.stringify(renderSigmaString(parts))}`,
     };
+  }
+
+  /**
+   * pySigma's convert_type. `str`: a number or boolean becomes the Sigma string of its text (`3`, `true`),
+   * so string transformations and string matching apply to it. `num`: a string of digits (an optional
+   * sign and fraction, no wildcard) becomes a number; any other string is an error, not a guess.
+   */
+  private convertType(p: ProcessingPipeline, t: Extract<Transformation, { type: 'convert_type' }>, m: ExprMatch): ItemResult {
+    const facts = { ...this.factsOf(m), applied: new Set([...this.factsOf(m).applied, t.id]) };
+    const v = m.value;
+    if (t.targetType === 'str') {
+      if (v.kind !== 'number' && v.kind !== 'boolean') return undefined;
+      const text = String(v.value);
+      return { expr: match(m.field, { kind: 'string', parts: [{ kind: 'literal', text }], cased: false }, m.span), facts, detail: `${text} -> ${JSON.stringify(text)}` };
+    }
+    if (v.kind !== 'string') return undefined;
+    const text = v.parts.length === 1 && v.parts[0]?.kind === 'literal' ? v.parts[0].text : undefined;
+    if (text === undefined || !/^[+-]?\d+(\.\d+)?$/.test(text)) {
+      this.fail(
+        'unsupported-construct',
+        `transformation \`${t.id}\` of pipeline \`${p.id}\` converts \`${m.field ?? '(keyword)'}\` to a number, but ${JSON.stringify(renderSigmaString(v.parts))} is not one`,
+        m.span,
+      );
+      return undefined;
+    }
+    return { expr: match(m.field, { kind: 'number', value: Number(text) }, m.span), facts, detail: `${JSON.stringify(text)} -> ${text}` };
   }
 
   private placeholders(p: ProcessingPipeline, t: Extract<Transformation, { type: 'value_placeholders' | 'wildcard_placeholders' }>, m: ExprMatch): ItemResult {

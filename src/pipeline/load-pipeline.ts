@@ -126,6 +126,7 @@ const PARAMS: Record<TransformationType, readonly string[]> = {
   add_condition: ['conditions', 'name', 'template', 'negated'],
   change_logsource: ['category', 'product', 'service'],
   replace_string: ['regex', 'replacement', 'skip_special', 'interpret_special'],
+  convert_type: ['target_type'],
   value_placeholders: ['include', 'exclude'],
   wildcard_placeholders: ['include', 'exclude'],
   drop_detection_item: [],
@@ -310,6 +311,13 @@ class Reader {
           skipSpecial: flag('skip_special'),
           interpretSpecial: flag('interpret_special'),
         };
+      }
+      case 'convert_type': {
+        const tt = this.required(m, 'target_type', typeName);
+        const text = tt && this.string(tt.value, '`target_type`');
+        if (text === undefined || tt === undefined) return undefined;
+        if (text !== 'str' && text !== 'num') return this.bad('`target_type` must be `str` or `num`', tt.value.span);
+        return { ...base, type: typeName, targetType: text };
       }
       case 'value_placeholders':
       case 'wildcard_placeholders': {

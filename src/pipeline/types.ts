@@ -104,6 +104,11 @@ export type Transformation =
       readonly skipSpecial: boolean;
       readonly interpretSpecial: boolean;
     })
+  | (TransformationBase & {
+      readonly type: 'convert_type';
+      /** `str`: numbers and booleans become Sigma strings of their text; `num`: digit strings become numbers. */
+      readonly targetType: 'str' | 'num';
+    })
   | (TransformationBase & { readonly type: 'value_placeholders'; readonly include?: readonly string[]; readonly exclude?: readonly string[] })
   | (TransformationBase & { readonly type: 'wildcard_placeholders'; readonly include?: readonly string[]; readonly exclude?: readonly string[] })
   | (TransformationBase & { readonly type: 'drop_detection_item' })
@@ -132,6 +137,7 @@ export const TRANSFORMATION_TYPES: readonly TransformationType[] = [
   'add_condition',
   'change_logsource',
   'replace_string',
+  'convert_type',
   'value_placeholders',
   'wildcard_placeholders',
   'drop_detection_item',

@@ -304,6 +304,13 @@ describe('ecs-windows system properties and UserData', () => {
     expect(fieldsOf(cleared.rule.detection)).toEqual(['winlog.channel', 'event.code', 'winlog.user_data.Channel']);
   });
 
+  it('Initiated becomes network.direction egress/ingress, also when the rule writes a YAML boolean', () => {
+    for (const value of ['true', { kind: 'boolean', value: true } as const]) {
+      const out = okValue(applyPipelines(rule(m('Initiated', value), { product: 'windows', category: 'network_connection' }), [ecs()]));
+      expect(tree(out.rule.detection)).toContain('network.direction matches "egress"');
+    }
+  });
+
   it('refuses the level number, which Winlogbeat does not keep', () => {
     expect(errors(applyPipelines(rule(m('Level', 2), { product: 'windows', service: 'system' }), [ecs()]))[0]).toMatch(/does not keep the event's level number/);
   });

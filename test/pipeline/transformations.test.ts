@@ -247,6 +247,24 @@ describe('replace_string', () => {
   });
 });
 
+describe('convert_type', () => {
+  const to = (type: string) => `transformations:\n  - type: convert_type\n    target_type: ${type}\n    field_name_conditions: [{ type: include_fields, fields: [f] }]\n`;
+
+  it('str: a number or boolean becomes the string of its text (other fields untouched)', () => {
+    const out = okValue(apply(to('str'), rule(all(m('f', 3), m('f', { kind: 'boolean', value: true }), m('g', 4)))));
+    expect(tree(out.rule.detection)).toBe('and\n  f matches "3"\n  f matches "true"\n  g == 4');
+  });
+
+  it('num: a digit string becomes a number; any other string is an error naming it', () => {
+    expect(tree(okValue(apply(to('num'), rule(m('f', '-12.5')))).rule.detection)).toBe('f == -12.5');
+    expect(errors(apply(to('num'), rule(m('f', '12*'))))[0]).toMatch(/converts `f` to a number, but "12\*" is not one/);
+  });
+
+  it('refuses an unknown target type where it is written', () => {
+    expect(() => pipeline('transformations:\n  - type: convert_type\n    target_type: int\n')).toThrow(/target_type` must be `str` or `num`/);
+  });
+});
+
 describe('drop_detection_item', () => {
   it('removes the selected items from an AND', () => {
     const out = okValue(

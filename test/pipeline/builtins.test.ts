@@ -311,6 +311,16 @@ describe('ecs-windows system properties and UserData', () => {
     }
   });
 
+  it('the Sysmon events beyond the common categories: channel, event id and the module renames', () => {
+    const change = okValue(applyPipelines(rule(all(m('Image', '*\\dns.exe'), m('TargetFilename', 'x')), { product: 'windows', category: 'file_change' }), [ecs()]));
+    expect(fieldsOf(change.rule.detection)).toEqual(['winlog.channel', 'event.code', 'process.executable', 'file.path']);
+    const raw = okValue(applyPipelines(rule(m('Device', '*floppy*'), { product: 'windows', category: 'raw_access_thread' }), [ecs()]));
+    expect(tree(raw.rule.detection)).toContain('event.code matches "9"');
+    expect(fieldsOf(raw.rule.detection)).toContain('file.path');
+    // Events 27-29 have no handler in the module version the pipeline follows: refused, not guessed.
+    expect(errors(applyPipelines(rule(m('TargetFilename', 'x'), { product: 'windows', category: 'file_executable_detected' }), [ecs()]))[0]).toMatch(/no handler for Sysmon events 27-29/);
+  });
+
   it('refuses the level number, which Winlogbeat does not keep', () => {
     expect(errors(applyPipelines(rule(m('Level', 2), { product: 'windows', service: 'system' }), [ecs()]))[0]).toMatch(/does not keep the event's level number/);
   });

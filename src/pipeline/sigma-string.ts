@@ -7,7 +7,12 @@ import type { StringPart } from '../ast/value.js';
  */
 export { normalizeParts, parseSigmaString } from '../value/sigma-string.js';
 
-/** The Sigma text of parts without placeholders: wildcards as `*`/`?`, literal `*`, `?`, `\` escaped. */
+/**
+ * The Sigma text pySigma shows pipelines (str() of a SigmaString): wildcards as `*`/`?`, placeholders as
+ * `%name%`, and every literal `*`, `?` and `\` escaped. `replace_string` regexes and `match_string`
+ * patterns in existing pipeline files are written against this text, so it deliberately differs from
+ * the value model's printSigmaString, which spells values the way rules do (a lone `\` stays single).
+ */
 export function renderSigmaString(parts: readonly StringPart[]): string {
   return parts
     .map((p) => {

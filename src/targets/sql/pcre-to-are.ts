@@ -221,11 +221,10 @@ function fail(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }
 
-/** Capturing groups: `(` not followed by `?` or `*`, outside brackets and escapes. */
-function countGroups(pattern: string): number {
-  let count = 0;
+/** Indexes of the characters before `end` that stand outside escapes and bracket expressions. */
+function* structuralIndexes(pattern: string, end = pattern.length): Generator<number> {
   let inBracket = false;
-  for (let i = 0; i < pattern.length; i++) {
+  for (let i = 0; i < end; i++) {
     const c = pattern[i];
     if (c === '\\') {
       i++;
@@ -235,9 +234,17 @@ function countGroups(pattern: string): number {
       inBracket = true;
       if (pattern[i + 1] === '^') i++;
       if (pattern[i + 1] === ']') i++;
-    } else if (c === '(' && pattern[i + 1] !== '?' && pattern[i + 1] !== '*') {
-      count++;
+    } else {
+      yield i;
     }
+  }
+}
+
+/** Capturing groups: `(` not followed by `?` or `*`, outside brackets and escapes. */
+function countGroups(pattern: string): number {
+  let count = 0;
+  for (const i of structuralIndexes(pattern)) {
+    if (pattern[i] === '(' && pattern[i + 1] !== '?' && pattern[i + 1] !== '*') count++;
   }
   return count;
 }
@@ -245,22 +252,9 @@ function countGroups(pattern: string): number {
 /** Does the `)` at `close` end a lookaround group? (Walks back to its `(` ignoring escapes/brackets.) */
 function closesLookaround(pattern: string, close: number): boolean {
   const opens: number[] = [];
-  let inBracket = false;
-  for (let i = 0; i < close; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      i++;
-    } else if (inBracket) {
-      if (c === ']') inBracket = false;
-    } else if (c === '[') {
-      inBracket = true;
-      if (pattern[i + 1] === '^') i++;
-      if (pattern[i + 1] === ']') i++;
-    } else if (c === '(') {
-      opens.push(i);
-    } else if (c === ')') {
-      opens.pop();
-    }
+  for (const i of structuralIndexes(pattern, close)) {
+    if (pattern[i] === '(') opens.push(i);
+    else if (pattern[i] === ')') opens.pop();
   }
   const open = opens.pop();
   return open !== undefined && /^\(\?<?[=!]/.test(pattern.slice(open));

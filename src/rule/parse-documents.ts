@@ -189,10 +189,19 @@ function parseFilter(reader: FieldReader, index: number, file: string, lines: Li
   if (filterEntry?.value.kind === 'map') {
     const rulesEntry = mapGet(filterEntry.value, 'rules');
     const rv = rulesEntry?.value;
-    if (rv === undefined || (rv.kind === 'scalar' && rv.value === 'any')) rules = 'any';
-    else {
-      const list = new FieldReader(filterEntry.value).stringList('rules');
-      rules = list.length === 0 ? 'any' : list;
+    if (rv === undefined) {
+      // A filter without `rules` would silently apply to every rule of its log source.
+      reader.diagnostics.push(
+        error('missing-field', 'the filter has no `rules`: list the ids or names of the rules it applies to under `filter.rules` (or write `rules: any`)', filterEntry.keySpan),
+      );
+    } else if (rv.kind === 'scalar' && rv.value === 'any') {
+      rules = 'any';
+    } else {
+      const listReader = new FieldReader(filterEntry.value);
+      const list = listReader.stringList('rules');
+      reader.diagnostics.push(...listReader.diagnostics);
+      // pySigma reads an empty list as `any`; a list whose items were all invalid is an error above.
+      rules = list.length === 0 && rv.kind === 'seq' && rv.items.length === 0 ? 'any' : list;
     }
   }
   const detection = parseDetection(reader, 'filter', lines);

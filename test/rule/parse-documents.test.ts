@@ -109,6 +109,24 @@ filter:
     expect(kinds).toEqual(['rule', 'correlation', 'filter']);
   });
 
+  it("a filter's `rules` must be given and well formed, or it would silently apply to every rule", () => {
+    const filter = (rules: string) => `title: tune\nlogsource: {product: windows}\nfilter:\n${rules}    sel:\n        User: admin\n    condition: not sel\n`;
+    const first = (text: string) => parseSigmaText(text, 'f.yml').documents[0];
+    const missing = first(filter(''));
+    expect(missing?.document).toBeNull();
+    expect(missing?.diagnostics.map((d) => d.code)).toEqual(['missing-field']);
+    expect(missing?.diagnostics[0]?.message).toMatch(/filter has no `rules`/);
+    for (const bad of ['    rules: [123]\n', '    rules: {a: b}\n']) {
+      const r = first(filter(bad));
+      expect(r?.document, bad).toBeNull();
+      expect(r?.diagnostics.some((d) => d.severity === 'error'), bad).toBe(true);
+    }
+    const named = first(filter('    rules: [base_rule]\n'))?.document;
+    expect(named?.kind === 'filter' && named.rules).toEqual(['base_rule']);
+    const empty = first(filter('    rules: []\n'))?.document;
+    expect(empty?.kind === 'filter' && empty.rules).toBe('any');
+  });
+
   it('applies collection actions: global merges into each rule, repeat extends the previous one, reset clears', () => {
     const text = `action: global
 title: Shared

@@ -12,7 +12,7 @@ import {
   type ItemFacts,
   type RuleView,
 } from './conditions.js';
-import { normalizeParts, parseSigmaString, renderSigmaString } from './sigma-string.js';
+import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
 import type { AppliedTransformation, ConditionValue, PipelineOutput, ProcessingPipeline, Transformation } from './types.js';
 
 /**
@@ -365,12 +365,15 @@ class Run {
         return t.interpretSpecial ? parseSigmaString(text) : [{ kind: 'literal', text }];
       });
     } else {
-      // pySigma works on the string's Sigma text (wildcards as * and ?, literal ones escaped), then reads
-      // the result as a Sigma string again. Placeholders are kept out of the text.
+      // pySigma works on the string's Sigma text (str() of a SigmaString: wildcards as * and ?, literal
+      // ones escaped, a backslash as it is), then reads the result as a Sigma string again.
+      // printSigmaString gives that text, except that it doubles a backslash where a single one would be
+      // read back as an escape (`\\server`, `dir\\*`), so an unchanged value reads back unchanged.
+      // Placeholders are kept out of the text.
       parts = [];
       let run: StringPart[] = [];
       const flush = (): void => {
-        if (run.length > 0) parts.push(...parseSigmaString(replace(renderSigmaString(run))));
+        if (run.length > 0) parts.push(...parseSigmaString(replace(printSigmaString(run))));
         run = [];
       };
       for (const part of m.value.parts) {
@@ -384,11 +387,11 @@ class Run {
       flush();
     }
     parts = normalizeParts(parts);
-    if (renderSigmaString(parts) === renderSigmaString(m.value.parts)) return undefined;
+    if (printSigmaString(parts) === printSigmaString(m.value.parts)) return undefined;
     return {
       expr: match(m.field, { ...m.value, parts }, m.span),
       facts: { ...this.factsOf(m), applied: new Set([...this.factsOf(m).applied, t.id]) },
-      detail: `${JSON.stringify(renderSigmaString(m.value.parts))} -> ${JSON.stringify(renderSigmaString(parts))}`,
+      detail: `${JSON.stringify(printSigmaString(m.value.parts))} -> ${JSON.stringify(printSigmaString(parts))}`,
     };
   }
 
@@ -410,7 +413,7 @@ class Run {
     if (text === undefined || !/^[+-]?\d+(\.\d+)?$/.test(text)) {
       this.fail(
         'unsupported-construct',
-        `transformation \`${t.id}\` of pipeline \`${p.id}\` converts \`${m.field ?? '(keyword)'}\` to a number, but ${JSON.stringify(renderSigmaString(v.parts))} is not one`,
+        `transformation \`${t.id}\` of pipeline \`${p.id}\` converts \`${m.field ?? '(keyword)'}\` to a number, but ${JSON.stringify(printSigmaString(v.parts))} is not one`,
         m.span,
       );
       return undefined;

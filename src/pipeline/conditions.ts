@@ -3,7 +3,7 @@ import { assertNever } from '../diagnostics/assert-never.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
 import { mapGet } from '../yaml/node.js';
 import { evalCondExpr } from './cond-expr.js';
-import { renderSigmaString } from './sigma-string.js';
+import { printSigmaString } from '../value/sigma-string.js';
 import type { ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition } from './types.js';
 
 /** What rule conditions look at: the rule as the pipelines have transformed it so far. */
@@ -151,7 +151,7 @@ function includes(c: { readonly fields: readonly string[]; readonly mode: 'plain
 export function detectionItemConditionHolds(c: DetectionItemCondition, item: ExprMatch, facts: ItemFacts): boolean {
   switch (c.type) {
     case 'match_string': {
-      const r = item.value.kind === 'string' && c.pattern.test(renderSigmaString(item.value.parts));
+      const r = item.value.kind === 'string' && c.pattern.test(printSigmaString(item.value.parts));
       return c.negate ? !r : r;
     }
     case 'is_null': {

@@ -7,7 +7,7 @@ import { pointSpan } from '../../src/diagnostics/span.js';
 import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
 import type { ProcessingPipeline } from '../../src/pipeline/types.js';
 import type { LogSource, SigmaRule } from '../../src/rule/model.js';
-import { parseSigmaString } from '../../src/pipeline/sigma-string.js';
+import { parseSigmaString } from '../../src/value/sigma-string.js';
 
 export const span = pointSpan('rule.yml');
 

@@ -217,18 +217,26 @@ describe('change_logsource and set_state', () => {
 
 describe('replace_string', () => {
   it('works on the Sigma text and keeps wildcards (Python replacement syntax)', () => {
-    // The Sigma text of `*\cmd.exe` escapes its backslash: `*\\cmd.exe`.
+    // The Sigma text of `*\cmd.exe` is `*\cmd.exe` (pySigma's str(): only * and ? are escaped).
     const out = okValue(
       apply(
         `transformations:
   - type: replace_string
-    regex: '^\\*\\\\\\\\(.*)$'
+    regex: '^\\*\\\\(.*)$'
     replacement: '*\\1'
 `,
         rule(m('Image', '*\\cmd.exe')),
       ),
     );
     expect(tree(out.rule.detection)).toBe('Image matches * "cmd.exe"');
+  });
+
+  it('sees a backslash as pySigma does: written once, so a regex for one backslash replaces each', () => {
+    const out = okValue(apply("transformations:\n  - type: replace_string\n    regex: '\\\\'\n    replacement: '/'\n", rule(m('Image', 'C:\\Windows\\cmd.exe'))));
+    expect(tree(out.rule.detection)).toBe('Image matches "C:/Windows/cmd.exe"');
+    // A backslash before a wildcard or another backslash is doubled in the text, so it reads back unchanged.
+    const same = apply("transformations:\n  - type: replace_string\n    regex: 'nothing'\n    replacement: 'x'\n", rule(m('f', parts({ kind: 'literal', text: 'a\\' }, { kind: 'wildcard-multi' }))));
+    expect(okValue(same).applied).toEqual([]);
   });
 
   it('with skip_special only touches literal text', () => {

@@ -12,6 +12,7 @@ import type {
   TargetOptionValues,
   Unsupported,
 } from './target.js';
+import { unsupported } from './target.js';
 
 /**
  * The one lowering engine. It turns an `Expr` into query text for any `TargetDeclaration`:
@@ -216,6 +217,7 @@ function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean,
     if (operand.kind !== 'match' || operand.field === null) return null;
     const value = operand.value;
     if (value.kind !== 'number' && !(value.kind === 'string' && isPatternParts(value.parts))) return null;
+    if (exponentNumber(value) !== undefined) return null; // refused where it stands
     const fieldText = run.lang.fieldName(operand.field);
     if (typeof fieldText !== 'string') return null;
     const item = fold.item(value, run.options);
@@ -277,6 +279,17 @@ function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boole
   }
 }
 
+/**
+ * The text of a value's number when it cannot be written plainly (an exponent, or not finite), else
+ * undefined. Every target renders numbers with String(), so `1e-7` or `1e+21` is refused here, once,
+ * for all of them.
+ */
+function exponentNumber(value: SigmaValue): string | undefined {
+  if (value.kind !== 'number' && value.kind !== 'compare' && value.kind !== 'timepart') return undefined;
+  const text = String(value.value);
+  return Number.isFinite(value.value) && !/e/i.test(text) ? undefined : text;
+}
+
 function dispatch(node: ExprMatch, value: SigmaValue, run: Run, negated: boolean): LeafRendering {
   const lang = run.lang;
   if (node.field === null) {
@@ -286,6 +299,10 @@ function dispatch(node: ExprMatch, value: SigmaValue, run: Run, negated: boolean
   }
   const fieldText = lang.fieldName(node.field);
   if (typeof fieldText !== 'string') return fieldText;
+  const odd = exponentNumber(value);
+  if (odd !== undefined) {
+    return unsupported(`the number ${odd}`, 'its text form needs an exponent, which logs do not write one way; write the value as a string');
+  }
   const base = { field: node.field, fieldText, negated, options: run.options };
   // One case per kind so each renderer gets its own value type; a new kind does not compile.
   const r = lang.values;

@@ -4,6 +4,8 @@ import { and, type Expr, match, not, or } from '../../src/ast/expr.js';
 import type { SigmaValue } from '../../src/ast/value.js';
 import { pointSpan } from '../../src/diagnostics/span.js';
 import { lowerExpr } from '../../src/lower/engine.js';
+import { convertExpr } from '../../src/lower/convert-expr.js';
+import { TARGET_IDS } from '../../src/targets/registry.js';
 import { isPatternParts, literalChars } from '../../src/lower/string-shape.js';
 import {
   fragment,
@@ -218,6 +220,20 @@ describe('lowerExpr diagnostics', () => {
       ['unsupported-construct', 4, 'toy cannot express a regular expression (re) exactly: toy has no regular expressions; convert this rule for another target, or skip it (--skip-unsupported)'],
       ['unsupported-construct', 5, 'toy cannot express a number exactly: toy has no numbers; convert this rule for another target, or skip it (--skip-unsupported)'],
     ]);
+  });
+
+  it('refuses, for every target, a number whose text needs an exponent (in a list fold too)', () => {
+    for (const id of TARGET_IDS) {
+      for (const value of [1e-7, 1e21, 1e-25]) {
+        const single = convertExpr(match('A', { kind: 'number', value }, span), id);
+        expect(single.ok, `${id} ${value}`).toBe(false);
+        expect(single.diagnostics[0]?.message, id).toContain(`the number ${String(value)}`);
+        const list = convertExpr(or([match('A', { kind: 'number', value: 5 }, span), match('A', { kind: 'number', value }, span), match('A', { kind: 'number', value: 7 }, span)], span), id);
+        expect(list.ok, `${id} list ${value}`).toBe(false);
+      }
+      expect(convertExpr(match('A', { kind: 'compare', op: 'gt', value: 1e-7 }, span), id).ok, id).toBe(false);
+      expect(convertExpr(match('A', { kind: 'number', value: 0.5 }, span), id).ok, id).toBe(true);
+    }
   });
 
   it('refuses unresolved placeholders', () => {

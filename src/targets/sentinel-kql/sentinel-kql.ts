@@ -37,12 +37,6 @@ import { pcreToRe2 } from './re2.js';
  *   read as tostring(EventData.Image): "" when the key is absent, like a string column (kusto-literal.ts).
  */
 
-/** Numbers as text, never in exponent form (tostring() of a number never uses one for these). */
-function numberText(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
-  const text = String(n);
-  return /e/i.test(text) ? n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : text;
-}
 
 /** A field as text: tostring() of it, unless it is already one (a path into a dynamic column). */
 function asText(fieldText: string): string {
@@ -143,7 +137,7 @@ function listRender(fieldText: string, encoded: readonly string[]): Fragment {
   for (const item of items) {
     if ('number' in item) {
       if (literals.length === 0) tests.push(IN);
-      literals.push(kustoString(numberText(item.number)));
+      literals.push(kustoString(String(item.number)));
       hasNumber = true;
       continue;
     }
@@ -272,7 +266,7 @@ function keywordLeaf(value: SigmaValue): LeafRendering {
       break;
     }
     case 'number':
-      return fragment(`* contains ${kustoString(numberText(value.value))}`);
+      return fragment(`* contains ${kustoString(String(value.value))}`);
     case 'regex': {
       const text = regexText(value);
       return typeof text === 'string' ? fragment(`* matches regex ${text}`) : text;
@@ -312,7 +306,7 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
       string: stringLeaf,
       // tostring() works on int, long, real, string and dynamic columns alike, and is "" (not null)
       // for an absent value; Sigma's number also matches the number stored as text.
-      number: (ctx) => fragment(`${asText(ctx.fieldText)} == ${kustoString(numberText(ctx.value.value))}`),
+      number: (ctx) => fragment(`${asText(ctx.fieldText)} == ${kustoString(String(ctx.value.value))}`),
       boolean: (ctx) => fragment(`${asText(ctx.fieldText)} =~ ${kustoString(String(ctx.value.value))}`),
       // isempty: "" or null, i.e. absent (a string column cannot be null).
       null: (ctx) => fragment(`isempty(${ctx.fieldText})`),
@@ -323,14 +317,14 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
       cidr: cidrLeaf,
       compare: (ctx) => {
         const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[ctx.value.op];
-        return total(`toreal(${ctx.fieldText}) ${op} ${numberText(ctx.value.value)}`);
+        return total(`toreal(${ctx.fieldText}) ${op} ${String(ctx.value.value)}`);
       },
       exists: (ctx) => fragment(`${ctx.value.exists ? 'isnotempty' : 'isempty'}(${ctx.fieldText})`),
       fieldref: fieldRefLeaf,
       // `==` of null and a number is false (not null), so this is total without coalesce.
       timepart: (ctx) =>
         fragment(
-          `datetime_part(${kustoString(DATETIME_PARTS[ctx.value.part])}, todatetime(${ctx.fieldText})) == ${numberText(ctx.value.value)}`,
+          `datetime_part(${kustoString(DATETIME_PARTS[ctx.value.part])}, todatetime(${ctx.fieldText})) == ${String(ctx.value.value)}`,
         ),
     },
     keyword: (ctx) => keywordLeaf(ctx.value),

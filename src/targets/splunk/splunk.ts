@@ -105,7 +105,7 @@ const searchLanguage: QueryLanguage = {
       : unsupported(`the field name '${name}'`, 'Splunk search cannot write it bare; rename it with a pipeline'),
   values: {
     string: searchString,
-    number: (ctx) => fragment(`${ctx.fieldText}=${numberText(ctx.value.value)}`),
+    number: (ctx) => fragment(`${ctx.fieldText}=${String(ctx.value.value)}`),
     boolean: (ctx) => fragment(`${ctx.fieldText}=${quoteSearch(String(ctx.value.value))}`),
     null: (ctx) => fragment(`NOT ${ctx.fieldText}=*`, 'not'),
     regex: searchRegex,
@@ -123,7 +123,7 @@ const searchLanguage: QueryLanguage = {
   },
   keyword: (ctx) => {
     const value = ctx.value;
-    if (value.kind === 'number') return fragment(quoteSearch(numberText(value.value)));
+    if (value.kind === 'number') return fragment(quoteSearch(String(value.value)));
     if (value.kind === 'regex') return postFilter('Splunk search has no regular expressions');
     if (value.kind !== 'string') return unsupported(`a ${value.kind} keyword`, 'a keyword must be a string');
     if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
@@ -138,7 +138,7 @@ const searchLanguage: QueryLanguage = {
     kind: 'list-fold',
     minItems: 2,
     item: (value) => {
-      if (value.kind === 'number') return numberText(value.value);
+      if (value.kind === 'number') return String(value.value);
       if (value.cased || !isPatternParts(value.parts)) return null;
       const exact = searchValue(value.parts, false);
       return 'text' in exact ? quoteSearch(exact.text) : null;
@@ -256,7 +256,7 @@ const whereLanguage: QueryLanguage = {
       const re = sigmaStringToPcre(ctx.value.parts, ctx.value.cased);
       return whereLeaf(ctx, `match(${ctx.fieldText}, ${quoteEval(re)})`);
     },
-    number: (ctx) => whereLeaf(ctx, `${ctx.fieldText}==${numberText(ctx.value.value)}`),
+    number: (ctx) => whereLeaf(ctx, `${ctx.fieldText}==${String(ctx.value.value)}`),
     boolean: (ctx) => whereLeaf(ctx, `match(${ctx.fieldText}, ${quoteEval(`(?i)^${String(ctx.value.value)}\\z`)})`),
     null: (ctx) => fragment(ctx.negated ? `isnotnull(${ctx.fieldText})` : `isnull(${ctx.fieldText})`),
     regex: (ctx) => whereLeaf(ctx, `match(${ctx.fieldText}, ${quoteEval(regexWithFlags(ctx.value))})`),
@@ -264,7 +264,7 @@ const whereLanguage: QueryLanguage = {
     compare: (ctx) => {
       const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[ctx.value.op];
       const n = `tonumber(${ctx.fieldText})`;
-      const test = `${n}${op}${numberText(ctx.value.value)}`;
+      const test = `${n}${op}${String(ctx.value.value)}`;
       return ctx.negated ? fragment(`isnull(${n}) OR NOT ${test}`, 'or') : fragment(test);
     },
     exists: (ctx) =>
@@ -298,12 +298,6 @@ function regexWithFlags(value: RegexValue): string {
   return flags === '' ? value.pattern : `(?${flags})${value.pattern}`;
 }
 
-/** Numbers as JavaScript prints them, never in exponent form (1e21 would be a search term). */
-function numberText(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
-  const text = String(n);
-  return /e/i.test(text) ? n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '') : text;
-}
 
 export const splunk: TargetDeclaration<'splunk'> = {
   id: 'splunk',

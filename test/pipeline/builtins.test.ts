@@ -164,7 +164,7 @@ describe('sentinel-windows maps to real columns', () => {
   const sentinel = () => builtin('sentinel-windows');
   // Every Sigma field each mapping covers, per log source.
   const cases: [string, Record<string, string>, string[]][] = [
-    ['process_creation', { product: 'windows', category: 'process_creation' }, ['Image', 'CommandLine', 'ProcessId', 'IntegrityLevel', 'OriginalFileName', 'Description', 'Product', 'Company', 'LogonId', 'ParentImage', 'ParentCommandLine', 'ParentProcessId', 'md5', 'sha1', 'sha256']],
+    ['process_creation', { product: 'windows', category: 'process_creation' }, ['Image', 'CommandLine', 'ProcessId', 'IntegrityLevel', 'OriginalFileName', 'Description', 'Product', 'Company', 'ParentImage', 'ParentCommandLine', 'ParentProcessId', 'md5', 'sha1', 'sha256']],
     ['linux process_creation', { product: 'linux', category: 'process_creation' }, ['Image', 'CommandLine', 'ParentImage', 'User']],
     ['file_event', { product: 'windows', category: 'file_event' }, ['TargetFilename', 'Image', 'ProcessId']],
     ['file_delete', { product: 'windows', category: 'file_delete' }, ['TargetFilename', 'Image']],
@@ -189,6 +189,11 @@ describe('sentinel-windows maps to real columns', () => {
       for (const f of fieldsOf(out.rule.detection)) expect(tableHasField(schema ?? {}, f), `${f} in ${String(table)}`).toBe(true);
     });
   }
+
+  it("refuses Sysmon's hex LogonId, which DeviceProcessEvents holds as a number", () => {
+    const res = applyPipelines(rule(m('LogonId', '0x3e7'), { product: 'windows', category: 'process_creation' }), [sentinel()]);
+    expect(res.diagnostics[0]?.message).toMatch(/^field `LogonId` has no mapping in pipeline `sentinel-windows`/);
+  });
 
   it('refuses a field with no column (unmapped-field naming field and pipeline)', () => {
     const res = applyPipelines(rule(all(m('Image', 'x'), m('CurrentDirectory', 'y')), { product: 'windows', category: 'process_creation' }), [sentinel()]);
@@ -347,8 +352,17 @@ describe('ecs-windows Sysmon fields', () => {
     expect(tree(out.rule.detection)).toContain('destination.port == 4444');
   });
 
-  it('refuses fields the module splits (User, Hashes)', () => {
-    expect(errors(applyPipelines(rule(m('User', '*SYSTEM*'), { product: 'windows', category: 'process_creation' }), [ecs()]))[0]).toMatch(/splits this field.*field `User`/);
+  it('refuses fields the module splits, translates or drops (User, Hashes, Hash, QueryStatus, *IsIpv6)', () => {
+    expect(errors(applyPipelines(rule(m('User', '*SYSTEM*'), { product: 'windows', category: 'process_creation' }), [ecs()]))[0]).toMatch(/splits, translates or drops this field.*field `User`/);
+    for (const [category, field] of [['create_stream_hash', 'Hash'], ['dns_query', 'QueryStatus'], ['network_connection', 'DestinationIsIpv6']] as const) {
+      expect(errors(applyPipelines(rule(m(field, 'x'), { product: 'windows', category }), [ecs()]))[0], field).toMatch(new RegExp(`field \`${field}\``));
+    }
+  });
+
+  it("maps event 20's Destination and refuses unnamed Data (Winlogbeat names it param1, param2, ...)", () => {
+    const wmi = okValue(applyPipelines(rule(m('Destination', '*powershell*'), { product: 'windows', category: 'wmi_event' }), [ecs()]));
+    expect(tree(wmi.rule.detection)).toContain('process.executable matches * "powershell" *');
+    expect(errors(applyPipelines(rule(m('Data', '*EngineVersion=2*'), { product: 'windows', category: 'ps_classic_start' }), [ecs()]))[0]).toMatch(/param1, param2/);
   });
 
   it('maps Linux process creation to ECS and refuses unknown Linux fields', () => {

@@ -20,16 +20,13 @@ import type { AppliedTransformation, ConditionValue, PipelineOutput, ProcessingP
  * transformation whose conditions hold rewrites the rule's detection tree, log source, `fields` or the
  * pipeline state. The input rule is never changed; every rewrite builds new nodes.
  *
- * After the last pipeline, a `%placeholder%` that none resolved is an error: a query cannot match it.
- */
-/**
  * Placeholders no pipeline resolved stay in the tree: `--target ast` shows them, and the lowering engine
  * refuses them (`unresolved-placeholder`) for every query target.
  */
 export function applyPipelines(rule: SigmaRule, pipelines: readonly ProcessingPipeline[]): Result<PipelineOutput> {
-  const run = new Run(rule, pipelines);
-  const ordered = pipelines.map((p, i) => ({ p, i })).sort((a, b) => a.p.priority - b.p.priority || a.i - b.i);
-  for (const { p } of ordered) {
+  const ordered = pipelines.map((p, i) => ({ p, i })).sort((a, b) => a.p.priority - b.p.priority || a.i - b.i).map(({ p }) => p);
+  const run = new Run(rule, ordered);
+  for (const p of ordered) {
     for (const t of p.transformations) {
       if (!run.ruleConditionsHold(t)) continue;
       run.apply(p, t);
@@ -74,15 +71,15 @@ class Run {
   /** Variables of all pipelines, as pySigma merges them when pipelines are combined (later wins). */
   private readonly vars: Record<string, { values: readonly string[]; pipeline: string }> = Object.create(null) as Record<string, { values: readonly string[]; pipeline: string }>;
 
+  /** `ordered`: the pipelines in priority order. */
   constructor(
     readonly rule: SigmaRule,
-    pipelines: readonly ProcessingPipeline[],
+    ordered: readonly ProcessingPipeline[],
   ) {
     this.detection = rule.detection;
     this.logsource = rule.logsource;
     this.fields = [...rule.fields];
-    const ordered = [...pipelines].map((p, i) => ({ p, i })).sort((a, b) => a.p.priority - b.p.priority || a.i - b.i);
-    for (const { p } of ordered) for (const [k, v] of Object.entries(p.vars)) this.vars[k] = { values: v, pipeline: p.id };
+    for (const p of ordered) for (const [k, v] of Object.entries(p.vars)) this.vars[k] = { values: v, pipeline: p.id };
   }
 
   private view(): RuleView {
@@ -137,13 +134,14 @@ class Run {
       case 'drop_detection_item':
         return this.eachItem(p, t, () => DROPPED);
       case 'detection_item_failure': {
-        const hits: ExprMatch[] = [];
+        // The first selected item is reported (one message per transformation is enough to act on).
+        let first: ExprMatch | undefined;
         this.eachItem(p, t, (m) => {
-          hits.push(m);
+          first ??= m;
           return undefined;
         });
-        for (const m of hits.slice(0, 1)) {
-          this.fail('unsupported-construct', `${t.message} (pipeline \`${p.id}\`, transformation \`${t.id}\`, field \`${m.field ?? '(keyword)'}\`)`, m.span);
+        if (first !== undefined) {
+          this.fail('unsupported-construct', `${t.message} (pipeline \`${p.id}\`, transformation \`${t.id}\`, field \`${first.field ?? '(keyword)'}\`)`, first.span);
         }
         return;
       }
@@ -193,11 +191,11 @@ class Run {
         evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts))
       );
     };
-    const visit = (e: Expr, negated: boolean): Rewritten => {
+    const visit = (e: Expr): Rewritten => {
       switch (e.kind) {
         case 'and':
         case 'or': {
-          const parts = e.operands.map((o) => visit(o, negated));
+          const parts = e.operands.map((o) => visit(o));
           if (parts.every((x, i) => x === e.operands[i])) return e;
           const kept = parts.filter((x): x is Expr => x !== DROPPED);
           if (e.kind === 'or' && kept.length < parts.length) return DROPPED; // "true" absorbs an OR
@@ -205,7 +203,7 @@ class Run {
           return e.kind === 'and' ? and(kept, e.span) : or(kept, e.span);
         }
         case 'not': {
-          const inner = visit(e.operand, !negated);
+          const inner = visit(e.operand);
           if (inner === e.operand) return e;
           if (inner === DROPPED) {
             this.fail(
@@ -234,7 +232,7 @@ class Run {
           return assertNever(e, 'expression');
       }
     };
-    const next = visit(this.detection, false);
+    const next = visit(this.detection);
     if (changed === 0 || hasErrors(this.diagnostics)) return;
     if (next === DROPPED) {
       this.fail(
@@ -249,19 +247,7 @@ class Run {
   }
 
   private markAll(e: Expr, facts: Facts): void {
-    switch (e.kind) {
-      case 'and':
-      case 'or':
-        for (const o of e.operands) this.markAll(o, facts);
-        return;
-      case 'not':
-        return this.markAll(e.operand, facts);
-      case 'match':
-        this.facts.set(e, facts);
-        return;
-      default:
-        return assertNever(e, 'expression');
-    }
+    for (const m of matchesOf(e)) this.facts.set(m, facts);
   }
 
   /** The names a field becomes under a field transformation, or undefined when it does not apply. */

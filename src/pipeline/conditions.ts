@@ -1,4 +1,4 @@
-import type { Expr, ExprMatch } from '../ast/expr.js';
+import { matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
 import { mapGet } from '../yaml/node.js';
@@ -35,7 +35,7 @@ export function ruleConditionHolds(c: RuleCondition, view: RuleView): boolean {
     case 'rule_attribute':
       return attributeHolds(view.rule, view.logsource, c.attribute, c.value, c.op);
     case 'contains_field':
-      return containsField(view.detection, c.field);
+      return matchesOf(view.detection).some((m) => m.field === c.field);
     case 'processing_item_applied':
       return view.appliedIds.has(c.processingItemId);
     case 'processing_state': {
@@ -46,20 +46,6 @@ export function ruleConditionHolds(c: RuleCondition, view: RuleView): boolean {
       return true;
     default:
       return assertNever(c, 'rule condition');
-  }
-}
-
-function containsField(expr: Expr, field: string): boolean {
-  switch (expr.kind) {
-    case 'and':
-    case 'or':
-      return expr.operands.some((o) => containsField(o, field));
-    case 'not':
-      return containsField(expr.operand, field);
-    case 'match':
-      return expr.field === field;
-    default:
-      return assertNever(expr, 'expression');
   }
 }
 

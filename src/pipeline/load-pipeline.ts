@@ -1,11 +1,10 @@
 import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import { loadYaml } from '../yaml/load.js';
-import type { YamlEntry, YamlMap, YamlNode } from '../yaml/node.js';
+import { mapGet, type YamlEntry, type YamlMap, type YamlNode } from '../yaml/node.js';
 import { condExprRefs, parseCondExpr } from './cond-expr.js';
 import { compilePythonRegex, convertPythonReplacement } from './python-regex.js';
 import {
-  TRANSFORMATION_TYPES,
   type AttributeOp,
   type CondExpr,
   type ConditionSet,
@@ -49,7 +48,7 @@ function pointOf(file: string): SourceSpan {
 const TOP_LEVEL_KEYS = ['name', 'priority', 'vars', 'transformations', 'postprocessing', 'finalizers', 'allowed_backends'];
 
 /** Builds a pipeline from a loaded YAML document. */
-export function parsePipeline(node: YamlNode, id: string): Result<ProcessingPipeline> {
+function parsePipeline(node: YamlNode, id: string): Result<ProcessingPipeline> {
   const r = new Reader();
   const root = r.map(node, 'a pipeline file');
   if (root === undefined) return fail(r.diagnostics);
@@ -136,6 +135,9 @@ const PARAMS: Record<TransformationType, readonly string[]> = {
   set_state: ['key', 'val', 'template'],
 };
 
+/** Every transformation type this tool implements, in the order errors list them. */
+export const TRANSFORMATION_TYPES = Object.keys(PARAMS) as TransformationType[];
+
 /** Collects diagnostics while reading typed values out of YAML nodes. */
 class Reader {
   readonly diagnostics: Diagnostic[] = [];
@@ -201,14 +203,14 @@ class Reader {
   transformation(node: YamlNode, index: number): Transformation | undefined {
     const m = this.map(node, 'each transformation');
     if (m === undefined) return undefined;
-    const typeEntry = get(m, 'type');
+    const typeEntry = mapGet(m, 'type');
     if (typeEntry === undefined) return this.bad(`transformation ${index + 1} has no \`type\`; known types: ${TRANSFORMATION_TYPES.join(', ')}`, m.span);
     const typeName = this.string(typeEntry.value, '`type`');
     if (typeName === undefined) return undefined;
     if (!isTransformationType(typeName)) {
       return this.bad(`unknown transformation type \`${typeName}\`; known types: ${TRANSFORMATION_TYPES.join(', ')}`, typeEntry.value.span);
     }
-    const idEntry = get(m, 'id');
+    const idEntry = mapGet(m, 'id');
     const id = idEntry === undefined ? `${typeName}#${index + 1}` : this.string(idEntry.value, '`id`');
     if (id === undefined) return undefined;
     const allowed = new Set([...COMMON_KEYS, ...PARAMS[typeName]]);
@@ -231,13 +233,13 @@ class Reader {
   }
 
   private required(m: YamlMap, key: string, typeName: string): YamlEntry | undefined {
-    const e = get(m, key);
+    const e = mapGet(m, key);
     if (e === undefined) this.bad(`\`${typeName}\` needs \`${key}\``, m.span);
     return e;
   }
 
   private params(typeName: TransformationType, base: TransformationBase, m: YamlMap): Transformation | undefined {
-    const opt = (key: string): YamlNode | undefined => get(m, key)?.value;
+    const opt = (key: string): YamlNode | undefined => mapGet(m, key)?.value;
     const flag = (key: string): boolean => {
       const v = opt(key);
       return v === undefined ? false : (this.boolean(v, `\`${key}\``) ?? false);
@@ -369,10 +371,10 @@ class Reader {
 
   private conditionSet<C>(m: YamlMap, scope: keyof typeof SCOPES, parse: (c: YamlMap, type: string) => C | undefined): ConditionSet<C> {
     const { key, prefix, types } = SCOPES[scope];
-    const entry = get(m, key);
-    const opEntry = get(m, `${prefix}_op`);
-    const notEntry = get(m, `${prefix}_not`);
-    const exprEntry = get(m, `${prefix}_expr`);
+    const entry = mapGet(m, key);
+    const opEntry = mapGet(m, `${prefix}_op`);
+    const notEntry = mapGet(m, `${prefix}_not`);
+    const exprEntry = mapGet(m, `${prefix}_expr`);
     const conditions: { id: string; condition: C }[] = [];
     if (entry !== undefined && !isEmpty(entry.value)) {
       const items: { id: string; node: YamlNode }[] =
@@ -385,7 +387,7 @@ class Reader {
       for (const { id, node } of items) {
         const c = this.map(node, 'each condition');
         if (c === undefined) continue;
-        const t = get(c, 'type');
+        const t = mapGet(c, 'type');
         const typeName = t === undefined ? this.bad(`condition \`${id}\` has no \`type\`; known types: ${types.join(', ')}`, c.span) : this.string(t.value, '`type`');
         if (typeName === undefined || t === undefined) continue;
         if (!(types as readonly string[]).includes(typeName)) {
@@ -431,7 +433,7 @@ class Reader {
   }
 
   private str(c: YamlMap, key: string, type: string): string | undefined {
-    const e = get(c, key);
+    const e = mapGet(c, key);
     if (e === undefined) return this.bad(`condition \`${type}\` needs \`${key}\``, c.span);
     return this.string(e.value, `\`${key}\``);
   }
@@ -443,7 +445,7 @@ class Reader {
   }
 
   private negate(c: YamlMap): boolean {
-    const e = get(c, 'negate');
+    const e = mapGet(c, 'negate');
     return e === undefined ? false : (this.boolean(e.value, '`negate`') ?? false);
   }
 
@@ -453,7 +455,7 @@ class Reader {
         this.checkKeys(c, type, ['category', 'product', 'service']);
         const out: { category?: string; product?: string; service?: string } = {};
         for (const key of ['category', 'product', 'service'] as const) {
-          const e = get(c, key);
+          const e = mapGet(c, key);
           if (e === undefined || (e.value.kind === 'scalar' && e.value.value === null)) continue;
           const s = this.string(e.value, `\`${key}\``);
           if (s !== undefined) out[key] = s;
@@ -468,12 +470,12 @@ class Reader {
       case 'rule_attribute': {
         this.checkKeys(c, type, ['attribute', 'value', 'op']);
         const attribute = this.str(c, 'attribute', type);
-        const v = get(c, 'value');
+        const v = mapGet(c, 'value');
         const value = v === undefined ? this.bad('condition `rule_attribute` needs `value`', c.span) : v.value.kind === 'scalar' && typeof v.value.value === 'number' ? v.value.value : this.string(v.value, '`value`');
-        const opText = get(c, 'op') === undefined ? 'eq' : this.str(c, 'op', type);
+        const opText = mapGet(c, 'op') === undefined ? 'eq' : this.str(c, 'op', type);
         const ops: readonly AttributeOp[] = ['eq', 'ne', 'gte', 'gt', 'lte', 'lt', 'in', 'not_in'];
         const op = ops.find((o) => o === opText);
-        if (opText !== undefined && op === undefined) this.bad(`\`op\` must be one of ${ops.join(', ')}`, get(c, 'op')?.value.span ?? c.span);
+        if (opText !== undefined && op === undefined) this.bad(`\`op\` must be one of ${ops.join(', ')}`, mapGet(c, 'op')?.value.span ?? c.span);
         return attribute === undefined || value === undefined || op === undefined ? undefined : { type, attribute, value, op };
       }
       case 'contains_field': {
@@ -502,11 +504,11 @@ class Reader {
       case 'include_fields':
       case 'exclude_fields': {
         this.checkKeys(c, type, ['fields', 'mode']);
-        const f = get(c, 'fields');
+        const f = mapGet(c, 'fields');
         const fields = f === undefined ? this.bad(`condition \`${type}\` needs \`fields\``, c.span) : this.strings(f.value, '`fields`');
-        const modeText = get(c, 'mode') === undefined ? 'plain' : this.str(c, 'mode', type);
+        const modeText = mapGet(c, 'mode') === undefined ? 'plain' : this.str(c, 'mode', type);
         if (modeText !== 'plain' && modeText !== 're') {
-          return this.bad('`mode` must be `plain` or `re`', get(c, 'mode')?.value.span ?? c.span);
+          return this.bad('`mode` must be `plain` or `re`', mapGet(c, 'mode')?.value.span ?? c.span);
         }
         if (fields === undefined) return undefined;
         const patterns: RegExp[] = [];
@@ -531,7 +533,7 @@ class Reader {
     switch (type) {
       case 'match_string': {
         this.checkKeys(c, type, ['pattern', 'negate']);
-        const p = get(c, 'pattern');
+        const p = mapGet(c, 'pattern');
         const text = p === undefined ? this.bad('condition `match_string` needs `pattern`', c.span) : this.string(p.value, '`pattern`');
         if (text === undefined || p === undefined) return undefined;
         const compiled = compilePythonRegex(text, '', true);
@@ -548,10 +550,6 @@ class Reader {
         return undefined;
     }
   }
-}
-
-function get(m: YamlMap, key: string): YamlEntry | undefined {
-  return m.entries.find((e) => e.key === key);
 }
 
 function isTransformationType(name: string): name is TransformationType {

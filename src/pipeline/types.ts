@@ -128,25 +128,6 @@ export type Transformation =
 
 export type TransformationType = Transformation['type'];
 
-/** Every transformation type this tool implements, in the order `list pipelines` and errors show them. */
-export const TRANSFORMATION_TYPES: readonly TransformationType[] = [
-  'field_name_mapping',
-  'field_name_prefix_mapping',
-  'field_name_prefix',
-  'field_name_suffix',
-  'add_condition',
-  'change_logsource',
-  'replace_string',
-  'convert_type',
-  'value_placeholders',
-  'wildcard_placeholders',
-  'drop_detection_item',
-  'detection_item_failure',
-  'rule_failure',
-  'strict_field_mapping_failure',
-  'set_state',
-];
-
 /** One transformation that changed a rule: what `--json` lists per rule. */
 export interface AppliedTransformation {
   readonly pipeline: string;

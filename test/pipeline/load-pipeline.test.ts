@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
-import { TRANSFORMATION_TYPES } from '../../src/pipeline/types.js';
+import { parsePipelineText, TRANSFORMATION_TYPES } from '../../src/pipeline/load-pipeline.js';
 import { errors, okValue } from './helpers.js';
 
 const load = (text: string) => parsePipelineText(text, 'p.yml');

@@ -1,3 +1,4 @@
+import yaml from 'js-yaml';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +123,33 @@ function fieldsOf(e: Expr, out: string[] = []): string[] {
   return out;
 }
 
+describe('the Windows pipelines agree on Sysmon event ids', () => {
+  // Each pipeline writes the category -> Sysmon event id table itself (readable YAML, one vendor each);
+  // this keeps the copies equal.
+  it('every category that two pipelines map has the same event ids', () => {
+    type Item = { type: string; conditions?: Record<string, unknown>; rule_conditions?: { category?: string }[] };
+    const tables = Object.fromEntries(
+      ['splunk-windows', 'ecs-windows', 'sentinel-windows', 'sentinel-sysmon'].map((name) => {
+        const doc = yaml.load(BUILTIN_PIPELINE_TEXTS[name] ?? '') as { transformations: Item[] };
+        const table: Record<string, string> = {};
+        for (const t of doc.transformations) {
+          const c = t.conditions ?? {};
+          if (t.type !== 'add_condition' || !JSON.stringify(c).includes('Microsoft-Windows-Sysmon/Operational')) continue;
+          const ids = c['EventCode'] ?? c['event.code'] ?? c['EventID'];
+          for (const rc of t.rule_conditions ?? []) if (rc.category !== undefined && ids !== undefined) table[rc.category] = [ids].flat().map(Number).join(',');
+        }
+        return [name, table];
+      }),
+    );
+    const categories = new Set(Object.values(tables).flatMap((t) => Object.keys(t)));
+    expect(categories.size).toBeGreaterThan(15);
+    for (const category of categories) {
+      const seen = new Set(Object.values(tables).flatMap((t) => (t[category] === undefined ? [] : [t[category]])));
+      expect([...seen], category).toHaveLength(1);
+    }
+  });
+});
+
 describe('Windows services and their channels', () => {
   const ntlm = rule(all(m('EventID', 8004), m('WorkstationName', 'Rdesktop')), { product: 'windows', service: 'ntlm' });
   const applocker = rule(m('EventID', 8004), { product: 'windows', service: 'applocker' });
@@ -189,6 +217,14 @@ describe('sentinel-windows maps to real columns', () => {
       for (const f of fieldsOf(out.rule.detection)) expect(tableHasField(schema ?? {}, f), `${f} in ${String(table)}`).toBe(true);
     });
   }
+
+  it('maps every SecurityEvent column that holds event data, and nothing else (the schema is the list)', () => {
+    const doc = yaml.load(BUILTIN_PIPELINE_TEXTS['sentinel-windows'] ?? '') as { transformations: { id: string; mapping?: Record<string, string>; rule_conditions?: unknown }[] };
+    const security = doc.transformations.find((t) => t.id === 'sentinel_fields' && JSON.stringify(t.rule_conditions).includes('"service":"security"'));
+    const workspace = ['TimeGenerated', 'TenantId', 'Type', 'SourceSystem', 'ManagementGroupName', 'AzureDeploymentID', 'SourceComputerId', 'EventData'];
+    const expected = Object.keys(SENTINEL_TABLES.SecurityEvent ?? {}).filter((c) => !c.startsWith('_') && !workspace.includes(c)).sort();
+    expect(Object.entries(security?.mapping ?? {}).filter(([from, to]) => from === to).map(([from]) => from).sort()).toEqual(expected);
+  });
 
   it("refuses Sysmon's hex LogonId, which DeviceProcessEvents holds as a number", () => {
     const res = applyPipelines(rule(m('LogonId', '0x3e7'), { product: 'windows', category: 'process_creation' }), [sentinel()]);

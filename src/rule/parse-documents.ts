@@ -44,8 +44,9 @@ export interface ParsedFile {
  */
 export function parseSigmaText(text: string | Uint8Array, file: string, limits?: Partial<YamlLimits>): ParsedFile {
   const loaded = typeof text === 'string' ? loadYaml(text, file, limits) : loadYamlBytes(text, file, limits);
-  const fileDiagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const maps: { index: number; node: YamlMap }[] = [];
+  // Problems inside one document's tree stay with that document (`doc.diagnostics`), so exactly it fails.
+  const fileDiagnostics: Diagnostic[] = [...loaded.fileDiagnostics];
+  const maps: { index: number; node: YamlMap; diagnostics: readonly Diagnostic[] }[] = [];
   const results: DocumentResult[] = [];
   for (const doc of loaded.documents) {
     if (doc.node === null) continue;
@@ -54,24 +55,28 @@ export function parseSigmaText(text: string | Uint8Array, file: string, limits?:
         index: doc.index,
         document: null,
         diagnostics: [
+          ...doc.diagnostics,
           error('document-not-mapping', 'a Sigma document must be a mapping of keys such as title, logsource and detection', doc.node.span),
         ],
       });
       continue;
     }
-    maps.push({ index: doc.index, node: doc.node });
+    maps.push({ index: doc.index, node: doc.node, diagnostics: doc.diagnostics });
   }
   const collected = applyCollectionActions(maps);
   fileDiagnostics.push(...collected.diagnostics);
   for (const doc of collected.documents) {
-    results.push(parseDocument(doc.node, doc.index, file, loaded.index));
+    results.push(parseDocument(doc.node, doc.index, file, loaded.index, doc.diagnostics));
   }
   results.sort((a, b) => a.index - b.index);
   return { file, documents: results, diagnostics: fileDiagnostics, index: loaded.index };
 }
 
-function parseDocument(node: YamlMap, index: number, file: string, lines: LineIndex): DocumentResult {
+function parseDocument(node: YamlMap, index: number, file: string, lines: LineIndex, loaderDiagnostics: readonly Diagnostic[]): DocumentResult {
   const reader = new FieldReader(node);
+  // Entries the loader left out (e.g. a non-string key) make the document fail: converting the rest
+  // would match more than the author wrote.
+  reader.diagnostics.push(...loaderDiagnostics);
   const title = titleOf(node);
   const id = idOf(node);
   let document: SigmaDocument | null;

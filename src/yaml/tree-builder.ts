@@ -88,9 +88,13 @@ export type SpanOf = (start: number, end: number) => YamlNode['span'];
 export class TreeBuilder {
   private readonly stack: Frame[] = [];
   private anchors = new Map<string, Built>();
-  /** Roots of the documents completed so far, with the offset where each document's text begins. */
-  readonly roots: { readonly root: Built; readonly docStart: number }[] = [];
-  readonly issues: BuildIssue[] = [];
+  /**
+   * Roots of the documents completed so far, with the offset where each document's text begins and the
+   * issues found while building that document (they belong to it, not to the file).
+   */
+  readonly roots: { readonly root: Built; readonly docStart: number; readonly issues: readonly BuildIssue[] }[] = [];
+  /** Issues of the document being built; they move to its root when it completes. */
+  private issues: BuildIssue[] = [];
   private nextDocStart = 0;
 
   constructor(
@@ -107,6 +111,11 @@ export class TreeBuilder {
   /** Where the document being parsed (or that failed) begins. */
   currentDocStart(): number {
     return this.documentStart(this.nextDocStart);
+  }
+
+  /** Issues of the document that has not completed (the one js-yaml failed in). */
+  pendingIssues(): readonly BuildIssue[] {
+    return this.issues;
   }
 
   /** The innermost node js-yaml has opened and not closed: where it was when it threw. */
@@ -153,7 +162,8 @@ export class TreeBuilder {
       return;
     }
     const docStart = this.documentStart(this.nextDocStart);
-    this.roots.push({ root: built, docStart });
+    this.roots.push({ root: built, docStart, issues: this.issues });
+    this.issues = [];
     this.nextDocStart = Math.max(built.end, Math.min(state.position, this.src.length));
     // js-yaml starts every document with a fresh anchor table.
     this.anchors = new Map();

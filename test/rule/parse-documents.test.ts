@@ -199,3 +199,44 @@ detection:
     expect(docs[1]?.document?.title).toBe('two');
   });
 });
+
+describe('loader problems inside a document', () => {
+  const doc = (title: string, extra = ''): string =>
+    `title: ${title}\nlogsource: {product: windows}\ndetection:\n    sel:\n        Image: a.exe\n${extra}    condition: sel\n`;
+
+  it('fail exactly the document whose tree they are in, not the first one of the file', () => {
+    const text = `${doc('Fine')}---\n${doc('Broken', '    1: foo\n')}---\n${doc('Also fine', '')}`;
+    const parsed = parseSigmaText(text, 'm.yml');
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.documents.map((d) => [d.index, d.document !== null, d.diagnostics.map((x) => x.code)])).toEqual([
+      [0, true, []],
+      [1, false, ['yaml-non-string-key']],
+      [2, true, []],
+    ]);
+    expect(parsed.documents[1]?.diagnostics[0]?.span.line).toBe(13);
+  });
+
+  it('a null key in a detection fails the rule instead of being dropped', () => {
+    const parsed = parseSigmaText(`${doc('First')}---\n${doc('Second', '    ~: x\n')}`, 'n.yml');
+    expect(parsed.documents.map((d) => d.document !== null)).toEqual([true, false]);
+  });
+
+  it('an issue inside an `action: global` document reaches every document it is merged into', () => {
+    const text = `action: global\nlogsource: {product: windows}\ndetection:\n    1: foo\n---\n${doc('One')}---\n${doc('Two')}---\naction: reset\n---\n${doc('Three')}`;
+    const parsed = parseSigmaText(text, 'g.yml');
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.documents.map((d) => [d.title, d.document !== null, d.diagnostics.map((x) => x.code)])).toEqual([
+      ['One', false, ['yaml-non-string-key']],
+      ['Two', false, ['yaml-non-string-key']],
+      ['Three', true, []],
+    ]);
+  });
+
+  it('an issue in a template merged into nothing stays a file problem; syntax errors stay file problems', () => {
+    const unused = parseSigmaText(`action: global\n1: x\n`, 'u.yml');
+    expect(unused.diagnostics.map((d) => d.code)).toEqual(['yaml-non-string-key']);
+    const syntax = parseSigmaText(`${doc('Fine')}---\ntitle: [broken\n`, 's.yml');
+    expect(syntax.diagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
+    expect(syntax.documents.map((d) => d.document !== null)).toEqual([true]);
+  });
+});

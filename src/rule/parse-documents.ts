@@ -231,14 +231,14 @@ function parseCorrelation(reader: FieldReader, index: number, file: string): Sig
     reader.diagnostics.push(error('invalid-type', '`correlation` must be a mapping with type, rules and timespan', entry?.value.span ?? reader.node.span));
     return null;
   }
-  const c = new FieldReader(entry.value);
+  const c = new FieldReader(entry.value, 'correlation.');
   const type = c.enumeration('type', CORRELATION_TYPES);
   if (mapGet(entry.value, 'type') === undefined) c.diagnostics.push(error('missing-field', 'the correlation has no `type`', entry.keySpan));
   const rules = c.stringList('rules');
   if (rules.length === 0) c.diagnostics.push(error('missing-field', 'the correlation has no `rules`: list the ids or names of the rules it correlates', entry.keySpan));
   const timespan = c.string('timespan', { required: true });
   if (timespan !== undefined && !/^\d+[smhdwMy]$/.test(timespan)) {
-    c.diagnostics.push(error('invalid-value', `timespan ${JSON.stringify(timespan)} must be a number and a unit (s, m, h, d), e.g. 1h`, c.spanOf('timespan')));
+    c.diagnostics.push(error('invalid-value', `\`correlation.timespan\` ${JSON.stringify(timespan)} must be a number and a unit (s seconds, m minutes, h hours, d days, w weeks, M months, y years), e.g. 1h`, c.spanOf('timespan')));
   }
   const groupBy = c.stringList('group-by');
   const generateNode = mapGet(reader.node, 'generate')?.value;

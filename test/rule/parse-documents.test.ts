@@ -240,3 +240,33 @@ describe('loader problems inside a document', () => {
     expect(syntax.documents.map((d) => d.document !== null)).toEqual([true]);
   });
 });
+
+describe('messages name nested keys by their path', () => {
+  const messages = (text: string): string[] => {
+    const parsed = parseSigmaText(text, 'p.yml');
+    return parsed.documents.flatMap((d) => d.diagnostics.map((x) => x.message));
+  };
+  const correlation = (body: string): string => `title: c\ncorrelation:\n    type: event_count\n    rules: [a]\n${body}`;
+
+  it('a correlation without timespan is told to add it under `correlation:`, not at the top level', () => {
+    const m = messages(correlation(''));
+    expect(m).toContain('the rule has no `correlation.timespan`: add `timespan:` under `correlation:`');
+    expect(m.join('\n')).not.toMatch(/top level/);
+  });
+
+  it('a top-level field still says where to add it', () => {
+    expect(messages('logsource: {product: x}\ndetection: {sel: {a: b}, condition: sel}\n')).toContain('the rule has no `title`: add `title:` at the top level');
+  });
+
+  it('logsource and correlation type errors carry the path', () => {
+    expect(messages(`title: t\nlogsource: {product: 1}\ndetection: {sel: {a: b}, condition: sel}\n`)).toContain('`logsource.product` must be a string; found number 1');
+    expect(messages(correlation('    timespan: 1h\n    group-by: {a: b}\n'))).toContain('`correlation.group-by` must be a list of strings; found a mapping');
+    expect(messages('title: c\ncorrelation:\n    type: nope\n    rules: [a]\n    timespan: 1h\n')[0]).toMatch(/^`correlation\.type: nope` is not allowed/);
+  });
+
+  it('a bad timespan lists every unit the check accepts', () => {
+    const [m] = messages(correlation('    timespan: 5x\n'));
+    expect(m).toMatch(/s seconds, m minutes, h hours, d days, w weeks, M months, y years/);
+    expect(messages(correlation('    timespan: 2w\n'))).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } fro
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { YamlEntry, YamlMap, YamlNode, YamlScalar } from '../yaml/node.js';
 import { applyModifiers } from './apply-modifiers.js';
-import { parseModifierChain, type ModifierChain, type WrittenModifier } from './modifiers.js';
+import { NO_MODIFIERS, parseModifierChain, type ModifierChain, type WrittenModifier } from './modifiers.js';
 
 /**
  * Builds the Expr of one search identifier (SPEC-DIGEST §3) from its YAML node:
@@ -65,7 +65,7 @@ function buildKeywordScalar(name: string, node: YamlScalar, out: Diagnostic[], i
     );
     return null;
   }
-  return buildValues(null, emptyChain(), [node], node.span, node.span, false, out);
+  return buildValues(null, NO_MODIFIERS, [node], node.span, node.span, false, out);
 }
 
 function buildMap(name: string, node: YamlMap, out: Diagnostic[]): Expr | null {
@@ -174,10 +174,6 @@ function buildValues(
   }
   if (failed) return null;
   return all ? and(perValue, listSpan) : or(perValue, listSpan);
-}
-
-function emptyChain(): ModifierChain {
-  return { steps: [], all: false, neq: false, cased: false, expand: false, result: 'scalar' };
 }
 
 /** From the start of `a` to the end of `b`. */

@@ -123,6 +123,8 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
   const section = entry.value;
   const identifiers: SearchIdentifier[] = [];
   let conditionNode: YamlNode | undefined;
+  /** An identifier failed to build (and is reported): resolving the condition would only add noise. */
+  let identifierFailed = false;
   for (const item of section.entries) {
     if (item.key === 'condition') {
       conditionNode = item.value;
@@ -138,6 +140,7 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
     const built = buildSearchIdentifier(item.key, item.value, item.keySpan);
     reader.diagnostics.push(...built.diagnostics);
     if (built.ok) identifiers.push({ name: item.key, expr: built.value, span: item.keySpan });
+    else identifierFailed = true;
   }
   if (conditionNode === undefined) {
     reader.diagnostics.push(error('missing-field', `\`${key}\` has no \`condition\`: add e.g. \`condition: selection\``, entry.keySpan));
@@ -150,8 +153,6 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
   }
   const conditions: ParsedCondition[] = [];
   const exprs: Expr[] = [];
-  const known = new Set(identifiers.map((i) => i.name));
-  const allNamesValid = section.entries.every((e) => e.key === 'condition' || known.has(e.key) || e.key === 'rules' || e.key === 'timeframe');
   for (const c of conditionScalars) {
     if (c.kind !== 'scalar' || typeof c.value !== 'string') {
       reader.diagnostics.push(error('invalid-type', '`condition` must be a string or a list of strings', c.span));
@@ -161,13 +162,12 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
     reader.diagnostics.push(...parsed.diagnostics);
     if (!parsed.ok) continue;
     conditions.push({ text: c.value, node: parsed.value, span: c.span });
-    // Identifiers that failed to build are already reported; resolving would only add noise.
-    if (!allNamesValid) continue;
+    if (identifierFailed) continue;
     const resolved = resolveCondition(parsed.value, identifiers);
     reader.diagnostics.push(...resolved.diagnostics);
     if (resolved.ok) exprs.push(resolved.value);
   }
-  if (conditions.length > 0 && allNamesValid) {
+  if (conditions.length > 0 && !identifierFailed) {
     for (const unused of unusedIdentifiers(conditions.map((c) => c.node), identifiers)) {
       reader.diagnostics.push(
         warning('unused-identifier', `search identifier \`${unused.name}\` is not used by the condition; use it or remove it`, unused.span),

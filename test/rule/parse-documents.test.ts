@@ -270,3 +270,10 @@ describe('messages name nested keys by their path', () => {
     expect(messages(correlation('    timespan: 2w\n'))).toEqual([]);
   });
 });
+
+describe('a search identifier that fails to build', () => {
+  it('is reported once, even when it is named `rules` in a rule (no follow-up unknown-identifier noise)', () => {
+    const text = 'title: t\nlogsource: {product: x}\ndetection:\n    rules: {}\n    sel: {a: b}\n    condition: rules and sel\n';
+    expect(codes(text)).toEqual(['detection-invalid']);
+  });
+});

@@ -163,6 +163,7 @@ function buildValues(
   const perValue: Expr[] = [];
   let failed = false;
   for (const scalar of scalars) {
+    if (scalar.value === '') out.push(...emptyValueWarning(field, chain, keySpan, scalar.span));
     const result = applyModifiers(chain, scalar.value, scalar.span);
     out.push(...result.diagnostics);
     if (!result.ok) {
@@ -174,6 +175,35 @@ function buildValues(
   }
   if (failed) return null;
   return all ? and(perValue, listSpan) : or(perValue, listSpan);
+}
+
+const WILDCARD_ADDERS: ReadonlySet<string> = new Set(['contains', 'startswith', 'endswith']);
+
+/**
+ * An empty string that matches far more than it seems to: as a keyword it is found in every event; with
+ * `contains`/`startswith`/`endswith` it becomes `*`, any value. Converted as written (the rule's
+ * meaning is well defined), but said, since the author rarely means it.
+ */
+function emptyValueWarning(field: string | null, chain: ModifierChain, keySpan: SourceSpan, span: SourceSpan): Diagnostic[] {
+  if (chain.result !== 'scalar' && chain.result !== 'string') return [];
+  const adder = chain.steps.find((s) => WILDCARD_ADDERS.has(s.name));
+  if (field === null) {
+    return [
+      warning(
+        'detection-invalid',
+        "the keyword '' is empty, and every event contains the empty text, so it matches every event; remove it, or write the text to search for",
+        span,
+      ),
+    ];
+  }
+  if (adder === undefined) return [];
+  return [
+    warning(
+      'invalid-modifier-value',
+      `'${field}|${adder.written}' with the empty value '' becomes '*', which matches any value of ${field} (only null or absent fail); to test that the field is present write '${field}|exists: true', or give the text to search for`,
+      span.offset === span.endOffset ? keySpan : span,
+    ),
+  ];
 }
 
 /** From the start of `a` to the end of `b`. */

@@ -277,3 +277,12 @@ describe('a search identifier that fails to build', () => {
     expect(codes(text)).toEqual(['detection-invalid']);
   });
 });
+
+describe('warnings do not fail a rule', () => {
+  it("a rule with `field|contains: ''` still parses, with the warning attached", () => {
+    const parsed = parseSigmaText("title: t\nlogsource: {product: x}\ndetection:\n    sel:\n        CommandLine|contains: ''\n    condition: sel\n", 'w.yml');
+    const [doc] = parsed.documents;
+    expect(doc?.document?.kind).toBe('rule');
+    expect(doc?.diagnostics.map((d) => [d.severity, d.code])).toEqual([['warning', 'invalid-modifier-value']]);
+  });
+});

@@ -3,6 +3,7 @@ import { and, not, or, type Expr } from '../ast/expr.js';
 import { quoteName, quotePattern } from '../ast/print-condition.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { closestName } from '../diagnostics/suggest.js';
 import type { SearchIdentifier } from '../rule/model.js';
 
 /**
@@ -105,8 +106,9 @@ function resolveNode(
 
 function unknownMessage(name: string, identifiers: readonly SearchIdentifier[]): string {
   const base = `the condition names ${show(quoteName(name))} but the detection has no search identifier of that name`;
-  const closest = closestName(name, identifiers);
-  if (closest !== null) return `${base}; did you mean ${show(quoteName(closest))}?`;
+  // Near enough to be a likely typo: a third of the name's length, at least 2 edits.
+  const closest = closestName(name, identifiers.map((id) => id.name), Math.max(2, Math.floor(name.length / 3)));
+  if (closest !== undefined) return `${base}; did you mean ${show(quoteName(closest))}?`;
   if (identifiers.length === 0) return `${base}; the detection defines no search identifiers`;
   return `${base}; it defines ${listNames(identifiers)}`;
 }
@@ -132,32 +134,4 @@ function show(text: string): string {
 function listNames(identifiers: readonly SearchIdentifier[]): string {
   const names = identifiers.slice(0, 8).map((id) => show(quoteName(id.name)));
   return identifiers.length > 8 ? `${names.join(', ')}, ...` : names.join(', ');
-}
-
-/** The defined name nearest to `name` by edit distance, if it is near enough to be a likely typo. */
-function closestName(name: string, identifiers: readonly SearchIdentifier[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const id of identifiers) {
-    const d = editDistance(name.toLowerCase(), id.name.toLowerCase());
-    if (d < bestDistance) {
-      best = id.name;
-      bestDistance = d;
-    }
-  }
-  const allowed = Math.max(2, Math.floor(name.length / 3));
-  return best !== null && bestDistance <= allowed ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
 }

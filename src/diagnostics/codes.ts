@@ -49,6 +49,8 @@ export const DIAGNOSTIC_CODES = {
   'unmapped-field': 'a pipeline requires every field to be mapped and one was not',
   'rule-skipped': 'a rule was skipped because its target cannot express it',
   'correlation-unsupported': 'correlation rules are not converted yet',
+  // Reserved: nothing emits it yet (codes are stable, so it stays). A run may leave out a filter's rules on
+  // purpose, so reporting it needs a decision on severity and on which record carries it.
   'filter-unresolved': 'a filter names a rule that is not in this run',
 } as const satisfies Record<string, string>;
 

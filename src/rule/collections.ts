@@ -12,49 +12,69 @@ import { mapGet } from '../yaml/node.js';
  * - `action: repeat` deep-merges the document into the previous rule document (its own values win) and
  *   emits one more rule.
  * Correlation and filter documents are never merged with the template.
+ *
+ * A document's own diagnostics (problems the YAML loader found in its tree) travel with its content:
+ * a template's reach every document it is merged into, a repeated document's reach its repetition.
+ * Those of a document that ends up in no rule are returned as file diagnostics, so none is lost.
  */
 export interface CollectedDocument {
   /** Index of the YAML document this rule comes from. */
   readonly index: number;
   readonly node: YamlMap;
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 export function applyCollectionActions(
-  documents: readonly { readonly index: number; readonly node: YamlMap }[],
+  documents: readonly { readonly index: number; readonly node: YamlMap; readonly diagnostics?: readonly Diagnostic[] }[],
 ): { readonly documents: readonly CollectedDocument[]; readonly diagnostics: readonly Diagnostic[] } {
   const out: CollectedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
-  let template: YamlMap | null = null;
-  let previous: YamlMap | null = null;
+  let template: { readonly node: YamlMap; readonly diagnostics: readonly Diagnostic[]; used: boolean } | null = null;
+  let previous: { readonly node: YamlMap; readonly diagnostics: readonly Diagnostic[] } | null = null;
+  /** A template merged into nothing: its problems still have to be seen. */
+  const dropTemplate = (): void => {
+    if (template !== null && !template.used) diagnostics.push(...template.diagnostics);
+  };
   for (const doc of documents) {
+    const own = doc.diagnostics ?? [];
     const action = mapGet(doc.node, 'action');
     if (action === undefined) {
       const standalone = mapGet(doc.node, 'correlation') !== undefined || mapGet(doc.node, 'filter') !== undefined;
-      const merged = template && !standalone ? deepMerge(doc.node, template) : doc.node;
-      out.push({ index: doc.index, node: merged });
-      if (!standalone) previous = merged;
+      if (template !== null && !standalone) {
+        template.used = true;
+        previous = { node: deepMerge(doc.node, template.node), diagnostics: [...template.diagnostics, ...own] };
+        out.push({ index: doc.index, ...previous });
+      } else {
+        out.push({ index: doc.index, node: doc.node, diagnostics: own });
+        if (!standalone) previous = { node: doc.node, diagnostics: own };
+      }
       continue;
     }
     const value = action.value.kind === 'scalar' ? action.value.value : null;
     const rest = withoutKey(doc.node, 'action');
     switch (value) {
       case 'global':
-        template = rest;
+        dropTemplate();
+        template = { node: rest, diagnostics: own, used: false };
         break;
       case 'reset':
+        dropTemplate();
+        diagnostics.push(...own);
         template = null;
         break;
       case 'repeat':
         if (previous === null) {
           diagnostics.push(
             error('collection-action', '`action: repeat` needs a rule document before it to repeat; move it after a rule', action.value.span),
+            ...own,
           );
           break;
         }
-        previous = deepMerge(previous, rest);
-        out.push({ index: doc.index, node: previous });
+        previous = { node: deepMerge(previous.node, rest), diagnostics: [...previous.diagnostics, ...own] };
+        out.push({ index: doc.index, ...previous });
         break;
       default:
+        diagnostics.push(...own);
         diagnostics.push(
           error(
             'collection-action',
@@ -64,6 +84,7 @@ export function applyCollectionActions(
         );
     }
   }
+  dropTemplate();
   return { documents: out, diagnostics };
 }
 

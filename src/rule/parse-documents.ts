@@ -44,8 +44,9 @@ export interface ParsedFile {
  */
 export function parseSigmaText(text: string | Uint8Array, file: string, limits?: Partial<YamlLimits>): ParsedFile {
   const loaded = typeof text === 'string' ? loadYaml(text, file, limits) : loadYamlBytes(text, file, limits);
-  const fileDiagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const maps: { index: number; node: YamlMap }[] = [];
+  // Problems inside one document's tree stay with that document (`doc.diagnostics`), so exactly it fails.
+  const fileDiagnostics: Diagnostic[] = [...loaded.fileDiagnostics];
+  const maps: { index: number; node: YamlMap; diagnostics: readonly Diagnostic[] }[] = [];
   const results: DocumentResult[] = [];
   for (const doc of loaded.documents) {
     if (doc.node === null) continue;
@@ -54,24 +55,28 @@ export function parseSigmaText(text: string | Uint8Array, file: string, limits?:
         index: doc.index,
         document: null,
         diagnostics: [
+          ...doc.diagnostics,
           error('document-not-mapping', 'a Sigma document must be a mapping of keys such as title, logsource and detection', doc.node.span),
         ],
       });
       continue;
     }
-    maps.push({ index: doc.index, node: doc.node });
+    maps.push({ index: doc.index, node: doc.node, diagnostics: doc.diagnostics });
   }
   const collected = applyCollectionActions(maps);
   fileDiagnostics.push(...collected.diagnostics);
   for (const doc of collected.documents) {
-    results.push(parseDocument(doc.node, doc.index, file, loaded.index));
+    results.push(parseDocument(doc.node, doc.index, file, loaded.index, doc.diagnostics));
   }
   results.sort((a, b) => a.index - b.index);
   return { file, documents: results, diagnostics: fileDiagnostics, index: loaded.index };
 }
 
-function parseDocument(node: YamlMap, index: number, file: string, lines: LineIndex): DocumentResult {
+function parseDocument(node: YamlMap, index: number, file: string, lines: LineIndex, loaderDiagnostics: readonly Diagnostic[]): DocumentResult {
   const reader = new FieldReader(node);
+  // Entries the loader left out (e.g. a non-string key) make the document fail: converting the rest
+  // would match more than the author wrote.
+  reader.diagnostics.push(...loaderDiagnostics);
   const title = titleOf(node);
   const id = idOf(node);
   let document: SigmaDocument | null;
@@ -118,6 +123,8 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
   const section = entry.value;
   const identifiers: SearchIdentifier[] = [];
   let conditionNode: YamlNode | undefined;
+  /** An identifier failed to build (and is reported): resolving the condition would only add noise. */
+  let identifierFailed = false;
   for (const item of section.entries) {
     if (item.key === 'condition') {
       conditionNode = item.value;
@@ -133,6 +140,7 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
     const built = buildSearchIdentifier(item.key, item.value, item.keySpan);
     reader.diagnostics.push(...built.diagnostics);
     if (built.ok) identifiers.push({ name: item.key, expr: built.value, span: item.keySpan });
+    else identifierFailed = true;
   }
   if (conditionNode === undefined) {
     reader.diagnostics.push(error('missing-field', `\`${key}\` has no \`condition\`: add e.g. \`condition: selection\``, entry.keySpan));
@@ -145,8 +153,6 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
   }
   const conditions: ParsedCondition[] = [];
   const exprs: Expr[] = [];
-  const known = new Set(identifiers.map((i) => i.name));
-  const allNamesValid = section.entries.every((e) => e.key === 'condition' || known.has(e.key) || e.key === 'rules' || e.key === 'timeframe');
   for (const c of conditionScalars) {
     if (c.kind !== 'scalar' || typeof c.value !== 'string') {
       reader.diagnostics.push(error('invalid-type', '`condition` must be a string or a list of strings', c.span));
@@ -156,13 +162,12 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
     reader.diagnostics.push(...parsed.diagnostics);
     if (!parsed.ok) continue;
     conditions.push({ text: c.value, node: parsed.value, span: c.span });
-    // Identifiers that failed to build are already reported; resolving would only add noise.
-    if (!allNamesValid) continue;
+    if (identifierFailed) continue;
     const resolved = resolveCondition(parsed.value, identifiers);
     reader.diagnostics.push(...resolved.diagnostics);
     if (resolved.ok) exprs.push(resolved.value);
   }
-  if (conditions.length > 0 && allNamesValid) {
+  if (conditions.length > 0 && !identifierFailed) {
     for (const unused of unusedIdentifiers(conditions.map((c) => c.node), identifiers)) {
       reader.diagnostics.push(
         warning('unused-identifier', `search identifier \`${unused.name}\` is not used by the condition; use it or remove it`, unused.span),
@@ -226,14 +231,14 @@ function parseCorrelation(reader: FieldReader, index: number, file: string): Sig
     reader.diagnostics.push(error('invalid-type', '`correlation` must be a mapping with type, rules and timespan', entry?.value.span ?? reader.node.span));
     return null;
   }
-  const c = new FieldReader(entry.value);
+  const c = new FieldReader(entry.value, 'correlation.');
   const type = c.enumeration('type', CORRELATION_TYPES);
   if (mapGet(entry.value, 'type') === undefined) c.diagnostics.push(error('missing-field', 'the correlation has no `type`', entry.keySpan));
   const rules = c.stringList('rules');
   if (rules.length === 0) c.diagnostics.push(error('missing-field', 'the correlation has no `rules`: list the ids or names of the rules it correlates', entry.keySpan));
   const timespan = c.string('timespan', { required: true });
   if (timespan !== undefined && !/^\d+[smhdwMy]$/.test(timespan)) {
-    c.diagnostics.push(error('invalid-value', `timespan ${JSON.stringify(timespan)} must be a number and a unit (s, m, h, d), e.g. 1h`, c.spanOf('timespan')));
+    c.diagnostics.push(error('invalid-value', `\`correlation.timespan\` ${JSON.stringify(timespan)} must be a number and a unit (s seconds, m minutes, h hours, d days, w weeks, M months, y years), e.g. 1h`, c.spanOf('timespan')));
   }
   const groupBy = c.stringList('group-by');
   const generateNode = mapGet(reader.node, 'generate')?.value;

@@ -19,10 +19,22 @@ const LEGACY_DATE = /^\d{4}\/(0[1-9]|1[012])\/(0[1-9]|[12]\d|3[01])$/;
 
 export class FieldReader {
   readonly diagnostics: Diagnostic[] = [];
-  constructor(readonly node: YamlMap) {}
+  /**
+   * @param path where `node` sits in the document, as a key prefix ending in `.` (`logsource.`,
+   *   `correlation.`); '' for the document itself. Messages name each key with it.
+   */
+  constructor(
+    readonly node: YamlMap,
+    readonly path = '',
+  ) {}
+
+  /** The key as the author finds it in the document: `correlation.timespan`. */
+  private name(key: string): string {
+    return `${this.path}${key}`;
+  }
 
   private typeError(key: string, expected: string, node: YamlNode): void {
-    this.diagnostics.push(error('invalid-type', `\`${key}\` must be ${expected}; found ${describe(node)}`, node.span));
+    this.diagnostics.push(error('invalid-type', `\`${this.name(key)}\` must be ${expected}; found ${describe(node)}`, node.span));
   }
 
   /** A string field. Numbers and booleans are refused: write them quoted. */
@@ -30,7 +42,8 @@ export class FieldReader {
     const entry = mapGet(this.node, key);
     if (entry === undefined || (entry.value.kind === 'scalar' && entry.value.value === null && !options.required)) {
       if (options.required) {
-        this.diagnostics.push(error('missing-field', `the rule has no \`${key}\`: add \`${key}:\` at the top level`, this.node.span));
+        const where = this.path === '' ? 'at the top level' : `under \`${this.path.slice(0, -1)}:\``;
+        this.diagnostics.push(error('missing-field', `the rule has no \`${this.name(key)}\`: add \`${key}:\` ${where}`, this.node.span));
       }
       return undefined;
     }
@@ -41,7 +54,7 @@ export class FieldReader {
     }
     if (options.max !== undefined && v.value.length > options.max) {
       this.diagnostics.push(
-        error('invalid-value', `\`${key}\` is ${v.value.length} characters long; the limit is ${options.max}`, v.span),
+        error('invalid-value', `\`${this.name(key)}\` is ${v.value.length} characters long; the limit is ${options.max}`, v.span),
       );
     }
     return v.value;
@@ -52,7 +65,7 @@ export class FieldReader {
     if (value === undefined) return undefined;
     if ((allowed as readonly string[]).includes(value)) return value as T;
     this.diagnostics.push(
-      error('invalid-value', `\`${key}: ${value}\` is not allowed; use one of ${allowed.join(', ')}`, this.spanOf(key)),
+      error('invalid-value', `\`${this.name(key)}: ${value}\` is not allowed; use one of ${allowed.join(', ')}`, this.spanOf(key)),
     );
     return undefined;
   }
@@ -61,7 +74,7 @@ export class FieldReader {
     const value = this.string(key);
     if (value !== undefined && !UUID.test(value)) {
       this.diagnostics.push(
-        error('invalid-uuid', `\`${key}\` must be a UUID such as 0e95725d-7320-415d-80f7-004da920fc11; found ${JSON.stringify(value)}`, this.spanOf(key)),
+        error('invalid-uuid', `\`${this.name(key)}\` must be a UUID such as 0e95725d-7320-415d-80f7-004da920fc11; found ${JSON.stringify(value)}`, this.spanOf(key)),
       );
       return undefined;
     }
@@ -74,11 +87,11 @@ export class FieldReader {
     if (DATE.test(value)) return value;
     if (LEGACY_DATE.test(value)) {
       this.diagnostics.push(
-        warning('invalid-date', `\`${key}: ${value}\` uses the Sigma v1 form; write ${value.replaceAll('/', '-')}`, this.spanOf(key)),
+        warning('invalid-date', `\`${this.name(key)}: ${value}\` uses the Sigma v1 form; write ${value.replaceAll('/', '-')}`, this.spanOf(key)),
       );
       return value.replaceAll('/', '-');
     }
-    this.diagnostics.push(error('invalid-date', `\`${key}\` must be a date written YYYY-MM-DD; found ${JSON.stringify(value)}`, this.spanOf(key)));
+    this.diagnostics.push(error('invalid-date', `\`${this.name(key)}\` must be a date written YYYY-MM-DD; found ${JSON.stringify(value)}`, this.spanOf(key)));
     return undefined;
   }
 
@@ -100,12 +113,12 @@ export class FieldReader {
         continue;
       }
       if (options.unique && seen.has(item.value)) {
-        this.diagnostics.push(warning('duplicate-value', `\`${key}\` lists ${JSON.stringify(item.value)} twice; remove one`, item.span));
+        this.diagnostics.push(warning('duplicate-value', `\`${this.name(key)}\` lists ${JSON.stringify(item.value)} twice; remove one`, item.span));
         continue;
       }
       if (options.pattern && !options.pattern.test(item.value)) {
         this.diagnostics.push(
-          error('invalid-tag', `${JSON.stringify(item.value)} in \`${key}\` is not valid: ${options.patternHint ?? ''}`, item.span),
+          error('invalid-tag', `${JSON.stringify(item.value)} in \`${this.name(key)}\` is not valid: ${options.patternHint ?? ''}`, item.span),
         );
         continue;
       }
@@ -128,7 +141,7 @@ export class FieldReader {
         this.typeError('related[]', 'a mapping with `id` and `type`', item);
         continue;
       }
-      const r = new FieldReader(item);
+      const r = new FieldReader(item, this.name('related[].'));
       const id = r.uuid('id');
       const type = r.enumeration('type', RELATED_TYPES);
       if (mapGet(item, 'id') === undefined || mapGet(item, 'type') === undefined) {
@@ -154,13 +167,13 @@ export class FieldReader {
       this.typeError('logsource', 'a mapping of category, product, service', entry.value);
       return {};
     }
-    const r = new FieldReader(entry.value);
+    const r = new FieldReader(entry.value, this.name('logsource.'));
     const ls: { -readonly [K in keyof LogSource]: LogSource[K] } = {};
     for (const key of ['category', 'product', 'service', 'definition'] as const) {
       const value = r.string(key);
       if (value !== undefined) ls[key] = value;
     }
-    this.diagnostics.push(...r.diagnostics.map((d) => ({ ...d, message: d.message.replace('`', '`logsource.') })));
+    this.diagnostics.push(...r.diagnostics);
     return ls;
   }
 

@@ -3,7 +3,7 @@ import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } fro
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { YamlEntry, YamlMap, YamlNode, YamlScalar } from '../yaml/node.js';
 import { applyModifiers } from './apply-modifiers.js';
-import { parseModifierChain, type ModifierChain, type WrittenModifier } from './modifiers.js';
+import { NO_MODIFIERS, parseModifierChain, type ModifierChain, type WrittenModifier } from './modifiers.js';
 
 /**
  * Builds the Expr of one search identifier (SPEC-DIGEST §3) from its YAML node:
@@ -65,7 +65,7 @@ function buildKeywordScalar(name: string, node: YamlScalar, out: Diagnostic[], i
     );
     return null;
   }
-  return buildValues(null, emptyChain(), [node], node.span, node.span, false, out);
+  return buildValues(null, NO_MODIFIERS, [node], node.span, node.span, false, out);
 }
 
 function buildMap(name: string, node: YamlMap, out: Diagnostic[]): Expr | null {
@@ -163,6 +163,7 @@ function buildValues(
   const perValue: Expr[] = [];
   let failed = false;
   for (const scalar of scalars) {
+    if (scalar.value === '') out.push(...emptyValueWarning(field, chain, keySpan, scalar.span));
     const result = applyModifiers(chain, scalar.value, scalar.span);
     out.push(...result.diagnostics);
     if (!result.ok) {
@@ -176,8 +177,33 @@ function buildValues(
   return all ? and(perValue, listSpan) : or(perValue, listSpan);
 }
 
-function emptyChain(): ModifierChain {
-  return { steps: [], all: false, neq: false, cased: false, expand: false, result: 'scalar' };
+const WILDCARD_ADDERS: ReadonlySet<string> = new Set(['contains', 'startswith', 'endswith']);
+
+/**
+ * An empty string that matches far more than it seems to: as a keyword it is found in every event; with
+ * `contains`/`startswith`/`endswith` it becomes `*`, any value. Converted as written (the rule's
+ * meaning is well defined), but said, since the author rarely means it.
+ */
+function emptyValueWarning(field: string | null, chain: ModifierChain, keySpan: SourceSpan, span: SourceSpan): Diagnostic[] {
+  if (chain.result !== 'scalar' && chain.result !== 'string') return [];
+  const adder = chain.steps.find((s) => WILDCARD_ADDERS.has(s.name));
+  if (field === null) {
+    return [
+      warning(
+        'detection-invalid',
+        "the keyword '' is empty, and every event contains the empty text, so it matches every event; remove it, or write the text to search for",
+        span,
+      ),
+    ];
+  }
+  if (adder === undefined) return [];
+  return [
+    warning(
+      'invalid-modifier-value',
+      `'${field}|${adder.written}' with the empty value '' becomes '*', which matches any value of ${field} (only null or absent fail); to test that the field is present write '${field}|exists: true', or give the text to search for`,
+      span.offset === span.endOffset ? keySpan : span,
+    ),
+  ];
 }
 
 /** From the start of `a` to the end of `b`. */

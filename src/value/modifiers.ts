@@ -1,6 +1,7 @@
 import { error, fail, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { SourceSpan } from '../diagnostics/span.js';
+import { closestName } from '../diagnostics/suggest.js';
 
 /**
  * Every value modifier of Sigma spec v2.1 (SPEC-DIGEST §5), plus the long regex-flag names pySigma
@@ -16,8 +17,13 @@ export type ModifierKind = 'transform' | 'encoding' | 'type' | 'regex-flag' | 'l
 export interface ModifierInfo {
   readonly kind: ModifierKind;
   readonly summary: string;
+}
+
+/** What `list modifiers` shows of a name: an alias has its target's kind and summary. */
+export interface ListedModifier extends ModifierInfo {
+  readonly name: ModifierName;
   /** The canonical modifier this name is another spelling of. */
-  readonly aliasOf?: string;
+  readonly aliasOf?: CanonicalModifier;
 }
 
 export const MODIFIERS = {
@@ -32,16 +38,12 @@ export const MODIFIERS = {
   base64: { kind: 'encoding', summary: 'match the base64 text of the value' },
   base64offset: { kind: 'encoding', summary: 'match the value inside longer base64 text (3 alignments); needs contains' },
   utf16le: { kind: 'encoding', summary: 'encode the value as UTF-16LE bytes (then base64 or base64offset)' },
-  wide: { kind: 'encoding', summary: 'encode the value as UTF-16LE bytes (then base64 or base64offset)', aliasOf: 'utf16le' },
   utf16be: { kind: 'encoding', summary: 'encode the value as UTF-16BE bytes (then base64 or base64offset)' },
   utf16: { kind: 'encoding', summary: 'encode the value as FF FE + UTF-16LE bytes (then base64 or base64offset)' },
   re: { kind: 'type', summary: 'the value is a regular expression (case-sensitive, matches anywhere)' },
   i: { kind: 'regex-flag', summary: 'regular expression ignores case' },
-  ignorecase: { kind: 'regex-flag', summary: 'regular expression ignores case', aliasOf: 'i' },
   m: { kind: 'regex-flag', summary: 'regular expression ^ and $ match at each line' },
-  multiline: { kind: 'regex-flag', summary: 'regular expression ^ and $ match at each line', aliasOf: 'm' },
   s: { kind: 'regex-flag', summary: 'regular expression . also matches a line break' },
-  dotall: { kind: 'regex-flag', summary: 'regular expression . also matches a line break', aliasOf: 's' },
   cidr: { kind: 'type', summary: 'the field holds an IP address inside this IPv4/IPv6 network' },
   exists: { kind: 'type', summary: 'true: the field is present; false: it is absent' },
   lt: { kind: 'type', summary: 'the field is a number less than the value' },
@@ -57,23 +59,42 @@ export const MODIFIERS = {
   fieldref: { kind: 'type', summary: 'the value names another field of the same event to compare with' },
 } as const satisfies Record<string, ModifierInfo>;
 
-export type ModifierName = keyof typeof MODIFIERS;
-type Aliases = 'wide' | 'ignorecase' | 'multiline' | 'dotall';
+/** Other spellings pySigma accepts, each for the canonical modifier it means. */
+export const ALIASES = {
+  wide: 'utf16le',
+  ignorecase: 'i',
+  multiline: 'm',
+  dotall: 's',
+} as const satisfies Record<string, keyof typeof MODIFIERS>;
+
 /** A modifier after resolving aliases (`wide` -> `utf16le`, `ignorecase` -> `i`, ...). */
-export type CanonicalModifier = Exclude<ModifierName, Aliases>;
+export type CanonicalModifier = keyof typeof MODIFIERS;
+type Alias = keyof typeof ALIASES;
+/** Every accepted modifier name: the canonical ones and their aliases. */
+export type ModifierName = CanonicalModifier | Alias;
+
+const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+function isAlias(name: ModifierName): name is Alias {
+  return has(ALIASES, name);
+}
 
 export function isModifierName(name: string): name is ModifierName {
-  return Object.prototype.hasOwnProperty.call(MODIFIERS, name);
+  return has(MODIFIERS, name) || has(ALIASES, name);
 }
 
 export function canonicalModifier(name: ModifierName): CanonicalModifier {
-  const info: ModifierInfo = MODIFIERS[name];
-  return (info.aliasOf ?? name) as CanonicalModifier;
+  return isAlias(name) ? ALIASES[name] : name;
 }
 
-/** For `list modifiers` in the CLI: every accepted name, in registry order. */
-export function listModifiers(): readonly ({ readonly name: ModifierName } & ModifierInfo)[] {
-  return (Object.keys(MODIFIERS) as ModifierName[]).map((name) => ({ name, ...(MODIFIERS[name] as ModifierInfo) }));
+/** For `list modifiers` in the CLI: every accepted name in registry order, each alias after its target. */
+export function listModifiers(): readonly ListedModifier[] {
+  const aliases = Object.keys(ALIASES) as Alias[];
+  return (Object.keys(MODIFIERS) as CanonicalModifier[]).flatMap((name): ListedModifier[] => {
+    const info: ModifierInfo = MODIFIERS[name];
+    const spellings = aliases.filter((a) => ALIASES[a] === name);
+    return [{ name, ...info }, ...spellings.map((alias) => ({ name: alias, ...info, aliasOf: name }))];
+  });
 }
 
 /** What the value is after the modifiers so far (the chain's type state). */
@@ -96,6 +117,9 @@ export interface ModifierChain {
   /** The value's type after the whole chain (never `bytes`: that is refused). */
   readonly result: ChainState;
 }
+
+/** The chain of an item without modifiers (what `parseModifierChain([])` gives): a plain value. */
+export const NO_MODIFIERS: ModifierChain = Object.freeze({ steps: [], all: false, neq: false, cased: false, expand: false, result: 'scalar' });
 
 export interface WrittenModifier {
   readonly name: string;
@@ -342,29 +366,7 @@ function describeState(state: ChainState): string {
 
 /** The known modifier nearest to a misspelt one (case-insensitive edit distance <= 2), if any. */
 export function closestModifier(name: string): ModifierName | undefined {
-  const lower = name.toLowerCase();
-  let best: ModifierName | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of Object.keys(MODIFIERS) as ModifierName[]) {
-    const d = editDistance(lower, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  const limit = lower.length <= 3 ? 1 : 2;
-  return bestDistance <= limit && lower !== '' ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
+  if (name === '') return undefined;
+  const names: readonly ModifierName[] = listModifiers().map((m) => m.name);
+  return closestName(name, names, name.length <= 3 ? 1 : 2);
 }

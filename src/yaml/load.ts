@@ -3,7 +3,7 @@ import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex, pointSpan, type SourceSpan } from '../diagnostics/span.js';
 import type { YamlNode } from './node.js';
 import { contentStart } from './source-scan.js';
-import { LoadAbort, TreeBuilder, type ParserState } from './tree-builder.js';
+import { LoadAbort, TreeBuilder, type BuildIssue, type ParserState } from './tree-builder.js';
 
 /** Bounds that keep a hostile or broken file from exhausting time, memory or the stack. */
 export interface YamlLimits {
@@ -27,6 +27,11 @@ export interface YamlDocument {
   /** Null for an empty document and for one that failed to load (then an error diagnostic says why). */
   readonly node: YamlNode | null;
   readonly span: SourceSpan;
+  /**
+   * Problems found while building this document's tree (e.g. a non-string key whose entry was left out).
+   * They belong to this document alone; `LoadedYaml.diagnostics` repeats them for whole-file callers.
+   */
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 export interface LoadedYaml {
@@ -34,7 +39,13 @@ export interface LoadedYaml {
   /** Index of the text that spans point into (for a file over `maxBytes`, of its first 64 KiB only). */
   readonly index: LineIndex;
   readonly documents: readonly YamlDocument[];
+  /** Every problem of the file: the file-level ones and every document's own, in file order. */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The problems that belong to no single document (syntax errors, limits, binary or oversized input):
+   * `diagnostics` without the documents' own.
+   */
+  readonly fileDiagnostics: readonly Diagnostic[];
 }
 
 /**
@@ -47,42 +58,40 @@ export function loadYaml(text: string, file: string, limits?: Partial<YamlLimits
   if (text.length > bounds.maxBytes || utf8Length(text, bounds.maxBytes) > bounds.maxBytes) {
     // Index only the start: the diagnostic points at line 1, and indexing megabytes of lines costs seconds.
     const index = new LineIndex(file, text.slice(0, 64 * 1024));
-    return {
-      file,
-      index,
-      documents: [],
-      diagnostics: [error('yaml-too-large', `the file is larger than ${bounds.maxBytes} bytes; Sigma rules are small: check that this is the right file`, pointSpan(file))],
-    };
+    return unloadable(file, index, error('yaml-too-large', `the file is larger than ${bounds.maxBytes} bytes; Sigma rules are small: check that this is the right file`, pointSpan(file)));
   }
   const index = new LineIndex(file, text);
   try {
     const nul = text.indexOf('\0');
     if (nul >= 0) {
-      return { file, index, documents: [], diagnostics: [error('yaml-binary', 'the file contains NUL characters, so it is not a text file; Sigma rules are UTF-8 YAML', index.span(nul, nul + 1))] };
+      return unloadable(file, index, error('yaml-binary', 'the file contains NUL characters, so it is not a text file; Sigma rules are UTF-8 YAML', index.span(nul, nul + 1)));
     }
-    return { file, index, ...loadText(text, index, bounds) };
+    const loaded = loadText(text, index, bounds);
+    const all = [...loaded.diagnostics, ...loaded.documents.flatMap((d) => d.diagnostics)];
+    // In file order (a stable sort keeps the loader's order for problems at one place).
+    all.sort((a, b) => a.span.offset - b.span.offset);
+    return { file, index, documents: loaded.documents, diagnostics: all, fileDiagnostics: loaded.diagnostics };
   } catch (e) {
     // Last guard: nothing a user writes may crash the loader.
-    return { file, index, documents: [], diagnostics: [error('yaml-syntax', `the YAML loader failed on this file (${describe(e)}); please report it`, pointSpan(file))] };
+    return unloadable(file, index, error('yaml-syntax', `the YAML loader failed on this file (${describe(e)}); please report it`, pointSpan(file)));
   }
+}
+
+/** A file that yields no documents, for one file-level reason. */
+function unloadable(file: string, index: LineIndex, diagnostic: Diagnostic): LoadedYaml {
+  return { file, index, documents: [], diagnostics: [diagnostic], fileDiagnostics: [diagnostic] };
 }
 
 /** Like `loadYaml`, for raw file bytes: they must be UTF-8 (a byte order mark is dropped) without NUL bytes. */
 export function loadYamlBytes(bytes: Uint8Array, file: string, limits?: Partial<YamlLimits>): LoadedYaml {
   const bounds = withDefaults(limits);
-  const binary = (message: string): LoadedYaml => ({
-    file,
-    index: new LineIndex(file, ''),
-    documents: [],
-    diagnostics: [error('yaml-binary', message, pointSpan(file))],
-  });
+  const binary = (message: string): LoadedYaml => unloadable(file, new LineIndex(file, ''), error('yaml-binary', message, pointSpan(file)));
   if (bytes.length > bounds.maxBytes) {
-    return {
+    return unloadable(
       file,
-      index: new LineIndex(file, ''),
-      documents: [],
-      diagnostics: [error('yaml-too-large', `the file is larger than ${bounds.maxBytes} bytes; Sigma rules are small: check that this is the right file`, pointSpan(file))],
-    };
+      new LineIndex(file, ''),
+      error('yaml-too-large', `the file is larger than ${bounds.maxBytes} bytes; Sigma rules are small: check that this is the right file`, pointSpan(file)),
+    );
   }
   if (bytes.indexOf(0) >= 0) return binary('the file contains NUL bytes, so it is not a UTF-8 text file (UTF-16 files contain them too): save it as UTF-8');
   let text: string;
@@ -97,6 +106,7 @@ export function loadYamlBytes(bytes: Uint8Array, file: string, limits?: Partial<
 
 interface Loaded {
   readonly documents: YamlDocument[];
+  /** File-level problems only; each document carries its own. */
   readonly diagnostics: Diagnostic[];
 }
 
@@ -139,16 +149,20 @@ function parsePart(src: string, base: number, index: LineIndex, limits: YamlLimi
   } catch (e) {
     failure = toDiagnostic(e, src, builder, span);
   }
-  const documents: YamlDocument[] = builder.roots.map(({ root, docStart }, i) => {
+  const toDiagnostics = (issues: readonly BuildIssue[]): Diagnostic[] =>
+    issues.map((issue) => error(issue.code, issue.message, span(issue.start, issue.end)));
+  const documents: YamlDocument[] = builder.roots.map(({ root, docStart, issues }, i) => {
     // An empty document is placed on its `---` (its empty root sits after any comments that follow).
     const end = root.node === null ? documentMarkerEnd(src, docStart) : Math.max(docStart, root.end);
-    return { index: firstIndex + i, node: root.node, span: span(docStart, end) };
+    return { index: firstIndex + i, node: root.node, span: span(docStart, end), diagnostics: toDiagnostics(issues) };
   });
-  const diagnostics: Diagnostic[] = builder.issues.map((issue) => error(issue.code, issue.message, span(issue.start, issue.end)));
+  const diagnostics: Diagnostic[] = [];
   if (failure !== undefined) {
     const docStart = builder.currentDocStart();
     const failedAt = Math.max(docStart, failure.span.endOffset - base);
-    documents.push({ index: firstIndex + documents.length, node: null, span: span(docStart, Math.min(src.length, failedAt)) });
+    // The failed document has no tree; its issues stay with the failure at file level, where they are seen.
+    diagnostics.push(...toDiagnostics(builder.pendingIssues()));
+    documents.push({ index: firstIndex + documents.length, node: null, span: span(docStart, Math.min(src.length, failedAt)), diagnostics: [] });
     diagnostics.push(failure);
   }
   return { documents, diagnostics, failed: failure !== undefined };

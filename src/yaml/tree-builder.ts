@@ -88,9 +88,13 @@ export type SpanOf = (start: number, end: number) => YamlNode['span'];
 export class TreeBuilder {
   private readonly stack: Frame[] = [];
   private anchors = new Map<string, Built>();
-  /** Roots of the documents completed so far, with the offset where each document's text begins. */
-  readonly roots: { readonly root: Built; readonly docStart: number }[] = [];
-  readonly issues: BuildIssue[] = [];
+  /**
+   * Roots of the documents completed so far, with the offset where each document's text begins and the
+   * issues found while building that document (they belong to it, not to the file).
+   */
+  readonly roots: { readonly root: Built; readonly docStart: number; readonly issues: readonly BuildIssue[] }[] = [];
+  /** Issues of the document being built; they move to its root when it completes. */
+  private issues: BuildIssue[] = [];
   private nextDocStart = 0;
 
   constructor(
@@ -107,6 +111,11 @@ export class TreeBuilder {
   /** Where the document being parsed (or that failed) begins. */
   currentDocStart(): number {
     return this.documentStart(this.nextDocStart);
+  }
+
+  /** Issues of the document that has not completed (the one js-yaml failed in). */
+  pendingIssues(): readonly BuildIssue[] {
+    return this.issues;
   }
 
   /** The innermost node js-yaml has opened and not closed: where it was when it threw. */
@@ -153,7 +162,8 @@ export class TreeBuilder {
       return;
     }
     const docStart = this.documentStart(this.nextDocStart);
-    this.roots.push({ root: built, docStart });
+    this.roots.push({ root: built, docStart, issues: this.issues });
+    this.issues = [];
     this.nextDocStart = Math.max(built.end, Math.min(state.position, this.src.length));
     // js-yaml starts every document with a fresh anchor table.
     this.anchors = new Map();
@@ -246,15 +256,11 @@ export class TreeBuilder {
   private sequence(frame: Frame, s: number, close: number, flow: boolean, result: unknown): Built {
     const expected = Array.isArray(result) ? result.length : -1;
     const items: YamlNode[] = [];
-    let size = 1;
-    let height = 0;
-    let aliased = false;
+    const fold = new Fold();
     let end = s + 1;
-    const add = (b: Built, node: YamlNode): void => {
-      items.push(node);
-      size += b.size;
-      height = Math.max(height, b.height);
-      aliased ||= b.aliased;
+    const add = (b: Built): void => {
+      items.push(this.nodeOf(b));
+      fold.add(b);
       end = Math.max(end, b.end);
     };
     const children = frame.children;
@@ -263,26 +269,22 @@ export class TreeBuilder {
         const c = children[i] as Built;
         const colon = valueIndicatorAfter(this.src, c.end, true, close);
         if (colon < 0 && !precededByExplicitKey(this.src, c.open, true)) {
-          add(c, c.node ?? nullScalar(this.span(c.start, c.end)));
+          add(c);
           continue;
         }
         // A single-pair mapping written inside a flow sequence: `[key: value]`.
         const value = colon >= 0 ? children[++i] : undefined;
         const pair = this.pairs([c], value === undefined ? [] : [value], colon >= 0 ? [colon] : [-1]);
-        const b = this.pairMap(pair, c.start, value?.end ?? c.end, frame.open, null);
-        add(b, b.node as YamlNode);
+        add(this.pairMap(pair, c.start, value?.end ?? c.end, frame.open, null));
       }
       end = Math.max(end, trimBack(this.src, close, s));
     } else {
       let from = s;
-      const nullAt = (dash: number): void => {
-        const b = this.nullBuilt(dash + 1, frame.open);
-        add(b, b.node as YamlNode);
-      };
+      const nullAt = (dash: number): void => add(this.nullBuilt(dash + 1, frame.open));
       for (const c of children) {
         const dashes = entryIndicators(this.src, from, c.open);
         for (let k = 0; k < dashes.length - 1; k++) nullAt(dashes[k] as number);
-        add(c, c.node ?? nullScalar(this.span(c.start, c.end)));
+        add(c);
         from = c.end;
       }
       for (const dash of entryIndicators(this.src, from, close)) nullAt(dash);
@@ -291,7 +293,7 @@ export class TreeBuilder {
       throw new Error(`positioned sequence has ${items.length} items where js-yaml read ${expected}`);
     }
     const node: YamlSeq = { kind: 'seq', items, span: this.span(s, end) };
-    return { node, start: s, end, open: frame.open, result, size, height: height + 1, aliased, props: false };
+    return { node, start: s, end, open: frame.open, result, size: 1 + fold.size, height: fold.height + 1, aliased: fold.aliased, props: false };
   }
 
   private mapping(frame: Frame, s: number, close: number, flow: boolean, result: unknown): Built {
@@ -325,11 +327,9 @@ export class TreeBuilder {
     keys: readonly Built[],
     values: readonly Built[],
     colons: readonly number[],
-  ): { entries: YamlEntry[]; size: number; height: number; aliased: boolean; dropped: number } {
+  ): Pairs {
     const entries: YamlEntry[] = [];
-    let size = 0;
-    let height = 0;
-    let aliased = false;
+    const fold = new Fold();
     let dropped = 0;
     keys.forEach((k, i) => {
       const v = values[i] ?? this.nullBuilt(k.end, k.open);
@@ -347,28 +347,48 @@ export class TreeBuilder {
         dropped++;
         return;
       }
-      entries.push({ key: key.value, keySpan: key.span, value: v.node ?? nullScalar(this.span(v.start, v.end)) });
-      size += 1 + v.size;
-      height = Math.max(height, v.height);
-      aliased ||= v.aliased || k.aliased;
+      entries.push({ key: key.value, keySpan: key.span, value: this.nodeOf(v) });
+      // The key is a string scalar: one node, height 0 (aliased when written as an alias).
+      fold.add(k);
+      fold.add(v);
     });
-    return { entries, size, height, aliased, dropped };
+    return { entries, fold, dropped };
   }
 
-  private pairMap(
-    parts: { entries: YamlEntry[]; size: number; height: number; aliased: boolean },
-    s: number,
-    end: number,
-    open: number,
-    result: unknown,
-  ): Built {
+  private pairMap(parts: Pairs, s: number, end: number, open: number, result: unknown): Built {
     const node: YamlMap = { kind: 'map', entries: parts.entries, span: this.span(s, end) };
-    return { node, start: s, end, open, result, size: 1 + parts.size, height: parts.height + 1, aliased: parts.aliased, props: false };
+    const { fold } = parts;
+    return { node, start: s, end, open, result, size: 1 + fold.size, height: fold.height + 1, aliased: fold.aliased, props: false };
+  }
+
+  /** The node of a child; one without content (an empty value) reads as null, placed where it is. */
+  private nodeOf(b: Built): YamlNode {
+    return b.node ?? nullScalar(this.span(b.start, b.end));
   }
 
   private nullBuilt(at: number, open: number): Built {
     return { node: nullScalar(this.span(at, at)), start: at, end: at, open, result: null, size: 1, height: 0, aliased: false, props: false };
   }
+}
+
+/** Size, height and aliasing of a collection's children, folded as each is added. */
+class Fold {
+  size = 0;
+  height = 0;
+  aliased = false;
+
+  add(b: Built): void {
+    this.size += b.size;
+    this.height = Math.max(this.height, b.height);
+    this.aliased ||= b.aliased;
+  }
+}
+
+interface Pairs {
+  readonly entries: YamlEntry[];
+  readonly fold: Fold;
+  /** Entries left out for a key that is not a string. */
+  readonly dropped: number;
 }
 
 function nullScalar(span: YamlNode['span']): YamlScalar {

@@ -199,3 +199,90 @@ detection:
     expect(docs[1]?.document?.title).toBe('two');
   });
 });
+
+describe('loader problems inside a document', () => {
+  const doc = (title: string, extra = ''): string =>
+    `title: ${title}\nlogsource: {product: windows}\ndetection:\n    sel:\n        Image: a.exe\n${extra}    condition: sel\n`;
+
+  it('fail exactly the document whose tree they are in, not the first one of the file', () => {
+    const text = `${doc('Fine')}---\n${doc('Broken', '    1: foo\n')}---\n${doc('Also fine', '')}`;
+    const parsed = parseSigmaText(text, 'm.yml');
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.documents.map((d) => [d.index, d.document !== null, d.diagnostics.map((x) => x.code)])).toEqual([
+      [0, true, []],
+      [1, false, ['yaml-non-string-key']],
+      [2, true, []],
+    ]);
+    expect(parsed.documents[1]?.diagnostics[0]?.span.line).toBe(13);
+  });
+
+  it('a null key in a detection fails the rule instead of being dropped', () => {
+    const parsed = parseSigmaText(`${doc('First')}---\n${doc('Second', '    ~: x\n')}`, 'n.yml');
+    expect(parsed.documents.map((d) => d.document !== null)).toEqual([true, false]);
+  });
+
+  it('an issue inside an `action: global` document reaches every document it is merged into', () => {
+    const text = `action: global\nlogsource: {product: windows}\ndetection:\n    1: foo\n---\n${doc('One')}---\n${doc('Two')}---\naction: reset\n---\n${doc('Three')}`;
+    const parsed = parseSigmaText(text, 'g.yml');
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.documents.map((d) => [d.title, d.document !== null, d.diagnostics.map((x) => x.code)])).toEqual([
+      ['One', false, ['yaml-non-string-key']],
+      ['Two', false, ['yaml-non-string-key']],
+      ['Three', true, []],
+    ]);
+  });
+
+  it('an issue in a template merged into nothing stays a file problem; syntax errors stay file problems', () => {
+    const unused = parseSigmaText(`action: global\n1: x\n`, 'u.yml');
+    expect(unused.diagnostics.map((d) => d.code)).toEqual(['yaml-non-string-key']);
+    const syntax = parseSigmaText(`${doc('Fine')}---\ntitle: [broken\n`, 's.yml');
+    expect(syntax.diagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
+    expect(syntax.documents.map((d) => d.document !== null)).toEqual([true]);
+  });
+});
+
+describe('messages name nested keys by their path', () => {
+  const messages = (text: string): string[] => {
+    const parsed = parseSigmaText(text, 'p.yml');
+    return parsed.documents.flatMap((d) => d.diagnostics.map((x) => x.message));
+  };
+  const correlation = (body: string): string => `title: c\ncorrelation:\n    type: event_count\n    rules: [a]\n${body}`;
+
+  it('a correlation without timespan is told to add it under `correlation:`, not at the top level', () => {
+    const m = messages(correlation(''));
+    expect(m).toContain('the rule has no `correlation.timespan`: add `timespan:` under `correlation:`');
+    expect(m.join('\n')).not.toMatch(/top level/);
+  });
+
+  it('a top-level field still says where to add it', () => {
+    expect(messages('logsource: {product: x}\ndetection: {sel: {a: b}, condition: sel}\n')).toContain('the rule has no `title`: add `title:` at the top level');
+  });
+
+  it('logsource and correlation type errors carry the path', () => {
+    expect(messages(`title: t\nlogsource: {product: 1}\ndetection: {sel: {a: b}, condition: sel}\n`)).toContain('`logsource.product` must be a string; found number 1');
+    expect(messages(correlation('    timespan: 1h\n    group-by: {a: b}\n'))).toContain('`correlation.group-by` must be a list of strings; found a mapping');
+    expect(messages('title: c\ncorrelation:\n    type: nope\n    rules: [a]\n    timespan: 1h\n')[0]).toMatch(/^`correlation\.type: nope` is not allowed/);
+  });
+
+  it('a bad timespan lists every unit the check accepts', () => {
+    const [m] = messages(correlation('    timespan: 5x\n'));
+    expect(m).toMatch(/s seconds, m minutes, h hours, d days, w weeks, M months, y years/);
+    expect(messages(correlation('    timespan: 2w\n'))).toEqual([]);
+  });
+});
+
+describe('a search identifier that fails to build', () => {
+  it('is reported once, even when it is named `rules` in a rule (no follow-up unknown-identifier noise)', () => {
+    const text = 'title: t\nlogsource: {product: x}\ndetection:\n    rules: {}\n    sel: {a: b}\n    condition: rules and sel\n';
+    expect(codes(text)).toEqual(['detection-invalid']);
+  });
+});
+
+describe('warnings do not fail a rule', () => {
+  it("a rule with `field|contains: ''` still parses, with the warning attached", () => {
+    const parsed = parseSigmaText("title: t\nlogsource: {product: x}\ndetection:\n    sel:\n        CommandLine|contains: ''\n    condition: sel\n", 'w.yml');
+    const [doc] = parsed.documents;
+    expect(doc?.document?.kind).toBe('rule');
+    expect(doc?.diagnostics.map((d) => [d.severity, d.code])).toEqual([['warning', 'invalid-modifier-value']]);
+  });
+});

@@ -346,3 +346,29 @@ describe('spans', () => {
     expect(d?.span).toMatchObject({ offset: 53, endOffset: 61, column: 8, endColumn: 16 });
   });
 });
+
+describe("the empty value ''", () => {
+  const warnings = (y: string) => errors(y).filter((d) => d.severity === 'warning');
+  it("with contains/startswith/endswith matches any value: converted as written, with a warning that suggests exists", () => {
+    for (const mod of ['contains', 'startswith', 'endswith', 'contains|cased']) {
+      const y = `{ CommandLine|${mod}: '' }`;
+      expect(build(y).ok, mod).toBe(true);
+      expect(expr(y), mod).toEqual(m('CommandLine', mod.endsWith('cased') ? cased(STAR) : str(STAR)));
+      const [w, ...rest] = warnings(y);
+      expect(rest, mod).toEqual([]);
+      expect(w?.code).toBe('invalid-modifier-value');
+      expect(w?.message).toMatch(/matches any value of CommandLine/);
+      expect(w?.message).toMatch(/'CommandLine\|exists: true'/);
+    }
+    expect(warnings(`{ CommandLine|contains: ['', 'x'] }`)).toHaveLength(1);
+  });
+  it('as a keyword matches every event, with a warning', () => {
+    expect(build(`['']`).ok).toBe(true);
+    const [w] = warnings(`['']`);
+    expect(w?.code).toBe('detection-invalid');
+    expect(w?.message).toMatch(/matches every event/);
+  });
+  it('as an exact value (no wildcard modifier) means the empty text, without a warning', () => {
+    expect(warnings(`{ CommandLine: '' }`)).toEqual([]);
+  });
+});

@@ -2,16 +2,10 @@ import type { Expr } from '../../src/ast/expr.js';
 import type { Diagnostic, Result } from '../../src/diagnostics/diagnostic.js';
 import { pointSpan } from '../../src/diagnostics/span.js';
 import { buildSearchIdentifier } from '../../src/value/detection.js';
+import { stripSpans } from '../../src/ast/strip-spans.js';
 import { yamlNode } from './plain-to-node.js';
 
-/** Removes every `span` so trees compare by meaning. */
-export function stripSpans(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripSpans);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'span').map(([k, v]) => [k, stripSpans(v)]));
-  }
-  return value;
-}
+export { stripSpans };
 
 /** Builds search identifier `sel` from a YAML snippet (its value). */
 export function build(yamlText: string): Result<Expr> {

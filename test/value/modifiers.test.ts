@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pointSpan } from '../../src/diagnostics/span.js';
-import { closestModifier, listModifiers, MODIFIERS, parseModifierChain } from '../../src/value/modifiers.js';
+import { ALIASES, canonicalModifier, closestModifier, listModifiers, MODIFIERS, NO_MODIFIERS, parseModifierChain } from '../../src/value/modifiers.js';
 
 const chain = (text: string, keyword = false) =>
   parseModifierChain(
@@ -16,9 +16,24 @@ describe('registry', () => {
       'multiline', 's', 'dotall', 'base64', 'base64offset', 'utf16le', 'wide', 'utf16be', 'utf16', 'lt', 'lte', 'gt',
       'gte', 'minute', 'hour', 'day', 'week', 'month', 'year', 'cidr', 'expand', 'fieldref',
     ];
-    expect(Object.keys(MODIFIERS).sort()).toEqual([...names].sort());
+    // Aliases live in their own map now (MODIFIERS holds canonical names); together they cover the same names.
+    expect([...Object.keys(MODIFIERS), ...Object.keys(ALIASES)].sort()).toEqual([...names].sort());
+    expect(listModifiers().map((m) => m.name).sort()).toEqual([...names].sort());
     expect(listModifiers().find((m) => m.name === 'wide')).toMatchObject({ kind: 'encoding', aliasOf: 'utf16le' });
     expect(listModifiers().every((m) => m.summary.length > 0)).toBe(true);
+  });
+  it('lists each alias right after its target, with the target\'s kind and summary', () => {
+    const listed = listModifiers();
+    for (const [alias, target] of Object.entries(ALIASES)) {
+      const i = listed.findIndex((m) => m.name === alias);
+      expect(listed[i - 1]?.name === target || listed[i - 1]?.aliasOf === target, alias).toBe(true);
+      expect(listed[i]).toEqual({ name: alias, ...MODIFIERS[target], aliasOf: target });
+      expect(canonicalModifier(alias as keyof typeof ALIASES)).toBe(target);
+    }
+    expect(Object.keys(ALIASES).some((a) => a in MODIFIERS)).toBe(false);
+  });
+  it('NO_MODIFIERS is the chain of an item without modifiers', () => {
+    expect(parseModifierChain([])).toMatchObject({ ok: true, value: NO_MODIFIERS });
   });
   it('suggests the closest name', () => {
     expect(closestModifier('contain')).toBe('contains');

@@ -89,6 +89,13 @@ describe('loadYaml diagnostics', () => {
     expect(node === null || node === undefined ? undefined : toPlain(node)).toEqual({ title: 'x', '2': 'quoted', level: 'low' });
   });
 
+  it('gives each document the key problems of its own tree; file diagnostics keep only file-level ones', () => {
+    const loaded = loadYaml('a: 1\n---\nb:\n  1: x\n---\nc: [\n', 'docs.yml');
+    expect(loaded.documents.map((d) => d.diagnostics.map((x) => [x.code, x.span.line]))).toEqual([[], [['yaml-non-string-key', 4]], []]);
+    expect(loaded.fileDiagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
+    expect(loaded.diagnostics.map((d) => d.code)).toEqual(['yaml-non-string-key', 'yaml-syntax']);
+  });
+
   it('reports an empty key', () => {
     const d = only(loadYaml('{: x, a: 1}\n', 'k.yml').diagnostics);
     expect(d.code).toBe('yaml-non-string-key');

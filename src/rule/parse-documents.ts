@@ -202,7 +202,7 @@ function parseFilter(reader: FieldReader, index: number, file: string, lines: Li
     } else if (rv.kind === 'scalar' && rv.value === 'any') {
       rules = 'any';
     } else {
-      const listReader = new FieldReader(filterEntry.value);
+      const listReader = new FieldReader(filterEntry.value, 'filter.');
       const list = listReader.stringList('rules');
       reader.diagnostics.push(...listReader.diagnostics);
       // pySigma reads an empty list as `any`; a list whose items were all invalid is an error above.

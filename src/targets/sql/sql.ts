@@ -155,11 +155,13 @@ function numberLeaf(ctx: LeafContext<Extract<SigmaValue, { kind: 'number' }>>): 
 
 function booleanLeaf(ctx: LeafContext<Extract<SigmaValue, { kind: 'boolean' }>>): LeafRendering {
   const word = sqlString(String(ctx.value.value));
+  const f = ctx.fieldText;
   // SQLite: TRUE/FALSE are the integers 1/0; events may also carry the text 'true'/'false' (any case).
-  // PostgreSQL (text columns): the text 'true'/'false', any case.
+  // The integer is tested with typeof(): in a column with TEXT affinity `f = 1` compares as text and
+  // would match the text '1' (datatype3.html §4.2). PostgreSQL (text columns): the text, any case.
   const positive = isPg(ctx.options)
-    ? `${ctx.fieldText} ILIKE ${word} ${LIKE_ESCAPE}`
-    : `(${ctx.fieldText} = ${ctx.value.value ? 1 : 0} OR ${ctx.fieldText} LIKE ${word} ${LIKE_ESCAPE})`;
+    ? `${f} ILIKE ${word} ${LIKE_ESCAPE}`
+    : `((typeof(${f}) = 'integer' AND ${f} = ${ctx.value.value ? 1 : 0}) OR ${f} LIKE ${word} ${LIKE_ESCAPE})`;
   return leaf(ctx.negated, [ctx.fieldText], positive);
 }
 

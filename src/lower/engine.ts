@@ -2,6 +2,7 @@ import { and, matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
+import { joinChain } from './chain.js';
 import { isPatternParts } from './string-shape.js';
 import type {
   Binding,
@@ -43,7 +44,11 @@ export interface LoweredQuery {
   readonly notes: readonly string[];
 }
 
-type Piece = Fragment | { readonly kind: 'const'; readonly value: boolean };
+/**
+ * A fragment the engine joined carries `chain`: how many operands its text holds at its top level, so
+ * an enclosing chain of the same operator that inlines it counts them (BooleanSyntax.maxChain).
+ */
+type Piece = (Fragment & { readonly chain?: number }) | { readonly kind: 'const'; readonly value: boolean };
 
 const TRUE: Piece = { kind: 'const', value: true };
 const FALSE: Piece = { kind: 'const', value: false };
@@ -338,7 +343,7 @@ function dispatch(node: ExprMatch, value: SigmaValue, run: Run, negated: boolean
 function join(op: 'and' | 'or', pieces: readonly Piece[], lang: QueryLanguage): Piece {
   // Constants only appear in pre-filters: fold them away (x AND true = x, x OR true = true, ...).
   const absorbing = op === 'or';
-  const kept: Fragment[] = [];
+  const kept: (Fragment & { readonly chain?: number })[] = [];
   for (const piece of pieces) {
     if (piece.kind === 'const') {
       if (piece.value === absorbing) return piece;
@@ -350,8 +355,13 @@ function join(op: 'and' | 'or', pieces: readonly Piece[], lang: QueryLanguage): 
   if (kept.length === 0) return op === 'and' ? TRUE : FALSE;
   if (kept.length === 1 && only) return only;
   const joiner = op === 'and' ? lang.boolean.and : lang.boolean.or;
-  const text = kept.map((p) => (needsParens(p.binds, op, lang) ? group(p.text, lang) : p.text)).join(joiner);
-  return { kind: 'fragment', text, binds: op };
+  const operands = kept.map((p) =>
+    needsParens(p.binds, op, lang)
+      ? { text: group(p.text, lang), operands: 1 }
+      : { text: p.text, operands: p.binds === op ? (p.chain ?? 1) : 1 },
+  );
+  const joined = joinChain(operands, joiner, lang.boolean.group, lang.boolean.maxChain);
+  return { kind: 'fragment', text: joined.text, binds: op, chain: joined.operands };
 }
 
 function negate(piece: Piece, lang: QueryLanguage): Piece {

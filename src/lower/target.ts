@@ -152,6 +152,12 @@ export interface BooleanSyntax {
    * renderers with `negated: true`, which must return the exact negation.
    */
   readonly negation: 'operator' | 'push-to-leaves';
+  /**
+   * The longest and/or chain the language's parser accepts comfortably; the engine writes a longer one
+   * as parenthesised chunks of at most this many operands (`(a or b) or (c or d)`, same meaning).
+   * Absent: no limit.
+   */
+  readonly maxChain?: number;
 }
 
 /** One query language of a target (Splunk has two: `search` and the `where` post-filter). */

@@ -16,6 +16,7 @@ import {
   type TargetDeclaration,
   unsupported,
 } from '../../lower/target.js';
+import { joinTexts } from '../../lower/chain.js';
 import { kustoField, kustoName, kustoString } from './kusto-literal.js';
 import { pcreToRe2 } from './re2.js';
 
@@ -109,6 +110,13 @@ type ListItem =
   | { readonly number: number }
   | { readonly parts: readonly PatternPart[]; readonly cased: boolean };
 
+/**
+ * Chains longer than this are grouped in parentheses (BooleanSyntax.maxChain; the list fold's own
+ * chain of separate tests likewise): Microsoft's parser refuses about 450 chained `or`s (KS245).
+ */
+const MAX_CHAIN = 100;
+const GROUP = { open: '(', close: ')' } as const;
+
 /** More wildcard tests than this for one field become one regular expression. */
 export const LONG_LIST = 40;
 
@@ -160,7 +168,7 @@ function listRender(fieldText: string, encoded: readonly string[]): Fragment {
         ? `${fieldText} matches regex ${kustoString(alternation(patterns))}`
         : t,
   );
-  return fragment(texts.join(' or '), texts.length > 1 ? 'or' : 'atom');
+  return fragment(joinTexts(texts, ' or ', GROUP, MAX_CHAIN), texts.length > 1 ? 'or' : 'atom');
 }
 
 /**
@@ -292,12 +300,13 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
       or: ' or ',
       not: { open: 'not(', close: ')' },
       precedence: { not: 3, and: 2, or: 1 },
-      group: { open: '(', close: ')' },
+      group: GROUP,
       groupMixed: true,
       always: 'true',
       never: 'false',
       // Every leaf is total (true or false, never null), so not() is Sigma's not (see the header).
       negation: 'operator',
+      maxChain: MAX_CHAIN,
     },
     fieldName: (name) =>
       kustoField(name) ??

@@ -8,6 +8,7 @@ import type {
   TimePartValue,
 } from '../../ast/value.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
+import { joinTexts } from '../../lower/chain.js';
 import { isPatternParts, literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
   fragment,
@@ -339,12 +340,14 @@ function keywordLeaf(value: SigmaValue, negated: boolean, options: TargetOptionV
 
 /*
  * The engine hands a run of same-field values of an OR to the fold. Numbers become one `IN (...)`;
- * strings stay one comparison each. The point of folding strings is the chain's shape: SQLite parses
- * `a OR b OR c ...` as a left-deep tree and refuses more than 1000 levels (SQLITE_MAX_EXPR_DEPTH,
- * limits.html), and the corpus has lists of thousands of hashes, so long chains are nested in groups
- * of CHAIN_GROUP. An item is the comparison encoded as text (the fold API passes strings).
+ * strings stay one comparison each. Strings are folded so a negated list reads `f IS NULL OR (f NOT
+ * LIKE a AND ...)` rather than one `f IS NULL OR ...` per value. The chain is grouped as the engine
+ * groups its own (MAX_CHAIN, BooleanSyntax.maxChain): SQLite refuses a parse tree deeper than 1000
+ * (SQLITE_MAX_EXPR_DEPTH, limits.html), and the corpus has lists of thousands of hashes. An item is the
+ * comparison encoded as text (the fold API passes strings).
  */
-const CHAIN_GROUP = 100;
+const MAX_CHAIN = 100;
+const GROUP = { open: '(', close: ')' } as const;
 const SEP = '\u0000'; // cannot occur in SQL text: unwritableText refuses NUL
 
 function foldItem(value: StringValue | Extract<SigmaValue, { kind: 'number' }>, options: TargetOptionValues): string | null {
@@ -372,18 +375,10 @@ function foldRender(fieldText: string, items: readonly string[], negated: boolea
       tests.push(`${fieldText} ${negated ? 'NOT IN' : 'IN'} (${numbers.join(', ')})`);
     }
   }
-  if (!negated) return tests.length === 1 ? fragment(tests[0] ?? '') : fragment(chain(tests, ' OR '), 'or');
+  if (!negated) return tests.length === 1 ? fragment(tests[0] ?? '') : fragment(joinTexts(tests, ' OR ', GROUP, MAX_CHAIN), 'or');
   // NOT (a OR b) for Sigma: the field is absent, or it is present and every test fails.
-  const all = tests.length === 1 ? (tests[0] ?? '') : `(${chain(tests, ' AND ')})`;
+  const all = tests.length === 1 ? (tests[0] ?? '') : `(${joinTexts(tests, ' AND ', GROUP, MAX_CHAIN)})`;
   return fragment(`${fieldText} IS NULL OR ${all}`, 'or');
-}
-
-/** Joins tests, nesting groups of CHAIN_GROUP in parentheses so the parse tree stays shallow. */
-function chain(tests: readonly string[], joiner: string): string {
-  if (tests.length <= CHAIN_GROUP) return tests.join(joiner);
-  const groups: string[] = [];
-  for (let i = 0; i < tests.length; i += CHAIN_GROUP) groups.push(`(${tests.slice(i, i + CHAIN_GROUP).join(joiner)})`);
-  return chain(groups, joiner);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -403,11 +398,12 @@ export const sql: TargetDeclaration<'sql'> = {
       or: ' OR ',
       not: { open: 'NOT ', close: '' },
       precedence: { not: 3, and: 2, or: 1 },
-      group: { open: '(', close: ')' },
+      group: GROUP,
       groupMixed: true,
       always: '1 = 1',
       never: '1 = 0',
       negation: 'push-to-leaves',
+      maxChain: MAX_CHAIN,
     },
     fieldName: (name) => checkIdentifier(name) ?? sqlIdentifier(name),
     values: {

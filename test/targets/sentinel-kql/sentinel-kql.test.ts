@@ -245,6 +245,29 @@ describe('sentinel-kql strings', () => {
   });
 });
 
+describe('sentinel-kql long and/or chains', () => {
+  // Microsoft's parser: "KS245 Query syntax depth exceeds maximum safe limit" at about 450 chained ors.
+  const hashes = stringSchema('SigmaEvents', ['F', 'G']);
+
+  it('1500 regexes on one field parse', () => {
+    query(or(Array.from({ length: 1500 }, (_, i) => m(re(`^r${i}$`))), span), hashes);
+    query(not(or(Array.from({ length: 1500 }, (_, i) => m(re(`^r${i}$`))), span), span), hashes);
+  });
+
+  it('1500 keywords parse (strings and regexes)', () => {
+    query(or(Array.from({ length: 1500 }, (_, i) => m(str([lit(`w${i}`)]), null)), span), hashes);
+    query(or(Array.from({ length: 1500 }, (_, i) => m(re(`k${i}y`), null)), span), hashes);
+  });
+
+  it('1500 cased values on one field parse (separate == tests inside the list fold)', () => {
+    query(or(Array.from({ length: 1500 }, (_, i) => m(str([lit(`v${i}`)], true))), span), hashes);
+  });
+
+  it('an and-chain of 1500 parses', () => {
+    query(and(Array.from({ length: 1500 }, (_, i) => m(str([star, lit(`v${i}`), star]), i % 2 === 0 ? 'F' : 'G')), span), hashes);
+  });
+});
+
 describe('sentinel-kql other value kinds', () => {
   it.each<[string, SigmaValue, string, string?]>([
     ['number on an int column', { kind: 'number', value: 5145 }, 'tostring(N) == "5145"', 'N'],

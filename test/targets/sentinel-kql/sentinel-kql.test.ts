@@ -391,6 +391,34 @@ describe('sentinel-kql regular expressions (PCRE subset -> RE2)', () => {
     expect(pcreToRe2('^a$', true)).toEqual({ ok: true, pattern: '^a$' });
   });
 
+  // Under m, PCRE's ^ does not match after a line break that ends the text; RE2's does ("a\n" and
+  // `(?m)^$`). Where a character must follow the ^ the two agree; elsewhere: refused.
+  it.each([
+    ['^$'],
+    ['a\\n^'],
+    ['^x?$'],
+    ['^x*$'],
+    ['^x{0,2}$'],
+    ['^(a?)$'],
+    ['b|^$'],
+    ['(a|^)$'],
+  ])('refuses %s under the m flag (^ could match after a final line break)', (pattern) => {
+    const r = pcreToRe2(pattern, true);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.construct).toContain('`^` under the m flag');
+  });
+
+  it.each([
+    ['^a.c$', '^a.c$'],
+    ['^\\d+', '^\\d+'],
+    ['^[a-z]{2}', '^[a-z]{2}'],
+    ['^[]x]', '^[\\]x]'],
+    ['^.+', '^.+'],
+    ['x|^\\.y', 'x|^\\.y'],
+  ])('keeps ^ before a character to match under the m flag: %s', (pattern, expected) => {
+    expect(pcreToRe2(pattern, true)).toEqual({ ok: true, pattern: expected });
+  });
+
   it('reports a refusal at the match, naming RE2', () => {
     expect(errors(m(re('foo(?=bar)')))).toEqual([
       "unsupported-construct 7:9: sentinel-kql cannot express a lookahead in a regular expression exactly: Kusto's matches regex uses RE2, which has no such construct; convert this rule for another target, or skip it (--skip-unsupported)",

@@ -9,6 +9,7 @@ import type {
   Fragment,
   LeafRendering,
   QueryLanguage,
+  RenderValue,
   TargetDeclaration,
   TargetOptionValues,
   Unsupported,
@@ -221,7 +222,7 @@ function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean,
   const items = operands.map((operand) => {
     if (operand.kind !== 'match' || operand.field === null) return null;
     const value = operand.value;
-    if (value.kind !== 'number' && !(value.kind === 'string' && isPatternParts(value.parts))) return null;
+    if (!isRenderValue(value) || (value.kind !== 'number' && value.kind !== 'string')) return null;
     if (exponentNumber(value) !== undefined) return null; // refused where it stands
     const fieldText = run.lang.fieldName(operand.field);
     if (typeof fieldText !== 'string') return null;
@@ -249,7 +250,7 @@ function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean,
 
 function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boolean): Piece {
   const value = node.value;
-  if (value.kind === 'string' && !isPatternParts(value.parts)) {
+  if (!isRenderValue(value)) {
     run.discard = true; // reported once by findPlaceholders
     return FALSE;
   }
@@ -295,7 +296,12 @@ function exponentNumber(value: SigmaValue): string | undefined {
   return Number.isFinite(value.value) && !/e/i.test(text) ? undefined : text;
 }
 
-function dispatch(node: ExprMatch, value: SigmaValue, run: Run, negated: boolean): LeafRendering {
+/** Every value but a string with a placeholder (which findPlaceholders reports) reaches the target. */
+function isRenderValue(value: SigmaValue): value is RenderValue {
+  return value.kind !== 'string' || isPatternParts(value.parts);
+}
+
+function dispatch(node: ExprMatch, value: RenderValue, run: Run, negated: boolean): LeafRendering {
   const lang = run.lang;
   if (node.field === null) {
     const keyword = lang.keyword;

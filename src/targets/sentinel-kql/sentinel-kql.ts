@@ -1,7 +1,7 @@
-import type { CidrValue, FieldRefValue, RegexValue, SigmaValue, StringValue } from '../../ast/value.js';
+import type { CidrValue, FieldRefValue, RegexValue } from '../../ast/value.js';
+import { assertNever } from '../../diagnostics/assert-never.js';
 import {
   isCaseless,
-  isPatternParts,
   literalChars,
   type PatternPart,
   partsToRegex,
@@ -13,6 +13,8 @@ import {
   type LeafContext,
   type LeafRendering,
   OFF,
+  type PatternStringValue,
+  type RenderValue,
   type TargetDeclaration,
   unsupported,
 } from '../../lower/target.js';
@@ -92,10 +94,8 @@ function stringTest(f: string, parts: readonly PatternPart[], cased: boolean): s
   }
 }
 
-function stringLeaf(ctx: LeafContext<StringValue>): LeafRendering {
-  const { value } = ctx;
-  if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
-  return fragment(stringTest(ctx.fieldText, value.parts, value.cased));
+function stringLeaf(ctx: LeafContext<PatternStringValue>): LeafRendering {
+  return fragment(stringTest(ctx.fieldText, ctx.value.parts, ctx.value.cased));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -253,10 +253,9 @@ const DATETIME_PARTS = {
   year: 'year',
 } as const;
 
-function keywordLeaf(value: SigmaValue): LeafRendering {
+function keywordLeaf(value: RenderValue): LeafRendering {
   switch (value.kind) {
     case 'string': {
-      if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
       // A keyword is a substring of some column's value: edge `*` add nothing.
       const shape = stringShape(value.parts);
       const cs = value.cased ? '_cs' : '';
@@ -270,8 +269,9 @@ function keywordLeaf(value: SigmaValue): LeafRendering {
           return shape.text === '' ? fragment('true') : fragment(`* contains${cs} ${kustoString(shape.text)}`);
         case 'pattern':
           return fragment(`* matches regex ${kustoString(sigmaStringToRe2(shape.parts, value.cased, false))}`);
+        default:
+          return assertNever(shape, 'string shape');
       }
-      break;
     }
     case 'number':
       return fragment(`* contains ${kustoString(String(value.value))}`);
@@ -282,7 +282,6 @@ function keywordLeaf(value: SigmaValue): LeafRendering {
     default:
       return unsupported(`a ${value.kind} keyword`, 'a keyword must be a string, number or regular expression');
   }
-  return unsupported('this keyword', 'unreachable');
 }
 
 export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {

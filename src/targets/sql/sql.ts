@@ -1,21 +1,23 @@
 import type {
+  BooleanValue,
   CidrValue,
   CompareValue,
   FieldRefValue,
+  NumberValue,
   RegexValue,
-  SigmaValue,
-  StringValue,
   TimePartValue,
 } from '../../ast/value.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { joinTexts } from '../../lower/chain.js';
-import { isPatternParts, literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
+import { literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
   fragment,
   type Fragment,
   type LeafContext,
   type LeafRendering,
   OFF,
+  type PatternStringValue,
+  type RenderValue,
   type TargetDeclaration,
   type TargetOptionValues,
   type Unsupported,
@@ -94,7 +96,7 @@ function checkIdentifier(name: string): Unsupported | null {
  */
 function stringTest(
   fieldText: string,
-  value: StringValue,
+  value: PatternStringValue,
   negated: boolean,
   options: TargetOptionValues,
 ): LeafRendering {
@@ -116,8 +118,7 @@ function comparison(op: string, notOp: string, right: string): Comparison {
   return { kind: 'comparison', op, notOp, right };
 }
 
-function stringComparison(value: StringValue, options: TargetOptionValues): Comparison | 'any' | Unsupported {
-  if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
+function stringComparison(value: PatternStringValue, options: TargetOptionValues): Comparison | 'any' | Unsupported {
   const parts = normaliseParts(value.parts);
   const text = literalChars(parts);
   const bad = unwritableText(text);
@@ -147,14 +148,14 @@ function numberItems(n: number, options: TargetOptionValues): string | null {
   return isPg(options) ? sqlString(String(n)) : `${String(n)}, ${sqlString(String(n))}`;
 }
 
-function numberLeaf(ctx: LeafContext<Extract<SigmaValue, { kind: 'number' }>>): LeafRendering {
+function numberLeaf(ctx: LeafContext<NumberValue>): LeafRendering {
   const items = numberItems(ctx.value.value, ctx.options);
   if (items === null) return unsupported(`the number ${String(ctx.value.value)}`, 'SQL has no literal for it');
   const f = ctx.fieldText;
   return isPg(ctx.options) ? matchLeaf(ctx.negated, f, '=', '<>', items) : matchLeaf(ctx.negated, f, 'IN', 'NOT IN', `(${items})`);
 }
 
-function booleanLeaf(ctx: LeafContext<Extract<SigmaValue, { kind: 'boolean' }>>): LeafRendering {
+function booleanLeaf(ctx: LeafContext<BooleanValue>): LeafRendering {
   const word = sqlString(String(ctx.value.value));
   const f = ctx.fieldText;
   // SQLite: TRUE/FALSE are the integers 1/0; events may also carry the text 'true'/'false' (any case).
@@ -315,11 +316,10 @@ function timePartLeaf(ctx: LeafContext<TimePartValue>): LeafRendering {
 // Keywords
 
 /** A keyword is a substring of the raw event text: `*value*` on the column RAW_COLUMN. */
-function keywordLeaf(value: SigmaValue, negated: boolean, options: TargetOptionValues): LeafRendering {
+function keywordLeaf(value: RenderValue, negated: boolean, options: TargetOptionValues): LeafRendering {
   const raw = sqlIdentifier(RAW_COLUMN);
   switch (value.kind) {
     case 'string': {
-      if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
       const star: PatternPart = { kind: 'wildcard-multi' };
       return stringTest(raw, { ...value, parts: normaliseParts([star, ...value.parts, star]) }, negated, options);
     }
@@ -350,7 +350,7 @@ const MAX_CHAIN = 100;
 const GROUP = { open: '(', close: ')' } as const;
 const SEP = '\u0000'; // cannot occur in SQL text: unwritableText refuses NUL
 
-function foldItem(value: StringValue | Extract<SigmaValue, { kind: 'number' }>, options: TargetOptionValues): string | null {
+function foldItem(value: PatternStringValue | NumberValue, options: TargetOptionValues): string | null {
   if (value.kind === 'number') {
     const items = numberItems(value.value, options);
     return items === null ? null : ['IN', 'NOT IN', items].join(SEP);

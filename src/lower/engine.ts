@@ -64,8 +64,6 @@ interface Run {
   readonly options: TargetOptionValues;
   readonly diagnostics: Diagnostic[];
   readonly postFilterReasons: string[];
-  /** Set when a leaf failed without a diagnostic of this run (placeholders): the text is meaningless. */
-  discard: boolean;
 }
 
 export function lowerExpr(
@@ -140,7 +138,7 @@ function newRun(
   isPostFilterLanguage: boolean,
   options: TargetOptionValues,
 ): Run {
-  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], discard: false };
+  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [] };
 }
 
 function resolveOptions(
@@ -167,7 +165,7 @@ function resolveOptions(
 /** Renders the whole tree as the skeleton embeds it; null when a leaf failed (diagnostics in run). */
 function renderTop(expr: Expr, run: Run, embed: 'and' | 'whole'): string | null {
   const piece = renderNode(expr, run, false, true);
-  if (run.diagnostics.length > 0 || run.discard) return null;
+  if (run.diagnostics.length > 0) return null;
   // An exact run of the main language whose leaves asked for a post-filter is only a probe.
   if (run.mode === 'exact' && !run.isPostFilterLanguage && run.postFilterReasons.length > 0) return null;
   if (piece.kind === 'const') {
@@ -250,10 +248,8 @@ function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean,
 
 function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boolean): Piece {
   const value = node.value;
-  if (!isRenderValue(value)) {
-    run.discard = true; // reported once by findPlaceholders
-    return FALSE;
-  }
+  // Reported once by findPlaceholders, whose diagnostics make lowerExpr fail whatever the text is.
+  if (!isRenderValue(value)) return FALSE;
   const rendering = dispatch(node, value, run, negated);
   switch (rendering.kind) {
     case 'fragment':

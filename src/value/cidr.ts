@@ -35,6 +35,16 @@ export function parseCidr(text: string): CidrParse {
   };
 }
 
+/**
+ * The address bits of a network text `address/prefix` (or a bare address) as parseCidr reads it, e.g.
+ * of a normalised `CidrValue.network`; null when the address does not parse.
+ */
+export function networkBits(network: string): bigint | null {
+  const address = network.split('/')[0] ?? '';
+  const bits = address.includes(':') ? parseIpv6(address) : parseIpv4(address);
+  return typeof bits === 'string' ? null : bits;
+}
+
 function parseIpv4(text: string): bigint | string {
   const octets = text.split('.');
   if (octets.length !== 4) return `'${text}' is not an IPv4 or IPv6 address`;

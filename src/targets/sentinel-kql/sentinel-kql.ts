@@ -19,6 +19,7 @@ import {
   unsupported,
 } from '../../lower/target.js';
 import { joinTexts } from '../../lower/chain.js';
+import { networkBits } from '../../value/cidr.js';
 import { kustoField, kustoName, kustoString } from './kusto-literal.js';
 import { pcreToRe2 } from './re2.js';
 
@@ -201,16 +202,6 @@ function total(test: string): Fragment {
   return fragment(`coalesce(${test}, false)`);
 }
 
-/** The network's 128 bits from the normalised text of src/value/cidr.ts (hex groups, one `::`). */
-function ipv6Bits(network: string): bigint {
-  const [head = '', tail] = network.split('/')[0]?.split('::') ?? [];
-  const groups = (s: string | undefined): bigint[] => (s === undefined || s === '' ? [] : s.split(':').map((g) => BigInt(parseInt(g, 16))));
-  const a = groups(head);
-  const b = groups(tail);
-  const all = [...a, ...new Array<bigint>(8 - a.length - b.length).fill(0n), ...b];
-  return all.reduce((n, w) => (n << 16n) | w, 0n);
-}
-
 const MAPPED = 0xffffn << 32n; // ::ffff:0:0/96, IPv4 addresses mapped into IPv6
 
 function cidrLeaf(ctx: LeafContext<CidrValue>): LeafRendering {
@@ -221,7 +212,8 @@ function cidrLeaf(ctx: LeafContext<CidrValue>): LeafRendering {
   // ipv6_is_match reads an IPv4 address as ::ffff:a.b.c.d. Sigma's IPv6 network never contains an
   // IPv4 address, so where the network overlaps ::ffff:0:0/96 the value must be IPv6 text (has a ':').
   const shared = BigInt(Math.min(value.prefixLength, 96));
-  const overlaps = ipv6Bits(value.network) >> (128n - shared) === MAPPED >> (128n - shared);
+  const bits = networkBits(value.network); // never null for a parsed CidrValue; null keeps the guard
+  const overlaps = bits === null || bits >> (128n - shared) === MAPPED >> (128n - shared);
   return overlaps ? fragment(`${f} contains ":" and ${test.text}`, 'and') : test;
 }
 

@@ -1,4 +1,5 @@
 import type { RegexValue } from '../../ast/value.js';
+import { leadingFlags } from '../../value/check-regex.js';
 
 /*
  * Sigma regular expressions are PCRE (SPEC-DIGEST §5, `re`). PostgreSQL has POSIX "advanced regular
@@ -52,21 +53,10 @@ type Last = 'start' | 'atom' | 'quantifier' | 'constraint';
 
 /** Translates a Sigma (PCRE) regex with its flags into an ARE with the same matches, or says why not. */
 export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResult {
-  let ignoreCase = flags.ignoreCase;
-  let multiline = flags.multiline;
-  let dotAll = flags.dotAll;
-  let i = 0;
-  const leading = /^\(\?([a-zA-Z]+)\)/.exec(pattern);
-  if (leading) {
-    for (const c of leading[1] ?? '') {
-      if (c === 'i') ignoreCase = true;
-      else if (c === 'm') multiline = true;
-      else if (c === 's') dotAll = true;
-      else return fail(`the inline flag '${c}' has no PostgreSQL equivalent`);
-    }
-    i = leading[0].length;
-  }
-
+  const lead = leadingFlags(pattern, flags);
+  if (lead.unknown !== '') return fail(`the inline flag '${lead.unknown[0] ?? ''}' has no PostgreSQL equivalent`);
+  const { ignoreCase, multiline, dotAll } = lead.flags;
+  let i = pattern.length - lead.body.length;
   const hasLookaround = /\(\?<?[=!]/.test(pattern);
   const groupCount = countGroups(pattern);
   let out = '';

@@ -24,6 +24,7 @@ import {
   unsupported,
 } from '../../lower/target.js';
 import { ipv4Glob, IPV4_ARE, IPV6_ARE } from './sql-ip.js';
+import { pcreWithFlags } from '../../value/check-regex.js';
 import { pcreToAre } from './pcre-to-are.js';
 import {
   arePattern,
@@ -169,22 +170,6 @@ function booleanLeaf(ctx: LeafContext<BooleanValue>): LeafRendering {
 
 // ---------------------------------------------------------------------------------------------------
 // Regular expressions
-
-/** The rule's pattern with its flags as one leading PCRE flag group, merged with one already there. */
-export function pcreWithFlags(value: RegexValue): string {
-  const set = new Set<string>();
-  if (value.flags.ignoreCase) set.add('i');
-  if (value.flags.multiline) set.add('m');
-  if (value.flags.dotAll) set.add('s');
-  let body = value.pattern;
-  const leading = /^\(\?([ims]+)\)/.exec(body);
-  if (leading) {
-    for (const c of leading[1] ?? '') set.add(c);
-    body = body.slice(leading[0].length);
-  }
-  const flags = ['i', 'm', 's'].filter((c) => set.has(c)).join('');
-  return flags === '' ? body : `(?${flags})${body}`;
-}
 
 function regexTest(fieldText: string, value: RegexValue, negated: boolean, options: TargetOptionValues): LeafRendering {
   const bad = unwritableText(value.pattern);

@@ -8,7 +8,7 @@ import { sqlColumns } from '../../../src/targets/sql/columns.js';
 import { pcreToAre } from '../../../src/targets/sql/pcre-to-are.js';
 import { decimalRangeGlobs } from '../../../src/targets/sql/sql-ip.js';
 import { caseForms } from '../../../src/targets/sql/sql-text.js';
-import { pcreWithFlags } from '../../../src/targets/sql/sql.js';
+import { pcreWithFlags } from '../../../src/value/check-regex.js';
 import { psexecExpr } from '../../support/psexec-expr.js';
 import { runSqlite, sqlFor } from './engines.js';
 import { cidrProperty, pattern, stringProperty, text } from './string-props.js';

@@ -167,6 +167,11 @@ describe('PCRE to PostgreSQL ARE (text)', () => {
     ['[^\\\\]{1,256}', noFlags, '(?:[^\\\\]){1}(?:[^\\\\]){0,255}'],
     ['(?:ab){300,}', noFlags, '(?:ab){255}(?:ab){45}(?:ab)*'],
     ['😀{2}', noFlags, '😀{2}'],
+    // `(?=` inside brackets or after an escape is no lookaround, so back references stay allowed
+    ['[(?=](a)\\1', noFlags, '[(?=](a)\\1'],
+    ['\\(?=x(a)\\1', noFlags, '\\(?=x(a)\\1'],
+    // a group around a lookaround is an atom again, and can be repeated
+    ['(a(?=b))+', noFlags, '(a(?=b))+'],
   ])('%s', (pattern, flags, expected) => {
     expect(pcreToAre(pattern, flags)).toEqual({ ok: true, text: expected });
   });

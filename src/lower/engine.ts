@@ -375,7 +375,7 @@ function negate(piece: Piece, lang: QueryLanguage): Piece {
 }
 
 /** Does a child whose top operator is `child` need parentheses as an operand of `parent`? */
-export function needsParens(child: Binding, parent: 'and' | 'or' | 'not', lang: QueryLanguage): boolean {
+function needsParens(child: Binding, parent: 'and' | 'or' | 'not', lang: QueryLanguage): boolean {
   if (child === 'atom') return false;
   const precedence = lang.boolean.precedence;
   if (parent === 'not') {

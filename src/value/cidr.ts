@@ -7,7 +7,7 @@ import type { CidrValue } from '../ast/value.js';
  * form (lowercase, no leading zeros, the longest run of two or more zero groups as `::`).
  * Leading zeros in IPv4 octets are refused: some parsers read them as octal.
  */
-export type CidrParse =
+type CidrParse =
   | { readonly ok: true; readonly value: CidrValue; readonly hostBitsSet: boolean }
   | { readonly ok: false; readonly reason: string };
 

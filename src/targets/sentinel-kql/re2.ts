@@ -19,8 +19,8 @@
  *   refused, and so is any inline `m` flag (the rewrite could not follow the mode change).
  */
 
-export type Re2Refusal = { readonly ok: false; readonly construct: string; readonly reason: string };
-export type Re2Result = { readonly ok: true; readonly pattern: string } | Re2Refusal;
+type Re2Refusal = { readonly ok: false; readonly construct: string; readonly reason: string };
+type Re2Result = { readonly ok: true; readonly pattern: string } | Re2Refusal;
 
 const RE2_HAS_NO = (construct: string): Re2Refusal => ({
   ok: false,

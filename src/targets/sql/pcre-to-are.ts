@@ -24,7 +24,7 @@ import { leadingFlags } from '../../value/check-regex.js';
  * lookaround (ARE renumbers groups inside constraints).
  */
 
-export type AreResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
+type AreResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
 
 const ARE_DUPMAX = 255;
 

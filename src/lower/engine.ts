@@ -2,12 +2,14 @@ import { and, matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
+import { joinChain } from './chain.js';
 import { isPatternParts } from './string-shape.js';
 import type {
   Binding,
   Fragment,
   LeafRendering,
   QueryLanguage,
+  RenderValue,
   TargetDeclaration,
   TargetOptionValues,
   Unsupported,
@@ -43,7 +45,11 @@ export interface LoweredQuery {
   readonly notes: readonly string[];
 }
 
-type Piece = Fragment | { readonly kind: 'const'; readonly value: boolean };
+/**
+ * A fragment the engine joined carries `chain`: how many operands its text holds at its top level, so
+ * an enclosing chain of the same operator that inlines it counts them (BooleanSyntax.maxChain).
+ */
+type Piece = (Fragment & { readonly chain?: number }) | { readonly kind: 'const'; readonly value: boolean };
 
 const TRUE: Piece = { kind: 'const', value: true };
 const FALSE: Piece = { kind: 'const', value: false };
@@ -58,8 +64,6 @@ interface Run {
   readonly options: TargetOptionValues;
   readonly diagnostics: Diagnostic[];
   readonly postFilterReasons: string[];
-  /** Set when a leaf failed without a diagnostic of this run (placeholders): the text is meaningless. */
-  discard: boolean;
 }
 
 export function lowerExpr(
@@ -134,7 +138,7 @@ function newRun(
   isPostFilterLanguage: boolean,
   options: TargetOptionValues,
 ): Run {
-  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], discard: false };
+  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [] };
 }
 
 function resolveOptions(
@@ -161,7 +165,7 @@ function resolveOptions(
 /** Renders the whole tree as the skeleton embeds it; null when a leaf failed (diagnostics in run). */
 function renderTop(expr: Expr, run: Run, embed: 'and' | 'whole'): string | null {
   const piece = renderNode(expr, run, false, true);
-  if (run.diagnostics.length > 0 || run.discard) return null;
+  if (run.diagnostics.length > 0) return null;
   // An exact run of the main language whose leaves asked for a post-filter is only a probe.
   if (run.mode === 'exact' && !run.isPostFilterLanguage && run.postFilterReasons.length > 0) return null;
   if (piece.kind === 'const') {
@@ -216,7 +220,7 @@ function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean,
   const items = operands.map((operand) => {
     if (operand.kind !== 'match' || operand.field === null) return null;
     const value = operand.value;
-    if (value.kind !== 'number' && !(value.kind === 'string' && isPatternParts(value.parts))) return null;
+    if (!isRenderValue(value) || (value.kind !== 'number' && value.kind !== 'string')) return null;
     if (exponentNumber(value) !== undefined) return null; // refused where it stands
     const fieldText = run.lang.fieldName(operand.field);
     if (typeof fieldText !== 'string') return null;
@@ -244,10 +248,8 @@ function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean,
 
 function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boolean): Piece {
   const value = node.value;
-  if (value.kind === 'string' && !isPatternParts(value.parts)) {
-    run.discard = true; // reported once by findPlaceholders
-    return FALSE;
-  }
+  // Reported once by findPlaceholders, whose diagnostics make lowerExpr fail whatever the text is.
+  if (!isRenderValue(value)) return FALSE;
   const rendering = dispatch(node, value, run, negated);
   switch (rendering.kind) {
     case 'fragment':
@@ -290,7 +292,12 @@ function exponentNumber(value: SigmaValue): string | undefined {
   return Number.isFinite(value.value) && !/e/i.test(text) ? undefined : text;
 }
 
-function dispatch(node: ExprMatch, value: SigmaValue, run: Run, negated: boolean): LeafRendering {
+/** Every value but a string with a placeholder (which findPlaceholders reports) reaches the target. */
+function isRenderValue(value: SigmaValue): value is RenderValue {
+  return value.kind !== 'string' || isPatternParts(value.parts);
+}
+
+function dispatch(node: ExprMatch, value: RenderValue, run: Run, negated: boolean): LeafRendering {
   const lang = run.lang;
   if (node.field === null) {
     const keyword = lang.keyword;
@@ -338,7 +345,7 @@ function dispatch(node: ExprMatch, value: SigmaValue, run: Run, negated: boolean
 function join(op: 'and' | 'or', pieces: readonly Piece[], lang: QueryLanguage): Piece {
   // Constants only appear in pre-filters: fold them away (x AND true = x, x OR true = true, ...).
   const absorbing = op === 'or';
-  const kept: Fragment[] = [];
+  const kept: (Fragment & { readonly chain?: number })[] = [];
   for (const piece of pieces) {
     if (piece.kind === 'const') {
       if (piece.value === absorbing) return piece;
@@ -350,8 +357,13 @@ function join(op: 'and' | 'or', pieces: readonly Piece[], lang: QueryLanguage): 
   if (kept.length === 0) return op === 'and' ? TRUE : FALSE;
   if (kept.length === 1 && only) return only;
   const joiner = op === 'and' ? lang.boolean.and : lang.boolean.or;
-  const text = kept.map((p) => (needsParens(p.binds, op, lang) ? group(p.text, lang) : p.text)).join(joiner);
-  return { kind: 'fragment', text, binds: op };
+  const operands = kept.map((p) =>
+    needsParens(p.binds, op, lang)
+      ? { text: group(p.text, lang), operands: 1 }
+      : { text: p.text, operands: p.binds === op ? (p.chain ?? 1) : 1 },
+  );
+  const joined = joinChain(operands, joiner, lang.boolean.group, lang.boolean.maxChain);
+  return { kind: 'fragment', text: joined.text, binds: op, chain: joined.operands };
 }
 
 function negate(piece: Piece, lang: QueryLanguage): Piece {
@@ -363,7 +375,7 @@ function negate(piece: Piece, lang: QueryLanguage): Piece {
 }
 
 /** Does a child whose top operator is `child` need parentheses as an operand of `parent`? */
-export function needsParens(child: Binding, parent: 'and' | 'or' | 'not', lang: QueryLanguage): boolean {
+function needsParens(child: Binding, parent: 'and' | 'or' | 'not', lang: QueryLanguage): boolean {
   if (child === 'atom') return false;
   const precedence = lang.boolean.precedence;
   if (parent === 'not') {

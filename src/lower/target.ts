@@ -1,4 +1,5 @@
-import type { StringValue, SigmaValue, ValueKind } from '../ast/value.js';
+import type { NumberValue, StringValue, SigmaValue, ValueKind } from '../ast/value.js';
+import type { PatternPart } from './string-shape.js';
 
 /**
  * What a target is: data plus a few hooks. The lowering engine (engine.ts) walks the expression tree,
@@ -75,12 +76,25 @@ export function postFilter(reason: string, relaxed: Fragment | null = null): Pos
 export type LeafRendering = Fragment | PostFilterNeeded | Unsupported;
 
 // ---------------------------------------------------------------------------------------------------
+// Values as targets see them.
+
+/**
+ * A Sigma string without placeholders. The engine refuses a rule with an unresolved placeholder
+ * (unresolved-placeholder) before any hook sees its values, so renderers, keywords and list folds get
+ * this type and need no placeholder case.
+ */
+export type PatternStringValue = StringValue & { readonly parts: readonly PatternPart[] };
+
+/** A value as a target's hooks receive it: every kind, strings without placeholders. */
+export type RenderValue = Exclude<SigmaValue, StringValue> | PatternStringValue;
+
+// ---------------------------------------------------------------------------------------------------
 // Leaf renderers.
 
 /** Target options as given by the caller, after defaults are applied (see TargetOption). */
 export type TargetOptionValues = Readonly<Record<string, boolean>>;
 
-export interface LeafContext<V extends SigmaValue = SigmaValue> {
+export interface LeafContext<V extends SigmaValue = RenderValue> {
   /** The field as named in the (pipeline-transformed) rule. */
   readonly field: string;
   /** The field as written in this language (QueryLanguage.fieldName applied). */
@@ -96,7 +110,7 @@ export interface LeafContext<V extends SigmaValue = SigmaValue> {
 
 export type LeafRenderer<V extends SigmaValue> = (ctx: LeafContext<V>) => LeafRendering;
 
-type ValueOfKind<K extends ValueKind> = Extract<SigmaValue, { readonly kind: K }>;
+type ValueOfKind<K extends ValueKind> = Extract<RenderValue, { readonly kind: K }>;
 
 /** One entry per value kind: a renderer, or a declared refusal. A missing kind does not compile. */
 export type ValueRenderers = {
@@ -105,7 +119,7 @@ export type ValueRenderers = {
 
 /** A keyword (a value without a field): full-text search over the event, as the target defines it. */
 export interface KeywordContext {
-  readonly value: SigmaValue;
+  readonly value: RenderValue;
   readonly negated: boolean;
   readonly options: TargetOptionValues;
 }
@@ -121,7 +135,7 @@ export interface ListFold {
   readonly kind: 'list-fold';
   /** Fold only runs of at least this many values. */
   readonly minItems: number;
-  readonly item: (value: StringValue | ValueOfKind<'number'>, options: TargetOptionValues) => string | null;
+  readonly item: (value: PatternStringValue | NumberValue, options: TargetOptionValues) => string | null;
   /** `negated` as in LeafContext (push-to-leaves languages only). */
   readonly render: (fieldText: string, items: readonly string[], negated: boolean) => Fragment;
 }
@@ -152,6 +166,12 @@ export interface BooleanSyntax {
    * renderers with `negated: true`, which must return the exact negation.
    */
   readonly negation: 'operator' | 'push-to-leaves';
+  /**
+   * The longest and/or chain the language's parser accepts comfortably; the engine writes a longer one
+   * as parenthesised chunks of at most this many operands (`(a or b) or (c or d)`, same meaning).
+   * Absent: no limit.
+   */
+  readonly maxChain?: number;
 }
 
 /** One query language of a target (Splunk has two: `search` and the `where` post-filter). */

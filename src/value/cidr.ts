@@ -7,7 +7,7 @@ import type { CidrValue } from '../ast/value.js';
  * form (lowercase, no leading zeros, the longest run of two or more zero groups as `::`).
  * Leading zeros in IPv4 octets are refused: some parsers read them as octal.
  */
-export type CidrParse =
+type CidrParse =
   | { readonly ok: true; readonly value: CidrValue; readonly hostBitsSet: boolean }
   | { readonly ok: false; readonly reason: string };
 
@@ -33,6 +33,16 @@ export function parseCidr(text: string): CidrParse {
     value: { kind: 'cidr', network: `${shown}/${prefixLength}`, version: isV6 ? 6 : 4, prefixLength },
     hostBitsSet: network !== bits,
   };
+}
+
+/**
+ * The address bits of a network text `address/prefix` (or a bare address) as parseCidr reads it, e.g.
+ * of a normalised `CidrValue.network`; null when the address does not parse.
+ */
+export function networkBits(network: string): bigint | null {
+  const address = network.split('/')[0] ?? '';
+  const bits = address.includes(':') ? parseIpv6(address) : parseIpv4(address);
+  return typeof bits === 'string' ? null : bits;
 }
 
 function parseIpv4(text: string): bigint | string {

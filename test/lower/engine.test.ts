@@ -244,6 +244,28 @@ describe('lowerExpr diagnostics', () => {
     ]);
   });
 
+  it('refuses a placeholder once per match for every target: as a value, a keyword, a list member, beside a post-filter leaf', () => {
+    const ph: SigmaValue = { kind: 'string', parts: [{ kind: 'literal', text: 'x' }, { kind: 'placeholder', name: 'P' }], cased: false };
+    const a: SigmaValue = { kind: 'string', parts: [{ kind: 'literal', text: 'a' }], cased: false };
+    const re: SigmaValue = { kind: 'regex', pattern: 'a.c', flags: { ignoreCase: false, multiline: false, dotAll: false } };
+    const exprs: Expr[] = [
+      match('A', ph, span),
+      match(null, ph, span),
+      or([match('A', a, span), match('A', ph, span), match('A', a, span)], span),
+      not(or([match('A', ph, span), match('A', a, span)], span), span),
+      and([match('B', re, span), or([match('A', ph, span), match('C', a, span)], span)], span),
+    ];
+    for (const id of TARGET_IDS) {
+      for (const e of exprs) {
+        const r = convertExpr(e, id);
+        expect(r.ok, id).toBe(false);
+        expect(r.diagnostics.filter((d) => d.code === 'unresolved-placeholder'), id).toHaveLength(1);
+        // no target saw the placeholder (their old guards said "cannot express a placeholder")
+        expect(r.diagnostics.filter((d) => d.message.includes('a placeholder')), id).toEqual([]);
+      }
+    }
+  });
+
   it('rejects unknown target options', () => {
     const r = lowerExpr(match('A', { kind: 'string', parts: [], cased: false }, span), target, { targetOptions: { nope: true } });
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['invalid-value', "target toy has no option 'nope' (its options: opt)"]]);

@@ -8,6 +8,8 @@
  * - escapes RE2 lacks or reads differently: `\Z \G \K \R \X \C \h \H \v \V \e \c \N \E \u \U \l \L \o`;
  *   `\b` inside a class (PCRE: backspace; RE2: error); `\x` without two hex digits;
  * - repetition counts above 1000 (RE2's limit) and `{,n}` (PCRE2 10.43+: {0,n}; RE2: literal text).
+ * - under m, a `^` that could stand at the end of the text (RE2 matches there after a final line break,
+ *   PCRE does not): a `^` passes only before an atom that must consume a character.
  * Two flavour differences are rewritten so the meaning stays PCRE's:
  * - RE2's `\s` omits the vertical tab (PCRE2 includes it): `\s` becomes `[\s\v]`, `\S` becomes `[^\s\v]`,
  *   and inside a class `\s` gains `\v`; a `\S` inside a class cannot be rewritten and is refused.
@@ -17,8 +19,8 @@
  *   refused, and so is any inline `m` flag (the rewrite could not follow the mode change).
  */
 
-export type Re2Refusal = { readonly ok: false; readonly construct: string; readonly reason: string };
-export type Re2Result = { readonly ok: true; readonly pattern: string } | Re2Refusal;
+type Re2Refusal = { readonly ok: false; readonly construct: string; readonly reason: string };
+type Re2Result = { readonly ok: true; readonly pattern: string } | Re2Refusal;
 
 const RE2_HAS_NO = (construct: string): Re2Refusal => ({
   ok: false,
@@ -168,6 +170,18 @@ export function pcreToRe2(pattern: string, multiline = false): Re2Result {
         if (pattern[i] === '+') return RE2_HAS_NO('a possessive quantifier');
         continue;
       }
+      case '^': {
+        if (multiline && !consumesNext(pattern, i + 1)) {
+          return {
+            ok: false,
+            construct: 'a `^` under the m flag that is not followed by a character to match in a regular expression',
+            reason: "Kusto's matches regex uses RE2, whose `^` also matches after a line break that ends the text (PCRE's does not)",
+          };
+        }
+        out += '^';
+        i++;
+        continue;
+      }
       case '$': {
         if (multiline) {
           out += '$';
@@ -205,6 +219,45 @@ export function pcreToRe2(pattern: string, multiline = false): Re2Result {
     }
   }
   return { ok: true, pattern: out };
+}
+
+/**
+ * Does the pattern at `at` certainly consume a character (one atom with no quantifier allowing zero
+ * repetitions)? Then a `^` before it cannot stand at the end of the text, where RE2's and PCRE's `^`
+ * differ under m. Conservative: anything else (groups, anchors, other escapes) answers false.
+ */
+function consumesNext(pattern: string, at: number): boolean {
+  const c = pattern[at];
+  let end: number;
+  if (c === undefined || '()|^$*+?{'.includes(c)) return false;
+  if (c === '\\') {
+    const e = pattern[at + 1];
+    if (e === undefined || !(/[dDwWsSntrfa]/.test(e) || !/[0-9A-Za-z]/.test(e))) return false;
+    end = at + 2;
+  } else if (c === '[') {
+    end = classEnd(pattern, at);
+    if (end < 0) return false;
+  } else {
+    end = at + String.fromCodePoint(pattern.codePointAt(at) ?? 0).length;
+  }
+  const next = pattern[end];
+  return !(next === '*' || next === '?' || (next === '{' && /^\{0*[,}]|^\{,/.test(pattern.slice(end))));
+}
+
+/** The index after the character class starting at `at` (`[`), or -1 when it does not close. */
+function classEnd(pattern: string, at: number): number {
+  let i = at + 1;
+  if (pattern[i] === '^') i++;
+  if (pattern[i] === ']') i++;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    const posix = /^\[:\^?[a-z]+:\]/.exec(pattern.slice(i));
+    if (c === '\\') i += 2;
+    else if (posix) i += posix[0].length;
+    else if (c === ']') return i + 1;
+    else i++;
+  }
+  return -1;
 }
 
 type Group = { readonly ok: true; readonly pattern: string; readonly consumed: number } | Re2Refusal;

@@ -1,7 +1,7 @@
-import type { CidrValue, FieldRefValue, RegexValue, SigmaValue, StringValue } from '../../ast/value.js';
+import type { CidrValue, FieldRefValue, RegexValue } from '../../ast/value.js';
+import { assertNever } from '../../diagnostics/assert-never.js';
 import {
   isCaseless,
-  isPatternParts,
   literalChars,
   type PatternPart,
   partsToRegex,
@@ -13,9 +13,13 @@ import {
   type LeafContext,
   type LeafRendering,
   OFF,
+  type PatternStringValue,
+  type RenderValue,
   type TargetDeclaration,
   unsupported,
 } from '../../lower/target.js';
+import { joinTexts } from '../../lower/chain.js';
+import { networkBits } from '../../value/cidr.js';
 import { kustoField, kustoName, kustoString } from './kusto-literal.js';
 import { pcreToRe2 } from './re2.js';
 
@@ -91,10 +95,8 @@ function stringTest(f: string, parts: readonly PatternPart[], cased: boolean): s
   }
 }
 
-function stringLeaf(ctx: LeafContext<StringValue>): LeafRendering {
-  const { value } = ctx;
-  if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
-  return fragment(stringTest(ctx.fieldText, value.parts, value.cased));
+function stringLeaf(ctx: LeafContext<PatternStringValue>): LeafRendering {
+  return fragment(stringTest(ctx.fieldText, ctx.value.parts, ctx.value.cased));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -108,6 +110,13 @@ function stringLeaf(ctx: LeafContext<StringValue>): LeafRendering {
 type ListItem =
   | { readonly number: number }
   | { readonly parts: readonly PatternPart[]; readonly cased: boolean };
+
+/**
+ * Chains longer than this are grouped in parentheses (BooleanSyntax.maxChain; the list fold's own
+ * chain of separate tests likewise): Microsoft's parser refuses about 450 chained `or`s (KS245).
+ */
+const MAX_CHAIN = 100;
+const GROUP = { open: '(', close: ')' } as const;
 
 /** More wildcard tests than this for one field become one regular expression. */
 export const LONG_LIST = 40;
@@ -160,7 +169,7 @@ function listRender(fieldText: string, encoded: readonly string[]): Fragment {
         ? `${fieldText} matches regex ${kustoString(alternation(patterns))}`
         : t,
   );
-  return fragment(texts.join(' or '), texts.length > 1 ? 'or' : 'atom');
+  return fragment(joinTexts(texts, ' or ', GROUP, MAX_CHAIN), texts.length > 1 ? 'or' : 'atom');
 }
 
 /**
@@ -193,16 +202,6 @@ function total(test: string): Fragment {
   return fragment(`coalesce(${test}, false)`);
 }
 
-/** The network's 128 bits from the normalised text of src/value/cidr.ts (hex groups, one `::`). */
-function ipv6Bits(network: string): bigint {
-  const [head = '', tail] = network.split('/')[0]?.split('::') ?? [];
-  const groups = (s: string | undefined): bigint[] => (s === undefined || s === '' ? [] : s.split(':').map((g) => BigInt(parseInt(g, 16))));
-  const a = groups(head);
-  const b = groups(tail);
-  const all = [...a, ...new Array<bigint>(8 - a.length - b.length).fill(0n), ...b];
-  return all.reduce((n, w) => (n << 16n) | w, 0n);
-}
-
 const MAPPED = 0xffffn << 32n; // ::ffff:0:0/96, IPv4 addresses mapped into IPv6
 
 function cidrLeaf(ctx: LeafContext<CidrValue>): LeafRendering {
@@ -213,7 +212,8 @@ function cidrLeaf(ctx: LeafContext<CidrValue>): LeafRendering {
   // ipv6_is_match reads an IPv4 address as ::ffff:a.b.c.d. Sigma's IPv6 network never contains an
   // IPv4 address, so where the network overlaps ::ffff:0:0/96 the value must be IPv6 text (has a ':').
   const shared = BigInt(Math.min(value.prefixLength, 96));
-  const overlaps = ipv6Bits(value.network) >> (128n - shared) === MAPPED >> (128n - shared);
+  const bits = networkBits(value.network); // never null for a parsed CidrValue; null keeps the guard
+  const overlaps = bits === null || bits >> (128n - shared) === MAPPED >> (128n - shared);
   return overlaps ? fragment(`${f} contains ":" and ${test.text}`, 'and') : test;
 }
 
@@ -245,10 +245,9 @@ const DATETIME_PARTS = {
   year: 'year',
 } as const;
 
-function keywordLeaf(value: SigmaValue): LeafRendering {
+function keywordLeaf(value: RenderValue): LeafRendering {
   switch (value.kind) {
     case 'string': {
-      if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
       // A keyword is a substring of some column's value: edge `*` add nothing.
       const shape = stringShape(value.parts);
       const cs = value.cased ? '_cs' : '';
@@ -262,8 +261,9 @@ function keywordLeaf(value: SigmaValue): LeafRendering {
           return shape.text === '' ? fragment('true') : fragment(`* contains${cs} ${kustoString(shape.text)}`);
         case 'pattern':
           return fragment(`* matches regex ${kustoString(sigmaStringToRe2(shape.parts, value.cased, false))}`);
+        default:
+          return assertNever(shape, 'string shape');
       }
-      break;
     }
     case 'number':
       return fragment(`* contains ${kustoString(String(value.value))}`);
@@ -274,7 +274,6 @@ function keywordLeaf(value: SigmaValue): LeafRendering {
     default:
       return unsupported(`a ${value.kind} keyword`, 'a keyword must be a string, number or regular expression');
   }
-  return unsupported('this keyword', 'unreachable');
 }
 
 export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
@@ -292,12 +291,13 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
       or: ' or ',
       not: { open: 'not(', close: ')' },
       precedence: { not: 3, and: 2, or: 1 },
-      group: { open: '(', close: ')' },
+      group: GROUP,
       groupMixed: true,
       always: 'true',
       never: 'false',
       // Every leaf is total (true or false, never null), so not() is Sigma's not (see the header).
       negation: 'operator',
+      maxChain: MAX_CHAIN,
     },
     fieldName: (name) =>
       kustoField(name) ??

@@ -1,4 +1,5 @@
 import type { RegexValue } from '../../ast/value.js';
+import { leadingFlags } from '../../value/check-regex.js';
 
 /*
  * Sigma regular expressions are PCRE (SPEC-DIGEST §5, `re`). PostgreSQL has POSIX "advanced regular
@@ -23,7 +24,7 @@ import type { RegexValue } from '../../ast/value.js';
  * lookaround (ARE renumbers groups inside constraints).
  */
 
-export type AreResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
+type AreResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
 
 const ARE_DUPMAX = 255;
 
@@ -52,28 +53,18 @@ type Last = 'start' | 'atom' | 'quantifier' | 'constraint';
 
 /** Translates a Sigma (PCRE) regex with its flags into an ARE with the same matches, or says why not. */
 export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResult {
-  let ignoreCase = flags.ignoreCase;
-  let multiline = flags.multiline;
-  let dotAll = flags.dotAll;
-  let i = 0;
-  const leading = /^\(\?([a-zA-Z]+)\)/.exec(pattern);
-  if (leading) {
-    for (const c of leading[1] ?? '') {
-      if (c === 'i') ignoreCase = true;
-      else if (c === 'm') multiline = true;
-      else if (c === 's') dotAll = true;
-      else return fail(`the inline flag '${c}' has no PostgreSQL equivalent`);
-    }
-    i = leading[0].length;
-  }
-
-  const hasLookaround = /\(\?<?[=!]/.test(pattern);
+  const lead = leadingFlags(pattern, flags);
+  if (lead.unknown !== '') return fail(`the inline flag '${lead.unknown[0] ?? ''}' has no PostgreSQL equivalent`);
+  const { ignoreCase, multiline, dotAll } = lead.flags;
+  let i = pattern.length - lead.body.length;
+  const hasLookaround = [...structuralIndexes(pattern)].some((at) => /^\(\?<?[=!]/.test(pattern.slice(at, at + 4)));
   const groupCount = countGroups(pattern);
   let out = '';
   let last: Last = 'start';
   /** Where the last atom starts in `out` (to repeat it when a bound exceeds ARE's limit). */
   let atomStart = 0;
-  const groupStarts: number[] = [];
+  /** Open groups: where each starts in `out`, and whether it is a lookaround (a constraint once closed). */
+  const groupStarts: { readonly at: number; readonly lookaround: boolean }[] = [];
 
   while (i < pattern.length) {
     const c = pattern[i] ?? '';
@@ -99,26 +90,29 @@ export function pcreToAre(pattern: string, flags: RegexValue['flags']): AreResul
       case '(': {
         const rest = pattern.slice(i + 1);
         if (rest.startsWith('*')) return fail('backtracking verbs (*VERB) have no PostgreSQL equivalent');
-        groupStarts.push(out.length);
         if (rest.startsWith('?')) {
           const kind = /^\?(:|=|!|<=|<!)/.exec(rest);
           if (!kind) return fail(`the group '(${rest.slice(0, 3)}' (named, atomic, inline options or comment) has no exact PostgreSQL equivalent`);
+          groupStarts.push({ at: out.length, lookaround: kind[1] !== ':' });
           out += `(?${kind[1] ?? ''}`;
           i += 1 + (kind[0]?.length ?? 0);
         } else {
+          groupStarts.push({ at: out.length, lookaround: false });
           out += '(';
           i += 1;
         }
         last = 'start';
         break;
       }
-      case ')':
-        atomStart = groupStarts.pop() ?? 0;
+      case ')': {
+        const open = groupStarts.pop();
+        atomStart = open?.at ?? 0;
         out += ')';
         // A lookaround group is a constraint, which ARE does not let a quantifier follow.
-        last = closesLookaround(pattern, i) ? 'constraint' : 'atom';
+        last = open?.lookaround === true ? 'constraint' : 'atom';
         i += 1;
         break;
+      }
       case '|':
         out += '|';
         last = 'start';
@@ -221,10 +215,10 @@ function fail(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }
 
-/** Indexes of the characters before `end` that stand outside escapes and bracket expressions. */
-function* structuralIndexes(pattern: string, end = pattern.length): Generator<number> {
+/** Indexes of the characters that stand outside escapes and bracket expressions. */
+function* structuralIndexes(pattern: string): Generator<number> {
   let inBracket = false;
-  for (let i = 0; i < end; i++) {
+  for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === '\\') {
       i++;
@@ -247,17 +241,6 @@ function countGroups(pattern: string): number {
     if (pattern[i] === '(' && pattern[i + 1] !== '?' && pattern[i + 1] !== '*') count++;
   }
   return count;
-}
-
-/** Does the `)` at `close` end a lookaround group? (Walks back to its `(` ignoring escapes/brackets.) */
-function closesLookaround(pattern: string, close: number): boolean {
-  const opens: number[] = [];
-  for (const i of structuralIndexes(pattern, close)) {
-    if (pattern[i] === '(') opens.push(i);
-    else if (pattern[i] === ')') opens.pop();
-  }
-  const open = opens.pop();
-  return open !== undefined && /^\(\?<?[=!]/.test(pattern.slice(open));
 }
 
 type Escape =

@@ -1,26 +1,30 @@
 import type {
+  BooleanValue,
   CidrValue,
   CompareValue,
   FieldRefValue,
+  NumberValue,
   RegexValue,
-  SigmaValue,
-  StringValue,
   TimePartValue,
 } from '../../ast/value.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
-import { isPatternParts, literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
+import { joinTexts } from '../../lower/chain.js';
+import { literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
   fragment,
   type Fragment,
   type LeafContext,
   type LeafRendering,
   OFF,
+  type PatternStringValue,
+  type RenderValue,
   type TargetDeclaration,
   type TargetOptionValues,
   type Unsupported,
   unsupported,
 } from '../../lower/target.js';
 import { ipv4Glob, IPV4_ARE, IPV6_ARE } from './sql-ip.js';
+import { pcreWithFlags } from '../../value/check-regex.js';
 import { pcreToAre } from './pcre-to-are.js';
 import {
   arePattern,
@@ -47,13 +51,13 @@ import {
  * in WHERE because the formula has no NOT above a leaf).
  */
 
-export const POSTGRES = 'postgres';
+const POSTGRES = 'postgres';
 
 /** The column keywords (values without a field) search: the whole event as text. */
 export const RAW_COLUMN = '_raw';
 
 /** The table queried when the caller names none. */
-export const DEFAULT_TABLE = 'events';
+const DEFAULT_TABLE = 'events';
 
 function isPg(options: TargetOptionValues): boolean {
   return options[POSTGRES] === true;
@@ -93,7 +97,7 @@ function checkIdentifier(name: string): Unsupported | null {
  */
 function stringTest(
   fieldText: string,
-  value: StringValue,
+  value: PatternStringValue,
   negated: boolean,
   options: TargetOptionValues,
 ): LeafRendering {
@@ -115,8 +119,7 @@ function comparison(op: string, notOp: string, right: string): Comparison {
   return { kind: 'comparison', op, notOp, right };
 }
 
-function stringComparison(value: StringValue, options: TargetOptionValues): Comparison | 'any' | Unsupported {
-  if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
+function stringComparison(value: PatternStringValue, options: TargetOptionValues): Comparison | 'any' | Unsupported {
   const parts = normaliseParts(value.parts);
   const text = literalChars(parts);
   const bad = unwritableText(text);
@@ -146,41 +149,27 @@ function numberItems(n: number, options: TargetOptionValues): string | null {
   return isPg(options) ? sqlString(String(n)) : `${String(n)}, ${sqlString(String(n))}`;
 }
 
-function numberLeaf(ctx: LeafContext<Extract<SigmaValue, { kind: 'number' }>>): LeafRendering {
+function numberLeaf(ctx: LeafContext<NumberValue>): LeafRendering {
   const items = numberItems(ctx.value.value, ctx.options);
   if (items === null) return unsupported(`the number ${String(ctx.value.value)}`, 'SQL has no literal for it');
   const f = ctx.fieldText;
   return isPg(ctx.options) ? matchLeaf(ctx.negated, f, '=', '<>', items) : matchLeaf(ctx.negated, f, 'IN', 'NOT IN', `(${items})`);
 }
 
-function booleanLeaf(ctx: LeafContext<Extract<SigmaValue, { kind: 'boolean' }>>): LeafRendering {
+function booleanLeaf(ctx: LeafContext<BooleanValue>): LeafRendering {
   const word = sqlString(String(ctx.value.value));
+  const f = ctx.fieldText;
   // SQLite: TRUE/FALSE are the integers 1/0; events may also carry the text 'true'/'false' (any case).
-  // PostgreSQL (text columns): the text 'true'/'false', any case.
+  // The integer is tested with typeof(): in a column with TEXT affinity `f = 1` compares as text and
+  // would match the text '1' (datatype3.html §4.2). PostgreSQL (text columns): the text, any case.
   const positive = isPg(ctx.options)
-    ? `${ctx.fieldText} ILIKE ${word} ${LIKE_ESCAPE}`
-    : `(${ctx.fieldText} = ${ctx.value.value ? 1 : 0} OR ${ctx.fieldText} LIKE ${word} ${LIKE_ESCAPE})`;
+    ? `${f} ILIKE ${word} ${LIKE_ESCAPE}`
+    : `((typeof(${f}) = 'integer' AND ${f} = ${ctx.value.value ? 1 : 0}) OR ${f} LIKE ${word} ${LIKE_ESCAPE})`;
   return leaf(ctx.negated, [ctx.fieldText], positive);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Regular expressions
-
-/** The rule's pattern with its flags as one leading PCRE flag group, merged with one already there. */
-export function pcreWithFlags(value: RegexValue): string {
-  const set = new Set<string>();
-  if (value.flags.ignoreCase) set.add('i');
-  if (value.flags.multiline) set.add('m');
-  if (value.flags.dotAll) set.add('s');
-  let body = value.pattern;
-  const leading = /^\(\?([ims]+)\)/.exec(body);
-  if (leading) {
-    for (const c of leading[1] ?? '') set.add(c);
-    body = body.slice(leading[0].length);
-  }
-  const flags = ['i', 'm', 's'].filter((c) => set.has(c)).join('');
-  return flags === '' ? body : `(?${flags})${body}`;
-}
 
 function regexTest(fieldText: string, value: RegexValue, negated: boolean, options: TargetOptionValues): LeafRendering {
   const bad = unwritableText(value.pattern);
@@ -312,11 +301,10 @@ function timePartLeaf(ctx: LeafContext<TimePartValue>): LeafRendering {
 // Keywords
 
 /** A keyword is a substring of the raw event text: `*value*` on the column RAW_COLUMN. */
-function keywordLeaf(value: SigmaValue, negated: boolean, options: TargetOptionValues): LeafRendering {
+function keywordLeaf(value: RenderValue, negated: boolean, options: TargetOptionValues): LeafRendering {
   const raw = sqlIdentifier(RAW_COLUMN);
   switch (value.kind) {
     case 'string': {
-      if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
       const star: PatternPart = { kind: 'wildcard-multi' };
       return stringTest(raw, { ...value, parts: normaliseParts([star, ...value.parts, star]) }, negated, options);
     }
@@ -337,15 +325,17 @@ function keywordLeaf(value: SigmaValue, negated: boolean, options: TargetOptionV
 
 /*
  * The engine hands a run of same-field values of an OR to the fold. Numbers become one `IN (...)`;
- * strings stay one comparison each. The point of folding strings is the chain's shape: SQLite parses
- * `a OR b OR c ...` as a left-deep tree and refuses more than 1000 levels (SQLITE_MAX_EXPR_DEPTH,
- * limits.html), and the corpus has lists of thousands of hashes, so long chains are nested in groups
- * of CHAIN_GROUP. An item is the comparison encoded as text (the fold API passes strings).
+ * strings stay one comparison each. Strings are folded so a negated list reads `f IS NULL OR (f NOT
+ * LIKE a AND ...)` rather than one `f IS NULL OR ...` per value. The chain is grouped as the engine
+ * groups its own (MAX_CHAIN, BooleanSyntax.maxChain): SQLite refuses a parse tree deeper than 1000
+ * (SQLITE_MAX_EXPR_DEPTH, limits.html), and the corpus has lists of thousands of hashes. An item is the
+ * comparison encoded as text (the fold API passes strings).
  */
-const CHAIN_GROUP = 100;
+const MAX_CHAIN = 100;
+const GROUP = { open: '(', close: ')' } as const;
 const SEP = '\u0000'; // cannot occur in SQL text: unwritableText refuses NUL
 
-function foldItem(value: StringValue | Extract<SigmaValue, { kind: 'number' }>, options: TargetOptionValues): string | null {
+function foldItem(value: PatternStringValue | NumberValue, options: TargetOptionValues): string | null {
   if (value.kind === 'number') {
     const items = numberItems(value.value, options);
     return items === null ? null : ['IN', 'NOT IN', items].join(SEP);
@@ -370,18 +360,10 @@ function foldRender(fieldText: string, items: readonly string[], negated: boolea
       tests.push(`${fieldText} ${negated ? 'NOT IN' : 'IN'} (${numbers.join(', ')})`);
     }
   }
-  if (!negated) return tests.length === 1 ? fragment(tests[0] ?? '') : fragment(chain(tests, ' OR '), 'or');
+  if (!negated) return tests.length === 1 ? fragment(tests[0] ?? '') : fragment(joinTexts(tests, ' OR ', GROUP, MAX_CHAIN), 'or');
   // NOT (a OR b) for Sigma: the field is absent, or it is present and every test fails.
-  const all = tests.length === 1 ? (tests[0] ?? '') : `(${chain(tests, ' AND ')})`;
+  const all = tests.length === 1 ? (tests[0] ?? '') : `(${joinTexts(tests, ' AND ', GROUP, MAX_CHAIN)})`;
   return fragment(`${fieldText} IS NULL OR ${all}`, 'or');
-}
-
-/** Joins tests, nesting groups of CHAIN_GROUP in parentheses so the parse tree stays shallow. */
-function chain(tests: readonly string[], joiner: string): string {
-  if (tests.length <= CHAIN_GROUP) return tests.join(joiner);
-  const groups: string[] = [];
-  for (let i = 0; i < tests.length; i += CHAIN_GROUP) groups.push(`(${tests.slice(i, i + CHAIN_GROUP).join(joiner)})`);
-  return chain(groups, joiner);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -401,11 +383,12 @@ export const sql: TargetDeclaration<'sql'> = {
       or: ' OR ',
       not: { open: 'NOT ', close: '' },
       precedence: { not: 3, and: 2, or: 1 },
-      group: { open: '(', close: ')' },
+      group: GROUP,
       groupMixed: true,
       always: '1 = 1',
       never: '1 = 0',
       negation: 'push-to-leaves',
+      maxChain: MAX_CHAIN,
     },
     fieldName: (name) => checkIdentifier(name) ?? sqlIdentifier(name),
     values: {

@@ -245,6 +245,29 @@ describe('sentinel-kql strings', () => {
   });
 });
 
+describe('sentinel-kql long and/or chains', () => {
+  // Microsoft's parser: "KS245 Query syntax depth exceeds maximum safe limit" at about 450 chained ors.
+  const hashes = stringSchema('SigmaEvents', ['F', 'G']);
+
+  it('1500 regexes on one field parse', () => {
+    query(or(Array.from({ length: 1500 }, (_, i) => m(re(`^r${i}$`))), span), hashes);
+    query(not(or(Array.from({ length: 1500 }, (_, i) => m(re(`^r${i}$`))), span), span), hashes);
+  });
+
+  it('1500 keywords parse (strings and regexes)', () => {
+    query(or(Array.from({ length: 1500 }, (_, i) => m(str([lit(`w${i}`)]), null)), span), hashes);
+    query(or(Array.from({ length: 1500 }, (_, i) => m(re(`k${i}y`), null)), span), hashes);
+  });
+
+  it('1500 cased values on one field parse (separate == tests inside the list fold)', () => {
+    query(or(Array.from({ length: 1500 }, (_, i) => m(str([lit(`v${i}`)], true))), span), hashes);
+  });
+
+  it('an and-chain of 1500 parses', () => {
+    query(and(Array.from({ length: 1500 }, (_, i) => m(str([star, lit(`v${i}`), star]), i % 2 === 0 ? 'F' : 'G')), span), hashes);
+  });
+});
+
 describe('sentinel-kql other value kinds', () => {
   it.each<[string, SigmaValue, string, string?]>([
     ['number on an int column', { kind: 'number', value: 5145 }, 'tostring(N) == "5145"', 'N'],
@@ -366,6 +389,34 @@ describe('sentinel-kql regular expressions (PCRE subset -> RE2)', () => {
 
   it('keeps $ as is under the m flag, where PCRE and RE2 agree', () => {
     expect(pcreToRe2('^a$', true)).toEqual({ ok: true, pattern: '^a$' });
+  });
+
+  // Under m, PCRE's ^ does not match after a line break that ends the text; RE2's does ("a\n" and
+  // `(?m)^$`). Where a character must follow the ^ the two agree; elsewhere: refused.
+  it.each([
+    ['^$'],
+    ['a\\n^'],
+    ['^x?$'],
+    ['^x*$'],
+    ['^x{0,2}$'],
+    ['^(a?)$'],
+    ['b|^$'],
+    ['(a|^)$'],
+  ])('refuses %s under the m flag (^ could match after a final line break)', (pattern) => {
+    const r = pcreToRe2(pattern, true);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.construct).toContain('`^` under the m flag');
+  });
+
+  it.each([
+    ['^a.c$', '^a.c$'],
+    ['^\\d+', '^\\d+'],
+    ['^[a-z]{2}', '^[a-z]{2}'],
+    ['^[]x]', '^[\\]x]'],
+    ['^.+', '^.+'],
+    ['x|^\\.y', 'x|^\\.y'],
+  ])('keeps ^ before a character to match under the m flag: %s', (pattern, expected) => {
+    expect(pcreToRe2(pattern, true)).toEqual({ ok: true, pattern: expected });
   });
 
   it('reports a refusal at the match, naming RE2', () => {

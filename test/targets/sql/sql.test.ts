@@ -8,7 +8,7 @@ import { sqlColumns } from '../../../src/targets/sql/columns.js';
 import { pcreToAre } from '../../../src/targets/sql/pcre-to-are.js';
 import { decimalRangeGlobs } from '../../../src/targets/sql/sql-ip.js';
 import { caseForms } from '../../../src/targets/sql/sql-text.js';
-import { pcreWithFlags } from '../../../src/targets/sql/sql.js';
+import { pcreWithFlags } from '../../../src/value/check-regex.js';
 import { psexecExpr } from '../../support/psexec-expr.js';
 import { runSqlite, sqlFor } from './engines.js';
 import { cidrProperty, pattern, stringProperty, text } from './string-props.js';
@@ -96,6 +96,37 @@ describe('sql long value lists', () => {
   });
 });
 
+describe('sql long and/or chains (not list folds)', () => {
+  // SQLite parses `a OR b OR ...` left-deep and refuses more than 1000 levels (limits.html); the
+  // engine groups chains longer than the declared maxChain.
+  const rx = (p: string): SigmaValue => ({ kind: 'regex', pattern: p, flags: noFlags });
+
+  it('1500 regexes on one field run in SQLite, negated too', () => {
+    const list = or(Array.from({ length: 1500 }, (_, i) => m(rx(`^r${i}$`))), span);
+    const events = [{ F: 'r1499' }, { F: 'r0' }, { F: 'r1500' }, {}];
+    expect(runSqlite(list, events)).toEqual([0, 1]);
+    expect(runSqlite(not(list, span), events)).toEqual([2, 3]);
+  });
+
+  it('1500 keywords run in SQLite (regex and string keywords)', () => {
+    const words = or(Array.from({ length: 1500 }, (_, i) => m(str([lit(`w${i}x`)]), null)), span);
+    const regexes = or(Array.from({ length: 1500 }, (_, i) => m(rx(`k${i}y`), null)), span);
+    const events = [{ _raw: 'a w1499x b' }, { _raw: 'k77y' }, { _raw: 'nothing' }];
+    expect(runSqlite(words, events)).toEqual([0]);
+    expect(runSqlite(regexes, events)).toEqual([1]);
+    expect(runSqlite(not(words, span), events)).toEqual([1, 2]);
+  });
+
+  it('groups a chain in parentheses of at most 100 operands, nested or not', () => {
+    const q = where(or(Array.from({ length: 250 }, (_, i) => m(rx(`r${i}`))), span));
+    expect(q.startsWith(`("F" REGEXP 'r0' OR `)).toBe(true);
+    expect(q.split(') OR (')).toHaveLength(3);
+    // nested ors whose text would be inlined are counted by their operands
+    const nested = or(Array.from({ length: 30 }, (_, j) => or(Array.from({ length: 10 }, (_, i) => m(rx(`r${j}-${i}`))), span)), span);
+    expect(where(nested).split(') OR (')).toHaveLength(3);
+  });
+});
+
 describe('sql refusals', () => {
   it('refuses IPv6 cidr in SQLite and names the postgres option', () => {
     const v6: SigmaValue = { kind: 'cidr', network: 'fe80::/10', version: 6, prefixLength: 10 };
@@ -136,6 +167,11 @@ describe('PCRE to PostgreSQL ARE (text)', () => {
     ['[^\\\\]{1,256}', noFlags, '(?:[^\\\\]){1}(?:[^\\\\]){0,255}'],
     ['(?:ab){300,}', noFlags, '(?:ab){255}(?:ab){45}(?:ab)*'],
     ['😀{2}', noFlags, '😀{2}'],
+    // `(?=` inside brackets or after an escape is no lookaround, so back references stay allowed
+    ['[(?=](a)\\1', noFlags, '[(?=](a)\\1'],
+    ['\\(?=x(a)\\1', noFlags, '\\(?=x(a)\\1'],
+    // a group around a lookaround is an atom again, and can be repeated
+    ['(a(?=b))+', noFlags, '(a(?=b))+'],
   ])('%s', (pattern, flags, expected) => {
     expect(pcreToAre(pattern, flags)).toEqual({ ok: true, text: expected });
   });

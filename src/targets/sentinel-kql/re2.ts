@@ -280,6 +280,8 @@ function openGroup(rest: string): Group {
   if (/^(?:R|[+-]?\d|&|P>)/.test(body)) return RE2_HAS_NO('a recursive pattern');
   const flags = /^([A-Za-z]*)(?:-([A-Za-z]*))?([:)])/.exec(body);
   if (flags) {
+    // Turning m off inside a multiline pattern would need the other `$` rewrite mid-pattern.
+    if ((flags[2] ?? '').includes('m')) return READS_DIFFERENTLY('an inline flag turning m off');
     const letters = `${flags[1] ?? ''}${flags[2] ?? ''}`;
     const bad = [...letters].find((f) => !'imsU'.includes(f));
     if (bad !== undefined) {

@@ -391,6 +391,14 @@ describe('sentinel-kql regular expressions (PCRE subset -> RE2)', () => {
     expect(pcreToRe2('^a$', true)).toEqual({ ok: true, pattern: '^a$' });
   });
 
+  it('refuses turning m off inline in a multiline pattern (the $ after it would read differently)', () => {
+    for (const pattern of ['a(?-m)$', '(?i-m:x$)']) {
+      const r = pcreToRe2(pattern, true);
+      expect(r.ok, pattern).toBe(false);
+      if (!r.ok) expect(r.construct).toContain('turning m off');
+    }
+  });
+
   // Under m, PCRE's ^ does not match after a line break that ends the text; RE2's does ("a\n" and
   // `(?m)^$`). Where a character must follow the ^ the two agree; elsewhere: refused.
   it.each([

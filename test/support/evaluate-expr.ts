@@ -7,7 +7,8 @@ export type TestEvent = Readonly<Record<string, string>>;
 
 /**
  * Sigma's reference meaning (TARGETS.md table) for the value kinds the round-trip tests generate:
- * string (whole value, case-insensitive unless cased, * and ?), number (text equality), null, exists,
+ * string (whole value, case-insensitive unless cased, * and ?), number (text equality), boolean (its
+ * text, case-insensitive), null, exists,
  * and/or/not with `not` true on an absent field.
  */
 export function evaluateExpr(expr: Expr, event: TestEvent): boolean {
@@ -32,6 +33,9 @@ function matchValue(value: SigmaValue, actual: string | undefined): boolean {
       return actual !== undefined && sigmaPattern(value.parts, value.cased).test(actual);
     case 'number':
       return actual !== undefined && actual === String(value.value);
+    case 'boolean':
+      // As text, case-insensitively (Splunk's where and Sentinel's =~ do the same).
+      return actual !== undefined && actual.toLowerCase() === String(value.value);
     case 'null':
       return actual === undefined;
     case 'exists':

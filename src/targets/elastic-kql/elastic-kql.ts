@@ -1,9 +1,8 @@
-import type { SigmaValue, StringValue } from '../../ast/value.js';
+import type { BooleanValue, SigmaValue, StringValue } from '../../ast/value.js';
 import {
   isCaseless,
   isPatternParts,
   literalChars,
-  type PatternPart,
   stringShape,
 } from '../../lower/string-shape.js';
 import {
@@ -28,6 +27,10 @@ import {
  *   an exact literal `*`. There is no single-character wildcard (`?` is literal) and no regex.
  * - `not` binds tighter than `and`, which binds tighter than `or`; `not not x` does not parse.
  * - `field:*` is an `exists` query; `field > 5` a range query.
+ * - UnquotedLiteral: the trimmed text `null`, `true` or `false` becomes that literal (so an unquoted
+ *   field `null` is "no field": a free-text multi_match); a quoted Field is its text (names are quoted
+ *   then). A value with a wildcard is joined with `*` as the marker text `@kuery-wildcard@`, which
+ *   node_types/wildcard.ts splits on again: the same text inside a literal becomes a wildcard.
  */
 
 export const CASE_INSENSITIVE_FIELDS = 'case-insensitive-fields';
@@ -51,7 +54,7 @@ export function escapeUnquoted(text: string): string {
 }
 
 /** Writes text as a quoted KQL string (a phrase: no wildcards). */
-export function quoteKql(text: string): string {
+function quoteKql(text: string): string {
   const escaped = text
     .replace(/[\\"]/g, (c) => `\\${c}`)
     .replace(/\t/g, '\\t')
@@ -63,6 +66,19 @@ export function quoteKql(text: string): string {
 /** JavaScript's trim() (what Kibana applies) removes exactly what \s matches at the edges. */
 const EDGE_SPACE = /^\s|\s$/;
 
+/** Kibana's wildcard marker (kbn-es-query node_types/wildcard.ts `wildcardSymbol`). */
+const WILDCARD_MARKER = '@kuery-wildcard@';
+
+/**
+ * A field name: unquoted with escapes, or quoted where the unquoted text would be read otherwise
+ * (trimmed edge whitespace; the literals null/true/false; Kibana's Field rule takes a quoted string).
+ */
+function kqlFieldName(name: string): string {
+  return name === '' || EDGE_SPACE.test(name) || /^(?:null|true|false)$/.test(name)
+    ? quoteKql(name)
+    : escapeUnquoted(name);
+}
+
 /**
  * The value text of a Sigma string (quoted when it has no wildcard, unquoted with escapes otherwise),
  * or why it cannot be written exactly.
@@ -73,7 +89,7 @@ function kqlStringValue(value: StringValue, options: TargetOptionValues, keyword
   if (parts.some((p) => p.kind === 'wildcard-single')) {
     return unsupported('a single-character wildcard (?)', 'KQL has no single-character wildcard');
   }
-  const caseProblem = caseRefusal(value, parts, options, keyword);
+  const caseProblem = caseRefusal(literalChars(parts), value.cased, value.canonical === true, options, keyword);
   if (caseProblem !== null) return caseProblem;
   const shape = stringShape(parts);
   if (shape.kind === 'exact') return quoteKql(shape.text);
@@ -89,6 +105,12 @@ function kqlStringValue(value: StringValue, options: TargetOptionValues, keyword
       'KQL trims unquoted values, and quoted values have no wildcards',
     );
   }
+  if (parts.some((p) => p.kind === 'literal' && p.text.includes(WILDCARD_MARKER))) {
+    return unsupported(
+      `a wildcard value containing the text '${WILDCARD_MARKER}'`,
+      'Kibana marks wildcards with that text internally, so it would read it as a *',
+    );
+  }
   if (keyword && parts.some((p) => p.kind === 'literal' && /\s/.test(p.text))) {
     return unsupported(
       'a keyword with a wildcard and whitespace',
@@ -101,33 +123,34 @@ function kqlStringValue(value: StringValue, options: TargetOptionValues, keyword
 /**
  * Case: KQL's match on a keyword field is as case-sensitive as the field's mapping. We cannot see the
  * mapping, so the user states it (option `case-insensitive-fields`, e.g. a lowercase normalizer). A
- * value whose text has no letters with case is exact either way.
+ * value whose text (`chars`) has no letters with case is exact either way.
  */
 function caseRefusal(
-  value: StringValue,
-  parts: readonly PatternPart[],
+  chars: string,
+  cased: boolean,
+  canonical: boolean,
   options: TargetOptionValues,
   keyword: boolean,
 ): Unsupported | null {
-  if (isCaseless(literalChars(parts))) return null;
+  if (isCaseless(chars)) return null;
   // The pipeline named the log's exact spelling: matching as the mapping says is exact either way.
-  if (value.canonical === true && !keyword) return null;
+  if (canonical && !keyword) return null;
   if (keyword) {
     // Free text runs over analysed fields, case-insensitive in the default analysers.
-    return value.cased
+    return cased
       ? unsupported('a case-sensitive keyword (cased)', 'KQL full-text search follows the fields\' analysers')
       : null;
   }
   const insensitive = options[CASE_INSENSITIVE_FIELDS] === true;
-  if (value.cased && insensitive) {
+  if (cased && insensitive) {
     return unsupported(
-      `a case-sensitive match (cased) of '${literalChars(parts)}'`,
+      `a case-sensitive match (cased) of '${chars}'`,
       `with '${CASE_INSENSITIVE_FIELDS}' set, fields are declared to match case-insensitively`,
     );
   }
-  if (!value.cased && !insensitive) {
+  if (!cased && !insensitive) {
     return unsupported(
-      `a case-insensitive match of '${literalChars(parts)}'`,
+      `a case-insensitive match of '${chars}'`,
       'KQL matches keyword fields as the mapping says, case-sensitively by default',
       CASE_INSENSITIVE_FIELDS,
     );
@@ -138,6 +161,16 @@ function caseRefusal(
 function kqlString(ctx: LeafContext<StringValue>): LeafRendering {
   const text = kqlStringValue(ctx.value, ctx.options, false);
   return typeof text === 'string' ? fragment(`${ctx.fieldText}:${text}`) : text;
+}
+
+/**
+ * A boolean is matched as its text, case-insensitively (as Splunk and Sentinel do): on a keyword
+ * field `F:true` is a case-sensitive term that misses `True`, so it takes the strings' case policy.
+ */
+function kqlBoolean(ctx: LeafContext<BooleanValue>): LeafRendering {
+  const text = String(ctx.value.value);
+  const caseProblem = caseRefusal(text, false, false, ctx.options, false);
+  return caseProblem ?? fragment(`${ctx.fieldText}:${text}`);
 }
 
 function kqlKeyword(value: SigmaValue, options: TargetOptionValues): LeafRendering {
@@ -176,14 +209,11 @@ export const elasticKql: TargetDeclaration<'elastic-kql'> = {
       // Kibana: not -> bool.must_not, which matches documents without the field (Sigma's not).
       negation: 'operator',
     },
-    fieldName: (name) =>
-      name === '' || /^\s|\s$/.test(name)
-        ? unsupported(`the field name '${name}'`, 'KQL trims unquoted names')
-        : escapeUnquoted(name),
+    fieldName: kqlFieldName,
     values: {
       string: kqlString,
       number: (ctx) => fragment(`${ctx.fieldText}:${String(ctx.value.value)}`),
-      boolean: (ctx) => fragment(`${ctx.fieldText}:${String(ctx.value.value)}`),
+      boolean: kqlBoolean,
       // exists does not match null; so "absent or null" is `not field:*`.
       null: (ctx) => fragment(`not ${ctx.fieldText}:*`, 'not'),
       regex: unsupported('a regular expression (re)', 'KQL has no regular expressions'),
@@ -224,6 +254,7 @@ export const elasticKql: TargetDeclaration<'elastic-kql'> = {
   supportNotes: {
     'string-exact': 'keyword fields: term query',
     'string-wildcard': 'keyword fields: wildcard query; leading * needs allowLeadingWildcards (default on)',
+    boolean: 'matched as the text true/false on keyword fields',
     'cidr-v4': 'the field must be ip-typed',
     'cidr-v6': 'the field must be ip-typed',
     compare: 'the field must be numeric (a keyword field compares as text)',

@@ -1,10 +1,16 @@
-import { assertNever } from '../../diagnostics/assert-never.js';
 import type { FieldRefValue, RegexValue, StringValue } from '../../ast/value.js';
-import { hasWildcards } from '../../value/sigma-string.js';
-import { isPatternParts, type PatternPart, partsToRegex, stringShape } from '../../lower/string-shape.js';
+import {
+  escapeRegexLiteral,
+  isPatternParts,
+  mapParts,
+  type PatternPart,
+  partsToRegex,
+  stringShape,
+} from '../../lower/string-shape.js';
 import {
   fragment,
   type Fragment,
+  type KeywordContext,
   type LeafContext,
   type LeafRendering,
   OFF,
@@ -31,59 +37,70 @@ import {
 // ---------------------------------------------------------------------------------------------------
 // search language
 
-/** A double-quoted search string: only `\` and `"` are escaped (docs: "Backslashes"). */
-export function quoteSearch(text: string): string {
+/**
+ * A double-quoted string: only `\` and `"` are escaped. The same in search (docs: "Backslashes") and
+ * in eval (docs: "Types of expressions", where `\t` etc. are escapes too, so every backslash is doubled).
+ */
+function quote(text: string): string {
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
 /** Field names the search command takes bare; anything else is refused (rename it with a pipeline). */
 const SEARCH_FIELD = /^[A-Za-z0-9_][A-Za-z0-9_.\-@{}]*$/;
+/**
+ * Search operators (docs "Boolean expressions": upper case only; lower case they are terms): `NOT="x"`
+ * reads as the operator NOT. IN is the `field IN (...)` operator: refused too, on the safe side.
+ */
+const SEARCH_OPERATOR = /^(?:NOT|AND|OR|IN)$/;
 
 /**
- * The parts as the inside of a search string, or the reason they cannot be exact there.
- * `relax` replaces what search cannot say by the wildcard `*` (a superset), for the pre-filter.
+ * The parts as the inside of a search string. Search cannot say a literal `*` or a `?`: both become
+ * the wildcard `*`, a superset (exact only when `searchRefusal` is null).
  */
-function searchValue(parts: readonly PatternPart[], relax: boolean): { text: string } | { reason: string } {
-  let text = '';
+function searchText(parts: readonly PatternPart[]): string {
+  return mapParts(parts, { literal: (text) => text, multi: '*', single: '*' });
+}
+
+/** Why `searchText` is not exact for these parts (the first part search cannot say), or null. */
+function searchRefusal(parts: readonly PatternPart[]): string | null {
   for (const part of parts) {
-    switch (part.kind) {
-      case 'literal':
-        if (part.text.includes('*') && !relax) {
-          return { reason: 'Splunk search cannot escape a literal * (it is always a wildcard)' };
-        }
-        text += part.text;
-        break;
-      case 'wildcard-multi':
-        text += '*';
-        break;
-      case 'wildcard-single':
-        if (!relax) return { reason: 'Splunk search has no single-character wildcard (?)' };
-        text += '*';
-        break;
-      default:
-        return assertNever(part, 'string part');
+    if (part.kind === 'wildcard-single') return 'Splunk search has no single-character wildcard (?)';
+    if (part.kind === 'literal' && part.text.includes('*')) {
+      return 'Splunk search cannot escape a literal * (it is always a wildcard)';
     }
   }
-  return { text };
+  return null;
 }
 
 function searchString(ctx: LeafContext<StringValue>): LeafRendering {
   const { value, fieldText } = ctx;
   if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
-  const relaxed = searchValue(value.parts, true);
-  const relaxedFragment = 'text' in relaxed ? fragment(`${fieldText}=${quoteSearch(relaxed.text)}`) : null;
-  const exact = searchValue(value.parts, false);
-  if ('reason' in exact) return postFilter(exact.reason, relaxedFragment);
-  if (value.cased) {
-    return postFilter('Splunk search matches values case-insensitively (cased)', relaxedFragment);
-  }
-  return fragment(`${fieldText}=${quoteSearch(exact.text)}`);
+  const term = fragment(`${fieldText}=${quote(searchText(value.parts))}`);
+  const refusal = searchRefusal(value.parts);
+  if (refusal !== null) return postFilter(refusal, term);
+  if (value.cased) return postFilter('Splunk search matches values case-insensitively (cased)', term);
+  return term;
 }
 
 function searchRegex(ctx: LeafContext<RegexValue>): LeafRendering {
   // A `| regex` stage would turn an OR around it into AND; the engine moves the whole conjunct.
   // No pre-filter superset: a regex can match an empty value, which `F=*` may not match.
   return postFilter(`Splunk search has no regular expressions (field ${ctx.field})`);
+}
+
+/** A keyword: a quoted full-text term (also used inside where's searchmatch()). */
+function searchKeyword(ctx: KeywordContext): LeafRendering {
+  const value = ctx.value;
+  if (value.kind === 'number') return fragment(quote(String(value.value)));
+  if (value.kind === 'regex') return postFilter('Splunk search has no regular expressions');
+  if (value.kind !== 'string') return unsupported(`a ${value.kind} keyword`, 'a keyword must be a string');
+  if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
+  if (value.cased) {
+    return unsupported('a case-sensitive keyword (cased)', 'Splunk full-text search is case-insensitive');
+  }
+  const refusal = searchRefusal(value.parts);
+  if (refusal !== null) return unsupported('this keyword', `${refusal}, and full-text search has no exact fallback`);
+  return fragment(quote(searchText(value.parts)));
 }
 
 const searchLanguage: QueryLanguage = {
@@ -100,16 +117,18 @@ const searchLanguage: QueryLanguage = {
     negation: 'operator', // docs: NOT field="x" also matches events without the field
   },
   fieldName: (name) =>
-    SEARCH_FIELD.test(name)
-      ? name
-      : unsupported(`the field name '${name}'`, 'Splunk search cannot write it bare; rename it with a pipeline'),
+    !SEARCH_FIELD.test(name)
+      ? unsupported(`the field name '${name}'`, 'Splunk search cannot write it bare; rename it with a pipeline')
+      : SEARCH_OPERATOR.test(name)
+        ? unsupported(`the field name '${name}'`, 'Splunk search reads it as an operator; rename it with a pipeline')
+        : name,
   values: {
     string: searchString,
     number: (ctx) => fragment(`${ctx.fieldText}=${String(ctx.value.value)}`),
-    boolean: (ctx) => fragment(`${ctx.fieldText}=${quoteSearch(String(ctx.value.value))}`),
+    boolean: (ctx) => fragment(`${ctx.fieldText}=${quote(String(ctx.value.value))}`),
     null: (ctx) => fragment(`NOT ${ctx.fieldText}=*`, 'not'),
     regex: searchRegex,
-    cidr: (ctx) => fragment(`${ctx.fieldText}=${quoteSearch(ctx.value.network)}`),
+    cidr: (ctx) => fragment(`${ctx.fieldText}=${quote(ctx.value.network)}`),
     // Search compares text when a value is not numeric; only where's tonumber() is exact.
     compare: (ctx) => postFilter('Splunk search compares non-numeric values as text', fragment(`${ctx.fieldText}=*`)),
     exists: (ctx) =>
@@ -121,27 +140,14 @@ const searchLanguage: QueryLanguage = {
       'Splunk cannot extract a date part from an arbitrary field without knowing its format',
     ),
   },
-  keyword: (ctx) => {
-    const value = ctx.value;
-    if (value.kind === 'number') return fragment(quoteSearch(String(value.value)));
-    if (value.kind === 'regex') return postFilter('Splunk search has no regular expressions');
-    if (value.kind !== 'string') return unsupported(`a ${value.kind} keyword`, 'a keyword must be a string');
-    if (!isPatternParts(value.parts)) return unsupported('a placeholder', 'it was not resolved');
-    if (value.cased) {
-      return unsupported('a case-sensitive keyword (cased)', 'Splunk full-text search is case-insensitive');
-    }
-    const exact = searchValue(value.parts, false);
-    if ('reason' in exact) return unsupported('this keyword', `${exact.reason}, and full-text search has no exact fallback`);
-    return fragment(quoteSearch(exact.text));
-  },
+  keyword: searchKeyword,
   listFold: {
     kind: 'list-fold',
     minItems: 2,
     item: (value) => {
       if (value.kind === 'number') return String(value.value);
-      if (value.cased || !isPatternParts(value.parts)) return null;
-      const exact = searchValue(value.parts, false);
-      return 'text' in exact ? quoteSearch(exact.text) : null;
+      if (value.cased || !isPatternParts(value.parts) || searchRefusal(value.parts) !== null) return null;
+      return quote(searchText(value.parts));
     },
     // docs: "field IN (value-list)" takes wildcards
     render: (fieldText, items) => fragment(`${fieldText} IN (${items.join(', ')})`),
@@ -151,16 +157,16 @@ const searchLanguage: QueryLanguage = {
 // ---------------------------------------------------------------------------------------------------
 // where language (eval expressions)
 
-/** An eval string literal: every backslash and quote escaped (docs: "Types of expressions"). */
-export function quoteEval(text: string): string {
-  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
-
 const EVAL_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * eval's operator words, in any case (docs "eval command": AND OR NOT XOR LIKE), and its literal-like
+ * words: written bare they would not be field names. Quoting a field name is always safe.
+ */
+const EVAL_RESERVED = /^(?:and|or|not|xor|like|in|true|false|null)$/i;
 
 /** eval field names: bare when simple, else single-quoted (`'a.b'`; a bare dot is concatenation). */
 function evalFieldName(name: string): string | null {
-  if (EVAL_FIELD.test(name)) return name;
+  if (EVAL_FIELD.test(name) && !EVAL_RESERVED.test(name)) return name;
   if (/['\\]/.test(name)) return null;
   return `'${name}'`;
 }
@@ -175,13 +181,13 @@ export function sigmaStringToPcre(parts: readonly PatternPart[], cased: boolean)
   let body: string;
   switch (shape.kind) {
     case 'contains':
-      body = partsToRegex([{ kind: 'literal', text: shape.text }], REGEX_TOKENS);
+      body = escapeRegexLiteral(shape.text);
       break;
     case 'prefix':
-      body = `^${partsToRegex([{ kind: 'literal', text: shape.text }], REGEX_TOKENS)}`;
+      body = `^${escapeRegexLiteral(shape.text)}`;
       break;
     case 'suffix':
-      body = `${partsToRegex([{ kind: 'literal', text: shape.text }], REGEX_TOKENS)}\\z`;
+      body = `${escapeRegexLiteral(shape.text)}\\z`;
       break;
     case 'any':
       body = '';
@@ -191,8 +197,8 @@ export function sigmaStringToPcre(parts: readonly PatternPart[], cased: boolean)
       body = `^${partsToRegex(parts, REGEX_TOKENS)}\\z`;
       break;
   }
-  // `.` only appears for wildcards inside the pattern; only then does it need to match newlines.
-  const flags = `${cased ? '' : 'i'}${shape.kind === 'pattern' && hasWildcards(parts) ? 's' : ''}`;
+  // `.` only appears for wildcards inside a pattern (an exact value has none); it must match newlines.
+  const flags = `${cased ? '' : 'i'}${shape.kind === 'pattern' ? 's' : ''}`;
   return flags === '' ? body : `(?${flags})${body}`;
 }
 
@@ -254,13 +260,13 @@ const whereLanguage: QueryLanguage = {
     string: (ctx) => {
       if (!isPatternParts(ctx.value.parts)) return unsupported('a placeholder', 'it was not resolved');
       const re = sigmaStringToPcre(ctx.value.parts, ctx.value.cased);
-      return whereLeaf(ctx, `match(${ctx.fieldText}, ${quoteEval(re)})`);
+      return whereLeaf(ctx, `match(${ctx.fieldText}, ${quote(re)})`);
     },
     number: (ctx) => whereLeaf(ctx, `${ctx.fieldText}==${String(ctx.value.value)}`),
-    boolean: (ctx) => whereLeaf(ctx, `match(${ctx.fieldText}, ${quoteEval(`(?i)^${String(ctx.value.value)}\\z`)})`),
+    boolean: (ctx) => whereLeaf(ctx, `match(${ctx.fieldText}, ${quote(`(?i)^${String(ctx.value.value)}\\z`)})`),
     null: (ctx) => fragment(ctx.negated ? `isnotnull(${ctx.fieldText})` : `isnull(${ctx.fieldText})`),
-    regex: (ctx) => whereLeaf(ctx, `match(${ctx.fieldText}, ${quoteEval(regexWithFlags(ctx.value))})`),
-    cidr: (ctx) => whereLeaf(ctx, `cidrmatch(${quoteEval(ctx.value.network)}, ${ctx.fieldText})`),
+    regex: (ctx) => whereLeaf(ctx, `match(${ctx.fieldText}, ${quote(regexWithFlags(ctx.value))})`),
+    cidr: (ctx) => whereLeaf(ctx, `cidrmatch(${quote(ctx.value.network)}, ${ctx.fieldText})`),
     compare: (ctx) => {
       const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[ctx.value.op];
       const n = `tonumber(${ctx.fieldText})`;
@@ -279,14 +285,12 @@ const whereLanguage: QueryLanguage = {
     const value = ctx.value;
     let positive: string;
     if (value.kind === 'regex') {
-      positive = `match(_raw, ${quoteEval(regexWithFlags(value))})`;
+      positive = `match(_raw, ${quote(regexWithFlags(value))})`;
     } else {
       // searchmatch() applies the search language's own full-text semantics inside where.
-      const term = searchLanguage.keyword;
-      if (typeof term !== 'function') return term;
-      const rendered = term({ value, negated: false, options: ctx.options });
+      const rendered = searchKeyword({ value, negated: false, options: ctx.options });
       if (rendered.kind !== 'fragment') return rendered;
-      positive = `searchmatch(${quoteEval(rendered.text)})`;
+      positive = `searchmatch(${quote(rendered.text)})`;
     }
     return ctx.negated ? fragment(`NOT ${positive}`, 'not') : fragment(positive);
   },

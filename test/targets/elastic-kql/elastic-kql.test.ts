@@ -5,7 +5,7 @@ import type { SigmaValue, StringPart } from '../../../src/ast/value.js';
 import { pointSpan } from '../../../src/diagnostics/span.js';
 import { convertExpr } from '../../../src/lower/convert-expr.js';
 import { lowerExpr } from '../../../src/lower/engine.js';
-import { elasticKql, escapeUnquoted } from '../../../src/targets/elastic-kql/elastic-kql.js';
+import { CASE_INSENSITIVE_FIELDS, elasticKql, escapeUnquoted } from '../../../src/targets/elastic-kql/elastic-kql.js';
 import { arbitraryEvent, arbitraryExpr, arbitraryString } from '../../support/arbitrary-expr.js';
 import { evaluateExpr } from '../../support/evaluate-expr.js';
 import { evaluateKql, parseKql } from './kql-evaluator.js';
@@ -15,7 +15,7 @@ const lit = (text: string): StringPart => ({ kind: 'literal', text });
 const star: StringPart = { kind: 'wildcard-multi' };
 const str = (parts: StringPart[], cased = false): SigmaValue => ({ kind: 'string', parts, cased });
 const m = (value: SigmaValue, field: string | null = 'F'): Expr => match(field, value, span);
-const CI = { 'case-insensitive-fields': true };
+const CI = { [CASE_INSENSITIVE_FIELDS]: true };
 
 function query(e: Expr, targetOptions: Record<string, boolean> = CI): string {
   const r = convertExpr(e, 'elastic-kql', { targetOptions });
@@ -144,7 +144,7 @@ describe('elastic-kql refusals', () => {
 });
 
 describe('elastic-kql meaning (round trip through a parser written from Kibana\'s grammar)', () => {
-  const CHARS = ['a', 'B', '\\', '"', ' ', '*', '(', ':', 'or', 'and ', 'not ', '\t', '{'];
+  const CHARS = ['a', 'B', '\\', '"', ' ', '*', '(', ':', 'or', 'and ', 'not ', '\t', '{', ')', '<', '>', '}', '\n', '\r', '\u00a0', 'ot '];
   it('parses and matches exactly the events the rule matches (case-insensitive fields)', () => {
     fc.assert(
       fc.property(arbitraryExpr(arbitraryString(CHARS, true)), fc.array(arbitraryEvent(CHARS), { maxLength: 10 }), (expr, events) => {
@@ -156,6 +156,59 @@ describe('elastic-kql meaning (round trip through a parser written from Kibana\'
       }),
       { numRuns: Number(process.env.RUNS ?? 400) },
     );
+  });
+});
+
+describe('elastic-kql texts Kibana reads as something else', () => {
+  const eval1 = (e: Expr, event: Record<string, string>, options: Record<string, boolean> = CI) =>
+    evaluateKql(parseKql(query(e, options)), event, options[CASE_INSENSITIVE_FIELDS] === true);
+
+  it.each(['null', 'true', 'false'])('quotes the field name %s (unquoted, it is a literal, not a name)', (name) => {
+    const e = m(str([lit('x')]), name);
+    expect(query(e)).toBe(`"${name}":"x"`);
+    expect(eval1(e, { [name]: 'X' })).toBe(true);
+    expect(eval1(e, { other: 'x' })).toBe(false);
+    expect(query(m({ kind: 'number', value: 1 }, name))).toBe(`"${name}":1`);
+  });
+
+  it('quotes field names with edge whitespace instead of refusing them (a quoted name is not trimmed)', () => {
+    const e = m(str([lit('x')]), ' F ');
+    expect(query(e)).toBe('" F ":"x"');
+    expect(eval1(e, { ' F ': 'x' })).toBe(true);
+    expect(eval1(e, { F: 'x' })).toBe(false);
+    // Other names stay unquoted.
+    expect(query(m(str([lit('x')]), 'nullable'))).toBe('nullable:"x"');
+  });
+
+  it('matches booleans case-insensitively, so they need case-insensitive-fields', () => {
+    const t = m({ kind: 'boolean', value: true });
+    expect(errors(t, {})).toEqual([
+      "unsupported-construct 7:9: elastic-kql cannot express a case-insensitive match of 'true' exactly: KQL matches keyword fields as the mapping says, case-sensitively by default; the target option 'case-insensitive-fields' makes it exact if your data fits (your string fields match case-insensitively, e.g. keyword fields with a lowercase normalizer); otherwise skip the rule (--skip-unsupported)",
+    ]);
+    expect(query(t)).toBe('F:true');
+    for (const actual of ['true', 'True', 'TRUE', 'false', 'yes']) {
+      expect(eval1(t, { F: actual })).toBe(evaluateExpr(t, { F: actual }));
+    }
+    expect(eval1(not(m({ kind: 'boolean', value: false }), span), { F: 'False' })).toBe(false);
+  });
+
+  it("refuses a wildcard value whose text contains Kibana's wildcard marker", () => {
+    const marker = '@kuery-wildcard@';
+    expect(errors(m(str([lit(`a${marker}b`), star])))).toEqual([
+      `unsupported-construct 7:9: elastic-kql cannot express a wildcard value containing the text '${marker}' exactly: Kibana marks wildcards with that text internally, so it would read it as a *; convert this rule for another target, or skip it (--skip-unsupported)`,
+    ]);
+    expect(errors(m(str([star, lit(marker)]), null))).toHaveLength(1);
+    // Quoted (no wildcard), the marker is plain text.
+    const exact = m(str([lit(`a${marker}b`)]));
+    expect(eval1(exact, { F: `a${marker}b` })).toBe(true);
+    expect(eval1(exact, { F: 'axb' })).toBe(false);
+  });
+
+  it('the evaluator reads the marker inside an unquoted wildcard value as a wildcard (as Kibana does)', () => {
+    const parsed = parseKql('F:a@kuery-wildcard@b*');
+    expect(evaluateKql(parsed, { F: 'axxb' })).toBe(true);
+    // An unquoted field null is no field: Kibana runs free text, which the evaluator does not model.
+    expect(() => evaluateKql(parseKql('null:"x"'), { null: 'x' }, true)).toThrow(/free text/);
   });
 });
 

@@ -7,7 +7,12 @@
  */
 export type KqlValue =
   | { kind: 'quoted'; text: string }
-  | { kind: 'unquoted'; chars: { wild: boolean; ch: string }[] };
+  | { kind: 'unquoted'; chars: { wild: boolean; ch: string }[] }
+  // Kibana's UnquotedLiteral: the trimmed text null / true / false is that literal, not a string.
+  | { kind: 'constant'; value: null | boolean };
+
+/** kbn-es-query node_types/wildcard.ts: `*` joins as this text and the value is split on it again. */
+const WILDCARD_MARKER = '@kuery-wildcard@';
 
 export type KqlNode =
   | { kind: 'and' | 'or'; operands: KqlNode[] }
@@ -106,7 +111,7 @@ export function parseKql(text: string): KqlNode {
     pos++;
     return out;
   }
-  function unquoted(): { wild: boolean; ch: string }[] | null {
+  function unquoted(): KqlValue | null {
     const chars: { wild: boolean; ch: string }[] = [];
     for (;;) {
       const rest = text.slice(pos);
@@ -136,15 +141,24 @@ export function parseKql(text: string): KqlNode {
     // Kibana: chars.join('').trim()
     while (chars.length > 0 && !chars[0]!.wild && /\s/.test(chars[0]!.ch)) chars.shift();
     while (chars.length > 0 && !chars[chars.length - 1]!.wild && /\s/.test(chars[chars.length - 1]!.ch)) chars.pop();
-    return chars;
+    const sequence = chars.map((c) => (c.wild ? WILDCARD_MARKER : c.ch)).join('');
+    if (sequence === 'null') return { kind: 'constant', value: null };
+    if (sequence === 'true' || sequence === 'false') return { kind: 'constant', value: sequence === 'true' };
+    if (!chars.some((c) => c.wild)) return { kind: 'unquoted', chars };
+    // A wildcard node: the joined text is split on the marker, wherever the marker text came from.
+    const split: { wild: boolean; ch: string }[] = [];
+    sequence.split(WILDCARD_MARKER).forEach((segment, i) => {
+      if (i > 0) split.push({ wild: true, ch: '*' });
+      for (const ch of segment) split.push({ wild: false, ch });
+    });
+    return { kind: 'unquoted', chars: split };
   }
   function literal(): KqlValue | null {
     const q = quotedString();
     if (q !== null) return { kind: 'quoted', text: q };
-    const u = unquoted();
-    return u === null ? null : { kind: 'unquoted', chars: u };
+    return unquoted();
   }
-  function valueList(field: string): KqlNode {
+  function valueList(field: string | null): KqlNode {
     if (text[pos] === '(') {
       pos++;
       spaces();
@@ -158,7 +172,7 @@ export function parseKql(text: string): KqlNode {
     if (v === null) return fail('expected a value');
     return { kind: 'is', field, value: v };
   }
-  function orList(field: string): KqlNode {
+  function orList(field: string | null): KqlNode {
     const operands = [andList(field)];
     for (let next = keywordAt(pos, 'or'); next !== null; next = keywordAt(pos, 'or')) {
       pos = next;
@@ -166,7 +180,7 @@ export function parseKql(text: string): KqlNode {
     }
     return operands.length === 1 ? operands[0]! : { kind: 'or', operands };
   }
-  function andList(field: string): KqlNode {
+  function andList(field: string | null): KqlNode {
     const operands = [notList(field)];
     for (let next = keywordAt(pos, 'and'); next !== null; next = keywordAt(pos, 'and')) {
       pos = next;
@@ -174,7 +188,7 @@ export function parseKql(text: string): KqlNode {
     }
     return operands.length === 1 ? operands[0]! : { kind: 'and', operands };
   }
-  function notList(field: string): KqlNode {
+  function notList(field: string | null): KqlNode {
     const next = notAt(pos);
     if (next !== null) {
       pos = next;
@@ -183,7 +197,14 @@ export function parseKql(text: string): KqlNode {
     return valueList(field);
   }
   function fieldText(v: KqlValue): string {
+    if (v.kind === 'constant') return String(v.value);
     return v.kind === 'quoted' ? v.text : v.chars.map((c) => c.ch).join('');
+  }
+  /** Kibana's is(): a null field literal means "no field" (free text); true/false are no field names. */
+  function fieldName(v: KqlValue): string | null {
+    if (v.kind !== 'constant') return fieldText(v);
+    if (v.value === null) return null;
+    return fail(`the unquoted field name ${String(v.value)} is a boolean literal`);
   }
   function expression(): KqlNode {
     const start = pos;
@@ -197,12 +218,14 @@ export function parseKql(text: string): KqlNode {
         spaces();
         const v = literal();
         if (v === null) return fail('expected a range value');
-        return { kind: 'range', field: fieldText(field), op: op[0], value: fieldText(v) };
+        const name = fieldName(field);
+        if (name === null) return fail('a range without a field');
+        return { kind: 'range', field: name, op: op[0], value: fieldText(v) };
       }
       if (text[pos] === ':') {
         pos++;
         spaces();
-        return valueList(fieldText(field));
+        return valueList(fieldName(field));
       }
       pos = afterField;
     }
@@ -245,6 +268,11 @@ export function evaluateKql(
       if (actual === undefined) return false;
       const v = node.value;
       if (v.kind === 'quoted') return compare(v.text, actual, caseInsensitive);
+      if (v.kind === 'constant') {
+        // A term query with a JSON null is rejected; true/false match the keyword text "true"/"false".
+        if (v.value === null) throw new Error('a null value is not a term');
+        return compare(String(v.value), actual, caseInsensitive);
+      }
       if (v.chars.length === 1 && v.chars[0]!.wild) return true; // exists
       const body = v.chars.map((c) => (c.wild ? '[\\s\\S]*' : c.ch.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&'))).join('');
       return new RegExp(`^${body}$`, caseInsensitive ? 'iu' : 'u').test(actual);

@@ -93,6 +93,8 @@ export function parseSearch(text: string): SearchNode {
     const m = /^[A-Za-z0-9_][A-Za-z0-9_.\-@{}]*/.exec(text.slice(pos));
     if (!m) return fail('expected a field');
     const field = m[0];
+    // docs "Boolean expressions": upper-case NOT/AND/OR (and IN) are operators, never field names.
+    if (/^(?:NOT|AND|OR|IN)$/.test(field)) fail(`${field} is an operator, not a field`);
     pos += field.length;
     if (text.startsWith(' IN (', pos)) {
       pos += 5;

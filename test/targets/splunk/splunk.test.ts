@@ -5,11 +5,12 @@ import type { SigmaValue, StringPart } from '../../../src/ast/value.js';
 import { pointSpan } from '../../../src/diagnostics/span.js';
 import { convertExpr } from '../../../src/lower/convert-expr.js';
 import { lowerExpr } from '../../../src/lower/engine.js';
-import { type PatternPart, partsToRegex } from '../../../src/lower/string-shape.js';
+import { normaliseParts, type PatternPart, partsToRegex } from '../../../src/lower/string-shape.js';
 import { sigmaStringToPcre, splunk } from '../../../src/targets/splunk/splunk.js';
 import { arbitraryEvent, arbitraryExpr, arbitraryString, arbitraryText } from '../../support/arbitrary-expr.js';
 import { evaluateExpr, sigmaPattern } from '../../support/evaluate-expr.js';
 import { evaluateSearch, parseSearch } from './search-evaluator.js';
+import { evaluateWhere, parseWhere, pcreFromEvalLiteral } from './where-evaluator.js';
 
 const span = pointSpan('rule.yml', 7, 9);
 const lit = (text: string): StringPart => ({ kind: 'literal', text });
@@ -154,14 +155,75 @@ describe('splunk search meaning (round trip through a search-language evaluator)
   });
 });
 
+describe('splunk search and where meaning (round trip through both evaluators)', () => {
+  // Literal * and ? (search cannot say them), wildcards of both kinds, random cased: the post-filter.
+  const CHARS = ['a', 'B', '*', '?', '\\', '"', ' ', '.', '$', '(', 'OR', 'NOT ', '\n'];
+  const part = fc.oneof(
+    { weight: 3, arbitrary: arbitraryText(CHARS).map((text): StringPart => ({ kind: 'literal', text })) },
+    { weight: 1, arbitrary: fc.constant<StringPart>(star) },
+    { weight: 1, arbitrary: fc.constant<StringPart>(qm) },
+  );
+  const value = fc
+    .tuple(fc.array(part, { minLength: 1, maxLength: 3 }), fc.boolean())
+    .map(([parts, cased]): SigmaValue => ({ kind: 'string', parts: normaliseParts(parts.filter((p) => p.kind !== 'literal' || p.text !== '') as PatternPart[]), cased }));
+  const leaf = fc.oneof(
+    { weight: 6, arbitrary: value },
+    { weight: 1, arbitrary: fc.constant<SigmaValue>({ kind: 'null' }) },
+    { weight: 1, arbitrary: fc.boolean().map((exists): SigmaValue => ({ kind: 'exists', exists })) },
+  );
+  it('evaluateSearch(pre) && (no post-filter || evaluateWhere(post)) is the rule', () => {
+    let withPost = 0;
+    fc.assert(
+      fc.property(arbitraryExpr(leaf), fc.array(arbitraryEvent(CHARS), { maxLength: 10 }), (expr, events) => {
+        const r = lowerExpr(expr, splunk);
+        if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+        const pre = parseSearch(r.value.expression);
+        const post = r.value.postFilter === null ? null : parseWhere(r.value.postFilter);
+        if (post !== null) withPost++;
+        for (const event of events) {
+          expect(evaluateSearch(pre, event) && (post === null || evaluateWhere(post, event))).toBe(evaluateExpr(expr, event));
+        }
+      }),
+      { numRuns: Number(process.env.RUNS ?? 400) },
+    );
+    expect(withPost).toBeGreaterThan(50); // the post-filter is really exercised
+  });
+
+  it('the where evaluator keeps eval three-valued logic (NOT of an absent field is not true)', () => {
+    expect(evaluateWhere(parseWhere('NOT match(F, "^a")'), {})).toBe(false);
+    expect(evaluateWhere(parseWhere('isnull(F) OR NOT match(F, "^a")'), {})).toBe(true);
+    expect(evaluateWhere(parseWhere('isnull(tonumber(F)) OR NOT tonumber(F)>=5'), { F: 'x' })).toBe(true);
+    expect(evaluateWhere(parseWhere("lower(F)==lower('a.b')"), { F: 'X', 'a.b': 'x' })).toBe(true);
+    expect(() => parseWhere('match(xor, "a")')).toThrow(/eval keyword/);
+  });
+});
+
+describe('splunk field names that are operators', () => {
+  it.each(['NOT', 'AND', 'OR', 'IN'])('refuses %s in search (Splunk reads NOT="x" as the operator)', (name) => {
+    expect(errors(m(str([lit('x')]), name))).toEqual([
+      `unsupported-construct: splunk cannot express the field name '${name}' exactly: Splunk search reads it as an operator; rename it with a pipeline; convert this rule for another target, or skip it (--skip-unsupported)`,
+    ]);
+  });
+
+  it('keeps lower-case operator words bare in search (they are terms there)', () => {
+    expect(query(m(str([lit('x')]), 'not'))).toBe('not="x"');
+  });
+
+  it.each(['not', 'Not', 'and', 'or', 'xor', 'XOR', 'like', 'Like'])('single-quotes %s in where (eval keywords ignore case)', (name) => {
+    const e = and([m(str([lit('a*b')]), name), m(str([lit('c')], true), 'G')], span);
+    const r = lowerExpr(e, splunk);
+    if (!r.ok || r.value.postFilter === null) throw new Error('expected a post-filter');
+    expect(r.value.postFilter).toBe(`match('${name}', "(?i)^a\\\\*b\\\\z") AND match(G, "^c\\\\z")`);
+    const pre = parseSearch(r.value.expression);
+    const post = parseWhere(r.value.postFilter);
+    for (const event of [{ [name]: 'A*B', G: 'c' }, { [name]: 'aXb', G: 'c' }, { [name]: 'a*b', G: 'C' }, { G: 'c' }]) {
+      expect(evaluateSearch(pre, event) && evaluateWhere(post, event)).toBe(evaluateExpr(e, event));
+    }
+    expect(query(m({ kind: 'fieldref', field: name, match: 'equals', cased: true }))).toBe(`*\n| where F=='${name}'`);
+  });
+});
+
 describe('splunk where regex (two backslash layers)', () => {
-  /** Undo the eval string literal, then read the PCRE as a JavaScript regex (\z is JS $ without m). */
-  function pcreFromEvalLiteral(literal: string): RegExp {
-    const inner = literal.slice(1, -1).replace(/\\([\\"])/g, '$1');
-    const flags = /^\(\?([a-z]+)\)/.exec(inner);
-    const body = (flags ? inner.slice(flags[0].length) : inner).replace(/\\z$/, '$');
-    return new RegExp(body, `${flags?.[1] ?? ''}u`);
-  }
   const quote = (s: string) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
   const part = fc.oneof(
     arbitraryText(['a', 'B', '*', '?', '\\', '"', '.', '$', '^', '\n']).map((text): PatternPart => ({ kind: 'literal', text })),

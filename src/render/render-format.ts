@@ -1,7 +1,7 @@
 import { assertNever } from '../diagnostics/assert-never.js';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderTemplate } from './environment.js';
-import type { FormatDeclaration, FormatItem, FormatOptionValues, PackSyntax } from './format.js';
+import type { FormatDeclaration, FormatItem, FormatOptionValues, Naming, PackSyntax } from './format.js';
 import { describedWithAttribution, DRL, guessOrigin, ruleMetadata, type RuleOrigin } from './rule-metadata.js';
 import { UUID_PATTERN, uuidV5 } from './uuid.js';
 
@@ -47,13 +47,7 @@ export function renderPieces(format: FormatDeclaration, items: readonly FormatIt
     const origin: RuleOrigin = options['origin'] === 'sigmahq' || options['origin'] === 'other' ? options['origin'] : guessOrigin(rule);
     const meta = ruleMetadata(rule, origin);
 
-    let name = '';
-    if (format.naming !== null) {
-      const base = format.naming.make(rule.title);
-      name = base;
-      for (let n = 2; usedNames.has(format.naming.key(name)); n++) name = format.naming.suffix(base, n);
-      usedNames.add(format.naming.key(name));
-    }
+    const name = format.naming === null ? '' : takeName(format.naming.make(rule.title), usedNames, format.naming);
 
     const ownId = rule.id !== undefined && UUID_PATTERN.test(rule.id) ? rule.id.toLowerCase() : null;
     let uid = ownId ?? uuidV5(`rule:${rule.title}`);
@@ -87,6 +81,45 @@ export function renderPieces(format: FormatDeclaration, items: readonly FormatIt
   });
 }
 
+/** How names of one name space compare and how a taken one is made unique. */
+export type NameSpace = Pick<Naming, 'key' | 'suffix'>;
+
+/** `base`, or the first of suffix(base, 2), suffix(base, 3), ... whose key is not used yet; its key is marked used. */
+export function takeName(base: string, used: Set<string>, space: NameSpace): string {
+  let name = base;
+  for (let n = 2; used.has(space.key(name)); n++) name = space.suffix(base, n);
+  used.add(space.key(name));
+  return name;
+}
+
+/**
+ * Names of files written side by side (without extension). Compared case-insensitively: on Windows and
+ * macOS `X` and `x` are the same file, and the second would replace the first.
+ */
+export const FILE_NAMES: NameSpace = { key: (name) => name.toLowerCase(), suffix: (name, n) => `${name}-${n}` };
+
+/** One name that `uniqueFileNames` had to change: the entry at `index` met the name of the one at `earlier`. */
+export interface RenamedFile {
+  readonly index: number;
+  readonly earlier: number;
+  readonly name: string;
+}
+
+/** The names made unique in order (the first keeps its name), and every one that was changed. */
+export function uniqueFileNames(names: readonly string[]): { readonly names: readonly string[]; readonly renamed: readonly RenamedFile[] } {
+  const used = new Set<string>();
+  const owner = new Map<string, number>();
+  const renamed: RenamedFile[] = [];
+  const out = names.map((base, index) => {
+    const name = takeName(base, used, FILE_NAMES);
+    const earlier = owner.get(FILE_NAMES.key(base));
+    if (name !== base && earlier !== undefined) renamed.push({ index, earlier, name });
+    owner.set(FILE_NAMES.key(name), index);
+    return name;
+  });
+  return { names: out, renamed };
+}
+
 /** A rendered rule and the file name it gets when each rule has its own file (without extension). */
 export interface PackEntry {
   readonly name: string;
@@ -111,8 +144,10 @@ export const PACK_NOTICE: readonly string[] = [
 export function renderPack(format: FormatDeclaration, entries: readonly PackEntry[], options: FormatOptionValues): RenderedPack {
   const layout = format.layout;
   if (layout.kind === 'file-per-rule') {
+    // Names made unique here too, so no entry can replace another (the CLI warns about the renames).
+    const names = uniqueFileNames(entries.map((e) => e.name)).names;
     const files = new Map<string, string>();
-    for (const e of entries) files.set(`${e.name}.${layout.extension}`, withNewline(e.piece));
+    entries.forEach((e, i) => files.set(`${names[i] ?? e.name}.${layout.extension}`, withNewline(e.piece)));
     return { files, text: entries.map((e) => withNewline(e.piece)).join(layout.separator) };
   }
   const pieces = entries.map((e) => e.piece.replace(/\n$/, ''));

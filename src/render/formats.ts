@@ -53,7 +53,7 @@ export function isoDuration(v: string): string {
 /** Every declared format has it: whose licence notice the rules carry (rule-metadata.ts). */
 export const ORIGIN_OPTION: FormatOption = {
   name: 'origin',
-  description: 'where the rules come from: auto (SigmaHQ when the path has a SigmaHQ rules folder and the rule states no license), sigmahq (adds the DRL notice), other',
+  description: 'where the rules come from: auto (SigmaHQ when the path has the SigmaHQ folder layout, e.g. rules/windows/, and the rule states no license), sigmahq (adds the DRL notice), other',
   default: 'auto',
   check: oneOf('auto', 'sigmahq', 'other'),
 };

@@ -29,7 +29,7 @@ const str = (parts: StringPart[], cased = false): SigmaValue => ({ kind: 'string
 const m = (value: SigmaValue, field: string | null = 'Field'): Expr => match(field, value, span);
 
 /** Canonical probes. Letters are lower-case-free where case is not the point (digits, punctuation). */
-export const CONSTRUCTS = {
+const CONSTRUCTS = {
   'string-exact': ['whole value, case-insensitive (`Field: abc`)', m(str([lit('abc')]))],
   'string-caseless': ['whole value without letters (`Field: 12-34`)', m(str([lit('12-34')]))],
   'string-wildcard': ['`*` wildcard (contains/startswith/endswith)', m(str([star, lit('1-2'), star]))],

@@ -49,7 +49,7 @@ function pointOf(file: string): SourceSpan {
 const TOP_LEVEL_KEYS = ['name', 'priority', 'vars', 'transformations', 'postprocessing', 'finalizers', 'allowed_backends'];
 
 /** Builds a pipeline from a loaded YAML document. */
-export function parsePipeline(node: YamlNode, id: string): Result<ProcessingPipeline> {
+function parsePipeline(node: YamlNode, id: string): Result<ProcessingPipeline> {
   const r = new Reader();
   const root = r.map(node, 'a pipeline file');
   if (root === undefined) return fail(r.diagnostics);

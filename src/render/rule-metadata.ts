@@ -1,4 +1,4 @@
-import { attackCoverage } from '../explain/attack.js';
+import { attackCoverage, techniqueUrl } from '../explain/attack.js';
 import type { Level, LogSource, SigmaRule, Status } from '../rule/model.js';
 import { ATTACK_TACTICS, DEFAULT_LEVEL } from './vendor-maps.js';
 
@@ -113,7 +113,7 @@ export function ruleMetadata(rule: SigmaRule, origin: RuleOrigin = guessOrigin(r
       techniques: coverage.techniques.map((t) => ({
         id: t.id,
         parent: t.parent ?? null,
-        reference: `https://attack.mitre.org/techniques/${t.id.replace('.', '/')}/`,
+        reference: techniqueUrl(t.id),
       })),
     },
     attribution: {

@@ -221,7 +221,7 @@ function collectFiles(paths: readonly string[], io: CliIo): { path: string; root
 }
 
 /** A rule file: parsed, or (unreadable) one io-error diagnostic, so it fails like any broken rule. */
-export function parseFile(path: string, io: CliIo): ParsedFile {
+function parseFile(path: string, io: CliIo): ParsedFile {
   const read = readInput(path, (p) => io.readFile(p));
   return read.ok ? parseSigmaText(read.value, path) : unreadableFile(path, read.diagnostic);
 }

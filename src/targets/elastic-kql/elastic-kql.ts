@@ -30,7 +30,7 @@ import {
  * - `field:*` is an `exists` query; `field > 5` a range query.
  */
 
-export const CASE_INSENSITIVE_FIELDS = 'case-insensitive-fields';
+const CASE_INSENSITIVE_FIELDS = 'case-insensitive-fields';
 
 const SPECIAL = /[\\():<>"*{}]/g;
 
@@ -51,7 +51,7 @@ export function escapeUnquoted(text: string): string {
 }
 
 /** Writes text as a quoted KQL string (a phrase: no wildcards). */
-export function quoteKql(text: string): string {
+function quoteKql(text: string): string {
   const escaped = text
     .replace(/[\\"]/g, (c) => `\\${c}`)
     .replace(/\t/g, '\\t')

@@ -32,7 +32,7 @@ import {
 // search language
 
 /** A double-quoted search string: only `\` and `"` are escaped (docs: "Backslashes"). */
-export function quoteSearch(text: string): string {
+function quoteSearch(text: string): string {
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
@@ -152,7 +152,7 @@ const searchLanguage: QueryLanguage = {
 // where language (eval expressions)
 
 /** An eval string literal: every backslash and quote escaped (docs: "Types of expressions"). */
-export function quoteEval(text: string): string {
+function quoteEval(text: string): string {
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 

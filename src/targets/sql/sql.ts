@@ -47,13 +47,13 @@ import {
  * in WHERE because the formula has no NOT above a leaf).
  */
 
-export const POSTGRES = 'postgres';
+const POSTGRES = 'postgres';
 
 /** The column keywords (values without a field) search: the whole event as text. */
 export const RAW_COLUMN = '_raw';
 
 /** The table queried when the caller names none. */
-export const DEFAULT_TABLE = 'events';
+const DEFAULT_TABLE = 'events';
 
 function isPg(options: TargetOptionValues): boolean {
   return options[POSTGRES] === true;

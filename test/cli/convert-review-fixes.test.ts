@@ -60,6 +60,14 @@ describe('convert -o: output names that coincide', () => {
     expect(io.err).toContain('warning[duplicate-value]');
   });
 
+  it('a one-file pack (splunk savedsearches) has no per-rule file names to warn about', async () => {
+    const io = memoryIo({ 'a/x.yml': X1, 'b/x.yml': X2 });
+    expect(await runCli(['convert', '-t', 'splunk', '-f', 'savedsearches', '-o', 'out', 'a/x.yml', 'b/x.yml'], io)).toBe(0);
+    expect([...(io.written.get('out')?.keys() ?? [])]).toEqual(['savedsearches.conf']);
+    expect(io.written.get('out')?.get('savedsearches.conf')).toContain('[Second]');
+    expect(io.err).not.toContain('duplicate-value');
+  });
+
   it('without a clash nothing is renamed and nothing is warned', async () => {
     const io = memoryIo({ 'a/x.yml': X1, 'b/y.yml': X2 });
     expect(await runCli(['convert', '-t', 'splunk', '-o', 'out', 'a/x.yml', 'b/y.yml'], io)).toBe(0);

@@ -54,8 +54,10 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
     pipelines,
     formatOptions: formatOptions.given,
   });
-  // Each rule's own file (the plain query, or a file-per-rule format): names made unique, renames warned.
-  const named = nameOutputs(converted, files, options.outputDir !== undefined);
+  // Each rule's own file (the plain query, or a file-per-rule format): names made unique, renames warned
+  // when they become file names (a one-file pack names its rules itself).
+  const filePerRule = pack === undefined || pack.layout.kind === 'file-per-rule';
+  const named = nameOutputs(converted, files, options.outputDir !== undefined && filePerRule);
   const records = named.records;
   const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
   const failed = records.filter((r) => !r.ok).length;

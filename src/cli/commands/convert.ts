@@ -92,7 +92,7 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
         if (!options.json) io.stderr(`wrote ${outputs.size} file(s) to ${options.outputDir}\n`);
       } catch (e) {
         writeFailed = true;
-        io.stderr(`error: nothing written to ${options.outputDir}: ${e instanceof Error ? e.message : String(e)}\n`);
+        io.stderr(`error: writing to ${options.outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`);
       }
     }
   }

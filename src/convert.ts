@@ -1,6 +1,7 @@
 import { printCondition } from './ast/print-condition.js';
 import { printExpr } from './ast/print-expr.js';
 import { error, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import { pointSpan } from './diagnostics/span.js';
 import type { SigmaDocument, SigmaRule } from './rule/model.js';
 import { applyFilters } from './rule/filters.js';
 import { applyPipelines } from './pipeline/apply.js';
@@ -85,6 +86,38 @@ export const astConverter: RuleConverter = {
 };
 
 /**
+ * Refusals `skipUnsupported` may turn into skips: the rule is valid, the target (or the output format)
+ * cannot express it. A broken rule (any other error) still fails.
+ */
+const SKIPPABLE: ReadonlySet<string> = new Set(['unsupported-construct', 'correlation-unsupported']);
+
+/** True when every error among the diagnostics is a refusal that may be skipped. */
+function skippable(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.every((d) => d.severity !== 'error' || SKIPPABLE.has(d.code));
+}
+
+/** A skipped rule's diagnostics: its refusals stay visible, as warnings. */
+function demoteErrors(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d));
+}
+
+/**
+ * Why the options cannot be used with this converter at all (every document then fails with it), or null:
+ * a format the target does not have, or format options for a format that has none (the CLI refuses both
+ * as usage errors; a library caller gets the same refusal as diagnostics, never a silently plain query).
+ */
+function optionsProblem(converter: RuleConverter, format: string, options: ConvertOptions): { code: 'unknown-format' | 'invalid-value'; message: string } | null {
+  if (!converter.formats.includes(format)) {
+    return { code: 'unknown-format', message: `target ${converter.id} has no format ${JSON.stringify(format)}; choose one of: ${converter.formats.join(', ')}` };
+  }
+  const given = Object.keys(options.formatOptions ?? {});
+  if (given.length > 0 && (format === converter.defaultFormat || findFormat(converter.id, format) === undefined)) {
+    return { code: 'invalid-value', message: `format ${converter.id}/${format} has no options (given: ${given.join(', ')}); drop them or choose a format that has them` };
+  }
+  return null;
+}
+
+/**
  * Converts every document of every parsed file. A failing rule never stops the others; records come out
  * in input order, so the output is deterministic.
  */
@@ -93,6 +126,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
   const records: ConversionRecord[] = [];
   /** Rules converted for a declared output format: rendered together at the end (names are pack-wide). */
   const formatItems: { readonly record: number; readonly item: FormatItem }[] = [];
+  const problem = optionsProblem(converter, format, options);
   const filters = files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])));
   for (const parsed of files) {
     if (parsed.documents.length === 0) {
@@ -112,7 +146,8 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
         target: converter.id,
         format,
       };
-      if (doc.document === null || hasErrors(diagnostics)) {
+      if (doc.document === null || hasErrors(diagnostics) || problem !== null) {
+        if (problem !== null) diagnostics.push(error(problem.code, problem.message, doc.document?.span ?? pointSpan(parsed.file)));
         records.push({ ...base, ok: false, skipped: false, output: null, diagnostics, applied: [] });
         continue;
       }
@@ -125,15 +160,8 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
       const applied = converted.applied ?? [];
       diagnostics.push(...converted.diagnostics);
       const failed = converted.output === null || hasErrors(converted.diagnostics);
-      if (failed && options.skipUnsupported && converted.diagnostics.every((d) => d.severity !== 'error' || d.code === 'unsupported-construct')) {
-        records.push({
-          ...base,
-          ok: true,
-          skipped: true,
-          output: null,
-          diagnostics: diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d)),
-          applied,
-        });
+      if (failed && options.skipUnsupported && skippable(converted.diagnostics)) {
+        records.push({ ...base, ok: true, skipped: true, output: null, diagnostics: demoteErrors(diagnostics), applied });
         continue;
       }
       if (!failed && document.kind === 'rule' && converted.formatInput !== undefined) {
@@ -170,8 +198,8 @@ function renderFormat(
     const diagnostics = [...r.diagnostics, ...rendered.diagnostics];
     if (rendered.piece !== null) {
       out[record] = { ...r, output: rendered.piece, diagnostics };
-    } else if (options.skipUnsupported && rendered.diagnostics.every((d) => d.severity !== 'error' || d.code === 'unsupported-construct')) {
-      out[record] = { ...r, skipped: true, output: null, diagnostics: diagnostics.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const } : d)) };
+    } else if (options.skipUnsupported && skippable(rendered.diagnostics)) {
+      out[record] = { ...r, skipped: true, output: null, diagnostics: demoteErrors(diagnostics) };
     } else {
       out[record] = { ...r, ok: false, output: null, diagnostics };
     }

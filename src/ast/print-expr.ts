@@ -17,7 +17,7 @@ export function printExpr(expr: Expr, indent = ''): string {
   }
 }
 
-export function describeValue(value: SigmaValue): string {
+function describeValue(value: SigmaValue): string {
   switch (value.kind) {
     case 'string':
       return `${value.cased ? 'matches-cased' : value.canonical ? 'matches-exact-spelling' : 'matches'} ${describeParts(value.parts)}`;

@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { pointSpan } from '../diagnostics/span.js';
 
 /** Everything the CLI touches outside itself, injected so tests run commands in-process. */
 export interface CliIo {
@@ -9,6 +11,8 @@ export interface CliIo {
   /** The YAML files of a path: the file itself, or every `*.yml`/`*.yaml` below a folder, sorted. */
   listYamlFiles(path: string): string[];
   exists(path: string): boolean;
+  /** True for an existing folder (false for a missing path or any other kind of file). */
+  isDirectory(path: string): boolean;
   /** Writes a set of files all together: into a fresh folder first, then moved into place. */
   writeFiles(dir: string, files: ReadonlyMap<string, string>): void;
 }
@@ -19,9 +23,33 @@ export function nodeIo(): CliIo {
     stderr: (t) => void process.stderr.write(t),
     readFile: (p) => readFileSync(p),
     exists: (p) => existsSync(p),
+    isDirectory: (p) => {
+      try {
+        return statSync(p).isDirectory();
+      } catch {
+        return false;
+      }
+    },
     listYamlFiles,
     writeFiles,
   };
+}
+
+/** What reading a path gave: its content, or an `io-error` diagnostic saying why it could not be read. */
+export type ReadResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly diagnostic: Diagnostic };
+
+/**
+ * Reads `path` with `read` (a file's bytes, a folder's YAML files) and turns a failure of the file system
+ * (EIO, EISDIR, EACCES, ...) into an `io-error` diagnostic: an unreadable input is the user's problem to
+ * fix, never a crash.
+ */
+export function readInput<T>(path: string, read: (path: string) => T, what = 'the file'): ReadResult<T> {
+  try {
+    return { ok: true, value: read(path) };
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    return { ok: false, diagnostic: error('io-error', `cannot read ${what}: ${reason}`, pointSpan(path)) };
+  }
 }
 
 export function listYamlFiles(path: string): string[] {
@@ -41,18 +69,22 @@ export function listYamlFiles(path: string): string[] {
 function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
   const staging = `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
-  for (const [name, content] of files) {
-    const target = join(staging, name);
-    if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
+  // A failed write (a full disk, a file where a folder should be) must not leave the staging folder behind.
+  try {
+    for (const [name, content] of files) {
+      const target = join(staging, name);
+      if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
+    mkdirSync(staging, { recursive: true });
+    for (const [name] of files) {
+      const from = join(staging, name);
+      const to = join(dir, name);
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(from, to);
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
-  mkdirSync(staging, { recursive: true });
-  for (const [name] of files) {
-    const from = join(staging, name);
-    const to = join(dir, name);
-    mkdirSync(dirname(to), { recursive: true });
-    renameSync(from, to);
-  }
-  rmSync(staging, { recursive: true, force: true });
 }

@@ -7,6 +7,14 @@ const OTHER_ID = /^(?:g|s|m|ds|a|ta|c)\d{4}$/;
 const TACTIC = /^[a-z]+(?:[-_][a-z]+)*$/;
 
 /**
+ * The technique's page on the ATT&CK site: a sub-technique T1021.002 lives at
+ * https://attack.mitre.org/techniques/T1021/002/ (the site's URL form).
+ */
+export function techniqueUrl(id: string): string {
+  return `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;
+}
+
+/**
  * ATT&CK coverage from `attack.*` tags. Tactic names are the slug title-cased; technique ids are
  * upper-cased. No names are looked up: there is no local copy of ATT&CK to take them from.
  */

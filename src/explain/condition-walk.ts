@@ -5,7 +5,7 @@ import type { CondOf, ConditionNode } from '../ast/condition.js';
 import type { SearchIdentifier } from '../rule/model.js';
 
 /** The search identifiers an `x of` term covers, by the condition resolver's own rules. */
-export function identifiersOf(node: CondOf, identifiers: readonly SearchIdentifier[]): string[] {
+function identifiersOf(node: CondOf, identifiers: readonly SearchIdentifier[]): string[] {
   return selectIdentifiers(node, identifiers).map((i) => i.name);
 }
 

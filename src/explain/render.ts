@@ -1,3 +1,4 @@
+import { techniqueUrl } from './attack.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { Exclusion, MatchRow, Outline, RuleExplanation, Stage } from './explanation.js';
 
@@ -310,14 +311,13 @@ function renderMarkdown(expl: RuleExplanation): string {
 
 /** Links to the technique's page on the ATT&CK site; the id comes from the tag, the URL form from the site. */
 function techniqueLink(t: { id: string }): string {
-  const path = t.id.replace('.', '/');
-  return `[${t.id}](https://attack.mitre.org/techniques/${path}/)`;
+  return `[${t.id}](${techniqueUrl(t.id)})`;
 }
 
 // ------------------------------------------------------------------------------------------------ json
 
 /** JSON with object keys sorted at every level, two-space indented. */
-export function stableJson(value: unknown): string {
+function stableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 2);
 }
 

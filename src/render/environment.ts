@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { armLiteral, confComment, confValue, jsonValue, sqlComment, sqlIdentifier, yamlField, yamlValue } from './escape.js';
+import { armLiteral, confComment, confValue, jsonValue, sqlComment, sqlIdentifier, yamlField } from './escape.js';
 import { TEMPLATES } from './templates.generated.js';
 
 /**
@@ -19,11 +19,6 @@ const env = Handlebars.create();
 env.registerHelper('json', (value: unknown) => jsonValue(value));
 /** `{{arm value}}`: a JSON literal for an ARM template, literal strings kept out of expression syntax. */
 env.registerHelper('arm', (value: unknown) => jsonValue(armLiteral(value)));
-/** `{{yaml value indent=N}}`: a YAML value after `key: ` at column N (js-yaml's dump does the quoting). */
-env.registerHelper('yaml', (value: unknown, options: Handlebars.HelperOptions) => {
-  const indent: unknown = options.hash['indent'];
-  return yamlValue(value, typeof indent === 'number' ? indent : 0);
-});
 /** `{{yamlField "key" value indent=N}}`: a whole `key: value` entry (collections on the lines below). */
 env.registerHelper('yamlField', (key: unknown, value: unknown, options: Handlebars.HelperOptions) => {
   const indent: unknown = options.hash['indent'];

@@ -1,4 +1,5 @@
 import yaml from 'js-yaml';
+import { PG_MAX_IDENTIFIER_BYTES, sqlIdentifier } from '../targets/sql/sql-text.js';
 
 /**
  * Pure escaping functions for the file formats that output formats write. Each one takes a value and
@@ -40,7 +41,7 @@ export function armLiteral(value: unknown): unknown {
  * keeps long lines unfolded so a query stays readable, multi-line strings become literal blocks.
  * Collections go on the following lines, indented two spaces more than the key.
  */
-export function yamlValue(value: unknown, indent = 0): string {
+function yamlValue(value: unknown, indent = 0): string {
   const isCollection = value !== null && typeof value === 'object';
   if (isCollection && (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0)) {
     return Array.isArray(value) ? '[]' : '{}';
@@ -95,7 +96,7 @@ export function confComment(text: string): string {
 }
 
 /** Longest stanza name written; longer titles are cut (the whole title stays in the description). */
-export const MAX_STANZA_NAME = 200;
+const MAX_STANZA_NAME = 200;
 
 /**
  * A stanza name for `[name]`: brackets become parentheses, backslashes slashes and control characters
@@ -117,20 +118,22 @@ export function confStanzaName(title: string): string {
 // ---------------------------------------------------------------------------------------------------
 // SQL
 
-/** A delimited identifier (SQL standard, SQLite and PostgreSQL): `"` doubled inside double quotes. */
-export function sqlIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+/** A delimited identifier (SQL standard, SQLite and PostgreSQL): the sql target's own, so both quote alike. */
+export { sqlIdentifier };
 
-/** A view name from a title: lower-case ASCII letters, digits and `_`, prefixed `sigma_`, at most 63 bytes. */
+/** Room the view naming's `_<n>` suffix may take (formats.ts), so a suffixed name still fits. */
+const VIEW_SUFFIX_ROOM = 7;
+
+/** A view name from a title: lower-case ASCII letters, digits and `_`, prefixed `sigma_`, at most 56 bytes. */
 export function sqlViewName(title: string): string {
   const slug = title
     .normalize('NFKD')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
-  // PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1); stay below so names stay distinct.
-  return `sigma_${slug === '' ? 'rule' : slug}`.slice(0, 56).replace(/_+$/, '');
+  // PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1); stay below, leaving room for a
+  // `_<n>` suffix, so names stay distinct. The slug is ASCII: one byte per character.
+  return `sigma_${slug === '' ? 'rule' : slug}`.slice(0, PG_MAX_IDENTIFIER_BYTES - VIEW_SUFFIX_ROOM).replace(/_+$/, '');
 }
 
 /** `-- ` comment lines: a comment ends at the line break, so every line of the text gets its own marker. */

@@ -1,3 +1,4 @@
+import { techniqueUrl } from '../explain/attack.js';
 import { confStanzaName, hasCarriageReturn, sqlViewName } from './escape.js';
 import type { FormatDeclaration, FormatInput, FormatOption, Naming, VendorContext } from './format.js';
 import { templateFormats } from './environment.js';
@@ -44,16 +45,16 @@ function durationMinutes(v: string): number | null {
 }
 
 /** `1h` -> `PT1H`, `2d` -> `P2D` (ISO 8601 durations, as ARM's queryFrequency/queryPeriod take them). */
-export function isoDuration(v: string): string {
+function isoDuration(v: string): string {
   const m = /^(\d+)([mhd])$/.exec(v);
   if (m === null) return v;
   return m[2] === 'd' ? `P${m[1]}D` : `PT${m[1]}${(m[2] ?? '').toUpperCase()}`;
 }
 
 /** Every declared format has it: whose licence notice the rules carry (rule-metadata.ts). */
-export const ORIGIN_OPTION: FormatOption = {
+const ORIGIN_OPTION: FormatOption = {
   name: 'origin',
-  description: 'where the rules come from: auto (SigmaHQ when the path has a SigmaHQ rules folder and the rule states no license), sigmahq (adds the DRL notice), other',
+  description: 'where the rules come from: auto (SigmaHQ when the path has the SigmaHQ folder layout, e.g. rules/windows/, and the rule states no license), sigmahq (adds the DRL notice), other',
   default: 'auto',
   check: oneOf('auto', 'sigmahq', 'other'),
 };
@@ -116,7 +117,7 @@ function elasticThreat(meta: VendorContext['meta']): unknown[] {
     const parentId = t.parent ?? t.id;
     let parent = parents.get(parentId);
     if (parent === undefined) {
-      parent = { id: parentId, name: parentId, reference: `https://attack.mitre.org/techniques/${parentId}/`, subtechnique: [] };
+      parent = { id: parentId, name: parentId, reference: techniqueUrl(parentId), subtechnique: [] };
       parents.set(parentId, parent);
     }
     if (t.parent !== null) parent.subtechnique.push({ id: t.id, name: t.id, reference: t.reference });

@@ -1,4 +1,4 @@
-import { attackCoverage } from '../explain/attack.js';
+import { attackCoverage, techniqueUrl } from '../explain/attack.js';
 import type { Level, LogSource, SigmaRule, Status } from '../rule/model.js';
 import { ATTACK_TACTICS, DEFAULT_LEVEL } from './vendor-maps.js';
 
@@ -54,16 +54,24 @@ export const DRL = {
 } as const;
 
 /**
- * The top-level folders of the SigmaHQ repository that hold rules. With `origin=auto`, a rule without a
- * `license` whose path has one of them as a folder is taken to be SigmaHQ's (its notice is the DRL);
- * `--format-option origin=sigmahq|other` decides explicitly.
+ * The top-level folders of the SigmaHQ repository that hold rules, and the folders directly below them
+ * (https://github.com/SigmaHQ/sigma: rules/windows/..., rules-emerging-threats/2024/..., deprecated/other/...).
+ * With `origin=auto`, a rule without a `license` is taken to be SigmaHQ's (its notice is the DRL) only when
+ * its path has this layout: a top folder followed by a second-level folder. Any folder named `rules` alone
+ * is too common to say so. `--format-option origin=sigmahq|other` decides explicitly.
  */
 const SIGMAHQ_FOLDERS = new Set(['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder', 'rules-compliance', 'rules-dfir', 'deprecated', 'unsupported']);
+const SIGMAHQ_SECOND_LEVEL = new Set(['windows', 'linux', 'macos', 'cloud', 'network', 'web', 'application', 'category', 'identity', 'compliance', 'product', 'other', 'zeek']);
 
 export function guessOrigin(rule: SigmaRule): RuleOrigin {
   if (rule.license !== undefined) return 'other';
   const folders = rule.file.split(/[\\/]/).slice(0, -1);
-  return folders.some((f) => SIGMAHQ_FOLDERS.has(f)) ? 'sigmahq' : 'other';
+  const sigmahq = folders.some((f, i) => {
+    const next = folders[i + 1];
+    // rules-emerging-threats is sorted by year (rules-emerging-threats/2024/Exploits/...).
+    return SIGMAHQ_FOLDERS.has(f) && next !== undefined && (SIGMAHQ_SECOND_LEVEL.has(next) || (f === 'rules-emerging-threats' && /^\d{4}$/.test(next)));
+  });
+  return sigmahq ? 'sigmahq' : 'other';
 }
 
 export function ruleMetadata(rule: SigmaRule, origin: RuleOrigin = guessOrigin(rule)): RuleMetadata {
@@ -105,7 +113,7 @@ export function ruleMetadata(rule: SigmaRule, origin: RuleOrigin = guessOrigin(r
       techniques: coverage.techniques.map((t) => ({
         id: t.id,
         parent: t.parent ?? null,
-        reference: `https://attack.mitre.org/techniques/${t.id.replace('.', '/')}/`,
+        reference: techniqueUrl(t.id),
       })),
     },
     attribution: {

@@ -93,7 +93,7 @@ function withoutKey(node: YamlMap, key: string): YamlMap {
 }
 
 /** Merges `top` into `base`: maps merge recursively, any other conflict takes `top`'s value. */
-export function deepMerge(base: YamlMap, top: YamlMap): YamlMap {
+function deepMerge(base: YamlMap, top: YamlMap): YamlMap {
   const entries: YamlEntry[] = [...base.entries];
   for (const entry of top.entries) {
     const i = entries.findIndex((e) => e.key === entry.key);

@@ -13,7 +13,7 @@ export function applyFilters(rule: SigmaRule, filters: readonly SigmaFilter[]): 
   return { rule: { ...rule, detection }, applied };
 }
 
-export function filterApplies(filter: SigmaFilter, rule: SigmaRule): boolean {
+function filterApplies(filter: SigmaFilter, rule: SigmaRule): boolean {
   const named =
     filter.rules === 'any' ||
     filter.rules.some((r) => r.toLowerCase() === rule.id || (rule.name !== undefined && r === rule.name));

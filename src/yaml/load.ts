@@ -15,7 +15,7 @@ export interface YamlLimits {
   readonly maxNodes: number;
 }
 
-export const DEFAULT_YAML_LIMITS: YamlLimits = Object.freeze({
+const DEFAULT_YAML_LIMITS: YamlLimits = Object.freeze({
   maxBytes: 8 * 1024 * 1024,
   maxDepth: 200,
   maxNodes: 1_000_000,

@@ -45,7 +45,7 @@ export function precededByExplicitKey(src: string, open: number, flow: boolean):
   return q > 0 && src.charCodeAt(q - 1) === 0x3f && (q === 1 || isSpace(src.charCodeAt(q - 2)) || isFlowIndicator(src.charCodeAt(q - 2)));
 }
 
-export function isFlowIndicator(code: number): boolean {
+function isFlowIndicator(code: number): boolean {
   return code === 0x2c || code === 0x5b || code === 0x5d || code === 0x7b || code === 0x7d;
 }
 

@@ -21,6 +21,8 @@ import { armUnescape, convertPack, declaration, parseRules, PSEXEC_PATH, PSEXEC_
 
 const psexec = [{ text: PSEXEC_TEXT, file: PSEXEC_PATH }];
 const psexecMeta = ruleMetadata(parseRules(PSEXEC_TEXT, PSEXEC_PATH)[0]!);
+/** PsExec is SigmaHQ's rule, but the bundled rules/ folder is flat: its DRL notice needs origin=sigmahq. */
+const psexecSigmaHqMeta = ruleMetadata(parseRules(PSEXEC_TEXT, PSEXEC_PATH)[0]!, 'sigmahq');
 
 /** Metadata built to break file formats: stanza headers, quotes, backslashes, {{ }}, newlines, CR, non-ASCII. */
 const HOSTILE_TITLE = '[stanza] "quoted" \'single\' \\back\\slash {{title}} }} # not a comment\n[second] line\r\nend ünïcödé 日本語 🚀 ]';
@@ -121,7 +123,7 @@ describe('elastic-kql detection-rule', () => {
   const validate = schemaValidator('kibana-detection-rule');
 
   it('PsExec: one NDJSON line, valid, with severity, risk score, threat, index and rule_id', () => {
-    const { pack, queries } = convertPack('elastic-kql', 'detection-rule', psexec);
+    const { pack, queries } = convertPack('elastic-kql', 'detection-rule', psexec, { origin: 'sigmahq' });
     const lines = pack.text.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
     const rule = JSON.parse(lines[0]!);
@@ -140,7 +142,7 @@ describe('elastic-kql detection-rule', () => {
     });
     expect(rule.threat[0].tactic.id).toBe('TA0008');
     expect(rule.threat[0].technique[0].subtechnique[0].id).toBe('T1021.002');
-    expect(rule.description).toBe(describedWithAttribution(psexecMeta));
+    expect(rule.description).toBe(describedWithAttribution(psexecSigmaHqMeta));
   });
 
   it('options: index patterns, interval, disabled', () => {

@@ -1,6 +1,6 @@
 import type { CliIo } from '../../src/cli/io.js';
 import { listYamlFiles, nodeIo } from '../../src/cli/io.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 
 /** A CliIo that reads real files (or given texts) and captures what the CLI prints and writes. */
 export function memoryIo(files: Record<string, string | Uint8Array> = {}): CliIo & { out: string; err: string; written: Map<string, Map<string, string>> } {
@@ -21,6 +21,11 @@ export function memoryIo(files: Record<string, string | Uint8Array> = {}): CliIo
     },
     exists(p: string) {
       return p in files || Object.keys(files).some((k) => k.startsWith(p.replace(/\/?$/, '/'))) || existsSync(p);
+    },
+    isDirectory(p: string) {
+      if (p in files) return false;
+      if (Object.keys(files).some((k) => k.startsWith(p.replace(/\/?$/, '/')))) return true;
+      return existsSync(p) && statSync(p).isDirectory();
     },
     listYamlFiles(p: string) {
       if (p in files) return [p];

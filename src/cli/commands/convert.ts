@@ -3,14 +3,15 @@ import { findConverter, CONVERTERS } from '../../converters.js';
 import { findTarget } from '../../targets/registry.js';
 import { convertFiles, type ConversionRecord } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
-import { LineIndex } from '../../diagnostics/span.js';
-import { defaultPipelinesFor, resolvePipelineRef } from '../../pipeline/builtins.js';
+import { LineIndex, pointSpan } from '../../diagnostics/span.js';
+import { warning, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { defaultPipelinesFor, findBuiltinPipeline, resolvePipelineRef } from '../../pipeline/builtins.js';
 import type { ProcessingPipeline } from '../../pipeline/types.js';
 import type { FormatDeclaration, FormatOptionValues } from '../../render/format.js';
 import { findFormat } from '../../render/formats.js';
-import { renderPack, resolveFormatOptions } from '../../render/render-format.js';
+import { renderPack, resolveFormatOptions, uniqueFileNames } from '../../render/render-format.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
-import type { CliIo } from '../io.js';
+import { readInput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
 export interface ConvertCommandOptions {
@@ -39,17 +40,25 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   const targetOptions = parseTargetOptions(converter.id, options.targetOption);
   const pack = findFormat(converter.id, format);
   const formatOptions = parseFormatOptions(pack, converter.id, format, options.formatOption ?? []);
+  if (options.outputDir !== undefined && io.exists(options.outputDir) && !io.isDirectory(options.outputDir)) {
+    throw new UsageError(`--output-dir ${options.outputDir} exists and is not a folder; name a folder (it is created when missing)`);
+  }
   const pipelines = resolvePipelines(converter.id, options, io);
   if (pipelines === null) return 2;
   const files = collectFiles(paths, io);
-  const parsed = files.map(({ path }) => parseFile(path, io));
-  const records = convertFiles(parsed, converter, {
+  const parsed = files.map(({ path, unreadable }) => unreadable ?? parseFile(path, io));
+  const converted = convertFiles(parsed, converter, {
     format,
     skipUnsupported: options.skipUnsupported,
     targetOptions,
     pipelines,
     formatOptions: formatOptions.given,
   });
+  // Each rule's own file (the plain query, or a file-per-rule format): names made unique, renames warned
+  // when they become file names (a one-file pack names its rules itself).
+  const filePerRule = pack === undefined || pack.layout.kind === 'file-per-rule';
+  const named = nameOutputs(converted, files, options.outputDir !== undefined && filePerRule);
+  const records = named.records;
   const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
   const failed = records.filter((r) => !r.ok).length;
   // A declared output format: the rules' pieces put together into the file(s) the SIEM imports.
@@ -58,7 +67,7 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
       ? undefined
       : renderPack(
           pack,
-          records.flatMap((r) => (r.output === null || r.output === '' ? [] : [{ name: baseName(r, files), piece: r.output }])),
+          records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [{ name: named.names[i] ?? baseName(r, files), piece: r.output }])),
           formatOptions.values,
         );
   if (options.json) {
@@ -67,41 +76,90 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
     printHuman(records, indexes, options.outputDir === undefined && packed === undefined, io);
     if (packed !== undefined && options.outputDir === undefined) io.stdout(packed.text);
   }
+  let writeFailed = false;
   if (options.outputDir !== undefined) {
     if (failed > 0) {
       io.stderr(`nothing written to ${options.outputDir}: ${failed} rule(s) failed (a rule pack is written whole or not at all)\n`);
     } else {
       const outputs = new Map<string, string>(packed?.files ?? []);
-      for (const r of packed === undefined ? records : []) {
-        if (r.output === null || r.output === '') continue;
-        const name = `${baseName(r, files)}.${extensionFor(r.target)}`;
+      records.forEach((r, i) => {
+        if (packed !== undefined || r.output === null || r.output === '') return;
+        const name = `${named.names[i] ?? baseName(r, files)}.${extensionFor(r.target)}`;
         outputs.set(name, r.output.endsWith('\n') ? r.output : r.output + '\n');
+      });
+      try {
+        io.writeFiles(options.outputDir, outputs);
+        if (!options.json) io.stderr(`wrote ${outputs.size} file(s) to ${options.outputDir}\n`);
+      } catch (e) {
+        writeFailed = true;
+        io.stderr(`error: writing to ${options.outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`);
       }
-      io.writeFiles(options.outputDir, outputs);
-      if (!options.json) io.stderr(`wrote ${outputs.size} file(s) to ${options.outputDir}\n`);
     }
   }
   if (!options.json) {
     const skipped = records.filter((r) => r.skipped).length;
     io.stderr(`${records.length - failed - skipped} converted, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (target ${converter.id})\n`);
   }
-  return failed > 0 ? 1 : 0;
+  return failed > 0 || writeFailed ? 1 : 0;
 }
 
 /** The target's default pipelines (unless --without-pipeline) and each --pipeline, built-in or file. */
 function resolvePipelines(targetId: string, options: ConvertCommandOptions, io: CliIo): ProcessingPipeline[] | null {
   const out: ProcessingPipeline[] = options.withoutPipeline ? [] : [...defaultPipelinesFor(targetId)];
   let failed = false;
-  const readFile = (path: string): string | undefined => (io.exists(path) ? new TextDecoder().decode(io.readFile(path)) : undefined);
   for (const ref of options.pipeline) {
-    const resolved = resolvePipelineRef(ref, readFile);
-    const source = readFile(ref);
+    // Each pipeline file is read once; one that cannot be read (a folder, EIO) is reported, not thrown.
+    let source: string | undefined;
+    if (findBuiltinPipeline(ref) === undefined && io.exists(ref)) {
+      const read = readInput(ref, (p) => new TextDecoder().decode(io.readFile(p)), 'the pipeline file');
+      if (!read.ok) {
+        io.stderr(renderDiagnostic(read.diagnostic) + '\n');
+        failed = true;
+        continue;
+      }
+      source = read.value;
+    }
+    const resolved = resolvePipelineRef(ref, () => source);
     const index = source === undefined ? undefined : new LineIndex(ref, source);
     for (const d of resolved.diagnostics) io.stderr(renderDiagnostic(d, index) + '\n');
     if (resolved.ok) out.push(resolved.value);
     else failed = true;
   }
   return failed ? null : out;
+}
+
+/**
+ * The output file name of every record (without extension), made unique: two rules whose names
+ * coincide (`a/x.yml` and `b/x.yml` given as files) would otherwise write one file, the second replacing
+ * the first. With `warn`, each renamed record gets a warning naming both sources.
+ */
+function nameOutputs(
+  records: readonly ConversionRecord[],
+  files: readonly { path: string; root: string }[],
+  warn: boolean,
+): { records: ConversionRecord[]; names: readonly string[] } {
+  const withOutput = records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [i]));
+  const unique = uniqueFileNames(withOutput.map((i) => baseName(records[i] as ConversionRecord, files)));
+  const names: string[] = records.map((r) => baseName(r, files));
+  withOutput.forEach((recordIndex, k) => {
+    names[recordIndex] = unique.names[k] ?? names[recordIndex] ?? '';
+  });
+  const out = [...records];
+  if (warn) {
+    for (const { index, earlier, name } of unique.renamed) {
+      const r = out[withOutput[index] ?? -1];
+      const first = records[withOutput[earlier] ?? -1];
+      if (r === undefined || first === undefined) continue;
+      const base = baseName(r, files);
+      const message = `the output of ${sourceName(first)} and of this rule would both be named \`${base}\`; this rule's output is written as \`${name}\` so neither replaces the other`;
+      out[withOutput[index] ?? -1] = { ...r, diagnostics: [...r.diagnostics, warning('duplicate-value', message, pointSpan(r.file))] };
+    }
+  }
+  return { records: out, names };
+}
+
+function sourceName(r: ConversionRecord): string {
+  return r.documentIndex > 0 ? `${r.file} [document ${r.documentIndex}]` : r.file;
 }
 
 /** A rule's output file name without extension: its path below the folder given, document index added. */
@@ -147,19 +205,31 @@ function parseTargetOptions(targetId: string, written: readonly string[]): Recor
   return out;
 }
 
-function collectFiles(paths: readonly string[], io: CliIo): { path: string; root: string }[] {
-  const out: { path: string; root: string }[] = [];
+/** The YAML files of every path; a folder that cannot be listed becomes one unreadable entry (an io-error). */
+function collectFiles(paths: readonly string[], io: CliIo): { path: string; root: string; unreadable?: ParsedFile }[] {
+  const out: { path: string; root: string; unreadable?: ParsedFile }[] = [];
   for (const p of paths) {
     if (!io.exists(p)) throw new UsageError(`no such file or folder: ${p}`);
-    const list = io.listYamlFiles(p);
+    const listed = readInput(p, (path) => io.listYamlFiles(path), p);
+    if (!listed.ok) {
+      out.push({ path: p, root: '', unreadable: unreadableFile(p, listed.diagnostic) });
+      continue;
+    }
+    const list = listed.value;
     const root = list.length === 1 && list[0] === p ? '' : p;
     for (const f of list) out.push({ path: f, root: root === '' ? f.slice(0, f.length - basename(f).length) : root });
   }
   return out;
 }
 
-export function parseFile(path: string, io: CliIo): ParsedFile {
-  return parseSigmaText(io.readFile(path), path);
+/** A rule file: parsed, or (unreadable) one io-error diagnostic, so it fails like any broken rule. */
+function parseFile(path: string, io: CliIo): ParsedFile {
+  const read = readInput(path, (p) => io.readFile(p));
+  return read.ok ? parseSigmaText(read.value, path) : unreadableFile(path, read.diagnostic);
+}
+
+function unreadableFile(path: string, diagnostic: Diagnostic): ParsedFile {
+  return { file: path, documents: [], diagnostics: [diagnostic], index: new LineIndex(path, '') };
 }
 
 function jsonRecord(r: ConversionRecord): object {

@@ -1,12 +1,11 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { error } from '../../diagnostics/diagnostic.js';
-import { pointSpan } from '../../diagnostics/span.js';
 import { buildCorpusIndex, type CorpusIndex } from '../../explain/corpus-index.js';
 import { explainRule } from '../../explain/explain.js';
 import { EXPLAIN_FORMATS, renderExplanations, type ExplainFormat } from '../../explain/render.js';
 import type { SigmaRule } from '../../rule/model.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
+import { readInput } from '../io.js';
 
 type LoadedFile = ParsedFile;
 
@@ -39,23 +38,20 @@ export function runExplain(
     io.stderr(`${renderDiagnostic(d)}\n`);
   };
   const load = (file: string): LoadedFile | null => {
-    let text: string | Uint8Array;
-    try {
-      text = io.readFile(file);
-    } catch (e) {
-      report(error('io-error', `cannot read the file: ${e instanceof Error ? e.message : String(e)}`, pointSpan(file)));
+    const text = readInput(file, (p) => io.readFile(p));
+    if (!text.ok) {
+      report(text.diagnostic);
       return null;
     }
-    const parsed: LoadedFile = parseSigmaText(text, file);
-    return parsed;
+    return parseSigmaText(text.value, file);
   };
   const listFiles = (path: string): string[] | null => {
-    try {
-      return io.listYamlFiles(path);
-    } catch (e) {
-      report(error('io-error', `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`, pointSpan(path)));
+    const files = readInput(path, (p) => io.listYamlFiles(p), path);
+    if (!files.ok) {
+      report(files.diagnostic);
       return null;
     }
+    return files.value;
   };
 
   let corpus: CorpusIndex | undefined;

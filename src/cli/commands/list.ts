@@ -6,7 +6,7 @@ import { listModifiers } from '../../value/modifiers.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-export const LISTABLE = ['targets', 'formats', 'pipelines', 'modifiers'] as const;
+const LISTABLE = ['targets', 'formats', 'pipelines', 'modifiers'] as const;
 
 /** `sigma-transpiler list targets|formats|pipelines|modifiers`. */
 export function runList(what: string, target: string | undefined, io: CliIo): number {

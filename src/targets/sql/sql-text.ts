@@ -118,7 +118,7 @@ export function hasNonAsciiCase(text: string): boolean {
 }
 
 /** SQLITE_MAX_LIKE_PATTERN_LENGTH (default 50000 bytes): a longer LIKE/GLOB pattern fails at run time. */
-export const SQLITE_MAX_PATTERN_BYTES = 50000;
+const SQLITE_MAX_PATTERN_BYTES = 50000;
 
 export function patternTooLong(pattern: string): Unsupported | null {
   return utf8Length(pattern) > SQLITE_MAX_PATTERN_BYTES

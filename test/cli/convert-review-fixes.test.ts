@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/program.js';
+import { nodeIo } from '../../src/cli/io.js';
+import { memoryIo } from '../support/memory-io.js';
+
+const rule = (title: string, id: string): string => `title: ${title}
+id: ${id}
+logsource: {product: windows, category: process_creation}
+detection:
+    sel:
+        CommandLine|contains: ${title.toLowerCase()}
+    condition: sel
+level: high
+`;
+const X1 = rule('First', '0e95725d-7320-415d-80f7-004da920fc11');
+const X2 = rule('Second', '1e95725d-7320-415d-80f7-004da920fc12');
+
+const CORRELATION = `title: Many failures
+id: 2e95725d-7320-415d-80f7-004da920fc13
+correlation:
+    type: event_count
+    rules:
+        - 0e95725d-7320-415d-80f7-004da920fc11
+    group-by:
+        - User
+    timespan: 1h
+    condition:
+        gte: 10
+`;
+
+describe('convert -o: output names that coincide', () => {
+  it('writes both rules of a/x.yml and b/x.yml (plain queries) and warns naming both sources', async () => {
+    const io = memoryIo({ 'a/x.yml': X1, 'b/x.yml': X2 });
+    expect(await runCli(['convert', '-t', 'splunk', '-o', 'out', 'a/x.yml', 'b/x.yml'], io)).toBe(0);
+    const written = io.written.get('out') ?? new Map<string, string>();
+    expect([...written.keys()].sort()).toEqual(['x-2.spl', 'x.spl']);
+    expect(written.get('x.spl')).toContain('first');
+    expect(written.get('x-2.spl')).toContain('second');
+    expect(io.err).toMatch(/b\/x\.yml:1:1: warning\[duplicate-value\].*a\/x\.yml.*`x`.*`x-2`/);
+    expect(io.err).toContain('wrote 2 file(s) to out');
+  });
+
+  it('names are compared case-insensitively (X.yml and x.yml are one file on Windows and macOS)', async () => {
+    const io = memoryIo({ 'a/X.yml': X1, 'b/x.yml': X2 });
+    expect(await runCli(['convert', '-t', 'splunk', '-o', 'out', 'a/X.yml', 'b/x.yml'], io)).toBe(0);
+    expect([...(io.written.get('out')?.keys() ?? [])].sort()).toEqual(['X.spl', 'x-2.spl']);
+  });
+
+  it('a file-per-rule format (sentinel-kql analytics-rule) writes every rule', async () => {
+    const io = memoryIo({ 'a/x.yml': X1, 'b/x.yml': X2 });
+    const args = ['convert', '-t', 'sentinel-kql', '-f', 'analytics-rule', '-o', 'out', 'a/x.yml', 'b/x.yml'];
+    expect(await runCli(args, io)).toBe(0);
+    const written = io.written.get('out') ?? new Map<string, string>();
+    expect([...written.keys()].sort()).toEqual(['x-2.yaml', 'x.yaml']);
+    expect(written.get('x.yaml')).toContain('First');
+    expect(written.get('x-2.yaml')).toContain('Second');
+    expect(io.err).toContain('warning[duplicate-value]');
+  });
+
+  it('a one-file pack (splunk savedsearches) has no per-rule file names to warn about', async () => {
+    const io = memoryIo({ 'a/x.yml': X1, 'b/x.yml': X2 });
+    expect(await runCli(['convert', '-t', 'splunk', '-f', 'savedsearches', '-o', 'out', 'a/x.yml', 'b/x.yml'], io)).toBe(0);
+    expect([...(io.written.get('out')?.keys() ?? [])]).toEqual(['savedsearches.conf']);
+    expect(io.written.get('out')?.get('savedsearches.conf')).toContain('[Second]');
+    expect(io.err).not.toContain('duplicate-value');
+  });
+
+  it('without a clash nothing is renamed and nothing is warned', async () => {
+    const io = memoryIo({ 'a/x.yml': X1, 'b/y.yml': X2 });
+    expect(await runCli(['convert', '-t', 'splunk', '-o', 'out', 'a/x.yml', 'b/y.yml'], io)).toBe(0);
+    expect([...(io.written.get('out')?.keys() ?? [])].sort()).toEqual(['x.spl', 'y.spl']);
+    expect(io.err).not.toContain('duplicate-value');
+  });
+});
+
+describe('convert: unreadable inputs are diagnostics, not crashes', () => {
+  it('an unreadable rule file fails with io-error; the other rules still convert', async () => {
+    const io = memoryIo({ 'a/x.yml': X1 });
+    io.readFile = (p: string) => {
+      if (p === 'broken.yml') throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+      return new TextEncoder().encode(X1);
+    };
+    io.exists = () => true;
+    io.listYamlFiles = (p: string) => [p];
+    const status = await runCli(['convert', '-t', 'splunk', 'a/x.yml', 'broken.yml'], io);
+    expect(status).toBe(1);
+    expect(io.err).toContain('broken.yml:1:1: error[io-error] cannot read the file: EIO');
+    expect(io.err).not.toContain('internal error');
+    expect(io.out).toContain('first');
+    expect(io.err).toContain('1 converted, 1 failed');
+  });
+
+  it.skipIf(!existsSync('/proc/self/mem'))('/proc/self/mem (EIO) is an io-error', async () => {
+    const io = memoryIo();
+    expect(await runCli(['convert', '-t', 'splunk', '/proc/self/mem'], io)).toBe(1);
+    expect(io.err).toContain('error[io-error]');
+    expect(io.err).not.toContain('internal error');
+  });
+
+  it('a pipeline path that is a folder is reported (exit 2), without a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fixcli-'));
+    const io = memoryIo({ 'a/x.yml': X1 });
+    expect(await runCli(['convert', '-t', 'splunk', '-p', dir, 'a/x.yml'], io)).toBe(2);
+    expect(io.err).toContain('error[io-error] cannot read the pipeline file: EISDIR');
+    expect(io.err).not.toContain('internal error');
+  });
+
+  it('reads each pipeline file once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fixcli-'));
+    const pipeline = join(dir, 'p.yml');
+    writeFileSync(pipeline, 'name: p\npriority: 10\ntransformations:\n  - type: field_name_mapping\n    mapping:\n      CommandLine: cmd\n');
+    const io = memoryIo({ 'a/x.yml': X1 });
+    const read = io.readFile.bind(io);
+    let reads = 0;
+    io.readFile = (p: string) => {
+      if (p === pipeline) reads++;
+      return read(p);
+    };
+    expect(await runCli(['convert', '-t', 'splunk', '-p', pipeline, 'a/x.yml'], io)).toBe(0);
+    expect(io.out).toContain('cmd=');
+    expect(reads).toBe(1);
+  });
+
+  it('-o naming an existing regular file is a usage error before converting; nothing is staged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fixcli-'));
+    const file = join(dir, 'taken');
+    writeFileSync(file, 'x');
+    const io = memoryIo({ 'a/x.yml': X1 });
+    expect(await runCli(['convert', '-t', 'splunk', '-o', file, 'a/x.yml'], io)).toBe(2);
+    expect(io.err).toMatch(/^error: --output-dir .*taken exists and is not a folder/);
+    expect(io.err).not.toContain('converted');
+    expect(readdirSync(dir)).toEqual(['taken']);
+  });
+
+  it('writeFiles removes its staging folder when a write fails', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fixcli-'));
+    const file = join(dir, 'taken');
+    writeFileSync(file, 'x');
+    expect(() => nodeIo().writeFiles(file, new Map([['a.spl', 'q\n']]))).toThrow();
+    expect(readdirSync(dir)).toEqual(['taken']);
+  });
+});
+
+describe('convert -s: correlation rules', () => {
+  it('--skip-unsupported skips a correlation rule, so a folder holding one can be written', async () => {
+    const files = { 'pack/a.yml': X1, 'pack/corr.yml': CORRELATION };
+    const plain = memoryIo(files);
+    expect(await runCli(['convert', '-t', 'splunk', '-o', 'out', 'pack'], plain)).toBe(1);
+    expect(plain.err).toContain('error[correlation-unsupported]');
+    const io = memoryIo(files);
+    expect(await runCli(['convert', '-t', 'splunk', '-s', '-o', 'out', 'pack'], io)).toBe(0);
+    expect(io.err).toContain('warning[correlation-unsupported]');
+    expect([...(io.written.get('out')?.keys() ?? [])]).toEqual(['a.spl']);
+    expect(io.err).toContain('1 converted, 0 failed, 1 skipped');
+  });
+});

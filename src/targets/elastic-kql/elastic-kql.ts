@@ -33,7 +33,7 @@ import {
  *   node_types/wildcard.ts splits on again: the same text inside a literal becomes a wildcard.
  */
 
-const CASE_INSENSITIVE_FIELDS = 'case-insensitive-fields';
+export const CASE_INSENSITIVE_FIELDS = 'case-insensitive-fields';
 
 const SPECIAL = /[\\():<>"*{}]/g;
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
 import { nodeIo } from '../../src/cli/io.js';
 import { memoryIo } from '../support/memory-io.js';
+import { CORRELATION_TEXT } from '../support/correlation-text.js';
 
 const rule = (title: string, id: string): string => `title: ${title}
 id: ${id}
@@ -18,18 +19,7 @@ level: high
 const X1 = rule('First', '0e95725d-7320-415d-80f7-004da920fc11');
 const X2 = rule('Second', '1e95725d-7320-415d-80f7-004da920fc12');
 
-const CORRELATION = `title: Many failures
-id: 2e95725d-7320-415d-80f7-004da920fc13
-correlation:
-    type: event_count
-    rules:
-        - 0e95725d-7320-415d-80f7-004da920fc11
-    group-by:
-        - User
-    timespan: 1h
-    condition:
-        gte: 10
-`;
+const CORRELATION = CORRELATION_TEXT;
 
 describe('convert -o: output names that coincide', () => {
   it('writes both rules of a/x.yml and b/x.yml (plain queries) and warns naming both sources', async () => {

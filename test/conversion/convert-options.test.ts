@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { convertFiles } from '../../src/convert.js';
 import { findConverter } from '../../src/converters.js';
 import { parseSigmaText } from '../../src/rule/parse-documents.js';
+import { CORRELATION_TEXT } from '../support/correlation-text.js';
 
 const RULE = `title: One
 id: 0e95725d-7320-415d-80f7-004da920fc11
@@ -19,18 +20,7 @@ detection:
         CommandLine|contains: two
     condition: sel
 `;
-const CORRELATION = `title: Many
-id: 2e95725d-7320-415d-80f7-004da920fc13
-correlation:
-    type: event_count
-    rules:
-        - 0e95725d-7320-415d-80f7-004da920fc11
-    group-by:
-        - User
-    timespan: 1h
-    condition:
-        gte: 10
-`;
+const CORRELATION = CORRELATION_TEXT;
 
 const splunk = findConverter('splunk');
 if (splunk === undefined) throw new Error('splunk converter missing');

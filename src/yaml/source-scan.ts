@@ -39,10 +39,26 @@ export function trimBack(src: string, p: number, floor = 0): number {
  * Whether the node that js-yaml opened at `open` follows a `?` explicit key indicator. In block context
  * js-yaml opens the key right after the `?`; in flow context after the white space that follows it.
  */
-export function precededByExplicitKey(src: string, open: number, flow: boolean): boolean {
+export function precededByExplicitKey(src: string, open: number, flow: boolean, from = 0): boolean {
   if (!flow) return open > 0 && src.charCodeAt(open - 1) === 0x3f;
   const q = trimBack(src, open);
-  return q > 0 && src.charCodeAt(q - 1) === 0x3f && (q === 1 || isSpace(src.charCodeAt(q - 2)) || isFlowIndicator(src.charCodeAt(q - 2)));
+  if (q > 0 && src.charCodeAt(q - 1) === 0x3f && (q === 1 || isSpace(src.charCodeAt(q - 2)) || isFlowIndicator(src.charCodeAt(q - 2)))) return true;
+  // js-yaml also skips comments after the `?` (`[? #note` + line break + `key]`): scan forward from the
+  // end of the previous entry, where only separators, comments and the indicator itself can stand.
+  let p = from;
+  while (p < open) {
+    p = skipSpace(src, p);
+    const c = src.charCodeAt(p);
+    if (p >= open) return false;
+    if (c === 0x2c || c === 0x5b || c === 0x7b) {
+      p++;
+      continue;
+    }
+    if (c !== 0x3f) return false;
+    const next = src.charCodeAt(p + 1);
+    return p + 1 >= src.length || isSpace(next) || isFlowIndicator(next);
+  }
+  return false;
 }
 
 function isFlowIndicator(code: number): boolean {

@@ -265,15 +265,19 @@ export class TreeBuilder {
     };
     const children = frame.children;
     if (flow) {
+      let previousEnd = s + 1;
       for (let i = 0; i < children.length; i++) {
         const c = children[i] as Built;
         const colon = valueIndicatorAfter(this.src, c.end, true, close);
-        if (colon < 0 && !precededByExplicitKey(this.src, c.open, true)) {
+        const from = previousEnd;
+        previousEnd = c.end;
+        if (colon < 0 && !precededByExplicitKey(this.src, c.open, true, from)) {
           add(c);
           continue;
         }
         // A single-pair mapping written inside a flow sequence: `[key: value]`.
         const value = colon >= 0 ? children[++i] : undefined;
+        if (value !== undefined) previousEnd = value.end;
         const pair = this.pairs([c], value === undefined ? [] : [value], colon >= 0 ? [colon] : [-1]);
         add(this.pairMap(pair, c.start, value?.end ?? c.end, frame.open, null));
       }

@@ -141,6 +141,16 @@ describe('loadYaml on hostile input', () => {
     }
   });
 
+  it('reads an explicit key in a flow sequence after a comment as js-yaml does (fuzz counterexample `[? #\\n]`)', () => {
+    for (const text of ['[? #c\n a]', '[a, ? #c\n b: 1, c]', '["x ? #", d]', '[? a]', '[a #c\n, b]']) {
+      const loaded = loadYaml(text, 'f.yml');
+      expect(loaded.diagnostics, text).toEqual([]);
+      expect(loaded.documents.map((d) => (d.node === null ? null : toPlain(d.node))), text).toEqual(yaml.loadAll(text, null, { schema: yaml.CORE_SCHEMA }));
+    }
+    // A null key is refused, as everywhere else, instead of becoming a sequence item.
+    expect(loadYaml('[? #\n]', 'f.yml').diagnostics.length).toBeGreaterThan(0);
+  });
+
   it('never throws and agrees with js-yaml on arbitrary YAML-like text', () => {
     const token = fc.constantFrom('a', 'b', '1', ' ', '\n', ': ', ':', '- ', '[', ']', '{', '}', ',', '"', "'", '#', '&x ', '*x', '? ', '|', '>', '!!str ', '---\n', '\t', '\\', 'null', 'true', '\r\n', '  ');
     fc.assert(

@@ -28,6 +28,8 @@ export interface DocumentResult {
   /** Known even when the document failed, so reports can name it. */
   readonly title?: string;
   readonly id?: string;
+  /** The document as loaded (after collection actions), also when it failed: linters read it. */
+  readonly node?: YamlMap;
 }
 
 export interface ParsedFile {
@@ -88,6 +90,7 @@ function parseDocument(node: YamlMap, index: number, file: string, lines: LineIn
     index,
     document: hasErrors(diagnostics) ? null : document,
     diagnostics,
+    node,
     ...(title !== undefined ? { title } : {}),
     ...(id !== undefined ? { id } : {}),
   };

@@ -15,6 +15,8 @@ function stringAt(node: YamlMap, key: string): Named | undefined {
 }
 
 const where = (s: SourceSpan): string => `${s.file}:${s.line}:${s.column}`;
+/** The same text in the file: a collection action (`action: global`) gives its keys to several documents. */
+const same = (a: SourceSpan, b: SourceSpan): boolean => a.file === b.file && a.offset === b.offset;
 
 /**
  * Lints across the pack: duplicate ids and titles (each repeat points at the first), and correlation
@@ -32,13 +34,13 @@ export function lintPack(files: readonly ParsedFile[]): Diagnostic[] {
       known.add(id.value);
       const first = firstId.get(id.value);
       if (first === undefined) firstId.set(id.value, id);
-      else out.push(error('duplicate-id', `the id ${id.value} is already used by the document at ${where(first.span)}; give each rule its own id (a new UUID)`, id.span));
+      else if (!same(first.span, id.span)) out.push(error('duplicate-id', `the id ${id.value} is already used by the document at ${where(first.span)}; give each rule its own id (a new UUID)`, id.span));
     }
     const title = stringAt(node, 'title');
     if (title !== undefined) {
       const first = firstTitle.get(title.value);
       if (first === undefined) firstTitle.set(title.value, title);
-      else out.push(warning('duplicate-title', `the title ${JSON.stringify(title.value)} is already used by the document at ${where(first.span)}; titles should tell rules apart`, title.span));
+      else if (!same(first.span, title.span)) out.push(warning('duplicate-title', `the title ${JSON.stringify(title.value)} is already used by the document at ${where(first.span)}; titles should tell rules apart`, title.span));
     }
     const name = stringAt(node, 'name');
     if (name !== undefined) known.add(name.value);

@@ -119,7 +119,7 @@ function lintControlCharacters(value: string, scalar: YamlScalar, out: Diagnosti
 const CONTROL_NAMES: Readonly<Record<number, string>> = { 0: 'NUL', 7: 'BEL', 8: 'BACKSPACE', 9: 'TAB', 10: 'LINE FEED', 11: 'VT', 12: 'FORM FEED', 13: 'CARRIAGE RETURN', 27: 'ESC' };
 
 /**
- * Where a single backslash escapes a wildcard (`\*`, `\?`), and whether two unescaped `*` stand side by
+ * Where a single backslash (one not preceded by another) escapes a wildcard (`\*`, `\?`), and whether two unescaped `*` stand side by
  * side: the scan of SPEC-DIGEST §4 (a backslash escapes only `*`, `?` and itself).
  */
 function scanEscapes(value: string): { escapedWildcards: number[]; doubleWildcard: boolean } {
@@ -130,7 +130,8 @@ function scanEscapes(value: string): { escapedWildcards: number[]; doubleWildcar
     const c = value.charAt(i);
     if (c === '\\') {
       const next = value.charAt(i + 1);
-      if (next === '*' || next === '?') escapedWildcards.push(i);
+      // Only a lone backslash: after escaped backslashes (`\\\*`) the literal wildcard is written on purpose.
+      if ((next === '*' || next === '?') && value.charAt(i - 1) !== '\\') escapedWildcards.push(i);
       if (next === '*' || next === '?' || next === '\\') i++;
       previousStar = false;
     } else if (c === '*') {

@@ -73,7 +73,8 @@ const FIXTURES: Record<string, { bad: CheckInput[]; good: CheckInput[] }> = {
   'escaped-wildcard': {
     bad: [{ file: 'a.yml', text: rule({ detection: sel(`        Image|startswith: 'C:\\Users\\*\\AppData'\n`) }) }],
     // An escaped backslash before the wildcard, and a literal `?` in a value that is no path.
-    good: [{ file: 'a.yml', text: rule({ detection: sel(`        Image|startswith: 'C:\\Users\\\\*\\AppData'\n        Title|contains: 'Really\\?'\n`) }) }],
+    // And psexec's share '\\\\\*\\IPC$' (YAML text): escaped backslashes, then a literal `*` written on purpose.
+    good: [{ file: 'a.yml', text: rule({ detection: sel(`        Image|startswith: 'C:\\Users\\\\*\\AppData'\n        Title|contains: 'Really\\?'\n        ShareName: '\\\\\\\\\\*\\\\IPC$'\n`) }) }],
   },
   'wildcard-instead-of-modifier': {
     bad: [{ file: 'a.yml', text: rule({ detection: sel(`        CommandLine: '*whoami*'\n`) }) }],
@@ -179,6 +180,27 @@ describe('findings', () => {
       'c.yml:10:number-as-string',
       'c.yml:11:wildcard-instead-of-modifier',
     ]);
+  });
+});
+
+describe('collections', () => {
+  it('documents that share a global id and title (action: global) are no duplicates of each other', () => {
+    const text = `action: global
+title: Shared Title
+id: ${ID_A}
+logsource: {product: windows}
+---
+detection:
+    a:
+        A: x
+    condition: a
+---
+detection:
+    b:
+        B: x
+    condition: b
+`;
+    expect(codes([{ file: 'a.yml', text }])).toEqual([]);
   });
 });
 

@@ -18,8 +18,8 @@ const TACTICS: ReadonlySet<string> = new Set([
   // ICS
   'evasion', 'inhibit-response-function', 'impair-process-control',
 ]);
-/** Techniques T1234 and sub-techniques T1234.001; groups G1234; software S1234 (https://attack.mitre.org/). */
-const ATTACK_ID = /^(?:t\d{4}(?:\.\d{3})?|g\d{4}|s\d{4})$/;
+/** Techniques T1234 and sub-techniques T1234.001, groups G1234, software S1234, mitigations M1234 and data sources DS1234 (https://attack.mitre.org/). */
+const ATTACK_ID = /^(?:t\d{4}(?:\.\d{3})?|g\d{4}|s\d{4}|m\d{4}|ds\d{4})$/;
 
 /** Lints of one document's metadata and condition. */
 export function lintDocument(node: YamlMap, document: SigmaDocument | null): Diagnostic[] {

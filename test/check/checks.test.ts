@@ -94,7 +94,7 @@ const FIXTURES: Record<string, { bad: CheckInput[]; good: CheckInput[] }> = {
   },
   'invalid-attack-tag': {
     bad: [{ file: 'a.yml', text: rule({ extra: 'tags:\n    - attack.defense_evasion\n' }) }],
-    good: [{ file: 'a.yml', text: rule({ extra: 'tags:\n    - attack.stealth\n    - attack.t1059.001\n    - attack.g0016\n    - attack.s0002\n    - car.2016-03-001\n' }) }],
+    good: [{ file: 'a.yml', text: rule({ extra: 'tags:\n    - attack.stealth\n    - attack.t1059.001\n    - attack.g0016\n    - attack.s0002\n    - attack.m1042\n    - attack.ds0005\n    - car.2016-03-001\n' }) }],
   },
   'dangling-correlation-reference': {
     bad: [

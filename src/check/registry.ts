@@ -41,3 +41,9 @@ export const CHECKS: readonly CheckInfo[] = CHECK_LIST.map(([code, severity, sou
 export function isDiagnosticCode(code: string): code is DiagnosticCode {
   return Object.prototype.hasOwnProperty.call(DIAGNOSTIC_CODES, code);
 }
+
+/** The README's table of checks (test/check/readme.test.ts keeps it in sync). */
+export function checksTable(): string {
+  const rows = CHECKS.map((c) => `| \`${c.code}\` | ${c.severity} | ${c.source === 'parser' ? 'rule parser' : 'linter'} | ${c.summary.replace(/\|/g, '\\|')} |`);
+  return ['| code | default severity | from | what it finds |', '|---|---|---|---|', ...rows].join('\n');
+}

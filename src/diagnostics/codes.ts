@@ -48,7 +48,7 @@ export const DIAGNOSTIC_CODES = {
   'double-wildcard': 'a value with `**`, which matches the same as one `*`',
   'number-as-string': 'a number written as a quoted string',
   'control-character': 'a value with a control character (often an unescaped backslash in double quotes)',
-  'invalid-attack-tag': 'an attack.* tag that names no ATT&CK tactic, technique, group or software',
+  'invalid-attack-tag': 'an attack.* tag that names no ATT&CK tactic, technique, group, software, mitigation or data source',
   'dangling-correlation-reference': 'a correlation names a rule that no document of the pack has as id or name',
   'modified-before-date': '`modified` is earlier than `date`',
   'them-single-identifier': '`1 of them`/`all of them` over a single search identifier',

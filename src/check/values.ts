@@ -159,7 +159,7 @@ function quoted(value: string): string {
 }
 
 /** `*abc*` -> contains abc, `abc*` -> startswith abc, `*abc` -> endswith abc; the rest stays as it is. */
-function modifierFor(value: string): { modifier: string; value: string } | undefined {
+export function modifierFor(value: string): { modifier: string; value: string } | undefined {
   const shape = classifyString(parseSigmaString(value));
   // The suggested value is printed back as a Sigma string, so a literal `*`, `?` or `\\` keeps its escape.
   const written = (text: string): string => printSigmaString([{ kind: 'literal', text }]);

@@ -46,14 +46,32 @@ export function checkParsed(parsed: readonly ParsedFile[], config: CheckConfig =
     }
   }
   raw.push(...lintPack(parsed));
+  const ruleIdAt = ruleIdLookup(parsed);
   const findings: Diagnostic[] = [];
   for (const d of raw) {
     const setting = config.settings.get(d.code);
     if (setting === 'off') continue;
+    const excluded = config.exclude.get(d.code);
+    if (excluded !== undefined && excluded.size > 0) {
+      const id = ruleIdAt(d);
+      if (id !== undefined && excluded.has(id)) continue;
+    }
     findings.push(setting === undefined || setting === d.severity ? d : { ...d, severity: setting });
   }
   findings.sort(compareFindings);
   return { findings: dedupe(findings), sources: new Map(parsed.map((p) => [p.file, p.index])), files: parsed.length, documents };
+}
+
+/** The id of the document a finding lies in (by its position in the file), for `exclude:`. */
+function ruleIdLookup(parsed: readonly ParsedFile[]): (d: Diagnostic) => string | undefined {
+  const byFile = new Map<string, { start: number; end: number; id: string }[]>();
+  for (const file of parsed) {
+    const ranges = file.documents.flatMap((doc) =>
+      doc.node !== undefined && doc.id !== undefined ? [{ start: doc.node.span.offset, end: doc.node.span.endOffset, id: doc.id }] : [],
+    );
+    byFile.set(file.file, ranges);
+  }
+  return (d) => byFile.get(d.span.file)?.find((r) => d.span.offset >= r.start && d.span.offset < r.end)?.id;
 }
 
 export function compareFindings(a: Diagnostic, b: Diagnostic): number {

@@ -9,9 +9,11 @@ export type CheckSetting = 'off' | Severity;
 /** `.sigma-transpiler.yml`: which checks run and how severe each one is. */
 export interface CheckConfig {
   readonly settings: ReadonlyMap<DiagnosticCode, CheckSetting>;
+  /** Per check, the ids of the rules it does not apply to (SigmaHQ keeps such lists for intended cases). */
+  readonly exclude: ReadonlyMap<DiagnosticCode, ReadonlySet<string>>;
 }
 
-export const DEFAULT_CONFIG: CheckConfig = { settings: new Map() };
+export const DEFAULT_CONFIG: CheckConfig = { settings: new Map(), exclude: new Map() };
 
 const SETTINGS: readonly CheckSetting[] = ['off', 'error', 'warning', 'info'];
 
@@ -22,6 +24,8 @@ const SETTINGS: readonly CheckSetting[] = ['off', 'error', 'warning', 'info'];
  *       escaped-wildcard: off       # off | error | warning | info
  *       duplicate-title: error
  *     disable: [number-as-string]   # the same as `code: off`
+ *     exclude:                      # a check does not apply to these rule ids
+ *       escaped-wildcard: [d75ac3b1-2d74-4e4f-9a6b-4c8b0c4e8f10]
  *
  * Every problem is reported with its line and column (the caller treats them as a usage error).
  */
@@ -29,13 +33,15 @@ export function parseCheckConfig(text: string, file: string): { config: CheckCon
   const loaded = loadYaml(text, file);
   const diagnostics: Diagnostic[] = [...loaded.fileDiagnostics, ...loaded.documents.flatMap((d) => d.diagnostics)];
   const settings = new Map<DiagnosticCode, CheckSetting>();
+  const exclude = new Map<DiagnosticCode, Set<string>>();
+  const config: CheckConfig = { settings, exclude };
   const docs = loaded.documents.filter((d) => d.node !== null);
   if (docs.length > 1) diagnostics.push(error('config-invalid', 'the config file must hold one YAML document', docs[1]?.node?.span ?? loaded.index.span(0, 0)));
   const root = docs[0]?.node;
-  if (root === undefined || root === null) return { config: { settings }, diagnostics };
+  if (root === undefined || root === null) return { config, diagnostics };
   if (root.kind !== 'map') {
-    diagnostics.push(error('config-invalid', 'the config must be a mapping with `checks:` and/or `disable:`', root.span));
-    return { config: { settings }, diagnostics };
+    diagnostics.push(error('config-invalid', 'the config must be a mapping with `checks:`, `disable:` and/or `exclude:`', root.span));
+    return { config, diagnostics };
   }
   const code = (name: string, span: Diagnostic['span']): DiagnosticCode | undefined => {
     if (isDiagnosticCode(name)) return name;
@@ -68,11 +74,25 @@ export function parseCheckConfig(text: string, file: string): { config: CheckCon
         const known = code(item.value, item.span);
         if (known !== undefined) settings.set(known, 'off');
       }
+    } else if (entry.key === 'exclude') {
+      if (v.kind !== 'map') {
+        diagnostics.push(error('config-invalid', '`exclude` must map check codes to lists of rule ids', v.span));
+        continue;
+      }
+      for (const c of v.entries) {
+        const known = code(c.key, c.keySpan);
+        const ids = new Set<string>(known !== undefined ? (exclude.get(known) ?? []) : []);
+        for (const item of c.value.kind === 'seq' ? c.value.items : [c.value]) {
+          if (item.kind === 'scalar' && typeof item.value === 'string') ids.add(item.value);
+          else diagnostics.push(error('config-invalid', `\`exclude.${c.key}\` must be a list of rule ids`, item.span));
+        }
+        if (known !== undefined) exclude.set(known, ids);
+      }
     } else {
-      diagnostics.push(error('config-invalid', `unknown key \`${entry.key}\`; the config takes \`checks\` and \`disable\``, entry.keySpan));
+      diagnostics.push(error('config-invalid', `unknown key \`${entry.key}\`; the config takes \`checks\`, \`disable\` and \`exclude\``, entry.keySpan));
     }
   }
-  return { config: { settings }, diagnostics };
+  return { config, diagnostics };
 }
 
 /** YAML 1.2 reads `off` as the string "off" (the loader uses the core schema), `false` as a boolean. */
@@ -89,5 +109,5 @@ export function withDisabled(config: CheckConfig, codes: readonly string[]): { c
     if (isDiagnosticCode(c)) settings.set(c, 'off');
     else unknown.push(c);
   }
-  return { config: { settings }, unknown };
+  return { config: { settings, exclude: config.exclude }, unknown };
 }

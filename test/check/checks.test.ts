@@ -215,6 +215,19 @@ describe('config', () => {
     const raised = parseCheckConfig('checks:\n  number-as-string: error\n', 'c.yml');
     expect(checkPack(bad, raised.config).findings.map((f) => f.severity)).toEqual(['error']);
   });
+  it('exclude: a check does not apply to the rules listed by id (and still applies to the others)', () => {
+    const pack = [
+      { file: 'a.yml', text: rule({ detection: sel(`        EventID: '1'\n`) }) },
+      { file: 'b.yml', text: rule({ id: ID_B, title: 'Other', detection: sel(`        EventID: '2'\n`) }) },
+    ];
+    const { config, diagnostics } = parseCheckConfig(`exclude:\n  number-as-string: [${ID_A}]\n`, 'c.yml');
+    expect(diagnostics).toEqual([]);
+    expect(checkPack(pack, config).findings.map((f) => `${f.span.file} ${f.code}`)).toEqual(['b.yml number-as-string']);
+    expect(parseCheckConfig('exclude:\n  nope: [x]\n  number-as-string: {a: 1}\n', 'c.yml').diagnostics.map((d) => [d.span.line, d.span.column])).toEqual([
+      [2, 3],
+      [3, 21],
+    ]);
+  });
   it('reports every mistake of a malformed config with line and column', () => {
     const { diagnostics } = parseCheckConfig('checks:\n  number-as-strin: off\n  escaped-wildcard: loud\ndisabled: []\n', 'c.yml');
     expect(diagnostics.map((d) => [d.code, d.span.line, d.span.column])).toEqual([

@@ -69,7 +69,7 @@ function lintScalar(field: string | null, modifiers: readonly string[], scalar: 
     out.push(
       warning(
         'escaped-wildcard',
-        `\`\\${wc}\` in ${quoted(value)} is an escaped, literal \`${wc}\` (a single backslash escapes a wildcard in Sigma); the value looks like a path, so if you meant a path separator followed by a wildcard write \`\\\\${wc}\`. If the literal \`${wc}\` is intended, turn this check off for the pack`,
+        `\`\\${wc}\` in ${quoted(value)} is an escaped, literal \`${wc}\` (a single backslash escapes a wildcard in Sigma); the value looks like a path, so if you meant a path separator followed by a wildcard write \`\\\\${wc}\`. If the literal \`${wc}\` is intended, list the rule's id under \`exclude: {escaped-wildcard: [...]}\` in the config`,
         scalar.span,
       ),
     );

@@ -19,8 +19,9 @@ const where = (s: SourceSpan): string => `${s.file}:${s.line}:${s.column}`;
 const same = (a: SourceSpan, b: SourceSpan): boolean => a.file === b.file && a.offset === b.offset;
 
 /**
- * Lints across the pack: duplicate ids and titles (each repeat points at the first), and correlation
- * `rules:` entries that name no document of the pack by id or name. Files come in the order given.
+ * Lints across the pack: duplicate ids and titles (each repeat points at the first), correlation
+ * `rules:` entries that name no document of the pack by id or name, and temporal correlations over
+ * fewer than two rules (SPEC-DIGEST §8, §11). Files come in the order given.
  */
 export function lintPack(files: readonly ParsedFile[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -50,6 +51,16 @@ export function lintPack(files: readonly ParsedFile[]): Diagnostic[] {
     if (correlation?.kind !== 'map') continue;
     const rules = mapGet(correlation, 'rules')?.value;
     const items = rules === undefined ? [] : rules.kind === 'seq' ? rules.items : [rules];
+    const type = mapGet(correlation, 'type')?.value;
+    if (rules !== undefined && type?.kind === 'scalar' && (type.value === 'temporal' || type.value === 'temporal_ordered') && items.length < 2) {
+      out.push(
+        warning(
+          'temporal-single-rule',
+          `a ${String(type.value)} correlation over ${items.length === 1 ? 'one rule' : 'no rule'} has nothing to relate in time; list at least two rules, or use event_count for one`,
+          rules.span,
+        ),
+      );
+    }
     for (const item of items) {
       if (item.kind !== 'scalar' || typeof item.value !== 'string' || known.has(item.value)) continue;
       out.push(

@@ -27,6 +27,7 @@ const CHECK_LIST: readonly (readonly [DiagnosticCode, Severity, CheckInfo['sourc
   ['control-character', 'warning', 'lint'],
   ['invalid-attack-tag', 'warning', 'lint'],
   ['dangling-correlation-reference', 'error', 'lint'],
+  ['temporal-single-rule', 'warning', 'lint'],
   ['modified-before-date', 'warning', 'lint'],
   ['them-single-identifier', 'warning', 'lint'],
 ];

@@ -52,6 +52,7 @@ export const DIAGNOSTIC_CODES = {
   'dangling-correlation-reference': 'a correlation names a rule that no document of the pack has as id or name',
   'modified-before-date': '`modified` is earlier than `date`',
   'them-single-identifier': '`1 of them`/`all of them` over a single search identifier',
+  'temporal-single-rule': 'a temporal correlation over fewer than two rules',
   'config-invalid': 'the linter config file (.sigma-transpiler.yml) is not valid',
   // conversion layer
   'unsupported-construct': 'the target cannot express a construct of the rule exactly',

@@ -6,6 +6,8 @@ import type { DiagnosticCode } from '../../src/diagnostics/codes.js';
 
 const ID_A = '0e95725d-7320-415d-80f7-004da920fc11';
 const ID_B = '5a8c1f6e-2d3b-4c7a-9e1f-0b2c3d4e5f60';
+const ID_C = '7d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f';
+const ID_D = '9f1e2d3c-4b5a-4697-8877-665544332211';
 
 /** A clean rule with one part replaceable: every check's fixtures start from it. */
 function rule(o: { title?: string; id?: string; extra?: string; detection?: string } = {}): string {
@@ -104,6 +106,18 @@ const FIXTURES: Record<string, { bad: CheckInput[]; good: CheckInput[] }> = {
     good: [
       { file: 'a.yml', text: rule({ extra: 'name: whoami_exec\n' }) },
       { file: 'c.yml', text: CORRELATION(`whoami_exec, ${ID_A}`) },
+    ],
+  },
+  'temporal-single-rule': {
+    bad: [
+      { file: 'a.yml', text: rule({ extra: 'name: whoami_exec\n' }) },
+      { file: 'c.yml', text: CORRELATION('whoami_exec').replace('event_count', 'temporal').replace('    condition: {gte: 3}\n', '') },
+    ],
+    good: [
+      { file: 'a.yml', text: rule({ extra: 'name: whoami_exec\n' }) },
+      { file: 'b.yml', text: rule({ id: ID_C, title: 'Other', extra: 'name: other_exec\n' }) },
+      { file: 'c.yml', text: CORRELATION('whoami_exec, other_exec').replace('event_count', 'temporal_ordered').replace('    condition: {gte: 3}\n', '') },
+      { file: 'd.yml', text: CORRELATION('whoami_exec').replace(ID_B, ID_D).replace('Many Whoami', 'Many Whoami Again') },
     ],
   },
   'modified-before-date': {

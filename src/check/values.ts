@@ -1,5 +1,6 @@
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { classifyString, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
+import type { SourceSpan } from '../diagnostics/span.js';
 import type { YamlMap, YamlNode, YamlScalar } from '../yaml/node.js';
 import { mapGet } from '../yaml/node.js';
 
@@ -44,7 +45,39 @@ function visitMap(node: YamlMap, out: Diagnostic[]): void {
     const field = fieldText === '' ? null : fieldText;
     const values = entry.value.kind === 'seq' ? entry.value.items : [entry.value];
     for (const v of values) if (v.kind === 'scalar') lintScalar(field, modifiers, v, out);
+    if (field !== null) lintWildcardsAsModifier(field, modifiers, values, entry.keySpan, out);
   }
+}
+
+/**
+ * `Field: '*abc*'` -> `Field|contains: 'abc'`: only when every value of the entry takes the same
+ * modifier (one modifier applies to the whole list), and only beside modifiers that leave the value as
+ * written, so the rewrite matches exactly what the values matched.
+ */
+function lintWildcardsAsModifier(field: string, modifiers: readonly string[], values: readonly YamlNode[], keySpan: SourceSpan, out: Diagnostic[]): void {
+  if (!modifiers.every((m) => PLAIN_MODIFIERS.has(m))) return;
+  const suggestions: { modifier: string; value: string }[] = [];
+  for (const v of values) {
+    const s = v.kind === 'scalar' && typeof v.value === 'string' ? modifierFor(v.value) : undefined;
+    if (s === undefined || (suggestions[0] !== undefined && suggestions[0].modifier !== s.modifier)) return;
+    suggestions.push(s);
+  }
+  const first = suggestions[0];
+  if (first === undefined) return;
+  const key = [field, first.modifier, ...modifiers].join('|');
+  const written = suggestions.length === 1 ? quoted(first.value) : `[${suggestions.map((s) => quoted(s.value)).join(', ')}]`;
+  const what = suggestions.length === 1 ? 'the value' : `all ${suggestions.length} values`;
+  out.push(
+    warning(
+      'wildcard-instead-of-modifier',
+      `${what} of \`${[field, ...modifiers].join('|')}\` only add${suggestions.length === 1 ? 's' : ''} \`*\` ${placement(first.modifier)}: write \`${key}: ${written.length > 160 ? `${written.slice(0, 157)}...` : written}\`, which states the intent and keeps wildcards for patterns`,
+      keySpan,
+    ),
+  );
+}
+
+function placement(modifier: string): string {
+  return modifier === 'contains' ? 'at both ends' : modifier === 'startswith' ? 'at the end' : 'at the start';
 }
 
 /**
@@ -55,7 +88,8 @@ const STRING_MODIFIERS: ReadonlySet<string> = new Set([
   'contains', 'startswith', 'endswith', 'all', 'cased', 'neq', 'windash', 'expand',
   'base64', 'base64offset', 'wide', 'utf16le', 'utf16be', 'utf16',
 ]);
-const WILDCARD_MODIFIERS: ReadonlySet<string> = new Set(['contains', 'startswith', 'endswith']);
+/** Modifiers that leave the value as written (they combine its matches or change case or polarity). */
+const PLAIN_MODIFIERS: ReadonlySet<string> = new Set(['all', 'cased', 'neq']);
 
 function lintScalar(field: string | null, modifiers: readonly string[], scalar: YamlScalar, out: Diagnostic[]): void {
   const value = scalar.value;
@@ -76,18 +110,6 @@ function lintScalar(field: string | null, modifiers: readonly string[], scalar: 
   }
   if (scan.doubleWildcard) {
     out.push(warning('double-wildcard', `${quoted(value)} has \`**\`, which matches exactly what one \`*\` matches; write one \`*\``, scalar.span));
-  }
-  if (field !== null && !modifiers.some((m) => WILDCARD_MODIFIERS.has(m) || m === 'expand')) {
-    const suggestion = modifierFor(value);
-    if (suggestion !== undefined) {
-      out.push(
-        warning(
-          'wildcard-instead-of-modifier',
-          `${quoted(value)} is the same as \`${[field, ...modifiers, suggestion.modifier].join('|')}: ${quoted(suggestion.value)}\`; say it with the modifier, which states the intent and keeps wildcards for patterns`,
-          scalar.span,
-        ),
-      );
-    }
   }
   if (field !== null && modifiers.length === 0 && (scalar.style === 'single' || scalar.style === 'double') && /^-?\d+$/.test(value)) {
     out.push(

@@ -44,7 +44,7 @@ export const DIAGNOSTIC_CODES = {
   'duplicate-id': 'two documents of the pack have the same id',
   'duplicate-title': 'two documents of the pack have the same title',
   'escaped-wildcard': 'a single backslash before `*` or `?` in a path-like value makes the wildcard literal',
-  'wildcard-instead-of-modifier': 'a value wrapped in `*` where contains, startswith or endswith says it',
+  'wildcard-instead-of-modifier': 'values that only add `*` at their ends, where contains, startswith or endswith says it',
   'double-wildcard': 'a value with `**`, which matches the same as one `*`',
   'number-as-string': 'a number written as a quoted string',
   'control-character': 'a value with a control character (often an unescaped backslash in double quotes)',

@@ -165,6 +165,18 @@ describe('findings', () => {
       expect.stringContaining("`X|contains: 'a\\*b'`"),
     ]);
   });
+  it('suggest a modifier only when it fits every value of the entry, in front of the others', () => {
+    const findings = checkPack([
+      {
+        file: 'a.yml',
+        text: rule({ detection: sel(`        A: ['*x*', '*y*']\n        B: ['*x*', 'y*']\n        C|cased: 'x*'\n        D|windash: '*x*'\n`) }),
+      },
+    ]).findings;
+    expect(findings.map((f) => [f.span.line, f.span.column, f.message.replace(/, which states.*/, '')])).toEqual([
+      [10, 9, "all 2 values of `A` only add `*` at both ends: write `A|contains: ['x', 'y']`"],
+      [12, 9, "the value of `C|cased` only adds `*` at the end: write `C|startswith|cased: 'x'`"],
+    ]);
+  });
   it('skip values that are no Sigma strings: re, cidr', () => {
     expect(codes([{ file: 'a.yml', text: rule({ detection: sel(`        Image|re: '.*\\\\whoami\\.exe'\n        Ip|cidr: '10.0.0.0/8'\n`) }) }])).toEqual([]);
   });

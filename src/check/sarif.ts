@@ -17,7 +17,11 @@ export interface SarifTool {
   readonly uri: (file: string) => string;
 }
 
-/** The base the artifact URIs are relative to; GitHub code scanning resolves it to the checkout. */
+/**
+ * The base the artifact URIs are relative to. A relative `uri` should carry a `uriBaseId` (SARIF 2.1.0
+ * §3.4.4); GitHub code scanning maps relative URIs to files of the checkout and needs file paths that stay
+ * the same across runs (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
+ */
 export const SRCROOT = '%SRCROOT%';
 
 const SPEC = 'https://github.com/SigmaHQ/sigma-specification/blob/main/';

@@ -18,9 +18,10 @@ export interface SarifTool {
 }
 
 /**
- * The base the artifact URIs are relative to. A relative `uri` should carry a `uriBaseId` (SARIF 2.1.0
- * §3.4.4); GitHub code scanning maps relative URIs to files of the checkout and needs file paths that stay
- * the same across runs (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
+ * The base the artifact URIs are relative to: a relative `uri` should carry a `uriBaseId` (SARIF 2.1.0,
+ * the artifactLocation object). GitHub code scanning maps relative URIs to files of the checkout and
+ * needs paths that stay the same across runs
+ * (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
  */
 export const SRCROOT = '%SRCROOT%';
 

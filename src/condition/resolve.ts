@@ -79,7 +79,7 @@ interface Scope {
   readonly identifiers: readonly SearchIdentifier[];
   /** Identifiers that failed to build: naming one is no error of the condition, but yields no expression. */
   readonly failed: readonly NamedIdentifier[];
-  /** Both, in file order as far as names go (for selectors and suggestions). */
+  /** The built identifiers, then the failed ones (for selectors and messages). */
   readonly all: readonly NamedIdentifier[];
 }
 

@@ -28,3 +28,7 @@ export { buildCorpusIndex, type CorpusIndex } from './explain/corpus-index.js';
 export { renderExplanation, renderExplanations } from './explain/render.js';
 export { TARGETS, TARGET_IDS, type TargetId } from './targets/registry.js';
 export { supportMatrix, supportOverview } from './lower/supports.js';
+export { checkPack, checkParsed, type CheckInput, type CheckReport } from './check/check.js';
+export { parseCheckConfig, type CheckConfig, type CheckSetting } from './check/config.js';
+export { CHECKS, type CheckInfo } from './check/registry.js';
+export { toSarif, type SarifTool } from './check/sarif.js';

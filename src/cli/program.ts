@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { runConvert } from './commands/convert.js';
 import { runList } from './commands/list.js';
 import { runExplain } from './commands/explain.js';
+import { runCheck } from './commands/check.js';
 import type { ExplainFormat } from '../explain/render.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -46,6 +47,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<rule...>', 'rule files or folders')
     .action((paths: string[], opts: { corpus?: string; format: string }) => {
       status = runExplain(paths, { ...(opts.corpus !== undefined ? { corpus: opts.corpus } : {}), format: opts.format as ExplainFormat }, io);
+    });
+
+  program
+    .command('check')
+    .description('lint rules the way SigmaHQ\'s CI does: schema, duplicates, identifiers, wildcards, tags, correlations')
+    .option('-c, --config <file>', 'config file (default: .sigma-transpiler.yml in the working directory, when present)')
+    .option('-d, --disable <code>', 'turn a check off (repeatable, or comma-separated)', collect, [])
+    .option('-f, --format <format>', 'text | json | sarif', 'text')
+    .option('--fail-on <severity>', 'exit 1 on findings of this severity or worse: error | warning', 'error')
+    .option('--list', 'list the checks with their default severity', false)
+    .argument('[path...]', 'rule files or folders')
+    .action((paths: string[], opts: { config?: string; disable: string[]; format: string; failOn: string; list: boolean }) => {
+      status = runCheck(paths, opts, io);
     });
 
   program

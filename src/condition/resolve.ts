@@ -12,17 +12,26 @@ import type { SearchIdentifier } from '../rule/model.js';
  * file order. Reports every unknown name (`condition-unknown-identifier`) and every selector that matches
  * nothing (`condition-pattern-no-match`; pySigma silently drops such a term, which changes the meaning).
  */
-export function resolveCondition(node: ConditionNode, identifiers: readonly SearchIdentifier[]): Result<Expr> {
+export function resolveCondition(
+  node: ConditionNode,
+  identifiers: readonly SearchIdentifier[],
+  failed: readonly NamedIdentifier[] = [],
+): Result<Expr> {
   const diagnostics: Diagnostic[] = [];
-  const expr = resolveNode(node, identifiers, diagnostics);
+  const expr = resolveNode(node, { identifiers, failed, all: [...identifiers, ...failed] }, diagnostics);
   return hasErrors(diagnostics) || expr === null ? fail(diagnostics) : ok(expr, diagnostics);
 }
 
+/**
+ * A search identifier known only by name: one whose definition failed to build (and was reported). The
+ * condition may still name it, so resolving against it reports the condition's own problems too.
+ */
+export interface NamedIdentifier {
+  readonly name: string;
+}
+
 /** Search identifiers that no condition names or selects, in file order (for `unused-identifier`). */
-export function unusedIdentifiers(
-  nodes: readonly ConditionNode[],
-  identifiers: readonly SearchIdentifier[],
-): SearchIdentifier[] {
+export function unusedIdentifiers<T extends NamedIdentifier>(nodes: readonly ConditionNode[], identifiers: readonly T[]): T[] {
   const used = new Set<string>();
   const visit = (node: ConditionNode): void => {
     switch (node.kind) {
@@ -48,7 +57,7 @@ export function unusedIdentifiers(
 }
 
 /** The identifiers an `x of` selects, in file order. */
-export function selectIdentifiers(node: CondOf, identifiers: readonly SearchIdentifier[]): SearchIdentifier[] {
+export function selectIdentifiers<T extends NamedIdentifier>(node: CondOf, identifiers: readonly T[]): T[] {
   const target = node.target;
   if (target.kind === 'them') return identifiers.filter((id) => !id.name.startsWith('_'));
   const re = patternRegExp(target.pattern);
@@ -66,37 +75,44 @@ function patternRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 's');
 }
 
-function resolveNode(
-  node: ConditionNode,
-  identifiers: readonly SearchIdentifier[],
-  diagnostics: Diagnostic[],
-): Expr | null {
+interface Scope {
+  readonly identifiers: readonly SearchIdentifier[];
+  /** Identifiers that failed to build: naming one is no error of the condition, but yields no expression. */
+  readonly failed: readonly NamedIdentifier[];
+  /** The built identifiers, then the failed ones (for selectors and messages). */
+  readonly all: readonly NamedIdentifier[];
+}
+
+function resolveNode(node: ConditionNode, scope: Scope, diagnostics: Diagnostic[]): Expr | null {
+  const { identifiers } = scope;
   switch (node.kind) {
     case 'and':
     case 'or': {
       // Resolve every operand (no short-circuit) so all errors are reported at once.
-      const operands = node.operands.map((o) => resolveNode(o, identifiers, diagnostics));
+      const operands = node.operands.map((o) => resolveNode(o, scope, diagnostics));
       const present = operands.filter((o): o is Expr => o !== null);
       if (present.length !== operands.length || present.length === 0) return null;
       return node.kind === 'and' ? and(present, node.span) : or(present, node.span);
     }
     case 'not': {
-      const operand = resolveNode(node.operand, identifiers, diagnostics);
+      const operand = resolveNode(node.operand, scope, diagnostics);
       return operand === null ? null : not(operand, node.span);
     }
     case 'ref': {
       const found = identifiers.find((id) => id.name === node.name);
       if (found) return found.expr;
-      diagnostics.push(error('condition-unknown-identifier', unknownMessage(node.name, identifiers), node.span));
+      if (scope.failed.some((id) => id.name === node.name)) return null;
+      diagnostics.push(error('condition-unknown-identifier', unknownMessage(node.name, scope.all), node.span));
       return null;
     }
     case 'of': {
-      const selected = selectIdentifiers(node, identifiers);
+      const selected = selectIdentifiers(node, scope.all);
       if (selected.length === 0) {
-        diagnostics.push(error('condition-pattern-no-match', noMatchMessage(node, identifiers), node.span));
+        diagnostics.push(error('condition-pattern-no-match', noMatchMessage(node, scope.all), node.span));
         return null;
       }
-      const exprs = selected.map((id) => id.expr);
+      const exprs = selectIdentifiers(node, identifiers).map((id) => id.expr);
+      if (exprs.length !== selected.length) return null;
       return node.quantifier === 'all' ? and(exprs, node.span) : or(exprs, node.span);
     }
     default:
@@ -104,7 +120,7 @@ function resolveNode(
   }
 }
 
-function unknownMessage(name: string, identifiers: readonly SearchIdentifier[]): string {
+function unknownMessage(name: string, identifiers: readonly NamedIdentifier[]): string {
   const base = `the condition names ${show(quoteName(name))} but the detection has no search identifier of that name`;
   // Near enough to be a likely typo: a third of the name's length, at least 2 edits.
   const closest = closestName(name, identifiers.map((id) => id.name), Math.max(2, Math.floor(name.length / 3)));
@@ -113,7 +129,7 @@ function unknownMessage(name: string, identifiers: readonly SearchIdentifier[]):
   return `${base}; it defines ${listNames(identifiers)}`;
 }
 
-function noMatchMessage(node: CondOf, identifiers: readonly SearchIdentifier[]): string {
+function noMatchMessage(node: CondOf, identifiers: readonly NamedIdentifier[]): string {
   const target = node.target;
   const written = `${node.quantifier} of ${target.kind === 'them' ? 'them' : quotePattern(target.pattern)}`;
   const defined = identifiers.length === 0 ? 'the detection defines none' : `the detection defines ${listNames(identifiers)}`;
@@ -131,7 +147,7 @@ function show(text: string): string {
   return text.startsWith('`') ? text : `\`${text}\``;
 }
 
-function listNames(identifiers: readonly SearchIdentifier[]): string {
+function listNames(identifiers: readonly NamedIdentifier[]): string {
   const names = identifiers.slice(0, 8).map((id) => show(quoteName(id.name)));
   return identifiers.length > 8 ? `${names.join(', ')}, ...` : names.join(', ');
 }

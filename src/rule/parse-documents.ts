@@ -28,6 +28,8 @@ export interface DocumentResult {
   /** Known even when the document failed, so reports can name it. */
   readonly title?: string;
   readonly id?: string;
+  /** The document as loaded (after collection actions), also when it failed: linters read it. */
+  readonly node?: YamlMap;
 }
 
 export interface ParsedFile {
@@ -88,6 +90,7 @@ function parseDocument(node: YamlMap, index: number, file: string, lines: LineIn
     index,
     document: hasErrors(diagnostics) ? null : document,
     diagnostics,
+    node,
     ...(title !== undefined ? { title } : {}),
     ...(id !== undefined ? { id } : {}),
   };
@@ -122,9 +125,12 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
   }
   const section = entry.value;
   const identifiers: SearchIdentifier[] = [];
+  /**
+   * Identifiers that failed to build (and are reported). The condition is still resolved against their
+   * names, so a misspelled modifier does not hide an undefined identifier or an unused one.
+   */
+  const failed: { name: string; span: SearchIdentifier['span'] }[] = [];
   let conditionNode: YamlNode | undefined;
-  /** An identifier failed to build (and is reported): resolving the condition would only add noise. */
-  let identifierFailed = false;
   for (const item of section.entries) {
     if (item.key === 'condition') {
       conditionNode = item.value;
@@ -140,7 +146,7 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
     const built = buildSearchIdentifier(item.key, item.value, item.keySpan);
     reader.diagnostics.push(...built.diagnostics);
     if (built.ok) identifiers.push({ name: item.key, expr: built.value, span: item.keySpan });
-    else identifierFailed = true;
+    else failed.push({ name: item.key, span: item.keySpan });
   }
   if (conditionNode === undefined) {
     reader.diagnostics.push(error('missing-field', `\`${key}\` has no \`condition\`: add e.g. \`condition: selection\``, entry.keySpan));
@@ -162,13 +168,13 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
     reader.diagnostics.push(...parsed.diagnostics);
     if (!parsed.ok) continue;
     conditions.push({ text: c.value, node: parsed.value, span: c.span });
-    if (identifierFailed) continue;
-    const resolved = resolveCondition(parsed.value, identifiers);
+    const resolved = resolveCondition(parsed.value, identifiers, failed);
     reader.diagnostics.push(...resolved.diagnostics);
     if (resolved.ok) exprs.push(resolved.value);
   }
-  if (conditions.length > 0 && !identifierFailed) {
-    for (const unused of unusedIdentifiers(conditions.map((c) => c.node), identifiers)) {
+  if (conditions.length > 0) {
+    const all = [...identifiers, ...failed].sort((a, b) => a.span.offset - b.span.offset);
+    for (const unused of unusedIdentifiers(conditions.map((c) => c.node), all)) {
       reader.diagnostics.push(
         warning('unused-identifier', `search identifier \`${unused.name}\` is not used by the condition; use it or remove it`, unused.span),
       );

@@ -13,7 +13,7 @@ export const LEVELS: readonly Level[] = ['informational', 'low', 'medium', 'high
 export const STATUSES: readonly Status[] = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
 const RELATED_TYPES: readonly RelatedRule['type'][] = ['derived', 'obsolete', 'merged', 'renamed', 'similar'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
+export const TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
 const DATE = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01])$/;
 const LEGACY_DATE = /^\d{4}\/(0[1-9]|1[012])\/(0[1-9]|[12]\d|3[01])$/;
 

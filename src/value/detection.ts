@@ -139,7 +139,7 @@ function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | n
   if (chain.all && scalars.length === 1) {
     out.push(
       warning(
-        'invalid-modifier-value',
+        'all-single-value',
         `'${entry.key}' uses all with a single value; the spec does not allow this (all links several values with AND) and it has no effect here`,
         value.span,
       ),

@@ -286,3 +286,20 @@ describe('warnings do not fail a rule', () => {
     expect(doc?.diagnostics.map((d) => [d.severity, d.code])).toEqual([['warning', 'invalid-modifier-value']]);
   });
 });
+
+describe('every problem of a rule in one run', () => {
+  const rule = (detection: string): string => `title: T\nlogsource: {product: windows}\ndetection:\n${detection}`;
+  it('a misspelled modifier does not hide an undefined identifier', () => {
+    expect(codes(rule(`    sel:\n        Image|contans: x\n    condition: sel and missing\n`))).toEqual(['unknown-modifier', 'condition-unknown-identifier']);
+  });
+  it('nor an unused identifier, nor an x-of selector that matches nothing', () => {
+    expect(codes(rule(`    sel:\n        Image|contans: x\n    other: y\n    condition: sel or 1 of nope*\n`))).toEqual([
+      'unknown-modifier',
+      'condition-pattern-no-match',
+      'unused-identifier',
+    ]);
+  });
+  it('naming or selecting the failed identifier itself adds nothing', () => {
+    expect(codes(rule(`    sel:\n        Image|contans: x\n    condition: 1 of sel* and sel\n`))).toEqual(['unknown-modifier']);
+  });
+});

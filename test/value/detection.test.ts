@@ -114,7 +114,7 @@ describe('string modifiers', () => {
   it('all with a single value: a warning citing the spec', () => {
     expect(errors(`{ A|contains|all: 'x' }`)).toEqual([
       {
-        code: 'invalid-modifier-value',
+        code: 'all-single-value',
         severity: 'warning',
         message: "'A|contains|all' uses all with a single value; the spec does not allow this (all links several values with AND) and it has no effect here",
       },

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Lints a Sigma rule pack, then exports it to every target; the job fails on any error.
+#
+#   examples/ci/check-and-export.sh [RULES] [OUT]
+#
+#   RULES  the pack: a folder or file of Sigma rules (default: rules)
+#   OUT    where the queries go, one folder per target, plus check.sarif (default: build/queries)
+#
+# Environment:
+#   SIGMA_TRANSPILER  the command to run (default: npx --no-install sigma-transpiler)
+#   TARGETS           the targets to export (default: splunk elastic-kql sentinel-kql sql)
+#   CONVERT_FLAGS     extra flags for every convert (default: --skip-unsupported: a rule a target
+#                     cannot express is skipped with a warning; drop it to fail on those too)
+#   CHECK_FLAGS       extra flags for check (e.g. --fail-on warning, --config lint.yml)
+#
+# Exit status: 0 when the pack is clean and every target exported; otherwise the first failing
+# step's status (1 findings or failed rules, 2 a usage error). Plain POSIX sh.
+set -eu
+
+rules=${1:-rules}
+out=${2:-build/queries}
+st=${SIGMA_TRANSPILER:-npx --no-install sigma-transpiler}
+targets=${TARGETS:-splunk elastic-kql sentinel-kql sql}
+convert_flags=${CONVERT_FLAGS---skip-unsupported}
+check_flags=${CHECK_FLAGS:-}
+
+mkdir -p "$out"
+
+# 1. Lint. The text report goes to the job log; the SARIF file is for code scanning (it is written
+#    even when the lint fails, so the annotations show where).
+status=0
+# shellcheck disable=SC2086 # the command and flags are word lists on purpose
+$st check $check_flags "$rules" || status=$?
+# shellcheck disable=SC2086
+$st check $check_flags --format sarif "$rules" > "$out/check.sarif" || true
+if [ "$status" -ne 0 ]; then
+  echo "check-and-export: the lint failed (exit $status); nothing was exported" >&2
+  exit "$status"
+fi
+
+# 2. Export, one target at a time. Each pack is written whole or not at all.
+for target in $targets; do
+  echo "check-and-export: exporting $rules for $target into $out/$target" >&2
+  # shellcheck disable=SC2086
+  $st convert --target "$target" $convert_flags --output-dir "$out/$target" "$rules" > /dev/null || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "check-and-export: exporting for $target failed (exit $status)" >&2
+    exit "$status"
+  fi
+done
+echo "check-and-export: $rules is clean and exported for: $targets" >&2

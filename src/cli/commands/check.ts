@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkParsed, countFindings, type CheckReport } from '../../check/check.js';
+import { DEFAULT_CONFIG, parseCheckConfig, withDisabled, type CheckConfig } from '../../check/config.js';
+import { CHECKS } from '../../check/registry.js';
+import { toSarif } from '../../check/sarif.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { renderDiagnostic } from '../../diagnostics/render.js';
+import { LineIndex } from '../../diagnostics/span.js';
+import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
+import { readInput, type CliIo } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+export const CHECK_FORMATS = ['text', 'json', 'sarif'] as const;
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+export interface CheckOptions {
+  readonly config?: string;
+  readonly disable: readonly string[];
+  readonly format: string;
+  readonly failOn: string;
+  readonly list: boolean;
+}
+
+/** The config file looked for in the working directory when `--config` is not given. */
+export const CONFIG_FILE = '.sigma-transpiler.yml';
+
+/**
+ * `sigma-transpiler check PATH...`: lints a pack (src/check). Exit 0 when nothing fails, 1 when a finding
+ * of failing severity (error; warning too with `--fail-on warning`) exists, 2 for a usage error (a
+ * malformed config included: its problems are printed with line and column).
+ */
+export function runCheck(paths: readonly string[], options: CheckOptions, io: CliIo): number {
+  if (options.list) {
+    for (const c of CHECKS) io.stdout(`${c.code.padEnd(32)} ${c.severity.padEnd(8)} ${c.summary}\n`);
+    return 0;
+  }
+  if (paths.length === 0) throw new UsageError('name the rule files or folders to check');
+  const format = options.format as CheckFormat;
+  if (!(CHECK_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown format ${JSON.stringify(options.format)}; choose one of: ${CHECK_FORMATS.join(', ')}`);
+  }
+  if (options.failOn !== 'error' && options.failOn !== 'warning') {
+    throw new UsageError(`--fail-on takes error or warning, not ${JSON.stringify(options.failOn)}`);
+  }
+  const loaded = loadConfig(options.config, io);
+  if (loaded === null) return 2;
+  const { config, unknown } = withDisabled(loaded, options.disable);
+  if (unknown.length > 0) throw new UsageError(`--disable: unknown check ${unknown.map((u) => JSON.stringify(u)).join(', ')}; \`check --list\` shows the codes`);
+
+  const parsed: ParsedFile[] = [];
+  for (const p of paths) {
+    if (!io.exists(p)) throw new UsageError(`no such file or folder: ${p}`);
+    const listed = readInput(p, (path) => io.listYamlFiles(path), p);
+    if (!listed.ok) {
+      parsed.push(unreadable(p, listed.diagnostic));
+      continue;
+    }
+    for (const f of listed.value) {
+      const read = readInput(f, (x) => io.readFile(x));
+      parsed.push(read.ok ? parseSigmaText(read.value, f) : unreadable(f, read.diagnostic));
+    }
+  }
+  const report = checkParsed(parsed, config);
+  print(report, format, io);
+  const counts = countFindings(report.findings);
+  io.stderr(
+    `checked ${report.files} file${report.files === 1 ? '' : 's'} (${report.documents} document${report.documents === 1 ? '' : 's'}): ` +
+      `${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} note${counts.info === 1 ? '' : 's'}\n`,
+  );
+  return counts.error > 0 || (options.failOn === 'warning' && counts.warning > 0) ? 1 : 0;
+}
+
+function print(report: CheckReport, format: CheckFormat, io: CliIo): void {
+  switch (format) {
+    case 'text':
+      for (const f of report.findings) io.stdout(`${renderDiagnostic(f, report.sources.get(f.span.file))}\n`);
+      return;
+    case 'json':
+      for (const f of report.findings) {
+        const s = f.span;
+        io.stdout(
+          `${JSON.stringify({ file: s.file, line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn, severity: f.severity, code: f.code, message: f.message })}\n`,
+        );
+      }
+      return;
+    case 'sarif':
+      io.stdout(toSarif(report.findings, { name: 'sigma-transpiler', version: packageVersion(), uri: artifactUri }));
+      return;
+  }
+}
+
+/** The config: `--config FILE`, else `.sigma-transpiler.yml` in the working directory, else none. */
+function loadConfig(path: string | undefined, io: CliIo): CheckConfig | null {
+  const file = path ?? (io.exists(CONFIG_FILE) ? CONFIG_FILE : undefined);
+  if (file === undefined) return DEFAULT_CONFIG;
+  if (!io.exists(file) || io.isDirectory(file)) throw new UsageError(`--config: no such file: ${file}`);
+  const read = readInput(file, (p) => new TextDecoder().decode(io.readFile(p)), 'the config file');
+  if (!read.ok) throw new UsageError(read.diagnostic.message);
+  const { config, diagnostics } = parseCheckConfig(read.value, file);
+  if (diagnostics.length === 0) return config;
+  const index = new LineIndex(file, read.value);
+  for (const d of diagnostics) io.stderr(`${renderDiagnostic(d, index)}\n`);
+  io.stderr(`error: the config file ${file} is not valid (see above)\n`);
+  return null;
+}
+
+function unreadable(path: string, diagnostic: Diagnostic): ParsedFile {
+  return { file: path, documents: [], diagnostics: [diagnostic], index: new LineIndex(path, '') };
+}
+
+/** A finding's file as a URI relative to the working directory (`/`-separated, each segment encoded). */
+export function artifactUri(file: string): string {
+  const abs = isAbsolute(file) ? file : resolve(file);
+  const rel = relative(process.cwd(), abs);
+  return rel
+    .split(sep)
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+let version: string | undefined;
+
+/** This package's version, from its package.json (two folders up from src/cli, three from dist/src/cli). */
+function packageVersion(): string {
+  if (version !== undefined) return version;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'sigma-transpiler' && typeof pkg.version === 'string') return (version = pkg.version);
+    } catch {
+      // not here: look one folder up
+    }
+    dir = dirname(dir);
+  }
+  return (version = '0.0.0');
+}

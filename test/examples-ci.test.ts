@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { load } from 'js-yaml';
+import { REPO_ROOT } from './support/paths.js';
+
+const SCRIPT = join(REPO_ROOT, 'examples', 'ci', 'check-and-export.sh');
+const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+const work = mkdtempSync(join(tmpdir(), 'check-and-export-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs the CI script with plain sh against the built CLI (`npm test` builds it first). */
+function runScript(rules: string, out: string): { status: number | null; stderr: string } {
+  const r = spawnSync('sh', [SCRIPT, rules, out], {
+    cwd: work,
+    env: { ...process.env, SIGMA_TRANSPILER: `node ${CLI}` },
+    encoding: 'utf8',
+  });
+  return { status: r.status, stderr: r.stderr };
+}
+
+/** The bundled rules/ without godmode_sigma_rule.yml (sentinel-windows refuses its unmapped `User`). */
+function cleanPack(name: string): string {
+  const dir = join(work, name);
+  cpSync(join(REPO_ROOT, 'rules'), dir, { recursive: true });
+  rmSync(join(dir, 'godmode_sigma_rule.yml'));
+  return dir;
+}
+
+describe('examples/ci', () => {
+  it('the built CLI exists (npm test builds it)', () => {
+    expect(existsSync(CLI)).toBe(true);
+  });
+
+  it('check-and-export.sh lints a clean pack, then exports it for every target, with a SARIF file', () => {
+    const { status, stderr } = runScript(cleanPack('clean'), join(work, 'out-clean'));
+    expect(stderr).toContain('is clean and exported for: splunk elastic-kql sentinel-kql sql');
+    expect(status).toBe(0);
+    const out = join(work, 'out-clean');
+    expect(readdirSync(out).sort()).toEqual(['check.sarif', 'elastic-kql', 'sentinel-kql', 'splunk', 'sql']);
+    expect(readdirSync(join(out, 'splunk')).length).toBe(8);
+    expect((JSON.parse(readFileSync(join(out, 'check.sarif'), 'utf8')) as { version: string }).version).toBe('2.1.0');
+  });
+
+  it('fails the job on a lint error and exports nothing', () => {
+    const pack = cleanPack('lint-error');
+    writeFileSync(join(pack, 'broken.yml'), 'title: Broken\nlogsource: {product: windows}\ndetection:\n    sel:\n        Image|contans: x\n    condition: sel\n');
+    const { status, stderr } = runScript(pack, join(work, 'out-lint'));
+    expect(status).toBe(1);
+    expect(stderr).toContain('the lint failed (exit 1); nothing was exported');
+    expect(readdirSync(join(work, 'out-lint'))).toEqual(['check.sarif']);
+  });
+
+  it('fails the job when a target cannot export a rule (the bundled rules/ for sentinel-kql)', () => {
+    const { status, stderr } = runScript(join(REPO_ROOT, 'rules'), join(work, 'out-all'));
+    expect(status).toBe(1);
+    expect(stderr).toContain('exporting for sentinel-kql failed (exit 1)');
+  });
+
+  it('github-actions.yml runs the same script after actions/setup-node', () => {
+    const workflow = load(readFileSync(join(REPO_ROOT, 'examples', 'ci', 'github-actions.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: { uses?: string; run?: string }[] }>;
+    };
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    expect(steps.some((s) => s.uses?.startsWith('actions/setup-node@') === true)).toBe(true);
+    expect(steps.some((s) => s.run?.includes('check-and-export.sh') === true)).toBe(true);
+    expect(steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@') === true)).toBe(true);
+  });
+});

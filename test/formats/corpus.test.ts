@@ -50,6 +50,15 @@ describe.skipIf(!HAVE_CORPUS)('formats over the corpus', () => {
     expect(new Set(rules.map((r) => r.rule_id)).size).toBe(rules.length);
   });
 
+  it('elastic-esql detection-rule: every line valid, rule ids unique, each query the plain one with METADATA', () => {
+    const { text, queries } = pack('elastic-esql', 'detection-rule');
+    const validate = schemaValidator('kibana-esql-rule');
+    const rules = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { query: string; rule_id: string });
+    expect(rules.map((r) => r.query.replace(' METADATA _id, _index, _version\n', '\n'))).toEqual(queries);
+    expect(rules.flatMap((r) => validate(r))).toEqual([]);
+    expect(new Set(rules.map((r) => r.rule_id)).size).toBe(rules.length);
+  });
+
   it('sentinel-kql analytics-rule and arm: valid, queries exact', () => {
     const yamlPack = pack('sentinel-kql', 'analytics-rule');
     const validateYaml = schemaValidator('sentinel-analytics-rule');

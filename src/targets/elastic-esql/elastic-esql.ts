@@ -9,13 +9,14 @@ import type {
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { joinTexts } from '../../lower/chain.js';
 import { nullGuardedLeaf, nullGuardedMatch } from '../../lower/null-guard.js';
-import { isCaseless, literalChars, normaliseParts, stringShape } from '../../lower/string-shape.js';
+import { isCaseless, literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
   fragment,
   type Fragment,
   type LeafContext,
   type LeafRendering,
   type PatternStringValue,
+  type RenderValue,
   type TargetDeclaration,
   type Unsupported,
   unsupported,
@@ -263,6 +264,38 @@ function timePartLeaf(ctx: LeafContext<TimePartValue>): LeafRendering {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Keywords
+
+/**
+ * The field keywords search: ECS `message`, the log line or the rendered event message
+ * (https://www.elastic.co/guide/en/ecs/current/ecs-base.html#field-message). ES|QL's full-text
+ * functions (MATCH, QSTR) go through the fields' analysers and are not a substring test, so a keyword is
+ * a case-insensitive substring of this one field, as sql's is of its `_raw` column.
+ */
+export const KEYWORD_FIELD = 'message';
+
+function keywordLeaf(value: RenderValue, negated: boolean): LeafRendering {
+  const fieldText = esqlFieldName(KEYWORD_FIELD);
+  const star: PatternPart = { kind: 'wildcard-multi' };
+  switch (value.kind) {
+    case 'string':
+      return stringLeaf({ field: KEYWORD_FIELD, fieldText, negated, options: {}, value: { ...value, parts: normaliseParts([star, ...value.parts, star]) } });
+    case 'number': {
+      const literal = numberLiteral(value.value);
+      if (literal === null) return unsupported(`the number ${String(value.value)}`, 'ES|QL has no literal for it');
+      const parts: PatternPart[] = [star, { kind: 'literal', text: literal }, star];
+      return stringLeaf({ field: KEYWORD_FIELD, fieldText, negated, options: {}, value: { kind: 'string', parts, cased: false } });
+    }
+    case 'regex':
+      return typeof esqlRegex === 'function'
+        ? esqlRegex({ field: KEYWORD_FIELD, fieldText, negated, options: {}, value })
+        : esqlRegex;
+    default:
+      return unsupported(`a ${value.kind} keyword`, 'a keyword must be a string, a number or a regular expression');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Value lists on one field
 
 /*
@@ -382,10 +415,7 @@ export const elasticEsql: TargetDeclaration<'elastic-esql'> = {
       fieldref: fieldRefLeaf,
       timepart: timePartLeaf,
     },
-    keyword: unsupported(
-      'a keyword (a value without a field)',
-      'ES|QL has no exact search over the whole event (its full-text functions use the fields\' analysers)',
-    ),
+    keyword: (ctx) => keywordLeaf(ctx.value, ctx.negated),
     listFold: {
       kind: 'list-fold',
       minItems: 2,
@@ -415,5 +445,6 @@ export const elasticEsql: TargetDeclaration<'elastic-esql'> = {
     'fieldref-contains': 'LOCATE, compared as text',
     timepart: 'DATE_EXTRACT on date-typed fields only (@timestamp, ...); week refused',
     'list-fold': 'values without wildcards as IN lists',
+    keyword: `a case-insensitive substring of the ECS field ${KEYWORD_FIELD}`,
   },
 };

@@ -4,7 +4,8 @@
  * fails the whole query). Types from the ECS field reference
  * (https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html: ecs-process.html,
  * ecs-source.html, ecs-destination.html, ecs-event.html, ecs-file.html, ecs-registry.html, ecs-dns.html,
- * ecs-network.html, ecs-user.html, ecs-log.html, ecs-error.html, ecs-base.html) and Winlogbeat's
+ * ecs-network.html, ecs-user.html, ecs-log.html, ecs-error.html, ecs-base.html: `message` is
+ * match_only_text, a text type for ES|QL) and Winlogbeat's
  * exported fields (https://www.elastic.co/guide/en/beats/winlogbeat/current/exported-fields-winlog.html:
  * `winlog.event_data` and `winlog.user_data` are objects whose values are mapped as keyword;
  * winlog.process.pid and winlog.process.thread.id are long). `wildcard` (process.command_line) is a
@@ -28,6 +29,7 @@ const STRING_FIELDS = [
   'file.path',
   'file.pe.original_file_name',
   'log.level',
+  'message',
   'network.direction',
   'network.protocol',
   'network.transport',

@@ -1,3 +1,5 @@
+import { fieldNameOfText } from './esql-text.js';
+
 /*
  * The Elasticsearch field types of the fields the ecs-windows pipeline writes, so each comparison has
  * the type ES|QL's verifier demands (a keyword compared with a number is a verification error that
@@ -82,4 +84,14 @@ export function fieldKind(field: string): FieldKind {
   const known = KINDS.get(field);
   if (known !== undefined) return known;
   return KEYWORD_OBJECTS.some((prefix) => field.startsWith(prefix) && field.length > prefix.length) ? 'string' : 'unknown';
+}
+
+/** The kind of the field a written field text names. */
+export function kindOfText(fieldText: string): FieldKind {
+  return fieldKind(fieldNameOfText(fieldText));
+}
+
+/** The field as a string expression: itself when it is a string type, else TO_STRING(f), which takes every type. */
+export function asString(fieldText: string, kind: FieldKind = kindOfText(fieldText)): string {
+  return kind === 'string' ? fieldText : `TO_STRING(${fieldText})`;
 }

@@ -21,7 +21,7 @@ import {
   type Unsupported,
   unsupported,
 } from '../../lower/target.js';
-import { fieldKind, type FieldKind } from './ecs-types.js';
+import { asString, kindOfText } from './ecs-types.js';
 import { esqlRegex } from './esql-regex.js';
 import {
   caseProblem,
@@ -57,16 +57,6 @@ const DEFAULT_INDEX = 'logs-*';
 /** The longest and/or chain written flat (ES|QL limits the parse depth of an expression). */
 const MAX_CHAIN = 100;
 const GROUP = { open: '(', close: ')' } as const;
-
-/** The field of a written field text, and its kind. */
-function kindOfText(fieldText: string): FieldKind {
-  return fieldKind(fieldNameOfText(fieldText));
-}
-
-/** The field as a string expression: itself when it is a string type, else TO_STRING(f). */
-function asString(fieldText: string, kind: FieldKind): string {
-  return kind === 'string' ? fieldText : `TO_STRING(${fieldText})`;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Strings

@@ -83,10 +83,11 @@ export function likePattern(parts: readonly PatternPart[], lower: boolean): stri
 }
 
 /**
- * Lowercases as TO_LOWER does: Java's String.toLowerCase(Locale.ROOT) (ToLower.java in
- * x-pack/plugin/esql/.../function/scalar/string), which applies Unicode's default case mapping like
- * JavaScript's toLowerCase. Only characters for which caseProblem returns null are passed here
- * (the two differ in context-dependent mappings, which those characters do not have).
+ * Lowercases as TO_LOWER does: Java's String.toLowerCase(locale) with the query's locale
+ * (ChangeCase.java in x-pack/plugin/esql/.../function/scalar/string: `configuration().locale()`),
+ * which for every locale but Turkish, Azeri and Lithuanian is Unicode's default case mapping, the one
+ * JavaScript's toLowerCase applies (the README asks for such a locale; the default is one). Only text
+ * for which caseProblem returns null is passed here (context-dependent mappings are refused there).
  */
 export function toLowerRoot(text: string): string {
   return text.toLowerCase();

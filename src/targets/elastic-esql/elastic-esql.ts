@@ -7,9 +7,8 @@ import type {
   TimePartValue,
 } from '../../ast/value.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
-import { joinTexts } from '../../lower/chain.js';
 import { nullGuardedLeaf, nullGuardedMatch } from '../../lower/null-guard.js';
-import { isCaseless, literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
+import { literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
   fragment,
   type Fragment,
@@ -30,9 +29,12 @@ import {
   fieldNameOfText,
   fieldNameProblem,
   likePattern,
+  needsLowering,
+  numberLiteral,
   toLowerRoot,
   unwritableText,
 } from './esql-text.js';
+import { foldItem, foldRender, GROUP, MAX_CHAIN } from './esql-list.js';
 
 /*
  * Elastic ES|QL: `FROM <index pattern> | WHERE <condition>`. Facts about the language are cited in
@@ -54,9 +56,6 @@ import {
 /** The index pattern queried when neither the caller nor the pipeline names one. */
 const DEFAULT_INDEX = 'logs-*';
 
-/** The longest and/or chain written flat (ES|QL limits the parse depth of an expression). */
-const MAX_CHAIN = 100;
-const GROUP = { open: '(', close: ')' } as const;
 
 // ---------------------------------------------------------------------------------------------------
 // Strings
@@ -70,13 +69,6 @@ interface Comparison {
 }
 
 const NOT_OP = { '==': '!=', LIKE: 'NOT LIKE' } as const;
-
-/** True when a Sigma string must be lowered on both sides to match case-insensitively. */
-function needsLowering(value: PatternStringValue, text: string): boolean {
-  // `canonical`: the pipeline named the exact spelling the log writes (winlog.channel), so a
-  // case-sensitive test is exact.
-  return !value.cased && value.canonical !== true && !isCaseless(text);
-}
 
 /**
  * A Sigma string on one field:
@@ -112,11 +104,6 @@ function stringLeaf(ctx: LeafContext<PatternStringValue>): LeafRendering {
 
 // ---------------------------------------------------------------------------------------------------
 // Numbers and booleans
-
-/** A number literal, or null for one ES|QL cannot write (NaN, infinities). */
-function numberLiteral(n: number): string | null {
-  return Number.isFinite(n) ? String(n) : null;
-}
 
 /**
  * A number equals a numeric field's value, or a string field's text (Windows logs keep numbers as
@@ -283,68 +270,6 @@ function keywordLeaf(value: RenderValue, negated: boolean): LeafRendering {
     default:
       return unsupported(`a ${value.kind} keyword`, 'a keyword must be a string, a number or a regular expression');
   }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Value lists on one field
-
-/*
- * Values without wildcards of an OR on one field become `left IN (...)`, one IN per left-hand side
- * (`TO_LOWER(f)` for values with letters, `f` for the rest). An item is its kind and text, joined by
- * SEP, because the fold API passes strings; render() rebuilds the comparisons from the written field.
- */
-const SEP = '\u0000';
-type ItemKind = 'number' | 'as-is' | 'lower';
-
-function foldItem(value: PatternStringValue | NumberValue): string | null {
-  if (value.kind === 'number') {
-    const literal = numberLiteral(value.value);
-    return literal === null ? null : ['number', literal].join(SEP);
-  }
-  const parts = normaliseParts(value.parts);
-  const shape = stringShape(parts);
-  if (shape.kind !== 'exact' || unwritableText(shape.text) !== null) return null;
-  if (!needsLowering(value, shape.text)) return ['as-is', shape.text].join(SEP);
-  return caseProblem(shape.text) === null ? ['lower', toLowerRoot(shape.text)].join(SEP) : null;
-}
-
-function foldRender(fieldText: string, items: readonly string[], negated: boolean): Fragment {
-  const kind = kindOfText(fieldText);
-  const groups = new Map<string, string[]>();
-  for (const item of items) {
-    const [tagText, text = ''] = item.split(SEP);
-    const tag = tagText as ItemKind;
-    let left: string;
-    let right: string;
-    switch (tag) {
-      case 'number':
-        left = kind === 'number' ? fieldText : asString(fieldText, kind);
-        right = kind === 'number' ? text : esqlString(text);
-        break;
-      case 'as-is':
-        left = asString(fieldText, kind);
-        right = esqlString(text);
-        break;
-      case 'lower':
-        left = `TO_LOWER(${asString(fieldText, kind)})`;
-        right = esqlString(text);
-        break;
-      default:
-        return assertNever(tag, 'fold item');
-    }
-    const rights = groups.get(left) ?? [];
-    if (!rights.includes(right)) rights.push(right);
-    groups.set(left, rights);
-  }
-  const tests = [...groups].map(([left, rights]) =>
-    rights.length === 1
-      ? `${left} ${negated ? '!=' : '=='} ${rights[0] ?? ''}`
-      : `${left} ${negated ? 'NOT IN' : 'IN'} (${rights.join(', ')})`,
-  );
-  if (!negated) return tests.length === 1 ? fragment(tests[0] ?? '') : fragment(joinTexts(tests, ' OR ', GROUP, MAX_CHAIN), 'or');
-  // NOT (a OR b) for Sigma: the field is absent, or it is present and every test fails.
-  const all = tests.length === 1 ? (tests[0] ?? '') : `(${joinTexts(tests, ' AND ', GROUP, MAX_CHAIN)})`;
-  return fragment(`${fieldText} IS NULL OR ${all}`, 'or');
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-import { mapParts, type PatternPart } from '../../lower/string-shape.js';
+import { isCaseless, mapParts, type PatternPart } from '../../lower/string-shape.js';
+import type { PatternStringValue } from '../../lower/target.js';
 
 /*
  * Text pieces of ES|QL. Sources:
@@ -105,4 +106,16 @@ export function caseProblem(text: string): string | null {
     if ([...c.toLowerCase()].length !== 1) return `'${c}' lowercases to more than one character, so TO_LOWER(field) LIKE cannot match it exactly`;
   }
   return null;
+}
+
+/** True when a Sigma string must be lowered on both sides to match case-insensitively. */
+export function needsLowering(value: PatternStringValue, text: string): boolean {
+  // `canonical`: the pipeline named the exact spelling the log writes (winlog.channel), so a
+  // case-sensitive test is exact.
+  return !value.cased && value.canonical !== true && !isCaseless(text);
+}
+
+/** A number literal, or null for one ES|QL cannot write (NaN, infinities). */
+export function numberLiteral(n: number): string | null {
+  return Number.isFinite(n) ? String(n) : null;
 }

@@ -353,6 +353,8 @@ export const elasticEsql: TargetDeclaration<'elastic-esql'> = {
     boolean: 'as the text true/false, any case',
     null: 'IS NULL: an absent field is NULL',
     exists: 'IS NOT NULL (a present null counts as absent)',
+    regex: 'RLIKE with the PCRE translated to an exact Lucene regular expression (constructs Lucene lacks refused; i flag: ASCII letters)',
+    'regex-in-or': 'see re',
     'cidr-v4': 'CIDR_MATCH; fields not known to be ip-typed through TO_IP',
     'cidr-v6': 'CIDR_MATCH; fields not known to be ip-typed through TO_IP',
     compare: 'fields not known to be numeric through TO_DOUBLE',

@@ -138,6 +138,20 @@ describe('elastic-esql cidr, comparisons, fieldref, time parts', () => {
   });
 });
 
+describe('elastic-esql regular expressions', () => {
+  const re = (pattern: string, ignoreCase = false): SigmaValue => ({ kind: 'regex', pattern, flags: { ignoreCase, multiline: false, dotAll: false } });
+
+  it('writes RLIKE with the Lucene translation inside a string literal, NULL-safe under NOT', () => {
+    expect(where(m(re('\\.exe$'), 'file.path'))).toBe('file.path RLIKE ".*\\\\.exe\\n?"');
+    expect(where(m(re('^a'), 'G'))).toBe('TO_STRING(G) RLIKE "a.*"');
+    expect(where(not(m(re('^a', true), 'file.path'), span))).toBe('file.path IS NULL OR file.path NOT RLIKE "[Aa].*"');
+  });
+
+  it('refuses what Lucene cannot say, naming the construct', () => {
+    expect(errors(m(re('a(?=b)'), 'file.path'))[0]).toMatch(/^unsupported-construct: elastic-esql cannot express .*lookahead/i);
+  });
+});
+
 describe('elastic-esql lists, keywords, names, sources', () => {
   it('folds values without wildcards into IN lists, one per left-hand side', () => {
     const e = or([m(str([lit('A')]), 'file.name'), m(str([lit('b'), star]), 'file.name'), m(str([lit('C')]), 'file.name'), m(num(5), 'file.name')], span);

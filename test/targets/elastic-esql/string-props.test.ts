@@ -5,6 +5,7 @@ import type { StringPart } from '../../../src/ast/value.js';
 import { pointSpan } from '../../../src/diagnostics/span.js';
 import { convertExpr } from '../../../src/lower/convert-expr.js';
 import { sigmaPattern } from '../../support/evaluate-expr.js';
+import { luceneMatches } from '../../support/lucene-regex.js';
 
 /*
  * Escaping, layer by layer, for arbitrary strings: a Sigma string on a keyword field becomes
@@ -98,5 +99,45 @@ describe('elastic-esql string escaping (property)', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+/*
+ * Regular expressions, the same way: the RLIKE literal is decoded as the lexer reads it, then matched as
+ * Lucene reads it (test/support/lucene-regex.ts, an independent matcher), against PCRE's unanchored
+ * meaning (JavaScript's RegExp agrees with PCRE on these patterns once a final `$` is given PCRE's meaning).
+ */
+const REGEXES: readonly { pattern: string; flags: string }[] = [
+  { pattern: 'a\\.b', flags: '' },
+  { pattern: '^cmd\\.exe$', flags: 'i' },
+  { pattern: '\\\\[a-z]+\\.(dll|exe)', flags: '' },
+  { pattern: '"[^"]*"', flags: '' },
+  { pattern: '\\d{2,3}-x', flags: '' },
+  { pattern: 'a@b#c&d<e>f~g', flags: '' },
+  { pattern: 'line\\nbreak|^x', flags: 's' },
+];
+
+describe('elastic-esql RLIKE escaping (property)', () => {
+  it('agrees with the PCRE for arbitrary values, through the literal and Lucene', () => {
+    const chars = ['a', 'b', 'A', '.', '\\', '"', '0', '5', '-', 'x', '\n', 'c', 'm', 'd', 'e', 'l', '@', '#', '&', '<', '>', '~'];
+    for (const { pattern, flags } of REGEXES) {
+      const value = { kind: 'regex' as const, pattern, flags: { ignoreCase: flags.includes('i'), multiline: false, dotAll: flags.includes('s') } };
+      const r = convertExpr(match('file.path', value, span), 'elastic-esql');
+      if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('; '));
+      const where = (r.value.query.split('\n')[1] ?? '').replace(/^\| WHERE /, '');
+      const m = /^file\.path RLIKE ("(?:[^"\\]|\\.)*")$/su.exec(where);
+      expect(m, where).not.toBeNull();
+      const lucene = decodeLiteral(m?.[1] ?? '""');
+      // PCRE's final `$` (without m) also matches before a final line break; JavaScript's does not.
+      const reference = new RegExp(pattern.replace(/\$$/, '(?=\\n?$)'), flags);
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...chars), { maxLength: 12 }).map((a) => a.join('')), fc.string({ maxLength: 3 }), (v, pad) => {
+          for (const candidate of [v, `${pad}${v}`, `cmd.exe`, `CMD.EXE\n`, `\\x.dll`, `"q"`, `12-x`, 'a@b#c&d<e>f~g', 'line\nbreak']) {
+            expect(luceneMatches(lucene, candidate), `${lucene} on ${JSON.stringify(candidate)}`).toBe(reference.test(candidate));
+          }
+        }),
+        { numRuns: 100 },
+      );
+    }
   });
 });

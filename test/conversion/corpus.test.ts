@@ -24,15 +24,15 @@ describe.skipIf(!HAVE_CORPUS)('corpus with default pipelines', () => {
     });
   }
 
-  it('elastic-esql: converts at least 92 % of the active corpus and 93 % of rules/ with no option', () => {
+  it('elastic-esql: converts at least 95 % of the active corpus and of rules/ with no option (issue #11 asks 93 %)', () => {
     const records = convertCorpus('elastic-esql');
     const inRules = records.filter((r) => /[\\/]rules[\\/]/.test(r.file));
     const ok = records.filter((r) => r.ok).length;
     const okRules = inRules.filter((r) => r.ok).length;
     const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)} %`;
     console.log(`[corpus] elastic-esql: ${ok} of ${records.length} active rules (${pct(ok, records.length)}), ${okRules} of ${inRules.length} in rules/ (${pct(okRules, inRules.length)})`);
-    expect(ok / records.length).toBeGreaterThanOrEqual(0.92);
-    expect(okRules / inRules.length).toBeGreaterThanOrEqual(0.93);
+    expect(ok / records.length).toBeGreaterThanOrEqual(0.95);
+    expect(okRules / inRules.length).toBeGreaterThanOrEqual(0.95);
     // Every output is FROM <patterns> then one WHERE line.
     for (const r of records) if (r.ok) expect(r.output ?? '', r.file).toMatch(/^FROM [^\n|]+\n\| WHERE [^\n]+$/);
   });

@@ -7,9 +7,28 @@ import { TARGETS } from '../../src/targets/registry.js';
 import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
 import { convertCorpus, summarize } from '../support/convert-corpus.js';
 import { kustoDiagnostics } from '../support/kusto.js';
+import { esqlWhere, type EsqlFieldType } from '../support/esql-evaluator.js';
+import { parseEsql } from '../support/esql-parser.js';
 import { HAVE_CORPUS, noteMissingCorpus } from '../support/paths.js';
 
 noteMissingCorpus('corpus conversion with default pipelines');
+
+/** The ECS fields elastic-esql knows the types of (src/targets/elastic-esql/ecs-types.ts), as mapped. */
+const ESQL_TYPES: Readonly<Record<string, EsqlFieldType>> = {
+  'winlog.channel': 'keyword',
+  'event.code': 'keyword',
+  'process.executable': 'keyword',
+  'process.command_line': 'keyword',
+  'file.path': 'keyword',
+  'registry.path': 'keyword',
+  message: 'text',
+  'process.pid': 'long',
+  'process.parent.pid': 'long',
+  'destination.port': 'long',
+  'source.port': 'long',
+  'source.ip': 'ip',
+  'destination.ip': 'ip',
+};
 
 describe.skipIf(!HAVE_CORPUS)('corpus with default pipelines', () => {
   for (const target of TARGETS.map((t) => t.id)) {
@@ -33,8 +52,23 @@ describe.skipIf(!HAVE_CORPUS)('corpus with default pipelines', () => {
     console.log(`[corpus] elastic-esql: ${ok} of ${records.length} active rules (${pct(ok, records.length)}), ${okRules} of ${inRules.length} in rules/ (${pct(okRules, inRules.length)})`);
     expect(ok / records.length).toBeGreaterThanOrEqual(0.95);
     expect(okRules / inRules.length).toBeGreaterThanOrEqual(0.95);
-    // Every output is FROM <patterns> then one WHERE line.
-    for (const r of records) if (r.ok) expect(r.output ?? '', r.file).toMatch(/^FROM [^\n|]+\n\| WHERE [^\n]+$/);
+    // Every output is FROM <patterns> then one WHERE line, parses with the parser written from Elastic's
+    // grammar, and type-checks in the evaluator on an event without fields, with the ECS types the
+    // target knows (a LIKE on a long or a keyword compared with a number would be an error there).
+    const problems: string[] = [];
+    for (const r of records) {
+      if (!r.ok) continue;
+      const query = r.output ?? '';
+      expect(query, r.file).toMatch(/^FROM [^\n|]+\n\| WHERE [^\n]+$/);
+      const parsed = parseEsql(query);
+      if (!parsed.ok) {
+        problems.push(`${r.file}: ${parsed.message} at ${parsed.offset}`);
+        continue;
+      }
+      const evaluated = esqlWhere(parsed.ast, {}, { types: ESQL_TYPES });
+      if (!evaluated.ok) problems.push(`${r.file}: ${evaluated.error}`);
+    }
+    expect(problems.slice(0, 10)).toEqual([]);
   });
 
   it('elastic-kql with case-insensitive-fields: summary', () => {

@@ -7,6 +7,8 @@ import { fieldKind } from '../../../src/targets/elastic-esql/ecs-types.js';
 import { caseProblem, esqlFieldName, esqlString, likePattern } from '../../../src/targets/elastic-esql/esql-text.js';
 import { runCli } from '../../../src/cli/program.js';
 import { memoryIo } from '../../support/memory-io.js';
+import { esqlWhere } from '../../support/esql-evaluator.js';
+import { parseEsql } from '../../support/esql-parser.js';
 import { PSEXEC_RULE } from '../../support/paths.js';
 
 const span = pointSpan('rule.yml', 7, 9);
@@ -21,6 +23,8 @@ const num = (value: number): SigmaValue => ({ kind: 'number', value });
 function where(e: Expr, source?: string): string {
   const r = convertExpr(e, 'elastic-esql', source === undefined ? {} : { source });
   if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  const parsed = parseEsql(r.value.query);
+  expect(parsed.ok, `${r.value.query}: ${parsed.ok ? '' : parsed.message}`).toBe(true);
   const [from, cond] = r.value.query.split('\n');
   expect(from).toBe(`FROM ${source ?? 'logs-*'}`);
   return (cond ?? '').replace(/^\| WHERE /, '');
@@ -135,6 +139,45 @@ describe('elastic-esql cidr, comparisons, fieldref, time parts', () => {
     expect(where(m({ kind: 'timepart', part: 'hour', value: 3 }, '@timestamp'))).toBe('DATE_EXTRACT("hour_of_day", @timestamp) == 3');
     expect(errors(m({ kind: 'timepart', part: 'hour', value: 3 }, 'G'))[0]).toMatch(/DATE_EXTRACT needs a date-typed field/);
     expect(errors(m({ kind: 'timepart', part: 'week', value: 3 }, '@timestamp'))[0]).toMatch(/week numbers/);
+  });
+});
+
+describe('elastic-esql converting tests in the evaluator', () => {
+  const q = (e: Expr): string => {
+    const r = convertExpr(e, 'elastic-esql');
+    if (!r.ok) throw new Error('refused');
+    return r.value.query;
+  };
+  const matches = (query: string, event: Record<string, string | number>, types: Record<string, 'keyword' | 'long' | 'ip'> = {}): boolean => {
+    const r = esqlWhere(query, event, { types });
+    if (!r.ok) throw new Error(r.error);
+    return r.matches;
+  };
+  const cidr: SigmaValue = { kind: 'cidr', network: '10.0.0.0/8', version: 4, prefixLength: 8 };
+
+  it('cidr on a keyword field: in, out, not an address, absent; and its negation', () => {
+    const pos = q(m(cidr, 'G'));
+    const neg = q(not(m(cidr, 'G'), span));
+    const types = { G: 'keyword' as const };
+    expect([matches(pos, { G: '10.1.2.3' }, types), matches(pos, { G: '11.1.2.3' }, types), matches(pos, { G: 'nope' }, types), matches(pos, {}, types)]).toEqual([true, false, false, false]);
+    expect([matches(neg, { G: '10.1.2.3' }, types), matches(neg, { G: '11.1.2.3' }, types), matches(neg, { G: 'nope' }, types), matches(neg, {}, types)]).toEqual([false, true, true, true]);
+  });
+
+  it('gt on text and on a long, and its negation on text that is not a number', () => {
+    const gt: SigmaValue = { kind: 'compare', op: 'gt', value: 5 };
+    expect(matches(q(m(gt, 'G')), { G: '7' }, { G: 'keyword' })).toBe(true);
+    expect(matches(q(m(gt, 'G')), { G: 'x' }, { G: 'keyword' })).toBe(false);
+    expect(matches(q(not(m(gt, 'G'), span)), { G: 'x' }, { G: 'keyword' })).toBe(true);
+    expect(matches(q(m(gt, 'process.pid')), { 'process.pid': 6 }, { 'process.pid': 'long' })).toBe(true);
+    expect(matches(q(not(m(gt, 'process.pid'), span)), {}, { 'process.pid': 'long' })).toBe(true);
+  });
+
+  it('fieldref compares as text, case-insensitively, and its negation holds when either field is absent', () => {
+    const ref: SigmaValue = { kind: 'fieldref', field: 'H', match: 'endswith', cased: false };
+    const types = { G: 'keyword' as const, H: 'keyword' as const };
+    expect(matches(q(m(ref, 'G')), { G: 'C:\\X.EXE', H: 'x.exe' }, types)).toBe(true);
+    expect(matches(q(m(ref, 'G')), { G: 'a', H: 'b' }, types)).toBe(false);
+    expect(matches(q(not(m(ref, 'G'), span)), { G: 'a' }, types)).toBe(true);
   });
 });
 

@@ -32,11 +32,16 @@ function targetConverter(target: TargetDeclaration<TargetId>): RuleConverter {
   };
 }
 
-/** The pipeline state that names where events come from: a table (Sentinel, SQL) or an index (Splunk). */
+/**
+ * The pipeline state that names where events come from: a table (Sentinel, SQL) or an index (Splunk,
+ * ES|QL). A list of indexes (ecs-windows: winlogbeat-*, logs-*) is passed joined by commas; the
+ * target's `write` accepts or refuses it (Splunk refuses a comma in an index name).
+ */
 function sourceFrom(target: TargetDeclaration, state: PipelineState): string | undefined {
   const key = target.source.stateKey;
   const v = key === null ? undefined : state[key];
-  return typeof v === 'string' ? v : undefined;
+  if (typeof v === 'string') return v;
+  return key === 'index' && Array.isArray(v) && v.length > 0 ? v.join(',') : undefined;
 }
 
 /** Every `--target` the CLI and library accept: the query targets, then `ast` (the parsed rule, for debugging). */

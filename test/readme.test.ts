@@ -30,6 +30,7 @@ function expectSection(name: string, body: string): void {
 const EXAMPLES: readonly { target: string; args: string[]; lang: string }[] = [
   { target: 'splunk', args: [], lang: 'spl' },
   { target: 'elastic-kql', args: ['-O', 'case-insensitive-fields'], lang: 'kql' },
+  { target: 'elastic-esql', args: [], lang: 'esql' },
   { target: 'sentinel-kql', args: [], lang: 'kql' },
   { target: 'sql', args: [], lang: 'sql' },
 ];

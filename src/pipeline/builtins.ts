@@ -4,12 +4,12 @@ import { BUILTIN_PIPELINE_TEXTS } from './builtin.generated.js';
 import { parsePipelineText } from './load-pipeline.js';
 import type { ProcessingPipeline } from './types.js';
 
-/** A pipeline that ships with the tool, and the target it is written for. */
+/** A pipeline that ships with the tool, and the targets it is written for. */
 export interface BuiltinPipeline {
   readonly name: string;
-  /** The `--target` whose schema it maps to. */
-  readonly target: string;
-  /** Applied by that target unless `--without-pipeline`. */
+  /** The `--target`s whose schema it maps to (elastic-kql and elastic-esql read the same ECS events). */
+  readonly targets: readonly string[];
+  /** Applied by those targets unless `--without-pipeline`. */
   readonly isDefault: boolean;
   readonly description: string;
   readonly pipeline: ProcessingPipeline;
@@ -19,31 +19,31 @@ export interface BuiltinPipeline {
 const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
   {
     name: 'splunk-windows',
-    target: 'splunk',
+    targets: ['splunk'],
     isDefault: true,
     description: 'Windows event logs as the Splunk Add-ons for Windows and Sysmon collect them (source, EventCode)',
   },
   {
     name: 'ecs-windows',
-    target: 'elastic-kql',
+    targets: ['elastic-kql', 'elastic-esql'],
     isDefault: true,
     description: 'Elastic Common Schema as Winlogbeat / Elastic Agent produce it (winlog.channel, event.code, winlog.event_data.*, process.*)',
   },
   {
     name: 'sentinel-windows',
-    target: 'sentinel-kql',
+    targets: ['sentinel-kql'],
     isDefault: true,
     description: 'SecurityEvent for Windows security events, Defender XDR Device* tables for Sysmon-style categories, WindowsEvent (EventData.*) for the other Windows logs',
   },
   {
     name: 'sentinel-sysmon',
-    target: 'sentinel-kql',
+    targets: ['sentinel-kql'],
     isDefault: false,
     description: 'with sentinel-windows: Sysmon in WindowsEvent (EventData.*) instead of the Device* tables for the Sysmon-style categories',
   },
   {
     name: 'sql-tables',
-    target: 'sql',
+    targets: ['sql'],
     isDefault: true,
     description: 'one table per log source (windows_process_creation, ...), Sigma field names as columns',
   },
@@ -75,7 +75,7 @@ export function findBuiltinPipeline(name: string): BuiltinPipeline | undefined {
 /** The pipelines a target applies by default (none for a target without one). */
 export function defaultPipelinesFor(target: string): readonly ProcessingPipeline[] {
   return builtinPipelines()
-    .filter((b) => b.isDefault && b.target === target)
+    .filter((b) => b.isDefault && b.targets.includes(target))
     .map((b) => b.pipeline);
 }
 

@@ -59,6 +59,11 @@ const ORIGIN_OPTION: FormatOption = {
   check: oneOf('auto', 'sigmahq', 'other'),
 };
 
+/** Kibana detection rules (both query languages): schedule and alert limit. */
+const INTERVAL_OPTION: FormatOption = { name: 'interval', description: 'how often the rule runs (Kibana date math, e.g. 5m)', default: '5m', check: (v) => (/^\d+[smhd]$/.test(v) ? null : 'must be a duration such as 5m, 1h') };
+const FROM_OPTION: FormatOption = { name: 'from', description: 'start of each run\'s time range (date math, e.g. now-6m: interval plus a minute of overlap)', default: 'now-6m', check: (v) => (/^now-\d+[smhd]$/.test(v) ? null : 'must be now-<duration>, e.g. now-6m') };
+const MAX_SIGNALS_OPTION: FormatOption = { name: 'max_signals', description: 'most alerts one run creates', default: '100', check: integerIn(1, 10000) };
+
 const ENABLED_OPTION: FormatOption = { name: 'enabled', description: 'whether imported rules run (true) or are imported disabled (false)', default: 'true', check: BOOLEAN };
 
 // ---------------------------------------------------------------------------------------------------
@@ -150,6 +155,19 @@ function elasticRuleVendor(ctx: VendorContext): Record<string, unknown> {
   };
 }
 
+/**
+ * An ES|QL detection rule: the query reads `FROM <indexes> METADATA _id, _index, _version | WHERE ...`.
+ * Elastic's guide to ES|QL rules asks non-aggregating queries for those metadata fields so that
+ * alerts are de-duplicated
+ * (https://www.elastic.co/docs/solutions/security/detect-and-alert/create-detection-rule#create-esql-rule).
+ * The index patterns are in the query's FROM, so the rule has no `index` field.
+ */
+function elasticEsqlRuleVendor(ctx: VendorContext): Record<string, unknown> {
+  const { index: _index, ...rest } = elasticRuleVendor(ctx);
+  const { input } = ctx;
+  return { ...rest, query: `FROM ${input.source ?? ''} METADATA _id, _index, _version\n| WHERE ${input.expression}` };
+}
+
 function elasticSavedSearchVendor({ input, options }: VendorContext): Record<string, unknown> {
   return {
     // The saved search's query and data view, as Kibana stores them: a JSON document in a string.
@@ -221,14 +239,24 @@ export const FORMATS: readonly FormatDeclaration[] = [
     layout: { kind: 'one-file', file: 'rules.ndjson', syntax: 'ndjson', separator: '\n' },
     options: [
       ENABLED_OPTION,
-      { name: 'interval', description: 'how often the rule runs (Kibana date math, e.g. 5m)', default: '5m', check: (v) => (/^\d+[smhd]$/.test(v) ? null : 'must be a duration such as 5m, 1h') },
-      { name: 'from', description: 'start of each run\'s time range (date math, e.g. now-6m: interval plus a minute of overlap)', default: 'now-6m', check: (v) => (/^now-\d+[smhd]$/.test(v) ? null : 'must be now-<duration>, e.g. now-6m') },
+      INTERVAL_OPTION,
+      FROM_OPTION,
       { name: 'index', description: 'comma-separated index patterns (default: the pipeline\'s `index` state, e.g. winlogbeat-*,logs-*)', default: '', check: (v) => (/^[^\r\n"]*$/.test(v) ? null : 'must be one line without quotes') },
-      { name: 'max_signals', description: 'most alerts one run creates', default: '100', check: integerIn(1, 10000) },
+      MAX_SIGNALS_OPTION,
       ORIGIN_OPTION,
     ],
     naming: null,
     vendor: elasticRuleVendor,
+  },
+  {
+    target: 'elastic-esql',
+    format: 'detection-rule',
+    description: 'NDJSON for Kibana\'s detection rule import (Security > Rules > Import): one ES|QL rule per line, its query with METADATA _id, _index, _version',
+    layout: { kind: 'one-file', file: 'rules.ndjson', syntax: 'ndjson', separator: '\n' },
+    options: [ENABLED_OPTION, INTERVAL_OPTION, FROM_OPTION, MAX_SIGNALS_OPTION, ORIGIN_OPTION],
+    naming: null,
+    vendor: elasticEsqlRuleVendor,
+    refuse: (input) => (input.source === null ? 'an ES|QL rule needs the indexes its query reads (FROM)' : null),
   },
   {
     target: 'elastic-kql',

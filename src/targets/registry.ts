@@ -1,4 +1,5 @@
 import type { TargetDeclaration } from '../lower/target.js';
+import { elasticEsql } from './elastic-esql/elastic-esql.js';
 import { elasticKql } from './elastic-kql/elastic-kql.js';
 import { sentinelKql } from './sentinel-kql/sentinel-kql.js';
 import { splunk } from './splunk/splunk.js';
@@ -11,6 +12,7 @@ import { sql } from './sql/sql.js';
 export const TARGETS = [
   splunk,
   elasticKql,
+  elasticEsql,
   sentinelKql,
   sql,
 ] as const satisfies readonly TargetDeclaration[];

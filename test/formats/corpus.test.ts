@@ -9,6 +9,7 @@ import { renderPack, resolveFormatOptions } from '../../src/render/render-format
 import { corpusFiles } from '../support/convert-corpus.js';
 import { HAVE_CORPUS, noteMissingCorpus } from '../support/paths.js';
 import { armUnescape, readConf, schemaValidator, TARGET_OPTIONS } from './support.js';
+import { parseEsql } from '../support/esql-parser.js';
 
 /**
  * Every declared format over the whole SigmaHQ corpus: the pack parses as its syntax, validates against
@@ -46,6 +47,17 @@ describe.skipIf(!HAVE_CORPUS)('formats over the corpus', () => {
     const validate = schemaValidator('kibana-detection-rule');
     const rules = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { query: string; rule_id: string });
     expect(rules.map((r) => r.query)).toEqual(queries);
+    expect(rules.flatMap((r) => validate(r))).toEqual([]);
+    expect(new Set(rules.map((r) => r.rule_id)).size).toBe(rules.length);
+  });
+
+  it('elastic-esql detection-rule: every line valid, rule ids unique, each query the plain one with METADATA', () => {
+    const { text, queries } = pack('elastic-esql', 'detection-rule');
+    const validate = schemaValidator('kibana-esql-rule');
+    const rules = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { query: string; rule_id: string });
+    expect(rules.map((r) => r.query.replace(' METADATA _id, _index, _version\n', '\n'))).toEqual(queries);
+    // The rule's query (with METADATA) parses with the parser written from Elastic's grammar.
+    expect(rules.map((r) => parseEsql(r.query)).filter((p) => !p.ok)).toEqual([]);
     expect(rules.flatMap((r) => validate(r))).toEqual([]);
     expect(new Set(rules.map((r) => r.rule_id)).size).toBe(rules.length);
   });

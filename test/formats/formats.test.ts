@@ -174,6 +174,50 @@ describe('elastic-kql detection-rule', () => {
   });
 });
 
+describe('elastic-esql detection-rule', () => {
+  const validate = schemaValidator('kibana-esql-rule');
+
+  it('PsExec: one NDJSON line, valid, type esql, the query with METADATA after FROM, no index field', () => {
+    const { pack, queries } = convertPack('elastic-esql', 'detection-rule', psexec, { origin: 'sigmahq' });
+    const lines = pack.text.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    const rule = JSON.parse(lines[0]!);
+    expect(validate(rule)).toEqual([]);
+    expect(queries[0]).toMatch(/^FROM winlogbeat-\*, logs-\*\n\| WHERE /);
+    expect(rule).toMatchObject({
+      rule_id: 'c462f537-a1e3-41a6-b5fc-b2c2cef9bf82',
+      name: 'Suspicious PsExec Execution',
+      query: queries[0]!.replace('FROM winlogbeat-*, logs-*\n', 'FROM winlogbeat-*, logs-* METADATA _id, _index, _version\n'),
+      language: 'esql',
+      type: 'esql',
+      severity: 'high',
+      risk_score: 73,
+      license: 'Detection Rule License (DRL) 1.1',
+    });
+    expect(rule.index).toBeUndefined();
+    expect(rule.threat[0].tactic.id).toBe('TA0008');
+  });
+
+  it('the schema rejects a KQL rule and a query without METADATA', () => {
+    const { pack } = convertPack('elastic-esql', 'detection-rule', psexec);
+    const rule = JSON.parse(pack.text);
+    expect(validate({ ...rule, type: 'query' })).not.toEqual([]);
+    expect(validate({ ...rule, query: rule.query.replace(' METADATA _id, _index, _version', '') })).not.toEqual([]);
+  });
+
+  it('hostile metadata: every line parses, validates and gives back title, description and query', () => {
+    const { pack, queries } = convertPack('elastic-esql', 'detection-rule', HOSTILE_AND_PSEXEC);
+    const rules = pack.text.replace(/\n$/, '').split('\n').map((l) => JSON.parse(l));
+    expect(rules).toHaveLength(4);
+    rules.forEach((r, i) => {
+      expect(validate(r)).toEqual([]);
+      expect(r.name).toBe(allMetas[i]!.title);
+      expect(r.description).toBe(describedWithAttribution(allMetas[i]!));
+      expect(r.query.replace(' METADATA _id, _index, _version\n', '\n')).toBe(queries[i]);
+    });
+  });
+});
+
 describe('elastic-kql saved-search', () => {
   const validate = schemaValidator('kibana-saved-search');
   const validateSource = schemaValidator('kibana-search-source');

@@ -21,6 +21,9 @@ import { convertPack, PSEXEC_PATH, PSEXEC_TEXT } from './support.js';
  *   license DRL; query = the elastic-kql query with the pipeline's field names.
  * - elastic-kql/saved-search.ndjson: type search, the query inside searchSourceJSON, data view
  *   security-solution-default.
+ * - elastic-esql/detection-rule.ndjson: the same metadata as elastic-kql's, type and language esql, no
+ *   index (the query's FROM names winlogbeat-*, logs-*), and the query has METADATA _id, _index,
+ *   _version after the index patterns.
  * - sentinel-kql/analytics-rule.yaml: severity High, SecurityEvent connectors, LateralMovement,
  *   T1021.002, the query as a literal block, entity mappings for Account/Host/IP.
  * - sentinel-kql/arm.json: one alertRules resource, durations PT1H, technique T1021.
@@ -31,6 +34,7 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   'splunk/savedsearches': 'conf',
   'elastic-kql/detection-rule': 'ndjson',
   'elastic-kql/saved-search': 'ndjson',
+  'elastic-esql/detection-rule': 'ndjson',
   'sentinel-kql/analytics-rule': 'yaml',
   'sentinel-kql/arm': 'json',
   'sql/view': 'sql',

@@ -38,6 +38,18 @@ import { psexecExpr } from '../support/psexec-expr.js';
  * elastic-kql/psexec-default.txt: without the option every value with letters is refused (KQL on
  *   keyword fields is case-sensitive); EventID alone would pass. Each refusal names its line.
  *
+ * elastic-esql/psexec.txt (no pipeline, so no field has a known type; the default source logs-*)
+ *   FROM logs-* / | WHERE ...          ES|QL: the index pattern, then the filter
+ *   TO_STRING(EventID) == "5145"       number: equal as text; TO_STRING accepts a field of any type
+ *                                     (a keyword compared with 5145 would fail the whole query)
+ *   TO_LOWER(TO_STRING(ShareName)) == "\\\\*\\ipc$"   whole value, case-insensitive: both sides
+ *                                     lowercased; == has no wildcards, so the * is literal; the string
+ *                                     literal doubles each backslash (the text is \\*\ipc$)
+ *   TO_LOWER(...) LIKE "*-stdin" OR ...   endswith: LIKE's leading *; parenthesised inside the AND
+ *   (RelativeTargetName IS NULL OR TO_LOWER(...) NOT LIKE "psexesvc*")   `not filter`, pushed to the
+ *                                     leaf: true when the field is null (absent), where NOT LIKE alone
+ *                                     would be null and drop the row (as in sql)
+ *
  * sentinel-kql/psexec.txt (source SecurityEvent)
  *   SecurityEvent, then | where ...  Kusto: the table, then the filter
  *   tostring(EventID) == "5145"       number: equal as text, so an int column (SecurityEvent's EventID)
@@ -78,6 +90,7 @@ export const CASES: readonly GoldenCase[] = [
   { target: 'splunk', name: 'psexec', expr: psexecExpr },
   { target: 'elastic-kql', name: 'psexec', expr: psexecExpr, options: { targetOptions: { 'case-insensitive-fields': true } } },
   { target: 'elastic-kql', name: 'psexec-default', expr: psexecExpr },
+  { target: 'elastic-esql', name: 'psexec', expr: psexecExpr },
   { target: 'sentinel-kql', name: 'psexec', expr: psexecExpr, options: { source: 'SecurityEvent' } },
   { target: 'sql', name: 'psexec', expr: psexecExpr },
   { target: 'sql', name: 'psexec-postgres', expr: psexecExpr, options: { targetOptions: { postgres: true } } },

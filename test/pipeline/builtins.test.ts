@@ -32,18 +32,19 @@ const builtin = (name: string) => {
 };
 
 describe('the built-in pipeline registry', () => {
-  it('lists each built-in with its target, all loading without diagnostics', () => {
-    expect(builtinPipelines().map((b) => [b.name, b.target, b.isDefault])).toEqual([
-      ['splunk-windows', 'splunk', true],
-      ['ecs-windows', 'elastic-kql', true],
-      ['sentinel-windows', 'sentinel-kql', true],
-      ['sentinel-sysmon', 'sentinel-kql', false],
-      ['sql-tables', 'sql', true],
+  it('lists each built-in with its targets, all loading without diagnostics', () => {
+    expect(builtinPipelines().map((b) => [b.name, b.targets, b.isDefault])).toEqual([
+      ['splunk-windows', ['splunk'], true],
+      ['ecs-windows', ['elastic-kql', 'elastic-esql'], true],
+      ['sentinel-windows', ['sentinel-kql'], true],
+      ['sentinel-sysmon', ['sentinel-kql'], false],
+      ['sql-tables', ['sql'], true],
     ]);
   });
 
   it('gives each target its natural default', () => {
     expect(defaultPipelinesFor('sentinel-kql').map((p) => p.id)).toEqual(['sentinel-windows']);
+    expect(defaultPipelinesFor('elastic-esql')).toEqual(defaultPipelinesFor('elastic-kql'));
     expect(defaultPipelinesFor('ast')).toEqual([]);
   });
 

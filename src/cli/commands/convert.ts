@@ -267,5 +267,5 @@ function printHuman(records: readonly ConversionRecord[], indexes: ReadonlyMap<s
 }
 
 function extensionFor(target: string): string {
-  return { splunk: 'spl', 'elastic-kql': 'kql', 'sentinel-kql': 'kusto', sql: 'sql' }[target] ?? 'txt';
+  return { splunk: 'spl', 'elastic-kql': 'kql', 'elastic-esql': 'esql', 'sentinel-kql': 'kusto', sql: 'sql' }[target] ?? 'txt';
 }

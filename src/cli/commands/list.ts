@@ -37,7 +37,7 @@ export function runList(what: string, target: string | undefined, io: CliIo): nu
       return 0;
     case 'pipelines':
       for (const p of builtinPipelines()) {
-        io.stdout(`${p.name.padEnd(18)} ${p.target.padEnd(13)} ${p.isDefault ? 'default ' : '        '} ${p.description}\n`);
+        io.stdout(`${p.name.padEnd(18)} ${p.targets.join(',').padEnd(24)} ${p.isDefault ? 'default ' : '        '} ${p.description}\n`);
       }
       return 0;
     case 'modifiers':

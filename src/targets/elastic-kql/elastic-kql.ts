@@ -151,7 +151,8 @@ function caseRefusal(
   if (!cased && !insensitive) {
     return unsupported(
       `a case-insensitive match of '${chars}'`,
-      'KQL matches keyword fields as the mapping says, case-sensitively by default',
+      'KQL matches keyword fields as the mapping says, case-sensitively by default ' +
+        '(--target elastic-esql matches case-insensitively with no assumption about the mapping)',
       CASE_INSENSITIVE_FIELDS,
     );
   }

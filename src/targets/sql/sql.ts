@@ -9,6 +9,7 @@ import type {
 } from '../../ast/value.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { joinTexts } from '../../lower/chain.js';
+import { nullGuardedLeaf as leaf, nullGuardedMatch as matchLeaf } from '../../lower/null-guard.js';
 import { literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
   fragment,
@@ -61,21 +62,6 @@ const DEFAULT_TABLE = 'events';
 
 function isPg(options: TargetOptionValues): boolean {
   return options[POSTGRES] === true;
-}
-
-/** A positive test, or its Sigma negation: true when the field is NULL or the test is false. */
-function leaf(negated: boolean, fieldTexts: readonly string[], positive: string, binds: 'atom' | 'and' | 'or' = 'atom'): Fragment {
-  if (!negated) return fragment(positive, binds);
-  const nulls = fieldTexts.map((f) => `${f} IS NULL`);
-  const inner = binds === 'atom' ? positive : `(${positive})`;
-  return fragment([...nulls, `NOT ${inner}`].join(' OR '), 'or');
-}
-
-/** `"f" NOT LIKE ...` reads better than `NOT "f" LIKE ...`; both mean the same. */
-function matchLeaf(negated: boolean, fieldText: string, op: string, notOp: string, right: string): Fragment {
-  return negated
-    ? fragment(`${fieldText} IS NULL OR ${fieldText} ${notOp} ${right}`, 'or')
-    : fragment(`${fieldText} ${op} ${right}`);
 }
 
 function checkIdentifier(name: string): Unsupported | null {

@@ -129,7 +129,7 @@ describe('elastic-kql refusals', () => {
 
   it('refuses case-insensitive letters by default and names the option', () => {
     expect(errors(m(str([lit('cmd')])), {})).toEqual([
-      "unsupported-construct 7:9: elastic-kql cannot express a case-insensitive match of 'cmd' exactly: KQL matches keyword fields as the mapping says, case-sensitively by default; the target option 'case-insensitive-fields' makes it exact if your data fits (your string fields match case-insensitively, e.g. keyword fields with a lowercase normalizer); otherwise skip the rule (--skip-unsupported)",
+      "unsupported-construct 7:9: elastic-kql cannot express a case-insensitive match of 'cmd' exactly: KQL matches keyword fields as the mapping says, case-sensitively by default (--target elastic-esql matches case-insensitively with no assumption about the mapping); the target option 'case-insensitive-fields' makes it exact if your data fits (your string fields match case-insensitively, e.g. keyword fields with a lowercase normalizer); otherwise skip the rule (--skip-unsupported)",
     ]);
     // Without letters, case cannot matter; cased is exact on case-sensitive keyword fields.
     expect(query(m(str([lit('5-1')])), {})).toBe('F:"5-1"');
@@ -183,7 +183,7 @@ describe('elastic-kql texts Kibana reads as something else', () => {
   it('matches booleans case-insensitively, so they need case-insensitive-fields', () => {
     const t = m({ kind: 'boolean', value: true });
     expect(errors(t, {})).toEqual([
-      "unsupported-construct 7:9: elastic-kql cannot express a case-insensitive match of 'true' exactly: KQL matches keyword fields as the mapping says, case-sensitively by default; the target option 'case-insensitive-fields' makes it exact if your data fits (your string fields match case-insensitively, e.g. keyword fields with a lowercase normalizer); otherwise skip the rule (--skip-unsupported)",
+      "unsupported-construct 7:9: elastic-kql cannot express a case-insensitive match of 'true' exactly: KQL matches keyword fields as the mapping says, case-sensitively by default (--target elastic-esql matches case-insensitively with no assumption about the mapping); the target option 'case-insensitive-fields' makes it exact if your data fits (your string fields match case-insensitively, e.g. keyword fields with a lowercase normalizer); otherwise skip the rule (--skip-unsupported)",
     ]);
     expect(query(t)).toBe('F:true');
     for (const actual of ['true', 'True', 'TRUE', 'false', 'yes']) {

@@ -1,0 +1,73 @@
+import type { NumberValue } from '../../ast/value.js';
+import { assertNever } from '../../diagnostics/assert-never.js';
+import { joinTexts } from '../../lower/chain.js';
+import { normaliseParts, stringShape } from '../../lower/string-shape.js';
+import { fragment, type Fragment, type PatternStringValue } from '../../lower/target.js';
+import { asString, kindOfText } from './ecs-types.js';
+import { caseProblem, esqlString, needsLowering, numberLiteral, toLowerRoot, unwritableText } from './esql-text.js';
+
+/** The longest and/or chain written flat (ES|QL limits the parse depth of an expression). */
+export const MAX_CHAIN = 100;
+export const GROUP = { open: '(', close: ')' } as const;
+
+// ---------------------------------------------------------------------------------------------------
+// Value lists on one field
+
+/*
+ * Values without wildcards of an OR on one field become `left IN (...)`, one IN per left-hand side
+ * (`TO_LOWER(f)` for values with letters, `f` for the rest). An item is its kind and text, joined by
+ * SEP, because the fold API passes strings; render() rebuilds the comparisons from the written field.
+ */
+const SEP = '\u0000';
+type ItemKind = 'number' | 'as-is' | 'lower';
+
+export function foldItem(value: PatternStringValue | NumberValue): string | null {
+  if (value.kind === 'number') {
+    const literal = numberLiteral(value.value);
+    return literal === null ? null : ['number', literal].join(SEP);
+  }
+  const parts = normaliseParts(value.parts);
+  const shape = stringShape(parts);
+  if (shape.kind !== 'exact' || unwritableText(shape.text) !== null) return null;
+  if (!needsLowering(value, shape.text)) return ['as-is', shape.text].join(SEP);
+  return caseProblem(shape.text) === null ? ['lower', toLowerRoot(shape.text)].join(SEP) : null;
+}
+
+export function foldRender(fieldText: string, items: readonly string[], negated: boolean): Fragment {
+  const kind = kindOfText(fieldText);
+  const groups = new Map<string, string[]>();
+  for (const item of items) {
+    const [tagText, text = ''] = item.split(SEP);
+    const tag = tagText as ItemKind;
+    let left: string;
+    let right: string;
+    switch (tag) {
+      case 'number':
+        left = kind === 'number' ? fieldText : asString(fieldText, kind);
+        right = kind === 'number' ? text : esqlString(text);
+        break;
+      case 'as-is':
+        left = asString(fieldText, kind);
+        right = esqlString(text);
+        break;
+      case 'lower':
+        left = `TO_LOWER(${asString(fieldText, kind)})`;
+        right = esqlString(text);
+        break;
+      default:
+        return assertNever(tag, 'fold item');
+    }
+    const rights = groups.get(left) ?? [];
+    if (!rights.includes(right)) rights.push(right);
+    groups.set(left, rights);
+  }
+  const tests = [...groups].map(([left, rights]) =>
+    rights.length === 1
+      ? `${left} ${negated ? '!=' : '=='} ${rights[0] ?? ''}`
+      : `${left} ${negated ? 'NOT IN' : 'IN'} (${rights.join(', ')})`,
+  );
+  if (!negated) return tests.length === 1 ? fragment(tests[0] ?? '') : fragment(joinTexts(tests, ' OR ', GROUP, MAX_CHAIN), 'or');
+  // NOT (a OR b) for Sigma: the field is absent, or it is present and every test fails.
+  const all = tests.length === 1 ? (tests[0] ?? '') : `(${joinTexts(tests, ' AND ', GROUP, MAX_CHAIN)})`;
+  return fragment(`${fieldText} IS NULL OR ${all}`, 'or');
+}

@@ -1,0 +1,121 @@
+import { isCaseless, mapParts, type PatternPart } from '../../lower/string-shape.js';
+import type { PatternStringValue } from '../../lower/target.js';
+
+/*
+ * Text pieces of ES|QL. Sources:
+ * - The lexer, elastic/elasticsearch x-pack/plugin/esql/src/main/antlr/lexer/Expression.g4:
+ *   QUOTED_STRING is `"` (ESCAPE_SEQUENCE | UNESCAPED_CHARS)* `"` with ESCAPE_SEQUENCE = `\` [tnr"\\] and
+ *   UNESCAPED_CHARS = ~[\r\n"\\], or a triple-quoted `"""..."""` that takes its text raw but cannot hold
+ *   a line break (~[\r\n]) nor the text `"""`. We always write the double-quoted form: it can hold every
+ *   string (a line break as `\n`), where the triple-quoted one cannot, and one form is simpler to test.
+ *   UNQUOTED_IDENTIFIER is LETTER (LETTER|DIGIT|_)* or (_|@) (LETTER|DIGIT|_)+, the lexer is
+ *   case-insensitive (EsqlBaseLexer.g4 `caseInsensitive = true`), QUOTED_IDENTIFIER is `` `...` ``.
+ * - The parser, parser/Expression.g4, and ExpressionBuilder.visitQualifiedName: a qualifiedName is
+ *   identifiers joined by `.` into ONE field name, so `` `a.b` `` and `a.b` name the same field.
+ * - LIKE (docs/reference/query-languages/esql/_snippets/operators/detailedDescription/like.md,
+ *   https://www.elastic.co/docs/reference/query-languages/esql/functions-operators/operators#esql-like):
+ *   `*` any run of characters, `?` one character, `\` escapes the next character; a whole-value,
+ *   case-sensitive match (Lucene wildcard syntax, WildcardQuery).
+ */
+
+/** A lone UTF-16 surrogate has no UTF-8 form: a query holding one cannot be sent. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why text cannot stand in an ES|QL query, or null when it can. */
+export function unwritableText(text: string): string | null {
+  return LONE_SURROGATE.test(text) ? 'the text holds a lone UTF-16 surrogate, which has no UTF-8 form' : null;
+}
+
+/** A double-quoted ES|QL string literal: `\` `"` and the line breaks/tab escaped, everything else raw. */
+export function esqlString(text: string): string {
+  const body = text.replace(/[\\"\n\r\t]/g, (c) => {
+    switch (c) {
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\t':
+        return '\\t';
+      default:
+        return `\\${c}`;
+    }
+  });
+  return `"${body}"`;
+}
+
+/**
+ * Tokens of the expression lexer that an unquoted identifier part must not spell (any case), across
+ * the grammar's versions (lexer/Expression.g4 and the modes that follow WHERE); such a part is quoted.
+ */
+const KEYWORDS = new Set([
+  'and', 'as', 'asc', 'by', 'desc', 'false', 'first', 'in', 'is', 'last', 'like', 'metadata', 'not',
+  'null', 'nulls', 'on', 'or', 'rlike', 'true', 'where', 'with',
+]);
+
+const UNQUOTED_PART = /^(?:[A-Za-z][A-Za-z0-9_]*|[_@][A-Za-z0-9_]+)$/;
+
+/** Why a field name cannot be written, or null. */
+export function fieldNameProblem(name: string): string | null {
+  if (name === '') return 'an ES|QL field name cannot be empty';
+  // Older versions keep a doubled backquote inside a quoted identifier as two characters, newer ones
+  // read it as one: a name with a backquote would denote different fields in different versions.
+  if (name.includes('`')) return 'a backquote in a quoted ES|QL identifier is read differently by different Elasticsearch versions';
+  return unwritableText(name);
+}
+
+/** A field name: unquoted when every dotted part is a plain identifier, else the whole name in backquotes. */
+export function esqlFieldName(name: string): string {
+  const plain = name.split('.').every((part) => UNQUOTED_PART.test(part) && !KEYWORDS.has(part.toLowerCase()));
+  return plain ? name : `\`${name}\``;
+}
+
+/** The field name written by esqlFieldName, read back (for hooks that only receive the written text). */
+export function fieldNameOfText(text: string): string {
+  return text.startsWith('`') && text.endsWith('`') && text.length >= 2 ? text.slice(1, -1) : text;
+}
+
+/** A LIKE pattern body (not yet a string literal): literal `*`, `?`, `\` escaped with `\`. */
+export function likePattern(parts: readonly PatternPart[], lower: boolean): string {
+  return mapParts(parts, {
+    literal: (text) => (lower ? toLowerRoot(text) : text).replace(/[\\*?]/g, (c) => `\\${c}`),
+    multi: '*',
+    single: '?',
+  });
+}
+
+/**
+ * Lowercases as TO_LOWER does: Java's String.toLowerCase(locale) with the query's locale
+ * (ChangeCase.java in x-pack/plugin/esql/.../function/scalar/string: `configuration().locale()`),
+ * which for every locale but Turkish, Azeri and Lithuanian is Unicode's default case mapping, the one
+ * JavaScript's toLowerCase applies (the README asks for such a locale; the default is one). Only text
+ * for which caseProblem returns null is passed here (context-dependent mappings are refused there).
+ */
+export function toLowerRoot(text: string): string {
+  return text.toLowerCase();
+}
+
+/**
+ * Why matching `text` case-insensitively as `TO_LOWER(field) LIKE lower(text)` would not be exact, or
+ * null. Refused: a character whose lowercase is not one character (U+0130 İ lowercases to `i` plus a
+ * combining dot), and the Greek sigmas, whose lowercase depends on the following letter (final ς), so
+ * a field's TO_LOWER and the pattern's could differ.
+ */
+export function caseProblem(text: string): string | null {
+  for (const c of text) {
+    if (/[Σσς]/u.test(c)) return `the lowercase of '${c}' depends on the letters around it (final sigma), so TO_LOWER of the field may differ`;
+    if ([...c.toLowerCase()].length !== 1) return `'${c}' lowercases to more than one character, so TO_LOWER(field) LIKE cannot match it exactly`;
+  }
+  return null;
+}
+
+/** True when a Sigma string must be lowered on both sides to match case-insensitively. */
+export function needsLowering(value: PatternStringValue, text: string): boolean {
+  // `canonical`: the pipeline named the exact spelling the log writes (winlog.channel), so a
+  // case-sensitive test is exact.
+  return !value.cased && value.canonical !== true && !isCaseless(text);
+}
+
+/** A number literal, or null for one ES|QL cannot write (NaN, infinities). */
+export function numberLiteral(n: number): string | null {
+  return Number.isFinite(n) ? String(n) : null;
+}

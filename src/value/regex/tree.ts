@@ -1,0 +1,123 @@
+/*
+ * The regex tree: Sigma's `re` (a PCRE subset, PCRE2 syntax: https://www.pcre.org/current/doc/html/pcre2pattern.html)
+ * parsed once (parse.ts) so that each target prints its own dialect and refuses, by construct, the nodes
+ * its dialect lacks. Characters are Unicode code points (PCRE2 in UTF mode).
+ */
+
+/** One member of a character class (or a shorthand such as `\d` written outside one). */
+export type ClassItem =
+  | { readonly kind: 'range'; readonly from: number; readonly to: number }
+  /** `\d \D \w \W \s \S`, whose PCRE2 sets (without UCP) are ASCII: see shorthandRanges. */
+  | { readonly kind: 'shorthand'; readonly name: 'd' | 'D' | 'w' | 'W' | 's' | 'S' }
+  /** `[:alpha:]`, `[:^digit:]`: PCRE2's POSIX classes (ASCII without UCP). */
+  | { readonly kind: 'posix'; readonly name: string; readonly negated: boolean }
+  /** A member no printer can read exactly (`\p{..}`, `\h`, `\v`, ...): every printer refuses it. */
+  | { readonly kind: 'unsupported'; readonly construct: string };
+
+export type AnchorKind =
+  | 'lineStart' // ^
+  | 'lineEnd' // $
+  | 'textStart' // \A
+  | 'textEnd' // \z
+  | 'textEndNewline' // \Z
+  | 'wordBoundary' // \b
+  | 'notWordBoundary'; // \B
+
+export type RegexNode =
+  | { readonly kind: 'char'; readonly code: number }
+  /** `.` */
+  | { readonly kind: 'any' }
+  | { readonly kind: 'class'; readonly negated: boolean; readonly items: readonly ClassItem[] }
+  | { readonly kind: 'anchor'; readonly anchor: AnchorKind }
+  | { readonly kind: 'sequence'; readonly items: readonly RegexNode[] }
+  | { readonly kind: 'alternation'; readonly branches: readonly RegexNode[] }
+  | { readonly kind: 'group'; readonly group: 'capturing' | 'non-capturing' | 'named' | 'atomic'; readonly name: string | null; readonly body: RegexNode }
+  | { readonly kind: 'lookaround'; readonly behind: boolean; readonly negated: boolean; readonly body: RegexNode }
+  | { readonly kind: 'repeat'; readonly min: number; readonly max: number | null; readonly mode: 'greedy' | 'lazy' | 'possessive'; readonly body: RegexNode }
+  | { readonly kind: 'backreference'; readonly ref: string }
+  /** `(?i)` (body null: applies to the rest of the enclosing group) or `(?i-s:...)` (scoped). */
+  | { readonly kind: 'flags'; readonly on: string; readonly off: string; readonly body: RegexNode | null }
+  /** A construct the parser knows but no printer translates (verbs, recursion, \K, \R, ...). */
+  | { readonly kind: 'unsupported'; readonly construct: string };
+
+export type RegexKind = RegexNode['kind'];
+
+/** A sorted list of disjoint inclusive code point ranges. */
+export type CharRanges = readonly (readonly [number, number])[];
+
+export const MAX_CODE_POINT = 0x10ffff;
+
+/** Sorts and merges ranges (adjacent ones too). */
+export function normalizeRanges(ranges: Iterable<readonly [number, number]>): CharRanges {
+  const sorted = [...ranges].filter(([a, b]) => a <= b).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/** Every code point not in `ranges` (which must be normalized). */
+export function complementRanges(ranges: CharRanges): CharRanges {
+  const out: [number, number][] = [];
+  let next = 0;
+  for (const [a, b] of ranges) {
+    if (a > next) out.push([next, a - 1]);
+    next = b + 1;
+  }
+  if (next <= MAX_CODE_POINT) out.push([next, MAX_CODE_POINT]);
+  return out;
+}
+
+export function rangesContain(ranges: CharRanges, code: number): boolean {
+  return ranges.some(([a, b]) => code >= a && code <= b);
+}
+
+const DIGIT: CharRanges = [[0x30, 0x39]];
+const WORD: CharRanges = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
+/** PCRE2 (since 8.34 / all of PCRE2) `\s`: HT, LF, VT, FF, CR, space (pcre2pattern, "Generic character types"). */
+const SPACE: CharRanges = [[0x09, 0x0d], [0x20, 0x20]];
+
+/**
+ * The sets of PCRE2's shorthand classes without UCP (pcre2pattern, "Generic character types": "By default,
+ * characters whose code points are greater than 127 never match \d, \s, or \w").
+ */
+export function shorthandRanges(name: 'd' | 'D' | 'w' | 'W' | 's' | 'S'): CharRanges {
+  switch (name) {
+    case 'd':
+      return DIGIT;
+    case 'D':
+      return complementRanges(DIGIT);
+    case 'w':
+      return WORD;
+    case 'W':
+      return complementRanges(WORD);
+    case 's':
+      return SPACE;
+    case 'S':
+      return complementRanges(SPACE);
+  }
+}
+
+/** PCRE2's POSIX classes, ASCII (pcre2pattern, "Posix character classes"); undefined when unknown. */
+export function posixRanges(name: string): CharRanges | undefined {
+  const table: Readonly<Record<string, CharRanges>> = {
+    alnum: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]],
+    alpha: [[0x41, 0x5a], [0x61, 0x7a]],
+    ascii: [[0x00, 0x7f]],
+    blank: [[0x09, 0x09], [0x20, 0x20]],
+    cntrl: [[0x00, 0x1f], [0x7f, 0x7f]],
+    digit: DIGIT,
+    graph: [[0x21, 0x7e]],
+    lower: [[0x61, 0x7a]],
+    print: [[0x20, 0x7e]],
+    punct: [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]],
+    space: SPACE,
+    upper: [[0x41, 0x5a]],
+    word: WORD,
+    xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
+  };
+  return table[name];
+}

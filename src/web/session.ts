@@ -63,16 +63,11 @@ export function targetChoices(): readonly TargetChoice[] {
       defaultFormat: converter?.defaultFormat ?? 'query',
       formats: converter?.formats ?? ['query'],
       pipelines: builtinPipelines()
-        .filter((p) => pipelineTargets(p).includes(t.id))
+        .filter((p) => p.targets.includes(t.id))
         .map((p) => ({ name: p.name, isDefault: p.isDefault, description: p.description })),
       options: t.options.map((o) => ({ name: o.name, description: o.description, default: o.default })),
     };
   });
-}
-
-/** The targets a built-in pipeline is written for (one today; a list once a pipeline serves several). */
-function pipelineTargets(p: { readonly target: string | readonly string[] }): readonly string[] {
-  return typeof p.target === 'string' ? [p.target] : p.target;
 }
 
 /** A panel's settings as the target's defaults give them. */

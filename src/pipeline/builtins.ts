@@ -4,12 +4,12 @@ import { BUILTIN_PIPELINE_TEXTS } from './builtin.generated.js';
 import { parsePipelineText } from './load-pipeline.js';
 import type { ProcessingPipeline } from './types.js';
 
-/** A pipeline that ships with the tool, and the target it is written for. */
+/** A pipeline that ships with the tool, and the target(s) it is written for. */
 export interface BuiltinPipeline {
   readonly name: string;
-  /** The `--target` whose schema it maps to. */
-  readonly target: string;
-  /** Applied by that target unless `--without-pipeline`. */
+  /** The `--target` whose schema it maps to, or several that share the schema (ECS: elastic-kql, elastic-esql). */
+  readonly target: string | readonly string[];
+  /** Applied by those targets unless `--without-pipeline`. */
   readonly isDefault: boolean;
   readonly description: string;
   readonly pipeline: ProcessingPipeline;
@@ -28,6 +28,12 @@ const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
     target: 'elastic-kql',
     isDefault: true,
     description: 'Elastic Common Schema as Winlogbeat / Elastic Agent produce it (winlog.channel, event.code, winlog.event_data.*, process.*)',
+  },
+  {
+    name: 'ecs-cloud',
+    target: 'elastic-kql',
+    isDefault: true,
+    description: 'Elastic Agent integrations for AWS CloudTrail, Azure (sign-in, audit, activity, identity protection), GCP audit, Okta, GitHub, Microsoft 365 and Linux auditd (event.dataset, their fields)',
   },
   {
     name: 'sentinel-windows',
@@ -72,10 +78,15 @@ export function findBuiltinPipeline(name: string): BuiltinPipeline | undefined {
   return builtinPipelines().find((b) => b.name === name);
 }
 
+/** The targets a built-in is written for. */
+export function pipelineTargets(b: Pick<BuiltinPipeline, 'target'>): readonly string[] {
+  return typeof b.target === 'string' ? [b.target] : b.target;
+}
+
 /** The pipelines a target applies by default (none for a target without one). */
 export function defaultPipelinesFor(target: string): readonly ProcessingPipeline[] {
   return builtinPipelines()
-    .filter((b) => b.isDefault && b.target === target)
+    .filter((b) => b.isDefault && pipelineTargets(b).includes(target))
     .map((b) => b.pipeline);
 }
 

@@ -1,7 +1,7 @@
 import { CONVERTERS } from '../../converters.js';
 import { findFormat } from '../../render/formats.js';
 import { findTarget } from '../../targets/registry.js';
-import { builtinPipelines } from '../../pipeline/builtins.js';
+import { builtinPipelines, pipelineTargets } from '../../pipeline/builtins.js';
 import { listModifiers } from '../../value/modifiers.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -37,7 +37,7 @@ export function runList(what: string, target: string | undefined, io: CliIo): nu
       return 0;
     case 'pipelines':
       for (const p of builtinPipelines()) {
-        io.stdout(`${p.name.padEnd(18)} ${p.target.padEnd(13)} ${p.isDefault ? 'default ' : '        '} ${p.description}\n`);
+        io.stdout(`${p.name.padEnd(18)} ${pipelineTargets(p).join(', ').padEnd(13)} ${p.isDefault ? 'default ' : '        '} ${p.description}\n`);
       }
       return 0;
     case 'modifiers':

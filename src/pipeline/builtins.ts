@@ -24,6 +24,12 @@ const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
     description: 'Windows event logs as the Splunk Add-ons for Windows and Sysmon collect them (source, EventCode)',
   },
   {
+    name: 'splunk-cloud',
+    target: 'splunk',
+    isDefault: true,
+    description: 'Splunk add-ons for AWS CloudTrail, Azure AD and activity logs, GCP, Okta, GitHub, Office 365 and Linux auditd (sourcetype, JSON field paths)',
+  },
+  {
     name: 'ecs-windows',
     target: 'elastic-kql',
     isDefault: true,

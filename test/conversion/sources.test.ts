@@ -25,12 +25,12 @@ export const SOURCE_RULES: Readonly<Record<string, string>> = {
   'gcp-audit': 'cloud/gcp/audit/gcp_bucket_enumeration.yml',
   'github-audit': 'application/github/audit/github_delete_action_invoked.yml',
   okta: 'identity/okta/okta_admin_activity_from_proxy_query.yml',
-  'm365-audit': 'cloud/m365/audit/microsoft365_bypass_conditional_access.yml',
+  'm365-audit': 'cloud/m365/audit/microsoft365_disabling_mfa.yml',
   'linux-auditd': 'linux/auditd/lnx_auditd_keylogging_with_pam_d.yml',
 };
 
 const OPTIONS: Record<string, string[]> = { 'elastic-kql': ['-O', 'case-insensitive-fields'] };
-const GOLDEN_TARGETS = ['elastic-kql'];
+const GOLDEN_TARGETS = ['splunk', 'elastic-kql', 'sql'];
 
 describe.skipIf(!HAVE_CORPUS)('cloud, identity and Linux sources with the default pipelines (golden)', () => {
   for (const target of GOLDEN_TARGETS) {

@@ -35,6 +35,7 @@ describe('the built-in pipeline registry', () => {
   it('lists each built-in with its target, all loading without diagnostics', () => {
     expect(builtinPipelines().map((b) => [b.name, b.target, b.isDefault])).toEqual([
       ['splunk-windows', 'splunk', true],
+      ['splunk-cloud', 'splunk', true],
       ['ecs-windows', 'elastic-kql', true],
       ['ecs-cloud', 'elastic-kql', true],
       ['sentinel-windows', 'sentinel-kql', true],
@@ -63,7 +64,7 @@ describe('the built-in pipeline registry', () => {
     const missing = resolvePipelineRef('nope.yml', (p) => files[p]);
     expect(missing.ok).toBe(false);
     expect(missing.diagnostics[0]?.code).toBe('pipeline-unknown');
-    expect(missing.diagnostics[0]?.message).toContain('splunk-windows, ecs-windows, ecs-cloud, sentinel-windows, sentinel-sysmon, sql-tables');
+    expect(missing.diagnostics[0]?.message).toContain('splunk-windows, splunk-cloud, ecs-windows, ecs-cloud, sentinel-windows, sentinel-sysmon, sql-tables');
     expect(errors(resolvePipelineRef('bad.yml', () => 'transformations:\n  - type: nope\n'))[0]).toMatch(/^bad\.yml:2:11: error\[pipeline-invalid\] unknown transformation type `nope`/);
   });
 });

@@ -52,6 +52,24 @@ describe.skipIf(!HAVE_CORPUS)('cloud, identity and Linux sources with the defaul
   }
 });
 
+describe.skipIf(!HAVE_CORPUS)('a field the source does not keep is refused, naming the field and the source', () => {
+  const cases: [string, string, string, RegExp][] = [
+    ['splunk', 'cloud/azure/audit_logs/azure_aad_secops_ca_policy_removedby_bad_actor.yml', 'properties.message', /Azure audit logs \(azure:monitor:aad, AuditLogs\)/],
+    ['elastic-kql', 'cloud/azure/audit_logs/azure_aad_secops_ca_policy_removedby_bad_actor.yml', 'properties.message', /Azure audit logs \(event\.dataset azure\.auditlogs\)/],
+    ['elastic-kql', 'linux/auditd/lnx_auditd_audio_capture.yml', 'a0', /EXECVE arguments/],
+    ['elastic-kql', 'cloud/gcp/gworkspace/admin/gcp_gworkspace_application_access_levels_modified.yml', '', /no Elastic integration/],
+  ];
+  for (const [target, rule, field, source] of cases) {
+    it(`${target}: ${rule}`, async () => {
+      const io = memoryIo();
+      const status = await runCli(['convert', '-t', target, ...(OPTIONS[target] ?? []), join(SIGMA_DIR, 'rules', rule)], io);
+      expect(status).toBe(1);
+      expect(io.err).toMatch(source);
+      if (field !== '') expect(io.err).toContain(`\`${field}\``);
+    });
+  }
+});
+
 describe.skipIf(!HAVE_CORPUS)('elastic-kql over the corpus with its default pipelines', () => {
   it('every output parses (Kibana grammar); a mapped cloud source carries its event.dataset', () => {
     const records = convertCorpus('elastic-kql', { 'case-insensitive-fields': true });

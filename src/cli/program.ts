@@ -66,7 +66,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('list')
     .description('list targets, formats, pipelines or modifiers')
     .argument('<what>', 'targets | formats | pipelines | modifiers')
-    .argument('[target]', 'with formats: only this target')
+    .argument('[target]', 'with formats: only this target; with pipelines: only this target or pipeline')
     .action((what: string, target: string | undefined) => {
       status = runList(what, target, io);
     });

@@ -160,7 +160,12 @@ class Run {
     }
   }
 
-  /** `$category`, `$product`, `$service` (or `${...}`), and `${logsource}`: the parts joined by `_`. */
+  /**
+   * `$category`, `$product`, `$service` (or `${...}`), and `${logsource}`: the parts joined by `_`, as one
+   * plain identifier (lower case; every character but a-z, 0-9 and `_` becomes `_`), so a service with a
+   * dot (`gcp.audit`) names one table, not a schema and a table, and unquoted and quoted uses agree
+   * (PostgreSQL folds unquoted names to lower case).
+   */
   private template(text: string): string {
     const ls = this.logsource;
     return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
@@ -173,7 +178,11 @@ class Run {
         case 'service':
           return ls.service ?? '';
         case 'logsource':
-          return [ls.product, ls.category, ls.service].filter((x) => x !== undefined && x !== '').join('_');
+          return [ls.product, ls.category, ls.service]
+            .filter((x) => x !== undefined && x !== '')
+            .join('_')
+            .toLowerCase()
+            .replace(/[^a-z0-9_]/g, '_');
         default:
           return whole;
       }

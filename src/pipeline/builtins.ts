@@ -24,10 +24,22 @@ const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
     description: 'Windows event logs as the Splunk Add-ons for Windows and Sysmon collect them (source, EventCode)',
   },
   {
+    name: 'splunk-cloud',
+    targets: ['splunk'],
+    isDefault: true,
+    description: 'Splunk add-ons for AWS CloudTrail, Azure AD and activity logs, GCP, Okta, GitHub, Office 365 and Linux auditd (sourcetype, JSON field paths)',
+  },
+  {
     name: 'ecs-windows',
     targets: ['elastic-kql', 'elastic-esql'],
     isDefault: true,
     description: 'Elastic Common Schema as Winlogbeat / Elastic Agent produce it (winlog.channel, event.code, winlog.event_data.*, process.*)',
+  },
+  {
+    name: 'ecs-cloud',
+    targets: ['elastic-kql', 'elastic-esql'],
+    isDefault: true,
+    description: 'Elastic Agent integrations for AWS CloudTrail, Azure (sign-in, audit, activity, identity protection), GCP audit, Okta, GitHub, Microsoft 365 and Linux auditd (event.dataset, their fields)',
   },
   {
     name: 'sentinel-windows',

@@ -121,7 +121,8 @@ export type Transformation =
       readonly val: string | readonly string[];
       /**
        * Replace `$category`, `$product`, `$service` (or `${...}`) with the rule's log source, and
-       * `${logsource}` with its parts joined by `_` (an extension: one table per log source).
+       * `${logsource}` with its parts joined by `_` as one lower-case identifier (`[a-z0-9_]`; an extension:
+       * one table per log source).
        */
       readonly template: boolean;
     });

@@ -35,7 +35,9 @@ describe('the built-in pipeline registry', () => {
   it('lists each built-in with its targets, all loading without diagnostics', () => {
     expect(builtinPipelines().map((b) => [b.name, b.targets, b.isDefault])).toEqual([
       ['splunk-windows', ['splunk'], true],
+      ['splunk-cloud', ['splunk'], true],
       ['ecs-windows', ['elastic-kql', 'elastic-esql'], true],
+      ['ecs-cloud', ['elastic-kql', 'elastic-esql'], true],
       ['sentinel-windows', ['sentinel-kql'], true],
       ['sentinel-sysmon', ['sentinel-kql'], false],
       ['sql-tables', ['sql'], true],
@@ -63,7 +65,7 @@ describe('the built-in pipeline registry', () => {
     const missing = resolvePipelineRef('nope.yml', (p) => files[p]);
     expect(missing.ok).toBe(false);
     expect(missing.diagnostics[0]?.code).toBe('pipeline-unknown');
-    expect(missing.diagnostics[0]?.message).toContain('splunk-windows, ecs-windows, sentinel-windows, sentinel-sysmon, sql-tables');
+    expect(missing.diagnostics[0]?.message).toContain('splunk-windows, splunk-cloud, ecs-windows, ecs-cloud, sentinel-windows, sentinel-sysmon, sql-tables');
     expect(errors(resolvePipelineRef('bad.yml', () => 'transformations:\n  - type: nope\n'))[0]).toMatch(/^bad\.yml:2:11: error\[pipeline-invalid\] unknown transformation type `nope`/);
   });
 });

@@ -213,6 +213,12 @@ describe('change_logsource and set_state', () => {
     );
     expect(out.state).toEqual({ table: 'windows_process_creation', index: ['main', 'windows'] });
   });
+
+  it('`${logsource}` is one lower-case identifier: a dotted service does not name a schema', () => {
+    const dotted = rule(m('x', 'y'), { product: 'gcp', service: 'Google_Workspace.admin' });
+    const out = okValue(apply("transformations:\n  - type: set_state\n    key: table\n    val: '${logsource}'\n    template: true\n", dotted));
+    expect(out.state).toEqual({ table: 'gcp_google_workspace_admin' });
+  });
 });
 
 describe('replace_string', () => {

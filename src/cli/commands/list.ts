@@ -2,6 +2,7 @@ import { CONVERTERS } from '../../converters.js';
 import { findFormat } from '../../render/formats.js';
 import { findTarget } from '../../targets/registry.js';
 import { builtinPipelines } from '../../pipeline/builtins.js';
+import { describePipelineSources } from '../../pipeline/describe.js';
 import { listModifiers } from '../../value/modifiers.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -35,11 +36,19 @@ export function runList(what: string, target: string | undefined, io: CliIo): nu
         }
       }
       return 0;
-    case 'pipelines':
-      for (const p of builtinPipelines()) {
-        io.stdout(`${p.name.padEnd(18)} ${p.targets.join(',').padEnd(24)} ${p.isDefault ? 'default ' : '        '} ${p.description}\n`);
+    case 'pipelines': {
+      // `list pipelines [target|pipeline]`: each built-in, then the log sources it maps and to what
+      // (derived from its transformations).
+      const shown = builtinPipelines().filter((p) => target === undefined || p.name === target || p.targets.includes(target));
+      if (shown.length === 0) {
+        throw new UsageError(`no built-in pipeline and no target with a built-in pipeline named ${JSON.stringify(target)}; built-in pipelines: ${builtinPipelines().map((p) => p.name).join(', ')}`);
+      }
+      for (const p of shown) {
+        io.stdout(`${p.name.padEnd(18)} ${p.targets.join(', ').padEnd(24)} ${p.isDefault ? 'default ' : '        '} ${p.description}\n`);
+        for (const s of describePipelineSources(p.pipeline)) io.stdout(`    ${s.logsource}: ${s.mapsTo.join('; ')}\n`);
       }
       return 0;
+    }
     case 'modifiers':
       for (const m of listModifiers()) io.stdout(`${m.name.padEnd(14)} ${m.summary}\n`);
       return 0;

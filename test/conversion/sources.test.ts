@@ -1,0 +1,89 @@
+/**
+ * Cloud, identity and Linux audit log sources through the default pipelines: one real corpus rule per
+ * source family and target, as `convert -t <target>` prints it (goldens in test/golden/sources/<target>/,
+ * read by hand; UPDATE_GOLDENS=1 rewrites), and every elastic-kql output of the corpus parsed with the
+ * KQL parser written from Kibana's grammar.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { memoryIo } from '../support/memory-io.js';
+import { convertCorpus, summarize } from '../support/convert-corpus.js';
+import { HAVE_CORPUS, noteMissingCorpus, REPO_ROOT, SIGMA_DIR } from '../support/paths.js';
+import { parseKql } from '../targets/elastic-kql/kql-evaluator.js';
+
+noteMissingCorpus('cloud, identity and Linux source goldens');
+
+/** One rule per source family (paths under the corpus's rules/). */
+export const SOURCE_RULES: Readonly<Record<string, string>> = {
+  'aws-cloudtrail': 'cloud/aws/cloudtrail/aws_cloudtrail_console_login_success_without_mfa.yml',
+  'azure-signinlogs': 'cloud/azure/signin_logs/azure_account_lockout.yml',
+  'azure-auditlogs': 'cloud/azure/audit_logs/azure_ad_bitlocker_key_retrieval.yml',
+  'azure-activitylogs': 'cloud/azure/activity_logs/azure_application_gateway_modified_or_deleted.yml',
+  'azure-riskdetection': 'cloud/azure/identity_protection/azure_identity_protection_anomalous_token.yml',
+  'gcp-audit': 'cloud/gcp/audit/gcp_bucket_enumeration.yml',
+  'github-audit': 'application/github/audit/github_delete_action_invoked.yml',
+  okta: 'identity/okta/okta_admin_activity_from_proxy_query.yml',
+  'm365-audit': 'cloud/m365/audit/microsoft365_disabling_mfa.yml',
+  'linux-auditd': 'linux/auditd/lnx_auditd_keylogging_with_pam_d.yml',
+};
+
+const OPTIONS: Record<string, string[]> = { 'elastic-kql': ['-O', 'case-insensitive-fields'] };
+const GOLDEN_TARGETS = ['splunk', 'elastic-kql', 'sql'];
+
+describe.skipIf(!HAVE_CORPUS)('cloud, identity and Linux sources with the default pipelines (golden)', () => {
+  for (const target of GOLDEN_TARGETS) {
+    for (const [family, rule] of Object.entries(SOURCE_RULES)) {
+      it(`${target}: ${family}`, async () => {
+        const io = memoryIo();
+        const status = await runCli(['convert', '-t', target, ...(OPTIONS[target] ?? []), join(SIGMA_DIR, 'rules', rule)], io);
+        expect(status, io.err).toBe(0);
+        const golden = join(REPO_ROOT, 'test/golden/sources', target, `${family}.txt`);
+        if (process.env.UPDATE_GOLDENS === '1') {
+          mkdirSync(dirname(golden), { recursive: true });
+          writeFileSync(golden, io.out);
+        }
+        expect(existsSync(golden), `missing golden ${golden}`).toBe(true);
+        expect(io.out).toBe(readFileSync(golden, 'utf8'));
+        if (target === 'elastic-kql') parseKql(io.out.trim());
+      });
+    }
+  }
+});
+
+describe.skipIf(!HAVE_CORPUS)('a field the source does not keep is refused, naming the field and the source', () => {
+  const cases: [string, string, string, RegExp][] = [
+    ['splunk', 'cloud/azure/audit_logs/azure_aad_secops_ca_policy_removedby_bad_actor.yml', 'properties.message', /Azure audit logs \(azure:monitor:aad, AuditLogs\)/],
+    ['elastic-kql', 'cloud/azure/audit_logs/azure_aad_secops_ca_policy_removedby_bad_actor.yml', 'properties.message', /Azure audit logs \(event\.dataset azure\.auditlogs\)/],
+    ['elastic-kql', 'linux/auditd/lnx_auditd_audio_capture.yml', 'a0', /EXECVE arguments/],
+    ['elastic-kql', 'cloud/gcp/gworkspace/admin/gcp_gworkspace_application_access_levels_modified.yml', '', /no Elastic integration/],
+  ];
+  for (const [target, rule, field, source] of cases) {
+    it(`${target}: ${rule}`, async () => {
+      const io = memoryIo();
+      const status = await runCli(['convert', '-t', target, ...(OPTIONS[target] ?? []), join(SIGMA_DIR, 'rules', rule)], io);
+      expect(status).toBe(1);
+      expect(io.err).toMatch(source);
+      if (field !== '') expect(io.err).toContain(`\`${field}\``);
+    });
+  }
+});
+
+describe.skipIf(!HAVE_CORPUS)('elastic-kql over the corpus with its default pipelines', () => {
+  it('every output parses (Kibana grammar); a mapped cloud source carries its event.dataset', () => {
+    const records = convertCorpus('elastic-kql', { 'case-insensitive-fields': true });
+    console.log(summarize('elastic-kql -O case-insensitive-fields (ecs-windows + ecs-cloud)', records));
+    const failures: string[] = [];
+    for (const r of records) {
+      if (!r.ok || r.output === null) continue;
+      try {
+        parseKql(r.output.trim());
+      } catch (e) {
+        failures.push(`${r.file}: ${String(e)}`);
+      }
+      if (/[/\\]cloud[/\\]aws[/\\]cloudtrail[/\\]/.test(r.file)) expect(r.output, r.file).toMatch(/^event\.dataset:"aws\.cloudtrail" and /);
+    }
+    expect(failures.slice(0, 10)).toEqual([]);
+  }, 120_000);
+});

@@ -224,3 +224,35 @@ describe.skipIf(!HAVE_CORPUS)('every corpus `re` value translates to Lucene or i
     expect(values.length).toBeGreaterThan(200);
   });
 });
+
+describe('parseRegex: tree shapes', () => {
+  it('reads groups, classes, quantifiers, anchors and escapes into typed nodes', () => {
+    expect(parseRegex('(?<n>a)|(?:b)+?\\d\\x41\\Qa.\\E[^a-c\\w-]\\z')).toEqual({
+      ok: true,
+      tree: {
+        kind: 'alternation',
+        branches: [
+          { kind: 'group', group: 'named', name: 'n', body: { kind: 'char', code: 97 } },
+          {
+            kind: 'sequence',
+            items: [
+              { kind: 'repeat', min: 1, max: null, mode: 'lazy', body: { kind: 'group', group: 'non-capturing', name: null, body: { kind: 'char', code: 98 } } },
+              { kind: 'class', negated: false, items: [{ kind: 'shorthand', name: 'd' }] },
+              { kind: 'char', code: 0x41 },
+              { kind: 'sequence', items: [{ kind: 'char', code: 97 }, { kind: 'char', code: 46 }] },
+              { kind: 'class', negated: true, items: [{ kind: 'range', from: 97, to: 99 }, { kind: 'shorthand', name: 'w' }, { kind: 'range', from: 45, to: 45 }] },
+              { kind: 'anchor', anchor: 'textEnd' },
+            ],
+          },
+        ],
+      },
+    });
+  });
+  it('keeps what no printer translates as nodes that name the construct', () => {
+    expect(parseRegex('\\h')).toEqual({ ok: true, tree: { kind: 'unsupported', construct: 'the horizontal-space class \\h' } });
+    expect(parseRegex('(*UTF)a')).toMatchObject({ ok: true, tree: { items: [{ kind: 'unsupported' }, { kind: 'char' }] } });
+    expect(parseRegex('(?i:a)')).toEqual({ ok: true, tree: { kind: 'flags', on: 'i', off: '', body: { kind: 'char', code: 97 } } });
+    expect(parseRegex('\\k<n>')).toEqual({ ok: true, tree: { kind: 'backreference', ref: 'n' } });
+    expect(parseRegex('\\q')).toMatchObject({ ok: false, offset: 0 });
+  });
+});

@@ -14,7 +14,7 @@ import { parseEsql, type EsqlExpr, type EsqlQuery } from './esql-parser.js';
  *   string literals, https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-implicit-casting.html).
  * - Multi-valued fields (https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-multivalued-fields.html):
  *   "functions return null when applied to a multivalued field" unless documented otherwise, with a
- *   warning. Implemented: comparisons, IN, LIKE, RLIKE, arithmetic, STARTS_WITH, ENDS_WITH, LENGTH,
+ *   warning ("single-value function encountered multi-value", elastic/elasticsearch PR #102417). Implemented: comparisons, IN, LIKE, RLIKE, arithmetic, STARTS_WITH, ENDS_WITH, LENGTH,
  *   CIDR_MATCH's first argument and AND/OR/NOT operands give null (and a warning) for a multi-valued
  *   input; IS NULL is false for one (it has values); TO_LOWER, TO_UPPER, TO_STRING, TO_IP, TO_LONG,
  *   TO_DOUBLE map each value (their docs allow multi-valued input); CIDR_MATCH's blocks may be

@@ -21,7 +21,7 @@
  * intersection exact.
  */
 
-type LNode =
+export type LNode =
   | { readonly kind: 'set'; readonly negated: boolean; readonly ranges: readonly (readonly [number, number])[] }
   | { readonly kind: 'any' }
   | { readonly kind: 'empty-language' }

@@ -36,6 +36,12 @@ const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
     description: 'SecurityEvent for Windows security events, Defender XDR Device* tables for Sysmon-style categories, WindowsEvent (EventData.*) for the other Windows logs',
   },
   {
+    name: 'sentinel-cloud',
+    target: 'sentinel-kql',
+    isDefault: true,
+    description: 'SigninLogs, AuditLogs, AzureActivity, AADUserRiskEvents, AWSCloudTrail, GCPAuditLogs, OfficeActivity, OktaV2_CL and GitHubAuditLogsV2_CL for the cloud and identity sources',
+  },
+  {
     name: 'sentinel-sysmon',
     target: 'sentinel-kql',
     isDefault: false,

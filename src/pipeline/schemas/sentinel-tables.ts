@@ -1,5 +1,6 @@
 /**
- * The Microsoft Sentinel (Log Analytics) tables the `sentinel-windows` pipeline maps to: every column and
+ * The Microsoft Sentinel (Log Analytics) tables the `sentinel-windows` pipeline maps to (and, from
+ * sentinel-cloud-tables.ts, those of `sentinel-cloud`): every column and
  * its Kusto type, written from Microsoft's table reference ("Azure Monitor Logs reference", one page per
  * table: https://learn.microsoft.com/azure/azure-monitor/reference/tables/<table>; source files
  * MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/<table>-include.md). The Device*
@@ -7,6 +8,8 @@
  *
  * Tests give these to Microsoft's Kusto parser, so a query naming a column that is not here fails.
  */
+import { SENTINEL_CLOUD_TABLES } from './sentinel-cloud-tables.js';
+
 export type KustoType = 'string' | 'int' | 'long' | 'real' | 'bool' | 'datetime' | 'dynamic' | 'guid' | 'timespan';
 
 export type TableSchema = Readonly<Record<string, KustoType>>;
@@ -458,6 +461,7 @@ export const SENTINEL_TABLES: Readonly<Record<string, TableSchema>> = {
   DeviceImageLoadEvents,
   DeviceEvents,
   WindowsEvent,
+  ...SENTINEL_CLOUD_TABLES,
 };
 
 /**

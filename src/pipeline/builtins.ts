@@ -39,7 +39,7 @@ const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
     name: 'sentinel-cloud',
     target: 'sentinel-kql',
     isDefault: true,
-    description: 'SigninLogs, AuditLogs, AzureActivity, AADUserRiskEvents, AWSCloudTrail, GCPAuditLogs, OfficeActivity, OktaV2_CL and GitHubAuditLogsV2_CL for the cloud and identity sources',
+    description: 'SigninLogs, AuditLogs, AzureActivity, AADUserRiskEvents, AWSCloudTrail, GCPAuditLogs, OfficeActivity, OktaV2_CL and GitHubAuditLogsV2_CL for cloud and identity sources; CommonSecurityLog for proxies, W3CIISLog for web servers',
   },
   {
     name: 'sentinel-sysmon',

@@ -38,6 +38,8 @@ describe('the Sentinel table schemas', () => {
       'OfficeActivity',
       'OktaV2_CL',
       'GitHubAuditLogsV2_CL',
+      'W3CIISLog',
+      'CommonSecurityLog',
     ]);
   });
 

@@ -40,6 +40,7 @@ describe('the Sentinel table schemas', () => {
       'GitHubAuditLogsV2_CL',
       'W3CIISLog',
       'CommonSecurityLog',
+      'Syslog',
     ]);
   });
 

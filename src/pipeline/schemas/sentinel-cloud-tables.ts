@@ -625,6 +625,27 @@ export const CommonSecurityLog: TableSchema = {
   Type: 'string',
 };
 
+/** Syslog: https://learn.microsoft.com/azure/azure-monitor/reference/tables/syslog. */
+export const Syslog: TableSchema = {
+  _BilledSize: 'real',
+  CollectorHostName: 'string',
+  Computer: 'string',
+  EventTime: 'datetime',
+  Facility: 'string',
+  HostIP: 'string',
+  HostName: 'string',
+  _IsBillable: 'string',
+  ProcessID: 'int',
+  ProcessName: 'string',
+  _ResourceId: 'string',
+  SeverityLevel: 'string',
+  SourceSystem: 'string',
+  _SubscriptionId: 'string',
+  SyslogMessage: 'string',
+  TimeGenerated: 'datetime',
+  Type: 'string',
+};
+
 /** The cloud, identity and web tables, by name. */
 export const SENTINEL_CLOUD_TABLES: Readonly<Record<string, TableSchema>> = {
   SigninLogs,
@@ -638,4 +659,5 @@ export const SENTINEL_CLOUD_TABLES: Readonly<Record<string, TableSchema>> = {
   GitHubAuditLogsV2_CL,
   W3CIISLog,
   CommonSecurityLog,
+  Syslog,
 };

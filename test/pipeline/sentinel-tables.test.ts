@@ -41,6 +41,7 @@ describe('the Sentinel table schemas', () => {
       'W3CIISLog',
       'CommonSecurityLog',
       'Syslog',
+      'AKSAudit',
     ]);
   });
 

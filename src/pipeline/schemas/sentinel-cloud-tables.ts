@@ -646,6 +646,34 @@ export const Syslog: TableSchema = {
   Type: 'string',
 };
 
+/** AKSAudit: https://learn.microsoft.com/azure/azure-monitor/reference/tables/aksaudit. */
+export const AKSAudit: TableSchema = {
+  Annotations: 'dynamic',
+  AuditId: 'string',
+  _BilledSize: 'real',
+  _IsBillable: 'string',
+  Level: 'string',
+  ObjectRef: 'dynamic',
+  PodName: 'string',
+  RequestObject: 'dynamic',
+  RequestReceivedTime: 'datetime',
+  RequestUri: 'string',
+  _ResourceId: 'string',
+  ResponseObject: 'dynamic',
+  ResponseStatus: 'dynamic',
+  SourceIps: 'dynamic',
+  SourceSystem: 'string',
+  Stage: 'string',
+  StageReceivedTime: 'datetime',
+  _SubscriptionId: 'string',
+  TenantId: 'string',
+  TimeGenerated: 'datetime',
+  Type: 'string',
+  User: 'dynamic',
+  UserAgent: 'string',
+  Verb: 'string',
+};
+
 /** The cloud, identity and web tables, by name. */
 export const SENTINEL_CLOUD_TABLES: Readonly<Record<string, TableSchema>> = {
   SigninLogs,
@@ -660,4 +688,5 @@ export const SENTINEL_CLOUD_TABLES: Readonly<Record<string, TableSchema>> = {
   W3CIISLog,
   CommonSecurityLog,
   Syslog,
+  AKSAudit,
 };

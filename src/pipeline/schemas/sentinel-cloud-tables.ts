@@ -485,7 +485,7 @@ export const OktaV2_CL: TableSchema = {
   TenantId: 'guid',
 };
 
-/** GitHubAuditLogsV2_CL: https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/GitHub/Data%20Connectors/GitHubAuditLogs_CCF/GitHubAuditLogs_Table.json. The table has 232 columns (one per audit log key); listed are those the pipeline maps and a few common ones. A column not listed here fails the tests even if the table has it: add it from the definition first. */
+/** GitHubAuditLogsV2_CL: https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/GitHub/Data%20Connectors/GitHubAuditLogs_CCF/GitHubAuditLogs_DCR.json (its transform names the columns). The table has 232 columns (one per audit log key); listed are those the pipeline maps and a few common ones. A column not listed here fails the tests even if the table has it: add it from the definition first. */
 export const GitHubAuditLogsV2_CL: TableSchema = {
   Action: 'string',
   Actor: 'string',

@@ -42,6 +42,7 @@ describe('the Sentinel table schemas', () => {
       'CommonSecurityLog',
       'Syslog',
       'AKSAudit',
+      'ASimDnsActivityLogs',
     ]);
   });
 

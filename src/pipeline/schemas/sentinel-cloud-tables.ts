@@ -674,6 +674,41 @@ export const AKSAudit: TableSchema = {
   Verb: 'string',
 };
 
+/** ASimDnsActivityLogs: https://learn.microsoft.com/azure/azure-monitor/reference/tables/asimdnsactivitylogs. Listed: the DNS, source, destination and device columns (the table has many more; add one from the reference before mapping to it). */
+export const ASimDnsActivityLogs: TableSchema = {
+  AdditionalFields: 'dynamic',
+  DnsFlags: 'string',
+  DnsQuery: 'string',
+  DnsQueryClassName: 'string',
+  DnsQueryType: 'int',
+  DnsQueryTypeName: 'string',
+  DnsResponseCode: 'int',
+  DnsResponseName: 'string',
+  Dst: 'string',
+  DstIpAddr: 'string',
+  DstPortNumber: 'int',
+  Dvc: 'string',
+  DvcAction: 'string',
+  DvcHostname: 'string',
+  DvcIpAddr: 'string',
+  EventProduct: 'string',
+  EventResult: 'string',
+  EventResultDetails: 'string',
+  EventSubType: 'string',
+  EventType: 'string',
+  EventVendor: 'string',
+  NetworkProtocol: 'string',
+  Src: 'string',
+  SrcHostname: 'string',
+  SrcIpAddr: 'string',
+  SrcPortNumber: 'int',
+  SrcProcessName: 'string',
+  SrcUsername: 'string',
+  TenantId: 'string',
+  TimeGenerated: 'datetime',
+  Type: 'string',
+};
+
 /** The cloud, identity and web tables, by name. */
 export const SENTINEL_CLOUD_TABLES: Readonly<Record<string, TableSchema>> = {
   SigninLogs,
@@ -689,4 +724,5 @@ export const SENTINEL_CLOUD_TABLES: Readonly<Record<string, TableSchema>> = {
   CommonSecurityLog,
   Syslog,
   AKSAudit,
+  ASimDnsActivityLogs,
 };

@@ -39,7 +39,7 @@ const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
     name: 'sentinel-cloud',
     target: 'sentinel-kql',
     isDefault: true,
-    description: 'azure signinlogs/auditlogs/activitylogs/riskdetection -> SigninLogs/AuditLogs/AzureActivity/AADUserRiskEvents, aws cloudtrail -> AWSCloudTrail, gcp.audit -> GCPAuditLogs, m365 audit -> OfficeActivity, okta -> OktaV2_CL, github audit -> GitHubAuditLogsV2_CL, kubernetes audit -> AKSAudit, proxy -> CommonSecurityLog, webserver -> W3CIISLog (IIS), linux keywords/syslog/sshd/sudo/cron/vsftpd -> Syslog',
+    description: 'azure signinlogs/auditlogs/activitylogs/riskdetection -> SigninLogs/AuditLogs/AzureActivity/AADUserRiskEvents, aws cloudtrail -> AWSCloudTrail, gcp.audit -> GCPAuditLogs, m365 audit -> OfficeActivity, okta -> OktaV2_CL, github audit -> GitHubAuditLogsV2_CL, kubernetes audit -> AKSAudit, proxy -> CommonSecurityLog, webserver -> W3CIISLog (IIS), dns -> ASimDnsActivityLogs, linux keywords/syslog/sshd/sudo/cron/vsftpd -> Syslog',
   },
   {
     name: 'sentinel-sysmon',

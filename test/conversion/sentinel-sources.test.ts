@@ -5,11 +5,13 @@
  * Every output is analysed by Microsoft's Kusto parser against the real columns of the tables; the
  * refusals name the field and the table, or the reason a source has no table.
  */
+import yaml from 'js-yaml';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
+import { convertPack, schemaValidator } from '../formats/support.js';
 import { kustoDiagnostics } from '../support/kusto.js';
 import { memoryIo } from '../support/memory-io.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -81,4 +83,24 @@ describe('sentinel-cloud refusals name the field and the table, or the reason', 
       expect(err.match(/error\[/g)?.length, err).toBe(1);
     });
   }
+});
+
+describe('sentinel-kql analytics rules for the cloud tables', () => {
+  it('a SigninLogs rule names the Entra ID connector and maps the account and address; the rule validates', () => {
+    const file = join(FIXTURES, 'azure_mfa_interrupted.yml');
+    const { pack } = convertPack('sentinel-kql', 'analytics-rule', [{ text: readFileSync(file, 'utf8'), file }]);
+    const doc = yaml.load(pack.text) as Record<string, unknown>;
+    expect(schemaValidator('sentinel-analytics-rule')(doc)).toEqual([]);
+    expect(doc['requiredDataConnectors']).toEqual([{ connectorId: 'AzureActiveDirectory', dataTypes: ['SigninLogs'] }]);
+    expect(doc['entityMappings']).toEqual([
+      { entityType: 'Account', fieldMappings: [{ identifier: 'FullName', columnName: 'UserPrincipalName' }] },
+      { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IPAddress' }] },
+    ]);
+  });
+
+  it('a table without an agreed connector lists none rather than a guess', () => {
+    const file = join(FIXTURES, 'okta_fastpass_phishing_detection.yml');
+    const { pack } = convertPack('sentinel-kql', 'analytics-rule', [{ text: readFileSync(file, 'utf8'), file }]);
+    expect(pack.text).toMatch(/^requiredDataConnectors: \[\]$/m);
+  });
 });

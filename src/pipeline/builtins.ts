@@ -48,6 +48,12 @@ const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
     description: 'SecurityEvent for Windows security events, Defender XDR Device* tables for Sysmon-style categories, WindowsEvent (EventData.*) for the other Windows logs',
   },
   {
+    name: 'sentinel-cloud',
+    targets: ['sentinel-kql'],
+    isDefault: true,
+    description: 'azure signinlogs/auditlogs/activitylogs/riskdetection -> SigninLogs/AuditLogs/AzureActivity/AADUserRiskEvents, aws cloudtrail -> AWSCloudTrail, gcp.audit -> GCPAuditLogs, m365 audit -> OfficeActivity, okta -> OktaV2_CL, github audit -> GitHubAuditLogsV2_CL, kubernetes audit -> AKSAudit, proxy -> CommonSecurityLog, webserver -> W3CIISLog (IIS), dns -> ASimDnsActivityLogs, linux keywords/syslog/sshd/sudo/cron/vsftpd -> Syslog',
+  },
+  {
     name: 'sentinel-sysmon',
     targets: ['sentinel-kql'],
     isDefault: false,

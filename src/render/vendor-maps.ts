@@ -86,6 +86,25 @@ export const ATTACK_TACTICS: Readonly<Record<string, TacticInfo>> = {
 };
 
 /**
+ * The sentinel-cloud tables whose connector ids the Azure-Sentinel Detections agree on (SigninLogs and
+ * AuditLogs: `AzureActiveDirectory`; AzureActivity: `AzureActivity`; AWSCloudTrail: `AWS` and the S3
+ * connector `AWSS3`; OfficeActivity: `Office365`; W3CIISLog: `AzureMonitor(IIS)`). The other tables
+ * (GCP, Okta, GitHub, AKS, CEF, Syslog, DNS) have several connectors or none the Detections name
+ * consistently: their rules list no connector rather than a guessed one.
+ */
+const CLOUD_CONNECTORS: Readonly<Record<string, readonly { readonly connectorId: string; readonly dataTypes: readonly string[] }[]>> = {
+  SigninLogs: [{ connectorId: 'AzureActiveDirectory', dataTypes: ['SigninLogs'] }],
+  AuditLogs: [{ connectorId: 'AzureActiveDirectory', dataTypes: ['AuditLogs'] }],
+  AzureActivity: [{ connectorId: 'AzureActivity', dataTypes: ['AzureActivity'] }],
+  AWSCloudTrail: [
+    { connectorId: 'AWS', dataTypes: ['AWSCloudTrail'] },
+    { connectorId: 'AWSS3', dataTypes: ['AWSCloudTrail'] },
+  ],
+  OfficeActivity: [{ connectorId: 'Office365', dataTypes: ['OfficeActivity'] }],
+  W3CIISLog: [{ connectorId: 'AzureMonitor(IIS)', dataTypes: ['W3CIISLog'] }],
+};
+
+/**
  * Sentinel `requiredDataConnectors` by the table a query reads (Azure-Sentinel repository: the
  * connector ids its Detections use for each table; SecurityEvent is collected by the legacy agent
  * connector `SecurityEvents` and the Azure Monitor Agent connector `WindowsSecurityEvents`; the
@@ -102,7 +121,7 @@ export function sentinelConnectors(table: string | null): readonly { readonly co
   }
   if (/^Device[A-Za-z]*Events$/.test(table)) return [{ connectorId: 'MicrosoftThreatProtection', dataTypes: [table] }];
   if (table === 'WindowsEvent') return [{ connectorId: 'WindowsForwardedEvents', dataTypes: ['WindowsEvent'] }];
-  return [];
+  return CLOUD_CONNECTORS[table] ?? [];
 }
 
 /**
@@ -139,4 +158,24 @@ export const SENTINEL_ENTITY_MAPPINGS: Readonly<Record<string, readonly EntityMa
   DeviceImageLoadEvents: [DEVICE_HOST, { entityType: 'File', fieldMappings: [{ identifier: 'Name', columnName: 'FileName' }, { identifier: 'Directory', columnName: 'FolderPath' }] }],
   DeviceEvents: [DEVICE_HOST],
   WindowsEvent: [{ entityType: 'Host', fieldMappings: [{ identifier: 'FullName', columnName: 'Computer' }] }],
+  // sentinel-cloud tables: the user (UPN) and the client address where the table names them.
+  SigninLogs: [
+    { entityType: 'Account', fieldMappings: [{ identifier: 'FullName', columnName: 'UserPrincipalName' }] },
+    { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IPAddress' }] },
+  ],
+  AADUserRiskEvents: [
+    { entityType: 'Account', fieldMappings: [{ identifier: 'FullName', columnName: 'UserPrincipalName' }] },
+    { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IpAddress' }] },
+  ],
+  AzureActivity: [{ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'CallerIpAddress' }] }],
+  AWSCloudTrail: [{ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'SourceIpAddress' }] }],
+  OfficeActivity: [
+    { entityType: 'Account', fieldMappings: [{ identifier: 'FullName', columnName: 'UserId' }] },
+    { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'ClientIP' }] },
+  ],
+  W3CIISLog: [
+    { entityType: 'Host', fieldMappings: [{ identifier: 'FullName', columnName: 'Computer' }] },
+    { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'cIP' }] },
+  ],
+  Syslog: [{ entityType: 'Host', fieldMappings: [{ identifier: 'FullName', columnName: 'Computer' }] }],
 };

@@ -39,13 +39,14 @@ describe('the built-in pipeline registry', () => {
       ['ecs-windows', ['elastic-kql', 'elastic-esql'], true],
       ['ecs-cloud', ['elastic-kql', 'elastic-esql'], true],
       ['sentinel-windows', ['sentinel-kql'], true],
+      ['sentinel-cloud', ['sentinel-kql'], true],
       ['sentinel-sysmon', ['sentinel-kql'], false],
       ['sql-tables', ['sql'], true],
     ]);
   });
 
   it('gives each target its natural default', () => {
-    expect(defaultPipelinesFor('sentinel-kql').map((p) => p.id)).toEqual(['sentinel-windows']);
+    expect(defaultPipelinesFor('sentinel-kql').map((p) => p.id)).toEqual(['sentinel-windows', 'sentinel-cloud']);
     expect(defaultPipelinesFor('elastic-esql')).toEqual(defaultPipelinesFor('elastic-kql'));
     expect(defaultPipelinesFor('ast')).toEqual([]);
   });
@@ -65,7 +66,7 @@ describe('the built-in pipeline registry', () => {
     const missing = resolvePipelineRef('nope.yml', (p) => files[p]);
     expect(missing.ok).toBe(false);
     expect(missing.diagnostics[0]?.code).toBe('pipeline-unknown');
-    expect(missing.diagnostics[0]?.message).toContain('splunk-windows, splunk-cloud, ecs-windows, ecs-cloud, sentinel-windows, sentinel-sysmon, sql-tables');
+    expect(missing.diagnostics[0]?.message).toContain('splunk-windows, splunk-cloud, ecs-windows, ecs-cloud, sentinel-windows, sentinel-cloud, sentinel-sysmon, sql-tables');
     expect(errors(resolvePipelineRef('bad.yml', () => 'transformations:\n  - type: nope\n'))[0]).toMatch(/^bad\.yml:2:11: error\[pipeline-invalid\] unknown transformation type `nope`/);
   });
 });

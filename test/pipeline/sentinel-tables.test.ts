@@ -19,7 +19,7 @@ function analyse(query: string): string[] {
 }
 
 describe('the Sentinel table schemas', () => {
-  it('hold the tables the sentinel-windows pipeline maps to', () => {
+  it('hold the tables the sentinel-windows and sentinel-cloud pipelines map to', () => {
     expect(Object.keys(SENTINEL_TABLES)).toEqual([
       'SecurityEvent',
       'DeviceProcessEvents',
@@ -29,6 +29,20 @@ describe('the Sentinel table schemas', () => {
       'DeviceImageLoadEvents',
       'DeviceEvents',
       'WindowsEvent',
+      'SigninLogs',
+      'AuditLogs',
+      'AADUserRiskEvents',
+      'OfficeActivity',
+      'OktaV2_CL',
+      'GitHubAuditLogsV2_CL',
+      'AzureActivity',
+      'AWSCloudTrail',
+      'GCPAuditLogs',
+      'AKSAudit',
+      'CommonSecurityLog',
+      'W3CIISLog',
+      'Syslog',
+      'ASimDnsActivityLogs',
     ]);
   });
 

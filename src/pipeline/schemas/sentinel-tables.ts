@@ -1,12 +1,18 @@
 /**
- * The Microsoft Sentinel (Log Analytics) tables the `sentinel-windows` pipeline maps to: every column and
- * its Kusto type, written from Microsoft's table reference ("Azure Monitor Logs reference", one page per
- * table: https://learn.microsoft.com/azure/azure-monitor/reference/tables/<table>; source files
+ * The Microsoft Sentinel (Log Analytics) tables the `sentinel-windows` pipeline maps to (those of
+ * `sentinel-cloud` are in sentinel-identity-tables.ts, sentinel-cloud-tables.ts and
+ * sentinel-network-tables.ts): every column and its Kusto type, written from Microsoft's table reference
+ * ("Azure Monitor Logs reference", one page per table:
+ * https://learn.microsoft.com/azure/azure-monitor/reference/tables/<table>; source files
  * MicrosoftDocs/azure-reference-other azure-monitor-ref/tables/includes/<table>-include.md). The Device*
  * tables are Microsoft Defender XDR's advanced hunting tables as streamed into Sentinel.
  *
  * Tests give these to Microsoft's Kusto parser, so a query naming a column that is not here fails.
  */
+import { SENTINEL_CLOUD_TABLES } from './sentinel-cloud-tables.js';
+import { SENTINEL_IDENTITY_TABLES } from './sentinel-identity-tables.js';
+import { SENTINEL_NETWORK_TABLES } from './sentinel-network-tables.js';
+
 export type KustoType = 'string' | 'int' | 'long' | 'real' | 'bool' | 'datetime' | 'dynamic' | 'guid' | 'timespan';
 
 export type TableSchema = Readonly<Record<string, KustoType>>;
@@ -458,6 +464,9 @@ export const SENTINEL_TABLES: Readonly<Record<string, TableSchema>> = {
   DeviceImageLoadEvents,
   DeviceEvents,
   WindowsEvent,
+  ...SENTINEL_IDENTITY_TABLES,
+  ...SENTINEL_CLOUD_TABLES,
+  ...SENTINEL_NETWORK_TABLES,
 };
 
 /**

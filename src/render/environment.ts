@@ -50,12 +50,13 @@ export function templateFormats(target: string): readonly string[] {
  * error and throws.
  */
 export function renderTemplate(target: string, format: string, variables: TemplateVariables): string | null {
-  const source = TEMPLATES[target]?.[format];
-  if (source === undefined) return null;
+  const spec = TEMPLATES[target]?.[format];
+  if (spec === undefined) return null;
   const key = `${target}/${format}`;
   let template = compiled.get(key);
   if (template === undefined) {
-    template = env.compile<TemplateVariables>(source, { noEscape: true, strict: true });
+    // Precompiled by scripts/generate-templates.mjs with { noEscape: true, strict: true }.
+    template = env.template<TemplateVariables>(spec);
     compiled.set(key, template);
   }
   return template(variables);

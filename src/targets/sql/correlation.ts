@@ -163,6 +163,19 @@ function firedQuery(plan: CorrelationPlan, rows: string, ctx: Ctx): string {
     }
     return `  SELECT "r"."time", ${[...groups, 'NULL AS "value"'].join(', ')}\n  FROM ${sqlIdentifier(rows)} AS "r"\n  WHERE ${where.join('\n    AND ')}`;
   }
+  const windowed = windowAggregate(plan);
+  if (windowed !== null) {
+    // One pass per group, sorted by time: RANGE frames include the rows with the anchor's time stamp
+    // (peers) and reach back to, not including, exactly one timespan earlier.
+    // SQLite: https://sqlite.org/windowfunctions.html#frame_boundaries (integer milliseconds: N-1 PRECEDING);
+    // PostgreSQL: https://www.postgresql.org/docs/current/sql-expressions.html#SYNTAX-WINDOW-FUNCTIONS
+    // (timestamptz has microsecond resolution: span - 1 microsecond PRECEDING).
+    const preceding = ctx.pg ? `INTERVAL '${plan.timespanSeconds * 1000000 - 1} microseconds'` : String(plan.timespanSeconds * 1000 - 1);
+    const partition = plan.groupBy.length === 0 ? '' : `PARTITION BY ${plan.groupBy.map((_, i) => `"g${i}"`).join(', ')} `;
+    const over = `OVER (${partition}ORDER BY "time" RANGE BETWEEN ${preceding} PRECEDING AND CURRENT ROW)`;
+    const inner = `SELECT "time", ${[...plan.groupBy.map((_, i) => `"g${i}"`), `${windowed} ${over} AS "value"`].join(', ')}\n    FROM ${sqlIdentifier(rows)}\n    WHERE ${['"time" IS NOT NULL', ...plan.groupBy.map((_, i) => `"g${i}" IS NOT NULL`)].join(' AND ')}`;
+    return `  SELECT "time", ${[...plan.groupBy.map((_, i) => `"g${i}"`), '"value"'].join(', ')}\n  FROM (\n    ${inner}\n  ) AS "a"\n  WHERE ${havingOf('"value"', plan.condition)}`;
+  }
   const aggregate = aggregateOf(plan, ctx.pg);
   const groupCols = ['"r"."row"', '"r"."time"', ...groups, ...(plan.type === 'value_percentile' ? ['"r"."value"'] : [])];
   const where = [...anchorKnown, ...(plan.type === 'value_percentile' ? ['"r"."value" IS NOT NULL'] : [])];
@@ -171,6 +184,25 @@ function firedQuery(plan: CorrelationPlan, rows: string, ctx: Ctx): string {
     `  FROM ${sqlIdentifier(rows)} AS "r"\n  JOIN ${sqlIdentifier(rows)} AS "w" ON ${inWindow('"w"', plan, ctx).join(' AND ')}\n` +
     `  WHERE ${where.join(' AND ')}\n  GROUP BY ${groupCols.join(', ')}\n  HAVING ${havingOf(aggregate, plan.condition)}`
   );
+}
+
+/** The aggregates a window function computes exactly (COUNT(DISTINCT) is not allowed over a window). */
+function windowAggregate(plan: CorrelationPlan): string | null {
+  switch (plan.type) {
+    case 'event_count':
+      return 'COUNT(*)';
+    case 'value_sum':
+      return 'SUM("value")';
+    case 'value_avg':
+      return 'AVG("value")';
+    case 'value_count':
+    case 'value_percentile':
+    case 'temporal':
+    case 'temporal_ordered':
+      return null;
+    default:
+      return assertNever(plan.type, 'correlation type');
+  }
 }
 
 function aggregateOf(plan: CorrelationPlan, pg: boolean): string {

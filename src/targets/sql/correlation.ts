@@ -42,6 +42,10 @@ export const sqlCorrelation: CorrelationRenderer = (plan, options) => {
     const p = identifierProblem(name);
     if (p !== null) return unsupported(`the group-by name '${name}'`, p);
   }
+  // The window is written in whole microseconds (PostgreSQL) or milliseconds (SQLite): exact integers only.
+  if (!Number.isSafeInteger(plan.timespanSeconds * 1000000)) {
+    return unsupported(`the timespan ${plan.correlation.timespan}`, 'a window longer than about 285 years cannot be written as an exact number of microseconds');
+  }
   const out = outputColumns(plan, timestamp);
   if (out.kind === 'unsupported') return out;
   const cols = out.columns;

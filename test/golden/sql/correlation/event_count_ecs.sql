@@ -8,9 +8,10 @@ WITH
 "c0_fired" AS (
   SELECT "time", "g0", "value"
   FROM (
-    SELECT "time", "g0", COUNT(*) OVER (PARTITION BY "g0" ORDER BY "time" RANGE BETWEEN 3599999 PRECEDING AND CURRENT ROW) AS "value"
+    SELECT "time", "g0", COUNT(*) OVER "w" AS "value"
     FROM "c0_rows"
     WHERE "time" IS NOT NULL AND "g0" IS NOT NULL
+    WINDOW "w" AS (PARTITION BY "g0" ORDER BY "time" RANGE BETWEEN 3599999 PRECEDING AND CURRENT ROW)
   ) AS "a"
   WHERE "value" >= 100
 )

@@ -8,9 +8,10 @@ WITH
 "c0_fired" AS (
   SELECT "time", "g0", "g1", "value"
   FROM (
-    SELECT "time", "g0", "g1", SUM("value") OVER (PARTITION BY "g0", "g1" ORDER BY "time" RANGE BETWEEN INTERVAL '3599999999 microseconds' PRECEDING AND CURRENT ROW) AS "value"
+    SELECT "time", "g0", "g1", SUM("value") OVER "w" AS "value"
     FROM "c0_rows"
     WHERE "time" IS NOT NULL AND "g0" IS NOT NULL AND "g1" IS NOT NULL
+    WINDOW "w" AS (PARTITION BY "g0", "g1" ORDER BY "time" RANGE BETWEEN INTERVAL '3599999999 microseconds' PRECEDING AND CURRENT ROW)
   ) AS "a"
   WHERE "value" > 1000000
 )

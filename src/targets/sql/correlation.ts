@@ -10,10 +10,12 @@ import { identifierProblem, sqlIdentifier, sqlString } from './sql-text.js';
  * - `<p>_rows`: every input's events as one table (UNION ALL): time, rule tag, group-by values, value field;
  *   a numbered row each. An input rule is its own query as a sub-select; a chained correlation is its
  *   `<p>_fired` table.
- * - `<p>_fired`: per anchor row r, the rows w of its group with r.time - span < w.time <= r.time (a
- *   self-join on the look-back window: exact at both boundaries), aggregated per anchor (GROUP BY the
- *   row number), kept when the condition holds (HAVING). temporal_ordered: an EXISTS over a chain of rows
- *   in the listed order.
+ * - `<p>_fired`: per anchor row r, the aggregate over the rows w of its group with
+ *   r.time - span < w.time <= r.time, kept when the condition holds. event_count, value_sum, value_avg
+ *   and temporal: window functions over a RANGE frame (one sorted pass per group); value_count and
+ *   value_percentile: a self-join on the window, GROUP BY the anchor's row number, HAVING the condition
+ *   (COUNT(DISTINCT) is not allowed over a window); temporal_ordered: an EXISTS over a chain of rows in the
+ *   listed order. Exact at both boundaries in every form.
  * - the final SELECT: one row per firing, ordered by time and group.
  *
  * Time: SQLite reads the timestamp column with unixepoch(col, 'subsec') (ISO-8601 text, any of SQLite's
@@ -41,10 +43,6 @@ export const sqlCorrelation: CorrelationRenderer = (plan, options) => {
   for (const name of plan.groupBy) {
     const p = identifierProblem(name);
     if (p !== null) return unsupported(`the group-by name '${name}'`, p);
-  }
-  // The window is written in whole microseconds (PostgreSQL) or milliseconds (SQLite): exact integers only.
-  if (!Number.isSafeInteger(plan.timespanSeconds * 1000000)) {
-    return unsupported(`the timespan ${plan.correlation.timespan}`, 'a window longer than about 285 years cannot be written as an exact number of microseconds');
   }
   const out = outputColumns(plan, timestamp);
   if (out.kind === 'unsupported') return out;
@@ -81,6 +79,10 @@ function outputColumns(plan: CorrelationPlan, timestamp: string): { readonly kin
 function renderPlan(plan: CorrelationPlan, ctx: Ctx): string | Unsupported {
   const known = ctx.names.get(plan);
   if (known !== undefined) return known;
+  // The window is written in whole microseconds (PostgreSQL) or milliseconds (SQLite): exact integers only.
+  if (!Number.isSafeInteger(plan.timespanSeconds * 1000000)) {
+    return unsupported(`the timespan ${plan.correlation.timespan}`, 'a window longer than about 285 years cannot be written as an exact number of microseconds');
+  }
   const inner = new Map<number, string>();
   for (const [i, input] of plan.inputs.entries()) {
     if (input.kind !== 'correlation') continue;

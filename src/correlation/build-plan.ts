@@ -132,6 +132,7 @@ function ruleInput(c: SigmaCorrelation, input: ResolvedInput & { kind: 'rule' },
   const groupBy = c.groupBy.map((g) => mapForRule(c, input, g, 'group-by', ctx, diagnostics));
   const field = c.field === null ? null : mapForRule(c, input, c.field.value, 'value', ctx, diagnostics);
   if (hasErrors(diagnostics)) return fail(diagnostics);
+  // The rule's own warnings (e.g. from its pipelines) travel with the correlation that converts it.
   return ok({
     kind: 'rule',
     tag,
@@ -142,7 +143,7 @@ function ruleInput(c: SigmaCorrelation, input: ResolvedInput & { kind: 'rule' },
     query: fi.query,
     groupBy: groupBy.map((g) => g ?? ''),
     field,
-  });
+  }, converted.diagnostics);
 }
 
 function chainInput(c: SigmaCorrelation, input: ResolvedInput & { kind: 'correlation' }, tag: string, ctx: PlanContext): Result<CorrelationInput> {

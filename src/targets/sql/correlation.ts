@@ -1,7 +1,7 @@
 import { assertNever } from '../../diagnostics/assert-never.js';
 import type { CorrelationCondition, CorrelationPlan, CorrelationQuery, CorrelationRenderer } from '../../correlation/plan.js';
 import { unsupported, type Unsupported } from '../../lower/target.js';
-import { identifierProblem, sqlIdentifier, sqlString } from './sql-text.js';
+import { identifierProblem, sqlIdentifier, sqlString, unwritableText } from './sql-text.js';
 
 /**
  * Correlation rules in SQL (SQLite; PostgreSQL with `postgres`), with exactly the semantics of the
@@ -96,6 +96,8 @@ function renderPlan(plan: CorrelationPlan, ctx: Ctx): string | Unsupported {
   ctx.names.set(plan, fired);
   const parts: string[] = [];
   for (const [i, input] of plan.inputs.entries()) {
+    const bad = unwritableText(input.tag);
+    if (bad !== null) return unsupported(`the rule tag ${JSON.stringify(input.tag)}`, bad);
     const cols: string[] = [];
     if (input.kind === 'rule') {
       for (const f of [...input.groupBy, ...(input.field === null ? [] : [input.field])]) {

@@ -146,3 +146,38 @@ describe('resolution stays linear', () => {
     expect(errors(byTitle(records, 'C30'))).toEqual(['correlation-unresolved f0.yml:' + String(byTitle(records, 'C30').diagnostics[0]?.span.line) + ':13']);
   });
 });
+
+describe('random correlation graphs never crash the run', () => {
+  it('every correlation either converts or fails with an error; every rule record is there', async () => {
+    const fc = (await import('fast-check')).default;
+    const names = ['a', 'b', 'c', 'x', 'y', 'z', 'missing'];
+    const arbDoc = fc.record({
+      name: fc.constantFrom('x', 'y', 'z'),
+      type: fc.constantFrom('event_count', 'temporal', 'temporal_ordered', 'value_count'),
+      rules: fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 4 }),
+      groupBy: fc.subarray(['kind', 'al']),
+      alias: fc.boolean(),
+      generate: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(arbDoc, { maxLength: 4 }), (docs) => {
+        const texts = docs.map((d, i) => {
+          const cond = d.type === 'value_count' ? '    condition: {field: kind, gte: 1}\n' : d.type === 'event_count' ? '    condition: {gte: 1}\n' : '';
+          const aliases = d.alias ? `    aliases:\n        al:\n${d.rules.map((r) => `            ${r}: kind\n`).join('')}` : '';
+          return corr(
+            `C${i}`,
+            `    type: ${d.type}\n    rules: [${d.rules.join(', ')}]\n` + (d.groupBy.length > 0 ? `    group-by: [${d.groupBy.join(', ')}]\n` : '') + `    timespan: 1m\n${cond}${aliases}`,
+            `name: ${d.name}\n${d.generate ? 'generate: true\n' : ''}`,
+          );
+        });
+        const records = run(rule('a') + '---\n' + rule('b') + '---\n' + rule('c'), ...texts);
+        expect(records.filter((r) => r.title?.startsWith('Rule ')).length).toBe(3);
+        for (const r of records.filter((x) => x.title?.startsWith('C'))) {
+          const failed = r.diagnostics.some((d) => d.severity === 'error');
+          expect(r.ok ? r.output !== null || r.skipped : failed).toBe(true);
+        }
+      }),
+      { numRuns: 200, seed: 42 },
+    );
+  });
+});

@@ -1,8 +1,12 @@
 import { printCondition } from './ast/print-condition.js';
 import { printExpr } from './ast/print-expr.js';
-import { error, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import { convertCorrelation, correlationParts, type CorrelationRun } from './correlation/convert-correlation.js';
+import { CorrelationIndex } from './correlation/resolve.js';
+import { error, hasErrors, info, type Diagnostic } from './diagnostics/diagnostic.js';
 import { pointSpan } from './diagnostics/span.js';
-import type { SigmaDocument, SigmaRule } from './rule/model.js';
+import type { CorrelationRenderer } from './correlation/plan.js';
+import { unsupported, type Unsupported } from './lower/target.js';
+import type { SigmaCorrelation, SigmaDocument, SigmaFilter, SigmaRule } from './rule/model.js';
 import { applyFilters } from './rule/filters.js';
 import { applyPipelines } from './pipeline/apply.js';
 import type { ParsedFile } from './rule/parse-documents.js';
@@ -33,17 +37,19 @@ export interface ConvertOptions {
   readonly format?: string;
   readonly skipUnsupported?: boolean;
   /** Target options by name (`list targets` shows each target's); unknown names are refused. */
-  readonly targetOptions?: Readonly<Record<string, boolean>>;
+  readonly targetOptions?: Readonly<Record<string, boolean | string>>;
   /** The processing pipelines to apply, in any order (they run by priority). */
   readonly pipelines?: readonly ProcessingPipeline[];
   /** Options of the output format by name (`list formats <target>` shows each format's). */
   readonly formatOptions?: Readonly<Record<string, string>>;
+  /** Sigma filters to apply besides those among the files (`--filter FILE`). */
+  readonly filters?: readonly SigmaFilter[];
 }
 
 /** What a converter gets besides the rule. */
 export interface RuleContext {
   readonly format: string;
-  readonly targetOptions: Readonly<Record<string, boolean>>;
+  readonly targetOptions: Readonly<Record<string, boolean | string>>;
   readonly pipelines: readonly ProcessingPipeline[];
 }
 
@@ -54,6 +60,8 @@ export interface ConvertedRule {
   readonly applied?: readonly AppliedTransformation[];
   /** The query and its parts, for output formats other than the plain query. */
   readonly formatInput?: FormatInput;
+  /** The rule after its pipelines (what a correlation's plan records for its inputs). */
+  readonly piped?: SigmaRule;
 }
 
 /** A target as the conversion driver sees it: rule in, text out. */
@@ -62,6 +70,8 @@ export interface RuleConverter {
   readonly defaultFormat: string;
   readonly formats: readonly string[];
   convert(rule: SigmaRule, context: RuleContext): ConvertedRule;
+  /** Correlation rules: the target's renderer, or a declared refusal. */
+  readonly correlation: CorrelationRenderer | Unsupported;
 }
 
 /** `--target ast`: the parsed rule, printed; kept for debugging every later stage. */
@@ -69,6 +79,7 @@ export const astConverter: RuleConverter = {
   id: 'ast',
   defaultFormat: 'default',
   formats: ['default'],
+  correlation: unsupported('a correlation rule', 'the ast target prints one parsed rule; convert the correlation for a query target'),
   convert(original, context) {
     const piped = applyPipelines(original, context.pipelines);
     if (!piped.ok) return { output: null, diagnostics: piped.diagnostics };
@@ -127,7 +138,9 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
   /** Rules converted for a declared output format: rendered together at the end (names are pack-wide). */
   const formatItems: { readonly record: number; readonly item: FormatItem }[] = [];
   const problem = optionsProblem(converter, format, options);
-  const filters = files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])));
+  const filters = [...(options.filters ?? []), ...files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])))];
+  const context: RuleContext = { format, targetOptions: options.targetOptions ?? {}, pipelines: options.pipelines ?? [] };
+  const correlations = correlationRun(files, converter, context, filters);
   for (const parsed of files) {
     if (parsed.documents.length === 0) {
       if (parsed.diagnostics.length > 0) records.push(fileRecord(parsed, converter.id, format, parsed.diagnostics));
@@ -151,12 +164,23 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
         records.push({ ...base, ok: false, skipped: false, output: null, diagnostics, applied: [] });
         continue;
       }
+      const partOf = correlations?.parts.get(doc.document);
+      if (partOf !== undefined) {
+        // generate: false (design doc, semantics 6): converted inside the correlation, not on its own.
+        const name = partOf.name ?? partOf.title;
+        const message =
+          correlations?.convert(partOf).output === null
+            ? `not emitted on its own: it is part of the correlation ${JSON.stringify(name)} (generate: false), which did not convert; see that correlation's diagnostics`
+            : `converted only as part of the correlation ${JSON.stringify(name)} (generate: false); set \`generate: true\` there to get this rule's own query too`;
+        diagnostics.push(info('correlation-part', message, doc.document.span));
+        records.push({ ...base, ok: true, skipped: true, output: null, diagnostics, applied: [] });
+        continue;
+      }
       const document = doc.document.kind === 'rule' ? applyFilters(doc.document, filters).rule : doc.document;
-      const converted = convertDocument(document, converter, {
-        format,
-        targetOptions: options.targetOptions ?? {},
-        pipelines: options.pipelines ?? [],
-      });
+      const converted =
+        document.kind === 'correlation' && correlations !== null
+          ? correlationInFormat(correlations.convert(document), format, converter, document, context.targetOptions)
+          : convertDocument(document, converter, context);
       const applied = converted.applied ?? [];
       diagnostics.push(...converted.diagnostics);
       const failed = converted.output === null || hasErrors(converted.diagnostics);
@@ -164,7 +188,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
         records.push({ ...base, ok: true, skipped: true, output: null, diagnostics: demoteErrors(diagnostics), applied });
         continue;
       }
-      if (!failed && document.kind === 'rule' && converted.formatInput !== undefined) {
+      if (!failed && document.kind !== 'filter' && converted.formatInput !== undefined) {
         formatItems.push({ record: records.length, item: { rule: document, input: converted.formatInput } });
       }
       records.push({ ...base, ok: !failed, skipped: false, output: failed ? null : converted.output, diagnostics, applied });
@@ -205,6 +229,55 @@ function renderFormat(
     }
   });
   return out;
+}
+
+/** The run's correlation machinery, or null when no file holds a correlation (nothing to build). */
+function correlationRun(
+  files: readonly ParsedFile[],
+  converter: RuleConverter,
+  context: RuleContext,
+  filters: readonly SigmaFilter[],
+): { convert: (c: SigmaCorrelation) => ConvertedRule; parts: Map<SigmaDocument, SigmaCorrelation> } | null {
+  const documents = files.flatMap((f) => f.documents.flatMap((d) => (d.document === null ? [] : [d.document])));
+  if (!documents.some((d) => d.kind === 'correlation')) return null;
+  const index = new CorrelationIndex(files);
+  const converted = new Map<SigmaRule, ConvertedRule>();
+  const convertRule = (rule: SigmaRule): ConvertedRule => {
+    const known = converted.get(rule);
+    if (known !== undefined) return known;
+    const result = converter.convert(applyFilters(rule, filters).rule, context);
+    converted.set(rule, result);
+    return result;
+  };
+  const run: CorrelationRun = { index, converter, context, convertRule, plans: new Map() };
+  const results = new Map<SigmaCorrelation, ConvertedRule>();
+  const convert = (c: SigmaCorrelation): ConvertedRule => {
+    const known = results.get(c);
+    if (known !== undefined) return known;
+    const result = convertCorrelation(c, run);
+    results.set(c, result);
+    return result;
+  };
+  // Only a correlation that converts holds its rules: the rules of a failed one stand alone.
+  return { convert, parts: correlationParts(documents, index, (c) => convert(c).output !== null) };
+}
+
+/**
+ * A correlation's query for an output format: formats that declare `correlations` wrap it with the
+ * correlation's own metadata; any other format refuses it (never a plain query where a format was asked).
+ */
+function correlationInFormat(converted: ConvertedRule, format: string, converter: RuleConverter, c: SigmaCorrelation, targetOptions: RuleContext['targetOptions']): ConvertedRule {
+  if (format === converter.defaultFormat || converted.output === null) return converted;
+  if (findFormat(converter.id, format)?.correlations === true) {
+    return { ...converted, formatInput: { query: converted.output, expression: '', postFilter: null, source: null, state: {}, targetOptions } };
+  }
+  return {
+    output: null,
+    diagnostics: [
+      ...converted.diagnostics,
+      error('unsupported-construct', `format ${converter.id}/${format} cannot hold a correlation rule yet; convert it with the default format (the plain query)`, c.span),
+    ],
+  };
 }
 
 function convertDocument(document: SigmaDocument, converter: RuleConverter, context: RuleContext): ConvertedRule {

@@ -18,7 +18,7 @@ export { CONVERTERS, findConverter } from './converters.js';
 export { applyFilters } from './rule/filters.js';
 export { FORMATS, findFormat } from './render/formats.js';
 export { renderPieces, renderPack, resolveFormatOptions, type PackEntry, type RenderedPack, type RenderedPiece } from './render/render-format.js';
-export type { FormatDeclaration, FormatInput, FormatItem, FormatOption, FormatOptionValues } from './render/format.js';
+export type { FormatDeclaration, FormatInput, FormatItem, FormatOption, FormatOptionValues, FormattedDocument } from './render/format.js';
 export { applyPipelines } from './pipeline/apply.js';
 export { builtinPipelines, defaultPipelinesFor, findBuiltinPipeline, resolvePipelineRef } from './pipeline/builtins.js';
 export { parsePipelineText } from './pipeline/load-pipeline.js';
@@ -32,3 +32,8 @@ export { checkPack, checkParsed, type CheckInput, type CheckReport } from './che
 export { parseCheckConfig, type CheckConfig, type CheckSetting } from './check/config.js';
 export { CHECKS, type CheckInfo } from './check/registry.js';
 export { toSarif, type SarifTool } from './check/sarif.js';
+export type * from './correlation/plan.js';
+export { CorrelationIndex, type ResolvedCorrelation, type ResolvedInput } from './correlation/resolve.js';
+export { correlationSupport, correlationOverview } from './correlation/supports.js';
+export { correlationIndex, explainCorrelation, renderAll, type CorrelationExplanation, type Explained } from './explain/correlation.js';
+export { mapFieldName, type MappedField } from './pipeline/map-field.js';

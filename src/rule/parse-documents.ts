@@ -9,11 +9,10 @@ import { loadYaml, loadYamlBytes, type YamlLimits } from '../yaml/load.js';
 import type { YamlMap, YamlNode } from '../yaml/node.js';
 import { mapGet } from '../yaml/node.js';
 import { applyCollectionActions, isMap } from './collections.js';
+import { parseCorrelation } from './parse-correlation.js';
 import type {
-  CorrelationType,
   ParsedCondition,
   SearchIdentifier,
-  SigmaCorrelation,
   SigmaDocument,
   SigmaFilter,
   SigmaRule,
@@ -218,38 +217,4 @@ function parseFilter(reader: FieldReader, index: number, file: string, lines: Li
   const detection = parseDetection(reader, 'filter', lines);
   if (detection === null) return null;
   return { kind: 'filter', ...meta, file, documentIndex: index, span: reader.node.span, logsource, rules, ...detection, source: reader.node };
-}
-
-const CORRELATION_TYPES: readonly CorrelationType[] = [
-  'event_count',
-  'value_count',
-  'temporal',
-  'temporal_ordered',
-  'value_sum',
-  'value_avg',
-  'value_percentile',
-];
-
-function parseCorrelation(reader: FieldReader, index: number, file: string): SigmaCorrelation | null {
-  const meta = readMeta(reader);
-  const entry = mapGet(reader.node, 'correlation');
-  if (entry === undefined || entry.value.kind !== 'map') {
-    reader.diagnostics.push(error('invalid-type', '`correlation` must be a mapping with type, rules and timespan', entry?.value.span ?? reader.node.span));
-    return null;
-  }
-  const c = new FieldReader(entry.value, 'correlation.');
-  const type = c.enumeration('type', CORRELATION_TYPES);
-  if (mapGet(entry.value, 'type') === undefined) c.diagnostics.push(error('missing-field', 'the correlation has no `type`', entry.keySpan));
-  const rules = c.stringList('rules');
-  if (rules.length === 0) c.diagnostics.push(error('missing-field', 'the correlation has no `rules`: list the ids or names of the rules it correlates', entry.keySpan));
-  const timespan = c.string('timespan', { required: true });
-  if (timespan !== undefined && !/^\d+[smhdwMy]$/.test(timespan)) {
-    c.diagnostics.push(error('invalid-value', `\`correlation.timespan\` ${JSON.stringify(timespan)} must be a number and a unit (s seconds, m minutes, h hours, d days, w weeks, M months, y years), e.g. 1h`, c.spanOf('timespan')));
-  }
-  const groupBy = c.stringList('group-by');
-  const generateNode = mapGet(reader.node, 'generate')?.value;
-  const generate = generateNode?.kind === 'scalar' && generateNode.value === true;
-  reader.diagnostics.push(...c.diagnostics);
-  if (type === undefined || timespan === undefined) return null;
-  return { kind: 'correlation', ...meta, file, documentIndex: index, span: reader.node.span, type, rules, groupBy, timespan, generate, source: reader.node };
 }

@@ -93,9 +93,15 @@ function buildPanel(choice: TargetChoice): Panel {
     optionBox.append(element('legend', {}, 'Target options'));
     for (const o of choice.options) {
       const label = element('label', { title: o.description });
-      const box = element('input', { type: 'checkbox', value: o.name, 'data-role': 'option' });
-      box.checked = o.default;
-      label.append(box, ` ${o.name}`);
+      if (typeof o.default === 'boolean') {
+        const box = element('input', { type: 'checkbox', value: o.name, 'data-role': 'option' });
+        box.checked = o.default;
+        label.append(box, ` ${o.name}`);
+      } else {
+        // A named value (-O name=value), e.g. sql's timestamp column; empty means the default.
+        const text = element('input', { type: 'text', name: o.name, 'data-role': 'option-text', placeholder: o.default, size: '12' });
+        label.append(`${o.name} `, text);
+      }
       optionBox.append(label);
     }
     controls.append(optionBox);
@@ -113,9 +119,10 @@ function buildPanel(choice: TargetChoice): Panel {
       target: choice.id,
       format: format.value,
       pipelines: [...article.querySelectorAll<HTMLInputElement>('input[data-role=pipeline]')].filter((b) => b.checked).map((b) => b.value),
-      targetOptions: Object.fromEntries(
-        [...article.querySelectorAll<HTMLInputElement>('input[data-role=option]')].map((b) => [b.value, b.checked]),
-      ),
+      targetOptions: Object.fromEntries([
+        ...[...article.querySelectorAll<HTMLInputElement>('input[data-role=option]')].map((b) => [b.value, b.checked] as const),
+        ...[...article.querySelectorAll<HTMLInputElement>('input[data-role=option-text]')].filter((t) => t.value.trim() !== '').map((t) => [t.name, t.value.trim()] as const),
+      ]),
     };
     convertAll();
   };

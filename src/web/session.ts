@@ -29,7 +29,8 @@ export interface PanelSettings {
   readonly format: string;
   /** Built-in pipeline names, in the order shown (the target's defaults are checked at first). */
   readonly pipelines: readonly string[];
-  readonly targetOptions: Readonly<Record<string, boolean>>;
+  /** Options as `-O name` / `-O name=value` set them; an option left out has its default. */
+  readonly targetOptions: Readonly<Record<string, boolean | string>>;
 }
 
 /** What a panel shows. */
@@ -50,7 +51,7 @@ export interface TargetChoice {
   readonly defaultFormat: string;
   readonly formats: readonly string[];
   readonly pipelines: readonly { readonly name: string; readonly isDefault: boolean; readonly description: string }[];
-  readonly options: readonly { readonly name: string; readonly description: string; readonly default: boolean }[];
+  readonly options: readonly { readonly name: string; readonly description: string; readonly default: boolean | string }[];
 }
 
 /** Every query target (not `ast`), with what its panel can choose. */

@@ -7,6 +7,7 @@ import type {
   RegexValue,
   TimePartValue,
 } from '../../ast/value.js';
+import { DEFAULT_TIMESTAMP_COLUMN, sqlCorrelation, TIMESTAMP_OPTION } from './correlation.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { joinTexts } from '../../lower/chain.js';
 import { nullGuardedLeaf as leaf, nullGuardedMatch as matchLeaf } from '../../lower/null-guard.js';
@@ -421,6 +422,14 @@ export const sql: TargetDeclaration<'sql'> = {
         'number/boolean values compared as text (the event table has text columns).',
       default: false,
     },
+    {
+      name: TIMESTAMP_OPTION,
+      summary: 'the column holding each event\'s time (correlation rules)',
+      description:
+        `The column holding each event's time, for correlation rules (default ${DEFAULT_TIMESTAMP_COLUMN}). SQLite: ISO-8601 text ` +
+        "read with unixepoch(col, 'subsec'); PostgreSQL: a timestamptz (or text cast to it).",
+      default: DEFAULT_TIMESTAMP_COLUMN,
+    },
   ],
   supportNotes: {
     'string-exact': 'LIKE folds ASCII letters; other letters match their case forms through GLOB/~ classes',
@@ -439,4 +448,5 @@ export const sql: TargetDeclaration<'sql'> = {
     keyword: `substring of the column "${RAW_COLUMN}"`,
     'list-fold': 'numbers only (IN)',
   },
+  correlation: sqlCorrelation,
 };

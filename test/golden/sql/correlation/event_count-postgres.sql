@@ -1,0 +1,20 @@
+WITH
+"c0_rows" AS (
+  SELECT ROW_NUMBER() OVER () AS "row", "u".* FROM (
+  SELECT CAST("i"."timestamp" AS timestamptz) AS "time", 'failed_logon' AS "tag", "i"."ComputerName" AS "g0", NULL AS "value"
+  FROM (SELECT * FROM "events" WHERE "EventID" = '4625') AS "i"
+  ) AS "u"
+),
+"c0_fired" AS (
+  SELECT "time", "g0", "value"
+  FROM (
+    SELECT "time", "g0", COUNT(*) OVER "w" AS "value"
+    FROM "c0_rows"
+    WHERE "time" IS NOT NULL AND "g0" IS NOT NULL
+    WINDOW "w" AS (PARTITION BY "g0" ORDER BY "time" RANGE BETWEEN INTERVAL '3599999999 microseconds' PRECEDING AND CURRENT ROW)
+  ) AS "a"
+  WHERE "value" >= 100
+)
+SELECT "time" AS "timestamp", "g0" AS "ComputerName", "value" AS "event_count"
+FROM "c0_fired"
+ORDER BY "time", "g0"

@@ -1,0 +1,20 @@
+WITH
+"c0_rows" AS (
+  SELECT ROW_NUMBER() OVER () AS "row", "u".* FROM (
+  SELECT CAST(round(unixepoch("i"."timestamp", 'subsec') * 1000) AS INTEGER) AS "time", 'rule_a_id' AS "tag", "i"."SourceIP" AS "g0", "i"."User" AS "g1", CASE WHEN typeof("i"."BytesOut") IN ('integer', 'real') THEN "i"."BytesOut" END AS "value"
+  FROM (SELECT * FROM "events" WHERE "Direction" LIKE 'out' ESCAPE '\') AS "i"
+  ) AS "u"
+),
+"c0_fired" AS (
+  SELECT "time", "g0", "g1", "value"
+  FROM (
+    SELECT "time", "g0", "g1", AVG("value") OVER "w" AS "value"
+    FROM "c0_rows"
+    WHERE "time" IS NOT NULL AND "g0" IS NOT NULL AND "g1" IS NOT NULL
+    WINDOW "w" AS (PARTITION BY "g0", "g1" ORDER BY "time" RANGE BETWEEN 86399999 PRECEDING AND CURRENT ROW)
+  ) AS "a"
+  WHERE "value" > 500
+)
+SELECT strftime('%Y-%m-%dT%H:%M:%fZ', "time" / 1000.0, 'unixepoch') AS "timestamp", "g0" AS "SourceIP", "g1" AS "User", "value" AS "value_avg"
+FROM "c0_fired"
+ORDER BY "time", "g0", "g1"

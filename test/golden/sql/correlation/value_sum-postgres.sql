@@ -1,0 +1,20 @@
+WITH
+"c0_rows" AS (
+  SELECT ROW_NUMBER() OVER () AS "row", "u".* FROM (
+  SELECT CAST("i"."timestamp" AS timestamptz) AS "time", 'website_access' AS "tag", "i"."SourceIP" AS "g0", "i"."User" AS "g1", CASE WHEN CAST("i"."bytes_sent" AS text) ~ '^[[:space:]]*[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$' THEN CAST(CAST("i"."bytes_sent" AS text) AS double precision) END AS "value"
+  FROM (SELECT * FROM "events" WHERE "Method" ILIKE 'POST' ESCAPE '\') AS "i"
+  ) AS "u"
+),
+"c0_fired" AS (
+  SELECT "time", "g0", "g1", "value"
+  FROM (
+    SELECT "time", "g0", "g1", SUM("value") OVER "w" AS "value"
+    FROM "c0_rows"
+    WHERE "time" IS NOT NULL AND "g0" IS NOT NULL AND "g1" IS NOT NULL
+    WINDOW "w" AS (PARTITION BY "g0", "g1" ORDER BY "time" RANGE BETWEEN INTERVAL '3599999999 microseconds' PRECEDING AND CURRENT ROW)
+  ) AS "a"
+  WHERE "value" > 1000000
+)
+SELECT "time" AS "timestamp", "g0" AS "SourceIP", "g1" AS "User", "value" AS "value_sum"
+FROM "c0_fired"
+ORDER BY "time", "g0", "g1"

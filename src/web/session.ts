@@ -11,7 +11,10 @@ import {
   explainRule,
   findFormat,
   parseSigmaText,
-  renderExplanations,
+  correlationIndex,
+  explainCorrelation,
+  renderAll,
+  type Explained,
   renderPack,
   resolveFormatOptions,
   TARGETS,
@@ -132,10 +135,16 @@ function outputName(r: ConversionRecord): string {
   return r.file.replace(/\.ya?ml$/i, '') + (r.documentIndex > 0 ? `.${r.documentIndex}` : '');
 }
 
-/** The catalog view of every detection rule in the text (`explain --format text`). */
+/** The catalog view of every detection and correlation rule in the text (`explain --format text`). */
 export function explainText(parsed: ParsedFile): string {
-  const rules = parsed.documents.flatMap((d) => (d.document?.kind === 'rule' ? [d.document] : []));
-  return rules.length === 0 ? '' : renderExplanations(rules.map((r) => explainRule(r)), 'text');
+  const index = correlationIndex([parsed]);
+  const explained: Explained[] = parsed.documents.flatMap((d): Explained[] => {
+    const doc = d.document;
+    if (doc?.kind === 'rule') return [explainRule(doc)];
+    if (doc?.kind === 'correlation') return [explainCorrelation(doc, index)];
+    return [];
+  });
+  return explained.length === 0 ? '' : renderAll(explained, 'text');
 }
 
 // ---------------------------------------------------------------------------------------------------

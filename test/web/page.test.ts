@@ -114,6 +114,43 @@ describe.skipIf(!HAVE_BROWSER)('the analyst page in Chromium', () => {
     await page.uncheck('#panel-elastic-kql input[value=case-insensitive-fields]');
   });
 
+  it('converts several documents at once, a correlation with its rule, as the CLI does', async () => {
+    const text = [
+      'title: Failed logon',
+      'name: failed_logon',
+      'id: 0e95725d-7320-415d-80f7-004da920fc12',
+      'logsource:',
+      '    product: windows',
+      '    service: security',
+      'detection:',
+      '    selection:',
+      '        EventID: 4625',
+      '    condition: selection',
+      '---',
+      'title: Many failed logons on one computer',
+      'id: 0e95725d-7320-415d-80f7-004da920fc13',
+      'correlation:',
+      '    type: event_count',
+      '    rules:',
+      '        - failed_logon',
+      '    group-by:',
+      '        - Computer',
+      '    timespan: 10m',
+      '    condition:',
+      '        gte: 5',
+      '',
+    ].join('\n');
+    await setRule(text);
+    for (const target of ['sql', 'sentinel-kql', 'splunk']) {
+      const io = memoryIo({ 'rule.yml': text });
+      await runCli(['convert', '-t', target, 'rule.yml'], io);
+      expect(await page.textContent(`#panel-${target} [data-role=output]`), target).toBe(io.out);
+    }
+    expect(await page.textContent('#panel-sql [data-role=output]')).toContain('COUNT(');
+    expect(await page.textContent('#explain-output')).toContain('Many failed logons on one computer');
+    await setRule(PSEXEC_TEXT);
+  });
+
   it('copies a query to the clipboard with one click', async () => {
     await page.click('#panel-sentinel-kql [data-role=copy]');
     await page.waitForFunction(() => (document.getElementById('status')?.textContent ?? '').startsWith('Copied'));

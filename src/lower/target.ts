@@ -1,4 +1,5 @@
 import type { NumberValue, StringValue, SigmaValue, ValueKind } from '../ast/value.js';
+import type { CorrelationRenderer } from '../correlation/plan.js';
 import type { PatternPart } from './string-shape.js';
 
 /**
@@ -239,4 +240,6 @@ export interface TargetDeclaration<Id extends string = string> {
    * (e.g. cidr-v4: "the field must be ip-typed"). Facts the engine cannot observe by itself.
    */
   readonly supportNotes: Readonly<Record<string, string>>;
+  /** Correlation rules: the target's renderer, or a declared refusal. */
+  readonly correlation: CorrelationRenderer | Unsupported;
 }

@@ -33,7 +33,7 @@ export interface ConvertOptions {
   readonly format?: string;
   readonly skipUnsupported?: boolean;
   /** Target options by name (`list targets` shows each target's); unknown names are refused. */
-  readonly targetOptions?: Readonly<Record<string, boolean>>;
+  readonly targetOptions?: Readonly<Record<string, boolean | string>>;
   /** The processing pipelines to apply, in any order (they run by priority). */
   readonly pipelines?: readonly ProcessingPipeline[];
   /** Options of the output format by name (`list formats <target>` shows each format's). */
@@ -43,7 +43,7 @@ export interface ConvertOptions {
 /** What a converter gets besides the rule. */
 export interface RuleContext {
   readonly format: string;
-  readonly targetOptions: Readonly<Record<string, boolean>>;
+  readonly targetOptions: Readonly<Record<string, boolean | string>>;
   readonly pipelines: readonly ProcessingPipeline[];
 }
 

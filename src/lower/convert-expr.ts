@@ -12,7 +12,7 @@ export interface ConvertOptions {
    */
   readonly source?: string;
   /** Target options by name (e.g. elastic-kql `case-insensitive-fields`). */
-  readonly targetOptions?: Readonly<Record<string, boolean>>;
+  readonly targetOptions?: Readonly<Record<string, boolean | string>>;
 }
 
 export interface ConvertedQuery {

@@ -32,7 +32,7 @@ import { unsupported } from './target.js';
 
 export interface LowerOptions {
   /** Target options by name (see TargetDeclaration.options); unknown names are an error. */
-  readonly targetOptions?: Readonly<Record<string, boolean>>;
+  readonly targetOptions?: Readonly<Record<string, boolean | string>>;
 }
 
 export interface LoweredQuery {
@@ -146,7 +146,7 @@ function resolveOptions(
   options: LowerOptions,
   expr: Expr,
 ): Result<TargetOptionValues> {
-  const values: Record<string, boolean> = {};
+  const values: Record<string, boolean | string> = {};
   for (const option of target.options) values[option.name] = option.default;
   const diagnostics: Diagnostic[] = [];
   for (const [name, value] of Object.entries(options.targetOptions ?? {})) {
@@ -155,6 +155,11 @@ function resolveOptions(
       diagnostics.push(
         error('invalid-value', `target ${target.id} has no option '${name}' (its options: ${known})`, expr.span),
       );
+      continue;
+    }
+    const expected = typeof values[name];
+    if (typeof value !== expected) {
+      diagnostics.push(error('invalid-value', `target ${target.id}'s option '${name}' takes a ${expected === 'boolean' ? 'switch (true or false)' : 'name'}, not ${JSON.stringify(value)}`, expr.span));
       continue;
     }
     values[name] = value;

@@ -68,6 +68,7 @@ export function supportMatrix(target: TargetDeclaration): readonly SupportEntry[
       return { construct, description, level: 'exact', note: [via, extra].filter((t) => t !== '').join('; ') };
     }
     for (const option of target.options) {
+      if (typeof option.default !== 'boolean') continue;
       const withOption = lowerExpr(expr, target, { targetOptions: { [option.name]: !option.default } });
       if (withOption.ok) {
         const note = [`with ${option.name}`, extra].filter((t) => t !== '').join('; ');

@@ -93,7 +93,10 @@ export type RenderValue = Exclude<SigmaValue, StringValue> | PatternStringValue;
 // Leaf renderers.
 
 /** Target options as given by the caller, after defaults are applied (see TargetOption). */
-export type TargetOptionValues = Readonly<Record<string, boolean>>;
+/** A target option's value: a switch, or a name (the sql target's timestamp column). */
+export type TargetOptionValue = boolean | string;
+
+export type TargetOptionValues = Readonly<Record<string, TargetOptionValue>>;
 
 export interface LeafContext<V extends SigmaValue = RenderValue> {
   /** The field as named in the (pipeline-transformed) rule. */
@@ -202,7 +205,8 @@ export interface TargetOption {
   /** A short clause for diagnostics: "your string fields match case-insensitively". */
   readonly summary: string;
   readonly description: string;
-  readonly default: boolean;
+  /** Its type is the option's type: a boolean option is a switch, a string option names something. */
+  readonly default: TargetOptionValue;
 }
 
 /** Where the query reads events from (Splunk index, Sentinel table, SQL table). */

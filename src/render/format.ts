@@ -22,7 +22,7 @@ export interface FormatInput {
   /** The pipeline state (e.g. `table`, `index`). */
   readonly state: PipelineState;
   /** The target options the query was built with (e.g. sql `postgres`). */
-  readonly targetOptions: Readonly<Record<string, boolean>>;
+  readonly targetOptions: Readonly<Record<string, boolean | string>>;
 }
 
 export interface FormatItem {

@@ -78,6 +78,19 @@ export type CorrelationType =
   | 'value_avg'
   | 'value_percentile';
 
+/** A name or field as written in a correlation, with where it stands (for diagnostics). */
+export interface CorrelationRef {
+  readonly value: string;
+  readonly span: SourceSpan;
+}
+
+/** `aliases: {alias: {ruleNameOrId: field}}`: per referenced rule, the field that holds the alias. */
+export interface CorrelationAlias {
+  readonly name: string;
+  readonly span: SourceSpan;
+  readonly fields: readonly { readonly rule: string; readonly field: string; readonly span: SourceSpan }[];
+}
+
 export interface SigmaCorrelation extends RuleMeta {
   readonly kind: 'correlation';
   readonly file: string;
@@ -85,10 +98,29 @@ export interface SigmaCorrelation extends RuleMeta {
   readonly span: SourceSpan;
   readonly type: CorrelationType;
   readonly rules: readonly string[];
+  /** `rules` with where each entry stands (same order). */
+  readonly ruleRefs: readonly CorrelationRef[];
   readonly groupBy: readonly string[];
   readonly timespan: string;
+  /** The timespan in seconds (units s m h d w; months and years are refused when the document is read). */
+  readonly timespanSeconds: number;
+  /** The bounds of `condition` as written (ANDed); empty when the correlation gives none (temporal types). */
+  readonly condition: CorrelationBounds;
+  /** `condition.field` (value_* types); null when absent. */
+  readonly field: CorrelationRef | null;
+  readonly aliases: readonly CorrelationAlias[];
   readonly generate: boolean;
   readonly source: YamlMap;
+}
+
+/** Every bound given must hold (ANDed). Same shape as CorrelationCondition of src/correlation/plan.ts. */
+export interface CorrelationBounds {
+  readonly gt?: number;
+  readonly gte?: number;
+  readonly lt?: number;
+  readonly lte?: number;
+  readonly eq?: number;
+  readonly neq?: number;
 }
 
 export interface SigmaFilter extends RuleMeta {

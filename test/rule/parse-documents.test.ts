@@ -266,8 +266,13 @@ describe('messages name nested keys by their path', () => {
 
   it('a bad timespan lists every unit the check accepts', () => {
     const [m] = messages(correlation('    timespan: 5x\n'));
-    expect(m).toMatch(/s seconds, m minutes, h hours, d days, w weeks, M months, y years/);
-    expect(messages(correlation('    timespan: 2w\n'))).toEqual([]);
+    expect(m).toMatch(/s seconds, m minutes, h hours, d days, w weeks\)/);
+    expect(messages(correlation('    timespan: 2w\n    condition: {gte: 2}\n'))).toEqual([]);
+  });
+
+  it('months and years are refused: they have no fixed length (the design doc, semantics 3)', () => {
+    expect(messages(correlation('    timespan: 1M\n    condition: {gte: 2}\n'))[0]).toMatch(/months and years have no fixed length/);
+    expect(messages(correlation('    timespan: 2y\n    condition: {gte: 2}\n'))[0]).toMatch(/months and years have no fixed length/);
   });
 });
 

@@ -189,18 +189,27 @@ function parseFormatOptions(
   return { given: out, values: resolved.values };
 }
 
-function parseTargetOptions(targetId: string, written: readonly string[]): Record<string, boolean> {
+function parseTargetOptions(targetId: string, written: readonly string[]): Record<string, boolean | string> {
   const known = findTarget(targetId)?.options ?? [];
-  const out: Record<string, boolean> = {};
+  const out: Record<string, boolean | string> = {};
   for (const w of written) {
-    const m = /^([A-Za-z0-9_-]+)(?:=(true|false))?$/.exec(w);
+    const m = /^([A-Za-z0-9_-]+)(?:=(.*))?$/s.exec(w);
     const name = m?.[1];
-    if (m === null || name === undefined) throw new UsageError(`target option ${JSON.stringify(w)} must be written name or name=true|false`);
-    if (!known.some((o) => o.name === name)) {
+    if (m === null || name === undefined) throw new UsageError(`target option ${JSON.stringify(w)} must be written name, name=true|false or name=value`);
+    const option = known.find((o) => o.name === name);
+    if (option === undefined) {
       const list = known.map((o) => o.name).join(', ');
       throw new UsageError(`target ${targetId} has no option ${JSON.stringify(name)}${list ? `; its options: ${list}` : ' (it has none)'}`);
     }
-    out[name] = m[2] !== 'false';
+    const value = m[2];
+    if (typeof option.default === 'string') {
+      if (value === undefined || value === '') throw new UsageError(`target option ${name} needs a value: write ${name}=<value> (default ${option.default})`);
+      out[name] = value;
+    } else if (value === undefined || value === 'true' || value === 'false') {
+      out[name] = value !== 'false';
+    } else {
+      throw new UsageError(`target option ${name} is a switch: write ${name} or ${name}=true|false, not ${JSON.stringify(w)}`);
+    }
   }
   return out;
 }

@@ -15,7 +15,7 @@ export function runList(what: string, target: string | undefined, io: CliIo): nu
       for (const c of CONVERTERS) {
         const t = findTarget(c.id);
         io.stdout(`${c.id.padEnd(14)} ${t?.title ?? 'the parsed rule as an indented tree (for debugging)'}\n`);
-        for (const o of t?.options ?? []) io.stdout(`${''.padEnd(16)}-O ${o.name}${o.default ? ' (on by default)' : ''}: ${o.description}\n`);
+        for (const o of t?.options ?? []) io.stdout(`${''.padEnd(16)}-O ${typeof o.default === 'string' ? `${o.name}=<value> (default ${o.default})` : `${o.name}${o.default ? ' (on by default)' : ''}`}: ${o.description}\n`);
       }
       return 0;
     case 'formats':

@@ -272,4 +272,8 @@ export const elasticKql: TargetDeclaration<'elastic-kql'> = {
       default: false,
     },
   ],
+  correlation: unsupported(
+    'a correlation rule',
+    'KQL filters events and cannot aggregate, count or join them; convert correlations with --target elastic-esql (ES|QL), the Elastic target that can',
+  ),
 };

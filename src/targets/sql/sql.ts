@@ -455,4 +455,5 @@ export const sql: TargetDeclaration<'sql'> = {
     keyword: `substring of the column "${RAW_COLUMN}"`,
     'list-fold': 'numbers only (IN)',
   },
+  correlation: unsupported('a correlation rule', 'the sql correlation renderer is not written yet'),
 };

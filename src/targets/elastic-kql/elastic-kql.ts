@@ -251,8 +251,6 @@ export const elasticKql: TargetDeclaration<'elastic-kql'> = {
     write: () => unsupported('a source', 'KQL has no source clause; choose the data view in Kibana'),
   },
   embedAs: 'whole',
-  // Placeholder until corrcore's refusal merges (branch corrcore owns this line).
-  correlation: unsupported('a correlation rule', 'KQL cannot aggregate events'),
   supportNotes: {
     'string-exact': 'keyword fields: term query',
     'string-wildcard': 'keyword fields: wildcard query; leading * needs allowLeadingWildcards (default on)',

@@ -363,5 +363,4 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
     'fieldref-contains': 'an empty value counts as absent',
     keyword: '* contains: a substring of any column',
   },
-  correlation: unsupported('a correlation rule', 'the sentinel-kql correlation renderer is not written yet'),
 };

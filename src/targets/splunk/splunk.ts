@@ -313,5 +313,4 @@ export const splunk: TargetDeclaration<'splunk'> = {
     keyword: 'Splunk full-text: a term or phrase in _raw, not a substring',
     'regex-in-or': 'the whole OR moves to one where expression',
   },
-  correlation: unsupported('a correlation rule', 'the splunk correlation renderer is not written yet'),
 };

@@ -436,8 +436,6 @@ export const sql: TargetDeclaration<'sql'> = {
       default: false,
     },
   ],
-  // Placeholder until corrcore's sql renderer merges (branch corrcore owns this line).
-  correlation: unsupported('a correlation rule', 'the sql correlation renderer is not merged in this branch'),
   supportNotes: {
     'string-exact': 'LIKE folds ASCII letters; other letters match their case forms through GLOB/~ classes',
     cased: 'SQLite GLOB, PostgreSQL LIKE',

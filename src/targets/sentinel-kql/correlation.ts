@@ -98,7 +98,21 @@ function projection(
   return cols.join(', ');
 }
 
+/** The output columns are TimeGenerated, the group-by names and the type's name: they must differ. */
+function outputClash(plan: CorrelationPlan): Unsupported | null {
+  const seen = new Set<string>();
+  for (const name of [T, ...plan.groupBy, plan.type]) {
+    if (seen.has(name)) {
+      return unsupported(`the group-by name \`${name}\``, `the output columns (${T}, the group-by names, ${plan.type}) must differ`);
+    }
+    seen.add(name);
+  }
+  return null;
+}
+
 function renderPlan(plan: CorrelationPlan, prefix: string, counter: { n: number }): Rendered | Unsupported {
+  const clash = outputClash(plan);
+  if (clash !== null) return clash;
   const lets: string[] = [];
   const branches: string[] = [];
   for (const [index, input] of plan.inputs.entries()) {
@@ -200,7 +214,8 @@ function renderPlan(plan: CorrelationPlan, prefix: string, counter: { n: number 
     default:
       return assertNever(plan.type);
   }
-  const right = [`sigma_t = ${T}`, ...k, `sigma_r_rule = ${RULE}`];
+  const right = [`sigma_t = ${T}`, ...k];
+  if (plan.type === 'temporal') right.push(`sigma_r_rule = ${RULE}`);
   if (plan.field !== null) right.push(`sigma_r_value = ${VALUE}`);
   const condition = conditionBounds(plan.condition)
     .map(([op, n]) => `${RESULT} ${C_COMPARISON[op]} ${String(n)}`)
@@ -213,7 +228,8 @@ function renderPlan(plan: CorrelationPlan, prefix: string, counter: { n: number 
   ];
   if (post !== null) lines.push(`    | extend ${post}`);
   if (condition !== '') lines.push(`    | where ${condition}`);
-  lines.push(`    | project ${[...out, RESULT].join(', ')}`);
+  // The aggregate comes out under the correlation type's name, like the sql target's column.
+  lines.push(`    | project ${[...out, `${plan.type} = ${RESULT}`].join(', ')}`);
   return finish(prefix, lets, lines.join('\n'));
 }
 

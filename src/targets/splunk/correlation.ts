@@ -90,6 +90,18 @@ function windowStatistic(plan: CorrelationPlan): string | Unsupported {
   }
 }
 
+/** The output columns are _time, the group-by names and the type's name: they must differ. */
+function outputClash(plan: CorrelationPlan): Unsupported | null {
+  const seen = new Set<string>();
+  for (const name of ['_time', ...plan.groupBy, plan.type]) {
+    if (seen.has(name)) {
+      return unsupported(`the group-by name '${name}'`, `the output columns (_time, the group-by names, ${plan.type}) must differ`);
+    }
+    seen.add(name);
+  }
+  return null;
+}
+
 export const splunkCorrelation: CorrelationRenderer = (plan): CorrelationQuery | Unsupported => {
   const searches: string[] = [];
   for (const [index, input] of plan.inputs.entries()) {
@@ -104,6 +116,8 @@ export const splunkCorrelation: CorrelationRenderer = (plan): CorrelationQuery |
     searches.push(s);
   }
   const renames: string[] = [];
+  const clash = outputClash(plan);
+  if (clash !== null) return clash;
   for (const [i, name] of plan.groupBy.entries()) {
     const target = renameTarget(name);
     if (typeof target !== 'string') return target;
@@ -147,17 +161,25 @@ export const splunkCorrelation: CorrelationRenderer = (plan): CorrelationQuery |
     if (typeof statistic !== 'string') return statistic;
     const tie = ['_time', ...g].join(' ');
     lines.push('| sort 0 _time');
-    lines.push(`| streamstats time_window=${span} count as sigma_n ${statistic} as sigma_window${by}`);
-    // Rows with the same time share one window; streamstats saw the later ones only at the last of them,
-    // which has the largest running count: its statistic is every tied row's.
-    lines.push(`| eventstats max(sigma_n) as sigma_last by ${tie}`);
-    lines.push(`| eval sigma_pick=if(sigma_n==sigma_last, sigma_window, null())`);
-    lines.push(`| eventstats max(sigma_pick) as ${RESULT} by ${tie}`);
+    if (statistic === 'count') {
+      lines.push(`| streamstats time_window=${span} count as sigma_n${by}`);
+      // Rows with the same time share one window; streamstats saw all of them only at the last one,
+      // whose running count is the largest: that count is every tied row's.
+      lines.push(`| eventstats max(sigma_n) as ${RESULT} by ${tie}`);
+    } else {
+      lines.push(`| streamstats time_window=${span} count as sigma_n ${statistic} as sigma_window${by}`);
+      // As above: the last tied row (largest running count) holds the statistic of the shared window.
+      lines.push(`| eventstats max(sigma_n) as sigma_last by ${tie}`);
+      lines.push(`| eval sigma_pick=if(sigma_n==sigma_last, sigma_window, null())`);
+      lines.push(`| eventstats max(sigma_pick) as ${RESULT} by ${tie}`);
+    }
     const condition = conditionBounds(plan.condition)
       .map(([op, v]) => `${RESULT}${C_COMPARISON[op]}${String(v)}`)
       .join(' AND ');
     if (condition !== '') lines.push(`| where ${condition}`);
     output = ['_time', ...g, RESULT];
+    // The aggregate comes out under the correlation type's name, like the sql target's column.
+    renames.push(`${RESULT} AS "${plan.type}"`);
     warnings.push(
       `Splunk's streamstats documentation does not say whether an event exactly ${plan.correlation.timespan} older than the anchor is inside time_window (the Sigma window excludes it)`,
     );

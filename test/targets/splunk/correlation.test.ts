@@ -1,0 +1,160 @@
+/**
+ * The splunk correlation queries RUN (test/targets/splunk/correlation-evaluator.ts, the documented
+ * semantics of each SPL command) over generated event streams, against the reference semantics
+ * (test/support/correlation-reference.ts): the same firings, whatever order Splunk gives tied events.
+ * Plus fixtures just inside and just outside each timespan and threshold.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CorrelationPlan } from '../../../src/correlation/plan.js';
+import { splunkCorrelation } from '../../../src/targets/splunk/correlation.js';
+import { testPlan } from '../../support/correlation-plan.js';
+import { type Firing, firingKeys, referenceFirings, type TestEvent } from '../../support/correlation-reference.js';
+import { runCorrelationSpl } from './correlation-evaluator.js';
+
+/** Three rules, matching EventID 1, 2 and 3; the rule with EventID 2 has a post-filter (a cased match). */
+const RULES = `title: One
+name: one
+logsource: {product: test}
+detection:
+    selection:
+        EventID: 1
+    condition: selection
+---
+title: Two
+name: two
+logsource: {product: test}
+detection:
+    selection:
+        EventID: 2
+    filter:
+        Note|cased: 'X'
+    condition: selection and not filter
+---
+title: Three
+name: three
+logsource: {product: test}
+detection:
+    selection:
+        EventID: 3
+    condition: selection
+`;
+const EVENT_ID: Record<string, string> = { one: '1', two: '2', three: '3' };
+const matches = (tag: string, e: TestEvent): boolean => e.fields['EventID'] === EVENT_ID[tag] && !(tag === 'two' && e.fields['Note'] === 'X');
+
+function correlation(type: string, rules: string[], extra: string): string {
+  return `title: C
+name: c
+correlation:
+    type: ${type}
+    rules: [${rules.join(', ')}]
+    timespan: 5s
+${extra}`;
+}
+
+function plan(text: string): CorrelationPlan {
+  return testPlan('splunk', { 'rules.yml': RULES, 'c.yml': text }, 'c');
+}
+
+function splunkFirings(p: CorrelationPlan, events: readonly TestEvent[], tieSeed: number): Firing[] {
+  const q = splunkCorrelation(p, {});
+  if (q.kind === 'unsupported') throw new Error(q.reason);
+  const rows = runCorrelationSpl(q.text, events.map((e) => ({ _time: e.time, fields: e.fields })), { inclusiveBoundary: false, tieSeed });
+  return rows.map((r) => ({
+    time: r['_time'] as number,
+    groups: p.groupBy.map((g) => String(r[g])),
+    value: p.type === 'temporal_ordered' ? null : (r[p.type] as number),
+  }));
+}
+
+const CASES: Record<string, string> = {
+  event_count: correlation('event_count', ['one', 'two'], '    group-by: [Host]\n    condition: {gte: 3}\n'),
+  'event_count range, no group-by': correlation('event_count', ['one'], '    condition: {gt: 1, lte: 3}\n'),
+  value_count: correlation('value_count', ['one', 'three'], '    group-by: [Host, User]\n    condition: {field: Val, gte: 2}\n'),
+  value_sum: correlation('value_sum', ['one', 'two'], '    group-by: [Host]\n    condition: {field: Val, gt: 4}\n'),
+  value_avg: correlation('value_avg', ['one'], '    group-by: [Host]\n    condition: {field: Val, gte: 2, neq: 5}\n'),
+  temporal: correlation('temporal', ['one', 'two', 'three'], '    group-by: [Host]\n'),
+  'temporal with a lower condition': correlation('temporal', ['one', 'two', 'three'], '    group-by: [Host]\n    condition: {gte: 2}\n'),
+  temporal_ordered: correlation('temporal_ordered', ['one', 'two', 'three'], '    group-by: [Host]\n'),
+  'temporal_ordered, two inputs': correlation('temporal_ordered', ['three', 'one'], '    group-by: [User]\n'),
+  aliases: correlation(
+    'temporal',
+    ['one', 'three'],
+    '    group-by: [who]\n    aliases:\n        who:\n            one: User\n            three: Host\n',
+  ),
+};
+
+const event = fc.record({
+  time: fc.integer({ min: 0, max: 25 }),
+  fields: fc.record(
+    {
+      EventID: fc.constantFrom('1', '2', '3'),
+      Host: fc.constantFrom('a', 'b'),
+      User: fc.constantFrom('u', 'v', 'a'),
+      Val: fc.constantFrom('1', '2', '5', 'x'),
+      Note: fc.constantFrom('X', 'x'),
+    },
+    { requiredKeys: ['EventID'] },
+  ),
+});
+
+describe('splunk correlation queries run against the reference semantics', () => {
+  for (const [name, text] of Object.entries(CASES)) {
+    it(name, () => {
+      const p = plan(text);
+      fc.assert(
+        fc.property(fc.array(event, { maxLength: 30 }), fc.integer({ min: 1, max: 1_000_000 }), (events, seed) => {
+          expect(firingKeys(splunkFirings(p, events, seed))).toEqual(firingKeys(referenceFirings(p, events, matches)));
+        }),
+        { numRuns: 150 },
+      );
+    });
+  }
+});
+
+describe('splunk correlation boundaries', () => {
+  const at = (time: number, EventID: string, fields: Record<string, string> = {}): TestEvent => ({
+    time,
+    fields: { EventID, Host: 'h', User: 'u', ...fields },
+  });
+  const keys = (p: CorrelationPlan, events: TestEvent[]) => firingKeys(splunkFirings(p, events, 7));
+
+  it('event_count: 3 events within 5s fire; the same 3 with the first exactly 5s older do not', () => {
+    const p = plan(CASES['event_count']!);
+    expect(keys(p, [at(10, '1'), at(12, '2'), at(14, '1')])).toEqual(['[14,["h"],3]']);
+    expect(keys(p, [at(9, '1'), at(12, '2'), at(14, '1')])).toEqual([]);
+    // Same time stamps are inside whatever their order: all three anchors at 14 see 3 rows.
+    expect(keys(p, [at(14, '1'), at(14, '2'), at(14, '1')])).toEqual(['[14,["h"],3]', '[14,["h"],3]', '[14,["h"],3]']);
+  });
+
+  it('a threshold just missed and just met', () => {
+    const p = plan(CASES['value_sum']!);
+    expect(keys(p, [at(1, '1', { Val: '2' }), at(2, '1', { Val: '2' })])).toEqual([]); // 4 is not > 4
+    expect(keys(p, [at(1, '1', { Val: '2' }), at(2, '1', { Val: '2' }), at(3, '2', { Val: 'x' }), at(3, '2', { Val: '1' })])).toEqual([
+      '[3,["h"],5]',
+      '[3,["h"],5]',
+    ]);
+  });
+
+  it('temporal_ordered: the listed order, equal times allowed, out of order or too old never', () => {
+    const p = plan(CASES['temporal_ordered']!);
+    expect(keys(p, [at(1, '1'), at(2, '2'), at(3, '3')])).toEqual(['[3,["h"],null]']);
+    expect(keys(p, [at(3, '1'), at(3, '2'), at(3, '3')])).toEqual(['[3,["h"],null]']);
+    expect(keys(p, [at(1, '2'), at(2, '1'), at(3, '3')])).toEqual([]);
+    expect(keys(p, [at(0, '1'), at(2, '2'), at(5, '3')])).toEqual([]); // the first is exactly 5s older
+    expect(keys(p, [at(1, '1'), at(2, '2'), at(5, '3')])).toEqual(['[5,["h"],null]']);
+  });
+
+  it('a group-by field absent from an event puts it in no group', () => {
+    const p = plan(CASES['event_count']!);
+    const noHost = (time: number): TestEvent => ({ time, fields: { EventID: '1' } });
+    expect(keys(p, [noHost(1), noHost(2), at(3, '1'), at(3, '1')])).toEqual([]);
+  });
+});
+
+describe('splunk correlation refusals', () => {
+  it('refuses a condition on temporal_ordered and names it', () => {
+    const q = splunkCorrelation(plan(correlation('temporal_ordered', ['one', 'two'], '    group-by: [Host]\n    condition: {gte: 1}\n')), {});
+    expect(q.kind === 'unsupported' && q.construct).toBe('a temporal_ordered condition other than the default');
+  });
+});

@@ -1,8 +1,12 @@
 import { printCondition } from './ast/print-condition.js';
 import { printExpr } from './ast/print-expr.js';
-import { error, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import { convertCorrelation, correlationParts, type CorrelationRun } from './correlation/convert-correlation.js';
+import { CorrelationIndex } from './correlation/resolve.js';
+import { error, hasErrors, info, type Diagnostic } from './diagnostics/diagnostic.js';
 import { pointSpan } from './diagnostics/span.js';
-import type { SigmaDocument, SigmaRule } from './rule/model.js';
+import type { CorrelationRenderer } from './correlation/plan.js';
+import { unsupported, type Unsupported } from './lower/target.js';
+import type { SigmaCorrelation, SigmaDocument, SigmaFilter, SigmaRule } from './rule/model.js';
 import { applyFilters } from './rule/filters.js';
 import { applyPipelines } from './pipeline/apply.js';
 import type { ParsedFile } from './rule/parse-documents.js';
@@ -54,6 +58,8 @@ export interface ConvertedRule {
   readonly applied?: readonly AppliedTransformation[];
   /** The query and its parts, for output formats other than the plain query. */
   readonly formatInput?: FormatInput;
+  /** The rule after its pipelines (what a correlation's plan records for its inputs). */
+  readonly piped?: SigmaRule;
 }
 
 /** A target as the conversion driver sees it: rule in, text out. */
@@ -62,6 +68,8 @@ export interface RuleConverter {
   readonly defaultFormat: string;
   readonly formats: readonly string[];
   convert(rule: SigmaRule, context: RuleContext): ConvertedRule;
+  /** Correlation rules: the target's renderer, or a declared refusal. */
+  readonly correlation: CorrelationRenderer | Unsupported;
 }
 
 /** `--target ast`: the parsed rule, printed; kept for debugging every later stage. */
@@ -69,6 +77,7 @@ export const astConverter: RuleConverter = {
   id: 'ast',
   defaultFormat: 'default',
   formats: ['default'],
+  correlation: unsupported('a correlation rule', 'the ast target prints one parsed rule; convert the correlation for a query target'),
   convert(original, context) {
     const piped = applyPipelines(original, context.pipelines);
     if (!piped.ok) return { output: null, diagnostics: piped.diagnostics };
@@ -128,6 +137,8 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
   const formatItems: { readonly record: number; readonly item: FormatItem }[] = [];
   const problem = optionsProblem(converter, format, options);
   const filters = files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])));
+  const context: RuleContext = { format, targetOptions: options.targetOptions ?? {}, pipelines: options.pipelines ?? [] };
+  const correlations = correlationRun(files, converter, context, filters);
   for (const parsed of files) {
     if (parsed.documents.length === 0) {
       if (parsed.diagnostics.length > 0) records.push(fileRecord(parsed, converter.id, format, parsed.diagnostics));
@@ -151,12 +162,21 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
         records.push({ ...base, ok: false, skipped: false, output: null, diagnostics, applied: [] });
         continue;
       }
+      const partOf = correlations?.parts.get(doc.document);
+      if (partOf !== undefined) {
+        // generate: false (design doc, semantics 6): converted inside the correlation, not on its own.
+        const name = partOf.name ?? partOf.id ?? partOf.title;
+        diagnostics.push(
+          info('correlation-part', `converted only as part of the correlation ${JSON.stringify(name)} (generate: false); set \`generate: true\` there to get this rule's own query too`, doc.document.span),
+        );
+        records.push({ ...base, ok: true, skipped: true, output: null, diagnostics, applied: [] });
+        continue;
+      }
       const document = doc.document.kind === 'rule' ? applyFilters(doc.document, filters).rule : doc.document;
-      const converted = convertDocument(document, converter, {
-        format,
-        targetOptions: options.targetOptions ?? {},
-        pipelines: options.pipelines ?? [],
-      });
+      const converted =
+        document.kind === 'correlation' && correlations !== null
+          ? correlationInFormat(convertCorrelation(document, correlations.run), format, converter, document)
+          : convertDocument(document, converter, context);
       const applied = converted.applied ?? [];
       diagnostics.push(...converted.diagnostics);
       const failed = converted.output === null || hasErrors(converted.diagnostics);
@@ -205,6 +225,39 @@ function renderFormat(
     }
   });
   return out;
+}
+
+/** The run's correlation machinery, or null when no file holds a correlation (nothing to build). */
+function correlationRun(
+  files: readonly ParsedFile[],
+  converter: RuleConverter,
+  context: RuleContext,
+  filters: readonly SigmaFilter[],
+): { run: CorrelationRun; parts: Map<SigmaDocument, SigmaCorrelation> } | null {
+  const documents = files.flatMap((f) => f.documents.flatMap((d) => (d.document === null ? [] : [d.document])));
+  if (!documents.some((d) => d.kind === 'correlation')) return null;
+  const index = new CorrelationIndex(files);
+  const converted = new Map<SigmaRule, ConvertedRule>();
+  const convertRule = (rule: SigmaRule): ConvertedRule => {
+    const known = converted.get(rule);
+    if (known !== undefined) return known;
+    const result = converter.convert(applyFilters(rule, filters).rule, context);
+    converted.set(rule, result);
+    return result;
+  };
+  return { run: { index, converter, context, convertRule, plans: new Map() }, parts: correlationParts(documents, index) };
+}
+
+/** Output formats other than the plain query do not hold correlations yet: a refusal, never a plain query. */
+function correlationInFormat(converted: ConvertedRule, format: string, converter: RuleConverter, c: SigmaCorrelation): ConvertedRule {
+  if (format === converter.defaultFormat || converted.output === null) return converted;
+  return {
+    output: null,
+    diagnostics: [
+      ...converted.diagnostics,
+      error('unsupported-construct', `format ${converter.id}/${format} cannot hold a correlation rule yet; convert it with the default format (the plain query)`, c.span),
+    ],
+  };
 }
 
 function convertDocument(document: SigmaDocument, converter: RuleConverter, context: RuleContext): ConvertedRule {

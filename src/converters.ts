@@ -3,7 +3,8 @@ import { convertExpr } from './lower/convert-expr.js';
 import { applyPipelines } from './pipeline/apply.js';
 import type { PipelineState } from './pipeline/types.js';
 import { templateFormats } from './render/environment.js';
-import type { TargetDeclaration } from './lower/target.js';
+import type { CorrelationRenderer } from './correlation/plan.js';
+import type { TargetDeclaration, TargetOptionValue, Unsupported } from './lower/target.js';
 import { TARGETS, type TargetId } from './targets/registry.js';
 
 /** A lowering target as a rule converter: the rule's detection through the engine and the target's template. */
@@ -13,6 +14,7 @@ function targetConverter(target: TargetDeclaration<TargetId>): RuleConverter {
     id,
     defaultFormat: 'query',
     formats: templateFormats(id),
+    correlation: withOptionDefaults(target),
     convert(rule, context) {
       const piped = applyPipelines(rule, context.pipelines);
       if (!piped.ok) return { output: null, diagnostics: piped.diagnostics };
@@ -27,9 +29,18 @@ function targetConverter(target: TargetDeclaration<TargetId>): RuleConverter {
       const { query, parts } = result.value;
       // What output formats wrap (convertFiles renders them once every rule is converted).
       const formatInput = { query, expression: parts.expression, postFilter: parts.postFilter, source: parts.source, state, targetOptions: context.targetOptions };
-      return { output: query, diagnostics, applied, formatInput };
+      return { output: query, diagnostics, applied, formatInput, piped: piped.value.rule };
     },
   };
+}
+
+/** The target's correlation renderer, given the target options with each option's default filled in. */
+function withOptionDefaults(target: TargetDeclaration): CorrelationRenderer | Unsupported {
+  const render = target.correlation;
+  if (typeof render !== 'function') return render;
+  const defaults: Record<string, TargetOptionValue> = {};
+  for (const o of target.options) defaults[o.name] = o.default;
+  return (plan, options) => render(plan, { ...defaults, ...options });
 }
 
 /** The pipeline state that names where events come from: a table (Sentinel, SQL) or an index (Splunk). */

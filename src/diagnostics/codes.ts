@@ -48,7 +48,14 @@ export const DIAGNOSTIC_CODES = {
   'pipeline-unknown': 'no built-in pipeline with that name and no such file',
   'unmapped-field': 'a pipeline requires every field to be mapped and one was not',
   'rule-skipped': 'a rule was skipped because its target cannot express it',
-  'correlation-unsupported': 'correlation rules are not converted yet',
+  'correlation-unsupported': 'a correlation rule the converter cannot convert (the ast target)',
+  'correlation-unresolved': 'a correlation names a rule that no document of the run has (by id or name)',
+  'correlation-ambiguous': 'a correlation names a rule by an id or name two documents of the run share',
+  'correlation-cycle': 'correlations that reference each other in a cycle',
+  'correlation-alias': 'a correlation alias that gives no field for one of its rules, or names a rule the correlation does not use',
+  'correlation-input': 'a rule a correlation combines cannot be converted, so neither can the correlation',
+  'correlation-approximation': 'a target approximates a "should" aspect of a correlation (the spec\'s compatibility rule)',
+  'correlation-part': 'a rule is converted only as part of a correlation (generate: false)',
   // Reserved: nothing emits it yet (codes are stable, so it stays). A run may leave out a filter's rules on
   // purpose, so reporting it needs a decision on severity and on which record carries it.
   'filter-unresolved': 'a filter names a rule that is not in this run',

@@ -20,6 +20,10 @@ export function warning(code: DiagnosticCode, message: string, span: SourceSpan)
   return { severity: 'warning', code, message, span };
 }
 
+export function info(code: DiagnosticCode, message: string, span: SourceSpan): Diagnostic {
+  return { severity: 'info', code, message, span };
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

@@ -7,6 +7,7 @@ import type {
   RegexValue,
   TimePartValue,
 } from '../../ast/value.js';
+import { DEFAULT_TIMESTAMP_COLUMN, sqlCorrelation, TIMESTAMP_OPTION } from './correlation.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { joinTexts } from '../../lower/chain.js';
 import { literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
@@ -435,6 +436,14 @@ export const sql: TargetDeclaration<'sql'> = {
         'number/boolean values compared as text (the event table has text columns).',
       default: false,
     },
+    {
+      name: TIMESTAMP_OPTION,
+      summary: 'the column holding each event\'s time (correlation rules)',
+      description:
+        `The column holding each event's time, for correlation rules (default ${DEFAULT_TIMESTAMP_COLUMN}). SQLite: ISO-8601 text ` +
+        "read with unixepoch(col, 'subsec'); PostgreSQL: a timestamptz (or text cast to it).",
+      default: DEFAULT_TIMESTAMP_COLUMN,
+    },
   ],
   supportNotes: {
     'string-exact': 'LIKE folds ASCII letters; other letters match their case forms through GLOB/~ classes',
@@ -453,5 +462,5 @@ export const sql: TargetDeclaration<'sql'> = {
     keyword: `substring of the column "${RAW_COLUMN}"`,
     'list-fold': 'numbers only (IN)',
   },
-  correlation: unsupported('a correlation rule', 'the sql correlation renderer is not written yet'),
+  correlation: sqlCorrelation,
 };

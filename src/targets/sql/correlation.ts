@@ -1,0 +1,212 @@
+import { assertNever } from '../../diagnostics/assert-never.js';
+import type { CorrelationCondition, CorrelationPlan, CorrelationQuery, CorrelationRenderer } from '../../correlation/plan.js';
+import { unsupported, type Unsupported } from '../../lower/target.js';
+import { identifierProblem, sqlIdentifier, sqlString } from './sql-text.js';
+
+/**
+ * Correlation rules in SQL (SQLite; PostgreSQL with `postgres`), with exactly the semantics of the
+ * README's "Correlation rules" section:
+ *
+ * - `<p>_rows`: every input's events as one table (UNION ALL): time, rule tag, group-by values, value field;
+ *   a numbered row each. An input rule is its own query as a sub-select; a chained correlation is its
+ *   `<p>_fired` table.
+ * - `<p>_fired`: per anchor row r, the rows w of its group with r.time - span < w.time <= r.time (a
+ *   self-join on the look-back window: exact at both boundaries), aggregated per anchor (GROUP BY the
+ *   row number), kept when the condition holds (HAVING). temporal_ordered: an EXISTS over a chain of rows
+ *   in the listed order.
+ * - the final SELECT: one row per firing, ordered by time and group.
+ *
+ * Time: SQLite reads the timestamp column with unixepoch(col, 'subsec') (ISO-8601 text, any of SQLite's
+ * time-value formats; https://sqlite.org/lang_datefunc.html) and compares whole milliseconds;
+ * PostgreSQL casts it to timestamptz and compares with an interval
+ * (https://www.postgresql.org/docs/current/functions-datetime.html).
+ */
+
+export const TIMESTAMP_OPTION = 'timestamp-column';
+export const DEFAULT_TIMESTAMP_COLUMN = 'timestamp';
+
+interface Ctx {
+  readonly pg: boolean;
+  readonly timestamp: string;
+  readonly ctes: string[];
+  readonly names: Map<CorrelationPlan, string>;
+}
+
+export const sqlCorrelation: CorrelationRenderer = (plan, options) => {
+  const pg = options['postgres'] === true;
+  const column = options[TIMESTAMP_OPTION];
+  const timestamp = typeof column === 'string' ? column : DEFAULT_TIMESTAMP_COLUMN;
+  const problem = identifierProblem(timestamp);
+  if (problem !== null) return unsupported(`the timestamp column '${timestamp}'`, problem);
+  for (const name of plan.groupBy) {
+    const p = identifierProblem(name);
+    if (p !== null) return unsupported(`the group-by name '${name}'`, p);
+  }
+  const out = outputColumns(plan, timestamp);
+  if (out.kind === 'unsupported') return out;
+  const cols = out.columns;
+  const ctx: Ctx = { pg, timestamp, ctes: [], names: new Map() };
+  const fired = renderPlan(plan, ctx);
+  if (typeof fired !== 'string') return fired;
+  const select = [
+    `${pg ? '"time"' : `strftime('%Y-%m-%dT%H:%M:%fZ', "time" / 1000.0, 'unixepoch')`} AS ${sqlIdentifier(cols[0] ?? timestamp)}`,
+    ...plan.groupBy.map((_, i) => `"g${i}" AS ${sqlIdentifier(cols[i + 1] ?? '')}`),
+    `"value" AS ${sqlIdentifier(cols[cols.length - 1] ?? plan.type)}`,
+  ];
+  const order = ['"time"', ...plan.groupBy.map((_, i) => `"g${i}"`)].join(', ');
+  const text = `WITH\n${ctx.ctes.join(',\n')}\nSELECT ${select.join(', ')}\nFROM ${sqlIdentifier(fired)}\nORDER BY ${order}`;
+  const result: CorrelationQuery = { kind: 'correlation-query', text, warnings: [] };
+  return result;
+};
+
+/** The output columns: the time (named as the timestamp column), the group-by names, the aggregate. */
+function outputColumns(plan: CorrelationPlan, timestamp: string): { readonly kind: 'columns'; readonly columns: readonly string[] } | Unsupported {
+  const cols = [timestamp, ...plan.groupBy, plan.type];
+  const seen = new Set<string>();
+  for (const c of cols) {
+    const key = c.toLowerCase();
+    if (seen.has(key)) {
+      return unsupported(`the output column '${c}'`, `the timestamp column, the group-by names and the aggregate (${plan.type}) must differ (SQL compares column names case-insensitively)`);
+    }
+    seen.add(key);
+  }
+  return { kind: 'columns', columns: cols };
+}
+
+/** Writes the plan's CTEs (inner plans first) and returns the name of its `_fired` table. */
+function renderPlan(plan: CorrelationPlan, ctx: Ctx): string | Unsupported {
+  const known = ctx.names.get(plan);
+  if (known !== undefined) return known;
+  const inner = new Map<number, string>();
+  for (const [i, input] of plan.inputs.entries()) {
+    if (input.kind !== 'correlation') continue;
+    const name = renderPlan(input.plan, ctx);
+    if (typeof name !== 'string') return name;
+    inner.set(i, name);
+  }
+  const p = `c${ctx.names.size}`;
+  const rows = `${p}_rows`;
+  const fired = `${p}_fired`;
+  ctx.names.set(plan, fired);
+  const parts: string[] = [];
+  for (const [i, input] of plan.inputs.entries()) {
+    const cols: string[] = [];
+    if (input.kind === 'rule') {
+      for (const f of [...input.groupBy, ...(input.field === null ? [] : [input.field])]) {
+        const problem = identifierProblem(f);
+        if (problem !== null) return unsupported(`the field name '${f}'`, problem);
+      }
+      const ts = `"i".${sqlIdentifier(ctx.timestamp)}`;
+      cols.push(`${timeOf(ts, ctx.pg)} AS "time"`, `${sqlString(input.tag)} AS "tag"`);
+      input.groupBy.forEach((g, k) => cols.push(`"i".${sqlIdentifier(g)} AS "g${k}"`));
+      cols.push(`${input.field === null ? 'NULL' : valueOf(`"i".${sqlIdentifier(input.field)}`, plan, ctx.pg)} AS "value"`);
+      parts.push(`  SELECT ${cols.join(', ')}\n  FROM (${input.query.trim()}) AS "i"`);
+    } else {
+      const from = inner.get(i) ?? '';
+      const innerCol = (name: string): string => `"g${input.plan.groupBy.indexOf(name)}"`;
+      cols.push(`"time"`, `${sqlString(input.tag)} AS "tag"`);
+      input.groupBy.forEach((g, k) => cols.push(`${innerCol(g)} AS "g${k}"`));
+      cols.push(`${input.field === null ? 'NULL' : valueOf(innerCol(input.field), plan, ctx.pg)} AS "value"`);
+      parts.push(`  SELECT ${cols.join(', ')}\n  FROM ${sqlIdentifier(from)}`);
+    }
+  }
+  ctx.ctes.push(`${sqlIdentifier(rows)} AS (\n  SELECT ROW_NUMBER() OVER () AS "row", "u".* FROM (\n${parts.join('\n  UNION ALL\n')}\n  ) AS "u"\n)`);
+  ctx.ctes.push(`${sqlIdentifier(fired)} AS (\n${firedQuery(plan, rows, ctx)}\n)`);
+  return fired;
+}
+
+/** The time of a row as the window compares it: SQLite whole milliseconds, PostgreSQL timestamptz. */
+function timeOf(column: string, pg: boolean): string {
+  return pg ? `CAST(${column} AS timestamptz)` : `CAST(round(unixepoch(${column}, 'subsec') * 1000) AS INTEGER)`;
+}
+
+/**
+ * The value field as aggregated. value_sum/value_avg take numbers only: SQLite values stored as INTEGER or
+ * REAL (https://sqlite.org/datatype3.html), PostgreSQL text that is a decimal number as written; anything
+ * else counts as absent (never as 0).
+ */
+function valueOf(column: string, plan: CorrelationPlan, pg: boolean): string {
+  if (plan.type !== 'value_sum' && plan.type !== 'value_avg') return column;
+  return pg
+    ? `CASE WHEN CAST(${column} AS text) ~ '^[[:space:]]*[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$' THEN CAST(CAST(${column} AS text) AS double precision) END`
+    : `CASE WHEN typeof(${column}) IN ('integer', 'real') THEN ${column} END`;
+}
+
+/** `w` is in `r`'s window: same group, r.time - span < w.time <= r.time. */
+function inWindow(w: string, plan: CorrelationPlan, ctx: Ctx, upper = true): string[] {
+  const span = ctx.pg ? `INTERVAL '${plan.timespanSeconds} seconds'` : String(plan.timespanSeconds * 1000);
+  return [
+    ...plan.groupBy.map((_, i) => `${w}."g${i}" = "r"."g${i}"`),
+    `${w}."time" > "r"."time" - ${span}`,
+    ...(upper ? [`${w}."time" <= "r"."time"`] : []),
+  ];
+}
+
+function firedQuery(plan: CorrelationPlan, rows: string, ctx: Ctx): string {
+  const groups = plan.groupBy.map((_, i) => `"r"."g${i}"`);
+  const anchorKnown = [`"r"."time" IS NOT NULL`, ...groups.map((g) => `${g} IS NOT NULL`)];
+  if (plan.type === 'temporal_ordered') {
+    const n = plan.inputs.length;
+    const last = plan.inputs[n - 1];
+    const where = [...anchorKnown, `"r"."tag" = ${sqlString(last?.tag ?? '')}`];
+    if (n > 1) {
+      const from: string[] = [];
+      const conds: string[] = [];
+      for (let k = 0; k < n - 1; k++) {
+        const w = `"w${k}"`;
+        from.push(`${sqlIdentifier(rows)} AS ${w}`);
+        conds.push(`${w}."tag" = ${sqlString(plan.inputs[k]?.tag ?? '')}`, ...inWindow(w, plan, ctx, false));
+        conds.push(k === 0 ? `${w}."time" IS NOT NULL` : `"w${k - 1}"."time" <= ${w}."time"`);
+      }
+      conds.push(`"w${n - 2}"."time" <= "r"."time"`);
+      where.push(`EXISTS (SELECT 1 FROM ${from.join(', ')} WHERE ${conds.join(' AND ')})`);
+    }
+    return `  SELECT "r"."time", ${[...groups, 'NULL AS "value"'].join(', ')}\n  FROM ${sqlIdentifier(rows)} AS "r"\n  WHERE ${where.join('\n    AND ')}`;
+  }
+  const aggregate = aggregateOf(plan, ctx.pg);
+  const groupCols = ['"r"."row"', '"r"."time"', ...groups, ...(plan.type === 'value_percentile' ? ['"r"."value"'] : [])];
+  const where = [...anchorKnown, ...(plan.type === 'value_percentile' ? ['"r"."value" IS NOT NULL'] : [])];
+  return (
+    `  SELECT "r"."time", ${[...groups, `${aggregate} AS "value"`].join(', ')}\n` +
+    `  FROM ${sqlIdentifier(rows)} AS "r"\n  JOIN ${sqlIdentifier(rows)} AS "w" ON ${inWindow('"w"', plan, ctx).join(' AND ')}\n` +
+    `  WHERE ${where.join(' AND ')}\n  GROUP BY ${groupCols.join(', ')}\n  HAVING ${havingOf(aggregate, plan.condition)}`
+  );
+}
+
+function aggregateOf(plan: CorrelationPlan, pg: boolean): string {
+  switch (plan.type) {
+    case 'event_count':
+      return 'COUNT(*)';
+    case 'value_count':
+      return 'COUNT(DISTINCT "w"."value")';
+    case 'value_sum':
+      return 'SUM("w"."value")';
+    case 'value_avg':
+      return 'AVG("w"."value")';
+    case 'value_percentile':
+      // The share (percent) of the window's values that equal the anchor's value (README).
+      return `(100.0 * SUM(CASE WHEN "w"."value" = "r"."value" THEN 1 ELSE 0 END) / ${pg ? 'NULLIF(COUNT("w"."value"), 0)' : 'COUNT("w"."value")'})`;
+    case 'temporal':
+      return 'COUNT(DISTINCT "w"."tag")';
+    case 'temporal_ordered':
+      return 'NULL';
+    default:
+      return assertNever(plan.type, 'correlation type');
+  }
+}
+
+function havingOf(aggregate: string, condition: CorrelationCondition): string {
+  const ops: [keyof CorrelationCondition, string][] = [
+    ['gt', '>'],
+    ['gte', '>='],
+    ['lt', '<'],
+    ['lte', '<='],
+    ['eq', '='],
+    ['neq', '<>'],
+  ];
+  const tests = ops.flatMap(([k, op]) => {
+    const v = condition[k];
+    return v === undefined ? [] : [`${aggregate} ${op} ${String(v)}`];
+  });
+  return tests.length === 0 ? '1 = 1' : tests.join(' AND ');
+}

@@ -1,4 +1,10 @@
-import type { CorrelationPlan, CorrelationQuery, CorrelationRenderer, CorrelationRuleInput } from '../../correlation/plan.js';
+import type {
+  CorrelationChainInput,
+  CorrelationPlan,
+  CorrelationQuery,
+  CorrelationRenderer,
+  CorrelationRuleInput,
+} from '../../correlation/plan.js';
 import {
   C_COMPARISON,
   conditionBounds,
@@ -24,6 +30,7 @@ import { evalFieldName, quote } from './spl-text.js';
  * - table keeps the listed fields; rename AS "quoted name" sets a field name with any characters.
  */
 
+const PLAN = 'sigma_plan';
 const RULE = 'sigma_rule';
 const ORDER = 'sigma_order';
 const VALUE = 'sigma_value';
@@ -45,14 +52,58 @@ function eventField(name: string): string | Unsupported {
   return evalFieldName(name) ?? unsupported(`the field name '${name}'`, "an eval field name cannot contain ' or \\");
 }
 
-/** One input's search with its tag, order, group keys and value as eval assignments. */
-function inputSearch(plan: CorrelationPlan, input: CorrelationRuleInput, index: number): string | Unsupported {
-  const assignments = [`${RULE}=${quote(input.tag)}`, `${ORDER}=${index + 1}`];
+/**
+ * A correlation of the tree (the outermost, or one reached through chained inputs), numbered in the order
+ * its steps run: inner correlations before the ones that read their firings.
+ */
+interface Node {
+  readonly plan: CorrelationPlan;
+  readonly id: number;
+  /** The correlation reading this one's firings, and at which input; null for the outermost. */
+  readonly parent: { readonly node: Node; readonly input: CorrelationChainInput; readonly index: number } | null;
+}
+
+/** The nodes in step order (post-order), or a refusal when one correlation is read twice. */
+function nodesOf(plan: CorrelationPlan): Node[] | Unsupported {
+  const out: Node[] = [];
+  const seen = new Set<CorrelationPlan>();
+  let problem: Unsupported | null = null;
+  const visit = (p: CorrelationPlan, parent: Node['parent']): Node => {
+    if (seen.has(p)) {
+      problem = unsupported(
+        'a correlation read twice in one chain',
+        'one stream of events carries each firing once, so it cannot feed two inputs',
+      );
+    }
+    seen.add(p);
+    // The id is set once the children are numbered (post-order); a placeholder object links them.
+    const node: { plan: CorrelationPlan; id: number; parent: Node['parent'] } = { plan: p, id: -1, parent };
+    for (const [index, input] of p.inputs.entries()) {
+      if (input.kind === 'correlation') visit(input.plan, { node, input, index });
+    }
+    node.id = out.length;
+    out.push(node);
+    return node;
+  };
+  visit(plan, null);
+  return problem ?? out;
+}
+
+/** One rule input's search with its plan, tag, order, group keys and value as eval assignments. */
+function inputSearch(node: Node, input: CorrelationRuleInput, index: number, columns: number, multi: boolean): string | Unsupported {
+  const plan = node.plan;
+  const assignments = [
+    ...(multi ? [`${PLAN}=${node.id}`] : []),
+    `${RULE}=${quote(input.tag)}`,
+    `${ORDER}=${index + 1}`,
+  ];
   for (let i = 0; i < plan.groupBy.length; i++) {
     const f = eventField(inputGroupField(input, i));
     if (typeof f !== 'string') return f;
     assignments.push(`${groupColumn(i)}=${f}`);
   }
+  // Correlations of a chain group by different numbers of fields: the unused keys are one constant.
+  for (let i = plan.groupBy.length; i < columns; i++) assignments.push(`${groupColumn(i)}=""`);
   if (plan.field !== null) {
     if (input.field === null) return unsupported('a value_* correlation input without its field', 'the plan gave none');
     const f = eventField(input.field);
@@ -62,7 +113,10 @@ function inputSearch(plan: CorrelationPlan, input: CorrelationRuleInput, index: 
   }
   const search = input.source === null ? input.expression : `index=${input.source} (${input.expression})`;
   const where = input.postFilter === null ? '' : ` | where ${input.postFilter}`;
-  return `search ${search}${where} | eval ${assignments.join(', ')}`;
+  // In a chain, a row whose group-by field is absent is dropped here, before it joins the other correlations' rows.
+  const present = plan.groupBy.map((_, i) => `isnotnull(${groupColumn(i)})`);
+  const dropAbsent = multi && present.length > 0 ? ` | where ${present.join(' AND ')}` : '';
+  return `search ${search}${where} | eval ${assignments.join(', ')}${dropAbsent}`;
 }
 
 /** The window's statistic as a streamstats aggregation over the rows. */
@@ -102,41 +156,20 @@ function outputClash(plan: CorrelationPlan): Unsupported | null {
   return null;
 }
 
-export const splunkCorrelation: CorrelationRenderer = (plan): CorrelationQuery | Unsupported => {
-  const searches: string[] = [];
-  for (const [index, input] of plan.inputs.entries()) {
-    if (input.kind === 'correlation') {
-      return unsupported(
-        'a chained correlation (a correlation over correlations)',
-        "the inner correlation's firings are not a streaming search, so multisearch cannot take them, and append/join truncate their subsearch results",
-      );
-    }
-    const s = inputSearch(plan, input, index);
-    if (typeof s !== 'string') return s;
-    searches.push(s);
-  }
-  const renames: string[] = [];
-  const clash = outputClash(plan);
-  if (clash !== null) return clash;
-  for (const [i, name] of plan.groupBy.entries()) {
-    const target = renameTarget(name);
-    if (typeof target !== 'string') return target;
-    renames.push(`${groupColumn(i)} AS ${target}`);
-  }
-  const g = plan.groupBy.map((_, i) => groupColumn(i));
-  const by = g.length === 0 ? '' : ` by ${g.join(' ')}`;
+/** The firing test of one correlation's rows, after its steps; null when every row fires. */
+interface Steps {
+  readonly kind: 'steps';
+  readonly lines: string[];
+  readonly fires: string | null;
+  readonly warning: string | null;
+}
+
+/** The steps computing one correlation over the stream; `keys` are the by-fields (plan id first in a chain). */
+function steps(plan: CorrelationPlan, keys: readonly string[]): Steps | Unsupported {
+  const by = keys.length === 0 ? '' : ` by ${keys.join(' ')}`;
   const [n, unit] = spanInUnits(plan.timespanSeconds);
   const span = `${n}${unit}`;
-
-  const lines =
-    searches.length === 1
-      ? [searches[0]!.slice('search '.length)]
-      : ['| multisearch', ...searches.map((s) => `    [${s}]`)];
-  // A row whose group-by field is absent belongs to no group (design, Group).
-  if (g.length > 0) lines.push(`| where ${g.map((c) => `isnotnull(${c})`).join(' AND ')}`);
-
-  const warnings: string[] = [];
-  let output: string[];
+  const lines: string[] = [];
   if (plan.type === 'temporal_ordered') {
     if (!isDefaultOrderedCondition(plan)) {
       return unsupported(
@@ -154,36 +187,125 @@ export const splunkCorrelation: CorrelationRenderer = (plan): CorrelationQuery |
       lines.push(`| streamstats time_window=${span} max(sigma_b) as sigma_a${by}`);
       lines.push(`| eval sigma_b=if(${ORDER}==${step}, sigma_a, null())`);
     }
-    lines.push(`| where ${ORDER}==${plan.inputs.length} AND sigma_b>_time-${plan.timespanSeconds}`);
-    output = ['_time', ...g];
+    return { kind: 'steps', lines, fires: `${ORDER}==${plan.inputs.length} AND sigma_b>_time-${plan.timespanSeconds}`, warning: null };
+  }
+  const statistic = windowStatistic(plan);
+  if (typeof statistic !== 'string') return statistic;
+  const tie = ['_time', ...keys].join(' ');
+  lines.push('| sort 0 _time');
+  if (statistic === 'count') {
+    lines.push(`| streamstats time_window=${span} count as sigma_n${by}`);
+    // Rows with the same time share one window; streamstats saw all of them only at the last one,
+    // whose running count is the largest: that count is every tied row's.
+    lines.push(`| eventstats max(sigma_n) as ${RESULT} by ${tie}`);
   } else {
-    const statistic = windowStatistic(plan);
-    if (typeof statistic !== 'string') return statistic;
-    const tie = ['_time', ...g].join(' ');
-    lines.push('| sort 0 _time');
-    if (statistic === 'count') {
-      lines.push(`| streamstats time_window=${span} count as sigma_n${by}`);
-      // Rows with the same time share one window; streamstats saw all of them only at the last one,
-      // whose running count is the largest: that count is every tied row's.
-      lines.push(`| eventstats max(sigma_n) as ${RESULT} by ${tie}`);
-    } else {
-      lines.push(`| streamstats time_window=${span} count as sigma_n ${statistic} as sigma_window${by}`);
-      // As above: the last tied row (largest running count) holds the statistic of the shared window.
-      lines.push(`| eventstats max(sigma_n) as sigma_last by ${tie}`);
-      lines.push(`| eval sigma_pick=if(sigma_n==sigma_last, sigma_window, null())`);
-      lines.push(`| eventstats max(sigma_pick) as ${RESULT} by ${tie}`);
-    }
-    const condition = conditionBounds(plan.condition)
-      .map(([op, v]) => `${RESULT}${C_COMPARISON[op]}${String(v)}`)
-      .join(' AND ');
-    if (condition !== '') lines.push(`| where ${condition}`);
-    output = ['_time', ...g, RESULT];
-    // The aggregate comes out under the correlation type's name, like the sql target's column.
-    renames.push(`${RESULT} AS "${plan.type}"`);
-    warnings.push(
-      `Splunk's streamstats documentation does not say whether an event exactly ${plan.correlation.timespan} older than the anchor is inside time_window (the Sigma window excludes it)`,
+    lines.push(`| streamstats time_window=${span} count as sigma_n ${statistic} as sigma_window${by}`);
+    // As above: the last tied row (largest running count) holds the statistic of the shared window.
+    lines.push(`| eventstats max(sigma_n) as sigma_last by ${tie}`);
+    lines.push(`| eval sigma_pick=if(sigma_n==sigma_last, sigma_window, null())`);
+    lines.push(`| eventstats max(sigma_pick) as ${RESULT} by ${tie}`);
+  }
+  const condition = conditionBounds(plan.condition)
+    .map(([op, v]) => `${RESULT}${C_COMPARISON[op]}${String(v)}`)
+    .join(' AND ');
+  return {
+    kind: 'steps',
+    lines,
+    fires: condition === '' ? null : condition,
+    warning: `Splunk's streamstats documentation does not say whether an event exactly ${plan.correlation.timespan} older than the anchor is inside time_window (the Sigma window excludes it)`,
+  };
+}
+
+/**
+ * A chained correlation's firing rows become rows of the correlation reading them: its plan id, the
+ * input's tag and order, and its group keys taken from the inner group-by columns (via sigma_h*, since
+ * eval assigns left to right).
+ */
+function promote(node: Node, columns: number): string[] | Unsupported {
+  const parent = node.parent;
+  if (parent === null) return [];
+  const outer = parent.node.plan;
+  if (outer.field !== null) {
+    return unsupported(
+      `a ${outer.type} correlation over a chained correlation`,
+      "an inner correlation's firings carry no event field to aggregate",
     );
   }
+  const mine = `${PLAN}==${node.id}`;
+  const held: string[] = [];
+  const moved: string[] = [];
+  for (let i = 0; i < columns; i++) {
+    let source = '""';
+    if (i < outer.groupBy.length) {
+      const at = node.plan.groupBy.indexOf(inputGroupField(parent.input, i));
+      if (at < 0) return unsupported(`the group-by field of chained input ${parent.input.tag}`, 'the inner correlation does not group by it');
+      source = groupColumn(at);
+    }
+    if (source === groupColumn(i)) continue;
+    held.push(`sigma_h${i}=if(${mine}, ${source}, ${groupColumn(i)})`);
+    moved.push(`${groupColumn(i)}=sigma_h${i}`);
+  }
+  const assign = [
+    ...moved,
+    `${RULE}=if(${mine}, ${quote(parent.input.tag)}, ${RULE})`,
+    `${ORDER}=if(${mine}, ${parent.index + 1}, ${ORDER})`,
+    `${PLAN}=if(${mine}, ${parent.node.id}, ${PLAN})`,
+  ];
+  return [...(held.length > 0 ? [`| eval ${held.join(', ')}`] : []), `| eval ${assign.join(', ')}`];
+}
+
+export const splunkCorrelation: CorrelationRenderer = (plan): CorrelationQuery | Unsupported => {
+  const nodes = nodesOf(plan);
+  if (!Array.isArray(nodes)) return nodes;
+  const multi = nodes.length > 1;
+  const columns = Math.max(...nodes.map((n) => n.plan.groupBy.length));
+  const searches: string[] = [];
+  for (const node of nodes) {
+    for (const [index, input] of node.plan.inputs.entries()) {
+      if (input.kind === 'correlation') continue;
+      const s = inputSearch(node, input, index, columns, multi);
+      if (typeof s !== 'string') return s;
+      searches.push(s);
+    }
+  }
+  const renames: string[] = [];
+  const clash = outputClash(plan);
+  if (clash !== null) return clash;
+  for (const [i, name] of plan.groupBy.entries()) {
+    const target = renameTarget(name);
+    if (typeof target !== 'string') return target;
+    renames.push(`${groupColumn(i)} AS ${target}`);
+  }
+
+  const lines =
+    searches.length === 1
+      ? [searches[0]!.slice('search '.length)]
+      : ['| multisearch', ...searches.map((s) => `    [${s}]`)];
+  const g = plan.groupBy.map((_, i) => groupColumn(i));
+  // A row whose group-by field is absent belongs to no group (design, Group).
+  if (!multi && g.length > 0) lines.push(`| where ${g.map((c) => `isnotnull(${c})`).join(' AND ')}`);
+
+  const warnings: string[] = [];
+  for (const node of nodes) {
+    const keys = multi ? [PLAN, ...Array.from({ length: columns }, (_, i) => groupColumn(i))] : g;
+    const done = steps(node.plan, keys);
+    if (done.kind === 'unsupported') return done;
+    lines.push(...done.lines);
+    if (done.warning !== null && !warnings.includes(done.warning)) warnings.push(done.warning);
+    if (node.parent === null) {
+      const tests = [...(multi ? [`${PLAN}==${node.id}`] : []), ...(done.fires === null ? [] : [done.fires])];
+      if (tests.length > 0) lines.push(`| where ${tests.join(' AND ')}`);
+    } else {
+      // Rows of other correlations pass; this one's rows stay only where it fires.
+      if (done.fires !== null) lines.push(`| where ${PLAN}!=${node.id} OR (${done.fires})`);
+      const promoted = promote(node, columns);
+      if (!Array.isArray(promoted)) return promoted;
+      lines.push(...promoted);
+    }
+  }
+  const output = plan.type === 'temporal_ordered' ? ['_time', ...g] : ['_time', ...g, RESULT];
+  // The aggregate comes out under the correlation type's name, like the sql target's column.
+  if (plan.type !== 'temporal_ordered') renames.push(`${RESULT} AS "${plan.type}"`);
   lines.push(`| table ${output.join(' ')}`);
   if (renames.length > 0) lines.push(`| rename ${renames.join(', ')}`);
   return { kind: 'correlation-query', text: lines.join('\n'), warnings };

@@ -38,16 +38,41 @@ function toNumber(v: Value): number | null {
   return /^[-+]?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : null;
 }
 
-/** eval expressions of the renderer: "str", integer, field, 'field', tonumber(F), if(F==N, X, null()). */
+/** Splits at a separator outside parentheses and double quotes. */
+function splitTop(text: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && text.startsWith(sep, i)) {
+      out.push(text.slice(start, i));
+      start = i + sep.length;
+      i += sep.length - 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+/** eval expressions of the renderer: "str", number, field, 'field', tonumber(F), null(), if(test, X, Y). */
 function evalExpr(text: string, row: Row): Value {
   let m: RegExpExecArray | null;
   if ((m = /^"((?:[^"\\]|\\.)*)"$/.exec(text))) return m[1]!.replace(/\\(.)/g, '$1');
   if (/^-?\d+$/.test(text)) return Number(text);
+  if (text === 'null()') return null;
   if ((m = /^tonumber\((.+)\)$/.exec(text))) return toNumber(field(row, m[1]!));
-  if ((m = /^if\(([A-Za-z_]\w*)==(\d+|[A-Za-z_]\w*), (.+), null\(\)\)$/.exec(text))) {
-    const a = toNumber(field(row, m[1]!));
-    const b = /^\d+$/.test(m[2]!) ? Number(m[2]) : toNumber(field(row, m[2]!));
-    return a !== null && a === b ? evalExpr(m[3]!, row) : null;
+  if ((m = /^if\((.*)\)$/.exec(text))) {
+    const [test, a, b, ...rest] = splitTop(m[1]!, ', ');
+    if (b === undefined || rest.length > 0) throw new Error(`if() not understood: ${text}`);
+    return whereHolds(test!, row) ? evalExpr(a!, row) : evalExpr(b, row);
   }
   if (/^(?:[A-Za-z_]\w*|'[^']*')$/.test(text)) return field(row, text);
   throw new Error(`eval expression not understood: ${text}`);
@@ -55,31 +80,38 @@ function evalExpr(text: string, row: Row): Value {
 
 function assignments(text: string, row: Row): Row {
   const out = { ...row };
-  // Split at ", name=" (values never hold that sequence in the renderer's output).
-  for (const part of text.split(/, (?=[A-Za-z_]\w*=)/)) {
+  for (const part of splitTop(text, ', ')) {
     const eq = part.indexOf('=');
     out[part.slice(0, eq)] = evalExpr(part.slice(eq + 1), out);
   }
   return out;
 }
 
-/** The correlation where clauses: conjunctions of isnotnull(F), F<op>N, F>_time-N. */
+/** The correlation where clauses: OR of AND of atoms (isnotnull(F), F<op>N, F>_time-N), parentheses. */
 function whereHolds(text: string, row: Row): boolean {
-  return text.split(' AND ').every((atom) => {
-    let m: RegExpExecArray | null;
-    if ((m = /^isnotnull\((\w+)\)$/.exec(atom))) return field(row, m[1]!) !== null;
-    if ((m = /^(\w+)>_time-(\d+)$/.exec(atom))) {
-      const v = toNumber(field(row, m[1]!));
-      return v !== null && v > (row['_time'] as number) - Number(m[2]);
-    }
-    if ((m = /^(\w+)(>=|<=|==|!=|>|<)(-?\d+(?:\.\d+)?)$/.exec(atom))) {
-      const v = toNumber(field(row, m[1]!));
-      if (v === null) return false;
-      const n = Number(m[3]);
-      return { '>=': v >= n, '<=': v <= n, '==': v === n, '!=': v !== n, '>': v > n, '<': v < n }[m[2]!]!;
-    }
-    throw new Error(`where atom not understood: ${atom}`);
-  });
+  const ors = splitTop(text, ' OR ');
+  if (ors.length > 1) return ors.some((t) => whereHolds(t, row));
+  const ands = splitTop(text, ' AND ');
+  if (ands.length > 1) return ands.every((t) => whereHolds(t, row));
+  const atom = text;
+  let m: RegExpExecArray | null;
+  if ((m = /^\((.*)\)$/.exec(atom))) return whereHolds(m[1]!, row);
+  if ((m = /^isnotnull\((\w+)\)$/.exec(atom))) return field(row, m[1]!) !== null;
+  if ((m = /^(\w+)>_time-(\d+)$/.exec(atom))) {
+    const v = toNumber(field(row, m[1]!));
+    return v !== null && v > (row['_time'] as number) - Number(m[2]);
+  }
+  if ((m = /^(\w+)(>=|<=|==|!=|>|<)(-?\d+(?:\.\d+)?)$/.exec(atom))) {
+    const v = toNumber(field(row, m[1]!));
+    if (v === null) return false;
+    const n = Number(m[3]);
+    return { '>=': v >= n, '<=': v <= n, '==': v === n, '!=': v !== n, '>': v > n, '<': v < n }[m[2]!]!;
+  }
+  if ((m = /^(\w+)==([A-Za-z_]\w*)$/.exec(atom))) {
+    const a = toNumber(field(row, m[1]!));
+    return a !== null && a === toNumber(field(row, m[2]!));
+  }
+  throw new Error(`where atom not understood: ${atom}`);
 }
 
 function spanSeconds(text: string): number {
@@ -141,7 +173,7 @@ function shuffle<T>(items: readonly T[], seed: number): T[] {
 }
 
 function runSubsearch(text: string, events: readonly SplunkEvent[]): Row[] {
-  const m = /^(?:search )?(.*?)(?: \| where (.*?))? \| eval (.*)$/.exec(text);
+  const m = /^(?:search )?(.*?)(?: \| where (.*?))? \| eval (.*?)(?: \| where (.*))?$/.exec(text);
   if (!m) throw new Error(`subsearch not understood: ${text}`);
   const search = parseSearch(m[1]!);
   const where = m[2] === undefined ? null : parseWhere(m[2]);
@@ -149,7 +181,8 @@ function runSubsearch(text: string, events: readonly SplunkEvent[]): Row[] {
   for (const e of events) {
     if (!evaluateSearch(search, e.fields)) continue;
     if (where !== null && !evaluateWhere(where, e.fields)) continue;
-    out.push(assignments(m[3]!, { ...e.fields, _time: e._time }));
+    const row = assignments(m[3]!, { ...e.fields, _time: e._time });
+    if (m[4] === undefined || whereHolds(m[4], row)) out.push(row);
   }
   return out;
 }

@@ -187,7 +187,12 @@ function steps(plan: CorrelationPlan, keys: readonly string[]): Steps | Unsuppor
       lines.push(`| streamstats time_window=${span} max(sigma_b) as sigma_a${by}`);
       lines.push(`| eval sigma_b=if(${ORDER}==${step}, sigma_a, null())`);
     }
-    return { kind: 'steps', lines, fires: `${ORDER}==${plan.inputs.length} AND sigma_b>_time-${plan.timespanSeconds}`, warning: null };
+    return {
+      kind: 'steps',
+      lines,
+      fires: `${ORDER}==${plan.inputs.length} AND sigma_b>_time-${plan.timespanSeconds}`,
+      warning: `Splunk's streamstats documentation does not say whether a time_window is capped at max_stream_window events (limits.conf, 10,000 by default); a group with more events within ${plan.correlation.timespan} could miss an earlier step`,
+    };
   }
   const statistic = windowStatistic(plan);
   if (typeof statistic !== 'string') return statistic;
@@ -212,7 +217,9 @@ function steps(plan: CorrelationPlan, keys: readonly string[]): Steps | Unsuppor
     kind: 'steps',
     lines,
     fires: condition === '' ? null : condition,
-    warning: `Splunk's streamstats documentation does not say whether an event exactly ${plan.correlation.timespan} older than the anchor is inside time_window (the Sigma window excludes it)`,
+    warning:
+      `Splunk's streamstats documentation does not say whether an event exactly ${plan.correlation.timespan} older than the anchor is inside time_window ` +
+      '(the Sigma window excludes it), nor whether a time_window is capped at max_stream_window events (limits.conf, 10,000 by default)',
   };
 }
 

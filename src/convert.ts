@@ -165,7 +165,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
       const partOf = correlations?.parts.get(doc.document);
       if (partOf !== undefined) {
         // generate: false (design doc, semantics 6): converted inside the correlation, not on its own.
-        const name = partOf.name ?? partOf.id ?? partOf.title;
+        const name = partOf.name ?? partOf.title;
         diagnostics.push(
           info('correlation-part', `converted only as part of the correlation ${JSON.stringify(name)} (generate: false); set \`generate: true\` there to get this rule's own query too`, doc.document.span),
         );

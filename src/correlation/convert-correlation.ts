@@ -21,8 +21,7 @@ export interface CorrelationRun {
  * the target's renderer run. Every problem is a diagnostic on the correlation's record.
  */
 export function convertCorrelation(c: SigmaCorrelation, run: CorrelationRun): ConvertedRule {
-  const resolved = run.index.resolve(c);
-  if (resolved.value === null) return { output: null, diagnostics: resolved.diagnostics };
+  // A target that converts no correlation says so first: that is the answer whatever the references are.
   const renderer = run.converter.correlation;
   if (typeof renderer !== 'function') {
     return {
@@ -36,6 +35,8 @@ export function convertCorrelation(c: SigmaCorrelation, run: CorrelationRun): Co
       ],
     };
   }
+  const resolved = run.index.resolve(c);
+  if (resolved.value === null) return { output: null, diagnostics: resolved.diagnostics };
   const plan = buildPlan(resolved.value, { convertRule: run.convertRule, pipelines: run.context.pipelines, target: run.converter.id, memo: run.plans });
   if (!plan.ok) return { output: null, diagnostics: plan.diagnostics };
   const rendered = renderer(plan.value, run.context.targetOptions);

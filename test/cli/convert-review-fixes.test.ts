@@ -136,14 +136,16 @@ describe('convert: unreadable inputs are diagnostics, not crashes', () => {
 
 describe('convert -s: correlation rules', () => {
   it('--skip-unsupported skips a correlation rule, so a folder holding one can be written', async () => {
-    const files = { 'pack/a.yml': X1, 'pack/corr.yml': CORRELATION };
+    // a.yml is the correlation's rule (generate: false: not emitted on its own), b.yml an ordinary rule.
+    const files = { 'pack/a.yml': X1, 'pack/b.yml': X2, 'pack/corr.yml': CORRELATION };
     const plain = memoryIo(files);
-    expect(await runCli(['convert', '-t', 'splunk', '-o', 'out', 'pack'], plain)).toBe(1);
-    expect(plain.err).toContain('error[correlation-unsupported]');
+    expect(await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '-o', 'out', 'pack'], plain)).toBe(1);
+    expect(plain.err).toContain('error[unsupported-construct]');
     const io = memoryIo(files);
-    expect(await runCli(['convert', '-t', 'splunk', '-s', '-o', 'out', 'pack'], io)).toBe(0);
-    expect(io.err).toContain('warning[correlation-unsupported]');
-    expect([...(io.written.get('out')?.keys() ?? [])]).toEqual(['a.spl']);
-    expect(io.err).toContain('1 converted, 0 failed, 1 skipped');
+    expect(await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '-s', '-o', 'out', 'pack'], io)).toBe(0);
+    expect(io.err).toContain('warning[unsupported-construct]');
+    expect(io.err).toContain('info[correlation-part]');
+    expect([...(io.written.get('out')?.keys() ?? [])]).toEqual(['b.kql']);
+    expect(io.err).toContain('1 converted, 0 failed, 2 skipped');
   });
 });

@@ -51,11 +51,13 @@ describe('convertFiles options', () => {
     expect(convertFiles(files, splunk).every((r) => r.ok && r.output !== null)).toBe(true);
   });
 
-  it('skipUnsupported skips a correlation rule (a refusal, like unsupported-construct)', () => {
+  it('skipUnsupported skips a correlation rule the target refuses (elastic-kql cannot aggregate)', () => {
     const parsed = [parseSigmaText(CORRELATION, 'c.yml')];
-    expect(codes(convertFiles(parsed, splunk)[0]!)).toEqual(['error:correlation-unsupported']);
-    const [r] = convertFiles(parsed, splunk, { skipUnsupported: true });
+    const kql = findConverter('elastic-kql')!;
+    expect(codes(convertFiles(parsed, kql)[0]!)).toEqual(['error:unsupported-construct']);
+    const [r] = convertFiles(parsed, kql, { skipUnsupported: true });
     expect(r).toMatchObject({ ok: true, skipped: true, output: null });
-    expect(codes(r!)).toEqual(['warning:correlation-unsupported']);
+    expect(codes(r!)).toEqual(['warning:unsupported-construct']);
+    expect(r!.diagnostics[0]?.message).toContain('--target elastic-esql');
   });
 });

@@ -58,6 +58,8 @@ export const CASES: Record<string, string> = {
   value_count: correlation('value_count', ['one', 'three'], '    group-by: [Host, User]\n    condition: {field: Val, gte: 2}\n'),
   value_sum: correlation('value_sum', ['one', 'two'], '    group-by: [Host]\n    condition: {field: Val, gt: 4}\n'),
   value_avg: correlation('value_avg', ['one'], '    group-by: [Host]\n    condition: {field: Val, gte: 2, neq: 5}\n'),
+  value_percentile: correlation('value_percentile', ['one', 'two'], '    group-by: [Host]\n    condition: {field: Val, lte: 40}\n'),
+  'value_percentile, no group-by, a range': correlation('value_percentile', ['three'], '    condition: {field: User, gt: 20, lt: 60}\n'),
   temporal: correlation('temporal', ['one', 'two', 'three'], '    group-by: [Host]\n'),
   'temporal with a lower condition': correlation('temporal', ['one', 'two', 'three'], '    group-by: [Host]\n    condition: {gte: 2}\n'),
   temporal_ordered: correlation('temporal_ordered', ['one', 'two', 'three'], '    group-by: [Host]\n'),

@@ -113,8 +113,12 @@ export function referenceFirings(
         if (chain(0, -Infinity)) out.push({ time: r.time, groups: r.groups as string[], value: null });
         continue;
       }
-      case 'value_percentile':
-        throw new Error('value_percentile has no reference meaning here');
+      case 'value_percentile': {
+        // README: the share, in percent, of the window's values of the field that equal the anchor's value.
+        const values = window.map((w) => w.value).filter(present);
+        value = present(r.value) && values.length > 0 ? (100 * values.filter((v) => v === r.value).length) / values.length : null;
+        break;
+      }
     }
     if (holds(plan, value)) out.push({ time: r.time, groups: r.groups as string[], value });
   }

@@ -1,7 +1,7 @@
 /**
  * Correlations through the whole tool, as `sigma-transpiler convert -t <target>` prints them with the
  * target's default pipelines: a realistic chain on the Windows Security log
- * (test/fixtures/correlation-targets/brute-force.yml). Goldens: test/golden/<target>/correlation/cli-*.txt,
+ * (test/fixtures/correlation-targets/brute-force.yml). Goldens: test/golden/<target>/correlation/cli-*.spl|.kql,
  * read by hand (UPDATE_GOLDENS=1 rewrites). The Sentinel query must analyse cleanly against the real
  * table schemas the pipeline maps to.
  */
@@ -27,7 +27,7 @@ describe('a correlation chain through the CLI with the default pipelines (golden
     it(target, async () => {
       const { status, out, err } = await convert(target);
       expect(status, err).toBe(0);
-      const file = join(REPO_ROOT, 'test/golden', target, 'correlation', 'cli-brute-force.txt');
+      const file = join(REPO_ROOT, 'test/golden', target, 'correlation', `cli-brute-force.${target === 'splunk' ? 'spl' : 'kql'}`);
       if (process.env.UPDATE_GOLDENS === '1') {
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, out);

@@ -1,7 +1,7 @@
 /**
  * The splunk and sentinel-kql correlation renderers on every spec example
  * (../shared/sigma/spec-examples/correlation/) and the spec's chained example, with plans built by
- * test/support/correlation-plan.ts (no pipelines). Goldens: test/golden/<target>/correlation/<name>.txt,
+ * test/support/correlation-plan.ts (no pipelines). Goldens: test/golden/<target>/correlation/<name>.spl|.kql,
  * read by hand (UPDATE_GOLDENS=1 rewrites). Sentinel outputs must also pass Microsoft's parser and
  * semantic analysis against the tables they read.
  */
@@ -39,7 +39,7 @@ function examples(): { name: string; texts: Record<string, string>; outer: strin
 }
 
 function golden(target: string, name: string, text: string): void {
-  const file = join(REPO_ROOT, 'test/golden', target, 'correlation', `${name}.txt`);
+  const file = join(REPO_ROOT, 'test/golden', target, 'correlation', `${name}.${target === 'splunk' ? 'spl' : 'kql'}`);
   if (process.env.UPDATE_GOLDENS === '1') {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);

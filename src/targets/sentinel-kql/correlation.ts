@@ -28,7 +28,8 @@ import { kustoField, kustoName, kustoString } from './kusto-literal.js';
  *   events at the same time and group stay two anchors).
  * - count-distinct-aggregation-function (count_distinctif): an EXACT distinct count; dcount() is an
  *   estimate (HyperLogLog) and is never used.
- * - sumif/countif: exact; the average is sum/count over the non-null values.
+ * - sumif/countif: exact; the average is sum/count over the non-null values; value_percentile (README's
+ *   definition) is countif(same value) / countif(any value) per anchor.
  * - Empty strings: Kusto stores an absent string as "" (this target's README), so a group key that is
  *   empty is "absent" and its row is dropped (`isnotempty`).
  */
@@ -93,7 +94,7 @@ function projection(
     if (input.field === null) return unsupported('a value_* correlation input without its field', 'the plan gave none');
     const expr = inner !== null ? kustoName(input.field) : field(input.field);
     if (typeof expr !== 'string') return expr;
-    cols.push(`${VALUE} = ${plan.type === 'value_count' ? asString(expr) : `toreal(${expr})`}`);
+    cols.push(`${VALUE} = ${plan.type === 'value_sum' || plan.type === 'value_avg' ? `toreal(${expr})` : asString(expr)}`);
   }
   return cols.join(', ');
 }
@@ -207,10 +208,10 @@ function renderPlan(plan: CorrelationPlan, prefix: string, counter: { n: number 
       post = `${RESULT} = iff(sigma_n == 0, real(null), sigma_sum / sigma_n)`;
       break;
     case 'value_percentile':
-      return unsupported(
-        'a value_percentile correlation',
-        'the Sigma specification does not define which percentile of what it compares, and Kusto has no exact percentile (percentile() is an estimate)',
-      );
+      // README: the share, in percent, of the window's values of the field that equal the anchor's value.
+      aggregate = 'sigma_n = countif(isnotempty(sigma_r_value)), sigma_same = countif(sigma_r_value == sigma_value)';
+      post = `${RESULT} = iff(isempty(sigma_value) or sigma_n == 0, real(null), 100.0 * sigma_same / sigma_n)`;
+      break;
     default:
       return assertNever(plan.type);
   }
@@ -224,7 +225,7 @@ function renderPlan(plan: CorrelationPlan, prefix: string, counter: { n: number 
     rowsName,
     `    | join kind=inner (${rowsName} | project ${right.join(', ')}) on ${k.join(', ')}`,
     `    | where sigma_t > ${T} - ${span} and sigma_t <= ${T}`,
-    `    | summarize ${aggregate} by ${ROW}, ${T}, ${k.join(', ')}`,
+    `    | summarize ${aggregate} by ${[ROW, T, ...k, ...(plan.type === 'value_percentile' ? [VALUE] : [])].join(', ')}`,
   ];
   if (post !== null) lines.push(`    | extend ${post}`);
   if (condition !== '') lines.push(`    | where ${condition}`);

@@ -109,7 +109,7 @@ function inputSearch(node: Node, input: CorrelationRuleInput, index: number, col
     const f = eventField(input.field);
     if (typeof f !== 'string') return f;
     // value_sum/value_avg add numbers: tonumber() is null for a value that is not one, and null is ignored.
-    assignments.push(`${VALUE}=${plan.type === 'value_count' ? f : `tonumber(${f})`}`);
+    assignments.push(`${VALUE}=${plan.type === 'value_sum' || plan.type === 'value_avg' ? `tonumber(${f})` : f}`);
   }
   const search = input.source === null ? input.expression : `index=${input.source} (${input.expression})`;
   const where = input.postFilter === null ? '' : ` | where ${input.postFilter}`;
@@ -133,10 +133,7 @@ function windowStatistic(plan: CorrelationPlan): string | Unsupported {
     case 'value_avg':
       return `avg(${VALUE})`;
     case 'value_percentile':
-      return unsupported(
-        'a value_percentile correlation',
-        'the Sigma specification does not define which percentile of what it compares, and Splunk has no exact percentile over a sliding window',
-      );
+      return unsupported('value_percentile as one window statistic', 'it is rendered as two counts');
     case 'temporal_ordered':
       return unsupported('temporal_ordered as a window statistic', 'it is rendered as a sequence');
     default:
@@ -194,11 +191,20 @@ function steps(plan: CorrelationPlan, keys: readonly string[]): Steps | Unsuppor
       warning: `Splunk's streamstats documentation does not say whether a time_window is capped at max_stream_window events (limits.conf, 10,000 by default); a group with more events within ${plan.correlation.timespan} could miss an earlier step`,
     };
   }
-  const statistic = windowStatistic(plan);
-  if (typeof statistic !== 'string') return statistic;
   const tie = ['_time', ...keys].join(' ');
+  const statistic = plan.type === 'value_percentile' ? 'percentile' : windowStatistic(plan);
+  if (typeof statistic !== 'string') return statistic;
   lines.push('| sort 0 _time');
-  if (statistic === 'count') {
+  if (statistic === 'percentile') {
+    // README: the share, in percent, of the window's values of the field that equal the anchor's value.
+    // Both counts only grow along tied events, so the largest among the tied ones is the shared window's.
+    lines.push(`| streamstats time_window=${span} count(${VALUE}) as sigma_all${by}`);
+    lines.push(`| eventstats max(sigma_all) as sigma_total by ${tie}`);
+    lines.push('| sort 0 _time');
+    lines.push(`| streamstats time_window=${span} count(${VALUE}) as sigma_same by ${[...keys, VALUE].join(' ')}`);
+    lines.push(`| eventstats max(sigma_same) as sigma_match by ${tie} ${VALUE}`);
+    lines.push(`| eval ${RESULT}=if(isnotnull(${VALUE}) AND sigma_total>0, 100*sigma_match/sigma_total, null())`);
+  } else if (statistic === 'count') {
     lines.push(`| streamstats time_window=${span} count as sigma_n${by}`);
     // Rows with the same time share one window; streamstats saw all of them only at the last one,
     // whose running count is the largest: that count is every tied row's.

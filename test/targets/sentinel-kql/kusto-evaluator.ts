@@ -107,13 +107,20 @@ export function scalar(text: string, row: KRow): KValue {
     const items = splitTop(inList[1]!.replace(/\)$/, ''), ', ').map((i) => scalar(i, row));
     return v === null ? null : items.includes(v);
   }
-  for (const op of [' - ', ' / ']) {
-    const parts = splitTop(t, op);
-    if (parts.length === 2) {
-      const a = scalar(parts[0]!, row);
-      const b = scalar(parts[1]!, row);
+  // Left-associative: split at the last operator of the lowest precedence.
+  for (const ops of [[' - '], [' / ', ' * ']]) {
+    let best: { at: number; op: string } | null = null;
+    for (const op of ops) {
+      const parts = splitTop(t, op);
+      if (parts.length < 2) continue;
+      const at = t.length - parts[parts.length - 1]!.length - op.length;
+      if (best === null || at > best.at) best = { at, op };
+    }
+    if (best !== null) {
+      const a = scalar(t.slice(0, best.at), row);
+      const b = scalar(t.slice(best.at + best.op.length), row);
       if (typeof a !== 'number' || typeof b !== 'number') return null;
-      return op === ' - ' ? a - b : a / b;
+      return best.op === ' - ' ? a - b : best.op === ' / ' ? a / b : a * b;
     }
   }
   let m: RegExpExecArray | null;
@@ -139,6 +146,10 @@ export function scalar(text: string, row: KRow): KValue {
       }
       case 'isnotnull':
         return arg(0) !== null;
+      case 'isempty': {
+        const v = arg(0);
+        return v === null || v === '';
+      }
       case 'not': {
         const v = arg(0);
         return v === null ? null : !v;

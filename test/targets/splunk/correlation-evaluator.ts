@@ -68,6 +68,11 @@ function evalExpr(text: string, row: Row): Value {
   if ((m = /^"((?:[^"\\]|\\.)*)"$/.exec(text))) return m[1]!.replace(/\\(.)/g, '$1');
   if (/^-?\d+$/.test(text)) return Number(text);
   if (text === 'null()') return null;
+  if ((m = /^(\d+)\*(\w+)\/(\w+)$/.exec(text))) {
+    const a = toNumber(field(row, m[2]!));
+    const b = toNumber(field(row, m[3]!));
+    return a === null || b === null || b === 0 ? null : (Number(m[1]) * a) / b;
+  }
   if ((m = /^tonumber\((.+)\)$/.exec(text))) return toNumber(field(row, m[1]!));
   if ((m = /^if\((.*)\)$/.exec(text))) {
     const [test, a, b, ...rest] = splitTop(m[1]!, ', ');
@@ -142,6 +147,7 @@ function parseStats(text: string): { stats: Stat[]; by: string[] } {
 
 function statistic(stat: Stat, rows: readonly Row[]): Value {
   if (stat.fn === 'count' && stat.arg === null) return rows.length;
+  if (stat.fn === 'count') return rows.filter((r) => field(r, stat.arg ?? '') !== null).length;
   const values = rows.map((r) => field(r, stat.arg ?? '')).filter((v): v is string | number => v !== null);
   switch (stat.fn) {
     case 'dc':
@@ -239,11 +245,15 @@ export function runCorrelationSpl(spl: string, events: readonly SplunkEvent[], o
       const { stats, by } = parseStats(m[1]!);
       const groups = new Map<string, Row[]>();
       for (const r of rows) groups.set(groupKey(r, by), [...(groups.get(groupKey(r, by)) ?? []), r]);
-      rows = rows.map((r) => {
-        const out = { ...r };
-        for (const s of stats) out[s.as] = statistic(s, groups.get(groupKey(r, by))!);
-        return out;
-      });
+      // The docs promise no order after eventstats: the rows come out shuffled, so nothing may rely on it.
+      rows = shuffle(
+        rows.map((r) => {
+          const out = { ...r };
+          for (const s of stats) out[s.as] = statistic(s, groups.get(groupKey(r, by))!);
+          return out;
+        }),
+        options.tieSeed + 1,
+      );
     } else if ((m = /^\| table (.*)$/.exec(line))) {
       const keep = m[1]!.split(' ');
       rows = rows.map((r) => Object.fromEntries(keep.map((k) => [k, r[k] ?? null])));

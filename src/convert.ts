@@ -42,6 +42,8 @@ export interface ConvertOptions {
   readonly pipelines?: readonly ProcessingPipeline[];
   /** Options of the output format by name (`list formats <target>` shows each format's). */
   readonly formatOptions?: Readonly<Record<string, string>>;
+  /** Sigma filters to apply besides those among the files (`--filter FILE`). */
+  readonly filters?: readonly SigmaFilter[];
 }
 
 /** What a converter gets besides the rule. */
@@ -136,7 +138,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
   /** Rules converted for a declared output format: rendered together at the end (names are pack-wide). */
   const formatItems: { readonly record: number; readonly item: FormatItem }[] = [];
   const problem = optionsProblem(converter, format, options);
-  const filters = files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])));
+  const filters = [...(options.filters ?? []), ...files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])))];
   const context: RuleContext = { format, targetOptions: options.targetOptions ?? {}, pipelines: options.pipelines ?? [] };
   const correlations = correlationRun(files, converter, context, filters);
   for (const parsed of files) {

@@ -30,11 +30,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--without-pipeline', "don't apply the target's default pipelines", false)
     .option('-s, --skip-unsupported', 'skip rules the target cannot express (a warning) instead of failing', false)
     .option('-o, --output-dir <dir>', 'write the output into DIR: one file per rule, or the format\'s pack file (only when every rule converted)')
-    .option('-O, --target-option <name[=true|false]>', 'set a target option (see `list targets`), repeatable', collect, [])
+    .option('-O, --target-option <name[=value]>', 'set a target option (see `list targets`), repeatable', collect, [])
     .option('-F, --format-option <name=value>', 'set an output format option (see `list formats <target>`), repeatable', collect, [])
+    .option('--filter <file>', 'a Sigma filter file to apply besides the filters among the paths (repeatable)', collect, [])
     .option('--json', 'print one JSON object per rule document, one per line', false)
     .argument('<path...>', 'rule files or folders')
-    .action((paths: string[], opts: { target: string; format?: string; pipeline: string[]; withoutPipeline: boolean; skipUnsupported: boolean; outputDir?: string; json: boolean; targetOption: string[]; formatOption: string[] }) => {
+    .action((paths: string[], opts: { target: string; format?: string; pipeline: string[]; withoutPipeline: boolean; skipUnsupported: boolean; outputDir?: string; json: boolean; targetOption: string[]; formatOption: string[]; filter: string[] }) => {
       status = runConvert(paths, opts, io);
     });
 

@@ -57,7 +57,8 @@ export function correlationParts(documents: readonly SigmaDocument[], index: Cor
   const parts = new Map<SigmaDocument, SigmaCorrelation>();
   const generated = new Set<SigmaDocument>();
   for (const d of documents) {
-    if (d.kind !== 'correlation') continue;
+    // A correlation that cannot be resolved (a bad reference, a cycle) holds no parts: its rules stand alone.
+    if (d.kind !== 'correlation' || index.resolve(d).value === null) continue;
     for (const ref of d.ruleRefs) {
       const found = index.lookup(ref);
       if (!('doc' in found)) continue;

@@ -112,8 +112,11 @@ export class CorrelationIndex {
       }
       const inner = this.resolveAt(doc, depth + 1);
       if (inner.value === null) {
+        const cycle = inner.diagnostics.some((d) => d.code === 'correlation-cycle');
         diagnostics.push(
-          error('correlation-input', `the correlation ${JSON.stringify(ref.value)} (${doc.file}:${doc.span.line}) cannot be resolved; see its own diagnostics`, ref.span),
+          cycle
+            ? error('correlation-cycle', `the correlation ${JSON.stringify(ref.value)} (${doc.file}:${doc.span.line}) references this one back (a cycle); a correlation cannot combine itself`, ref.span)
+            : error('correlation-input', `the correlation ${JSON.stringify(ref.value)} (${doc.file}:${doc.span.line}) cannot be resolved; see its own diagnostics`, ref.span),
         );
         continue;
       }

@@ -10,6 +10,7 @@ import type { ProcessingPipeline } from '../../pipeline/types.js';
 import type { FormatDeclaration, FormatOptionValues } from '../../render/format.js';
 import { findFormat } from '../../render/formats.js';
 import { renderPack, resolveFormatOptions, uniqueFileNames } from '../../render/render-format.js';
+import type { SigmaFilter } from '../../rule/model.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
 import { readInput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -25,6 +26,8 @@ export interface ConvertCommandOptions {
   readonly targetOption: readonly string[];
   /** `--format-option name=value`, repeatable (absent: none). */
   readonly formatOption?: readonly string[];
+  /** `--filter FILE`, repeatable: Sigma filter files applied besides the filters among the paths. */
+  readonly filter?: readonly string[];
 }
 
 /** `sigma-transpiler convert`: exit 0 when every rule converted, 1 when any failed. */
@@ -47,7 +50,9 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   if (pipelines === null) return 2;
   const files = collectFiles(paths, io);
   const parsed = files.map(({ path, unreadable }) => unreadable ?? parseFile(path, io));
+  const filters = (options.filter ?? []).flatMap((path) => filterDocuments(path, io));
   const converted = convertFiles(parsed, converter, {
+    filters,
     format,
     skipUnsupported: options.skipUnsupported,
     targetOptions,
@@ -232,6 +237,18 @@ function collectFiles(paths: readonly string[], io: CliIo): { path: string; root
 }
 
 /** A rule file: parsed, or (unreadable) one io-error diagnostic, so it fails like any broken rule. */
+/** The filters of a `--filter` file; anything else in it (a rule, an error) is a usage error. */
+function filterDocuments(path: string, io: CliIo): SigmaFilter[] {
+  const parsed = parseFile(path, io);
+  const problem = [...parsed.diagnostics, ...parsed.documents.flatMap((d) => d.diagnostics)].find((d) => d.severity === 'error');
+  if (problem !== undefined) throw new UsageError(`--filter ${path}: ${problem.span.line}:${problem.span.column}: ${problem.message}`);
+  if (parsed.documents.length === 0) throw new UsageError(`--filter ${path} holds no filter`);
+  return parsed.documents.map((d) => {
+    if (d.document?.kind !== 'filter') throw new UsageError(`--filter ${path}: document ${d.index + 1} is not a filter (a filter has a \`filter:\` section)`);
+    return d.document;
+  });
+}
+
 function parseFile(path: string, io: CliIo): ParsedFile {
   const read = readInput(path, (p) => io.readFile(p));
   return read.ok ? parseSigmaText(read.value, path) : unreadableFile(path, read.diagnostic);

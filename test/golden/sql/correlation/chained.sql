@@ -1,0 +1,35 @@
+WITH
+"c0_rows" AS (
+  SELECT ROW_NUMBER() OVER () AS "row", "u".* FROM (
+  SELECT CAST(round(unixepoch("i"."timestamp", 'subsec') * 1000) AS INTEGER) AS "time", 'failed_login' AS "tag", "i"."User" AS "g0", NULL AS "value"
+  FROM (SELECT * FROM "events" WHERE "EventID" IN (529, '529', 4625, '4625')) AS "i"
+  ) AS "u"
+),
+"c0_fired" AS (
+  SELECT "r"."time", "r"."g0", COUNT(*) AS "value"
+  FROM "c0_rows" AS "r"
+  JOIN "c0_rows" AS "w" ON "w"."g0" = "r"."g0" AND "w"."time" > "r"."time" - 600000 AND "w"."time" <= "r"."time"
+  WHERE "r"."time" IS NOT NULL AND "r"."g0" IS NOT NULL
+  GROUP BY "r"."row", "r"."time", "r"."g0"
+  HAVING COUNT(*) >= 10
+),
+"c1_rows" AS (
+  SELECT ROW_NUMBER() OVER () AS "row", "u".* FROM (
+  SELECT "time", 'multiple_failed_login' AS "tag", "g0" AS "g0", NULL AS "value"
+  FROM "c0_fired"
+  UNION ALL
+  SELECT CAST(round(unixepoch("i"."timestamp", 'subsec') * 1000) AS INTEGER) AS "time", 'successful_login' AS "tag", "i"."User" AS "g0", NULL AS "value"
+  FROM (SELECT * FROM "events" WHERE "EventID" IN (528, '528', 4624, '4624')) AS "i"
+  ) AS "u"
+),
+"c1_fired" AS (
+  SELECT "r"."time", "r"."g0", NULL AS "value"
+  FROM "c1_rows" AS "r"
+  WHERE "r"."time" IS NOT NULL
+    AND "r"."g0" IS NOT NULL
+    AND "r"."tag" = 'successful_login'
+    AND EXISTS (SELECT 1 FROM "c1_rows" AS "w0" WHERE "w0"."tag" = 'multiple_failed_login' AND "w0"."g0" = "r"."g0" AND "w0"."time" > "r"."time" - 600000 AND "w0"."time" IS NOT NULL AND "w0"."time" <= "r"."time")
+)
+SELECT strftime('%Y-%m-%dT%H:%M:%fZ', "time" / 1000.0, 'unixepoch') AS "timestamp", "g0" AS "User", "value" AS "temporal_ordered"
+FROM "c1_fired"
+ORDER BY "time", "g0"

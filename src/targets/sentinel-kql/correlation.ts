@@ -26,8 +26,9 @@ import { kustoField, kustoName, kustoString } from './kusto-literal.js';
  * - materialize-function: the union is computed once and both sides of the self-join read the same rows.
  * - serialize-operator / row-number-function: a unique number per row (the anchor's identity, so two
  *   events at the same time and group stay two anchors).
- * - count-distinct-aggregation-function (count_distinctif): an EXACT distinct count; dcount() is an
- *   estimate (HyperLogLog) and is never used.
+ * - count_distinct / count_distinctif (learn.microsoft.com/azure/data-explorer/kusto/query/count-distinct-aggfunction,
+ *   "Applies to ... Microsoft Sentinel"): an EXACT distinct count (past 100M values a runtime error, never an
+ *   estimate); dcount() is an estimate (HyperLogLog) and is never used.
  * - sumif/countif: exact; the average is sum/count over the non-null values; value_percentile (README's
  *   definition) is countif(same value) / countif(any value) per anchor.
  * - Empty strings: Kusto stores an absent string as "" (this target's README), so a group key that is

@@ -49,6 +49,9 @@ function renameTarget(name: string): string | Unsupported {
 }
 
 function eventField(name: string): string | Unsupported {
+  // eval assigns left to right: an event field named like the query's own sigma_* fields could be read
+  // after it was overwritten.
+  if (/^sigma_/i.test(name)) return unsupported(`the field name '${name}'`, 'the correlation query uses sigma_* fields of its own');
   return evalFieldName(name) ?? unsupported(`the field name '${name}'`, "an eval field name cannot contain ' or \\");
 }
 

@@ -177,7 +177,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
       const document = doc.document.kind === 'rule' ? applyFilters(doc.document, filters).rule : doc.document;
       const converted =
         document.kind === 'correlation' && correlations !== null
-          ? correlationInFormat(convertCorrelation(document, correlations.run), format, converter, document)
+          ? correlationInFormat(convertCorrelation(document, correlations.run), format, converter, document, context.targetOptions)
           : convertDocument(document, converter, context);
       const applied = converted.applied ?? [];
       diagnostics.push(...converted.diagnostics);
@@ -186,7 +186,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
         records.push({ ...base, ok: true, skipped: true, output: null, diagnostics: demoteErrors(diagnostics), applied });
         continue;
       }
-      if (!failed && document.kind === 'rule' && converted.formatInput !== undefined) {
+      if (!failed && document.kind !== 'filter' && converted.formatInput !== undefined) {
         formatItems.push({ record: records.length, item: { rule: document, input: converted.formatInput } });
       }
       records.push({ ...base, ok: !failed, skipped: false, output: failed ? null : converted.output, diagnostics, applied });
@@ -250,9 +250,15 @@ function correlationRun(
   return { run: { index, converter, context, convertRule, plans: new Map() }, parts: correlationParts(documents, index) };
 }
 
-/** Output formats other than the plain query do not hold correlations yet: a refusal, never a plain query. */
-function correlationInFormat(converted: ConvertedRule, format: string, converter: RuleConverter, c: SigmaCorrelation): ConvertedRule {
+/**
+ * A correlation's query for an output format: formats that declare `correlations` wrap it with the
+ * correlation's own metadata; any other format refuses it (never a plain query where a format was asked).
+ */
+function correlationInFormat(converted: ConvertedRule, format: string, converter: RuleConverter, c: SigmaCorrelation, targetOptions: RuleContext['targetOptions']): ConvertedRule {
   if (format === converter.defaultFormat || converted.output === null) return converted;
+  if (findFormat(converter.id, format)?.correlations === true) {
+    return { ...converted, formatInput: { query: converted.output, expression: '', postFilter: null, source: null, state: {}, targetOptions } };
+  }
   return {
     output: null,
     diagnostics: [

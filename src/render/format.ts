@@ -1,5 +1,5 @@
 import type { PipelineState } from '../pipeline/types.js';
-import type { SigmaRule } from '../rule/model.js';
+import type { SigmaCorrelation, SigmaRule } from '../rule/model.js';
 import type { RuleMetadata } from './rule-metadata.js';
 
 /**
@@ -25,9 +25,12 @@ export interface FormatInput {
   readonly targetOptions: Readonly<Record<string, boolean | string>>;
 }
 
+/** What a format wraps: a detection rule or a correlation rule (metadata comes from what both share). */
+export type FormattedDocument = SigmaRule | SigmaCorrelation;
+
 export interface FormatItem {
   /** The rule as written (metadata is taken from it; the query already reflects the pipelines). */
-  readonly rule: SigmaRule;
+  readonly rule: FormattedDocument;
   readonly input: FormatInput;
 }
 
@@ -85,4 +88,9 @@ export interface FormatDeclaration {
   readonly vendor: (ctx: VendorContext) => Readonly<Record<string, unknown>>;
   /** Why this file format cannot hold the rule's query exactly, or null. */
   readonly refuse?: (input: FormatInput) => string | null;
+  /**
+   * The template holds a correlation rule too: it uses only `query` and the metadata (a correlation has
+   * no single expression, source or log source). Absent: correlations are refused in this format.
+   */
+  readonly correlations?: boolean;
 }

@@ -273,6 +273,7 @@ export const FORMATS: readonly FormatDeclaration[] = [
     layout: { kind: 'one-file', file: 'views.sql', syntax: 'text', separator: '\n' },
     options: [ORIGIN_OPTION],
     naming: sqlView,
+    correlations: true,
     vendor: ({ input }) => ({ select: input.query.replace(/;\s*$/, '') }),
     refuse: (input) => {
       if (!/^\s*(select|with)\b/i.test(input.query)) return 'a view needs a SELECT query, and this query is not one';

@@ -1,5 +1,5 @@
 import { attackCoverage, techniqueUrl } from '../explain/attack.js';
-import type { Level, LogSource, SigmaRule, Status } from '../rule/model.js';
+import type { Level, LogSource, SigmaCorrelation, SigmaRule, Status } from '../rule/model.js';
 import { ATTACK_TACTICS, DEFAULT_LEVEL } from './vendor-maps.js';
 
 /**
@@ -63,7 +63,7 @@ export const DRL = {
 const SIGMAHQ_FOLDERS = new Set(['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder', 'rules-compliance', 'rules-dfir', 'deprecated', 'unsupported']);
 const SIGMAHQ_SECOND_LEVEL = new Set(['windows', 'linux', 'macos', 'cloud', 'network', 'web', 'application', 'category', 'identity', 'compliance', 'product', 'other', 'zeek']);
 
-export function guessOrigin(rule: SigmaRule): RuleOrigin {
+export function guessOrigin(rule: SigmaRule | SigmaCorrelation): RuleOrigin {
   if (rule.license !== undefined) return 'other';
   const folders = rule.file.split(/[\\/]/).slice(0, -1);
   const sigmahq = folders.some((f, i) => {
@@ -74,7 +74,7 @@ export function guessOrigin(rule: SigmaRule): RuleOrigin {
   return sigmahq ? 'sigmahq' : 'other';
 }
 
-export function ruleMetadata(rule: SigmaRule, origin: RuleOrigin = guessOrigin(rule)): RuleMetadata {
+export function ruleMetadata(rule: SigmaRule | SigmaCorrelation, origin: RuleOrigin = guessOrigin(rule)): RuleMetadata {
   const coverage = attackCoverage(rule.tags);
   const license = rule.license ?? (origin === 'sigmahq' ? DRL.name : null);
   const attributionLines = [
@@ -98,7 +98,8 @@ export function ruleMetadata(rule: SigmaRule, origin: RuleOrigin = guessOrigin(r
     date: rule.date ?? null,
     modified: rule.modified ?? null,
     falsepositives: rule.falsepositives,
-    logsource: rule.logsource,
+    // A correlation has no log source of its own.
+    logsource: rule.kind === 'rule' ? rule.logsource : {},
     attack: {
       tactics: coverage.tactics.map((t) => {
         const known = ATTACK_TACTICS[t.id];

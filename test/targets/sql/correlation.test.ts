@@ -269,3 +269,29 @@ describe('the evaluator agrees with SQLite on random event streams', () => {
     );
   });
 });
+
+describe('sql view format: a correlation is a view with its own metadata', () => {
+  it('CREATE VIEW named after the correlation, its attribution, and the view runs in SQLite', async () => {
+    const { convertFiles } = await import('../../../src/convert.js');
+    const { findConverter } = await import('../../../src/converters.js');
+    const { parseSigmaText } = await import('../../../src/rule/parse-documents.js');
+    const doc = `title: Many a\nid: 2e95725d-7320-415d-80f7-004da920fc13\nauthor: Someone\nlicense: MIT\ncorrelation:\n    type: event_count\n    rules: [rule_a]\n    group-by: host\n    timespan: 1m\n    condition: {gte: 2}\n`;
+    const records = convertFiles([parseSigmaText(RULES, 'r.yml'), parseSigmaText(doc, 'c.yml')], findConverter('sql')!, { format: 'view' });
+    const view = records.find((r) => r.title === 'Many a');
+    expect(view?.ok).toBe(true);
+    const text = view?.output ?? '';
+    expect(text).toContain('CREATE VIEW "sigma_many_a" AS\nWITH');
+    expect(text).toContain('-- Sigma rule id: 2e95725d-7320-415d-80f7-004da920fc13');
+    expect(text).toContain('-- License: MIT');
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(':memory:');
+    try {
+      db.exec('CREATE TABLE events ("timestamp", "kind", "host")');
+      for (const t of [0, 30 * S, 90 * S]) db.prepare('INSERT INTO events VALUES (?, ?, ?)').run(at(t), 'a', 'h1');
+      db.exec(text);
+      expect(db.prepare('SELECT * FROM "sigma_many_a"').all()).toEqual([{ timestamp: at(30 * S), host: 'h1', event_count: 2 }]);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -52,3 +52,15 @@ export function inputGroupField(input: CorrelationInput, index: number): string 
   if (field === undefined) throw new Error(`correlation input ${input.tag} has no group-by field ${index}`);
   return field;
 }
+
+/**
+ * How much older than a firing the events behind it can be: the plan's timespan plus, for chained inputs,
+ * the longest of theirs (an inner firing at the edge of the window stands on events one inner timespan older).
+ */
+export function planLookbackSeconds(plan: CorrelationPlan): number {
+  let inner = 0;
+  for (const input of plan.inputs) {
+    if (input.kind === 'correlation') inner = Math.max(inner, planLookbackSeconds(input.plan));
+  }
+  return plan.timespanSeconds + inner;
+}

@@ -1,7 +1,8 @@
 import { techniqueUrl } from '../explain/attack.js';
 import { confStanzaName, hasCarriageReturn, sqlViewName } from './escape.js';
-import type { FormatDeclaration, FormatInput, FormatOption, Naming, VendorContext } from './format.js';
+import type { FormatDeclaration, FormatInput, FormatOption, FormatOptionValues, FormattedDocument, Naming, VendorContext } from './format.js';
 import { templateFormats } from './environment.js';
+import { correlationSpan, sentinelQuery, sentinelSchedule, splunkEarliest, splunkSearch } from './scheduled-correlation.js';
 import { ELASTIC_SEVERITY, SENTINEL_ENTITY_MAPPINGS, SENTINEL_SEVERITY, SPLUNK_SEVERITY, sentinelConnectors } from './vendor-maps.js';
 
 /**
@@ -83,8 +84,12 @@ const sqlView: Naming = {
 // ---------------------------------------------------------------------------------------------------
 // Vendor values
 
-function splunkVendor({ meta, options }: VendorContext): Record<string, unknown> {
+function splunkVendor({ meta, input, options, document }: VendorContext): Record<string, unknown> {
+  const span = correlationSpan(document, input);
   return {
+    // A correlation reads one timespan further back and reports only the firings of the run's own range.
+    search: splunkSearch(input.query, span),
+    earliestTime: splunkEarliest(options['earliest_time'] ?? '', span),
     severity: SPLUNK_SEVERITY[meta.severityLevel],
     disabled: options['enabled'] === 'true' ? 0 : 1,
     enableSched: options['enabled'] === 'true' ? 1 : 0,
@@ -162,7 +167,11 @@ function elasticSavedSearchVendor({ input, options }: VendorContext): Record<str
   };
 }
 
-function sentinelVendor({ meta, input, options }: VendorContext): Record<string, unknown> {
+function sentinelVendor({ meta, input, options, document }: VendorContext): Record<string, unknown> {
+  const span = correlationSpan(document, input);
+  const frequency = options['query_frequency'] ?? '';
+  // A correlation reads one timespan further back and reports only the firings of the last run interval.
+  const period = sentinelSchedule(frequency, options['query_period'] ?? '', span).period;
   const tableState = input.state['table'];
   const table = input.source ?? (typeof tableState === 'string' ? tableState : null);
   const tactics = [...new Set(meta.attack.tactics.flatMap((t) => (t.sentinel !== null ? [t.sentinel] : [])))];
@@ -175,14 +184,20 @@ function sentinelVendor({ meta, input, options }: VendorContext): Record<string,
     relevantTechniques: meta.attack.techniques.map((t) => t.id),
     armTechniques: [...new Set(meta.attack.techniques.map((t) => t.parent ?? t.id))],
     entityMappings: table !== null ? (SENTINEL_ENTITY_MAPPINGS[table] ?? []) : [],
-    queryFrequency: options['query_frequency'],
-    queryPeriod: options['query_period'],
-    queryFrequencyIso: isoDuration(options['query_frequency'] ?? ''),
-    queryPeriodIso: isoDuration(options['query_period'] ?? ''),
+    query: sentinelQuery(input.query, frequency, span),
+    queryFrequency: frequency,
+    queryPeriod: period,
+    queryFrequencyIso: isoDuration(frequency),
+    queryPeriodIso: isoDuration(period),
     suppressionIso: isoDuration(options['suppression'] ?? ''),
     triggerThreshold: Number(options['trigger_threshold']),
     enabled: options['enabled'] === 'true',
   };
+}
+
+/** A correlation whose look-back does not fit Sentinel's longest queryPeriod. */
+function sentinelRefusal(input: FormatInput, document: FormattedDocument, options: FormatOptionValues): string | null {
+  return sentinelSchedule(options['query_frequency'] ?? '', options['query_period'] ?? '', correlationSpan(document, input)).problem;
 }
 
 const SENTINEL_OPTIONS: readonly FormatOption[] = [
@@ -210,6 +225,7 @@ export const FORMATS: readonly FormatDeclaration[] = [
       ORIGIN_OPTION,
     ],
     naming: confStanza,
+    correlations: true,
     vendor: splunkVendor,
     refuse: (input) =>
       hasCarriageReturn(input.query) ? 'savedsearches.conf cannot hold a carriage return in a search (readers take it for a line break); use the query format' : null,
@@ -250,7 +266,9 @@ export const FORMATS: readonly FormatDeclaration[] = [
     layout: { kind: 'file-per-rule', extension: 'yaml', syntax: 'text', separator: '---\n' },
     options: [...SENTINEL_OPTIONS, ORIGIN_OPTION],
     naming: null,
+    correlations: true,
     vendor: sentinelVendor,
+    refuse: sentinelRefusal,
   },
   {
     target: 'sentinel-kql',
@@ -264,7 +282,9 @@ export const FORMATS: readonly FormatDeclaration[] = [
       ORIGIN_OPTION,
     ],
     naming: null,
+    correlations: true,
     vendor: sentinelVendor,
+    refuse: sentinelRefusal,
   },
   {
     target: 'sql',

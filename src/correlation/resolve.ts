@@ -115,7 +115,7 @@ export class CorrelationIndex {
         const cycle = inner.diagnostics.some((d) => d.code === 'correlation-cycle');
         diagnostics.push(
           cycle
-            ? error('correlation-cycle', `the correlation ${JSON.stringify(ref.value)} (${doc.file}:${doc.span.line}) references this one back (a cycle); a correlation cannot combine itself`, ref.span)
+            ? error('correlation-cycle', `the correlation ${JSON.stringify(ref.value)} (${doc.file}:${doc.span.line}) is part of a cycle of correlations (one references another back); a correlation cannot combine itself`, ref.span)
             : error('correlation-input', `the correlation ${JSON.stringify(ref.value)} (${doc.file}:${doc.span.line}) cannot be resolved; see its own diagnostics`, ref.span),
         );
         continue;
@@ -125,8 +125,9 @@ export class CorrelationIndex {
     this.active.delete(correlation);
     diagnostics.push(...aliasProblems(correlation, inputs));
     const result = { value: diagnostics.length > 0 ? null : { correlation, inputs }, diagnostics };
-    // A failure inside a cycle depends on where the walk entered it: only remember complete answers.
-    if (result.value !== null) this.memo.set(correlation, result);
+    // Failures are remembered too: a correlation named many times (or a failing chain) is walked once, so
+    // resolution stays linear whatever the shape of the references.
+    this.memo.set(correlation, result);
     return result;
   }
 }

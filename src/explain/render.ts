@@ -317,7 +317,7 @@ function techniqueLink(t: { id: string }): string {
 // ------------------------------------------------------------------------------------------------ json
 
 /** JSON with object keys sorted at every level, two-space indented. */
-function stableJson(value: unknown): string {
+export function stableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 2);
 }
 

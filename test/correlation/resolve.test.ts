@@ -130,3 +130,16 @@ describe('correlation references', () => {
     expect(bad?.diagnostics[0]?.message).toContain('several fields (User, TargetUser)');
   });
 });
+
+describe('resolution stays linear', () => {
+  it('a failing correlation named many times along a chain is resolved once (no exponential walk)', () => {
+    // c0 names c1 twice ... c29 names c30, which names a rule that does not exist: 2^30 paths if walked naively.
+    const docs = Array.from({ length: 31 }, (_, i) =>
+      corr(`C${i}`, `    type: temporal\n    rules: [${i < 30 ? `c${i + 1}, c${i + 1}x` : 'missing'}]\n    timespan: 1m\n`, `name: c${i}\n`) +
+      (i < 30 ? `---\n` + corr(`C${i}x`, `    type: temporal\n    rules: [c${i + 1}]\n    timespan: 1m\n`, `name: c${i}x\n`) : ''),
+    ).join('---\n');
+    const records = run(docs);
+    expect(errors(byTitle(records, 'C0'))).toHaveLength(2);
+    expect(errors(byTitle(records, 'C30'))).toEqual(['correlation-unresolved f0.yml:' + String(byTitle(records, 'C30').diagnostics[0]?.span.line) + ':13']);
+  });
+});

@@ -10,8 +10,9 @@ import { buildCorpusIndex, type CorpusIndex } from '../../src/explain/corpus-ind
 import { explainRule } from '../../src/explain/explain.js';
 import { renderExplanation, renderExplanations } from '../../src/explain/render.js';
 import type { SigmaDocument, SigmaRule } from '../../src/rule/model.js';
-import { expectGolden, goldenFiles, HAVE_CORPUS, listYamlFiles, SIGMA_DIR } from './golden.js';
+import { CORRELATION_GOLDENS, expectGolden, goldenFiles, HAVE_CORPUS, listYamlFiles, SIGMA_DIR } from './golden.js';
 import { buildRule } from './support.js';
+
 
 interface Loader {
   parseSigmaText(text: string | Uint8Array, file: string): { documents: readonly { document: SigmaDocument | null }[] };
@@ -139,6 +140,6 @@ describe.skipIf(!HAVE_LOADER || !HAVE_CORPUS)('explain goldens (SigmaHQ corpus, 
 });
 
 it('has no orphaned goldens', () => {
-  const known = new Set([...HAND_BUILT, ...CORPUS]);
+  const known = new Set([...HAND_BUILT, ...CORPUS, ...CORRELATION_GOLDENS]);
   expect(goldenFiles().filter((f) => !known.has(f))).toEqual([]);
 });

@@ -9,6 +9,9 @@ export const GOLDEN_DIR = join(REPO_ROOT, 'test/golden/explain');
 export const SIGMA_DIR = process.env.SIGMA_CORPUS ?? resolve(REPO_ROOT, '../shared/sigma');
 export const HAVE_CORPUS = existsSync(join(SIGMA_DIR, 'rules'));
 
+/** The goldens test/explain/correlation.test.ts writes. */
+export const CORRELATION_GOLDENS = ['correlation-chained.txt', 'correlation-chained.md'];
+
 /** Goldens are rewritten only with UPDATE_GOLDENS=1 (read the diff before committing); a missing one fails. */
 const UPDATE = process.env.UPDATE_GOLDENS === '1';
 

@@ -71,6 +71,7 @@ function toyTarget(language: QueryLanguage, post: QueryLanguage | null = null): 
     embedAs: 'whole',
     options: [{ name: 'opt', summary: 's', description: 'd', default: false }],
     supportNotes: {},
+    correlation: unsupported('a correlation rule', 'the toy target has none'),
   };
 }
 
@@ -269,6 +270,11 @@ describe('lowerExpr diagnostics', () => {
   it('rejects unknown target options', () => {
     const r = lowerExpr(match('A', { kind: 'string', parts: [], cased: false }, span), target, { targetOptions: { nope: true } });
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['invalid-value', "target toy has no option 'nope' (its options: opt)"]]);
+  });
+
+  it('rejects a target option value of the wrong type (a switch given a name)', () => {
+    const r = lowerExpr(match('A', { kind: 'string', parts: [], cased: false }, span), target, { targetOptions: { opt: 'yes' } });
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['invalid-value', `target toy's option 'opt' takes a switch (true or false), not "yes"`]]);
   });
 
   it('is deterministic', () => {

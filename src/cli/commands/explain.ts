@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { buildCorpusIndex, type CorpusIndex } from '../../explain/corpus-index.js';
 import { explainRule } from '../../explain/explain.js';
-import { EXPLAIN_FORMATS, renderExplanations, type ExplainFormat } from '../../explain/render.js';
+import { correlationIndex, explainCorrelation, renderAll, type Explained } from '../../explain/correlation.js';
+import { EXPLAIN_FORMATS, type ExplainFormat } from '../../explain/render.js';
 import type { SigmaRule } from '../../rule/model.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
@@ -78,7 +79,7 @@ export function runExplain(
     io.stderr(`corpus: indexed ${corpus.rules} rules from ${files.length} files under ${options.corpus}${skipped}\n`);
   }
 
-  const explained = [];
+  const loaded: LoadedFile[] = [];
   for (const path of paths) {
     const files = listFiles(path);
     if (files === null) {
@@ -94,18 +95,25 @@ export function runExplain(
       const diagnostics = [...parsed.diagnostics, ...parsed.documents.flatMap((d) => d.diagnostics)];
       for (const d of diagnostics) io.stderr(`${renderDiagnostic(d, parsed.index)}\n`);
       if (diagnostics.some((d) => d.severity === 'error')) status = 1;
-      for (const d of parsed.documents) {
-        const doc = d.document;
-        if (doc === null) continue;
-        if (doc.kind === 'rule') explained.push(explainRule(doc, corpus));
-        else io.stderr(`${file}: skipped the ${doc.kind} \`${doc.title}\`: explain covers detection rules only\n`);
-      }
+      loaded.push(parsed);
+    }
+  }
+  // Correlations resolve their rules among every file given.
+  const index = correlationIndex(loaded);
+  const explained: Explained[] = [];
+  for (const parsed of loaded) {
+    for (const d of parsed.documents) {
+      const doc = d.document;
+      if (doc === null) continue;
+      if (doc.kind === 'rule') explained.push(explainRule(doc, corpus));
+      else if (doc.kind === 'correlation') explained.push(explainCorrelation(doc, index, corpus));
+      else io.stderr(`${parsed.file}: skipped the filter \`${doc.title}\`: explain covers detection and correlation rules\n`);
     }
   }
   if (explained.length === 0) {
     io.stderr('error: no detection rule to explain\n');
     return status === 0 ? 1 : status;
   }
-  io.stdout(renderExplanations(explained, options.format));
+  io.stdout(renderAll(explained, options.format));
   return status;
 }

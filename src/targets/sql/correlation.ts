@@ -42,6 +42,10 @@ export const sqlCorrelation: CorrelationRenderer = (plan, options) => {
     const p = identifierProblem(name);
     if (p !== null) return unsupported(`the group-by name '${name}'`, p);
   }
+  // The window is written in whole microseconds (PostgreSQL) or milliseconds (SQLite): exact integers only.
+  if (!Number.isSafeInteger(plan.timespanSeconds * 1000000)) {
+    return unsupported(`the timespan ${plan.correlation.timespan}`, 'a window longer than about 285 years cannot be written as an exact number of microseconds');
+  }
   const out = outputColumns(plan, timestamp);
   if (out.kind === 'unsupported') return out;
   const cols = out.columns;
@@ -163,6 +167,20 @@ function firedQuery(plan: CorrelationPlan, rows: string, ctx: Ctx): string {
     }
     return `  SELECT "r"."time", ${[...groups, 'NULL AS "value"'].join(', ')}\n  FROM ${sqlIdentifier(rows)} AS "r"\n  WHERE ${where.join('\n    AND ')}`;
   }
+  if (windowAggregate(plan, '') !== null) {
+    // One pass per group, sorted by time: RANGE frames include the rows with the anchor's time stamp
+    // (peers) and reach back to, not including, exactly one timespan earlier.
+    // SQLite: https://sqlite.org/windowfunctions.html#frame_boundaries (integer milliseconds: N-1 PRECEDING);
+    // PostgreSQL: https://www.postgresql.org/docs/current/sql-expressions.html#SYNTAX-WINDOW-FUNCTIONS
+    // (timestamptz has microsecond resolution: span - 1 microsecond PRECEDING).
+    const preceding = ctx.pg ? `INTERVAL '${plan.timespanSeconds * 1000000 - 1} microseconds'` : String(plan.timespanSeconds * 1000 - 1);
+    const partition = plan.groupBy.length === 0 ? '' : `PARTITION BY ${plan.groupBy.map((_, i) => `"g${i}"`).join(', ')} `;
+    const frame = `(${partition}ORDER BY "time" RANGE BETWEEN ${preceding} PRECEDING AND CURRENT ROW)`;
+    const inner =
+      `SELECT "time", ${[...plan.groupBy.map((_, i) => `"g${i}"`), `${windowAggregate(plan, 'OVER "w"') ?? ''} AS "value"`].join(', ')}\n    FROM ${sqlIdentifier(rows)}\n` +
+      `    WHERE ${['"time" IS NOT NULL', ...plan.groupBy.map((_, i) => `"g${i}" IS NOT NULL`)].join(' AND ')}\n    WINDOW "w" AS ${frame}`;
+    return `  SELECT "time", ${[...plan.groupBy.map((_, i) => `"g${i}"`), '"value"'].join(', ')}\n  FROM (\n    ${inner}\n  ) AS "a"\n  WHERE ${havingOf('"value"', plan.condition)}`;
+  }
   const aggregate = aggregateOf(plan, ctx.pg);
   const groupCols = ['"r"."row"', '"r"."time"', ...groups, ...(plan.type === 'value_percentile' ? ['"r"."value"'] : [])];
   const where = [...anchorKnown, ...(plan.type === 'value_percentile' ? ['"r"."value" IS NOT NULL'] : [])];
@@ -171,6 +189,30 @@ function firedQuery(plan: CorrelationPlan, rows: string, ctx: Ctx): string {
     `  FROM ${sqlIdentifier(rows)} AS "r"\n  JOIN ${sqlIdentifier(rows)} AS "w" ON ${inWindow('"w"', plan, ctx).join(' AND ')}\n` +
     `  WHERE ${where.join(' AND ')}\n  GROUP BY ${groupCols.join(', ')}\n  HAVING ${havingOf(aggregate, plan.condition)}`
   );
+}
+
+/**
+ * The aggregate as window functions over `over`, where that is exact; null where it needs the self-join
+ * (COUNT(DISTINCT) is not allowed over a window in either engine). temporal: one windowed count per rule
+ * tag (the tags are known here), each turned into 1 when the rule has a row in the window.
+ */
+function windowAggregate(plan: CorrelationPlan, over: string): string | null {
+  switch (plan.type) {
+    case 'event_count':
+      return `COUNT(*) ${over}`;
+    case 'value_sum':
+      return `SUM("value") ${over}`;
+    case 'value_avg':
+      return `AVG("value") ${over}`;
+    case 'temporal':
+      return `(${plan.inputs.map((i) => `CASE WHEN COUNT(CASE WHEN "tag" = ${sqlString(i.tag)} THEN 1 END) ${over} > 0 THEN 1 ELSE 0 END`).join(' + ')})`;
+    case 'value_count':
+    case 'value_percentile':
+    case 'temporal_ordered':
+      return null;
+    default:
+      return assertNever(plan.type, 'correlation type');
+  }
 }
 
 function aggregateOf(plan: CorrelationPlan, pg: boolean): string {

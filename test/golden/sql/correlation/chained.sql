@@ -6,12 +6,14 @@ WITH
   ) AS "u"
 ),
 "c0_fired" AS (
-  SELECT "r"."time", "r"."g0", COUNT(*) AS "value"
-  FROM "c0_rows" AS "r"
-  JOIN "c0_rows" AS "w" ON "w"."g0" = "r"."g0" AND "w"."time" > "r"."time" - 600000 AND "w"."time" <= "r"."time"
-  WHERE "r"."time" IS NOT NULL AND "r"."g0" IS NOT NULL
-  GROUP BY "r"."row", "r"."time", "r"."g0"
-  HAVING COUNT(*) >= 10
+  SELECT "time", "g0", "value"
+  FROM (
+    SELECT "time", "g0", COUNT(*) OVER "w" AS "value"
+    FROM "c0_rows"
+    WHERE "time" IS NOT NULL AND "g0" IS NOT NULL
+    WINDOW "w" AS (PARTITION BY "g0" ORDER BY "time" RANGE BETWEEN 599999 PRECEDING AND CURRENT ROW)
+  ) AS "a"
+  WHERE "value" >= 10
 ),
 "c1_rows" AS (
   SELECT ROW_NUMBER() OVER () AS "row", "u".* FROM (

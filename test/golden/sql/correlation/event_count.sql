@@ -6,12 +6,14 @@ WITH
   ) AS "u"
 ),
 "c0_fired" AS (
-  SELECT "r"."time", "r"."g0", COUNT(*) AS "value"
-  FROM "c0_rows" AS "r"
-  JOIN "c0_rows" AS "w" ON "w"."g0" = "r"."g0" AND "w"."time" > "r"."time" - 3600000 AND "w"."time" <= "r"."time"
-  WHERE "r"."time" IS NOT NULL AND "r"."g0" IS NOT NULL
-  GROUP BY "r"."row", "r"."time", "r"."g0"
-  HAVING COUNT(*) >= 100
+  SELECT "time", "g0", "value"
+  FROM (
+    SELECT "time", "g0", COUNT(*) OVER "w" AS "value"
+    FROM "c0_rows"
+    WHERE "time" IS NOT NULL AND "g0" IS NOT NULL
+    WINDOW "w" AS (PARTITION BY "g0" ORDER BY "time" RANGE BETWEEN 3599999 PRECEDING AND CURRENT ROW)
+  ) AS "a"
+  WHERE "value" >= 100
 )
 SELECT strftime('%Y-%m-%dT%H:%M:%fZ', "time" / 1000.0, 'unixepoch') AS "timestamp", "g0" AS "ComputerName", "value" AS "event_count"
 FROM "c0_fired"

@@ -12,12 +12,14 @@ WITH
   ) AS "u"
 ),
 "c0_fired" AS (
-  SELECT "r"."time", "r"."g0", "r"."g1", COUNT(DISTINCT "w"."tag") AS "value"
-  FROM "c0_rows" AS "r"
-  JOIN "c0_rows" AS "w" ON "w"."g0" = "r"."g0" AND "w"."g1" = "r"."g1" AND "w"."time" > "r"."time" - INTERVAL '300 seconds' AND "w"."time" <= "r"."time"
-  WHERE "r"."time" IS NOT NULL AND "r"."g0" IS NOT NULL AND "r"."g1" IS NOT NULL
-  GROUP BY "r"."row", "r"."time", "r"."g0", "r"."g1"
-  HAVING COUNT(DISTINCT "w"."tag") >= 3
+  SELECT "time", "g0", "g1", "value"
+  FROM (
+    SELECT "time", "g0", "g1", (CASE WHEN COUNT(CASE WHEN "tag" = 'recon_cmd_a' THEN 1 END) OVER "w" > 0 THEN 1 ELSE 0 END + CASE WHEN COUNT(CASE WHEN "tag" = 'recon_cmd_b' THEN 1 END) OVER "w" > 0 THEN 1 ELSE 0 END + CASE WHEN COUNT(CASE WHEN "tag" = 'recon_cmd_c' THEN 1 END) OVER "w" > 0 THEN 1 ELSE 0 END) AS "value"
+    FROM "c0_rows"
+    WHERE "time" IS NOT NULL AND "g0" IS NOT NULL AND "g1" IS NOT NULL
+    WINDOW "w" AS (PARTITION BY "g0", "g1" ORDER BY "time" RANGE BETWEEN INTERVAL '299999999 microseconds' PRECEDING AND CURRENT ROW)
+  ) AS "a"
+  WHERE "value" >= 3
 )
 SELECT "time" AS "timestamp", "g0" AS "ComputerName", "g1" AS "User", "value" AS "temporal"
 FROM "c0_fired"

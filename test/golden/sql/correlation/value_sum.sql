@@ -6,12 +6,14 @@ WITH
   ) AS "u"
 ),
 "c0_fired" AS (
-  SELECT "r"."time", "r"."g0", "r"."g1", SUM("w"."value") AS "value"
-  FROM "c0_rows" AS "r"
-  JOIN "c0_rows" AS "w" ON "w"."g0" = "r"."g0" AND "w"."g1" = "r"."g1" AND "w"."time" > "r"."time" - 3600000 AND "w"."time" <= "r"."time"
-  WHERE "r"."time" IS NOT NULL AND "r"."g0" IS NOT NULL AND "r"."g1" IS NOT NULL
-  GROUP BY "r"."row", "r"."time", "r"."g0", "r"."g1"
-  HAVING SUM("w"."value") > 1000000
+  SELECT "time", "g0", "g1", "value"
+  FROM (
+    SELECT "time", "g0", "g1", SUM("value") OVER "w" AS "value"
+    FROM "c0_rows"
+    WHERE "time" IS NOT NULL AND "g0" IS NOT NULL AND "g1" IS NOT NULL
+    WINDOW "w" AS (PARTITION BY "g0", "g1" ORDER BY "time" RANGE BETWEEN 3599999 PRECEDING AND CURRENT ROW)
+  ) AS "a"
+  WHERE "value" > 1000000
 )
 SELECT strftime('%Y-%m-%dT%H:%M:%fZ', "time" / 1000.0, 'unixepoch') AS "timestamp", "g0" AS "SourceIP", "g1" AS "User", "value" AS "value_sum"
 FROM "c0_fired"

@@ -5,7 +5,7 @@ import { CorrelationIndex } from './correlation/resolve.js';
 import { error, hasErrors, info, type Diagnostic, type Result } from './diagnostics/diagnostic.js';
 import { pointSpan } from './diagnostics/span.js';
 import type { CorrelationPlan, CorrelationRenderer } from './correlation/plan.js';
-import { planLookbackSeconds } from './correlation/render-helpers.js';
+import { planLookbackSeconds, planSources } from './correlation/render-helpers.js';
 import { unsupported, type Unsupported } from './lower/target.js';
 import type { SigmaCorrelation, SigmaDocument, SigmaFilter, SigmaRule } from './rule/model.js';
 import { applyFilters } from './rule/filters.js';
@@ -267,7 +267,8 @@ function correlationInFormat(
   if (findFormat(converter.id, format)?.correlations === true) {
     // Scheduled formats read this much further back than their own interval (a chain adds its timespans).
     const lookbackSeconds = plan?.ok === true ? planLookbackSeconds(plan.value) : c.timespanSeconds;
-    return { ...converted, formatInput: { query: converted.output, expression: '', postFilter: null, source: null, state: {}, targetOptions, lookbackSeconds } };
+    const sources = plan?.ok === true ? planSources(plan.value) : [];
+    return { ...converted, formatInput: { query: converted.output, expression: '', postFilter: null, source: null, state: {}, targetOptions, lookbackSeconds, sources } };
   }
   return {
     output: null,

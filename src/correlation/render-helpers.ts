@@ -64,3 +64,13 @@ export function planLookbackSeconds(plan: CorrelationPlan): number {
   }
   return plan.timespanSeconds + inner;
 }
+
+/** The sources (tables, indexes) the plan's rules read, chained plans included, each once, in order. */
+export function planSources(plan: CorrelationPlan): string[] {
+  const out: string[] = [];
+  for (const input of plan.inputs) {
+    const found = input.kind === 'rule' ? (input.source === null ? [] : [input.source]) : planSources(input.plan);
+    for (const s of found) if (!out.includes(s)) out.push(s);
+  }
+  return out;
+}

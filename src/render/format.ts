@@ -28,6 +28,8 @@ export interface FormatInput {
    * longest chain of inner timespans). Scheduled formats read this much further back.
    */
   readonly lookbackSeconds?: number;
+  /** A correlation only: the sources its rules read (as written in their queries), each once. */
+  readonly sources?: readonly string[];
 }
 
 /** What a format wraps: a detection rule or a correlation rule (metadata comes from what both share). */

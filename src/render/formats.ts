@@ -177,7 +177,8 @@ function sentinelVendor({ meta, input, options, document }: VendorContext): Reco
   const tactics = [...new Set(meta.attack.tactics.flatMap((t) => (t.sentinel !== null ? [t.sentinel] : [])))];
   return {
     severity: SENTINEL_SEVERITY[meta.severityLevel],
-    connectors: sentinelConnectors(table),
+    // A correlation needs the connectors of every table its rules read.
+    connectors: input.sources === undefined ? sentinelConnectors(table) : uniqueConnectors(input.sources.flatMap((t) => sentinelConnectors(t))),
     tactics,
     // The YAML's relevantTechniques lists techniques and sub-techniques; ARM's `techniques` (API
     // 2023-02-01) takes technique ids only (T1234), so sub-techniques give their parent there.
@@ -193,6 +194,19 @@ function sentinelVendor({ meta, input, options, document }: VendorContext): Reco
     triggerThreshold: Number(options['trigger_threshold']),
     enabled: options['enabled'] === 'true',
   };
+}
+
+/** Connectors listed once each (two tables of one connector merge their data types). */
+function uniqueConnectors(
+  connectors: readonly { readonly connectorId: string; readonly dataTypes: readonly string[] }[],
+): { connectorId: string; dataTypes: string[] }[] {
+  const out: { connectorId: string; dataTypes: string[] }[] = [];
+  for (const c of connectors) {
+    const known = out.find((o) => o.connectorId === c.connectorId);
+    if (known === undefined) out.push({ connectorId: c.connectorId, dataTypes: [...c.dataTypes] });
+    else for (const t of c.dataTypes) if (!known.dataTypes.includes(t)) known.dataTypes.push(t);
+  }
+  return out;
 }
 
 /** A correlation whose look-back does not fit Sentinel's longest queryPeriod. */

@@ -169,16 +169,18 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
       if (partOf !== undefined) {
         // generate: false (design doc, semantics 6): converted inside the correlation, not on its own.
         const name = partOf.name ?? partOf.title;
-        diagnostics.push(
-          info('correlation-part', `converted only as part of the correlation ${JSON.stringify(name)} (generate: false); set \`generate: true\` there to get this rule's own query too`, doc.document.span),
-        );
+        const message =
+          correlations?.convert(partOf).output === null
+            ? `not emitted on its own: it is part of the correlation ${JSON.stringify(name)} (generate: false), which did not convert; see that correlation's diagnostics`
+            : `converted only as part of the correlation ${JSON.stringify(name)} (generate: false); set \`generate: true\` there to get this rule's own query too`;
+        diagnostics.push(info('correlation-part', message, doc.document.span));
         records.push({ ...base, ok: true, skipped: true, output: null, diagnostics, applied: [] });
         continue;
       }
       const document = doc.document.kind === 'rule' ? applyFilters(doc.document, filters).rule : doc.document;
       const converted =
         document.kind === 'correlation' && correlations !== null
-          ? correlationInFormat(convertCorrelation(document, correlations.run), format, converter, document, context.targetOptions, correlations.run.plans.get(document))
+          ? correlationInFormat(correlations.convert(document), format, converter, document, context.targetOptions, correlations.plans.get(document))
           : convertDocument(document, converter, context);
       const applied = converted.applied ?? [];
       diagnostics.push(...converted.diagnostics);
@@ -236,7 +238,12 @@ function correlationRun(
   converter: RuleConverter,
   context: RuleContext,
   filters: readonly SigmaFilter[],
-): { run: CorrelationRun; parts: Map<SigmaDocument, SigmaCorrelation> } | null {
+): {
+  convert: (c: SigmaCorrelation) => ConvertedRule;
+  parts: Map<SigmaDocument, SigmaCorrelation>;
+  /** The plans built so far (a converted correlation's is there: scheduled formats read its look-back). */
+  plans: ReadonlyMap<SigmaCorrelation, Result<CorrelationPlan>>;
+} | null {
   const documents = files.flatMap((f) => f.documents.flatMap((d) => (d.document === null ? [] : [d.document])));
   if (!documents.some((d) => d.kind === 'correlation')) return null;
   const index = new CorrelationIndex(files);
@@ -248,7 +255,17 @@ function correlationRun(
     converted.set(rule, result);
     return result;
   };
-  return { run: { index, converter, context, convertRule, plans: new Map() }, parts: correlationParts(documents, index) };
+  const run: CorrelationRun = { index, converter, context, convertRule, plans: new Map() };
+  const results = new Map<SigmaCorrelation, ConvertedRule>();
+  const convert = (c: SigmaCorrelation): ConvertedRule => {
+    const known = results.get(c);
+    if (known !== undefined) return known;
+    const result = convertCorrelation(c, run);
+    results.set(c, result);
+    return result;
+  };
+  // Only a correlation that converts holds its rules: the rules of a failed one stand alone.
+  return { convert, parts: correlationParts(documents, index, (c) => convert(c).output !== null), plans: run.plans };
 }
 
 /**

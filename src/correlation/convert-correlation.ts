@@ -50,18 +50,26 @@ export function convertCorrelation(c: SigmaCorrelation, run: CorrelationRun): Co
 }
 
 /**
+ * `converts`: whether a correlation converts (its record has a query).
  * Documents the run's correlations reference with `generate: false` and no correlation with
  * `generate: true`: they are not emitted on their own (design doc, semantics 6). Value: the correlation.
  */
-export function correlationParts(documents: readonly SigmaDocument[], index: CorrelationIndex): Map<SigmaDocument, SigmaCorrelation> {
+export function correlationParts(
+  documents: readonly SigmaDocument[],
+  index: CorrelationIndex,
+  converts: (c: SigmaCorrelation) => boolean,
+): Map<SigmaDocument, SigmaCorrelation> {
   const parts = new Map<SigmaDocument, SigmaCorrelation>();
   const generated = new Set<SigmaDocument>();
   for (const d of documents) {
-    // A correlation that cannot be resolved (a bad reference, a cycle) holds no parts: its rules stand alone.
-    if (d.kind !== 'correlation' || index.resolve(d).value === null) continue;
+    if (d.kind !== 'correlation') continue;
     for (const ref of d.ruleRefs) {
       const found = index.lookup(ref);
       if (!('doc' in found)) continue;
+      // A detection rule stays a building block even when the correlation fails (emitted alone it would
+      // alert on every single event). A referenced correlation is only held by one that converts, so a
+      // cycle or a failed chain still shows each correlation's own errors.
+      if (found.doc.kind === 'correlation' && !converts(d)) continue;
       if (d.generate) generated.add(found.doc);
       else if (!parts.has(found.doc)) parts.set(found.doc, d);
     }

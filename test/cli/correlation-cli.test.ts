@@ -31,7 +31,7 @@ describe('convert: correlations on the command line', () => {
   it('converts a correlation and its rule from two files; the rule is only part of it', async () => {
     const io = memoryIo({ 'r.yml': RULE, 'c.yml': CORR });
     expect(await runCli(['convert', '-t', 'sql', '--without-pipeline', 'r.yml', 'c.yml'], io)).toBe(0);
-    expect(io.out).toContain('HAVING COUNT(*) >= 10');
+    expect(io.out).toContain('WHERE "value" >= 10');
     expect(io.err).toContain('info[correlation-part]');
     expect(io.err).toContain('1 converted, 0 failed, 1 skipped');
   });

@@ -44,6 +44,9 @@ describe('correlation references', () => {
     const records = run(rule('a'), rule('z'), corr('C', '    type: temporal\n    rules:\n        - a\n        - nope\n    timespan: 1m\n'));
     expect(errors(byTitle(records, 'C'))).toEqual(['correlation-unresolved f2.yml:6:11']);
     expect(byTitle(records, 'Rule z')).toMatchObject({ ok: true, skipped: false });
+    // Rule a stays a building block (alone it would alert on every event) and says why it has no query.
+    expect(byTitle(records, 'Rule a')).toMatchObject({ ok: true, skipped: true, output: null });
+    expect(byTitle(records, 'Rule a').diagnostics[0]?.message).toContain('which did not convert');
   });
 
   it('a cycle: one error per correlation of the cycle, at the reference that closes it', () => {

@@ -240,32 +240,92 @@ const arbCase = fc
   })
   .chain((c) => arbBounds(c.type).map((bounds) => ({ ...c, bounds })));
 
+type GenCase = {
+  readonly type: CorrelationKind;
+  readonly rules: string[];
+  readonly groupBy: string[];
+  readonly span: number;
+  readonly events: { step: number; jitter: number; kind: string; host: string | null; user: string | null; bytes: string | number | null }[];
+  readonly bounds: Bounds;
+};
+
+/** The correlation document of a generated case (title C) and its expected firings per the evaluator. */
+function generated(c: GenCase): { doc: string; want: string[]; events: CorrEvent[] } {
+  const field = c.type === 'value_count' ? 'user' : c.type === 'value_sum' || c.type === 'value_avg' || c.type === 'value_percentile' ? 'bytes' : null;
+  const cond = { ...(field === null ? {} : { field }), ...c.bounds };
+  const condYaml = Object.keys(cond).length === 0 ? '' : `    condition: ${JSON.stringify(cond)}\n`;
+  const doc = corr(
+    `    type: ${c.type}\n    rules: [${c.rules.map((r) => `rule_${r}`).join(', ')}]\n` +
+      (c.groupBy.length > 0 ? `    group-by: [${c.groupBy.join(', ')}]\n` : '') +
+      `    timespan: ${c.span}s\n${condYaml}`,
+  );
+  const events: CorrEvent[] = c.events.map((e) => ({ timestamp: at(e.step * 15 * S + e.jitter), kind: e.kind, host: e.host, user: e.user, bytes: e.bytes }));
+  const rows: EvalRow[] = c.events.flatMap((e) =>
+    c.rules.includes(e.kind)
+      ? [{ time: BASE + e.step * 15 * S + e.jitter, tag: `rule_${e.kind}`, groups: c.groupBy.map((g) => (g === 'host' ? e.host : e.user)), value: field === null ? null : field === 'user' ? e.user : e.bytes }]
+      : [],
+  );
+  const want = evaluate({ type: c.type, timespanMs: c.span * S, tags: c.rules.map((r) => `rule_${r}`), condition: c.bounds }, rows)
+    .map((f) => [new Date(f.time).toISOString(), ...f.groups.map(String)].join(' '))
+    .sort();
+  return { doc, want, events };
+}
+
 describe('the evaluator agrees with SQLite on random event streams', () => {
   it('every type, random group-by, window, condition and events', () => {
     fc.assert(
       fc.property(arbCase, (c) => {
-        const field = c.type === 'value_count' ? 'user' : c.type === 'value_sum' || c.type === 'value_avg' || c.type === 'value_percentile' ? 'bytes' : null;
-        const cond = { ...(field === null ? {} : { field }), ...c.bounds };
-        const condYaml = Object.keys(cond).length === 0 ? '' : `    condition: ${JSON.stringify(cond)}\n`;
-        const doc = corr(
-          `    type: ${c.type}\n    rules: [${c.rules.map((r) => `rule_${r}`).join(', ')}]\n` +
-            (c.groupBy.length > 0 ? `    group-by: [${c.groupBy.join(', ')}]\n` : '') +
-            `    timespan: ${c.span}s\n${condYaml}`,
-        );
-        const events: CorrEvent[] = c.events.map((e) => ({ timestamp: at(e.step * 15 * S + e.jitter), kind: e.kind, host: e.host, user: e.user, bytes: e.bytes }));
-        const q = correlationQuery([RULES, doc], 'C');
-        const got = runSqliteRows(q, events, ['kind', 'host', 'user', 'bytes']).map((r) => firingKey(r, c.groupBy)).sort();
-        const rows: EvalRow[] = c.events.flatMap((e) =>
-          c.rules.includes(e.kind)
-            ? [{ time: BASE + e.step * 15 * S + e.jitter, tag: `rule_${e.kind}`, groups: c.groupBy.map((g) => (g === 'host' ? e.host : e.user)), value: field === null ? null : field === 'user' ? e.user : e.bytes }]
-            : [],
-        );
-        const want = evaluate({ type: c.type, timespanMs: c.span * S, tags: c.rules.map((r) => `rule_${r}`), condition: c.bounds }, rows)
+        const { doc, want, events } = generated(c);
+        const got = runSqliteRows(correlationQuery([RULES, doc], 'C'), events, ['kind', 'host', 'user', 'bytes']).map((r) => firingKey(r, c.groupBy)).sort();
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 300, seed: 20261206 },
+    );
+  });
+
+  it('chained: an event_count per host, then temporal_ordered / temporal / event_count over its firings and rule c', () => {
+    const arbChain = fc.record({
+      outer: fc.constantFrom<CorrelationKind>('temporal_ordered', 'temporal', 'event_count'),
+      innerSpan: fc.constantFrom(15, 30, 60),
+      outerSpan: fc.constantFrom(15, 30, 60),
+      threshold: fc.integer({ min: 1, max: 3 }),
+      events: fc.array(arbEvent, { maxLength: 25 }),
+    });
+    fc.assert(
+      fc.property(arbChain, (c) => {
+        const inner = `title: Inner\nname: inner\ncorrelation:\n    type: event_count\n    rules: [rule_a, rule_b]\n    group-by: [host]\n    timespan: ${c.innerSpan}s\n    condition: {gte: ${c.threshold}}\n`;
+        const outerCond = c.outer === 'event_count' ? '    condition: {gte: 2}\n' : '';
+        const outer = corr(`    type: ${c.outer}\n    rules: [inner, rule_c]\n    group-by: [host]\n    timespan: ${c.outerSpan}s\n${outerCond}`);
+        const events: CorrEvent[] = c.events.map((e) => ({ timestamp: at(e.step * 15 * S + e.jitter), kind: e.kind, host: e.host }));
+        const got = runSqliteRows(correlationQuery([RULES, inner, outer], 'C'), events, ['kind', 'host']).map((r) => firingKey(r, ['host'])).sort();
+        const time = (e: { step: number; jitter: number }): number => BASE + e.step * 15 * S + e.jitter;
+        const innerRows: EvalRow[] = c.events.flatMap((e) => (e.kind === 'a' || e.kind === 'b' ? [{ time: time(e), tag: `rule_${e.kind}`, groups: [e.host], value: null }] : []));
+        const fired = evaluate({ type: 'event_count', timespanMs: c.innerSpan * S, tags: ['rule_a', 'rule_b'], condition: { gte: c.threshold } }, innerRows);
+        const outerRows: EvalRow[] = [
+          ...fired.map((f) => ({ time: f.time, tag: 'inner', groups: f.groups, value: null })),
+          ...c.events.flatMap((e) => (e.kind === 'c' ? [{ time: time(e), tag: 'rule_c', groups: [e.host], value: null }] : [])),
+        ];
+        const want = evaluate({ type: c.outer, timespanMs: c.outerSpan * S, tags: ['inner', 'rule_c'], condition: c.outer === 'event_count' ? { gte: 2 } : {} }, outerRows)
           .map((f) => [new Date(f.time).toISOString(), ...f.groups.map(String)].join(' '))
           .sort();
         expect(got).toEqual(want);
       }),
-      { numRuns: 300, seed: 20261206 },
+      { numRuns: 150, seed: 20261207 },
+    );
+  });
+});
+
+describe.skipIf(client === null)('the evaluator agrees with PostgreSQL on random event streams (text columns, numeric values)', () => {
+  it('every type', async () => {
+    if (client === null) return;
+    const numericOnly = arbCase.map((c) => ({ ...c, events: c.events.map((e) => ({ ...e, bytes: typeof e.bytes === 'number' ? e.bytes : null })) }));
+    await fc.assert(
+      fc.asyncProperty(numericOnly, async (c) => {
+        const { doc, want, events } = generated(c);
+        const rows = await runPgRows(client, correlationQuery([RULES, doc], 'C', { postgres: true }), events, ['kind', 'host', 'user', 'bytes']);
+        expect(rows.map((r) => firingKey(r, c.groupBy)).sort()).toEqual(want);
+      }),
+      { numRuns: 60, seed: 20261208 },
     );
   });
 });

@@ -2,9 +2,10 @@ import { printCondition } from './ast/print-condition.js';
 import { printExpr } from './ast/print-expr.js';
 import { convertCorrelation, correlationParts, type CorrelationRun } from './correlation/convert-correlation.js';
 import { CorrelationIndex } from './correlation/resolve.js';
-import { error, hasErrors, info, type Diagnostic } from './diagnostics/diagnostic.js';
+import { error, hasErrors, info, type Diagnostic, type Result } from './diagnostics/diagnostic.js';
 import { pointSpan } from './diagnostics/span.js';
-import type { CorrelationRenderer } from './correlation/plan.js';
+import type { CorrelationPlan, CorrelationRenderer } from './correlation/plan.js';
+import { planLookbackSeconds, planSources } from './correlation/render-helpers.js';
 import { unsupported, type Unsupported } from './lower/target.js';
 import type { SigmaCorrelation, SigmaDocument, SigmaFilter, SigmaRule } from './rule/model.js';
 import { applyFilters } from './rule/filters.js';
@@ -179,7 +180,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
       const document = doc.document.kind === 'rule' ? applyFilters(doc.document, filters).rule : doc.document;
       const converted =
         document.kind === 'correlation' && correlations !== null
-          ? correlationInFormat(correlations.convert(document), format, converter, document, context.targetOptions)
+          ? correlationInFormat(correlations.convert(document), format, converter, document, context.targetOptions, correlations.plans.get(document))
           : convertDocument(document, converter, context);
       const applied = converted.applied ?? [];
       diagnostics.push(...converted.diagnostics);
@@ -237,7 +238,12 @@ function correlationRun(
   converter: RuleConverter,
   context: RuleContext,
   filters: readonly SigmaFilter[],
-): { convert: (c: SigmaCorrelation) => ConvertedRule; parts: Map<SigmaDocument, SigmaCorrelation> } | null {
+): {
+  convert: (c: SigmaCorrelation) => ConvertedRule;
+  parts: Map<SigmaDocument, SigmaCorrelation>;
+  /** The plans built so far (a converted correlation's is there: scheduled formats read its look-back). */
+  plans: ReadonlyMap<SigmaCorrelation, Result<CorrelationPlan>>;
+} | null {
   const documents = files.flatMap((f) => f.documents.flatMap((d) => (d.document === null ? [] : [d.document])));
   if (!documents.some((d) => d.kind === 'correlation')) return null;
   const index = new CorrelationIndex(files);
@@ -259,17 +265,27 @@ function correlationRun(
     return result;
   };
   // Only a correlation that converts holds its rules: the rules of a failed one stand alone.
-  return { convert, parts: correlationParts(documents, index, (c) => convert(c).output !== null) };
+  return { convert, parts: correlationParts(documents, index, (c) => convert(c).output !== null), plans: run.plans };
 }
 
 /**
  * A correlation's query for an output format: formats that declare `correlations` wrap it with the
  * correlation's own metadata; any other format refuses it (never a plain query where a format was asked).
  */
-function correlationInFormat(converted: ConvertedRule, format: string, converter: RuleConverter, c: SigmaCorrelation, targetOptions: RuleContext['targetOptions']): ConvertedRule {
+function correlationInFormat(
+  converted: ConvertedRule,
+  format: string,
+  converter: RuleConverter,
+  c: SigmaCorrelation,
+  targetOptions: RuleContext['targetOptions'],
+  plan: Result<CorrelationPlan> | undefined,
+): ConvertedRule {
   if (format === converter.defaultFormat || converted.output === null) return converted;
   if (findFormat(converter.id, format)?.correlations === true) {
-    return { ...converted, formatInput: { query: converted.output, expression: '', postFilter: null, source: null, state: {}, targetOptions } };
+    // Scheduled formats read this much further back than their own interval (a chain adds its timespans).
+    const lookbackSeconds = plan?.ok === true ? planLookbackSeconds(plan.value) : c.timespanSeconds;
+    const sources = plan?.ok === true ? planSources(plan.value) : [];
+    return { ...converted, formatInput: { query: converted.output, expression: '', postFilter: null, source: null, state: {}, targetOptions, lookbackSeconds, sources } };
   }
   return {
     output: null,

@@ -23,6 +23,13 @@ export interface FormatInput {
   readonly state: PipelineState;
   /** The target options the query was built with (e.g. sql `postgres`). */
   readonly targetOptions: Readonly<Record<string, boolean | string>>;
+  /**
+   * A correlation only: how much older than its firings the events it reads can be (its timespan, plus the
+   * longest chain of inner timespans). Scheduled formats read this much further back.
+   */
+  readonly lookbackSeconds?: number;
+  /** A correlation only: the sources its rules read (as written in their queries), each once. */
+  readonly sources?: readonly string[];
 }
 
 /** What a format wraps: a detection rule or a correlation rule (metadata comes from what both share). */
@@ -75,6 +82,8 @@ export interface VendorContext {
   readonly options: FormatOptionValues;
   /** The rule's id, or a name-based UUID when it has none or shares it with an earlier rule. */
   readonly uid: string;
+  /** The document the piece is for (a correlation's timespan sets how far back a scheduled search reads). */
+  readonly document: FormattedDocument;
 }
 
 export interface FormatDeclaration {
@@ -87,7 +96,7 @@ export interface FormatDeclaration {
   /** Values in the vendor's vocabulary for the template's `vendor` variable. */
   readonly vendor: (ctx: VendorContext) => Readonly<Record<string, unknown>>;
   /** Why this file format cannot hold the rule's query exactly, or null. */
-  readonly refuse?: (input: FormatInput) => string | null;
+  readonly refuse?: (input: FormatInput, document: FormattedDocument, options: FormatOptionValues) => string | null;
   /**
    * The template holds a correlation rule too: it uses only `query` and the metadata (a correlation has
    * no single expression, source or log source). Absent: correlations are refused in this format.

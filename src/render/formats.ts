@@ -1,7 +1,8 @@
 import { techniqueUrl } from '../explain/attack.js';
 import { confStanzaName, hasCarriageReturn, sqlViewName } from './escape.js';
-import type { FormatDeclaration, FormatInput, FormatOption, Naming, VendorContext } from './format.js';
+import type { FormatDeclaration, FormatInput, FormatOption, FormatOptionValues, FormattedDocument, Naming, VendorContext } from './format.js';
 import { templateFormats } from './environment.js';
+import { correlationSpan, sentinelQuery, sentinelSchedule, splunkEarliest, splunkSearch } from './scheduled-correlation.js';
 import { ELASTIC_SEVERITY, SENTINEL_ENTITY_MAPPINGS, SENTINEL_SEVERITY, SPLUNK_SEVERITY, sentinelConnectors } from './vendor-maps.js';
 
 /**
@@ -88,8 +89,12 @@ const sqlView: Naming = {
 // ---------------------------------------------------------------------------------------------------
 // Vendor values
 
-function splunkVendor({ meta, options }: VendorContext): Record<string, unknown> {
+function splunkVendor({ meta, input, options, document }: VendorContext): Record<string, unknown> {
+  const span = correlationSpan(document, input);
   return {
+    // A correlation reads one timespan further back and reports only the firings of the run's own range.
+    search: splunkSearch(input.query, span),
+    earliestTime: splunkEarliest(options['earliest_time'] ?? '', span),
     severity: SPLUNK_SEVERITY[meta.severityLevel],
     disabled: options['enabled'] === 'true' ? 0 : 1,
     enableSched: options['enabled'] === 'true' ? 1 : 0,
@@ -180,27 +185,51 @@ function elasticSavedSearchVendor({ input, options }: VendorContext): Record<str
   };
 }
 
-function sentinelVendor({ meta, input, options }: VendorContext): Record<string, unknown> {
+function sentinelVendor({ meta, input, options, document }: VendorContext): Record<string, unknown> {
+  const span = correlationSpan(document, input);
+  const frequency = options['query_frequency'] ?? '';
+  // A correlation reads one timespan further back and reports only the firings of the last run interval.
+  const period = sentinelSchedule(frequency, options['query_period'] ?? '', span).period;
   const tableState = input.state['table'];
   const table = input.source ?? (typeof tableState === 'string' ? tableState : null);
   const tactics = [...new Set(meta.attack.tactics.flatMap((t) => (t.sentinel !== null ? [t.sentinel] : [])))];
   return {
     severity: SENTINEL_SEVERITY[meta.severityLevel],
-    connectors: sentinelConnectors(table),
+    // A correlation needs the connectors of every table its rules read.
+    connectors: input.sources === undefined ? sentinelConnectors(table) : uniqueConnectors(input.sources.flatMap((t) => sentinelConnectors(t))),
     tactics,
     // The YAML's relevantTechniques lists techniques and sub-techniques; ARM's `techniques` (API
     // 2023-02-01) takes technique ids only (T1234), so sub-techniques give their parent there.
     relevantTechniques: meta.attack.techniques.map((t) => t.id),
     armTechniques: [...new Set(meta.attack.techniques.map((t) => t.parent ?? t.id))],
     entityMappings: table !== null ? (SENTINEL_ENTITY_MAPPINGS[table] ?? []) : [],
-    queryFrequency: options['query_frequency'],
-    queryPeriod: options['query_period'],
-    queryFrequencyIso: isoDuration(options['query_frequency'] ?? ''),
-    queryPeriodIso: isoDuration(options['query_period'] ?? ''),
+    query: sentinelQuery(input.query, frequency, span),
+    queryFrequency: frequency,
+    queryPeriod: period,
+    queryFrequencyIso: isoDuration(frequency),
+    queryPeriodIso: isoDuration(period),
     suppressionIso: isoDuration(options['suppression'] ?? ''),
     triggerThreshold: Number(options['trigger_threshold']),
     enabled: options['enabled'] === 'true',
   };
+}
+
+/** Connectors listed once each (two tables of one connector merge their data types). */
+function uniqueConnectors(
+  connectors: readonly { readonly connectorId: string; readonly dataTypes: readonly string[] }[],
+): { connectorId: string; dataTypes: string[] }[] {
+  const out: { connectorId: string; dataTypes: string[] }[] = [];
+  for (const c of connectors) {
+    const known = out.find((o) => o.connectorId === c.connectorId);
+    if (known === undefined) out.push({ connectorId: c.connectorId, dataTypes: [...c.dataTypes] });
+    else for (const t of c.dataTypes) if (!known.dataTypes.includes(t)) known.dataTypes.push(t);
+  }
+  return out;
+}
+
+/** A correlation whose look-back does not fit Sentinel's longest queryPeriod. */
+function sentinelRefusal(input: FormatInput, document: FormattedDocument, options: FormatOptionValues): string | null {
+  return sentinelSchedule(options['query_frequency'] ?? '', options['query_period'] ?? '', correlationSpan(document, input)).problem;
 }
 
 const SENTINEL_OPTIONS: readonly FormatOption[] = [
@@ -228,6 +257,7 @@ export const FORMATS: readonly FormatDeclaration[] = [
       ORIGIN_OPTION,
     ],
     naming: confStanza,
+    correlations: true,
     vendor: splunkVendor,
     refuse: (input) =>
       hasCarriageReturn(input.query) ? 'savedsearches.conf cannot hold a carriage return in a search (readers take it for a line break); use the query format' : null,
@@ -278,7 +308,9 @@ export const FORMATS: readonly FormatDeclaration[] = [
     layout: { kind: 'file-per-rule', extension: 'yaml', syntax: 'text', separator: '---\n' },
     options: [...SENTINEL_OPTIONS, ORIGIN_OPTION],
     naming: null,
+    correlations: true,
     vendor: sentinelVendor,
+    refuse: sentinelRefusal,
   },
   {
     target: 'sentinel-kql',
@@ -292,7 +324,9 @@ export const FORMATS: readonly FormatDeclaration[] = [
       ORIGIN_OPTION,
     ],
     naming: null,
+    correlations: true,
     vendor: sentinelVendor,
+    refuse: sentinelRefusal,
   },
   {
     target: 'sql',

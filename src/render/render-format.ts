@@ -41,7 +41,7 @@ export function renderPieces(format: FormatDeclaration, items: readonly FormatIt
   const usedIds = new Set<string>();
   return items.map(({ rule, input }) => {
     const diagnostics: Diagnostic[] = [];
-    const refusal = format.refuse?.(input) ?? null;
+    const refusal = format.refuse?.(input, rule, options) ?? null;
     if (refusal !== null) return { piece: null, diagnostics: [error('unsupported-construct', refusal, rule.span)] };
 
     const origin: RuleOrigin = options['origin'] === 'sigmahq' || options['origin'] === 'other' ? options['origin'] : guessOrigin(rule);
@@ -71,7 +71,7 @@ export function renderPieces(format: FormatDeclaration, items: readonly FormatIt
       name,
       uid,
       options,
-      vendor: format.vendor({ meta, input, options, uid }),
+      vendor: format.vendor({ meta, input, options, uid, document: rule }),
     };
     const text = renderTemplate(format.target, format.format, variables);
     if (text === null) {

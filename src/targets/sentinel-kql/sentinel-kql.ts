@@ -22,6 +22,7 @@ import { joinTexts } from '../../lower/chain.js';
 import { networkBits } from '../../value/cidr.js';
 import { kustoField, kustoName, kustoString } from './kusto-literal.js';
 import { pcreToRe2 } from './re2.js';
+import { sentinelCorrelation } from './correlation.js';
 
 /*
  * Microsoft Sentinel / Kusto Query Language: `Table | where <expression>`. Facts (Kusto docs on
@@ -347,6 +348,7 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
   },
   embedAs: 'whole',
   options: [],
+  correlation: sentinelCorrelation,
   supportNotes: {
     'string-empty': 'isempty(): Kusto stores an absent string as "", so an absent field matches too',
     null: 'isempty(): also true for an empty string (Kusto cannot tell them apart)',
@@ -361,5 +363,4 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
     'fieldref-contains': 'an empty value counts as absent',
     keyword: '* contains: a substring of any column',
   },
-  correlation: unsupported('a correlation rule', 'the sentinel-kql correlation renderer is not written yet'),
 };

@@ -19,6 +19,8 @@ import {
   type TargetDeclaration,
   unsupported,
 } from '../../lower/target.js';
+import { evalFieldName, quote } from './spl-text.js';
+import { splunkCorrelation } from './correlation.js';
 
 /*
  * Splunk SPL: a `search` expression, plus an exact `| where` post-filter when the search language
@@ -37,13 +39,6 @@ import {
 // ---------------------------------------------------------------------------------------------------
 // search language
 
-/**
- * A double-quoted string: only `\` and `"` are escaped. The same in search (docs: "Backslashes") and
- * in eval (docs: "Types of expressions", where `\t` etc. are escapes too, so every backslash is doubled).
- */
-function quote(text: string): string {
-  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
 
 /** Field names the search command takes bare; anything else is refused (rename it with a pipeline). */
 const SEARCH_FIELD = /^[A-Za-z0-9_][A-Za-z0-9_.\-@{}]*$/;
@@ -157,19 +152,6 @@ const searchLanguage: QueryLanguage = {
 // ---------------------------------------------------------------------------------------------------
 // where language (eval expressions)
 
-const EVAL_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/**
- * eval's operator words, in any case (docs "eval command": AND OR NOT XOR LIKE), and its literal-like
- * words: written bare they would not be field names. Quoting a field name is always safe.
- */
-const EVAL_RESERVED = /^(?:and|or|not|xor|like|in|true|false|null)$/i;
-
-/** eval field names: bare when simple, else single-quoted (`'a.b'`; a bare dot is concatenation). */
-function evalFieldName(name: string): string | null {
-  if (EVAL_FIELD.test(name) && !EVAL_RESERVED.test(name)) return name;
-  if (/['\\]/.test(name)) return null;
-  return `'${name}'`;
-}
 
 /**
  * A PCRE matching exactly the Sigma string: `(?i)` unless cased, `(?s)` so `*` spans newlines,
@@ -324,11 +306,11 @@ export const splunk: TargetDeclaration<'splunk'> = {
   // The template parenthesises the expression after `index=...`.
   embedAs: 'whole',
   options: [],
+  correlation: splunkCorrelation,
   supportNotes: {
     'string-empty': "Splunk often drops empty fields at extraction; then '' never matches",
     null: 'NOT field=*; also true for an empty value Splunk did not extract',
     keyword: 'Splunk full-text: a term or phrase in _raw, not a substring',
     'regex-in-or': 'the whole OR moves to one where expression',
   },
-  correlation: unsupported('a correlation rule', 'the splunk correlation renderer is not written yet'),
 };

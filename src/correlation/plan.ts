@@ -1,15 +1,8 @@
-import type { CorrelationType, SigmaCorrelation, SigmaRule } from '../rule/model.js';
+import type { CorrelationBounds, CorrelationType, SigmaCorrelation, SigmaRule } from '../rule/model.js';
 import type { TargetOptionValues, Unsupported } from '../lower/target.js';
 
-/** Every bound given must hold; a range such as {gt: 100, lte: 200} is ANDed. */
-export interface CorrelationCondition {
-  readonly gt?: number;
-  readonly gte?: number;
-  readonly lt?: number;
-  readonly lte?: number;
-  readonly eq?: number;
-  readonly neq?: number;
-}
+/** Every bound given must hold; a range such as {gt: 100, lte: 200} is ANDed (the rule model's bounds). */
+export type CorrelationCondition = CorrelationBounds;
 
 /** One referenced detection rule, converted for the target. */
 export interface CorrelationRuleInput {

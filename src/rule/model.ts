@@ -113,7 +113,7 @@ export interface SigmaCorrelation extends RuleMeta {
   readonly source: YamlMap;
 }
 
-/** Every bound given must hold (ANDed). Same shape as CorrelationCondition of src/correlation/plan.ts. */
+/** Every bound given must hold (ANDed); src/correlation/plan.ts calls it CorrelationCondition. */
 export interface CorrelationBounds {
   readonly gt?: number;
   readonly gte?: number;

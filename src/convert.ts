@@ -38,6 +38,11 @@ export interface ConvertOptions {
   readonly pipelines?: readonly ProcessingPipeline[];
   /** Options of the output format by name (`list formats <target>` shows each format's). */
   readonly formatOptions?: Readonly<Record<string, string>>;
+  /**
+   * Called as each document (or unreadable file) starts converting, in input order: progress reports and
+   * per-rule timings (a document's time runs until the next call, or until convertFiles returns).
+   */
+  readonly onDocumentStart?: (file: string, documentIndex: number) => void;
 }
 
 /** What a converter gets besides the rule. */
@@ -130,11 +135,13 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
   const filters = files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])));
   for (const parsed of files) {
     if (parsed.documents.length === 0) {
+      options.onDocumentStart?.(parsed.file, 0);
       if (parsed.diagnostics.length > 0) records.push(fileRecord(parsed, converter.id, format, parsed.diagnostics));
       continue;
     }
     let fileDiagnostics: readonly Diagnostic[] = parsed.diagnostics;
     for (const doc of parsed.documents) {
+      options.onDocumentStart?.(parsed.file, doc.index);
       // File-level problems (YAML syntax, collection actions) are attached to the first document.
       const diagnostics: Diagnostic[] = [...fileDiagnostics, ...doc.diagnostics];
       fileDiagnostics = [];

@@ -15,6 +15,36 @@ export interface CliIo {
   isDirectory(path: string): boolean;
   /** Writes a set of files all together: into a fresh folder first, then moved into place. */
   writeFiles(dir: string, files: ReadonlyMap<string, string>): void;
+  /**
+   * Starts writing a pack into `dir` file by file (a staging folder beside it), so the files need not be
+   * held in memory until the end; nothing appears in `dir` before `commit`, and `abort` leaves no trace.
+   * Absent: the files are collected and given to `writeFiles` on commit.
+   */
+  stageFiles?(dir: string): StagedFiles;
+  /** True when standard error is a terminal: a progress bar and timings are shown there. */
+  readonly stderrIsTTY?: boolean;
+}
+
+/** A pack being written: see CliIo.stageFiles. */
+export interface StagedFiles {
+  /** Stages one file (a relative path with `/`); throws when it cannot be written. */
+  add(name: string, content: string): void;
+  /** Moves every staged file into place. */
+  commit(): void;
+  /** Removes what was staged; nothing is written. */
+  abort(): void;
+}
+
+/** The io's own staging, or files collected in memory and handed to writeFiles on commit. */
+export function stageFiles(io: CliIo, dir: string): StagedFiles {
+  const own = io.stageFiles?.(dir);
+  if (own !== undefined) return own;
+  const files = new Map<string, string>();
+  return {
+    add: (name, content) => void files.set(name, content),
+    commit: () => io.writeFiles(dir, files),
+    abort: () => files.clear(),
+  };
 }
 
 export function nodeIo(): CliIo {
@@ -32,6 +62,8 @@ export function nodeIo(): CliIo {
     },
     listYamlFiles,
     writeFiles,
+    stageFiles: stageOnDisk,
+    stderrIsTTY: process.stderr.isTTY === true,
   };
 }
 
@@ -67,7 +99,7 @@ export function listYamlFiles(path: string): string[] {
 }
 
 function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
-  const staging = `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+  const staging = stagingFolder(dir);
   rmSync(staging, { recursive: true, force: true });
   // A failed write (a full disk, a file where a folder should be) must not leave the staging folder behind.
   try {
@@ -87,4 +119,43 @@ function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+function stagingFolder(dir: string): string {
+  return `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+}
+
+/**
+ * writeFiles, one file at a time: each file goes into the staging folder as soon as it is added (memory
+ * stays flat however large the pack), and commit moves them all into `dir`.
+ */
+function stageOnDisk(dir: string): StagedFiles {
+  const staging = stagingFolder(dir);
+  rmSync(staging, { recursive: true, force: true });
+  const names: string[] = [];
+  const abort = (): void => {
+    names.length = 0;
+    rmSync(staging, { recursive: true, force: true });
+  };
+  return {
+    add(name, content) {
+      const target = join(staging, name);
+      if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, content);
+      names.push(name);
+    },
+    commit() {
+      try {
+        for (const name of names) {
+          const to = join(dir, name);
+          mkdirSync(dirname(to), { recursive: true });
+          renameSync(join(staging, name), to);
+        }
+      } finally {
+        abort();
+      }
+    },
+    abort,
+  };
 }

@@ -1,22 +1,25 @@
 import { basename, relative } from 'node:path';
-import { findConverter, CONVERTERS } from '../../converters.js';
-import { findTarget } from '../../targets/registry.js';
 import { convertFiles, type ConversionRecord } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { LineIndex, pointSpan } from '../../diagnostics/span.js';
 import { warning, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { defaultPipelinesFor, findBuiltinPipeline, resolvePipelineRef } from '../../pipeline/builtins.js';
 import type { ProcessingPipeline } from '../../pipeline/types.js';
-import type { FormatDeclaration, FormatOptionValues } from '../../render/format.js';
-import { findFormat } from '../../render/formats.js';
-import { renderPack, resolveFormatOptions, uniqueFileNames } from '../../render/render-format.js';
+import type { FormatDeclaration } from '../../render/format.js';
+import { renderPack, uniqueFileNames, type RenderedPack } from '../../render/render-format.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
-import { readInput, type CliIo } from '../io.js';
+import { ManifestBuilder, MANIFEST_FILE, portable, sha256, statusOf, type ManifestStatus } from '../convert/manifest.js';
+import { Progress } from '../convert/progress.js';
+import { planTargets } from '../convert/selection.js';
+import { readInput, stageFiles, type CliIo, type StagedFiles } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { packageVersion } from '../version.js';
 
 export interface ConvertCommandOptions {
-  readonly target: string;
-  readonly format?: string;
+  /** `--target`, repeatable, comma-separated, or `all`. */
+  readonly target: string | readonly string[];
+  /** `--format NAME` or `--format TARGET:NAME`, repeatable. */
+  readonly format?: string | readonly string[];
   readonly pipeline: readonly string[];
   readonly withoutPipeline: boolean;
   readonly outputDir?: string;
@@ -25,87 +28,196 @@ export interface ConvertCommandOptions {
   readonly targetOption: readonly string[];
   /** `--format-option name=value`, repeatable (absent: none). */
   readonly formatOption?: readonly string[];
+  /** Write manifest.json with one target too (several targets always write it). */
+  readonly manifest?: boolean;
+  /** Print the slowest rules even when stderr is not a terminal. */
+  readonly timings?: boolean;
 }
 
-/** `sigma-transpiler convert`: exit 0 when every rule converted, 1 when any failed. */
+const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+
+/**
+ * `sigma-transpiler convert`: exit 0 when every rule converted for every target, 1 when any failed.
+ * Each file is read and parsed once, then converted for each target in turn; with one target the output
+ * is what it always was. With several, stdout shows each target's output under a `# target ID` line,
+ * and `--output-dir` gets one folder per target and manifest.json.
+ */
 export function runConvert(paths: readonly string[], options: ConvertCommandOptions, io: CliIo): number {
-  const converter = findConverter(options.target);
-  if (converter === undefined) {
-    throw new UsageError(`unknown target ${JSON.stringify(options.target)}; choose one of: ${CONVERTERS.map((c) => c.id).join(', ')}`);
+  const runs = planTargets(asList(options.target), asList(options.format), options.targetOption, options.formatOption ?? []);
+  const multi = runs.length > 1;
+  const outputDir = options.outputDir;
+  if (outputDir !== undefined && io.exists(outputDir) && !io.isDirectory(outputDir)) {
+    throw new UsageError(`--output-dir ${outputDir} exists and is not a folder; name a folder (it is created when missing)`);
   }
-  const format = options.format ?? converter.defaultFormat;
-  if (!converter.formats.includes(format)) {
-    throw new UsageError(`target ${converter.id} has no format ${JSON.stringify(format)}; choose one of: ${converter.formats.join(', ')}`);
-  }
-  const targetOptions = parseTargetOptions(converter.id, options.targetOption);
-  const pack = findFormat(converter.id, format);
-  const formatOptions = parseFormatOptions(pack, converter.id, format, options.formatOption ?? []);
-  if (options.outputDir !== undefined && io.exists(options.outputDir) && !io.isDirectory(options.outputDir)) {
-    throw new UsageError(`--output-dir ${options.outputDir} exists and is not a folder; name a folder (it is created when missing)`);
-  }
-  const pipelines = resolvePipelines(converter.id, options, io);
-  if (pipelines === null) return 2;
+  if (options.manifest === true && outputDir === undefined) throw new UsageError('--manifest needs --output-dir (the manifest is written at the top of that folder)');
+  const extra = resolvePipelines(options, io);
+  if (extra === null) return 2;
+  const progress = new Progress(io, options.timings === true);
   const files = collectFiles(paths, io);
-  const parsed = files.map(({ path, unreadable }) => unreadable ?? parseFile(path, io));
-  const converted = convertFiles(parsed, converter, {
-    format,
-    skipUnsupported: options.skipUnsupported,
-    targetOptions,
-    pipelines,
-    formatOptions: formatOptions.given,
+  const roots = new Map<string, string>(files.map((f) => [f.path, f.root]));
+  const inputHashes = new Map<string, string>();
+  progress.phase('parsing', files.length);
+  const parsed = files.map(({ path, unreadable }) => {
+    const p = unreadable ?? parseFile(path, io, inputHashes);
+    progress.step();
+    return p;
   });
-  // Each rule's own file (the plain query, or a file-per-rule format): names made unique, renames warned
-  // when they become file names (a one-file pack names its rules itself).
-  const filePerRule = pack === undefined || pack.layout.kind === 'file-per-rule';
-  const named = nameOutputs(converted, files, options.outputDir !== undefined && filePerRule);
-  const records = named.records;
+  const documents = parsed.reduce((n, p) => n + Math.max(1, p.documents.length), 0);
   const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
-  const failed = records.filter((r) => !r.ok).length;
-  // A declared output format: the rules' pieces put together into the file(s) the SIEM imports.
-  const packed =
-    pack === undefined
-      ? undefined
-      : renderPack(
-          pack,
-          records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [{ name: named.names[i] ?? baseName(r, files), piece: r.output }])),
-          formatOptions.values,
-        );
-  if (options.json) {
-    for (const r of records) io.stdout(JSON.stringify(jsonRecord(r)) + '\n');
-  } else {
-    printHuman(records, indexes, options.outputDir === undefined && packed === undefined, io);
-    if (packed !== undefined && options.outputDir === undefined) io.stdout(packed.text);
-  }
-  let writeFailed = false;
-  if (options.outputDir !== undefined) {
-    if (failed > 0) {
-      io.stderr(`nothing written to ${options.outputDir}: ${failed} rule(s) failed (a rule pack is written whole or not at all)\n`);
+  const writeManifest = outputDir !== undefined && (multi || options.manifest === true);
+  const manifest = writeManifest ? new ManifestBuilder(packageVersion(), inputHashes, new Map(files.map((f, i) => [f.path, i]))) : undefined;
+  const staged = outputDir !== undefined ? stageFiles(io, outputDir) : undefined;
+  /** Diagnostics already printed (several targets share a rule's parse problems): each is shown once. */
+  const printed = multi ? new Set<string>() : undefined;
+  const summaries: string[] = [];
+  let failedTotal = 0;
+  let written = 0;
+  let writeError: string | null = null;
+  for (const run of runs) {
+    const id = run.converter.id;
+    progress.phase(`converting ${id}`, documents);
+    const pipelines = [...(options.withoutPipeline ? [] : defaultPipelinesFor(id)), ...extra.map((e) => e.pipeline)];
+    const converted = convertFiles(parsed, run.converter, {
+      format: run.format,
+      skipUnsupported: options.skipUnsupported,
+      targetOptions: run.targetOptions,
+      pipelines,
+      formatOptions: run.formatOptions.given,
+      onDocumentStart: (file, index) => progress.documentStart(index > 0 ? `${file} [document ${index}]` : file),
+    });
+    progress.stopTimer();
+    const pack = run.pack;
+    // Each rule's own file (the plain query, or a file-per-rule format): names made unique, renames warned
+    // when they become file names (a one-file pack names its rules itself).
+    const filePerRule = pack === undefined || pack.layout.kind === 'file-per-rule';
+    const named = nameOutputs(converted, roots, outputDir !== undefined && filePerRule);
+    const records = named.records;
+    const failed = records.filter((r) => !r.ok).length;
+    failedTotal += failed;
+    // A declared output format: the rules' pieces put together into the file(s) the SIEM imports.
+    const packed =
+      pack === undefined
+        ? undefined
+        : renderPack(
+            pack,
+            records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [{ name: named.names[i] ?? baseName(r, roots), piece: r.output }])),
+            run.formatOptions.values,
+          );
+    if (multi && !options.json && outputDir === undefined) {
+      progress.clear();
+      io.stdout(`${runs[0] === run ? '' : '\n'}# target ${id}\n`);
+    }
+    progress.clear();
+    if (options.json) {
+      for (const r of records) io.stdout(JSON.stringify(jsonRecord(r)) + '\n');
     } else {
-      const outputs = new Map<string, string>(packed?.files ?? []);
-      records.forEach((r, i) => {
-        if (packed !== undefined || r.output === null || r.output === '') return;
-        const name = `${named.names[i] ?? baseName(r, files)}.${extensionFor(r.target)}`;
-        outputs.set(name, r.output.endsWith('\n') ? r.output : r.output + '\n');
-      });
+      printHuman(records, indexes, outputDir === undefined && packed === undefined, io, printed);
+      if (packed !== undefined && outputDir === undefined) io.stdout(packed.text);
+    }
+    if (staged !== undefined && failedTotal === 0 && writeError === null) {
+      const folder = multi ? `${id}/` : '';
       try {
-        io.writeFiles(options.outputDir, outputs);
-        if (!options.json) io.stderr(`wrote ${outputs.size} file(s) to ${options.outputDir}\n`);
+        written += stageTarget(staged, folder, records, named.names, pack, packed, roots, manifest);
       } catch (e) {
+        writeError = e instanceof Error ? e.message : String(e);
+      }
+      manifest?.target(
+        {
+          id,
+          format: run.format,
+          folder: folder.replace(/\/$/, ''),
+          options: run.targetOptions,
+          formatOptions: run.formatOptions.given,
+          pipelines: pipelines.map((p) => p.id),
+        },
+        countStatuses(records),
+        packed !== undefined && !filePerRule ? packFileEntry(folder, packed) : null,
+      );
+    }
+    const skipped = records.filter((r) => r.skipped).length;
+    summaries.push(`${records.length - failed - skipped} converted, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (target ${id})\n`);
+  }
+  progress.clear();
+  let writeFailed = false;
+  if (outputDir !== undefined && staged !== undefined) {
+    if (failedTotal > 0) {
+      staged.abort();
+      io.stderr(`nothing written to ${outputDir}: ${failedTotal} rule(s) failed (a rule pack is written whole or not at all)\n`);
+    } else {
+      try {
+        if (writeError !== null) throw new Error(writeError);
+        if (manifest !== undefined) {
+          staged.add(MANIFEST_FILE, manifest.text());
+          written++;
+        }
+        staged.commit();
+        if (!options.json) io.stderr(`wrote ${written} file(s) to ${outputDir}\n`);
+      } catch (e) {
+        staged.abort();
         writeFailed = true;
-        io.stderr(`error: writing to ${options.outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        io.stderr(`error: writing to ${outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`);
       }
     }
   }
-  if (!options.json) {
-    const skipped = records.filter((r) => r.skipped).length;
-    io.stderr(`${records.length - failed - skipped} converted, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (target ${converter.id})\n`);
-  }
-  return failed > 0 || writeFailed ? 1 : 0;
+  if (!options.json) for (const line of summaries) io.stderr(line);
+  if (!options.json || options.timings === true) progress.printSlowest();
+  return failedTotal > 0 || writeFailed ? 1 : 0;
 }
 
-/** The target's default pipelines (unless --without-pipeline) and each --pipeline, built-in or file. */
-function resolvePipelines(targetId: string, options: ConvertCommandOptions, io: CliIo): ProcessingPipeline[] | null {
-  const out: ProcessingPipeline[] = options.withoutPipeline ? [] : [...defaultPipelinesFor(targetId)];
+/** Stages one target's files (under `folder`) and records them in the manifest; returns how many. */
+function stageTarget(
+  staged: StagedFiles,
+  folder: string,
+  records: readonly ConversionRecord[],
+  names: readonly string[],
+  pack: FormatDeclaration | undefined,
+  packed: RenderedPack | undefined,
+  roots: ReadonlyMap<string, string>,
+  manifest: ManifestBuilder | undefined,
+): number {
+  let count = 0;
+  if (packed !== undefined) {
+    for (const [name, content] of packed.files) {
+      staged.add(folder + name, content);
+      count++;
+    }
+  }
+  records.forEach((r, i) => {
+    if (r.output === null || r.output === '') {
+      manifest?.record(r, null);
+      return;
+    }
+    const base = names[i] ?? baseName(r, roots);
+    if (pack !== undefined) {
+      // A format's piece: its own file (file-per-rule; names are already unique, so renderPack keeps
+      // them) or its part of the one pack file. The hash is the piece's.
+      const file = pack.layout.kind === 'file-per-rule' ? `${base}.${pack.layout.extension}` : pack.layout.file;
+      manifest?.record(r, { path: portable(folder + file), sha256: sha256(r.output) });
+      return;
+    }
+    const name = `${folder}${base}.${extensionFor(r.target)}`;
+    const content = r.output.endsWith('\n') ? r.output : r.output + '\n';
+    staged.add(name, content);
+    count++;
+    manifest?.record(r, { path: portable(name), sha256: sha256(content) });
+  });
+  return count;
+}
+
+function packFileEntry(folder: string, packed: RenderedPack): { path: string; sha256: string } | null {
+  const first = [...packed.files.entries()][0];
+  return first === undefined ? null : { path: portable(folder + first[0]), sha256: sha256(first[1]) };
+}
+
+function countStatuses(records: readonly ConversionRecord[]): Record<ManifestStatus, number> {
+  const counts: Record<ManifestStatus, number> = { converted: 0, refused: 0, failed: 0, skipped: 0 };
+  for (const r of records) counts[statusOf(r)]++;
+  return counts;
+}
+
+/** Each --pipeline, built-in or file, resolved once for every target (the targets' defaults come first). */
+function resolvePipelines(options: ConvertCommandOptions, io: CliIo): { ref: string; pipeline: ProcessingPipeline }[] | null {
+  const out: { ref: string; pipeline: ProcessingPipeline }[] = [];
   let failed = false;
   for (const ref of options.pipeline) {
     // Each pipeline file is read once; one that cannot be read (a folder, EIO) is reported, not thrown.
@@ -122,7 +234,7 @@ function resolvePipelines(targetId: string, options: ConvertCommandOptions, io: 
     const resolved = resolvePipelineRef(ref, () => source);
     const index = source === undefined ? undefined : new LineIndex(ref, source);
     for (const d of resolved.diagnostics) io.stderr(renderDiagnostic(d, index) + '\n');
-    if (resolved.ok) out.push(resolved.value);
+    if (resolved.ok) out.push({ ref, pipeline: resolved.value });
     else failed = true;
   }
   return failed ? null : out;
@@ -135,12 +247,12 @@ function resolvePipelines(targetId: string, options: ConvertCommandOptions, io: 
  */
 function nameOutputs(
   records: readonly ConversionRecord[],
-  files: readonly { path: string; root: string }[],
+  roots: ReadonlyMap<string, string>,
   warn: boolean,
 ): { records: ConversionRecord[]; names: readonly string[] } {
   const withOutput = records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [i]));
-  const unique = uniqueFileNames(withOutput.map((i) => baseName(records[i] as ConversionRecord, files)));
-  const names: string[] = records.map((r) => baseName(r, files));
+  const unique = uniqueFileNames(withOutput.map((i) => baseName(records[i] as ConversionRecord, roots)));
+  const names: string[] = records.map((r) => baseName(r, roots));
   withOutput.forEach((recordIndex, k) => {
     names[recordIndex] = unique.names[k] ?? names[recordIndex] ?? '';
   });
@@ -150,7 +262,7 @@ function nameOutputs(
       const r = out[withOutput[index] ?? -1];
       const first = records[withOutput[earlier] ?? -1];
       if (r === undefined || first === undefined) continue;
-      const base = baseName(r, files);
+      const base = baseName(r, roots);
       const message = `the output of ${sourceName(first)} and of this rule would both be named \`${base}\`; this rule's output is written as \`${name}\` so neither replaces the other`;
       out[withOutput[index] ?? -1] = { ...r, diagnostics: [...r.diagnostics, warning('duplicate-value', message, pointSpan(r.file))] };
     }
@@ -163,46 +275,10 @@ function sourceName(r: ConversionRecord): string {
 }
 
 /** A rule's output file name without extension: its path below the folder given, document index added. */
-function baseName(r: ConversionRecord, files: readonly { path: string; root: string }[]): string {
-  const origin = files.find((f) => f.path === r.file);
-  const rel = origin ? relative(origin.root, r.file) || basename(r.file) : basename(r.file);
+function baseName(r: ConversionRecord, roots: ReadonlyMap<string, string>): string {
+  const root = roots.get(r.file);
+  const rel = root !== undefined ? relative(root, r.file) || basename(r.file) : basename(r.file);
   return rel.replace(/\.ya?ml$/i, '') + (r.documentIndex > 0 ? `.${r.documentIndex}` : '');
-}
-
-/** `--format-option name=value` (the value may hold `=` and spaces): checked before any rule converts. */
-function parseFormatOptions(
-  pack: FormatDeclaration | undefined,
-  target: string,
-  format: string,
-  written: readonly string[],
-): { given: Record<string, string>; values: FormatOptionValues } {
-  const out: Record<string, string> = {};
-  for (const w of written) {
-    const eq = w.indexOf('=');
-    if (eq <= 0) throw new UsageError(`format option ${JSON.stringify(w)} must be written name=value`);
-    out[w.slice(0, eq)] = w.slice(eq + 1);
-  }
-  if (written.length > 0 && pack === undefined) throw new UsageError(`format ${target}/${format} has no options`);
-  if (pack === undefined) return { given: out, values: {} };
-  const resolved = resolveFormatOptions(pack, out);
-  if (!resolved.ok) throw new UsageError(resolved.message);
-  return { given: out, values: resolved.values };
-}
-
-function parseTargetOptions(targetId: string, written: readonly string[]): Record<string, boolean> {
-  const known = findTarget(targetId)?.options ?? [];
-  const out: Record<string, boolean> = {};
-  for (const w of written) {
-    const m = /^([A-Za-z0-9_-]+)(?:=(true|false))?$/.exec(w);
-    const name = m?.[1];
-    if (m === null || name === undefined) throw new UsageError(`target option ${JSON.stringify(w)} must be written name or name=true|false`);
-    if (!known.some((o) => o.name === name)) {
-      const list = known.map((o) => o.name).join(', ');
-      throw new UsageError(`target ${targetId} has no option ${JSON.stringify(name)}${list ? `; its options: ${list}` : ' (it has none)'}`);
-    }
-    out[name] = m[2] !== 'false';
-  }
-  return out;
 }
 
 /** The YAML files of every path; a folder that cannot be listed becomes one unreadable entry (an io-error). */
@@ -223,9 +299,11 @@ function collectFiles(paths: readonly string[], io: CliIo): { path: string; root
 }
 
 /** A rule file: parsed, or (unreadable) one io-error diagnostic, so it fails like any broken rule. */
-function parseFile(path: string, io: CliIo): ParsedFile {
+function parseFile(path: string, io: CliIo, hashes: Map<string, string>): ParsedFile {
   const read = readInput(path, (p) => io.readFile(p));
-  return read.ok ? parseSigmaText(read.value, path) : unreadableFile(path, read.diagnostic);
+  if (!read.ok) return unreadableFile(path, read.diagnostic);
+  hashes.set(path, sha256(read.value));
+  return parseSigmaText(read.value, path);
 }
 
 function unreadableFile(path: string, diagnostic: Diagnostic): ParsedFile {
@@ -255,10 +333,18 @@ function jsonRecord(r: ConversionRecord): object {
   };
 }
 
-function printHuman(records: readonly ConversionRecord[], indexes: ReadonlyMap<string, LineIndex>, printOutputs: boolean, io: CliIo): void {
+/** Diagnostics to stderr, outputs to stdout; `printed` (several targets): a diagnostic already shown is not repeated. */
+function printHuman(records: readonly ConversionRecord[], indexes: ReadonlyMap<string, LineIndex>, printOutputs: boolean, io: CliIo, printed?: Set<string>): void {
   const many = records.filter((r) => r.output).length > 1;
   for (const r of records) {
-    for (const d of r.diagnostics) io.stderr(renderDiagnostic(d, indexes.get(d.span.file)) + '\n');
+    for (const d of r.diagnostics) {
+      const text = renderDiagnostic(d, indexes.get(d.span.file)) + '\n';
+      if (printed !== undefined) {
+        if (printed.has(text)) continue;
+        printed.add(text);
+      }
+      io.stderr(text);
+    }
     if (!printOutputs || r.output === null || r.output === '') continue;
     if (many) io.stdout(`# ${r.file}${r.documentIndex > 0 ? ` [${r.documentIndex}]` : ''}: ${r.title ?? ''}\n`);
     io.stdout(r.output.endsWith('\n') ? r.output : r.output + '\n');

@@ -73,69 +73,75 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   let failedTotal = 0;
   let written = 0;
   let writeError: string | null = null;
-  for (const run of runs) {
-    const id = run.converter.id;
-    progress.phase(`converting ${id}`, documents);
-    const pipelines = [...(options.withoutPipeline ? [] : defaultPipelinesFor(id)), ...extra.map((e) => e.pipeline)];
-    const converted = convertFiles(parsed, run.converter, {
-      format: run.format,
-      skipUnsupported: options.skipUnsupported,
-      targetOptions: run.targetOptions,
-      pipelines,
-      formatOptions: run.formatOptions.given,
-      onDocumentStart: (file, index) => progress.documentStart(index > 0 ? `${file} [document ${index}]` : file),
-    });
-    progress.stopTimer();
-    const pack = run.pack;
-    // Each rule's own file (the plain query, or a file-per-rule format): names made unique, renames warned
-    // when they become file names (a one-file pack names its rules itself).
-    const filePerRule = pack === undefined || pack.layout.kind === 'file-per-rule';
-    const named = nameOutputs(converted, roots, outputDir !== undefined && filePerRule);
-    const records = named.records;
-    const failed = records.filter((r) => !r.ok).length;
-    failedTotal += failed;
-    // A declared output format: the rules' pieces put together into the file(s) the SIEM imports.
-    const packed =
-      pack === undefined
-        ? undefined
-        : renderPack(
-            pack,
-            records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [{ name: named.names[i] ?? baseName(r, roots), piece: r.output }])),
-            run.formatOptions.values,
-          );
-    if (multi && !options.json && outputDir === undefined) {
-      progress.clear();
-      io.stdout(`${runs[0] === run ? '' : '\n'}# target ${id}\n`);
-    }
-    progress.clear();
-    if (options.json) {
-      for (const r of records) io.stdout(JSON.stringify(jsonRecord(r)) + '\n');
-    } else {
-      printHuman(records, indexes, outputDir === undefined && packed === undefined, io, printed);
-      if (packed !== undefined && outputDir === undefined) io.stdout(packed.text);
-    }
-    if (staged !== undefined && failedTotal === 0 && writeError === null) {
-      const folder = multi ? `${id}/` : '';
-      try {
-        written += stageTarget(staged, folder, records, named.names, pack, packed, roots, manifest);
-      } catch (e) {
-        writeError = e instanceof Error ? e.message : String(e);
+  try {
+    for (const run of runs) {
+      const id = run.converter.id;
+      progress.phase(`converting ${id}`, documents);
+      const pipelines = [...(options.withoutPipeline ? [] : defaultPipelinesFor(id)), ...extra.map((e) => e.pipeline)];
+      const converted = convertFiles(parsed, run.converter, {
+        format: run.format,
+        skipUnsupported: options.skipUnsupported,
+        targetOptions: run.targetOptions,
+        pipelines,
+        formatOptions: run.formatOptions.given,
+        onDocumentStart: (file, index) => progress.documentStart(index > 0 ? `${file} [document ${index}]` : file),
+      });
+      progress.stopTimer();
+      const pack = run.pack;
+      // Each rule's own file (the plain query, or a file-per-rule format): names made unique, renames warned
+      // when they become file names (a one-file pack names its rules itself).
+      const filePerRule = pack === undefined || pack.layout.kind === 'file-per-rule';
+      const named = nameOutputs(converted, roots, outputDir !== undefined && filePerRule);
+      const records = named.records;
+      const failed = records.filter((r) => !r.ok).length;
+      failedTotal += failed;
+      // A declared output format: the rules' pieces put together into the file(s) the SIEM imports.
+      const packed =
+        pack === undefined
+          ? undefined
+          : renderPack(
+              pack,
+              records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [{ name: named.names[i] ?? baseName(r, roots), piece: r.output }])),
+              run.formatOptions.values,
+            );
+      if (multi && !options.json && outputDir === undefined) {
+        progress.clear();
+        io.stdout(`${runs[0] === run ? '' : '\n'}# target ${id}\n`);
       }
-      manifest?.target(
-        {
-          id,
-          format: run.format,
-          folder: folder.replace(/\/$/, ''),
-          options: run.targetOptions,
-          formatOptions: run.formatOptions.given,
-          pipelines: pipelines.map((p) => p.id),
-        },
-        countStatuses(records),
-        packed !== undefined && !filePerRule ? packFileEntry(folder, packed) : null,
-      );
+      progress.clear();
+      if (options.json) {
+        for (const r of records) io.stdout(JSON.stringify(jsonRecord(r)) + '\n');
+      } else {
+        printHuman(records, indexes, outputDir === undefined && packed === undefined, io, printed);
+        if (packed !== undefined && outputDir === undefined) io.stdout(packed.text);
+      }
+      if (staged !== undefined && failedTotal === 0 && writeError === null) {
+        const folder = multi ? `${id}/` : '';
+        try {
+          written += stageTarget(staged, folder, records, named.names, pack, packed, roots, manifest);
+        } catch (e) {
+          writeError = e instanceof Error ? e.message : String(e);
+        }
+        manifest?.target(
+          {
+            id,
+            format: run.format,
+            folder: folder.replace(/\/$/, ''),
+            options: run.targetOptions,
+            formatOptions: run.formatOptions.given,
+            pipelines: pipelines.map((p) => p.id),
+          },
+          countStatuses(records),
+          packed !== undefined && !filePerRule ? packFileEntry(folder, packed) : null,
+        );
+      }
+      const skipped = records.filter((r) => r.skipped).length;
+      summaries.push(`${records.length - failed - skipped} converted, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (target ${id})\n`);
     }
-    const skipped = records.filter((r) => r.skipped).length;
-    summaries.push(`${records.length - failed - skipped} converted, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (target ${id})\n`);
+  } catch (e) {
+    // An internal error: the staging folder must not stay behind.
+    staged?.abort();
+    throw e;
   }
   progress.clear();
   let writeFailed = false;

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { pointSpan } from '../diagnostics/span.js';
 
@@ -127,26 +127,40 @@ function stagingFolder(dir: string): string {
 
 /**
  * writeFiles, one file at a time: each file goes into the staging folder as soon as it is added (memory
- * stays flat however large the pack), and commit moves them all into `dir`.
+ * stays flat however large the pack), and commit moves them into `dir`: the whole staging folder in one
+ * rename when `dir` does not exist yet, else file by file (files already in `dir` and not in the pack stay).
  */
 function stageOnDisk(dir: string): StagedFiles {
   const staging = stagingFolder(dir);
   rmSync(staging, { recursive: true, force: true });
   const names: string[] = [];
+  /** Folders already created below the staging folder (one mkdir per folder, not per file). */
+  const made = new Set<string>();
   const abort = (): void => {
     names.length = 0;
+    made.clear();
     rmSync(staging, { recursive: true, force: true });
   };
   return {
     add(name, content) {
       const target = join(staging, name);
       if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
-      mkdirSync(dirname(target), { recursive: true });
+      const folder = dirname(target);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
       writeFileSync(target, content);
       names.push(name);
     },
     commit() {
       try {
+        if (names.length === 0) return;
+        if (!existsSync(dir)) {
+          mkdirSync(dirname(resolve(dir)), { recursive: true });
+          renameSync(staging, dir);
+          return;
+        }
         for (const name of names) {
           const to = join(dir, name);
           mkdirSync(dirname(to), { recursive: true });

@@ -54,17 +54,18 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   if (extra === null) return 2;
   const progress = new Progress(io, options.timings === true);
   const files = collectFiles(paths, io);
-  const roots = new Map<string, string>(files.map((f) => [f.path, f.root]));
+  // Each file's output name below the output folder (without extension), computed once per file.
+  const roots = new Map<string, string>(files.map((f) => [f.path, stem(f.path, f.root)]));
   const inputHashes = new Map<string, string>();
+  const writeManifest = outputDir !== undefined && (multi || options.manifest === true);
   progress.phase('parsing', files.length);
   const parsed = files.map(({ path, unreadable }) => {
-    const p = unreadable ?? parseFile(path, io, inputHashes);
+    const p = unreadable ?? parseFile(path, io, writeManifest ? inputHashes : undefined);
     progress.step();
     return p;
   });
   const documents = parsed.reduce((n, p) => n + Math.max(1, p.documents.length), 0);
   const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
-  const writeManifest = outputDir !== undefined && (multi || options.manifest === true);
   const manifest = writeManifest ? new ManifestBuilder(packageVersion(), inputHashes, new Map(files.map((f, i) => [f.path, i]))) : undefined;
   const staged = outputDir !== undefined ? stageFiles(io, outputDir) : undefined;
   /** Diagnostics already printed (several targets share a rule's parse problems): each is shown once. */
@@ -281,10 +282,15 @@ function sourceName(r: ConversionRecord): string {
 }
 
 /** A rule's output file name without extension: its path below the folder given, document index added. */
-function baseName(r: ConversionRecord, roots: ReadonlyMap<string, string>): string {
-  const root = roots.get(r.file);
-  const rel = root !== undefined ? relative(root, r.file) || basename(r.file) : basename(r.file);
-  return rel.replace(/\.ya?ml$/i, '') + (r.documentIndex > 0 ? `.${r.documentIndex}` : '');
+function baseName(r: ConversionRecord, stems: ReadonlyMap<string, string>): string {
+  const name = stems.get(r.file) ?? stem(r.file, undefined);
+  return r.documentIndex > 0 ? `${name}.${r.documentIndex}` : name;
+}
+
+/** A file's path below the folder given (its name when given itself), without .yml/.yaml. */
+function stem(file: string, root: string | undefined): string {
+  const rel = root !== undefined ? relative(root, file) || basename(file) : basename(file);
+  return rel.replace(/\.ya?ml$/i, '');
 }
 
 /** The YAML files of every path; a folder that cannot be listed becomes one unreadable entry (an io-error). */
@@ -305,10 +311,10 @@ function collectFiles(paths: readonly string[], io: CliIo): { path: string; root
 }
 
 /** A rule file: parsed, or (unreadable) one io-error diagnostic, so it fails like any broken rule. */
-function parseFile(path: string, io: CliIo, hashes: Map<string, string>): ParsedFile {
+function parseFile(path: string, io: CliIo, hashes: Map<string, string> | undefined): ParsedFile {
   const read = readInput(path, (p) => io.readFile(p));
   if (!read.ok) return unreadableFile(path, read.diagnostic);
-  hashes.set(path, sha256(read.value));
+  hashes?.set(path, sha256(read.value));
   return parseSigmaText(read.value, path);
 }
 

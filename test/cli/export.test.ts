@@ -236,10 +236,57 @@ describe('convert -o: the pack is written whole or not at all', () => {
   });
 });
 
+const FILTER = `title: tune
+logsource: {product: windows}
+filter:
+    rules: any
+    sel:
+        User: admin
+    condition: not sel
+`;
+
+describe('streaming (file by file) and batch (the whole pack at once) give the same output', () => {
+  it('a filter in the last file still applies to the rules of the files before it', async () => {
+    const files = { 'pack/a.yml': GOOD, 'pack/b.yml': IPV6, 'pack/z-filter.yml': FILTER };
+    for (const args of [['-t', 'splunk'], ['-t', 'splunk,sql', '-s']]) {
+      const r = await run([...args, '--json', 'pack'], files);
+      const records = r.out.trim().split('\n').map((l) => JSON.parse(l) as { file: string; output: string | null; target: string });
+      for (const rec of records.filter((x) => x.file !== 'pack/z-filter.yml' && x.output !== null)) expect(rec.output, `${rec.target} ${rec.file}`).toMatch(/admin/);
+    }
+    // with -o too: the files staged before the filter was seen are not the ones written
+    const o = await run(['-t', 'splunk,sql', '-s', '-o', 'out', 'pack'], files);
+    expect(o.status, o.err).toBe(0);
+    expect(o.written.get('out')?.get('splunk/a.spl')).toMatch(/admin/);
+    expect(o.written.get('out')?.get('sql/a.sql')).toMatch(/admin/);
+    expect(o.staging.size).toBe(0);
+  });
+
+  it('the bundled rules: streamed, and in batch (a filter that names no rule of the pack forces it), write the same', async () => {
+    const pack = Object.fromEntries(
+      readdirSync(RULES)
+        .filter((f) => f.endsWith('.yml'))
+        .map((f) => [`pack/${f}`, readFileSync(join(RULES, f), 'utf8')]),
+    );
+    const unused = FILTER.replace('rules: any', 'rules: [00000000-0000-0000-0000-000000000000]');
+    for (const args of [['-t', 'sql', '-s'], ['-t', 'splunk,sql,elastic-kql', '-s']]) {
+      const streamed = await run([...args, '--json', 'pack'], pack);
+      const batch = await run([...args, '--json', 'pack'], { ...pack, 'pack/zz.yml': unused });
+      const lines = (text: string): string[] => text.trim().split('\n').filter((l) => !l.includes('"file":"pack/zz.yml"'));
+      expect(lines(streamed.out).length).toBeGreaterThan(9);
+      expect(lines(batch.out)).toEqual(lines(streamed.out));
+      const o1 = await run([...args, '-o', 'out', 'pack'], pack);
+      const o2 = await run([...args, '-o', 'out', 'pack'], { ...pack, 'pack/zz.yml': unused });
+      const files = (io: typeof o1): Map<string, string> => new Map([...(io.written.get('out') ?? [])].filter(([k]) => k !== 'manifest.json'));
+      expect(files(o1).size).toBeGreaterThan(9);
+      expect(files(o2)).toEqual(files(o1));
+    }
+  });
+});
+
 describe('progress and timings (stderr only)', () => {
   it('a progress bar and the slowest rules only when stderr is a terminal', async () => {
     const tty = await run(['-t', 'splunk,sql', '-s', RULES], {}, { stderrIsTTY: true });
-    expect(tty.err).toMatch(/\r\[[#-]{30}\] +\d+% converting sql/);
+    expect(tty.err).toMatch(/\r\[#{30}\] 100% converting \(splunk, sql\) 9\/9/);
     expect(tty.err).toMatch(/slowest rules[^\n]*:\n( +\d+\.\d ms  \S+.*\n){5}/);
     const plain = await run(['-t', 'splunk,sql', '-s', RULES]);
     expect(plain.err).not.toContain('\r');

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 export interface MemoryIoOptions {
   /** Pretend stderr is a terminal (progress bar, timings). */
   readonly stderrIsTTY?: boolean;
-  /** Injected failure: the Nth file staged (1-based) cannot be written. */
+  /** Injected failure: the Nth file staged (1-based) of each pack cannot be written. */
   readonly failStagedWriteAt?: number;
 }
 
@@ -14,7 +14,6 @@ export function memoryIo(
   files: Record<string, string | Uint8Array> = {},
   options: MemoryIoOptions = {},
 ): CliIo & { out: string; err: string; written: Map<string, Map<string, string>>; staging: Map<string, Map<string, string>> } {
-  let staged = 0;
   const io = {
     stderrIsTTY: options.stderrIsTTY === true,
     /** Packs being staged (removed on commit or abort): what a crash would leave behind. */
@@ -51,6 +50,7 @@ export function memoryIo(
     },
     stageFiles(dir: string): StagedFiles {
       const pending = new Map<string, string>();
+      let staged = 0;
       io.staging.set(dir, pending);
       return {
         add(name: string, content: string) {

@@ -1,17 +1,16 @@
-import { basename, relative } from 'node:path';
-import { convertFiles, type ConversionRecord } from '../../convert.js';
+import { basename } from 'node:path';
+import { convertFiles, type ConvertOptions } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
-import { LineIndex, pointSpan } from '../../diagnostics/span.js';
-import { warning, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { LineIndex } from '../../diagnostics/span.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { defaultPipelinesFor, findBuiltinPipeline, resolvePipelineRef } from '../../pipeline/builtins.js';
 import type { ProcessingPipeline } from '../../pipeline/types.js';
-import type { FormatDeclaration } from '../../render/format.js';
-import { renderPack, uniqueFileNames, type RenderedPack } from '../../render/render-format.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
-import { ManifestBuilder, MANIFEST_FILE, portable, sha256, statusOf, type ManifestStatus } from '../convert/manifest.js';
+import { ManifestBuilder, MANIFEST_FILE, sha256 } from '../convert/manifest.js';
 import { Progress } from '../convert/progress.js';
 import { planTargets } from '../convert/selection.js';
-import { readInput, stageFiles, type CliIo, type StagedFiles } from '../io.js';
+import { stem, TargetSink, type RunOutput } from '../convert/target-sink.js';
+import { readInput, stageFiles, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import { packageVersion } from '../version.js';
 
@@ -38,9 +37,14 @@ const asList = (v: string | readonly string[] | undefined): readonly string[] =>
 
 /**
  * `sigma-transpiler convert`: exit 0 when every rule converted for every target, 1 when any failed.
- * Each file is read and parsed once, then converted for each target in turn; with one target the output
- * is what it always was. With several, stdout shows each target's output under a `# target ID` line,
- * and `--output-dir` gets one folder per target and manifest.json.
+ * Each file is read and parsed once and converted for each target; with one target the output is what it
+ * always was. With several, stdout shows each target's output under a `# target ID` line, and
+ * `--output-dir` gets one folder per target and manifest.json.
+ *
+ * Plain queries are converted file by file (streaming): each file's outputs are staged as soon as it is
+ * converted and its parsed rules are dropped, so memory stays flat as the pack grows. A filter or a
+ * correlation changes or needs rules of other files, and a declared output format renders the whole
+ * pack at once: then every file is parsed first and each target converts them all together (batch).
  */
 export function runConvert(paths: readonly string[], options: ConvertCommandOptions, io: CliIo): number {
   const runs = planTargets(asList(options.target), asList(options.format), options.targetOption, options.formatOption ?? []);
@@ -55,171 +59,141 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   const progress = new Progress(io, options.timings === true);
   const files = collectFiles(paths, io);
   // Each file's output name below the output folder (without extension), computed once per file.
-  const roots = new Map<string, string>(files.map((f) => [f.path, stem(f.path, f.root)]));
-  const inputHashes = new Map<string, string>();
+  const stems = new Map<string, string>(files.map((f) => [f.path, stem(f.path, f.root)]));
   const writeManifest = outputDir !== undefined && (multi || options.manifest === true);
-  progress.phase('parsing', files.length);
-  const parsed = files.map(({ path, unreadable }) => {
-    const p = unreadable ?? parseFile(path, io, writeManifest ? inputHashes : undefined);
-    progress.step();
-    return p;
-  });
-  const documents = parsed.reduce((n, p) => n + Math.max(1, p.documents.length), 0);
-  const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
-  const manifest = writeManifest ? new ManifestBuilder(packageVersion(), inputHashes, new Map(files.map((f, i) => [f.path, i]))) : undefined;
-  const staged = outputDir !== undefined ? stageFiles(io, outputDir) : undefined;
-  /** Diagnostics already printed (several targets share a rule's parse problems): each is shown once. */
-  const printed = multi ? new Set<string>() : undefined;
-  const summaries: string[] = [];
-  let failedTotal = 0;
-  let written = 0;
-  let writeError: string | null = null;
-  try {
-    for (const run of runs) {
-      const id = run.converter.id;
-      progress.phase(`converting ${id}`, documents);
-      const pipelines = [...(options.withoutPipeline ? [] : defaultPipelinesFor(id)), ...extra.map((e) => e.pipeline)];
-      const converted = convertFiles(parsed, run.converter, {
-        format: run.format,
-        skipUnsupported: options.skipUnsupported,
-        targetOptions: run.targetOptions,
-        pipelines,
-        formatOptions: run.formatOptions.given,
-        onDocumentStart: (file, index) => progress.documentStart(index > 0 ? `${file} [document ${index}]` : file),
-      });
-      progress.stopTimer();
-      const pack = run.pack;
-      // Each rule's own file (the plain query, or a file-per-rule format): names made unique, renames warned
-      // when they become file names (a one-file pack names its rules itself).
-      const filePerRule = pack === undefined || pack.layout.kind === 'file-per-rule';
-      const named = nameOutputs(converted, roots, outputDir !== undefined && filePerRule);
-      const records = named.records;
-      const failed = records.filter((r) => !r.ok).length;
-      failedTotal += failed;
-      // A declared output format: the rules' pieces put together into the file(s) the SIEM imports.
-      const packed =
-        pack === undefined
-          ? undefined
-          : renderPack(
-              pack,
-              records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [{ name: named.names[i] ?? baseName(r, roots), piece: r.output }])),
-              run.formatOptions.values,
-            );
-      if (multi && !options.json && outputDir === undefined) {
-        progress.clear();
-        io.stdout(`${runs[0] === run ? '' : '\n'}# target ${id}\n`);
-      }
-      progress.clear();
-      if (options.json) {
-        for (const r of records) io.stdout(JSON.stringify(jsonRecord(r)) + '\n');
-      } else {
-        printHuman(records, indexes, outputDir === undefined && packed === undefined, io, printed);
-        if (packed !== undefined && outputDir === undefined) io.stdout(packed.text);
-      }
-      if (staged !== undefined && failedTotal === 0 && writeError === null) {
-        const folder = multi ? `${id}/` : '';
-        try {
-          written += stageTarget(staged, folder, records, named.names, pack, packed, roots, manifest);
-        } catch (e) {
-          writeError = e instanceof Error ? e.message : String(e);
-        }
-        manifest?.target(
-          {
-            id,
-            format: run.format,
-            folder: folder.replace(/\/$/, ''),
-            options: run.targetOptions,
-            formatOptions: run.formatOptions.given,
-            pipelines: pipelines.map((p) => p.id),
+  const targets = runs.map((run) => ({
+    run,
+    pipelines: [...(options.withoutPipeline ? [] : defaultPipelinesFor(run.converter.id)), ...extra.map((e) => e.pipeline)],
+  }));
+  const start = (): Pass => {
+    const inputHashes = new Map<string, string>();
+    return {
+      inputHashes,
+      hash: writeManifest,
+      out: {
+        staged: outputDir !== undefined ? stageFiles(io, outputDir) : undefined,
+        manifest: writeManifest ? new ManifestBuilder(packageVersion(), inputHashes, new Map(files.map((f, i) => [f.path, i]))) : undefined,
+        failed: 0,
+        written: 0,
+        writeError: null,
+      },
+      sinks: targets.map(
+        ({ run, pipelines }) =>
+          new TargetSink({ run, folder: multi ? `${run.converter.id}/` : '', outputDir, json: options.json, stems, pipelineIds: pipelines.map((p) => p.id) }),
+      ),
+      convertOptions: (k: number, step: boolean): ConvertOptions => {
+        const t = targets[k];
+        return {
+          ...(t === undefined
+            ? {}
+            : { format: t.run.format, targetOptions: t.run.targetOptions, pipelines: t.pipelines, formatOptions: t.run.formatOptions.given }),
+          skipUnsupported: options.skipUnsupported,
+          onDocumentStart: (file, index) => {
+            progress.documentStart(index > 0 ? `${file} [document ${index}]` : file);
+            if (step) progress.step();
           },
-          countStatuses(records),
-          packed !== undefined && !filePerRule ? packFileEntry(folder, packed) : null,
-        );
-      }
-      const skipped = records.filter((r) => r.skipped).length;
-      summaries.push(`${records.length - failed - skipped} converted, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (target ${id})\n`);
+        };
+      },
+    };
+  };
+  let pass = start();
+  try {
+    const streamed = runs.every((r) => r.pack === undefined) && stream(files, pass, io, progress);
+    if (!streamed) {
+      pass.out.staged?.abort();
+      pass = start();
+      batch(files, pass, io, progress);
     }
   } catch (e) {
     // An internal error: the staging folder must not stay behind.
-    staged?.abort();
+    pass.out.staged?.abort();
     throw e;
   }
   progress.clear();
+  /** Diagnostics already printed (several targets share a rule's parse problems): each is shown once. */
+  const printed = multi ? new Set<string>() : undefined;
+  pass.sinks.forEach((sink, k) => {
+    const header = multi && !options.json && outputDir === undefined ? `${k === 0 ? '' : '\n'}# target ${sink.id}\n` : null;
+    sink.print(io, header, printed);
+  });
+  const out = pass.out;
   let writeFailed = false;
-  if (outputDir !== undefined && staged !== undefined) {
-    if (failedTotal > 0) {
-      staged.abort();
-      io.stderr(`nothing written to ${outputDir}: ${failedTotal} rule(s) failed (a rule pack is written whole or not at all)\n`);
+  if (outputDir !== undefined && out.staged !== undefined) {
+    if (out.failed > 0) {
+      out.staged.abort();
+      io.stderr(`nothing written to ${outputDir}: ${out.failed} rule(s) failed (a rule pack is written whole or not at all)\n`);
     } else {
       try {
-        if (writeError !== null) throw new Error(writeError);
-        if (manifest !== undefined) {
-          staged.add(MANIFEST_FILE, manifest.text());
-          written++;
+        if (out.writeError !== null) throw new Error(out.writeError);
+        if (out.manifest !== undefined) {
+          out.staged.add(MANIFEST_FILE, out.manifest.text());
+          out.written++;
         }
-        staged.commit();
-        if (!options.json) io.stderr(`wrote ${written} file(s) to ${outputDir}\n`);
+        out.staged.commit();
+        if (!options.json) io.stderr(`wrote ${out.written} file(s) to ${outputDir}\n`);
       } catch (e) {
-        staged.abort();
+        out.staged.abort();
         writeFailed = true;
         io.stderr(`error: writing to ${outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`);
       }
     }
   }
-  if (!options.json) for (const line of summaries) io.stderr(line);
+  if (!options.json) for (const sink of pass.sinks) io.stderr(sink.summary());
   if (!options.json || options.timings === true) progress.printSlowest();
-  return failedTotal > 0 || writeFailed ? 1 : 0;
+  return out.failed > 0 || writeFailed ? 1 : 0;
 }
 
-/** Stages one target's files (under `folder`) and records them in the manifest; returns how many. */
-function stageTarget(
-  staged: StagedFiles,
-  folder: string,
-  records: readonly ConversionRecord[],
-  names: readonly string[],
-  pack: FormatDeclaration | undefined,
-  packed: RenderedPack | undefined,
-  roots: ReadonlyMap<string, string>,
-  manifest: ManifestBuilder | undefined,
-): number {
-  let count = 0;
-  if (packed !== undefined) {
-    for (const [name, content] of packed.files) {
-      staged.add(folder + name, content);
-      count++;
-    }
+/** One attempt at the run: its targets' sinks, its staging and manifest, the input hashes it read. */
+interface Pass {
+  readonly inputHashes: Map<string, string>;
+  /** Hash the inputs (for the manifest). */
+  readonly hash: boolean;
+  readonly out: RunOutput;
+  readonly sinks: readonly TargetSink[];
+  /** The k-th target's conversion options; `step`: each document is a step of the progress bar. */
+  readonly convertOptions: (k: number, step: boolean) => ConvertOptions;
+}
+
+type InputFile = { path: string; root: string; unreadable?: ParsedFile };
+
+/**
+ * File by file: parse, convert for every target, hand the records on, drop the parse. Returns false (and
+ * the caller starts over in batch) at the first filter or correlation document: those need the whole pack.
+ */
+function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): boolean {
+  progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
+  for (const { path, unreadable } of files) {
+    const parsed = unreadable ?? parseFile(path, io, pass.hash ? pass.inputHashes : undefined);
+    if (parsed.documents.some((d) => d.document?.kind === 'filter' || d.document?.kind === 'correlation')) return false;
+    const indexes = new Map([[parsed.file, parsed.index]]);
+    pass.sinks.forEach((sink, k) => {
+      const records = convertFiles([parsed], sink.converter, pass.convertOptions(k, false));
+      progress.stopTimer();
+      sink.add(records, indexes, pass.out);
+    });
+    progress.step();
   }
-  records.forEach((r, i) => {
-    if (r.output === null || r.output === '') {
-      manifest?.record(r, null);
-      return;
-    }
-    const base = names[i] ?? baseName(r, roots);
-    if (pack !== undefined) {
-      // A format's piece: its own file (file-per-rule; names are already unique, so renderPack keeps
-      // them) or its part of the one pack file. The hash is the piece's.
-      const file = pack.layout.kind === 'file-per-rule' ? `${base}.${pack.layout.extension}` : pack.layout.file;
-      manifest?.record(r, { path: portable(folder + file), sha256: sha256(r.output) });
-      return;
-    }
-    const name = `${folder}${base}.${extensionFor(r.target)}`;
-    const content = r.output.endsWith('\n') ? r.output : r.output + '\n';
-    staged.add(name, content);
-    count++;
-    manifest?.record(r, { path: portable(name), sha256: sha256(content) });
+  for (const sink of pass.sinks) sink.finish(pass.out);
+  return true;
+}
+
+/** Every file parsed first, then each target converts them all together (filters, correlations, formats). */
+function batch(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): void {
+  progress.phase('parsing', files.length);
+  const parsed = files.map(({ path, unreadable }) => {
+    const p = unreadable ?? parseFile(path, io, pass.hash ? pass.inputHashes : undefined);
+    progress.step();
+    return p;
   });
-  return count;
-}
-
-function packFileEntry(folder: string, packed: RenderedPack): { path: string; sha256: string } | null {
-  const first = [...packed.files.entries()][0];
-  return first === undefined ? null : { path: portable(folder + first[0]), sha256: sha256(first[1]) };
-}
-
-function countStatuses(records: readonly ConversionRecord[]): Record<ManifestStatus, number> {
-  const counts: Record<ManifestStatus, number> = { converted: 0, refused: 0, failed: 0, skipped: 0 };
-  for (const r of records) counts[statusOf(r)]++;
-  return counts;
+  const documents = parsed.reduce((n, p) => n + Math.max(1, p.documents.length), 0);
+  const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
+  pass.sinks.forEach((sink, k) => {
+    progress.phase(`converting ${sink.id}`, documents);
+    const records = convertFiles(parsed, sink.converter, pass.convertOptions(k, true));
+    progress.stopTimer();
+    sink.add(records, indexes, pass.out);
+    sink.finish(pass.out);
+  });
 }
 
 /** Each --pipeline, built-in or file, resolved once for every target (the targets' defaults come first). */
@@ -245,52 +219,6 @@ function resolvePipelines(options: ConvertCommandOptions, io: CliIo): { ref: str
     else failed = true;
   }
   return failed ? null : out;
-}
-
-/**
- * The output file name of every record (without extension), made unique: two rules whose names
- * coincide (`a/x.yml` and `b/x.yml` given as files) would otherwise write one file, the second replacing
- * the first. With `warn`, each renamed record gets a warning naming both sources.
- */
-function nameOutputs(
-  records: readonly ConversionRecord[],
-  roots: ReadonlyMap<string, string>,
-  warn: boolean,
-): { records: ConversionRecord[]; names: readonly string[] } {
-  const withOutput = records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [i]));
-  const unique = uniqueFileNames(withOutput.map((i) => baseName(records[i] as ConversionRecord, roots)));
-  const names: string[] = records.map((r) => baseName(r, roots));
-  withOutput.forEach((recordIndex, k) => {
-    names[recordIndex] = unique.names[k] ?? names[recordIndex] ?? '';
-  });
-  const out = [...records];
-  if (warn) {
-    for (const { index, earlier, name } of unique.renamed) {
-      const r = out[withOutput[index] ?? -1];
-      const first = records[withOutput[earlier] ?? -1];
-      if (r === undefined || first === undefined) continue;
-      const base = baseName(r, roots);
-      const message = `the output of ${sourceName(first)} and of this rule would both be named \`${base}\`; this rule's output is written as \`${name}\` so neither replaces the other`;
-      out[withOutput[index] ?? -1] = { ...r, diagnostics: [...r.diagnostics, warning('duplicate-value', message, pointSpan(r.file))] };
-    }
-  }
-  return { records: out, names };
-}
-
-function sourceName(r: ConversionRecord): string {
-  return r.documentIndex > 0 ? `${r.file} [document ${r.documentIndex}]` : r.file;
-}
-
-/** A rule's output file name without extension: its path below the folder given, document index added. */
-function baseName(r: ConversionRecord, stems: ReadonlyMap<string, string>): string {
-  const name = stems.get(r.file) ?? stem(r.file, undefined);
-  return r.documentIndex > 0 ? `${name}.${r.documentIndex}` : name;
-}
-
-/** A file's path below the folder given (its name when given itself), without .yml/.yaml. */
-function stem(file: string, root: string | undefined): string {
-  const rel = root !== undefined ? relative(root, file) || basename(file) : basename(file);
-  return rel.replace(/\.ya?ml$/i, '');
 }
 
 /** The YAML files of every path; a folder that cannot be listed becomes one unreadable entry (an io-error). */
@@ -320,50 +248,4 @@ function parseFile(path: string, io: CliIo, hashes: Map<string, string> | undefi
 
 function unreadableFile(path: string, diagnostic: Diagnostic): ParsedFile {
   return { file: path, documents: [], diagnostics: [diagnostic], index: new LineIndex(path, '') };
-}
-
-function jsonRecord(r: ConversionRecord): object {
-  return {
-    file: r.file,
-    id: r.id,
-    title: r.title,
-    target: r.target,
-    format: r.format,
-    ok: r.ok,
-    output: r.output,
-    diagnostics: r.diagnostics.map((d) => ({
-      severity: d.severity,
-      code: d.code,
-      message: d.message,
-      line: d.span.line,
-      column: d.span.column,
-      file: d.span.file,
-    })),
-    document: r.documentIndex,
-    skipped: r.skipped,
-    pipeline: r.applied.map((a) => ({ ...a })),
-  };
-}
-
-/** Diagnostics to stderr, outputs to stdout; `printed` (several targets): a diagnostic already shown is not repeated. */
-function printHuman(records: readonly ConversionRecord[], indexes: ReadonlyMap<string, LineIndex>, printOutputs: boolean, io: CliIo, printed?: Set<string>): void {
-  const many = records.filter((r) => r.output).length > 1;
-  for (const r of records) {
-    for (const d of r.diagnostics) {
-      const text = renderDiagnostic(d, indexes.get(d.span.file)) + '\n';
-      if (printed !== undefined) {
-        if (printed.has(text)) continue;
-        printed.add(text);
-      }
-      io.stderr(text);
-    }
-    if (!printOutputs || r.output === null || r.output === '') continue;
-    if (many) io.stdout(`# ${r.file}${r.documentIndex > 0 ? ` [${r.documentIndex}]` : ''}: ${r.title ?? ''}\n`);
-    io.stdout(r.output.endsWith('\n') ? r.output : r.output + '\n');
-    if (many) io.stdout('\n');
-  }
-}
-
-function extensionFor(target: string): string {
-  return { splunk: 'spl', 'elastic-kql': 'kql', 'sentinel-kql': 'kusto', sql: 'sql' }[target] ?? 'txt';
 }

@@ -40,7 +40,6 @@ export class Progress {
 
   /** A document starts converting: the previous one's time ends (see ConvertOptions.onDocumentStart). */
   documentStart(name: string): void {
-    this.step();
     if (!this.timed && !this.bar) return;
     const now = performance.now();
     this.stopTimer(now);

@@ -9,7 +9,7 @@ import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
 import { ManifestBuilder, MANIFEST_FILE, sha256 } from '../convert/manifest.js';
 import { Progress } from '../convert/progress.js';
 import { planTargets } from '../convert/selection.js';
-import { stem, TargetSink, type RunOutput } from '../convert/target-sink.js';
+import { DiagnosticLog, stem, TargetSink, type RunOutput } from '../convert/target-sink.js';
 import { readInput, stageFiles, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import { packageVersion } from '../version.js';
@@ -65,6 +65,7 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
     run,
     pipelines: [...(options.withoutPipeline ? [] : defaultPipelinesFor(run.converter.id)), ...extra.map((e) => e.pipeline)],
   }));
+  const log = new DiagnosticLog(io, multi, () => progress.clear());
   const start = (): Pass => {
     const inputHashes = new Map<string, string>();
     return {
@@ -79,7 +80,7 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
       },
       sinks: targets.map(
         ({ run, pipelines }) =>
-          new TargetSink({ run, folder: multi ? `${run.converter.id}/` : '', outputDir, json: options.json, stems, pipelineIds: pipelines.map((p) => p.id) }),
+          new TargetSink({ run, folder: multi ? `${run.converter.id}/` : '', outputDir, json: options.json, stems, pipelineIds: pipelines.map((p) => p.id), log }),
       ),
       convertOptions: (k: number, step: boolean): ConvertOptions => {
         const t = targets[k];
@@ -96,11 +97,14 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
       },
     };
   };
+  const streamable = runs.every((r) => r.pack === undefined);
+  if (!streamable) log.startBatch();
   let pass = start();
   try {
-    const streamed = runs.every((r) => r.pack === undefined) && stream(files, pass, io, progress);
+    const streamed = streamable && stream(files, pass, io, progress);
     if (!streamed) {
       pass.out.staged?.abort();
+      log.startBatch();
       pass = start();
       batch(files, pass, io, progress);
     }

@@ -41,6 +41,55 @@ export interface SinkSettings {
   /** Each input file's output name (without extension), see `stem`. */
   readonly stems: ReadonlyMap<string, string>;
   readonly pipelineIds: readonly string[];
+  /** Where diagnostics go: printed at once while streaming, else kept with the target's output. */
+  readonly log: DiagnosticLog;
+}
+
+/**
+ * Diagnostics while streaming are printed as each file is converted (keeping them all would grow with the
+ * pack: a target that refuses many rules warns about each). When a run starts over in batch, a record's
+ * diagnostics that were already printed, word for word, are not printed again.
+ */
+export class DiagnosticLog {
+  /** Record (file, document, target) -> sha256 of the diagnostics printed for it while streaming. */
+  private readonly printed = new Map<string, string>();
+  private streaming = true;
+  private file = '';
+  /** Several targets: what was printed for the current file (a rule's parse problems are shown once). */
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly multi: boolean,
+    /** Called before printing (the progress bar makes room). */
+    private readonly beforePrint: () => void = () => {},
+  ) {}
+
+  /** From now on diagnostics are returned to be printed with their target's output. */
+  startBatch(): void {
+    this.streaming = false;
+  }
+
+  /** A record's rendered diagnostics: printed now (streaming), or the ones still to print. */
+  take(r: ConversionRecord, texts: readonly string[]): readonly string[] {
+    if (texts.length === 0) return texts;
+    const key = `${r.file}\u0000${r.documentIndex}\u0000${r.target}`;
+    if (!this.streaming) return this.printed.get(key) === sha256(texts.join('')) ? [] : texts;
+    this.printed.set(key, sha256(texts.join('')));
+    if (r.file !== this.file) {
+      this.file = r.file;
+      this.seen.clear();
+    }
+    this.beforePrint();
+    for (const text of texts) {
+      if (this.multi) {
+        if (this.seen.has(text)) continue;
+        this.seen.add(text);
+      }
+      this.io.stderr(text);
+    }
+    return [];
+  }
 }
 
 /**
@@ -100,7 +149,8 @@ export class TargetSink {
       if (json) {
         this.chunks.push({ kind: 'stdout', text: JSON.stringify(jsonRecord(r)) + '\n' });
       } else {
-        for (const d of r.diagnostics) this.chunks.push({ kind: 'diagnostic', text: renderDiagnostic(d, indexes.get(d.span.file)) + '\n' });
+        const texts = r.diagnostics.map((d) => renderDiagnostic(d, indexes.get(d.span.file)) + '\n');
+        for (const text of this.settings.log.take(r, texts)) this.chunks.push({ kind: 'diagnostic', text });
       }
       if (pack !== undefined) {
         this.held.push({ record: r, name });

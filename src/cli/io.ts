@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { pointSpan } from '../diagnostics/span.js';
@@ -29,6 +29,8 @@ export interface CliIo {
 export interface StagedFiles {
   /** Stages one file (a relative path with `/`); throws when it cannot be written. */
   add(name: string, content: string): void;
+  /** Adds text to the end of a staged file (creating it): a file written piece by piece (the manifest). */
+  append(name: string, text: string): void;
   /** Moves every staged file into place. */
   commit(): void;
   /** Removes what was staged; nothing is written. */
@@ -42,6 +44,7 @@ export function stageFiles(io: CliIo, dir: string): StagedFiles {
   const files = new Map<string, string>();
   return {
     add: (name, content) => void files.set(name, content),
+    append: (name, text) => void files.set(name, (files.get(name) ?? '') + text),
     commit: () => io.writeFiles(dir, files),
     abort: () => files.clear(),
   };
@@ -136,22 +139,36 @@ function stageOnDisk(dir: string): StagedFiles {
   const names: string[] = [];
   /** Folders already created below the staging folder (one mkdir per folder, not per file). */
   const made = new Set<string>();
+  /** Files written piece by piece (named once). */
+  const appended = new Set<string>();
   const abort = (): void => {
     names.length = 0;
     made.clear();
+    appended.clear();
     rmSync(staging, { recursive: true, force: true });
+  };
+  /** The staged path of `name`, its folder made (once). */
+  const place = (name: string): string => {
+    const target = join(staging, name);
+    if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
+    const folder = dirname(target);
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+    return target;
   };
   return {
     add(name, content) {
-      const target = join(staging, name);
-      if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
-      const folder = dirname(target);
-      if (!made.has(folder)) {
-        mkdirSync(folder, { recursive: true });
-        made.add(folder);
-      }
-      writeFileSync(target, content);
+      writeFileSync(place(name), content);
       names.push(name);
+    },
+    append(name, text) {
+      appendFileSync(place(name), text);
+      if (!appended.has(name)) {
+        appended.add(name);
+        names.push(name);
+      }
     },
     commit() {
       try {

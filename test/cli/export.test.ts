@@ -146,6 +146,14 @@ describe('manifest.json', () => {
     expect(text).toBe(JSON.stringify(sortKeys(manifest), null, 2) + '\n');
   });
 
+  it('a pack without rules still gets a well-formed manifest', async () => {
+    const r = await run(['-t', 'splunk,sql', '-o', 'out', 'pack'], { 'pack/empty.yml': '' });
+    expect(r.status, r.err).toBe(0);
+    const text = r.written.get('out')?.get('manifest.json') ?? '';
+    expect(JSON.parse(text)).toMatchObject({ documents: [], manifestVersion: 1 });
+    expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + '\n');
+  });
+
   it('one target: only with --manifest, beside the files (the folder layout stays as it was)', async () => {
     const plain = await run(['-t', 'splunk', '-s', '-o', 'out', 'pack'], PACK);
     expect([...(plain.written.get('out')?.keys() ?? [])].sort()).toEqual(['a.spl', 'b/six.spl']);
@@ -236,6 +244,10 @@ describe('convert -o: the pack is written whole or not at all', () => {
   });
 });
 
+/** The same data with every object's keys sorted. */
+const canonical = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(canonical) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+
 const FILTER = `title: tune
 logsource: {product: windows}
 filter:
@@ -281,6 +293,15 @@ describe('streaming (file by file) and batch (the whole pack at once) give the s
       const files = (io: typeof o1): Map<string, string> => new Map([...(io.written.get('out') ?? [])].filter(([k]) => k !== 'manifest.json'));
       expect(files(o1).size).toBeGreaterThan(9);
       expect(files(o2)).toEqual(files(o1));
+      if (args[1]?.includes(',') === true) {
+        // the manifest written piece by piece while streaming is the one batch writes at once
+        const streamedText = o1.written.get('out')?.get('manifest.json') ?? '';
+        const m1 = JSON.parse(streamedText) as { documents: { file: string }[] };
+        const m2 = JSON.parse(o2.written.get('out')?.get('manifest.json') ?? '') as { documents: { file: string }[] };
+        expect(m1.documents.length).toBeGreaterThan(9);
+        expect(m2.documents.filter((d) => d.file !== 'pack/zz.yml')).toEqual(m1.documents);
+        expect(streamedText).toBe(JSON.stringify(canonical(m1), null, 2) + '\n');
+      }
     }
   });
 });

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 export interface MemoryIoOptions {
   /** Pretend stderr is a terminal (progress bar, timings). */
   readonly stderrIsTTY?: boolean;
-  /** Injected failure: the Nth file staged (1-based) of each pack cannot be written. */
+  /** Injected failure: the Nth write (a file staged or a piece appended, 1-based) of each pack fails. */
   readonly failStagedWriteAt?: number;
 }
 
@@ -57,6 +57,11 @@ export function memoryIo(
           staged++;
           if (staged === options.failStagedWriteAt) throw new Error(`injected failure writing ${name}`);
           pending.set(name, content);
+        },
+        append(name: string, text: string) {
+          staged++;
+          if (staged === options.failStagedWriteAt) throw new Error(`injected failure writing ${name}`);
+          pending.set(name, (pending.get(name) ?? '') + text);
         },
         commit() {
           io.staging.delete(dir);

@@ -130,7 +130,7 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
       try {
         if (out.writeError !== null) throw new Error(out.writeError);
         if (out.manifest !== undefined) {
-          out.staged.add(MANIFEST_FILE, out.manifest.text());
+          out.staged.append(MANIFEST_FILE, out.manifest.finish());
           out.written++;
         }
         out.staged.commit();
@@ -175,6 +175,15 @@ function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Pr
       progress.stopTimer();
       sink.add(records, indexes, pass.out);
     });
+    // The file's manifest entries are complete (every target recorded them): staged, not kept.
+    const manifest = pass.out.manifest;
+    if (manifest !== undefined && pass.out.failed === 0 && pass.out.writeError === null) {
+      try {
+        pass.out.staged?.append(MANIFEST_FILE, manifest.flush());
+      } catch (e) {
+        pass.out.writeError = e instanceof Error ? e.message : String(e);
+      }
+    }
     progress.step();
   }
   for (const sink of pass.sinks) sink.finish(pass.out);

@@ -59,6 +59,8 @@ export interface ManifestTarget {
 export class ManifestBuilder {
   private readonly documents = new Map<string, DocumentEntry>();
   private readonly targets: Record<string, object> = {};
+  /** Documents already given out by `flush`. */
+  private emitted = 0;
 
   constructor(
     private readonly version: string,
@@ -97,21 +99,42 @@ export class ManifestBuilder {
     };
   }
 
-  /** The manifest's bytes: canonical JSON (sorted keys, two-space indent), one trailing newline. */
-  text(): string {
+  /**
+   * Streaming: the documents complete so far (every target recorded them), as the next piece of the
+   * manifest's text, and forgets them. The pieces and `finish()` together are the manifest's bytes.
+   */
+  flush(): string {
+    const docs = this.sortedDocuments();
+    this.documents.clear();
+    let text = '';
+    for (const doc of docs) {
+      text += (this.emitted === 0 ? '{\n  "documents": [\n' : ',\n') + indent(JSON.stringify(sortKeys(doc), null, 2), '    ');
+      this.emitted++;
+    }
+    return text;
+  }
+
+  /** The rest of the manifest's bytes (all of them when nothing was flushed): canonical JSON, sorted keys. */
+  finish(): string {
+    const rest = { manifestVersion: MANIFEST_VERSION, generator: { name: 'sigma-transpiler', version: this.version }, targets: this.targets };
+    if (this.emitted === 0 && this.documents.size === 0) return JSON.stringify(sortKeys({ ...rest, documents: [] }), null, 2) + '\n';
+    const docs = this.flush();
+    // `documents` sorts before every other key, so the rest follows the array.
+    return `${docs}\n  ],\n${JSON.stringify(sortKeys(rest), null, 2).slice(2)}\n`;
+  }
+
+  /** The documents held, in input order. */
+  private sortedDocuments(): DocumentEntry[] {
     const order = (file: string): number => this.fileOrder.get(file) ?? Number.MAX_SAFE_INTEGER;
-    const docs = [...this.documents.entries()]
+    return [...this.documents.entries()]
       .map(([key, d]) => ({ d, file: key.slice(0, key.indexOf('\u0000')) }))
       .sort((a, b) => order(a.file) - order(b.file) || a.d.document - b.d.document)
       .map((x) => x.d);
-    const manifest = {
-      manifestVersion: MANIFEST_VERSION,
-      generator: { name: 'sigma-transpiler', version: this.version },
-      targets: this.targets,
-      documents: docs,
-    };
-    return JSON.stringify(sortKeys(manifest), null, 2) + '\n';
   }
+}
+
+function indent(text: string, by: string): string {
+  return text.replace(/^/gm, by);
 }
 
 /** A path as the manifest writes it: `/` between folders on every OS. */

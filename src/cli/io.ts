@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { pointSpan } from '../diagnostics/span.js';
+import { BackgroundWriter } from './background-writer.js';
 
 /** Everything the CLI touches outside itself, injected so tests run commands in-process. */
 export interface CliIo {
@@ -129,42 +130,48 @@ function stagingFolder(dir: string): string {
 }
 
 /**
- * writeFiles, one file at a time: each file goes into the staging folder as soon as it is added (memory
- * stays flat however large the pack), and commit moves them into `dir`: the whole staging folder in one
- * rename when `dir` does not exist yet, else file by file (files already in `dir` and not in the pack stay).
+ * writeFiles, one file at a time: each file goes to the staging folder as soon as it is added (written on
+ * a worker thread, see BackgroundWriter; memory stays flat however large the pack), and commit moves them
+ * into `dir`: the whole staging folder in one rename when `dir` does not exist yet, else file by file
+ * (files already in `dir` and not in the pack stay). A failed write fails the commit.
  */
 function stageOnDisk(dir: string): StagedFiles {
   const staging = stagingFolder(dir);
   rmSync(staging, { recursive: true, force: true });
   const names: string[] = [];
-  /** Folders already created below the staging folder (one mkdir per folder, not per file). */
-  const made = new Set<string>();
   /** Files written piece by piece (named once). */
   const appended = new Set<string>();
+  let writer: BackgroundWriter | undefined;
+  /** Waits for the writes; the first failure's message, or null. */
+  const settle = (): string | null => {
+    if (writer === undefined) return null;
+    const failure = writer.flush();
+    writer.close();
+    writer = undefined;
+    return failure;
+  };
   const abort = (): void => {
+    settle();
     names.length = 0;
-    made.clear();
     appended.clear();
     rmSync(staging, { recursive: true, force: true });
   };
-  /** The staged path of `name`, its folder made (once). */
+  /** The staged path of `name` (never outside the staging folder). */
   const place = (name: string): string => {
     const target = join(staging, name);
     if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
-    const folder = dirname(target);
-    if (!made.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      made.add(folder);
-    }
+    writer ??= new BackgroundWriter();
     return target;
   };
   return {
     add(name, content) {
-      writeFileSync(place(name), content);
+      const target = place(name);
+      writer?.write(target, content);
       names.push(name);
     },
     append(name, text) {
-      appendFileSync(place(name), text);
+      const target = place(name);
+      writer?.write(target, text, true);
       if (!appended.has(name)) {
         appended.add(name);
         names.push(name);
@@ -172,6 +179,8 @@ function stageOnDisk(dir: string): StagedFiles {
     },
     commit() {
       try {
+        const failure = settle();
+        if (failure !== null) throw new Error(failure);
         if (names.length === 0) return;
         if (!existsSync(dir)) {
           mkdirSync(dirname(resolve(dir)), { recursive: true });

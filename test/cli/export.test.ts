@@ -228,11 +228,7 @@ describe('convert -o: the pack is written whole or not at all', () => {
         return {
           ...staged,
           add(name, content) {
-            if (++added === 5) {
-              // the staging folder holds the four files staged so far
-              expect(readdirSync(dir).sort()).toEqual(['failing.partial-' + process.pid, 'out']);
-              throw new Error('disk full (injected)');
-            }
+            if (++added === 5) throw new Error('disk full (injected)');
             staged.add(name, content);
           },
         };

@@ -302,6 +302,39 @@ describe('streaming (file by file) and batch (the whole pack at once) give the s
   });
 });
 
+describe('staging on disk (nodeIo)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sigma-stage-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a write that fails on the writer thread fails the commit; nothing is left behind', () => {
+    const out = join(dir, 'out');
+    const staged = nodeIo().stageFiles?.(out);
+    if (staged === undefined) throw new Error('nodeIo stages on disk');
+    staged.add('a', 'a file where a folder is needed next\n');
+    staged.add('a/b.spl', 'q\n');
+    expect(() => staged.commit()).toThrow();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('commit moves every file in, appended pieces joined in order; abort removes everything', () => {
+    const out = join(dir, 'ok');
+    const io = nodeIo();
+    const staged = io.stageFiles?.(out);
+    if (staged === undefined) throw new Error('nodeIo stages on disk');
+    for (let i = 0; i < 1500; i++) staged.add(`d${i % 7}/f${i}.spl`, `q${i}\n`);
+    staged.append('m.json', '{');
+    staged.append('m.json', '}\n');
+    staged.commit();
+    expect(readFileSync(join(out, 'd3/f10.spl'), 'utf8')).toBe('q10\n');
+    expect(readFileSync(join(out, 'm.json'), 'utf8')).toBe('{}\n');
+    expect(readdirSync(dir)).toEqual(['ok']);
+    const other = io.stageFiles?.(join(dir, 'never'));
+    other?.add('x.spl', 'x\n');
+    other?.abort();
+    expect(readdirSync(dir)).toEqual(['ok']);
+  });
+});
+
 describe('progress and timings (stderr only)', () => {
   it('a progress bar and the slowest rules only when stderr is a terminal', async () => {
     const tty = await run(['-t', 'splunk,sql', '-s', RULES], {}, { stderrIsTTY: true });

@@ -1,5 +1,6 @@
 import { basename, relative } from 'node:path';
 import type { ConversionRecord, RuleConverter } from '../../convert.js';
+import { assertNever } from '../../diagnostics/assert-never.js';
 import { warning } from '../../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { pointSpan, type LineIndex } from '../../diagnostics/span.js';
@@ -248,6 +249,8 @@ export class TargetSink {
         case 'stdout':
           io.stdout(c.text);
           break;
+        default:
+          assertNever(c, 'output chunk');
       }
     }
     this.chunks.length = 0;

@@ -1,47 +1,155 @@
-// Benchmark: parse the whole active SigmaHQ corpus, then convert it for every target with its default
-// pipelines. Prints wall-clock times (best of N runs) and rules per second. Run: npm run bench
-// (builds first). Set SIGMA_CORPUS to point elsewhere; RUNS to change the repeat count.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+// Benchmark (never a test: times are not deterministic). Run: npm run bench (builds first).
+//
+// Every row is its own Node process over the same rule files, timed from the outside (wall clock, best of
+// RUNS) and by its own CPU time (user + system, best of RUNS: steadier than the wall clock on a busy
+// machine; "x floor" compares CPU times), with its peak resident memory (RSS) and peak V8 heap:
+//   floor            read every file and js-yaml-load its documents (nothing kept): the least any converter does
+//   parse + validate read every file and build the Sigma model (src/rule), nothing converted
+//   <target>         the CLI: `convert -t <target> -s -o DIR` (one target, pack written)
+//   all targets      the CLI: `convert -t all -s -o DIR` (every target in one process, one parse per rule)
+// The 4x columns run the same rows over four copies of the corpus: memory must stay flat as the pack grows.
+//
+// SIGMA_CORPUS: the sigma checkout (default ../shared/sigma); BENCH_DIR: the folder inside it (default rules);
+// RUNS: repeats of the 1x rows (default 3); BENCH_4X=0 skips the 4x columns.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseSigmaText } from '../dist/src/rule/parse-documents.js';
-import { CONVERTERS } from '../dist/src/converters.js';
-import { convertFiles } from '../dist/src/convert.js';
-import { defaultPipelinesFor } from '../dist/src/pipeline/builtins.js';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 
-const corpus = process.env.SIGMA_CORPUS ?? resolve(import.meta.dirname ?? '.', '../../shared/sigma');
-const runs = Number(process.env.RUNS ?? 5);
-const folders = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder', 'rules-compliance'];
+const SELF = fileURLToPath(import.meta.url);
 
 function walk(dir) {
   return readdirSync(dir)
     .sort()
     .flatMap((name) => {
       const full = join(dir, name);
-      return statSync(full).isDirectory() ? walk(full) : /\.ya?ml$/.test(name) ? [full] : [];
+      return statSync(full).isDirectory() ? walk(full) : /\.ya?ml$/i.test(name) ? [full] : [];
     });
 }
 
-const files = folders.flatMap((f) => walk(join(corpus, f)));
-const texts = files.map((f) => [f, readFileSync(f)]);
-const best = (fn) => {
-  let min = Infinity;
-  let result;
+/** Runs inside a child process: one row's work, then its measurements as one JSON line. */
+async function child(mode, args) {
+  let peakHeap = 0;
+  const sample = () => {
+    const used = v8.getHeapStatistics().used_heap_size;
+    if (used > peakHeap) peakHeap = used;
+  };
+  let status = 0;
+  if (mode === 'floor') {
+    const yaml = (await import('js-yaml')).default;
+    for (const dir of args) {
+      for (const f of walk(dir)) {
+        yaml.loadAll(readFileSync(f, 'utf8'));
+        sample();
+      }
+    }
+  } else if (mode === 'parse') {
+    const { parseSigmaText } = await import('../dist/src/rule/parse-documents.js');
+    for (const dir of args) {
+      for (const f of walk(dir)) {
+        parseSigmaText(readFileSync(f), f);
+        sample();
+      }
+    }
+  } else {
+    const { runCli } = await import('../dist/src/cli/program.js');
+    const { nodeIo } = await import('../dist/src/cli/io.js');
+    const io = nodeIo();
+    const readFile = io.readFile;
+    status = await runCli(args, {
+      ...io,
+      stdout: () => {},
+      stderr: () => {},
+      readFile: (p) => {
+        sample();
+        return readFile(p);
+      },
+    });
+  }
+  sample();
+  const usage = process.resourceUsage();
+  const cpu = (usage.userCPUTime + usage.systemCPUTime) / 1000;
+  process.stdout.write(JSON.stringify({ status, rss: usage.maxRSS * 1024, heap: peakHeap, cpu }) + '\n');
+}
+
+function measure(mode, args, runs) {
+  let best = Infinity;
+  let bestCpu = Infinity;
+  let rss = 0;
+  let heap = 0;
+  let status = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    result = fn();
-    min = Math.min(min, performance.now() - t0);
+    const r = spawnSync(process.execPath, [SELF, '--child', mode, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`bench child ${mode} ${args.join(' ')} failed: ${r.stderr}`);
+    const m = JSON.parse(r.stdout.trim().split('\n').pop());
+    if (m.status === 2) throw new Error('usage error (not supported by this version)');
+    best = Math.min(best, ms);
+    bestCpu = Math.min(bestCpu, m.cpu);
+    rss = Math.max(rss, m.rss);
+    heap = Math.max(heap, m.heap);
+    status = m.status;
   }
-  return [min, result];
-};
-
-const [parseMs, parsed] = best(() => texts.map(([f, t]) => parseSigmaText(t, f)));
-const rules = parsed.reduce((n, p) => n + p.documents.length, 0);
-console.log(`corpus: ${files.length} files, ${rules} rule documents (${corpus})`);
-console.log(`parse + validate + resolve: ${parseMs.toFixed(0)} ms  (${((rules / parseMs) * 1000).toFixed(0)} rules/s)`);
-for (const c of CONVERTERS) {
-  const pipelines = defaultPipelinesFor(c.id);
-  const [ms, records] = best(() => convertFiles(parsed, c, { pipelines }));
-  const ok = records.filter((r) => r.ok).length;
-  console.log(`${c.id.padEnd(13)} convert: ${ms.toFixed(0).padStart(5)} ms  (${((records.length / ms) * 1000).toFixed(0)} rules/s), ${ok}/${records.length} converted`);
+  return { ms: best, cpu: bestCpu, rss, heap, status };
 }
+
+async function main() {
+  const corpus = process.env.SIGMA_CORPUS ?? resolve(import.meta.dirname ?? '.', '../../shared/sigma');
+  const dir = join(corpus, process.env.BENCH_DIR ?? 'rules');
+  const runs = Number(process.env.RUNS ?? 3);
+  const with4x = process.env.BENCH_4X !== '0';
+  const { TARGET_IDS } = await import('../dist/src/targets/registry.js');
+  const tmp = mkdtempSync(join(tmpdir(), 'sigma-bench-'));
+  try {
+    const copies = join(tmp, 'x4');
+    if (with4x) for (let i = 1; i <= 4; i++) cpSync(dir, join(copies, `copy${i}`), { recursive: true });
+    const out = join(tmp, 'out');
+    const rows = [
+      { name: 'floor (read + js-yaml)', mode: 'floor', args: (d) => [d] },
+      { name: 'parse + validate', mode: 'parse', args: (d) => [d] },
+      ...TARGET_IDS.map((t) => ({ name: t, mode: 'cli', args: (d) => ['convert', '-t', t, '-s', '-o', out, d] })),
+      { name: 'all targets, one process', mode: 'cli', args: (d) => ['convert', '-t', 'all', '-s', '-o', out, d] },
+    ];
+    const files = walk(dir).length;
+    console.log(`corpus: ${files} files (${dir}); 4x: ${with4x ? files * 4 : 'skipped'}; best of ${runs}; node ${process.version}\n`);
+    const mb = (b) => `${(b / 1048576).toFixed(0)} MB`;
+    const lines = [
+      '| step | wall | CPU | x floor (CPU) | peak RSS | peak heap | 4x wall | 4x CPU | 4x peak RSS | 4x peak heap |',
+      '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ];
+    let floor = 0;
+    for (const row of rows) {
+      rmSync(out, { recursive: true, force: true });
+      let one;
+      try {
+        one = measure(row.mode, row.args(dir), runs);
+      } catch (e) {
+        lines.push(`| ${row.name} | n/a (${String(e.message).split('\n')[0].slice(0, 60)}) | | | | | | | | |`);
+        console.log(lines.at(-1));
+        continue;
+      }
+      if (row.mode === 'floor') floor = one.cpu;
+      let four = null;
+      if (with4x) {
+        rmSync(out, { recursive: true, force: true });
+        four = measure(row.mode, row.args(copies), 1);
+      }
+      const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+      lines.push(
+        `| ${row.name} | ${s(one.ms)} | ${s(one.cpu)} | ${(one.cpu / floor).toFixed(2)} | ${mb(one.rss)} | ${mb(one.heap)} | ` +
+          (four ? `${s(four.ms)} | ${s(four.cpu)} | ${mb(four.rss)} | ${mb(four.heap)} |` : '- | - | - | - |'),
+      );
+      console.log(lines.at(-1));
+    }
+    console.log('\n' + lines.join('\n'));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3], process.argv.slice(4));
+else await main();

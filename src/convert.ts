@@ -45,6 +45,11 @@ export interface ConvertOptions {
   readonly formatOptions?: Readonly<Record<string, string>>;
   /** Sigma filters to apply besides those among the files (`--filter FILE`). */
   readonly filters?: readonly SigmaFilter[];
+  /**
+   * Called as each document (or unreadable file) starts converting, in input order: progress reports and
+   * per-rule timings (a document's time runs until the next call, or until convertFiles returns).
+   */
+  readonly onDocumentStart?: (file: string, documentIndex: number) => void;
 }
 
 /** What a converter gets besides the rule. */
@@ -144,11 +149,13 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
   const correlations = correlationRun(files, converter, context, filters);
   for (const parsed of files) {
     if (parsed.documents.length === 0) {
+      options.onDocumentStart?.(parsed.file, 0);
       if (parsed.diagnostics.length > 0) records.push(fileRecord(parsed, converter.id, format, parsed.diagnostics));
       continue;
     }
     let fileDiagnostics: readonly Diagnostic[] = parsed.diagnostics;
     for (const doc of parsed.documents) {
+      options.onDocumentStart?.(parsed.file, doc.index);
       // File-level problems (YAML syntax, collection actions) are attached to the first document.
       const diagnostics: Diagnostic[] = [...fileDiagnostics, ...doc.diagnostics];
       fileDiagnostics = [];

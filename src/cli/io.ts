@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { pointSpan } from '../diagnostics/span.js';
+import { BackgroundWriter } from './background-writer.js';
 
 /** Everything the CLI touches outside itself, injected so tests run commands in-process. */
 export interface CliIo {
@@ -15,6 +16,39 @@ export interface CliIo {
   isDirectory(path: string): boolean;
   /** Writes a set of files all together: into a fresh folder first, then moved into place. */
   writeFiles(dir: string, files: ReadonlyMap<string, string>): void;
+  /**
+   * Starts writing a pack into `dir` file by file (a staging folder beside it), so the files need not be
+   * held in memory until the end; nothing appears in `dir` before `commit`, and `abort` leaves no trace.
+   * Absent: the files are collected and given to `writeFiles` on commit.
+   */
+  stageFiles?(dir: string): StagedFiles;
+  /** True when standard error is a terminal: a progress bar and timings are shown there. */
+  readonly stderrIsTTY?: boolean;
+}
+
+/** A pack being written: see CliIo.stageFiles. */
+export interface StagedFiles {
+  /** Stages one file (a relative path with `/`); throws when it cannot be written. */
+  add(name: string, content: string): void;
+  /** Adds text to the end of a staged file (creating it): a file written piece by piece (the manifest). */
+  append(name: string, text: string): void;
+  /** Moves every staged file into place. */
+  commit(): void;
+  /** Removes what was staged; nothing is written. */
+  abort(): void;
+}
+
+/** The io's own staging, or files collected in memory and handed to writeFiles on commit. */
+export function stageFiles(io: CliIo, dir: string): StagedFiles {
+  const own = io.stageFiles?.(dir);
+  if (own !== undefined) return own;
+  const files = new Map<string, string>();
+  return {
+    add: (name, content) => void files.set(name, content),
+    append: (name, text) => void files.set(name, (files.get(name) ?? '') + text),
+    commit: () => io.writeFiles(dir, files),
+    abort: () => files.clear(),
+  };
 }
 
 export function nodeIo(): CliIo {
@@ -32,6 +66,8 @@ export function nodeIo(): CliIo {
     },
     listYamlFiles,
     writeFiles,
+    stageFiles: stageOnDisk,
+    stderrIsTTY: process.stderr.isTTY === true,
   };
 }
 
@@ -67,7 +103,7 @@ export function listYamlFiles(path: string): string[] {
 }
 
 function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
-  const staging = `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+  const staging = stagingFolder(dir);
   rmSync(staging, { recursive: true, force: true });
   // A failed write (a full disk, a file where a folder should be) must not leave the staging folder behind.
   try {
@@ -87,4 +123,79 @@ function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+function stagingFolder(dir: string): string {
+  return `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+}
+
+/**
+ * writeFiles, one file at a time: each file goes to the staging folder as soon as it is added (written on
+ * a worker thread, see BackgroundWriter; memory stays flat however large the pack), and commit moves them
+ * into `dir`: the whole staging folder in one rename when `dir` does not exist yet, else file by file
+ * (files already in `dir` and not in the pack stay). A failed write fails the commit.
+ */
+function stageOnDisk(dir: string): StagedFiles {
+  const staging = stagingFolder(dir);
+  rmSync(staging, { recursive: true, force: true });
+  const names: string[] = [];
+  /** Files written piece by piece (named once). */
+  const appended = new Set<string>();
+  let writer: BackgroundWriter | undefined;
+  /** Waits for the writes; the first failure's message, or null. */
+  const settle = (): string | null => {
+    if (writer === undefined) return null;
+    const failure = writer.flush();
+    writer.close();
+    writer = undefined;
+    return failure;
+  };
+  const abort = (): void => {
+    settle();
+    names.length = 0;
+    appended.clear();
+    rmSync(staging, { recursive: true, force: true });
+  };
+  /** The staged path of `name` (never outside the staging folder). */
+  const place = (name: string): string => {
+    const target = join(staging, name);
+    if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
+    writer ??= new BackgroundWriter();
+    return target;
+  };
+  return {
+    add(name, content) {
+      const target = place(name);
+      writer?.write(target, content);
+      names.push(name);
+    },
+    append(name, text) {
+      const target = place(name);
+      writer?.write(target, text, true);
+      if (!appended.has(name)) {
+        appended.add(name);
+        names.push(name);
+      }
+    },
+    commit() {
+      try {
+        const failure = settle();
+        if (failure !== null) throw new Error(failure);
+        if (names.length === 0) return;
+        if (!existsSync(dir)) {
+          mkdirSync(dirname(resolve(dir)), { recursive: true });
+          renameSync(staging, dir);
+          return;
+        }
+        for (const name of names) {
+          const to = join(dir, name);
+          mkdirSync(dirname(to), { recursive: true });
+          renameSync(join(staging, name), to);
+        }
+      } finally {
+        abort();
+      }
+    },
+    abort,
+  };
 }

@@ -6,6 +6,7 @@ import { runCheck } from './commands/check.js';
 import type { ExplainFormat } from '../explain/render.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
+import { packageVersion } from './version.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -18,25 +19,28 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = new Command()
     .name('sigma-transpiler')
     .description('Convert Sigma detection rules into Splunk SPL, Elastic KQL, Microsoft Sentinel KQL and SQL')
+    .version(packageVersion(), '-V, --version', 'print the version (from package.json) and exit')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError();
 
   program
     .command('convert')
-    .description('convert rules (files or folders of *.yml/*.yaml) for a target')
-    .requiredOption('-t, --target <id>', 'target: see `sigma-transpiler list targets`')
-    .option('-f, --format <name>', 'output format of the target (see `list formats`)')
+    .description('convert rules (files or folders of *.yml/*.yaml) for one or more targets')
+    .option('-t, --target <id[,id...]>', 'target(s): see `sigma-transpiler list targets`; repeatable, comma-separated, or `all`', collect, [])
+    .option('-f, --format <[target:]name>', 'output format (see `list formats`): for every selected target that has it, or target:name for one; repeatable', collect, [])
     .option('-p, --pipeline <name|file>', 'processing pipeline, built-in name or YAML file (repeatable)', collect, [])
     .option('--without-pipeline', "don't apply the target's default pipelines", false)
     .option('-s, --skip-unsupported', 'skip rules the target cannot express (a warning) instead of failing', false)
-    .option('-o, --output-dir <dir>', 'write the output into DIR: one file per rule, or the format\'s pack file (only when every rule converted)')
+    .option('-o, --output-dir <dir>', 'write the output into DIR: one file per rule, or the format\'s pack file (only when every rule converted); several targets: one folder each, and manifest.json')
+    .option('--manifest', 'with one target too: write DIR/manifest.json (every document, its status, diagnostics and hashes)', false)
+    .option('--timings', 'print the slowest rules on stderr (always shown on a terminal)', false)
     .option('-O, --target-option <name[=value]>', 'set a target option (see `list targets`), repeatable', collect, [])
     .option('-F, --format-option <name=value>', 'set an output format option (see `list formats <target>`), repeatable', collect, [])
     .option('--filter <file>', 'a Sigma filter file to apply besides the filters among the paths (repeatable)', collect, [])
     .option('--json', 'print one JSON object per rule document, one per line', false)
     .argument('<path...>', 'rule files or folders')
-    .action((paths: string[], opts: { target: string; format?: string; pipeline: string[]; withoutPipeline: boolean; skipUnsupported: boolean; outputDir?: string; json: boolean; targetOption: string[]; formatOption: string[]; filter: string[] }) => {
+    .action((paths: string[], opts: { target: string[]; format: string[]; pipeline: string[]; withoutPipeline: boolean; skipUnsupported: boolean; outputDir?: string; json: boolean; targetOption: string[]; formatOption: string[]; filter: string[]; manifest: boolean; timings: boolean }) => {
       status = runConvert(paths, opts, io);
     });
 

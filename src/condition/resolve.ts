@@ -66,13 +66,21 @@ export function selectIdentifiers<T extends NamedIdentifier>(node: CondOf, ident
   return identifiers.filter((id) => (includeHidden || !id.name.startsWith('_')) && re.test(id.name));
 }
 
+/** Compiled `x of` patterns: the same few (`selection_*`, `filter_*`) recur in most rules of a pack. */
+const PATTERNS = new Map<string, RegExp>();
+
 /** `*` matches any run of characters; everything else literally; the whole name must match. */
 function patternRegExp(pattern: string): RegExp {
+  const known = PATTERNS.get(pattern);
+  if (known !== undefined) return known;
   const body = pattern
     .split('*')
     .map((part) => part.replace(/[\\^$.+?()[\]{}|]/g, '\\$&'))
     .join('.*');
-  return new RegExp(`^${body}$`, 's');
+  const re = new RegExp(`^${body}$`, 's');
+  // Bounded: a pack of unusual patterns must not grow it without end.
+  if (PATTERNS.size < 1000) PATTERNS.set(pattern, re);
+  return re;
 }
 
 interface Scope {

@@ -105,16 +105,32 @@ export interface RenamedFile {
   readonly name: string;
 }
 
+/**
+ * File names made unique one at a time, in order (the first keeps its name): what uniqueFileNames does for
+ * a list, for callers that name outputs as rules finish.
+ */
+export class FileNamer {
+  private readonly used = new Set<string>();
+  private readonly owner = new Map<string, number>();
+  private count = 0;
+
+  /** The next entry's name, and (when it had to change) the index of the earlier entry it met. */
+  take(base: string): { readonly name: string; readonly earlier?: number } {
+    const index = this.count++;
+    const name = takeName(base, this.used, FILE_NAMES);
+    const earlier = this.owner.get(FILE_NAMES.key(base));
+    this.owner.set(FILE_NAMES.key(name), index);
+    return name !== base && earlier !== undefined ? { name, earlier } : { name };
+  }
+}
+
 /** The names made unique in order (the first keeps its name), and every one that was changed. */
 export function uniqueFileNames(names: readonly string[]): { readonly names: readonly string[]; readonly renamed: readonly RenamedFile[] } {
-  const used = new Set<string>();
-  const owner = new Map<string, number>();
+  const namer = new FileNamer();
   const renamed: RenamedFile[] = [];
   const out = names.map((base, index) => {
-    const name = takeName(base, used, FILE_NAMES);
-    const earlier = owner.get(FILE_NAMES.key(base));
-    if (name !== base && earlier !== undefined) renamed.push({ index, earlier, name });
-    owner.set(FILE_NAMES.key(name), index);
+    const { name, earlier } = namer.take(base);
+    if (earlier !== undefined) renamed.push({ index, earlier, name });
     return name;
   });
   return { names: out, renamed };

@@ -1,23 +1,25 @@
-import { basename, relative } from 'node:path';
-import { findConverter, CONVERTERS } from '../../converters.js';
-import { findTarget } from '../../targets/registry.js';
-import { convertFiles, type ConversionRecord } from '../../convert.js';
+import { basename } from 'node:path';
+import { convertFiles, type ConvertOptions } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
-import { LineIndex, pointSpan } from '../../diagnostics/span.js';
-import { warning, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { LineIndex } from '../../diagnostics/span.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { defaultPipelinesFor, findBuiltinPipeline, resolvePipelineRef } from '../../pipeline/builtins.js';
 import type { ProcessingPipeline } from '../../pipeline/types.js';
-import type { FormatDeclaration, FormatOptionValues } from '../../render/format.js';
-import { findFormat } from '../../render/formats.js';
-import { renderPack, resolveFormatOptions, uniqueFileNames } from '../../render/render-format.js';
 import type { SigmaFilter } from '../../rule/model.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
-import { readInput, type CliIo } from '../io.js';
+import { ManifestBuilder, MANIFEST_FILE, sha256 } from '../convert/manifest.js';
+import { Progress } from '../convert/progress.js';
+import { planTargets } from '../convert/selection.js';
+import { DiagnosticLog, stem, TargetSink, type RunOutput } from '../convert/target-sink.js';
+import { readInput, stageFiles, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { packageVersion } from '../version.js';
 
 export interface ConvertCommandOptions {
-  readonly target: string;
-  readonly format?: string;
+  /** `--target`, repeatable, comma-separated, or `all`. */
+  readonly target: string | readonly string[];
+  /** `--format NAME` or `--format TARGET:NAME`, repeatable. */
+  readonly format?: string | readonly string[];
   readonly pipeline: readonly string[];
   readonly withoutPipeline: boolean;
   readonly outputDir?: string;
@@ -28,89 +30,193 @@ export interface ConvertCommandOptions {
   readonly formatOption?: readonly string[];
   /** `--filter FILE`, repeatable: Sigma filter files applied besides the filters among the paths. */
   readonly filter?: readonly string[];
+  /** Write manifest.json with one target too (several targets always write it). */
+  readonly manifest?: boolean;
+  /** Print the slowest rules even when stderr is not a terminal. */
+  readonly timings?: boolean;
 }
 
-/** `sigma-transpiler convert`: exit 0 when every rule converted, 1 when any failed. */
+const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+
+/**
+ * `sigma-transpiler convert`: exit 0 when every rule converted for every target, 1 when any failed.
+ * Each file is read and parsed once and converted for each target; with one target the output is what it
+ * always was. With several, stdout shows each target's output under a `# target ID` line, and
+ * `--output-dir` gets one folder per target and manifest.json.
+ *
+ * Plain queries are converted file by file (streaming): each file's outputs are staged as soon as it is
+ * converted and its parsed rules are dropped, so memory stays flat as the pack grows. A filter or a
+ * correlation changes or needs rules of other files, and a declared output format renders the whole
+ * pack at once: then every file is parsed first and each target converts them all together (batch).
+ */
 export function runConvert(paths: readonly string[], options: ConvertCommandOptions, io: CliIo): number {
-  const converter = findConverter(options.target);
-  if (converter === undefined) {
-    throw new UsageError(`unknown target ${JSON.stringify(options.target)}; choose one of: ${CONVERTERS.map((c) => c.id).join(', ')}`);
+  const runs = planTargets(asList(options.target), asList(options.format), options.targetOption, options.formatOption ?? []);
+  const multi = runs.length > 1;
+  const outputDir = options.outputDir;
+  if (outputDir !== undefined && io.exists(outputDir) && !io.isDirectory(outputDir)) {
+    throw new UsageError(`--output-dir ${outputDir} exists and is not a folder; name a folder (it is created when missing)`);
   }
-  const format = options.format ?? converter.defaultFormat;
-  if (!converter.formats.includes(format)) {
-    throw new UsageError(`target ${converter.id} has no format ${JSON.stringify(format)}; choose one of: ${converter.formats.join(', ')}`);
-  }
-  const targetOptions = parseTargetOptions(converter.id, options.targetOption);
-  const pack = findFormat(converter.id, format);
-  const formatOptions = parseFormatOptions(pack, converter.id, format, options.formatOption ?? []);
-  if (options.outputDir !== undefined && io.exists(options.outputDir) && !io.isDirectory(options.outputDir)) {
-    throw new UsageError(`--output-dir ${options.outputDir} exists and is not a folder; name a folder (it is created when missing)`);
-  }
-  const pipelines = resolvePipelines(converter.id, options, io);
-  if (pipelines === null) return 2;
+  if (options.manifest === true && outputDir === undefined) throw new UsageError('--manifest needs --output-dir (the manifest is written at the top of that folder)');
+  const extra = resolvePipelines(options, io);
+  if (extra === null) return 2;
+  const progress = new Progress(io, options.timings === true);
   const files = collectFiles(paths, io);
-  const parsed = files.map(({ path, unreadable }) => unreadable ?? parseFile(path, io));
   const filters = (options.filter ?? []).flatMap((path) => filterDocuments(path, io));
-  const converted = convertFiles(parsed, converter, {
-    filters,
-    format,
-    skipUnsupported: options.skipUnsupported,
-    targetOptions,
-    pipelines,
-    formatOptions: formatOptions.given,
-  });
-  // Each rule's own file (the plain query, or a file-per-rule format): names made unique, renames warned
-  // when they become file names (a one-file pack names its rules itself).
-  const filePerRule = pack === undefined || pack.layout.kind === 'file-per-rule';
-  const named = nameOutputs(converted, files, options.outputDir !== undefined && filePerRule);
-  const records = named.records;
-  const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
-  const failed = records.filter((r) => !r.ok).length;
-  // A declared output format: the rules' pieces put together into the file(s) the SIEM imports.
-  const packed =
-    pack === undefined
-      ? undefined
-      : renderPack(
-          pack,
-          records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [{ name: named.names[i] ?? baseName(r, files), piece: r.output }])),
-          formatOptions.values,
-        );
-  if (options.json) {
-    for (const r of records) io.stdout(JSON.stringify(jsonRecord(r)) + '\n');
-  } else {
-    printHuman(records, indexes, options.outputDir === undefined && packed === undefined, io);
-    if (packed !== undefined && options.outputDir === undefined) io.stdout(packed.text);
+  // Each file's output name below the output folder (without extension), computed once per file.
+  const stems = new Map<string, string>(files.map((f) => [f.path, stem(f.path, f.root)]));
+  const writeManifest = outputDir !== undefined && (multi || options.manifest === true);
+  const targets = runs.map((run) => ({
+    run,
+    pipelines: [...(options.withoutPipeline ? [] : defaultPipelinesFor(run.converter.id)), ...extra.map((e) => e.pipeline)],
+  }));
+  const log = new DiagnosticLog(io, multi, () => progress.clear());
+  const start = (): Pass => {
+    const inputHashes = new Map<string, string>();
+    return {
+      inputHashes,
+      hash: writeManifest,
+      out: {
+        staged: outputDir !== undefined ? stageFiles(io, outputDir) : undefined,
+        manifest: writeManifest ? new ManifestBuilder(packageVersion(), inputHashes, new Map(files.map((f, i) => [f.path, i]))) : undefined,
+        failed: 0,
+        written: 0,
+        writeError: null,
+      },
+      sinks: targets.map(
+        ({ run, pipelines }) =>
+          new TargetSink({ run, folder: multi ? `${run.converter.id}/` : '', outputDir, json: options.json, stems, pipelineIds: pipelines.map((p) => p.id), log }),
+      ),
+      convertOptions: (k: number, step: boolean): ConvertOptions => {
+        const t = targets[k];
+        return {
+          ...(t === undefined
+            ? {}
+            : { format: t.run.format, targetOptions: t.run.targetOptions, pipelines: t.pipelines, formatOptions: t.run.formatOptions.given }),
+          skipUnsupported: options.skipUnsupported,
+          filters,
+          onDocumentStart: (file, index) => {
+            progress.documentStart(index > 0 ? `${file} [document ${index}]` : file);
+            if (step) progress.step();
+          },
+        };
+      },
+    };
+  };
+  const streamable = runs.every((r) => r.pack === undefined);
+  if (!streamable) log.startBatch();
+  let pass = start();
+  try {
+    const streamed = streamable && stream(files, pass, io, progress);
+    if (!streamed) {
+      pass.out.staged?.abort();
+      log.startBatch();
+      pass = start();
+      batch(files, pass, io, progress);
+    }
+  } catch (e) {
+    // An internal error: the staging folder must not stay behind.
+    pass.out.staged?.abort();
+    throw e;
   }
+  progress.clear();
+  /** Diagnostics already printed (several targets share a rule's parse problems): each is shown once. */
+  const printed = multi ? new Set<string>() : undefined;
+  pass.sinks.forEach((sink, k) => {
+    const header = multi && !options.json && outputDir === undefined ? `${k === 0 ? '' : '\n'}# target ${sink.id}\n` : null;
+    sink.print(io, header, printed);
+  });
+  const out = pass.out;
   let writeFailed = false;
-  if (options.outputDir !== undefined) {
-    if (failed > 0) {
-      io.stderr(`nothing written to ${options.outputDir}: ${failed} rule(s) failed (a rule pack is written whole or not at all)\n`);
+  if (outputDir !== undefined && out.staged !== undefined) {
+    if (out.failed > 0) {
+      out.staged.abort();
+      io.stderr(`nothing written to ${outputDir}: ${out.failed} rule(s) failed (a rule pack is written whole or not at all)\n`);
     } else {
-      const outputs = new Map<string, string>(packed?.files ?? []);
-      records.forEach((r, i) => {
-        if (packed !== undefined || r.output === null || r.output === '') return;
-        const name = `${named.names[i] ?? baseName(r, files)}.${extensionFor(r.target)}`;
-        outputs.set(name, r.output.endsWith('\n') ? r.output : r.output + '\n');
-      });
       try {
-        io.writeFiles(options.outputDir, outputs);
-        if (!options.json) io.stderr(`wrote ${outputs.size} file(s) to ${options.outputDir}\n`);
+        if (out.writeError !== null) throw new Error(out.writeError);
+        if (out.manifest !== undefined) {
+          out.staged.append(MANIFEST_FILE, out.manifest.finish());
+          out.written++;
+        }
+        out.staged.commit();
+        if (!options.json) io.stderr(`wrote ${out.written} file(s) to ${outputDir}\n`);
       } catch (e) {
+        out.staged.abort();
         writeFailed = true;
-        io.stderr(`error: writing to ${options.outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        io.stderr(`error: writing to ${outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`);
       }
     }
   }
-  if (!options.json) {
-    const skipped = records.filter((r) => r.skipped).length;
-    io.stderr(`${records.length - failed - skipped} converted, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (target ${converter.id})\n`);
-  }
-  return failed > 0 || writeFailed ? 1 : 0;
+  if (!options.json) for (const sink of pass.sinks) io.stderr(sink.summary());
+  if (!options.json || options.timings === true) progress.printSlowest();
+  return out.failed > 0 || writeFailed ? 1 : 0;
 }
 
-/** The target's default pipelines (unless --without-pipeline) and each --pipeline, built-in or file. */
-function resolvePipelines(targetId: string, options: ConvertCommandOptions, io: CliIo): ProcessingPipeline[] | null {
-  const out: ProcessingPipeline[] = options.withoutPipeline ? [] : [...defaultPipelinesFor(targetId)];
+/** One attempt at the run: its targets' sinks, its staging and manifest, the input hashes it read. */
+interface Pass {
+  readonly inputHashes: Map<string, string>;
+  /** Hash the inputs (for the manifest). */
+  readonly hash: boolean;
+  readonly out: RunOutput;
+  readonly sinks: readonly TargetSink[];
+  /** The k-th target's conversion options; `step`: each document is a step of the progress bar. */
+  readonly convertOptions: (k: number, step: boolean) => ConvertOptions;
+}
+
+type InputFile = { path: string; root: string; unreadable?: ParsedFile };
+
+/**
+ * File by file: parse, convert for every target, hand the records on, drop the parse. Returns false (and
+ * the caller starts over in batch) at the first filter or correlation document: those need the whole pack.
+ */
+function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): boolean {
+  progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
+  for (const { path, unreadable } of files) {
+    const parsed = unreadable ?? parseFile(path, io, pass.hash ? pass.inputHashes : undefined);
+    if (parsed.documents.some((d) => d.document?.kind === 'filter' || d.document?.kind === 'correlation')) return false;
+    const indexes = new Map([[parsed.file, parsed.index]]);
+    pass.sinks.forEach((sink, k) => {
+      const records = convertFiles([parsed], sink.converter, pass.convertOptions(k, false));
+      progress.stopTimer();
+      sink.add(records, indexes, pass.out);
+    });
+    // The file's manifest entries are complete (every target recorded them): staged, not kept.
+    const manifest = pass.out.manifest;
+    if (manifest !== undefined && pass.out.failed === 0 && pass.out.writeError === null) {
+      try {
+        pass.out.staged?.append(MANIFEST_FILE, manifest.flush());
+      } catch (e) {
+        pass.out.writeError = e instanceof Error ? e.message : String(e);
+      }
+    }
+    progress.step();
+  }
+  for (const sink of pass.sinks) sink.finish(pass.out);
+  return true;
+}
+
+/** Every file parsed first, then each target converts them all together (filters, correlations, formats). */
+function batch(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): void {
+  progress.phase('parsing', files.length);
+  const parsed = files.map(({ path, unreadable }) => {
+    const p = unreadable ?? parseFile(path, io, pass.hash ? pass.inputHashes : undefined);
+    progress.step();
+    return p;
+  });
+  const documents = parsed.reduce((n, p) => n + Math.max(1, p.documents.length), 0);
+  const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
+  pass.sinks.forEach((sink, k) => {
+    progress.phase(`converting ${sink.id}`, documents);
+    const records = convertFiles(parsed, sink.converter, pass.convertOptions(k, true));
+    progress.stopTimer();
+    sink.add(records, indexes, pass.out);
+    sink.finish(pass.out);
+  });
+}
+
+/** Each --pipeline, built-in or file, resolved once for every target (the targets' defaults come first). */
+function resolvePipelines(options: ConvertCommandOptions, io: CliIo): { ref: string; pipeline: ProcessingPipeline }[] | null {
+  const out: { ref: string; pipeline: ProcessingPipeline }[] = [];
   let failed = false;
   for (const ref of options.pipeline) {
     // Each pipeline file is read once; one that cannot be read (a folder, EIO) is reported, not thrown.
@@ -127,96 +233,10 @@ function resolvePipelines(targetId: string, options: ConvertCommandOptions, io: 
     const resolved = resolvePipelineRef(ref, () => source);
     const index = source === undefined ? undefined : new LineIndex(ref, source);
     for (const d of resolved.diagnostics) io.stderr(renderDiagnostic(d, index) + '\n');
-    if (resolved.ok) out.push(resolved.value);
+    if (resolved.ok) out.push({ ref, pipeline: resolved.value });
     else failed = true;
   }
   return failed ? null : out;
-}
-
-/**
- * The output file name of every record (without extension), made unique: two rules whose names
- * coincide (`a/x.yml` and `b/x.yml` given as files) would otherwise write one file, the second replacing
- * the first. With `warn`, each renamed record gets a warning naming both sources.
- */
-function nameOutputs(
-  records: readonly ConversionRecord[],
-  files: readonly { path: string; root: string }[],
-  warn: boolean,
-): { records: ConversionRecord[]; names: readonly string[] } {
-  const withOutput = records.flatMap((r, i) => (r.output === null || r.output === '' ? [] : [i]));
-  const unique = uniqueFileNames(withOutput.map((i) => baseName(records[i] as ConversionRecord, files)));
-  const names: string[] = records.map((r) => baseName(r, files));
-  withOutput.forEach((recordIndex, k) => {
-    names[recordIndex] = unique.names[k] ?? names[recordIndex] ?? '';
-  });
-  const out = [...records];
-  if (warn) {
-    for (const { index, earlier, name } of unique.renamed) {
-      const r = out[withOutput[index] ?? -1];
-      const first = records[withOutput[earlier] ?? -1];
-      if (r === undefined || first === undefined) continue;
-      const base = baseName(r, files);
-      const message = `the output of ${sourceName(first)} and of this rule would both be named \`${base}\`; this rule's output is written as \`${name}\` so neither replaces the other`;
-      out[withOutput[index] ?? -1] = { ...r, diagnostics: [...r.diagnostics, warning('duplicate-value', message, pointSpan(r.file))] };
-    }
-  }
-  return { records: out, names };
-}
-
-function sourceName(r: ConversionRecord): string {
-  return r.documentIndex > 0 ? `${r.file} [document ${r.documentIndex}]` : r.file;
-}
-
-/** A rule's output file name without extension: its path below the folder given, document index added. */
-function baseName(r: ConversionRecord, files: readonly { path: string; root: string }[]): string {
-  const origin = files.find((f) => f.path === r.file);
-  const rel = origin ? relative(origin.root, r.file) || basename(r.file) : basename(r.file);
-  return rel.replace(/\.ya?ml$/i, '') + (r.documentIndex > 0 ? `.${r.documentIndex}` : '');
-}
-
-/** `--format-option name=value` (the value may hold `=` and spaces): checked before any rule converts. */
-function parseFormatOptions(
-  pack: FormatDeclaration | undefined,
-  target: string,
-  format: string,
-  written: readonly string[],
-): { given: Record<string, string>; values: FormatOptionValues } {
-  const out: Record<string, string> = {};
-  for (const w of written) {
-    const eq = w.indexOf('=');
-    if (eq <= 0) throw new UsageError(`format option ${JSON.stringify(w)} must be written name=value`);
-    out[w.slice(0, eq)] = w.slice(eq + 1);
-  }
-  if (written.length > 0 && pack === undefined) throw new UsageError(`format ${target}/${format} has no options`);
-  if (pack === undefined) return { given: out, values: {} };
-  const resolved = resolveFormatOptions(pack, out);
-  if (!resolved.ok) throw new UsageError(resolved.message);
-  return { given: out, values: resolved.values };
-}
-
-function parseTargetOptions(targetId: string, written: readonly string[]): Record<string, boolean | string> {
-  const known = findTarget(targetId)?.options ?? [];
-  const out: Record<string, boolean | string> = {};
-  for (const w of written) {
-    const m = /^([A-Za-z0-9_-]+)(?:=(.*))?$/s.exec(w);
-    const name = m?.[1];
-    if (m === null || name === undefined) throw new UsageError(`target option ${JSON.stringify(w)} must be written name, name=true|false or name=value`);
-    const option = known.find((o) => o.name === name);
-    if (option === undefined) {
-      const list = known.map((o) => o.name).join(', ');
-      throw new UsageError(`target ${targetId} has no option ${JSON.stringify(name)}${list ? `; its options: ${list}` : ' (it has none)'}`);
-    }
-    const value = m[2];
-    if (typeof option.default === 'string') {
-      if (value === undefined || value === '') throw new UsageError(`target option ${name} needs a value: write ${name}=<value> (default ${option.default})`);
-      out[name] = value;
-    } else if (value === undefined || value === 'true' || value === 'false') {
-      out[name] = value !== 'false';
-    } else {
-      throw new UsageError(`target option ${name} is a switch: write ${name} or ${name}=true|false, not ${JSON.stringify(w)}`);
-    }
-  }
-  return out;
 }
 
 /** The YAML files of every path; a folder that cannot be listed becomes one unreadable entry (an io-error). */
@@ -236,10 +256,9 @@ function collectFiles(paths: readonly string[], io: CliIo): { path: string; root
   return out;
 }
 
-/** A rule file: parsed, or (unreadable) one io-error diagnostic, so it fails like any broken rule. */
 /** The filters of a `--filter` file; anything else in it (a rule, an error) is a usage error. */
 function filterDocuments(path: string, io: CliIo): SigmaFilter[] {
-  const parsed = parseFile(path, io);
+  const parsed = parseFile(path, io, undefined);
   const problem = [...parsed.diagnostics, ...parsed.documents.flatMap((d) => d.diagnostics)].find((d) => d.severity === 'error');
   if (problem !== undefined) throw new UsageError(`--filter ${path}: ${problem.span.line}:${problem.span.column}: ${problem.message}`);
   if (parsed.documents.length === 0) throw new UsageError(`--filter ${path} holds no filter`);
@@ -249,49 +268,14 @@ function filterDocuments(path: string, io: CliIo): SigmaFilter[] {
   });
 }
 
-function parseFile(path: string, io: CliIo): ParsedFile {
+/** A rule file: parsed, or (unreadable) one io-error diagnostic, so it fails like any broken rule. */
+function parseFile(path: string, io: CliIo, hashes: Map<string, string> | undefined): ParsedFile {
   const read = readInput(path, (p) => io.readFile(p));
-  return read.ok ? parseSigmaText(read.value, path) : unreadableFile(path, read.diagnostic);
+  if (!read.ok) return unreadableFile(path, read.diagnostic);
+  hashes?.set(path, sha256(read.value));
+  return parseSigmaText(read.value, path);
 }
 
 function unreadableFile(path: string, diagnostic: Diagnostic): ParsedFile {
   return { file: path, documents: [], diagnostics: [diagnostic], index: new LineIndex(path, '') };
-}
-
-function jsonRecord(r: ConversionRecord): object {
-  return {
-    file: r.file,
-    id: r.id,
-    title: r.title,
-    target: r.target,
-    format: r.format,
-    ok: r.ok,
-    output: r.output,
-    diagnostics: r.diagnostics.map((d) => ({
-      severity: d.severity,
-      code: d.code,
-      message: d.message,
-      line: d.span.line,
-      column: d.span.column,
-      file: d.span.file,
-    })),
-    document: r.documentIndex,
-    skipped: r.skipped,
-    pipeline: r.applied.map((a) => ({ ...a })),
-  };
-}
-
-function printHuman(records: readonly ConversionRecord[], indexes: ReadonlyMap<string, LineIndex>, printOutputs: boolean, io: CliIo): void {
-  const many = records.filter((r) => r.output).length > 1;
-  for (const r of records) {
-    for (const d of r.diagnostics) io.stderr(renderDiagnostic(d, indexes.get(d.span.file)) + '\n');
-    if (!printOutputs || r.output === null || r.output === '') continue;
-    if (many) io.stdout(`# ${r.file}${r.documentIndex > 0 ? ` [${r.documentIndex}]` : ''}: ${r.title ?? ''}\n`);
-    io.stdout(r.output.endsWith('\n') ? r.output : r.output + '\n');
-    if (many) io.stdout('\n');
-  }
-}
-
-function extensionFor(target: string): string {
-  return { splunk: 'spl', 'elastic-kql': 'kql', 'elastic-esql': 'esql', 'sentinel-kql': 'kusto', sql: 'sql' }[target] ?? 'txt';
 }

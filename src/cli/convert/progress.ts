@@ -1,0 +1,81 @@
+import { performance } from 'node:perf_hooks';
+import type { CliIo } from '../io.js';
+
+/**
+ * The progress bar (stderr, only when it is a terminal) and per-rule timings. Times are not deterministic,
+ * so they never reach stdout or the manifest: the slowest rules are shown only on a terminal or with
+ * `--timings`.
+ */
+export class Progress {
+  private readonly bar: boolean;
+  private done = 0;
+  private total = 0;
+  private label = '';
+  private shown = -1;
+  /** The document being timed and when it started. */
+  private current: { key: string; start: number } | null = null;
+  private readonly times = new Map<string, number>();
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly timed: boolean,
+  ) {
+    this.bar = io.stderrIsTTY === true;
+  }
+
+  /** Starts a phase of `total` steps (parsing files, converting for one target). */
+  phase(label: string, total: number): void {
+    this.stopTimer();
+    this.label = label;
+    this.total = total;
+    this.done = 0;
+    this.shown = -1;
+    this.draw();
+  }
+
+  step(): void {
+    this.done++;
+    this.draw();
+  }
+
+  /** A document starts converting: the previous one's time ends (see ConvertOptions.onDocumentStart). */
+  documentStart(name: string): void {
+    if (!this.timed && !this.bar) return;
+    const now = performance.now();
+    this.stopTimer(now);
+    this.current = { key: name, start: now };
+  }
+
+  /** Ends the current document's time (when its target's conversion returned). */
+  stopTimer(now = performance.now()): void {
+    if (this.current === null) return;
+    this.times.set(this.current.key, (this.times.get(this.current.key) ?? 0) + now - this.current.start);
+    this.current = null;
+  }
+
+  /** Removes the bar, so the summary lines start on a clean line. */
+  clear(): void {
+    this.stopTimer();
+    if (this.bar && this.shown >= 0) this.io.stderr('\r\u001b[2K');
+    this.shown = -1;
+  }
+
+  /** The slowest rules (conversion time summed over the targets), on a terminal or with --timings. */
+  printSlowest(count = 5): void {
+    if (!this.timed && !this.bar) return;
+    const slowest = [...this.times.entries()].sort((a, b) => b[1] - a[1]).slice(0, count);
+    if (slowest.length === 0) return;
+    this.io.stderr(`slowest rules (conversion time, all targets):\n`);
+    for (const [name, ms] of slowest) this.io.stderr(`  ${ms.toFixed(1).padStart(8)} ms  ${name}\n`);
+  }
+
+  private draw(): void {
+    if (!this.bar || this.total === 0) return;
+    const percent = Math.min(100, Math.floor((this.done * 100) / this.total));
+    if (percent === this.shown) return;
+    this.shown = percent;
+    const width = 30;
+    const filled = Math.round((percent * width) / 100);
+    this.io.stderr(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${this.label} ${this.done}/${this.total}`);
+  }
+}

@@ -36,10 +36,10 @@ describe('examples/ci', () => {
 
   it('check-and-export.sh lints a clean pack, then exports it for every target, with a SARIF file', () => {
     const { status, stderr } = runScript(cleanPack('clean'), join(work, 'out-clean'));
-    expect(stderr).toContain('is clean and exported for: splunk elastic-kql sentinel-kql sql');
+    expect(stderr).toContain('is clean and exported for: all');
     expect(status).toBe(0);
     const out = join(work, 'out-clean');
-    expect(readdirSync(out).sort()).toEqual(['check.sarif', 'elastic-kql', 'sentinel-kql', 'splunk', 'sql']);
+    expect(readdirSync(out).sort()).toEqual(['check.sarif', 'elastic-esql', 'elastic-kql', 'manifest.json', 'sentinel-kql', 'splunk', 'sql']);
     expect(readdirSync(join(out, 'splunk')).length).toBe(8);
     expect((JSON.parse(readFileSync(join(out, 'check.sarif'), 'utf8')) as { version: string }).version).toBe('2.1.0');
   });
@@ -53,10 +53,12 @@ describe('examples/ci', () => {
     expect(readdirSync(join(work, 'out-lint'))).toEqual(['check.sarif']);
   });
 
-  it('fails the job when a target cannot export a rule (the bundled rules/ for sentinel-kql)', () => {
+  it('fails the job when a target cannot export a rule (the bundled rules/ for sentinel-kql), writing nothing', () => {
     const { status, stderr } = runScript(join(REPO_ROOT, 'rules'), join(work, 'out-all'));
     expect(status).toBe(1);
-    expect(stderr).toContain('exporting for sentinel-kql failed (exit 1)');
+    expect(stderr).toMatch(/godmode_sigma_rule\.yml:\d+:\d+: error\[unmapped-field\]/);
+    expect(stderr).toContain('exporting failed (exit 1); nothing was written');
+    expect(readdirSync(join(work, 'out-all'))).toEqual(['check.sarif']);
   });
 
   it('github-actions.yml runs the same script after actions/setup-node', () => {

@@ -4,11 +4,11 @@
 #   examples/ci/check-and-export.sh [RULES] [OUT]
 #
 #   RULES  the pack: a folder or file of Sigma rules (default: rules)
-#   OUT    where the queries go, one folder per target, plus check.sarif (default: build/queries)
+#   OUT    where the queries go: one folder per target, manifest.json and check.sarif (default: build/queries)
 #
 # Environment:
 #   SIGMA_TRANSPILER  the command to run (default: npx --no-install sigma-transpiler)
-#   TARGETS           the targets to export (default: splunk elastic-kql sentinel-kql sql)
+#   TARGETS           the targets to export, comma-separated (default: all)
 #   CONVERT_FLAGS     extra flags for every convert (default: --skip-unsupported: a rule a target
 #                     cannot express is skipped with a warning; drop it to fail on those too)
 #   CHECK_FLAGS       extra flags for check (e.g. --fail-on warning, --config lint.yml)
@@ -20,7 +20,7 @@ set -eu
 rules=${1:-rules}
 out=${2:-build/queries}
 st=${SIGMA_TRANSPILER:-npx --no-install sigma-transpiler}
-targets=${TARGETS:-splunk elastic-kql sentinel-kql sql}
+targets=${TARGETS:-all}
 convert_flags=${CONVERT_FLAGS---skip-unsupported}
 check_flags=${CHECK_FLAGS:-}
 
@@ -38,14 +38,14 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 
-# 2. Export, one target at a time. Each pack is written whole or not at all.
-for target in $targets; do
-  echo "check-and-export: exporting $rules for $target into $out/$target" >&2
-  # shellcheck disable=SC2086
-  $st convert --target "$target" $convert_flags --output-dir "$out/$target" "$rules" > /dev/null || status=$?
-  if [ "$status" -ne 0 ]; then
-    echo "check-and-export: exporting for $target failed (exit $status)" >&2
-    exit "$status"
-  fi
-done
+# 2. Export for every target in one pass (each rule is read and parsed once). The pack, one folder per
+#    target plus manifest.json (every rule's status, diagnostics and hashes per target), is written
+#    whole or not at all: a rule that fails for any target fails the job and nothing is written.
+echo "check-and-export: exporting $rules for $targets into $out" >&2
+# shellcheck disable=SC2086
+$st convert --target "$targets" $convert_flags --manifest --output-dir "$out" "$rules" > /dev/null || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "check-and-export: exporting failed (exit $status); nothing was written (the failing rules are listed above)" >&2
+  exit "$status"
+fi
 echo "check-and-export: $rules is clean and exported for: $targets" >&2

@@ -25,7 +25,9 @@ const GOOD = rule('Good', '0e95725d-7320-415d-80f7-004da920fc11', '    sel:\n   
 /** sql refuses an IPv6 cidr without -O postgres; splunk converts it. */
 const IPV6 = rule('Six', '1e95725d-7320-415d-80f7-004da920fc12', "    sel:\n        DestinationIp|cidr: 'fe80::/10'");
 const BROKEN = rule('Broken', '2e95725d-7320-415d-80f7-004da920fc13', '    sel:\n        CommandLine|nosuchmodifier: x');
-const PACK = { 'pack/a.yml': GOOD, 'pack/b/six.yml': IPV6, 'pack/corr.yml': CORRELATION_TEXT };
+/** A correlation over GOOD (its id) that also emits GOOD on its own (generate: true). */
+const CORRELATION = `${CORRELATION_TEXT}generate: true\n`;
+const PACK = { 'pack/a.yml': GOOD, 'pack/b/six.yml': IPV6, 'pack/corr.yml': CORRELATION };
 
 async function run(args: readonly string[], files: Record<string, string> = {}, options: MemoryIoOptions = {}): Promise<ReturnType<typeof memoryIo> & { status: number }> {
   const io = memoryIo(files, options);
@@ -136,14 +138,26 @@ describe('manifest.json', () => {
     expect(six?.targets.sql).toMatchObject({ status: 'refused', output: null, sha256: null });
     expect(six?.targets.sql?.diagnostics[0]).toMatchObject({ code: 'unsupported-construct', severity: 'warning', line: 6, column: 29 });
     expect(written.has('sql/b/six.sql')).toBe(false);
-    expect(corr?.targets.splunk?.status).toBe('refused');
-    expect(corr?.targets.splunk?.diagnostics.map((d) => d.code)).toContain('correlation-unsupported');
-    expect(manifest.targets.sql).toMatchObject({ folder: 'sql', format: 'query', counts: { converted: 1, refused: 2, failed: 0, skipped: 0 } });
-    expect(manifest.targets.splunk?.counts).toEqual({ converted: 2, refused: 1, failed: 0, skipped: 0 });
+    // the correlation converts for both targets; its query is a file of its own
+    expect(corr?.targets.splunk).toMatchObject({ status: 'converted', output: 'splunk/corr.spl' });
+    expect(corr?.targets.sql).toMatchObject({ status: 'converted', output: 'sql/corr.sql', sha256: sha(written.get('sql/corr.sql') ?? 'missing') });
+    expect(manifest.targets.sql).toMatchObject({ folder: 'sql', format: 'query', counts: { converted: 2, refused: 1, failed: 0, skipped: 0 } });
+    expect(manifest.targets.splunk?.counts).toEqual({ converted: 3, refused: 0, failed: 0, skipped: 0 });
     // canonical: keys sorted at every level, two-space indent, one newline at the end
     const sortKeys = (v: unknown): unknown =>
       Array.isArray(v) ? v.map(sortKeys) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])])) : v;
     expect(text).toBe(JSON.stringify(sortKeys(manifest), null, 2) + '\n');
+  });
+
+  it('a rule a correlation uses with generate: false is skipped (emitted only inside the correlation), not refused', async () => {
+    const r = await run(['-t', 'splunk,sql', '-o', 'out', 'pack'], { 'pack/a.yml': GOOD, 'pack/corr.yml': CORRELATION_TEXT });
+    expect(r.status, r.err).toBe(0);
+    const manifest = JSON.parse(r.written.get('out')?.get('manifest.json') ?? '') as { documents: { targets: Record<string, { status: string; output: string | null; diagnostics: { code: string; severity: string }[] }> }[] };
+    const [a, corr] = manifest.documents;
+    expect(a?.targets.sql).toMatchObject({ status: 'skipped', output: null });
+    expect(a?.targets.sql?.diagnostics).toEqual([expect.objectContaining({ code: 'correlation-part', severity: 'info' })]);
+    expect(corr?.targets.sql?.status).toBe('converted');
+    expect(r.written.get('out')?.has('sql/a.sql')).toBe(false);
   });
 
   it('a pack without rules still gets a well-formed manifest', async () => {
@@ -156,9 +170,9 @@ describe('manifest.json', () => {
 
   it('one target: only with --manifest, beside the files (the folder layout stays as it was)', async () => {
     const plain = await run(['-t', 'splunk', '-s', '-o', 'out', 'pack'], PACK);
-    expect([...(plain.written.get('out')?.keys() ?? [])].sort()).toEqual(['a.spl', 'b/six.spl']);
+    expect([...(plain.written.get('out')?.keys() ?? [])].sort()).toEqual(['a.spl', 'b/six.spl', 'corr.spl']);
     const withManifest = await run(['-t', 'splunk', '-s', '--manifest', '-o', 'out', 'pack'], PACK);
-    expect([...(withManifest.written.get('out')?.keys() ?? [])].sort()).toEqual(['a.spl', 'b/six.spl', 'manifest.json']);
+    expect([...(withManifest.written.get('out')?.keys() ?? [])].sort()).toEqual(['a.spl', 'b/six.spl', 'corr.spl', 'manifest.json']);
     const manifest = JSON.parse(withManifest.written.get('out')?.get('manifest.json') ?? '') as { targets: { splunk: { folder: string } }; documents: { targets: { splunk: { output: string } } }[] };
     expect(manifest.targets.splunk.folder).toBe('');
     expect(manifest.documents[0]?.targets.splunk.output).toBe('a.spl');

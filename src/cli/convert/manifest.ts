@@ -15,12 +15,13 @@ export const MANIFEST_VERSION = 1;
  * - refused: the target cannot express the rule and `--skip-unsupported` left it out;
  * - failed: the rule has an error (a manifest is only written when no rule failed, so this shows in the
  *   manifest only for records that failed in ways a pack may hold, which today is none);
- * - skipped: the document has no query of its own (a filter; a file holding no rule).
+ * - skipped: the document has no query of its own (a filter; a file holding no rule; a rule a
+ *   correlation uses with `generate: false`, which is emitted only inside that correlation's query).
  */
 export type ManifestStatus = 'converted' | 'refused' | 'failed' | 'skipped';
 
 export function statusOf(r: ConversionRecord): ManifestStatus {
-  if (r.skipped) return 'refused';
+  if (r.skipped) return r.diagnostics.some((d) => d.code === 'correlation-part') ? 'skipped' : 'refused';
   if (!r.ok) return 'failed';
   return r.output === null || r.output === '' ? 'skipped' : 'converted';
 }

@@ -16,7 +16,9 @@ import { defaultPipelinesFor } from '../../../src/pipeline/builtins.js';
 import { parseSigmaText } from '../../../src/rule/parse-documents.js';
 import type { Unsupported } from '../../../src/lower/target.js';
 import { esqlCorrelation } from '../../../src/targets/elastic-esql/correlation.js';
+import type { EsqlEvent } from '../../support/esql-evaluator.js';
 import { parseEsql } from '../../support/esql-parser.js';
+import { type EsqlRow, runEsqlTable } from '../../support/esql-table.js';
 import { HAVE_CORPUS, noteMissingCorpus, REPO_ROOT, SIGMA_DIR } from '../../support/paths.js';
 
 /** The rules the spec examples name (the spec leaves them out), as Sigma rules. */
@@ -232,5 +234,111 @@ describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: constructs', () => {
     expect(refused(render(other))).toMatch(/different index patterns/);
     expect(refused(render(syntheticPlan('event_count', ['rule_a_id'], [['sigma_g0']], { gte: 5 })))).toMatch(/sigma_\*/);
     expect(refused(render(syntheticPlan('temporal_ordered', ['rule_a_id', 'recon_cmd_a'], [], { gte: 1 })))).toMatch(/temporal_ordered condition/);
+  });
+});
+
+/** Sysmon process creation (what recon_cmd_* match after ecs-windows), at `seconds` after the epoch. */
+function processEvent(seconds: number, commandLine: string, extra: Record<string, string | null>): EsqlEvent {
+  return {
+    '@timestamp': seconds * 1000,
+    'winlog.channel': 'Microsoft-Windows-Sysmon/Operational',
+    'event.code': '1',
+    'process.command_line': commandLine,
+    ...extra,
+  };
+}
+
+/** Sysmon network connection, outbound (what rule_a_id matches). */
+function networkEvent(seconds: number, extra: Record<string, string | number | null>): EsqlEvent {
+  return { '@timestamp': seconds * 1000, 'winlog.channel': 'Microsoft-Windows-Sysmon/Operational', 'event.code': '3', 'network.direction': 'egress', ...extra };
+}
+
+function run(plan: CorrelationPlan, events: readonly EsqlEvent[]): readonly EsqlRow[] {
+  const q = expectQuery(render(plan));
+  const r = runEsqlTable(q.text, events);
+  if (!r.ok) throw new Error(`${r.error}\n${q.text}`);
+  return r.rows;
+}
+
+describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: which buckets fire (table executor over events)', () => {
+  it('event_count: an event two rules match counts twice; a bucket boundary splits a burst; absent group-by fields are dropped', () => {
+    const plan = syntheticPlan('event_count', ['recon_cmd_a', 'recon_cmd_b'], [['winlog.computer_name', 'winlog.computer_name']], { gte: 3 });
+    const rows = run(plan, [
+      processEvent(0, 'whoami && net user', { 'winlog.computer_name': 'pc1' }),
+      processEvent(10, 'whoami', { 'winlog.computer_name': 'pc1' }),
+      // Three rows less than 5 minutes apart, but 299 s is in the first bucket and 300 s, 301 s in the second.
+      processEvent(299, 'whoami', { 'winlog.computer_name': 'pc2' }),
+      processEvent(300, 'whoami', { 'winlog.computer_name': 'pc2' }),
+      processEvent(301, 'whoami', { 'winlog.computer_name': 'pc2' }),
+      processEvent(20, 'whoami', {}),
+      processEvent(21, 'whoami', { 'winlog.computer_name': null }),
+      processEvent(22, 'net user', {}),
+      processEvent(30, 'notepad', { 'winlog.computer_name': 'pc1' }),
+    ]);
+    expect(rows).toEqual([{ '@timestamp': 0, g0: 'pc1', event_count: 3 }]);
+    // One more row in the second bucket of pc2: it fires there, at the bucket's start.
+    const more = run(plan, [...[299, 300, 301, 302].map((s) => processEvent(s, 'whoami', { 'winlog.computer_name': 'pc2' }))]);
+    expect(more).toEqual([{ '@timestamp': 300_000, g0: 'pc2', event_count: 3 }]);
+  });
+
+  it('aliases: each rule\'s row is grouped by that rule\'s field', () => {
+    const plan = syntheticPlan('event_count', ['recon_cmd_a', 'recon_cmd_b'], [['user.name', 'winlog.computer_name']], { gte: 1 });
+    const rows = run(plan, [processEvent(0, 'whoami; net user', { 'user.name': 'bob', 'winlog.computer_name': 'pc1' })]);
+    expect(rows).toEqual([
+      { '@timestamp': 0, g0: 'bob', event_count: 1 },
+      { '@timestamp': 0, g0: 'pc1', event_count: 1 },
+    ]);
+  });
+
+  it('temporal: every rule within one bucket and group, one event may stand for several rules', () => {
+    const plan = syntheticPlan('temporal', ['recon_cmd_a', 'recon_cmd_b', 'recon_cmd_c'], [['winlog.computer_name', 'winlog.computer_name', 'winlog.computer_name']], { gte: 3 });
+    const rows = run(plan, [
+      processEvent(1, 'ipconfig', { 'winlog.computer_name': 'pc1' }),
+      processEvent(2, 'whoami', { 'winlog.computer_name': 'pc1' }),
+      processEvent(3, 'net user', { 'winlog.computer_name': 'pc1' }),
+      processEvent(1, 'whoami', { 'winlog.computer_name': 'pc2' }),
+      processEvent(2, 'whoami', { 'winlog.computer_name': 'pc2' }),
+      processEvent(3, 'net user', { 'winlog.computer_name': 'pc2' }),
+      processEvent(4, 'whoami & net user & ipconfig', { 'winlog.computer_name': 'pc3' }),
+    ]);
+    expect(rows).toEqual([
+      { '@timestamp': 0, g0: 'pc1', temporal: 3 },
+      { '@timestamp': 0, g0: 'pc3', temporal: 3 },
+    ]);
+  });
+
+  it('value_count: distinct non-null values, exactly; a bucket of nulls counts 0', () => {
+    const events = [
+      networkEvent(0, { 'source.ip': '10.0.0.1', 'destination.ip': '1.1.1.1' }),
+      networkEvent(1, { 'source.ip': '10.0.0.1', 'destination.ip': '2.2.2.2' }),
+      networkEvent(2, { 'source.ip': '10.0.0.1', 'destination.ip': '1.1.1.1' }),
+      networkEvent(3, { 'source.ip': '10.0.0.1' }),
+      networkEvent(0, { 'source.ip': '10.0.0.2', 'destination.ip': '1.1.1.1' }),
+      networkEvent(1, { 'source.ip': '10.0.0.2', 'destination.ip': '1.1.1.1' }),
+      networkEvent(0, { 'source.ip': '10.0.0.3' }),
+    ];
+    const at = (condition: CorrelationCondition): readonly EsqlRow[] =>
+      run(syntheticPlan('value_count', ['rule_a_id'], [['source.ip']], condition, ['destination.ip']), events);
+    expect(at({ gte: 2 })).toEqual([{ '@timestamp': 0, g0: '10.0.0.1', value_count: 2 }]);
+    expect(at({ lt: 2 })).toEqual([
+      { '@timestamp': 0, g0: '10.0.0.2', value_count: 1 },
+      { '@timestamp': 0, g0: '10.0.0.3', value_count: 0 },
+    ]);
+  });
+
+  it('value_sum and value_avg over the numeric values, a range ANDed', () => {
+    const events = [
+      networkEvent(0, { 'source.ip': 'a', 'network.bytes': 100 }),
+      networkEvent(1, { 'source.ip': 'a', 'network.bytes': 250 }),
+      networkEvent(2, { 'source.ip': 'a' }),
+      networkEvent(0, { 'source.ip': 'b', 'network.bytes': 1000 }),
+    ];
+    const sum = run(syntheticPlan('value_sum', ['rule_a_id'], [['source.ip']], { gt: 300, lte: 350 }, ['network.bytes']), events);
+    expect(sum).toEqual([{ '@timestamp': 0, g0: 'a', value_sum: 350 }]);
+    const avg = run(syntheticPlan('value_avg', ['rule_a_id'], [['source.ip']], { gte: 175 }, ['network.bytes']), events);
+    expect(avg).toEqual([
+      { '@timestamp': 0, g0: 'a', value_avg: 175 },
+      { '@timestamp': 0, g0: 'b', value_avg: 1000 },
+    ]);
   });
 });

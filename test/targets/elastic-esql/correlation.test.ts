@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CorrelationCondition, CorrelationPlan, CorrelationQuery, CorrelationRuleInput } from '../../../src/correlation/plan.js';
 import type { CorrelationType, SigmaCorrelation } from '../../../src/rule/model.js';
@@ -16,6 +17,7 @@ import { defaultPipelinesFor } from '../../../src/pipeline/builtins.js';
 import { parseSigmaText } from '../../../src/rule/parse-documents.js';
 import type { Unsupported } from '../../../src/lower/target.js';
 import { esqlCorrelation } from '../../../src/targets/elastic-esql/correlation.js';
+import { evaluate, type EvalRow } from '../../support/correlation-eval.js';
 import type { EsqlEvent } from '../../support/esql-evaluator.js';
 import { parseEsql } from '../../support/esql-parser.js';
 import { type EsqlRow, runEsqlTable } from '../../support/esql-table.js';
@@ -340,5 +342,70 @@ describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: which buckets fire (tab
       { '@timestamp': 0, g0: 'a', value_avg: 175 },
       { '@timestamp': 0, g0: 'b', value_avg: 1000 },
     ]);
+  });
+});
+
+/**
+ * Random event streams, the bucket query against the reference evaluator of the look-back semantics
+ * (test/support/correlation-eval.ts, written from the design, shared with the sql target's tests): what
+ * the warning says must hold exactly. For event_count, value_count and temporal with a lower bound:
+ * - no extra firing: every bucket that fires holds an anchor at which the look-back window fires;
+ * - missed firings only across a boundary: a look-back firing whose window has no row before its
+ *   bucket's start has that bucket firing;
+ * - and the buckets themselves are computed exactly (each bucket's aggregate as defined).
+ */
+describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: buckets against the look-back semantics (fast-check)', () => {
+  const SPAN = 300;
+  const eventArb = fc.record({
+    t: fc.integer({ min: 0, max: 3 * SPAN }),
+    host: fc.constantFrom('p', 'q', null),
+    user: fc.constantFrom('u1', 'u2', 'u3', null),
+    cmd: fc.constantFrom('whoami', 'net user', 'whoami; net user', 'notepad'),
+  });
+  const kinds = ['event_count', 'value_count', 'temporal'] as const;
+
+  it('agrees with the warning for event_count, value_count and temporal with gte', () => {
+    const plans = new Map(kinds.map((k) => [k, syntheticPlan(k, ['recon_cmd_a', 'recon_cmd_b'], [['winlog.computer_name', 'winlog.computer_name']], { gte: 1 }, k === 'value_count' ? ['user.name', 'user.name'] : null)]));
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 25 }), fc.constantFrom(...kinds), fc.integer({ min: 1, max: 4 }), (events, kind, k) => {
+        const base = plans.get(kind)!;
+        const plan: CorrelationPlan = { ...base, condition: { gte: k } };
+        const fired = run(plan, events.map((e) => processEvent(e.t, e.cmd, { 'winlog.computer_name': e.host, 'user.name': e.user })));
+        // The rows as the design defines them: one per (event, rule it matches).
+        const rows: EvalRow[] = events.flatMap((e) =>
+          [['recon_cmd_a', 'whoami'], ['recon_cmd_b', 'net user']]
+            .filter(([, word]) => e.cmd.includes(word!))
+            .map(([tag]) => ({ time: e.t * 1000, tag: tag!, groups: [e.host], value: e.user })),
+        );
+        const reference = evaluate({ type: kind, timespanMs: SPAN * 1000, tags: ['recon_cmd_a', 'recon_cmd_b'], condition: { gte: k } }, rows);
+        const bucketOf = (ms: number): number => Math.floor(ms / (SPAN * 1000)) * SPAN * 1000;
+        // Exact buckets.
+        const expected: EsqlRow[] = [];
+        const keys = [...new Set(rows.filter((r) => r.groups[0] !== null).map((r) => JSON.stringify([bucketOf(r.time!), r.groups[0]])))];
+        for (const id of keys) {
+          const [b, g] = JSON.parse(id) as [number, string];
+          const members = rows.filter((r) => r.groups[0] === g && bucketOf(r.time!) === b);
+          const value =
+            kind === 'event_count' ? members.length
+            : kind === 'value_count' ? new Set(members.flatMap((r) => (r.value === null ? [] : [r.value]))).size
+            : new Set(members.map((r) => r.tag)).size;
+          if (value >= k) expected.push({ '@timestamp': b, g0: g, [kind]: value });
+        }
+        const order = (rs: readonly EsqlRow[]): string[] => rs.map((r) => JSON.stringify(r)).sort();
+        expect(order(fired)).toEqual(order(expected));
+        // No extra firing.
+        for (const f of fired) {
+          const b = f['@timestamp'] as number;
+          expect(reference.some((r) => r.groups[0] === f.g0 && r.time >= b && r.time < b + SPAN * 1000)).toBe(true);
+        }
+        // Misses only across a boundary.
+        for (const r of reference) {
+          const b = bucketOf(r.time);
+          const before = rows.some((w) => w.groups[0] === r.groups[0] && w.time! > r.time - SPAN * 1000 && w.time! < b);
+          if (!before) expect(fired.some((f) => f['@timestamp'] === b && f.g0 === r.groups[0])).toBe(true);
+        }
+      }),
+      { numRuns: 150, seed: 20261206 },
+    );
   });
 });

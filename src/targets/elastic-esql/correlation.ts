@@ -7,7 +7,7 @@ import type {
 } from '../../correlation/plan.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { type Unsupported, unsupported } from '../../lower/target.js';
-import { asString, fieldKind } from './ecs-types.js';
+import { fieldKind } from './ecs-types.js';
 import { esqlFieldName, esqlString, fieldNameProblem, numberLiteral } from './esql-text.js';
 
 /*
@@ -95,31 +95,28 @@ function outputName(name: string): string | Unsupported {
 }
 
 /**
- * One value per row across the inputs: the field itself when every input uses the same one, else a CASE
- * on the row's input number. CASE needs one type in every branch: unless all fields are known to share
- * one kind, each is read as text (`numeric` wants numbers: TO_DOUBLE).
+ * One value per row across the inputs: the field itself when every input uses the same one (`numeric`:
+ * through TO_DOUBLE unless it is known to be numeric), else a CASE on the row's input number. CASE needs
+ * one type in every branch, and fields of one kind may still differ (keyword and text, long and
+ * integer), so each branch is converted: TO_STRING, or TO_DOUBLE when `numeric`.
  */
 function perInput(inputs: readonly CorrelationRuleInput[], pick: (input: CorrelationRuleInput) => string | null, numeric: boolean): string | Unsupported {
   const fields: string[] = [];
   for (const input of inputs) {
     const name = pick(input);
     if (name === null || name === '') return unsupported(`the correlation input ${input.tag}`, 'the plan gives it no field');
+    const problem = eventField(name);
+    if (typeof problem !== 'string') return problem;
     fields.push(name);
   }
-  const kinds = new Set(fields.map(fieldKind));
-  const write = (name: string): string | Unsupported => {
-    const f = eventField(name);
-    if (typeof f !== 'string') return f;
-    if (numeric) return fieldKind(name) === 'number' && kinds.size === 1 ? f : `TO_DOUBLE(${f})`;
-    return kinds.size === 1 && !kinds.has('unknown') ? f : asString(f, fieldKind(name));
-  };
-  if (new Set(fields).size === 1) return write(fields[0]!);
-  const branches: string[] = [];
-  for (const [i, name] of fields.entries()) {
-    const f = write(name);
-    if (typeof f !== 'string') return f;
-    branches.push(`${ORDER} == ${esqlString(String(i + 1))}, ${f}`);
+  if (new Set(fields).size === 1) {
+    const f = esqlFieldName(fields[0]!);
+    return numeric && fieldKind(fields[0]!) !== 'number' ? `TO_DOUBLE(${f})` : f;
   }
+  const branches = fields.map((name, i) => {
+    const f = esqlFieldName(name);
+    return `${ORDER} == ${esqlString(String(i + 1))}, ${numeric ? `TO_DOUBLE(${f})` : `TO_STRING(${f})`}`;
+  });
   return `CASE(${branches.join(', ')})`;
 }
 

@@ -10,7 +10,8 @@ import { parseEsql, type EsqlExpr, type EsqlField } from './esql-parser.js';
  * - STATS aggs BY groups: one row per distinct combination of the group values; a multi-valued group
  *   value puts the row in the group of each of its values, a null is a group of its own
  *   (commands/stats-by, "multivalued fields" note: the entire row goes into each group). Aggregates:
- *   COUNT(*) rows, COUNT(x) the non-null values of x, SUM, AVG over the non-null values (null for none);
+ *   COUNT(*) rows, COUNT(x) the non-null values of x, SUM, AVG, MIN, MAX over the non-null values (null
+ *   for none; MIN/MAX of numbers only: dates are longs here);
  *   a multi-valued x adds every value. No aggregates: the distinct group combinations.
  * - KEEP names (no patterns): those columns, in that order.
  * Anything else is an error. Rows come out in first-seen order.
@@ -61,6 +62,10 @@ function aggregate(field: EsqlField, rows: readonly EsqlRow[], types: Record<str
       return all.length === 0 ? null : numbers().reduce((a, b) => a + b, 0);
     case 'AVG':
       return all.length === 0 ? null : numbers().reduce((a, b) => a + b, 0) / all.length;
+    case 'MIN':
+      return all.length === 0 ? null : Math.min(...numbers());
+    case 'MAX':
+      return all.length === 0 ? null : Math.max(...numbers());
     default:
       throw new TableError(`STATS: aggregate ${name} is not supported by the test executor`);
   }

@@ -140,7 +140,11 @@ function extraFirings(plan: CorrelationPlan): string {
     case 'temporal':
       return lowerBoundOnly(plan) ? never : may;
     case 'temporal_ordered':
-      return ', and it may also fire where the Sigma rule does not, since the order of the rules is not checked (see the other warning)';
+      // Up to two rules the order is checked within the bucket: a rule-1 row at or before a rule-2 row,
+      // both less than one timespan apart, is what the look-back window at that rule-2 row holds.
+      return orderChecked(plan)
+        ? "; it never fires where the Sigma rule does not (a rule-1 row at or before a rule-2 row of one bucket lie within the look-back window of that rule-2 row)"
+        : ', and it may also fire where the Sigma rule does not, since the order of the rules is not checked (see the other warning)';
     case 'value_sum':
     case 'value_avg':
     case 'value_percentile':
@@ -207,8 +211,24 @@ function outputClash(plan: CorrelationPlan): Unsupported | null {
   return null;
 }
 
-/** The aggregation lines, leaving RESULT per bucket and group. */
+/** temporal_ordered over at most two rules: the order is checked within each bucket. */
+function orderChecked(plan: CorrelationPlan): boolean {
+  return plan.type === 'temporal_ordered' && plan.inputs.length <= 2;
+}
+
+/**
+ * The aggregation lines, leaving RESULT per bucket and group; or, for an order checked within the
+ * bucket, keeping only the buckets where the earliest rule-1 row is at or before the latest rule-2 row
+ * (then some rule-1 row is at or before some rule-2 row; equal times are in order, as in the README).
+ */
 function aggregate(plan: CorrelationPlan, by: string): string[] | Unsupported {
+  if (orderChecked(plan) && plan.inputs.length === 2) {
+    return [
+      `| EVAL sigma_t1 = CASE(${ORDER} == "1", ${TIME}), sigma_t2 = CASE(${ORDER} == "2", ${TIME})`,
+      `| STATS sigma_first = MIN(sigma_t1), sigma_last = MAX(sigma_t2) BY ${by}`,
+      '| WHERE sigma_first <= sigma_last',
+    ];
+  }
   switch (plan.type) {
     case 'event_count':
       return [`| STATS ${RESULT} = COUNT(*) BY ${by}`];
@@ -288,7 +308,8 @@ export const esqlCorrelation: CorrelationRenderer = (plan): CorrelationQuery | U
   if (!Array.isArray(agg)) return agg;
   lines.push(...agg);
   const tests: string[] = [];
-  for (const [key, v] of bounds(plan.condition)) {
+  // An ordered pair is its own condition (the default, checked above); otherwise every bound on RESULT.
+  for (const [key, v] of orderChecked(plan) && plan.inputs.length === 2 ? [] : bounds(plan.condition)) {
     const literal = numberLiteral(v);
     if (literal === null) return unsupported(`the condition bound ${key}: ${String(v)}`, 'ES|QL has no literal for it');
     tests.push(`${RESULT} ${COMPARISON[key]} ${literal}`);
@@ -306,9 +327,9 @@ export const esqlCorrelation: CorrelationRenderer = (plan): CorrelationQuery | U
   lines.push(`| KEEP ${outputs.map(([name]) => name).join(', ')}`);
 
   const warnings = [windowWarning(plan)];
-  if (plan.type === 'temporal_ordered') {
+  if (plan.type === 'temporal_ordered' && !orderChecked(plan)) {
     warnings.push(
-      'the listed order of the rules is not checked: the query fires when every rule matched within one bucket, in any order (ES|QL cannot compare the times of rows within a group)',
+      `the listed order of the ${String(plan.inputs.length)} rules is not checked: the query fires when every rule matched within one bucket, in any order (ES|QL has no way to follow a chain of more than two times within a group; with two rules the order is checked)`,
     );
   }
   return { kind: 'correlation-query', text: lines.join('\n'), warnings };

@@ -308,6 +308,28 @@ describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: which buckets fire (tab
     ]);
   });
 
+  it('temporal_ordered over two rules: a rule-1 row at or before a rule-2 row within the bucket', () => {
+    const plan = syntheticPlan('temporal_ordered', ['recon_cmd_a', 'recon_cmd_b'], [['winlog.computer_name', 'winlog.computer_name']], { gte: 2 });
+    const q = expectQuery(render(plan));
+    expect(q.warnings).toHaveLength(1);
+    const rows = run(plan, [
+      processEvent(10, 'whoami', { 'winlog.computer_name': 'in-order' }),
+      processEvent(20, 'net user', { 'winlog.computer_name': 'in-order' }),
+      processEvent(10, 'net user', { 'winlog.computer_name': 'reversed' }),
+      processEvent(20, 'whoami', { 'winlog.computer_name': 'reversed' }),
+      processEvent(30, 'whoami & net user', { 'winlog.computer_name': 'same-event' }),
+      processEvent(40, 'whoami', { 'winlog.computer_name': 'one-rule' }),
+    ]);
+    expect(rows).toEqual([
+      { '@timestamp': 0, g0: 'in-order' },
+      { '@timestamp': 0, g0: 'same-event' },
+    ]);
+    // Three rules: the order is not checked, and a second warning says so.
+    const three = expectQuery(render(syntheticPlan('temporal_ordered', ['recon_cmd_a', 'recon_cmd_b', 'recon_cmd_c'], [], { gte: 3 })));
+    expect(three.warnings[1]).toMatch(/^the listed order of the 3 rules is not checked/);
+    expect(three.warnings[0]).toContain('may also fire where the Sigma rule does not');
+  });
+
   it('value_count: distinct non-null values, exactly; a bucket of nulls counts 0', () => {
     const events = [
       networkEvent(0, { 'source.ip': '10.0.0.1', 'destination.ip': '1.1.1.1' }),
@@ -347,7 +369,8 @@ describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: which buckets fire (tab
 /**
  * Random event streams, the bucket query against the reference evaluator of the look-back semantics
  * (test/support/correlation-eval.ts, written from the design, shared with the sql target's tests): what
- * the warning says must hold exactly. For event_count, value_count and temporal with a lower bound:
+ * the warning says must hold exactly. For event_count, value_count and temporal with a lower bound, and
+ * temporal_ordered over two rules:
  * - no extra firing: every bucket that fires holds an anchor at which the look-back window fires;
  * - missed firings only across a boundary: a look-back firing whose window has no row before its
  *   bucket's start has that bucket firing;
@@ -361,14 +384,16 @@ describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: buckets against the loo
     user: fc.constantFrom('u1', 'u2', 'u3', null),
     cmd: fc.constantFrom('whoami', 'net user', 'whoami; net user', 'notepad'),
   });
-  const kinds = ['event_count', 'value_count', 'temporal'] as const;
+  const kinds = ['event_count', 'value_count', 'temporal', 'temporal_ordered'] as const;
 
-  it('agrees with the warning for event_count, value_count and temporal with gte', () => {
+  it('agrees with the warning for event_count, value_count and temporal with gte, and temporal_ordered over two rules', () => {
     const plans = new Map(kinds.map((k) => [k, syntheticPlan(k, ['recon_cmd_a', 'recon_cmd_b'], [['winlog.computer_name', 'winlog.computer_name']], { gte: 1 }, k === 'value_count' ? ['user.name', 'user.name'] : null)]));
     fc.assert(
       fc.property(fc.array(eventArb, { maxLength: 25 }), fc.constantFrom(...kinds), fc.integer({ min: 1, max: 4 }), (events, kind, k) => {
         const base = plans.get(kind)!;
-        const plan: CorrelationPlan = { ...base, condition: { gte: k } };
+        // temporal_ordered takes only its default condition (both rules, in order).
+        const condition = kind === 'temporal_ordered' ? { gte: 2 } : { gte: k };
+        const plan: CorrelationPlan = { ...base, condition };
         const fired = run(plan, events.map((e) => processEvent(e.t, e.cmd, { 'winlog.computer_name': e.host, 'user.name': e.user })));
         // The rows as the design defines them: one per (event, rule it matches).
         const rows: EvalRow[] = events.flatMap((e) =>
@@ -376,7 +401,7 @@ describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: buckets against the loo
             .filter(([, word]) => e.cmd.includes(word!))
             .map(([tag]) => ({ time: e.t * 1000, tag: tag!, groups: [e.host], value: e.user })),
         );
-        const reference = evaluate({ type: kind, timespanMs: SPAN * 1000, tags: ['recon_cmd_a', 'recon_cmd_b'], condition: { gte: k } }, rows);
+        const reference = evaluate({ type: kind, timespanMs: SPAN * 1000, tags: ['recon_cmd_a', 'recon_cmd_b'], condition }, rows);
         const bucketOf = (ms: number): number => Math.floor(ms / (SPAN * 1000)) * SPAN * 1000;
         // Exact buckets.
         const expected: EsqlRow[] = [];
@@ -384,6 +409,12 @@ describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: buckets against the loo
         for (const id of keys) {
           const [b, g] = JSON.parse(id) as [number, string];
           const members = rows.filter((r) => r.groups[0] === g && bucketOf(r.time!) === b);
+          if (kind === 'temporal_ordered') {
+            const first = members.filter((r) => r.tag === 'recon_cmd_a').map((r) => r.time!);
+            const last = members.filter((r) => r.tag === 'recon_cmd_b').map((r) => r.time!);
+            if (first.some((a) => last.some((z) => a <= z))) expected.push({ '@timestamp': b, g0: g });
+            continue;
+          }
           const value =
             kind === 'event_count' ? members.length
             : kind === 'value_count' ? new Set(members.flatMap((r) => (r.value === null ? [] : [r.value]))).size

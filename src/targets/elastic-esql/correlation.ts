@@ -35,6 +35,9 @@ import { esqlFieldName, esqlString, fieldNameProblem, numberLiteral } from './es
  * - COUNT_DISTINCT is an estimate (HyperLogLog++, exact-ish only below its precision threshold):
  *   value_count and temporal count distinct values exactly with two STATS instead (distinct rows, then
  *   COUNT of them).
+ * - temporal_ordered over two rules compares MIN of the rule-1 times with MAX of the rule-2 times per
+ *   bucket (aggregation-functions: MIN, MAX take dates); over more rules the order is not checked and a
+ *   warning says so.
  */
 
 /** Internal columns. Sigma fields named sigma_* are refused, so none is shadowed. */

@@ -50,7 +50,9 @@ export type EsqlCommand =
   | { readonly kind: 'stats'; readonly stats: readonly EsqlField[]; readonly by: readonly EsqlField[] }
   | { readonly kind: 'keep' | 'drop'; readonly patterns: readonly string[] }
   | { readonly kind: 'sort'; readonly orders: readonly EsqlOrder[] }
-  | { readonly kind: 'limit'; readonly count: number };
+  | { readonly kind: 'limit'; readonly count: number }
+  /** MV_EXPAND qualifiedName (EsqlBaseParser.g4 mvExpandCommand). */
+  | { readonly kind: 'mv-expand'; readonly field: string };
 
 export interface EsqlQuery {
   /** The source command (FROM or ROW) first, then the processing commands in order. */

@@ -88,6 +88,7 @@ export function esqlWhere(query: string | EsqlQuery, event: EsqlEvent, options: 
         break;
       case 'row':
       case 'stats':
+      case 'mv-expand':
         return { ok: false, error: `${c.kind.toUpperCase()} is not supported by the test evaluator` };
       case 'where': {
         const r = evaluateEsql(c.condition, row, { types });

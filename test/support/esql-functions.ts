@@ -6,8 +6,15 @@ import { EsqlTypeError, ipInCidr, isString, parseIp, single, type Scalar, type V
  * The ES|QL functions the test evaluator knows, from Elastic's function reference
  * (https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html):
  * TO_LOWER, TO_UPPER, TO_STRING, TO_IP, TO_LONG, TO_INTEGER, TO_DOUBLE, TO_BOOLEAN, STARTS_WITH,
- * ENDS_WITH, CIDR_MATCH, LENGTH, COALESCE, CONCAT. Function names are case-insensitive. Any other
- * function is an error ("Unknown function").
+ * ENDS_WITH, CIDR_MATCH, LENGTH, COALESCE, CONCAT, CASE, SPLIT, BUCKET. Function names are
+ * case-insensitive. Any other function is an error ("Unknown function").
+ * - CASE(cond, value, ..., [else]): the value of the first condition that is true (null is not), else the
+ *   last argument when their count is odd, else null
+ *   (https://www.elastic.co/docs/reference/query-languages/esql/functions-operators/conditional-functions-and-expressions#esql-case).
+ * - SPLIT(str, delim): the pieces as a multi-valued keyword (string-functions#esql-split).
+ * - BUCKET(date, span) rounds down to a multiple of a fixed span (grouping-functions#esql-bucket). The
+ *   test fixtures have no date type: a date is a long of epoch milliseconds here, and the span a time-span
+ *   literal in seconds, minutes or hours (the units the correlation renderer writes).
  */
 
 type Call = Extract<EsqlExpr, { kind: 'call' }>;
@@ -136,6 +143,40 @@ export function esqlFunction(call: Call, ctx: EvalContext): Val {
       for (const v of all) requireString(v, name, 'every');
       if (all.some((v) => v.value === null)) return { type: 'keyword', value: null };
       return { type: 'keyword', value: all.map((v) => String(v.value)).join('') };
+    }
+    case 'CASE': {
+      if (call.args.length < 2) throw new EsqlTypeError('function [CASE] takes at least 2 arguments');
+      const pairs = Math.floor(call.args.length / 2);
+      const results = call.args.map((_, i) => i);
+      const type = results.filter((i) => i % 2 === 1 || i === call.args.length - 1).map((i) => arg(i).type).find((t) => t !== 'null') ?? 'null';
+      for (let p = 0; p < pairs; p++) {
+        const cond = single(arg(2 * p), name, ctx);
+        if (cond.type !== 'boolean' && cond.type !== 'null') throw new EsqlTypeError(`CASE condition must be [boolean], found [${cond.type}]`);
+        if (cond.value === true) return { ...arg(2 * p + 1), type };
+      }
+      return call.args.length % 2 === 1 ? { ...arg(call.args.length - 1), type } : { type, value: null };
+    }
+    case 'SPLIT': {
+      arity(call, 2, 2);
+      const str = single(arg(0), name, ctx);
+      const delim = single(arg(1), name, ctx);
+      requireString(str, name, 'first');
+      requireString(delim, name, 'second');
+      if (str.value === null || delim.value === null) return { type: 'keyword', value: null };
+      const pieces = String(str.value).split(String(delim.value));
+      return { type: 'keyword', value: pieces.length === 1 ? (pieces[0] ?? null) : pieces };
+    }
+    case 'BUCKET': {
+      arity(call, 2, 2);
+      const span = call.args[1];
+      if (span?.kind !== 'literal' || span.type !== 'qualified') throw new EsqlTypeError('BUCKET: the test evaluator takes a time-span literal as the second argument');
+      const unit = span.unit.toLowerCase().replace(/s$/, '');
+      const ms = { second: 1000, minute: 60_000, hour: 3_600_000 }[unit];
+      if (ms === undefined) throw new EsqlTypeError(`BUCKET: unit [${span.unit}] is not supported by the test evaluator`);
+      const t = single(arg(0), name, ctx);
+      if (t.type !== 'long' && t.type !== 'null') throw new EsqlTypeError(`BUCKET: the test evaluator takes a date as a long of epoch milliseconds, found [${t.type}]`);
+      const size = ms * span.value;
+      return { type: 'long', value: t.value === null ? null : Math.floor(Number(t.value) / size) * size };
     }
     default:
       throw new EsqlTypeError(`Unknown function [${call.name}]`);

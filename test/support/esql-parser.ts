@@ -27,8 +27,9 @@ export type { EsqlCommand, EsqlExpr, EsqlField, EsqlLiteral, EsqlOrder, EsqlQuer
  *     | primaryExpression '::' dataType
  *
  * Commands: FROM (index patterns, `cluster:index`, quoted, METADATA), ROW, WHERE, EVAL, STATS ... BY ...,
- * KEEP, DROP, SORT (ASC/DESC, NULLS FIRST/LAST), LIMIT. Left out: EXPLAIN, SHOW, META, RENAME, DISSECT,
- * GROK, ENRICH, MV_EXPAND, LOOKUP, the `:` match operator, map expressions `{...}` as function arguments,
+ * KEEP, DROP, SORT (ASC/DESC, NULLS FIRST/LAST), LIMIT, MV_EXPAND (one qualifiedName; its own lexer mode
+ * MVEXPAND_MODE has the same identifier tokens). Left out: EXPLAIN, SHOW, META, RENAME, DISSECT,
+ * GROK, ENRICH, LOOKUP, the `:` match operator, map expressions `{...}` as function arguments,
  * FIRST/LAST(... BY ...), `STATS agg WHERE cond`, and the `::selector` of index patterns. An unknown
  * command is a syntax error here, as it is there (UNKNOWN_CMD).
  */
@@ -115,13 +116,15 @@ class Parser extends ExpressionParser {
         }
         return { kind: 'sort', orders };
       }
+      case 'mv_expand':
+        return { kind: 'mv-expand', field: this.qualifiedName().join('.') };
       case 'limit': {
         const n = this.next();
         if (n.kind !== 'integer') this.fail(n, 'an integer');
         return { kind: 'limit', count: Number(n.value) };
       }
       default:
-        return this.fail(t, 'a processing command (WHERE, EVAL, STATS, KEEP, DROP, SORT, LIMIT)');
+        return this.fail(t, 'a processing command (WHERE, EVAL, STATS, KEEP, DROP, SORT, LIMIT, MV_EXPAND)');
     }
   }
 

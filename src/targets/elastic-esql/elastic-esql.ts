@@ -1,3 +1,4 @@
+import { esqlCorrelation } from './correlation.js';
 import type {
   BooleanValue,
   CidrValue,
@@ -364,5 +365,5 @@ export const elasticEsql: TargetDeclaration<'elastic-esql'> = {
     'list-fold': 'values without wildcards as IN lists',
     keyword: `a case-insensitive substring of the ECS field ${KEYWORD_FIELD}`,
   },
-  correlation: unsupported('a correlation rule', 'the elastic-esql correlation renderer is not written yet'),
+  correlation: esqlCorrelation,
 };

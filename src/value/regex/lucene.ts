@@ -3,6 +3,8 @@ import { assertNever } from '../../diagnostics/assert-never.js';
 import { leadingFlags } from '../check-regex.js';
 import { parseRegex } from './parse.js';
 import {
+  CASE_SCAN_LIMIT,
+  caseClass,
   complementRanges,
   MAX_CODE_POINT,
   normalizeRanges,
@@ -248,9 +250,6 @@ function classRanges(items: Extract<RegexNode, { kind: 'class' }>['items']): Cha
   return normalizeRanges(all);
 }
 
-/** Highest code point checked for case pairs (Unicode has no cased letter above it). */
-const CASE_SCAN_LIMIT = 0x1ffff;
-
 /**
  * Under i, adds the other case of every ASCII letter. A non-ASCII letter whose case partners are not all
  * in the set already is refused (PCRE folds it only in UTF mode, by Unicode's tables).
@@ -273,6 +272,20 @@ function foldCase(ranges: CharRanges, mode: Mode, what: string): CharRanges {
     }
   }
   return normalizeRanges([...ranges, ...extra]);
+}
+
+/**
+ * Literal text as a Lucene regexp that matches exactly that text: each character escaped where Lucene
+ * reserves it, or under `caseInsensitive` written as the class of its case partners (caseClass: `ж` as
+ * `[Жж]`), so that a case-sensitive RLIKE compares the text case-insensitively.
+ */
+export function luceneText(text: string, caseInsensitive: boolean): string {
+  return [...text]
+    .map((c) => {
+      const code = c.codePointAt(0) ?? 0;
+      return caseInsensitive ? printRanges(caseClass(code)) : literal(code, RESERVED);
+    })
+    .join('');
 }
 
 /** One character, or a class; a set reaching the last code point prints as a negated class. */

@@ -288,14 +288,28 @@ export function luceneText(text: string, caseInsensitive: boolean): string {
     .join('');
 }
 
-/** One character, or a class; a set reaching the last code point prints as a negated class. */
-function printRanges(set: CharRanges): string {
+/** The surrogate code points: no UTF-8 text holds one, and a query holding one cannot be sent. */
+const SURROGATES: CharRanges = [[0xd800, 0xdfff]];
+
+/** `ranges` without the surrogates. */
+function withoutSurrogates(ranges: CharRanges): CharRanges {
+  return complementRanges(normalizeRanges([...complementRanges(ranges), ...SURROGATES]));
+}
+
+/**
+ * One character, or a class; a set reaching the last code point prints as a negated class. Surrogate
+ * code points are left out of what is printed (they match nothing in text either way).
+ */
+function printRanges(all: CharRanges): string {
+  const set = withoutSurrogates(all);
+  if (set.length === 0) lacks('a character class of surrogate code points only', 'where it cannot be written');
   const first = set[0];
   if (set.length === 1 && first !== undefined && first[0] === first[1]) return literal(first[0], RESERVED);
   if (set.length === 1 && first !== undefined && first[0] === 0 && first[1] === MAX_CODE_POINT) return '.';
   const last = set[set.length - 1];
   const negate = last !== undefined && last[1] === MAX_CODE_POINT;
-  const shown = negate ? complementRanges(set) : set;
+  const shown = negate ? withoutSurrogates(complementRanges(set)) : set;
+  if (shown.length === 0) return '.'; // every character
   const body = shown
     .map(([a, b]) => {
       const la = literal(a, RESERVED_IN_CLASS);

@@ -29,6 +29,7 @@ import {
   esqlString,
   fieldNameOfText,
   fieldNameProblem,
+  likeMisreadWhenLowered,
   likePattern,
   needsLowering,
   numberLiteral,
@@ -88,7 +89,9 @@ function stringComparison(fieldText: string, value: PatternStringValue): Compari
   if (shape.kind === 'any') return 'any';
   const lower = needsLowering(value, text);
   const base = asString(fieldText, kindOfText(fieldText));
-  if (lower && !asciiCased(text)) return { kind: 'comparison', left: base, op: 'RLIKE', right: esqlString(caseInsensitiveRegex(parts)) };
+  if (lower && (!asciiCased(text) || (shape.kind !== 'exact' && likeMisreadWhenLowered(text)))) {
+    return { kind: 'comparison', left: base, op: 'RLIKE', right: esqlString(caseInsensitiveRegex(parts)) };
+  }
   const left = lower ? `TO_LOWER(${base})` : base;
   if (shape.kind === 'exact') return { kind: 'comparison', left, op: '==', right: esqlString(lower ? toLowerRoot(shape.text) : shape.text) };
   return { kind: 'comparison', left, op: 'LIKE', right: esqlString(likePattern(parts, lower)) };

@@ -111,6 +111,19 @@ export function asciiCased(text: string): boolean {
 }
 
 /**
+ * True when `TO_LOWER(f) LIKE` of this text is misread by some Elasticsearch versions. The optimizer's
+ * case-insensitive LIKE (see asciiCased; elastic/elasticsearch PR 128393, 8.19 and 9.1) builds its
+ * automaton from the LIKE pattern turned into a Lucene regexp read with RegExp.ALL
+ * (StringUtils.luceneWildcardToRegExp). That conversion escaped `" # & < >` from the start (PR 128750,
+ * shipped with the rewrite) but `@` and `~` only from PR 157592 (2026): before, `@` in the text read as
+ * "any string" and `~` as a complement. Such text is matched through RLIKE, written by our own Lucene
+ * printer, the same in every version.
+ */
+export function likeMisreadWhenLowered(text: string): boolean {
+  return /[@~]/.test(text);
+}
+
+/**
  * A case-insensitive Sigma string as a Lucene regular expression for RLIKE (whole value, `*` `.*`, `?`
  * `.`), each letter written as the class of its case partners (src/value/regex: `ж` as `[Жж]`).
  */

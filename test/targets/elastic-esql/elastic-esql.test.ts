@@ -82,6 +82,15 @@ describe('elastic-esql strings', () => {
     // cased values are compared as they are
     expect(where(m(str([lit('İ')], true), 'file.path'))).toBe('file.path == "İ"');
   });
+
+  it('matches a case-insensitive LIKE with @ or ~ through RLIKE (some versions read them as Lucene operators after TO_LOWER)', () => {
+    expect(where(m(str([star, lit('PROGRA~1')]), 'file.path'))).toBe('file.path RLIKE ".*[Pp][Rr][Oo][Gg][Rr][Aa]\\\\~1"');
+    expect(where(m(str([lit('a@b'), star]), 'file.path'))).toBe('file.path RLIKE "[Aa]\\\\@[Bb].*"');
+    // == is not read as a regexp, and a cased LIKE has no TO_LOWER to rewrite
+    expect(where(m(str([lit('a@b')]), 'file.path'))).toBe('TO_LOWER(file.path) == "a@b"');
+    expect(where(m(str([lit('a~'), star], true), 'file.path'))).toBe('file.path LIKE "a~*"');
+    expect(where(m(str([lit('@~'), star]), 'file.path'))).toBe('file.path LIKE "@~*"');
+  });
 });
 
 describe('elastic-esql NOT (three-valued logic)', () => {

@@ -25,7 +25,15 @@ export type EsqlExpr =
   | { readonly kind: 'arith'; readonly op: '+' | '-' | '*' | '/' | '%'; readonly left: EsqlExpr; readonly right: EsqlExpr }
   | { readonly kind: 'unary'; readonly op: '+' | '-'; readonly operand: EsqlExpr }
   /** LIKE / RLIKE with one pattern or a list; `patterns` are the decoded string literals. */
-  | { readonly kind: 'like'; readonly op: 'like' | 'rlike'; readonly negated: boolean; readonly value: EsqlExpr; readonly patterns: readonly string[] }
+  | {
+      readonly kind: 'like';
+      readonly op: 'like' | 'rlike';
+      readonly negated: boolean;
+      readonly value: EsqlExpr;
+      readonly patterns: readonly string[];
+      /** Set by the optimizer's case rewrite (esql-evaluator.ts), never by the parser: ASCII letters match either case. */
+      readonly asciiCaseInsensitive?: boolean;
+    }
   | { readonly kind: 'in'; readonly negated: boolean; readonly value: EsqlExpr; readonly list: readonly EsqlExpr[] }
   | { readonly kind: 'is-null'; readonly negated: boolean; readonly value: EsqlExpr }
   | { readonly kind: 'cast'; readonly value: EsqlExpr; readonly type: string };

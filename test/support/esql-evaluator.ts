@@ -22,6 +22,15 @@ import { parseEsql, type EsqlExpr, type EsqlQuery } from './esql-parser.js';
  * - LIKE: `*` any run, `?` one character, `\` escapes `*`, `?` or `\` (any other escape is an error), the
  *   whole value, case-sensitive (esql LIKE docs; WildcardPattern/StringUtils.wildcardToJavaPattern).
  * - RLIKE: Lucene regular expression syntax over the whole value (lucene-regex.ts).
+ * - The optimizer's case rewrite (elastic/elasticsearch, x-pack/plugin/esql/.../optimizer/rules/logical/
+ *   ReplaceStringCasingWithInsensitiveEquivalent.java, formerly ReplaceStringCasingWithInsensitiveEquals
+ *   and ...RegexMatch): `TO_LOWER(f) == "lit"` becomes `f =~ "lit"` and `TO_LOWER(f) LIKE "p"` a
+ *   case-insensitive LIKE on `f` when the literal has no uppercase letter (Character.getType ==
+ *   UPPERCASE_LETTER; TO_UPPER: no lowercase letter), else FALSE (a negated `==`: `f IS NOT NULL`). Both
+ *   fold ASCII letters only: InsensitiveEquals uses AutomatonQueries.toCaseInsensitiveString, which
+ *   leaves every code point above 128 as it is, and the LIKE automaton is built with Lucene's
+ *   RegExp.ASCII_CASE_INSENSITIVE (WildcardPattern.doCreateAutomaton). So `TO_LOWER(f) == "ж"` does not
+ *   match `Ж`. `=~` is evaluated the same way.
  *
  * Fields absent from the event are null. Their type comes from `types` when given, else from the value
  * (string: keyword, integer: long, other number: double, boolean: boolean), else unknown (null type,
@@ -56,7 +65,7 @@ export function evaluateEsql(expr: EsqlExpr, event: EsqlEvent, options: EsqlEval
   const warnings: string[] = [];
   const ctx: EvalContext = { event, types: options.types ?? {}, warnings, eval: (e) => evaluate(e, ctx) };
   try {
-    return { ok: true, value: evaluate(expr, ctx), warnings };
+    return { ok: true, value: evaluate(rewriteCaseChanges(expr), ctx), warnings };
   } catch (e) {
     if (e instanceof EsqlEvalError) return { ok: false, error: e.message };
     throw e;
@@ -177,7 +186,7 @@ function evaluate(e: EsqlExpr, ctx: EvalContext): Val {
       if (e.op === '=~') {
         if (!isString(l.type, true) || !isString(r.type, true)) throw new EsqlEvalError(`=~ needs string operands, found [${l.type}] and [${r.type}]`);
         if (l.value === null || r.value === null) return bool(null);
-        return bool(String(l.value).toLowerCase() === String(r.value).toLowerCase());
+        return bool(asciiLower(String(l.value)) === asciiLower(String(r.value)));
       }
       const c = compareValues(l, r, e.op);
       if (c === null) return bool(null);
@@ -208,10 +217,12 @@ function evaluate(e: EsqlExpr, ctx: EvalContext): Val {
       const v = single(evaluate(e.value, ctx), e.op.toUpperCase(), ctx);
       if (!isString(v.type, true)) throw new EsqlEvalError(`first argument of [${e.op.toUpperCase()}] must be [string], found [${v.type}]`);
       // Patterns are checked even when the value is null (ES|QL validates them while planning).
-      const matchers = e.patterns.map((p) => (e.op === 'like' ? (s: string) => likeMatches(p, s) : rlikeMatcher(p)));
+      if (e.asciiCaseInsensitive === true && e.op === 'rlike') throw new EsqlEvalError('a case-insensitive RLIKE is not modelled by the test evaluator');
+      const fold = e.asciiCaseInsensitive === true ? asciiLower : (x: string): string => x;
+      const matchers = e.patterns.map((p) => (e.op === 'like' ? (s: string) => likeMatches(fold(p), s) : rlikeMatcher(p)));
       if (e.op === 'like') for (const p of e.patterns) likeMatches(p, '');
       if (v.value === null) return bool(null);
-      const s = String(v.value);
+      const s = fold(String(v.value));
       const hit = matchers.some((m) => m(s));
       return bool(e.negated ? !hit : hit);
     }
@@ -235,6 +246,78 @@ function evaluate(e: EsqlExpr, ctx: EvalContext): Val {
       return esqlFunction({ kind: 'call', name: castFunction(e.type), args: [e.value], star: false }, ctx);
   }
   throw new EsqlEvalError(`unsupported expression ${JSON.stringify(e)}`);
+}
+
+/** Lowercases the ASCII letters only (what Elasticsearch's case-insensitive automata fold). */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** ChangeCase.Case.matchesCase: no uppercase letter for TO_LOWER, no lowercase letter for TO_UPPER. */
+function matchesCase(fn: string, text: string): boolean {
+  return fn === 'TO_LOWER' ? !/\p{Lu}/u.test(text) : !/\p{Ll}/u.test(text);
+}
+
+function changeCase(e: EsqlExpr): { readonly fn: string; readonly inner: EsqlExpr } | null {
+  if (e.kind !== 'call' || e.args.length !== 1) return null;
+  const fn = e.name.toUpperCase();
+  if (fn !== 'TO_LOWER' && fn !== 'TO_UPPER') return null;
+  let inner = e.args[0] as EsqlExpr;
+  for (let c = changeCase(inner); c !== null; c = changeCase(inner)) inner = c.inner;
+  return { fn, inner };
+}
+
+const FALSE: EsqlExpr = { kind: 'literal', type: 'boolean', value: false };
+
+/**
+ * The optimizer's rewrite of a case change compared with a string literal (see the header): applied to
+ * the whole condition before it is evaluated, as Elasticsearch plans the query before running it.
+ */
+function rewriteCaseChanges(e: EsqlExpr): EsqlExpr {
+  switch (e.kind) {
+    case 'compare': {
+      const cc = changeCase(e.left);
+      if (cc !== null && (e.op === '==' || e.op === '!=') && e.right.kind === 'literal' && e.right.type === 'string') {
+        const fits = matchesCase(cc.fn, e.right.value);
+        const eq: EsqlExpr = fits ? { kind: 'compare', op: '=~', left: cc.inner, right: e.right } : FALSE;
+        if (e.op === '==') return eq;
+        return fits ? { kind: 'not', operand: eq } : { kind: 'is-null', negated: true, value: cc.inner };
+      }
+      return { ...e, left: rewriteCaseChanges(e.left), right: rewriteCaseChanges(e.right) };
+    }
+    case 'not': {
+      const o = e.operand;
+      if (o.kind === 'compare' && o.op === '==' && changeCase(o.left) !== null && o.right.kind === 'literal' && o.right.type === 'string') {
+        return rewriteCaseChanges({ ...o, op: '!=' });
+      }
+      return { kind: 'not', operand: rewriteCaseChanges(o) };
+    }
+    case 'like': {
+      const cc = changeCase(e.value);
+      if (cc === null) return { ...e, value: rewriteCaseChanges(e.value) };
+      if (e.patterns.every((p) => matchesCase(cc.fn, p))) return { ...e, value: cc.inner, asciiCaseInsensitive: true };
+      return e.negated ? { kind: 'not', operand: FALSE } : FALSE;
+    }
+    case 'logical':
+      return { ...e, left: rewriteCaseChanges(e.left), right: rewriteCaseChanges(e.right) };
+    case 'in':
+      return { ...e, value: rewriteCaseChanges(e.value), list: e.list.map(rewriteCaseChanges) };
+    case 'is-null':
+      return { ...e, value: rewriteCaseChanges(e.value) };
+    case 'call':
+      return { ...e, args: e.args.map(rewriteCaseChanges) };
+    case 'arith':
+      return { ...e, left: rewriteCaseChanges(e.left), right: rewriteCaseChanges(e.right) };
+    case 'unary':
+      return { ...e, operand: rewriteCaseChanges(e.operand) };
+    case 'cast':
+      return { ...e, value: rewriteCaseChanges(e.value) };
+    case 'literal':
+    case 'array':
+    case 'param':
+    case 'field':
+      return e;
+  }
 }
 
 function rlikeMatcher(pattern: string): (s: string) => boolean {

@@ -50,6 +50,20 @@ describe('toLuceneRegex: examples', () => {
     expect(refusal('é', { ignoreCase: true })).toContain('non-ASCII letter');
     expect(lucene('^é')).toBe('é.*');
   });
+  it('never writes a surrogate code point, which has no UTF-8 form (it would reach Elasticsearch as U+FFFD)', () => {
+    // PCRE2 in UTF mode rejects an escape to a surrogate: "disallowed Unicode code point (>= 0xd800 && <= 0xdfff)".
+    expect(refusal('a\\x{d800}')).toBe('a regular expression that does not parse');
+    expect(refusal('[\\o{156000}]')).toBe('a regular expression that does not parse');
+    // Classes whose sets border on or span the surrogates print without them (no text holds one).
+    const noSurrogate = (t: string): boolean => ![...t].some((c) => (c.codePointAt(0) ?? 0) >= 0xd800 && (c.codePointAt(0) ?? 0) <= 0xdfff);
+    for (const p of ['^[^\\x{e000}-\\x{10ffff}]', '^[\\x{d000}-\\x{e000}]', '^[^a]', '^.', '^\\W']) {
+      const t = lucene(p);
+      expect(noSurrogate(t), `${p} -> ${JSON.stringify(t)}`).toBe(true);
+    }
+    expect(lucene('^[\\s\\S]')).toBe('..*');
+    expect(luceneMatches(lucene('^[^\\x{e000}-\\x{10ffff}]$'), '\u{d7ff}')).toBe(true);
+    expect(luceneMatches(lucene('^[^\\x{e000}-\\x{10ffff}]$'), '\u{e000}')).toBe(false);
+  });
   it('reads lazy quantifiers as greedy ones', () => {
     expect(lucene('^a+?b*?c??d{2,3}?')).toBe('a+b*c?d{2,3}.*');
   });

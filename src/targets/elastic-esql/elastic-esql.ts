@@ -24,11 +24,13 @@ import {
 import { asString, kindOfText } from './ecs-types.js';
 import { esqlRegex } from './esql-regex.js';
 import {
-  caseProblem,
+  asciiCased,
+  caseInsensitiveRegex,
   esqlFieldName,
   esqlString,
   fieldNameOfText,
   fieldNameProblem,
+  likeMisreadWhenLowered,
   likePattern,
   needsLowering,
   numberLiteral,
@@ -65,17 +67,18 @@ const DEFAULT_INDEX = 'logs-*';
 interface Comparison {
   readonly kind: 'comparison';
   readonly left: string;
-  readonly op: '==' | 'LIKE';
+  readonly op: '==' | 'LIKE' | 'RLIKE';
   readonly right: string;
 }
 
-const NOT_OP = { '==': '!=', LIKE: 'NOT LIKE' } as const;
+const NOT_OP = { '==': '!=', LIKE: 'NOT LIKE', RLIKE: 'NOT RLIKE' } as const;
 
 /**
  * A Sigma string on one field:
  * - `*` alone: any present value (`IS NOT NULL`);
  * - no wildcard: `==`; with wildcards: LIKE (whole value, `*` and `?`, `\` escapes);
- * - case-insensitive with letters: `TO_LOWER(f)` against the lowercased value;
+ * - case-insensitive with letters: `TO_LOWER(f)` against the lowercased value when its letters are
+ *   ASCII, else RLIKE with a class of both cases for each letter (asciiCased says why);
  * - a field not known to be a string type is read through TO_STRING.
  */
 function stringComparison(fieldText: string, value: PatternStringValue): Comparison | 'any' | Unsupported {
@@ -86,11 +89,10 @@ function stringComparison(fieldText: string, value: PatternStringValue): Compari
   const shape = stringShape(parts);
   if (shape.kind === 'any') return 'any';
   const lower = needsLowering(value, text);
-  if (lower) {
-    const problem = caseProblem(text);
-    if (problem !== null) return unsupported(`a case-insensitive match of '${text}'`, problem);
-  }
   const base = asString(fieldText, kindOfText(fieldText));
+  if (lower && (!asciiCased(text) || (shape.kind !== 'exact' && likeMisreadWhenLowered(text)))) {
+    return { kind: 'comparison', left: base, op: 'RLIKE', right: esqlString(caseInsensitiveRegex(parts)) };
+  }
   const left = lower ? `TO_LOWER(${base})` : base;
   if (shape.kind === 'exact') return { kind: 'comparison', left, op: '==', right: esqlString(lower ? toLowerRoot(shape.text) : shape.text) };
   return { kind: 'comparison', left, op: 'LIKE', right: esqlString(likePattern(parts, lower)) };
@@ -349,7 +351,7 @@ export const elasticEsql: TargetDeclaration<'elastic-esql'> = {
   embedAs: 'whole',
   options: [],
   supportNotes: {
-    'string-exact': 'TO_LOWER(field) against the lowercased value (Java Locale.ROOT lowercasing; İ and Greek sigma refused)',
+    'string-exact': 'TO_LOWER(field) against the lowercased value (ASCII letters); RLIKE with both cases of each letter when it has non-ASCII letters',
     number: 'numeric fields as numbers, string fields as text, others through TO_STRING',
     boolean: 'as the text true/false, any case',
     null: 'IS NULL: an absent field is NULL',

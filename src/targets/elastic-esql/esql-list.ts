@@ -4,7 +4,7 @@ import { joinTexts } from '../../lower/chain.js';
 import { normaliseParts, stringShape } from '../../lower/string-shape.js';
 import { fragment, type Fragment, type PatternStringValue } from '../../lower/target.js';
 import { asString, kindOfText } from './ecs-types.js';
-import { caseProblem, esqlString, needsLowering, numberLiteral, toLowerRoot, unwritableText } from './esql-text.js';
+import { asciiCased, esqlString, needsLowering, numberLiteral, toLowerRoot, unwritableText } from './esql-text.js';
 
 /** The longest and/or chain written flat (ES|QL limits the parse depth of an expression). */
 export const MAX_CHAIN = 100;
@@ -30,7 +30,8 @@ export function foldItem(value: PatternStringValue | NumberValue): string | null
   const shape = stringShape(parts);
   if (shape.kind !== 'exact' || unwritableText(shape.text) !== null) return null;
   if (!needsLowering(value, shape.text)) return ['as-is', shape.text].join(SEP);
-  return caseProblem(shape.text) === null ? ['lower', toLowerRoot(shape.text)].join(SEP) : null;
+  // A value with non-ASCII letters is matched alone, through RLIKE (stringComparison, asciiCased).
+  return asciiCased(shape.text) ? ['lower', toLowerRoot(shape.text)].join(SEP) : null;
 }
 
 export function foldRender(fieldText: string, items: readonly string[], negated: boolean): Fragment {

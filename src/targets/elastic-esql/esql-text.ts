@@ -1,5 +1,6 @@
 import { isCaseless, mapParts, type PatternPart } from '../../lower/string-shape.js';
 import type { PatternStringValue } from '../../lower/target.js';
+import { luceneText } from '../../value/regex/lucene.js';
 
 /*
  * Text pieces of ES|QL. Sources:
@@ -88,24 +89,46 @@ export function likePattern(parts: readonly PatternPart[], lower: boolean): stri
  * (ChangeCase.java in x-pack/plugin/esql/.../function/scalar/string: `configuration().locale()`),
  * which for every locale but Turkish, Azeri and Lithuanian is Unicode's default case mapping, the one
  * JavaScript's toLowerCase applies (the README asks for such a locale; the default is one). Only text
- * for which caseProblem returns null is passed here (context-dependent mappings are refused there).
+ * whose cased letters are ASCII (asciiCased) is lowered this way.
  */
 export function toLowerRoot(text: string): string {
   return text.toLowerCase();
 }
 
 /**
- * Why matching `text` case-insensitively as `TO_LOWER(field) LIKE lower(text)` would not be exact, or
- * null. Refused: a character whose lowercase is not one character (U+0130 İ lowercases to `i` plus a
- * combining dot), and the Greek sigmas, whose lowercase depends on the following letter (final ς), so
- * a field's TO_LOWER and the pattern's could differ.
+ * True when every letter with case in `text` is ASCII, so `TO_LOWER(f) == "lowered"` (and LIKE) is
+ * exact. Elasticsearch's optimizer rewrites `TO_LOWER(f) == "lit"` into the case-insensitive `f =~
+ * "lit"` and `TO_LOWER(f) LIKE "p"` into a case-insensitive LIKE on `f`, and both fold ASCII letters
+ * only (elastic/elasticsearch x-pack/plugin/esql/.../optimizer/rules/logical/
+ * ReplaceStringCasingWithInsensitiveEquivalent.java; InsensitiveEquals.automaton uses
+ * AutomatonQueries.toCaseInsensitiveString, which keeps every code point above 128 as it is;
+ * WildcardPattern uses Lucene's RegExp.ASCII_CASE_INSENSITIVE): `TO_LOWER(f) == "ж"` does not match
+ * `Ж`. Other text is matched with RLIKE and classes of both cases (caseInsensitiveRegex).
  */
-export function caseProblem(text: string): string | null {
-  for (const c of text) {
-    if (/[Σσς]/u.test(c)) return `the lowercase of '${c}' depends on the letters around it (final sigma), so TO_LOWER of the field may differ`;
-    if ([...c.toLowerCase()].length !== 1) return `'${c}' lowercases to more than one character, so TO_LOWER(field) LIKE cannot match it exactly`;
-  }
-  return null;
+export function asciiCased(text: string): boolean {
+  for (const c of text) if ((c.codePointAt(0) ?? 0) > 0x7f && !isCaseless(c)) return false;
+  return true;
+}
+
+/**
+ * True when `TO_LOWER(f) LIKE` of this text is misread by some Elasticsearch versions. The optimizer's
+ * case-insensitive LIKE (see asciiCased; elastic/elasticsearch PR 128393, 8.19 and 9.1) builds its
+ * automaton from the LIKE pattern turned into a Lucene regexp read with RegExp.ALL
+ * (StringUtils.luceneWildcardToRegExp). That conversion escaped `" # & < >` from the start (PR 128750,
+ * shipped with the rewrite) but `@` and `~` only from PR 157592 (2026): before, `@` in the text read as
+ * "any string" and `~` as a complement. Such text is matched through RLIKE, written by our own Lucene
+ * printer, the same in every version.
+ */
+export function likeMisreadWhenLowered(text: string): boolean {
+  return /[@~]/.test(text);
+}
+
+/**
+ * A case-insensitive Sigma string as a Lucene regular expression for RLIKE (whole value, `*` `.*`, `?`
+ * `.`), each letter written as the class of its case partners (src/value/regex: `ж` as `[Жж]`).
+ */
+export function caseInsensitiveRegex(parts: readonly PatternPart[]): string {
+  return mapParts(parts, { literal: (text) => luceneText(text, true), multi: '.*', single: '.' });
 }
 
 /** True when a Sigma string must be lowered on both sides to match case-insensitively. */

@@ -3,6 +3,8 @@ import { assertNever } from '../../diagnostics/assert-never.js';
 import { leadingFlags } from '../check-regex.js';
 import { parseRegex } from './parse.js';
 import {
+  CASE_SCAN_LIMIT,
+  caseClass,
   complementRanges,
   MAX_CODE_POINT,
   normalizeRanges,
@@ -248,9 +250,6 @@ function classRanges(items: Extract<RegexNode, { kind: 'class' }>['items']): Cha
   return normalizeRanges(all);
 }
 
-/** Highest code point checked for case pairs (Unicode has no cased letter above it). */
-const CASE_SCAN_LIMIT = 0x1ffff;
-
 /**
  * Under i, adds the other case of every ASCII letter. A non-ASCII letter whose case partners are not all
  * in the set already is refused (PCRE folds it only in UTF mode, by Unicode's tables).
@@ -275,14 +274,42 @@ function foldCase(ranges: CharRanges, mode: Mode, what: string): CharRanges {
   return normalizeRanges([...ranges, ...extra]);
 }
 
-/** One character, or a class; a set reaching the last code point prints as a negated class. */
-function printRanges(set: CharRanges): string {
+/**
+ * Literal text as a Lucene regexp that matches exactly that text: each character escaped where Lucene
+ * reserves it, or under `caseInsensitive` written as the class of its case partners (caseClass: `ж` as
+ * `[Жж]`), so that a case-sensitive RLIKE compares the text case-insensitively.
+ */
+export function luceneText(text: string, caseInsensitive: boolean): string {
+  return [...text]
+    .map((c) => {
+      const code = c.codePointAt(0) ?? 0;
+      return caseInsensitive ? printRanges(caseClass(code)) : literal(code, RESERVED);
+    })
+    .join('');
+}
+
+/** The surrogate code points: no UTF-8 text holds one, and a query holding one cannot be sent. */
+const SURROGATES: CharRanges = [[0xd800, 0xdfff]];
+
+/** `ranges` without the surrogates. */
+function withoutSurrogates(ranges: CharRanges): CharRanges {
+  return complementRanges(normalizeRanges([...complementRanges(ranges), ...SURROGATES]));
+}
+
+/**
+ * One character, or a class; a set reaching the last code point prints as a negated class. Surrogate
+ * code points are left out of what is printed (they match nothing in text either way).
+ */
+function printRanges(all: CharRanges): string {
+  const set = withoutSurrogates(all);
+  if (set.length === 0) lacks('a character class of surrogate code points only', 'where it cannot be written');
   const first = set[0];
   if (set.length === 1 && first !== undefined && first[0] === first[1]) return literal(first[0], RESERVED);
   if (set.length === 1 && first !== undefined && first[0] === 0 && first[1] === MAX_CODE_POINT) return '.';
   const last = set[set.length - 1];
   const negate = last !== undefined && last[1] === MAX_CODE_POINT;
-  const shown = negate ? complementRanges(set) : set;
+  const shown = negate ? withoutSurrogates(complementRanges(set)) : set;
+  if (shown.length === 0) return '.'; // every character
   const body = shown
     .map(([a, b]) => {
       const la = literal(a, RESERVED_IN_CLASS);

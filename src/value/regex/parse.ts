@@ -230,13 +230,15 @@ class Parser {
       const hex = m?.[1] ?? m?.[2];
       const value = hex === undefined ? 0 : parseInt(hex, 16);
       if (value > 0x10ffff) this.fail('character code point value in \\x{} is too large');
-      return value;
+      return this.notSurrogate(value);
     }
     if (e === 'o') {
       const m = /^\{([0-7]+)\}/.exec(this.rest());
       if (m === null) this.fail('\\o is not followed by {octal digits}');
       this.pos += m[0].length;
-      return parseInt(m[1] ?? '0', 8);
+      const value = parseInt(m[1] ?? '0', 8);
+      if (value > 0x10ffff) this.fail('character code point value in \\o{} is too large');
+      return this.notSurrogate(value);
     }
     if (e === '0') {
       const m = /^[0-7]{0,2}/.exec(this.rest());
@@ -246,6 +248,12 @@ class Parser {
     // Any other escaped non-alphanumeric character is that character (pcre2pattern, "Escaped characters").
     if (!/[0-9A-Za-z]/.test(e)) return e.codePointAt(0) ?? 0;
     return null;
+  }
+
+  /** PCRE2 in UTF mode: "disallowed Unicode code point (>= 0xd800 && <= 0xdfff)" (no UTF-8 text holds one). */
+  private notSurrogate(code: number): number {
+    if (code >= 0xd800 && code <= 0xdfff) this.fail('disallowed Unicode code point (>= 0xd800 && <= 0xdfff)', this.pos - 1);
+    return code;
   }
 
   private group(): RegexNode {

@@ -47,6 +47,35 @@ export type CharRanges = readonly (readonly [number, number])[];
 
 export const MAX_CODE_POINT = 0x10ffff;
 
+/** Highest code point checked for case partners (Unicode has no cased letter above it). */
+export const CASE_SCAN_LIMIT = 0x1ffff;
+
+const caseClasses = new Map<number, CharRanges>();
+
+/**
+ * The code points equal to `code` case-insensitively as a JavaScript `iu` regular expression compares
+ * them (ECMA-262 Canonicalize: Unicode simple case folding), `code` included: the meaning of a
+ * case-insensitive Sigma value (the reference, test/support/evaluate-expr.ts, matches with `iu`).
+ * For example `ж`: `ж Ж`; `k`: `k K` and the Kelvin sign U+212A; `σ`: `σ ς Σ`.
+ */
+export function caseClass(code: number): CharRanges {
+  const known = caseClasses.get(code);
+  if (known !== undefined) return known;
+  const self = String.fromCodePoint(code);
+  let ranges: CharRanges = [[code, code]];
+  if (self.toLowerCase() !== self || self.toUpperCase() !== self || code > 0x7f) {
+    const re = new RegExp(`^\\u{${code.toString(16)}}$`, 'iu');
+    const found: [number, number][] = [];
+    for (let c = 0; c <= CASE_SCAN_LIMIT; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      if (re.test(String.fromCodePoint(c))) found.push([c, c]);
+    }
+    ranges = normalizeRanges(found);
+  }
+  caseClasses.set(code, ranges);
+  return ranges;
+}
+
 /** Sorts and merges ranges (adjacent ones too). */
 export function normalizeRanges(ranges: Iterable<readonly [number, number]>): CharRanges {
   const sorted = [...ranges].filter(([a, b]) => a <= b).sort((x, y) => x[0] - y[0] || x[1] - y[1]);

@@ -4,7 +4,7 @@ import type { SigmaValue, StringPart } from '../../../src/ast/value.js';
 import { pointSpan } from '../../../src/diagnostics/span.js';
 import { convertExpr } from '../../../src/lower/convert-expr.js';
 import { fieldKind } from '../../../src/targets/elastic-esql/ecs-types.js';
-import { caseProblem, esqlFieldName, esqlString, likePattern } from '../../../src/targets/elastic-esql/esql-text.js';
+import { asciiCased, esqlFieldName, esqlString, likePattern } from '../../../src/targets/elastic-esql/esql-text.js';
 import { runCli } from '../../../src/cli/program.js';
 import { memoryIo } from '../../support/memory-io.js';
 import { esqlWhere } from '../../support/esql-evaluator.js';
@@ -68,12 +68,28 @@ describe('elastic-esql strings', () => {
     expect(where(m(str([]), 'file.path'))).toBe('file.path == ""');
   });
 
-  it('refuses letters whose lowercase is not one character, and the Greek sigmas', () => {
-    expect(errors(m(str([lit('İx')])))[0]).toMatch(/a case-insensitive match of 'İx'.*more than one character/);
-    expect(errors(m(str([star, lit('ΟΔΟΣ')])))[0]).toMatch(/final sigma/);
-    expect(caseProblem('Straße ЖУК')).toBeNull();
-    // cased values are compared as they are: no lowering, nothing to refuse
+  it('matches non-ASCII letters through RLIKE with both cases (the optimizer folds only ASCII after TO_LOWER)', () => {
+    expect(where(m(str([star, lit('Ж.')]), 'file.path'))).toBe('file.path RLIKE ".*[Жж]\\\\."');
+    expect(where(not(m(str([lit('é'), one]), 'file.path'), span))).toBe('file.path IS NULL OR file.path NOT RLIKE "[Éé]."');
+    expect(where(m(str([lit('ΟΣ')]), 'G'))).toBe('TO_STRING(G) RLIKE "[Οο][Σςσ]"');
+    expect(where(m(str([lit('İk')]), 'file.path'))).toBe('file.path RLIKE "İ[Kk\u212a]"');
+    // not folded into an IN list with ASCII values
+    expect(where(or([m(str([lit('a')]), 'file.path'), m(str([lit('b')]), 'file.path'), m(str([lit('ж')]), 'file.path')]))).toBe(
+      'TO_LOWER(file.path) IN ("a", "b") OR file.path RLIKE "[Жж]"',
+    );
+    expect(asciiCased('Straße')).toBe(false);
+    expect(asciiCased('a–b 5')).toBe(true);
+    // cased values are compared as they are
     expect(where(m(str([lit('İ')], true), 'file.path'))).toBe('file.path == "İ"');
+  });
+
+  it('matches a case-insensitive LIKE with @ or ~ through RLIKE (some versions read them as Lucene operators after TO_LOWER)', () => {
+    expect(where(m(str([star, lit('PROGRA~1')]), 'file.path'))).toBe('file.path RLIKE ".*[Pp][Rr][Oo][Gg][Rr][Aa]\\\\~1"');
+    expect(where(m(str([lit('a@b'), star]), 'file.path'))).toBe('file.path RLIKE "[Aa]\\\\@[Bb].*"');
+    // == is not read as a regexp, and a cased LIKE has no TO_LOWER to rewrite
+    expect(where(m(str([lit('a@b')]), 'file.path'))).toBe('TO_LOWER(file.path) == "a@b"');
+    expect(where(m(str([lit('a~'), star], true), 'file.path'))).toBe('file.path LIKE "a~*"');
+    expect(where(m(str([lit('@~'), star]), 'file.path'))).toBe('file.path LIKE "@~*"');
   });
 });
 

@@ -9,7 +9,8 @@ import { luceneMatches } from '../../support/lucene-regex.js';
 
 /*
  * Escaping, layer by layer, for arbitrary strings: a Sigma string on a keyword field becomes
- * `TO_LOWER(f) == "<literal>"` or `... LIKE "<literal>"`. The literal is decoded as Elastic's lexer reads
+ * `TO_LOWER(f) == "<literal>"` or `... LIKE "<literal>"` (`f RLIKE "<literal>"` with both cases of each
+ * letter when it has non-ASCII letters). The literal is decoded as Elastic's lexer reads
  * it (lexer/Expression.g4: `\` followed by t n r " \ is an escape, any other `\`, a raw `"` or a line
  * break cannot occur), then the LIKE pattern as ES|QL reads it (`*` any run, `?` one character, `\`
  * escapes the next character), and the match must agree with Sigma's reference meaning
@@ -56,13 +57,16 @@ const escape = (c: string): string => c.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 
 /** Evaluates the one-leaf WHERE the target writes for a string match on a keyword field. */
 function evaluateLeaf(where: string, value: string): boolean {
-  const m = /^(TO_LOWER\(file\.path\)|file\.path) (==|LIKE) ("(?:[^"\\]|\\.)*")$/su.exec(where);
+  const m = /^(TO_LOWER\(file\.path\)|file\.path) (==|LIKE|RLIKE) ("(?:[^"\\]|\\.)*")$/su.exec(where);
   if (m === null) {
     if (where === 'file.path IS NOT NULL') return true;
     throw new Error(`unexpected leaf: ${where}`);
   }
-  const left = m[1]?.startsWith('TO_LOWER') ? value.toLowerCase() : value;
+  // Elasticsearch runs `TO_LOWER(f) == "v"` and `TO_LOWER(f) LIKE "p"` as ASCII-case-insensitive
+  // comparisons on f (the optimizer's rewrite, see test/support/esql-evaluator.ts).
+  const left = m[1]?.startsWith('TO_LOWER') ? value.replace(/[A-Z]/g, (c) => c.toLowerCase()) : value;
   const right = decodeLiteral(m[3] ?? '');
+  if (m[2] === 'RLIKE') return luceneMatches(right, left);
   return m[2] === '==' ? left === right : likeRegex(right).test(left);
 }
 

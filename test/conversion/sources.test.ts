@@ -25,7 +25,7 @@ export const SOURCE_RULES: Readonly<Record<string, string>> = {
   'gcp-audit': 'cloud/gcp/audit/gcp_bucket_enumeration.yml',
   'github-audit': 'application/github/audit/github_delete_action_invoked.yml',
   okta: 'identity/okta/okta_admin_activity_from_proxy_query.yml',
-  'm365-audit': 'cloud/m365/audit/microsoft365_disabling_mfa.yml',
+  'm365-audit': 'cloud/m365/audit/microsoft365_suspicious_email_delivered.yml',
   'linux-auditd': 'linux/auditd/lnx_auditd_keylogging_with_pam_d.yml',
 };
 
@@ -58,6 +58,7 @@ describe.skipIf(!HAVE_CORPUS)('a field the source does not keep is refused, nami
     ['elastic-kql', 'cloud/azure/audit_logs/azure_aad_secops_ca_policy_removedby_bad_actor.yml', 'properties.message', /Azure audit logs \(event\.dataset azure\.auditlogs\)/],
     ['elastic-kql', 'linux/auditd/lnx_auditd_audio_capture.yml', 'a0', /EXECVE arguments/],
     ['elastic-kql', 'cloud/gcp/gworkspace/admin/gcp_gworkspace_application_access_levels_modified.yml', '', /no Elastic integration/],
+    ['elastic-kql', 'cloud/m365/audit/microsoft365_disabling_mfa.yml', 'Operation', /moves Operation to event\.action/],
   ];
   for (const [target, rule, field, source] of cases) {
     it(`${target}: ${rule}`, async () => {
@@ -86,4 +87,36 @@ describe.skipIf(!HAVE_CORPUS)('elastic-kql over the corpus with its default pipe
     }
     expect(failures.slice(0, 10)).toEqual([]);
   }, 120_000);
+});
+
+/** A Microsoft 365 rule given inline (no corpus needed), converted with the default elastic-kql pipelines. */
+async function m365Kql(detection: string): Promise<{ status: number; out: string; err: string }> {
+  const text = `title: t\nlogsource:\n  product: m365\n  service: audit\ndetection:\n${detection}\n  condition: sel\n`;
+  const io = memoryIo({ '/r.yml': text });
+  const status = await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '/r.yml'], io);
+  return { status, out: io.out, err: io.err };
+}
+
+describe('ecs-cloud: Microsoft 365 Operation and Workload are where the o365 integration puts them', () => {
+  // The integration's ingest pipeline renames o365audit.Operation -> event.action and Workload ->
+  // event.provider; o365.audit.Operation never exists in a document.
+  it('a whole operation name is event.action, the workload event.provider', async () => {
+    const r = await m365Kql("  sel:\n    Operation: UserLoggedIn\n    Workload: AzureActiveDirectory");
+    expect(r.status, r.err).toBe(0);
+    expect(r.out.trim()).toBe('event.dataset:"o365.audit" and event.action:"UserLoggedIn" and event.provider:"AzureActiveDirectory"');
+  });
+  // It then rewrites event.action for a few operations, so those names (and wildcards that could match
+  // them) cannot be searched there.
+  for (const value of ["'Add user.'", 'memberadded', 'added-user-account', "'*user*'", "'Add*'"]) {
+    it(`Operation ${value} is refused`, async () => {
+      const r = await m365Kql(`  sel:\n    Operation: ${value}`);
+      expect(r.status).toBe(1);
+      expect(r.err).toContain('moves Operation to event.action');
+    });
+  }
+  it('Operation|re is refused', async () => {
+    const r = await m365Kql("  sel:\n    Operation|re: '^Set-'");
+    expect(r.status).toBe(1);
+    expect(r.err).toContain('moves Operation to event.action');
+  });
 });

@@ -59,6 +59,11 @@ describe.skipIf(!HAVE_CORPUS)('a field the source does not keep is refused, nami
     ['elastic-kql', 'linux/auditd/lnx_auditd_audio_capture.yml', 'a0', /EXECVE arguments/],
     ['elastic-kql', 'cloud/gcp/gworkspace/admin/gcp_gworkspace_application_access_levels_modified.yml', '', /no Elastic integration/],
     ['elastic-kql', 'cloud/m365/audit/microsoft365_disabling_mfa.yml', 'Operation', /moves Operation to event\.action/],
+    // Splunk's JSON extraction has no field for a whole object, so NOT responseElements="*Failure*" would
+    // always be true; authorizationInfo is a list whose members two tests could take from different entries.
+    ['splunk', 'cloud/aws/cloudtrail/aws_disable_bucket_versioning.yml', 'requestParameters', /never the whole object/],
+    ['splunk', 'cloud/aws/cloudtrail/aws_ec2_vm_export_failure.yml', 'responseElements', /never the whole object/],
+    ['splunk', 'cloud/gcp/audit/gcp_access_policy_deleted.yml', 'data.protoPayload.authorizationInfo.permission', /authorizationInfo of a GCP audit log entry is a list/],
   ];
   for (const [target, rule, field, source] of cases) {
     it(`${target}: ${rule}`, async () => {
@@ -118,5 +123,16 @@ describe('ecs-cloud: Microsoft 365 Operation and Workload are where the o365 int
     const r = await m365Kql("  sel:\n    Operation|re: '^Set-'");
     expect(r.status).toBe(1);
     expect(r.err).toContain('moves Operation to event.action');
+  });
+});
+
+describe('splunk-cloud: a CloudTrail request member that is a JSON array is addressed with {}', () => {
+  it('requestParameters.layers and containerDefinitions[].command[]', async () => {
+    const text =
+      "title: t\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  sel:\n    requestParameters.layers|contains: 'x'\n    requestParameters.containerDefinitions.command|contains: 'y'\n  condition: sel\n";
+    const io = memoryIo({ '/r.yml': text });
+    const status = await runCli(['convert', '-t', 'splunk', '/r.yml'], io);
+    expect(status, io.err).toBe(0);
+    expect(io.out.trim()).toBe('sourcetype="aws:cloudtrail" requestParameters.layers{}="*x*" requestParameters.containerDefinitions{}.command{}="*y*"');
   });
 });

@@ -136,3 +136,18 @@ describe('splunk-cloud: a CloudTrail request member that is a JSON array is addr
     expect(io.out.trim()).toBe('sourcetype="aws:cloudtrail" requestParameters.layers{}="*x*" requestParameters.containerDefinitions{}.command{}="*y*"');
   });
 });
+
+describe('ecs-cloud: an Entra ID audit rule\'s category is the activity category, not the diagnostic one', () => {
+  // azure.auditlogs.category is always "AuditLogs" (the diagnostic settings category); the activity's
+  // category (Device, UserManagement, ...) is azure.auditlogs.properties.category, whatever case the rule
+  // writes the field name in.
+  for (const field of ['category', 'Category']) {
+    it(field, async () => {
+      const text = `title: t\nlogsource:\n  product: azure\n  service: auditlogs\ndetection:\n  sel:\n    ${field}: Device\n  condition: sel\n`;
+      const io = memoryIo({ '/r.yml': text });
+      const status = await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '/r.yml'], io);
+      expect(status, io.err).toBe(0);
+      expect(io.out.trim()).toBe('event.dataset:"azure.auditlogs" and azure.auditlogs.properties.category:"Device"');
+    });
+  }
+});

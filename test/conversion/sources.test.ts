@@ -151,3 +151,15 @@ describe('ecs-cloud: an Entra ID audit rule\'s category is the activity category
     });
   }
 });
+
+describe('sentinel-cloud: the cron log is the cron facility of Syslog', () => {
+  // /var/log/cron holds crontab's "(root) REPLACE (root)", anacron and run-parts lines besides the
+  // daemon's: a ProcessName test for cron/crond would miss what the rules look for.
+  it('service: cron', async () => {
+    const text = "title: t\nlogsource:\n  product: linux\n  service: cron\ndetection:\n  keywords:\n    - 'REPLACE'\n  condition: keywords\n";
+    const io = memoryIo({ '/r.yml': text });
+    const status = await runCli(['convert', '-t', 'sentinel-kql', '/r.yml'], io);
+    expect(status, io.err).toBe(0);
+    expect(io.out.trim()).toBe('Syslog\n| where Facility =~ "cron" and * contains "REPLACE"');
+  });
+});

@@ -163,3 +163,14 @@ describe('sentinel-cloud: the cron log is the cron facility of Syslog', () => {
     expect(io.out.trim()).toBe('Syslog\n| where Facility =~ "cron" and * contains "REPLACE"');
   });
 });
+
+describe('sentinel-cloud: the sshd log is every program OpenSSH logs under', () => {
+  // Since OpenSSH 9.8 "Accepted"/"Failed password" lines come from sshd-session (10.0: sshd-auth).
+  it('service: sshd', async () => {
+    const text = "title: t\nlogsource:\n  product: linux\n  service: sshd\ndetection:\n  keywords:\n    - 'Failed password'\n  condition: keywords\n";
+    const io = memoryIo({ '/r.yml': text });
+    const status = await runCli(['convert', '-t', 'sentinel-kql', '/r.yml'], io);
+    expect(status, io.err).toBe(0);
+    expect(io.out.trim()).toBe('Syslog\n| where ProcessName in~ ("sshd", "sshd-session", "sshd-auth") and * contains "Failed password"');
+  });
+});

@@ -174,3 +174,15 @@ describe('sentinel-cloud: the sshd log is every program OpenSSH logs under', () 
     expect(io.out.trim()).toBe('Syslog\n| where ProcessName in~ ("sshd", "sshd-session", "sshd-auth") and * contains "Failed password"');
   });
 });
+
+describe('ecs-cloud: auditd uid/euid are refused (user.id is the auid on USER_* records)', () => {
+  for (const field of ['uid', 'euid']) {
+    it(field, async () => {
+      const text = `title: t\nlogsource:\n  product: linux\n  service: auditd\ndetection:\n  sel:\n    type: USER_LOGIN\n    ${field}: 0\n  condition: sel\n`;
+      const io = memoryIo({ '/r.yml': text });
+      const status = await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '/r.yml'], io);
+      expect(status).toBe(1);
+      expect(io.err).toContain('stores uid in user.id on some record types');
+    });
+  }
+});

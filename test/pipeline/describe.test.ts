@@ -70,7 +70,9 @@ describe('list pipelines', () => {
     const io = memoryIo();
     expect(await runCli(['list', 'pipelines'], io)).toBe(0);
     for (const b of builtinPipelines()) expect(io.out).toContain(`${b.name.padEnd(18)} `);
-    expect(io.out).toContain('    product=aws service=cloudtrail: sourcetype="aws:cloudtrail"\n');
+    expect(io.out).toContain(
+      '    product=aws service=cloudtrail: sourcetype="aws:cloudtrail"; some fields refused (splunk_cloud_object); fields: requestParameters.containerDefinitions.command -> requestParameters.containerDefinitions{}.command{}, requestParameters.layers -> requestParameters.layers{}\n',
+    );
     expect(io.out).toContain('    product=aws service=cloudtrail: index=logs-*; event.dataset="aws.cloudtrail"; fields: eventName -> event.action');
     expect(io.out).toContain('    every rule: table=${logsource}\n');
 

@@ -86,7 +86,8 @@ describe('sentinel-cloud maps to real, text-comparable columns', () => {
   it('writes a daemon log as Syslog rows of that program', () => {
     const out = okValue(applyPipelines(rule(m(null, 'error'), { product: 'linux', service: 'sshd' }), [cloud()]));
     expect(out.state.table).toBe('Syslog');
-    expect(fieldsOf(out.rule.detection)).toEqual(['ProcessName']);
+    // sshd, sshd-session, sshd-auth (OpenSSH 9.8 and 10.0 log under the split-out programs' names)
+    expect(fieldsOf(out.rule.detection)).toEqual(['ProcessName', 'ProcessName', 'ProcessName']);
     // A Linux category is not syslog: process creation stays with sentinel-windows (DeviceProcessEvents).
     const proc = okValue(applyPipelines(rule(m('Image', '/bin/sh'), { product: 'linux', category: 'process_creation' }), [...defaultPipelinesFor('sentinel-kql')]));
     expect(proc.state.table).toBe('DeviceProcessEvents');

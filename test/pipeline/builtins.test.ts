@@ -156,7 +156,8 @@ describe('the Windows pipelines agree on Sysmon event ids', () => {
 
 describe('Windows services and their channels', () => {
   const ntlm = rule(all(m('EventID', 8004), m('WorkstationName', 'Rdesktop')), { product: 'windows', service: 'ntlm' });
-  const applocker = rule(m('EventID', 8004), { product: 'windows', service: 'applocker' });
+  // vhdmp: a Sigma taxonomy service no built-in pipeline maps (Microsoft-Windows-VHDMP/Operational).
+  const unmapped = rule(m('EventID', 8004), { product: 'windows', service: 'vhdmp' });
 
   it('each pipeline adds the channel of a service it knows', () => {
     expect(tree(okValue(applyPipelines(ntlm, [builtin('splunk-windows')])).rule.detection)).toContain('"XmlWinEventLog:Microsoft-Windows-NTLM/Operational"');
@@ -170,7 +171,7 @@ describe('Windows services and their channels', () => {
     ['ecs-windows', /ecs-windows does not know the event log channel of this Windows service/],
     ['sentinel-windows', /sentinel-windows has no table for this log source/],
   ])('%s refuses a Windows service whose channel it does not know', (name, message) => {
-    expect(errors(applyPipelines(applocker, [builtin(name)]))[0]).toMatch(message);
+    expect(errors(applyPipelines(unmapped, [builtin(name)]))[0]).toMatch(message);
   });
 
   it('a user pipeline that names the channel (with the built-in id) lifts the refusal', () => {
@@ -178,11 +179,11 @@ describe('Windows services and their channels', () => {
 transformations:
   - id: splunk_service_source
     type: add_condition
-    conditions: { source: 'XmlWinEventLog:Microsoft-Windows-AppLocker/EXE and DLL' }
-    rule_conditions: [{ type: logsource, product: windows, service: applocker }]
+    conditions: { source: 'XmlWinEventLog:Microsoft-Windows-VHDMP/Operational' }
+    rule_conditions: [{ type: logsource, product: windows, service: vhdmp }]
 `);
-    const out = okValue(applyPipelines(applocker, [builtin('splunk-windows'), site]));
-    expect(tree(out.rule.detection)).toContain('AppLocker/EXE and DLL');
+    const out = okValue(applyPipelines(unmapped, [builtin('splunk-windows'), site]));
+    expect(tree(out.rule.detection)).toContain('VHDMP/Operational');
   });
 
   it('a category without a service is not refused (its fields say what it is)', () => {

@@ -43,10 +43,10 @@ describe.skipIf(!HAVE_CORPUS)('corpus with default pipelines', () => {
     });
   }
 
-  // Issue #11 asks 93 % of rules/. The target alone converts 96 % of rules/; since ecs-cloud maps the cloud
-  // and auditd sources (or refuses the fields their Elastic integrations do not keep, which used to
-  // pass through under the rule's own names, matching nothing), 92.3 % of rules/ and 92.1 % overall.
-  it('elastic-esql: converts at least 92 % of the active corpus and of rules/ with no option', () => {
+  // Issue #11 asks 93 % of rules/ with the default pipelines and no option: 2,923 of 3,141 (93.1 %), and
+  // 3,510 of the 3,780 active rules (92.9 %). ecs-cloud refuses the cloud and auditd fields the Elastic
+  // integrations do not keep (they used to pass through under the rule's own names, matching nothing).
+  it('elastic-esql: converts at least 93 % of rules/ and 92 % of the active corpus with no option', () => {
     const records = convertCorpus('elastic-esql');
     const inRules = records.filter((r) => /[\\/]rules[\\/]/.test(r.file));
     const ok = records.filter((r) => r.ok).length;
@@ -54,7 +54,7 @@ describe.skipIf(!HAVE_CORPUS)('corpus with default pipelines', () => {
     const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)} %`;
     console.log(`[corpus] elastic-esql: ${ok} of ${records.length} active rules (${pct(ok, records.length)}), ${okRules} of ${inRules.length} in rules/ (${pct(okRules, inRules.length)})`);
     expect(ok / records.length).toBeGreaterThanOrEqual(0.92);
-    expect(okRules / inRules.length).toBeGreaterThanOrEqual(0.92);
+    expect(okRules / inRules.length).toBeGreaterThanOrEqual(0.93);
     // Every output is FROM <patterns> then one WHERE line, parses with the parser written from Elastic's
     // grammar, and type-checks in the evaluator on an event without fields, with the ECS types the
     // target knows (a LIKE on a long or a keyword compared with a number would be an error there).

@@ -209,6 +209,17 @@ describe.skipIf(!HAVE_BROWSER)('the analyst page in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('follows the system theme: light and dark', async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'light' });
+    const light = await background();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await background();
+    expect(light).toBe('rgb(255, 255, 255)');
+    expect(dark).not.toBe(light);
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('made no request outside the local server', () => {
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((u) => !u.startsWith(server.url))).toEqual([]);

@@ -11,6 +11,7 @@ import {
   posixRanges,
   rangesContain,
   shorthandRanges,
+  someNode,
   type CharRanges,
   type RegexNode,
 } from './tree.js';
@@ -321,50 +322,9 @@ function printRanges(all: CharRanges): string {
 }
 
 function hasLineAnchor(node: RegexNode): boolean {
-  switch (node.kind) {
-    case 'anchor':
-      return node.anchor === 'lineStart' || node.anchor === 'lineEnd';
-    case 'sequence':
-      return node.items.some(hasLineAnchor);
-    case 'alternation':
-      return node.branches.some(hasLineAnchor);
-    case 'group':
-    case 'lookaround':
-    case 'repeat':
-      return hasLineAnchor(node.body);
-    case 'flags':
-      return node.body !== null && hasLineAnchor(node.body);
-    case 'char':
-    case 'any':
-    case 'class':
-    case 'backreference':
-    case 'unsupported':
-      return false;
-    default:
-      return assertNever(node, 'regex node');
-  }
+  return someNode(node, (n) => n.kind === 'anchor' && (n.anchor === 'lineStart' || n.anchor === 'lineEnd'));
 }
 
 function usesInlineM(node: RegexNode): boolean {
-  switch (node.kind) {
-    case 'flags':
-      return node.on.includes('m') || (node.body !== null && usesInlineM(node.body));
-    case 'sequence':
-      return node.items.some(usesInlineM);
-    case 'alternation':
-      return node.branches.some(usesInlineM);
-    case 'group':
-    case 'lookaround':
-    case 'repeat':
-      return usesInlineM(node.body);
-    case 'anchor':
-    case 'char':
-    case 'any':
-    case 'class':
-    case 'backreference':
-    case 'unsupported':
-      return false;
-    default:
-      return assertNever(node, 'regex node');
-  }
+  return someNode(node, (n) => n.kind === 'flags' && n.on.includes('m'));
 }

@@ -3,6 +3,7 @@
  * parsed once (parse.ts) so that each target prints its own dialect and refuses, by construct, the nodes
  * its dialect lacks. Characters are Unicode code points (PCRE2 in UTF mode).
  */
+import { assertNever } from '../../diagnostics/assert-never.js';
 
 /** One member of a character class (or a shorthand such as `\d` written outside one). */
 export type ClassItem =
@@ -149,4 +150,30 @@ export function posixRanges(name: string): CharRanges | undefined {
     xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
   };
   return table[name];
+}
+
+/** Whether `test` holds for the node or any node inside it (every kind is walked: assertNever). */
+export function someNode(node: RegexNode, test: (n: RegexNode) => boolean): boolean {
+  if (test(node)) return true;
+  switch (node.kind) {
+    case 'sequence':
+      return node.items.some((n) => someNode(n, test));
+    case 'alternation':
+      return node.branches.some((n) => someNode(n, test));
+    case 'group':
+    case 'lookaround':
+    case 'repeat':
+      return someNode(node.body, test);
+    case 'flags':
+      return node.body !== null && someNode(node.body, test);
+    case 'anchor':
+    case 'char':
+    case 'any':
+    case 'class':
+    case 'backreference':
+    case 'unsupported':
+      return false;
+    default:
+      return assertNever(node, 'regex node');
+  }
 }

@@ -6,7 +6,7 @@ import { EsqlTypeError, ipInCidr, isString, parseIp, single, type Scalar, type V
  * The ES|QL functions the test evaluator knows, from Elastic's function reference
  * (https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html):
  * TO_LOWER, TO_UPPER, TO_STRING, TO_IP, TO_LONG, TO_INTEGER, TO_DOUBLE, TO_BOOLEAN, STARTS_WITH,
- * ENDS_WITH, CIDR_MATCH, LENGTH, COALESCE, CONCAT, CASE, SPLIT, BUCKET. Function names are
+ * ENDS_WITH, CIDR_MATCH, LENGTH, COALESCE, CONCAT, CASE, SPLIT, BUCKET, DATE_TRUNC. Function names are
  * case-insensitive. Any other function is an error ("Unknown function").
  * - CASE(cond, value, ..., [else]): the value of the first condition that is true (null is not), else the
  *   last argument when their count is odd, else null
@@ -14,7 +14,11 @@ import { EsqlTypeError, ipInCidr, isString, parseIp, single, type Scalar, type V
  * - SPLIT(str, delim): the pieces as a multi-valued keyword (string-functions#esql-split).
  * - BUCKET(date, span) rounds down to a multiple of a fixed span (grouping-functions#esql-bucket). The
  *   test fixtures have no date type: a date is a long of epoch milliseconds here, and the span a time-span
- *   literal in seconds, minutes or hours (the units the correlation renderer writes).
+ *   literal in seconds, minutes or hours (the units the correlation renderer writes). BUCKET is a grouping
+ *   function: esql-table.ts refuses it outside STATS, as Elasticsearch does.
+ * - DATE_TRUNC(span, date) rounds a date down to a multiple of the span, a scalar function usable in EVAL
+ *   (https://www.elastic.co/docs/reference/query-languages/esql/functions-operators/date-time-functions/date_trunc;
+ *   BUCKET with a span delegates to it). Here as BUCKET, with the arguments the other way round.
  */
 
 type Call = Extract<EsqlExpr, { kind: 'call' }>;
@@ -166,15 +170,17 @@ export function esqlFunction(call: Call, ctx: EvalContext): Val {
       const pieces = String(str.value).split(String(delim.value));
       return { type: 'keyword', value: pieces.length === 1 ? (pieces[0] ?? null) : pieces };
     }
-    case 'BUCKET': {
+    case 'BUCKET':
+    case 'DATE_TRUNC': {
       arity(call, 2, 2);
-      const span = call.args[1];
-      if (span?.kind !== 'literal' || span.type !== 'qualified') throw new EsqlTypeError('BUCKET: the test evaluator takes a time-span literal as the second argument');
+      const [dateAt, spanAt] = name === 'BUCKET' ? [0, 1] : [1, 0];
+      const span = call.args[spanAt];
+      if (span?.kind !== 'literal' || span.type !== 'qualified') throw new EsqlTypeError(`${name}: the test evaluator takes a time-span literal as the span`);
       const unit = span.unit.toLowerCase().replace(/s$/, '');
       const ms = { second: 1000, minute: 60_000, hour: 3_600_000 }[unit];
-      if (ms === undefined) throw new EsqlTypeError(`BUCKET: unit [${span.unit}] is not supported by the test evaluator`);
-      const t = single(arg(0), name, ctx);
-      if (t.type !== 'long' && t.type !== 'null') throw new EsqlTypeError(`BUCKET: the test evaluator takes a date as a long of epoch milliseconds, found [${t.type}]`);
+      if (ms === undefined) throw new EsqlTypeError(`${name}: unit [${span.unit}] is not supported by the test evaluator`);
+      const t = single(arg(dateAt), name, ctx);
+      if (t.type !== 'long' && t.type !== 'null') throw new EsqlTypeError(`${name}: the test evaluator takes a date as a long of epoch milliseconds, found [${t.type}]`);
       const size = ms * span.value;
       return { type: 'long', value: t.value === null ? null : Math.floor(Number(t.value) / size) * size };
     }

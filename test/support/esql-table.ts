@@ -14,6 +14,9 @@ import { parseEsql, type EsqlExpr, type EsqlField } from './esql-parser.js';
  *   for none; MIN/MAX of numbers only: dates are longs here);
  *   a multi-valued x adds every value. No aggregates: the distinct group combinations.
  * - KEEP names (no patterns): those columns, in that order.
+ * - A grouping function (BUCKET) anywhere but in STATS is an error, as Elasticsearch's analyzer says
+ *   ("cannot use grouping function [...] outside of a STATS command": x-pack/plugin/esql Verifier,
+ *   VerifierTests.testBucketOnlyInAggs; the grouping-functions page lists them under STATS only).
  * Anything else is an error. Rows come out in first-seen order.
  */
 
@@ -105,9 +108,31 @@ function stats(rows: readonly EsqlRow[], aggs: readonly EsqlField[], by: readonl
   return out;
 }
 
+/** The grouping functions (grouping-functions page): usable in STATS ... BY only. */
+const GROUPING_FUNCTIONS = new Set(['BUCKET', 'BIN', 'CATEGORIZE', 'TBUCKET']);
+
+/** The first grouping function called anywhere in `node` (a parsed expression), or null. */
+function groupingCall(node: unknown): string | null {
+  if (Array.isArray(node)) {
+    for (const n of node) {
+      const found = groupingCall(n);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (typeof node !== 'object' || node === null) return null;
+  const o = node as Record<string, unknown>;
+  if (o['kind'] === 'call' && typeof o['name'] === 'string' && GROUPING_FUNCTIONS.has(o['name'].toUpperCase())) return o['name'];
+  return groupingCall(Object.values(o));
+}
+
 export function runEsqlTable(query: string, events: readonly EsqlEvent[], options: { readonly types?: Readonly<Record<string, EsqlFieldType>> } = {}): EsqlTableResult {
   const parsed = parseEsql(query);
   if (!parsed.ok) return { ok: false, error: `syntax error at ${parsed.offset}: ${parsed.message}` };
+  for (const c of parsed.ast.commands) {
+    const found = c.kind === 'stats' ? null : groupingCall(c);
+    if (found !== null) return { ok: false, error: `cannot use grouping function [${found}] outside of a STATS command` };
+  }
   const types: Record<string, EsqlFieldType> = { ...(options.types ?? {}) };
   try {
     let rows: EsqlRow[] = [];

@@ -18,9 +18,12 @@ import { esqlFieldName, esqlString, fieldNameProblem, numberLiteral } from './es
  *   values (a null group value is a group of its own, so absent keys are filtered before); `STATS BY g`
  *   without aggregates lists the distinct combinations. COUNT(*) counts rows, COUNT(x) the non-null
  *   values of x; SUM and AVG ignore null values (aggregation-functions).
- * - functions-operators/grouping-functions#esql-bucket: BUCKET(@timestamp, <time span>) rounds a date
- *   down to fixed buckets of that span (a time-span literal such as `5 minutes`, `1 hour`,
- *   commands/...#esql-time-spans); every bucket is exactly the span long and buckets do not overlap.
+ * - functions-operators/date-time-functions/date_trunc: DATE_TRUNC(<time span>, @timestamp) rounds a
+ *   date down to fixed buckets of that span (a time-span literal such as `5 minutes`, `1 hour`,
+ *   commands/...#esql-time-spans); every bucket is exactly the span long and buckets do not overlap. Not
+ *   BUCKET: it is a grouping function, and Elasticsearch refuses one outside STATS ("cannot use grouping
+ *   function [...] outside of a STATS command", x-pack/plugin/esql Verifier, VerifierTests
+ *   testBucketOnlyInAggs); BUCKET with a span delegates to the same rounding.
  * - commands/mv_expand: MV_EXPAND col makes one row per value of a multi-valued column, duplicating the
  *   other columns. functions-operators/string-functions: SPLIT(str, delim) splits a string into a
  *   multi-valued string, CONCAT(a, b, ...) concatenates (null if any argument is null: every argument
@@ -161,7 +164,7 @@ function extraFirings(plan: CorrelationPlan): string {
 function windowWarning(plan: CorrelationPlan): string {
   const span = plan.correlation.timespan;
   return (
-    `ES|QL has no look-back window: rows are aggregated in fixed, non-overlapping ${span} buckets (BUCKET(@timestamp, ${esqlTimeSpan(plan.timespanSeconds)})) ` +
+    `ES|QL has no look-back window: rows are aggregated in fixed, non-overlapping ${span} buckets (DATE_TRUNC(${esqlTimeSpan(plan.timespanSeconds)}, @timestamp)) ` +
     `instead of the ${span} window anchored at each row, so rows less than ${span} apart that fall on both sides of a bucket boundary are aggregated apart and may not fire` +
     `${extraFirings(plan)}; one row is output per firing bucket (its start as @timestamp), not per anchor row`
   );
@@ -289,7 +292,7 @@ export const esqlCorrelation: CorrelationRenderer = (plan): CorrelationQuery | U
     lines.push(`| WHERE ${inputs[0]!.expression}`);
   }
 
-  const assignments = [`${WINDOW} = BUCKET(${TIME}, ${esqlTimeSpan(plan.timespanSeconds)})`];
+  const assignments = [`${WINDOW} = DATE_TRUNC(${esqlTimeSpan(plan.timespanSeconds)}, ${TIME})`];
   if (!multi && (plan.type === 'temporal' || plan.type === 'temporal_ordered')) assignments.push(`${ORDER} = "1"`);
   for (let g = 0; g < plan.groupBy.length; g++) {
     const expr = perInput(inputs, (i) => i.groupBy[g] ?? null, false);

@@ -213,11 +213,19 @@ describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: constructs', () => {
     expect(r.warnings[0]).toContain('never fires where the Sigma rule does not');
   });
 
+  it('the window is DATE_TRUNC in EVAL: BUCKET, a grouping function, is refused outside STATS by Elasticsearch', () => {
+    const r = expectQuery(render(syntheticPlan('event_count', ['rule_a_id'], [], { gte: 5 })));
+    expect(r.text).not.toMatch(/\bBUCKET\(/);
+    const bucketInEval = 'FROM logs-*\n| EVAL w = BUCKET(@timestamp, 5 minutes)\n| STATS n = COUNT(*) BY w';
+    expect(runEsqlTable(bucketInEval, [])).toEqual({ ok: false, error: 'cannot use grouping function [BUCKET] outside of a STATS command' });
+    expect(runEsqlTable('FROM logs-*\n| STATS n = COUNT(*) BY w = BUCKET(@timestamp, 5 minutes)', []).ok).toBe(true);
+  });
+
   it('time spans are written in fixed units (days and weeks as hours)', () => {
     const plan = syntheticPlan('event_count', ['rule_a_id'], [], { gte: 5 });
     for (const [s, span] of [[1, '1 second'], [90, '90 seconds'], [300, '5 minutes'], [3600, '1 hour'], [86400, '24 hours'], [604800, '168 hours']] as const) {
       const r = expectQuery(render({ ...plan, timespanSeconds: s }));
-      expect(r.text).toContain(`BUCKET(@timestamp, ${span})`);
+      expect(r.text).toContain(`DATE_TRUNC(${span}, @timestamp)`);
     }
   });
 

@@ -129,15 +129,44 @@ function timeOf(column: string, pg: boolean): string {
 }
 
 /**
- * The value field as aggregated. value_sum/value_avg take numbers only: SQLite values stored as INTEGER or
- * REAL (https://sqlite.org/datatype3.html), PostgreSQL text that is a decimal number as written; anything
- * else counts as absent (never as 0).
+ * The value field as aggregated. value_sum/value_avg take numbers only, the same ones in both engines: a
+ * value stored as a number, or text that is a decimal number as written
+ * (`[-+]?(digits[.digits]|.digits)[e[-+]digits]`, white space around allowed); anything else counts as
+ * absent (never as 0, never as a numeric prefix of the text).
  */
 function valueOf(column: string, plan: CorrelationPlan, pg: boolean): string {
   if (plan.type !== 'value_sum' && plan.type !== 'value_avg') return column;
   return pg
     ? `CASE WHEN CAST(${column} AS text) ~ '^[[:space:]]*[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$' THEN CAST(CAST(${column} AS text) AS double precision) END`
-    : `CASE WHEN typeof(${column}) IN ('integer', 'real') THEN ${column} END`;
+    : `CASE WHEN typeof(${column}) IN ('integer', 'real') THEN ${column} WHEN typeof(${column}) = 'text' THEN ${sqliteNumericText(column)} END`;
+}
+
+/**
+ * SQLite text that is a decimal number, as a number (else NULL). SQLite's CAST reads the longest numeric
+ * prefix ('5abc' is 5; https://sqlite.org/lang_expr.html#castexpr), so the text is checked first with GLOB
+ * (https://sqlite.org/lang_corefunc.html#glob): after trimming white space and one sign, a mantissa `m` of
+ * digits with at most one '.' and at least one digit, and an optional exponent `e` of an optional sign and digits.
+ */
+function sqliteNumericText(column: string): string {
+  const ws = `' ' || char(9, 10, 11, 12, 13)`;
+  const unsigned = (x: string): string => `CASE WHEN ${x} GLOB '[+-]*' THEN substr(${x}, 2) ELSE ${x} END`;
+  // Nested one step per name: s (trimmed), u (s without its sign), p (where the exponent starts),
+  // m (mantissa) and e (exponent digits without their sign, '0' when there is none).
+  const t = `SELECT trim(${column}, ${ws}) AS "s"`;
+  const n = `SELECT "s", ${unsigned('"s"')} AS "u" FROM (${t})`;
+  const x = `SELECT "s", "u", max(instr("u", 'e'), instr("u", 'E')) AS "p" FROM (${n})`;
+  const y =
+    `SELECT "s", "u", CASE WHEN "p" = 0 THEN "u" ELSE substr("u", 1, "p" - 1) END AS "m", ` +
+    `CASE WHEN "p" = 0 THEN '0' ELSE ${unsigned('substr("u", "p" + 1)')} END AS "e" FROM (${x})`;
+  const ok = [
+    `"u" NOT GLOB '*[^0-9.eE+-]*'`,
+    `"m" GLOB '*[0-9]*'`,
+    `"m" NOT GLOB '*[^0-9.]*'`,
+    `"m" NOT GLOB '*.*.*'`,
+    `"e" <> ''`,
+    `"e" NOT GLOB '*[^0-9]*'`,
+  ];
+  return `(SELECT CASE WHEN ${ok.join(' AND ')} THEN CAST("s" AS NUMERIC) END FROM (${y}))`;
 }
 
 /** `w` is in `r`'s window: same group, r.time - span < w.time <= r.time. */

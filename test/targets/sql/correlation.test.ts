@@ -123,6 +123,20 @@ const CASES: readonly Case[] = [
     fires: [`${at(2 * S)} h1`, `${at(3 * S)} h1`],
   },
   {
+    name: 'value_sum: a number stored as text counts (TEXT columns, CSV/JSON loads); text that is not a number does not',
+    docs: [corr('    type: value_sum\n    rules: [rule_a]\n    group-by: [host]\n    timespan: 1m\n    condition: {field: bytes, gt: 100}\n')],
+    groupBy: ['host'],
+    events: [
+      ev(0, 'a', { host: 'h1', bytes: '60' }),
+      ev(1 * S, 'a', { host: 'h1', bytes: ' 41 ' }), // 101: fires
+      ev(0, 'a', { host: 'h2', bytes: 96 }),
+      ev(1 * S, 'a', { host: 'h2', bytes: '5abc' }), // not a number (never its prefix 5): 96, no firing
+      ev(2 * S, 'a', { host: 'h2', bytes: '-1.5e0' }), // 94.5
+      ev(3 * S, 'a', { host: 'h2', bytes: '.65e1' }), // 101: fires
+    ],
+    fires: [`${at(1 * S)} h1`, `${at(3 * S)} h2`],
+  },
+  {
     name: 'value_avg over the rows that have the field',
     docs: [corr('    type: value_avg\n    rules: [rule_a]\n    group-by: [host]\n    timespan: 1m\n    condition: {field: bytes, gte: 50}\n')],
     groupBy: ['host'],
@@ -249,6 +263,10 @@ type GenCase = {
   readonly bounds: Bounds;
 };
 
+/** value_sum / value_avg read text that is a decimal number as that number (sql README, "Values"). */
+const summed = (type: CorrelationKind, v: string | number | null): string | number | null =>
+  (type === 'value_sum' || type === 'value_avg') && typeof v === 'string' && /^[-+]?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+
 /** The correlation document of a generated case (title C) and its expected firings per the evaluator. */
 function generated(c: GenCase): { doc: string; want: string[]; events: CorrEvent[] } {
   const field = c.type === 'value_count' ? 'user' : c.type === 'value_sum' || c.type === 'value_avg' || c.type === 'value_percentile' ? 'bytes' : null;
@@ -262,7 +280,7 @@ function generated(c: GenCase): { doc: string; want: string[]; events: CorrEvent
   const events: CorrEvent[] = c.events.map((e) => ({ timestamp: at(e.step * 15 * S + e.jitter), kind: e.kind, host: e.host, user: e.user, bytes: e.bytes }));
   const rows: EvalRow[] = c.events.flatMap((e) =>
     c.rules.includes(e.kind)
-      ? [{ time: BASE + e.step * 15 * S + e.jitter, tag: `rule_${e.kind}`, groups: c.groupBy.map((g) => (g === 'host' ? e.host : e.user)), value: field === null ? null : field === 'user' ? e.user : e.bytes }]
+      ? [{ time: BASE + e.step * 15 * S + e.jitter, tag: `rule_${e.kind}`, groups: c.groupBy.map((g) => (g === 'host' ? e.host : e.user)), value: field === null ? null : field === 'user' ? e.user : summed(c.type, e.bytes) }]
       : [],
   );
   const want = evaluate({ type: c.type, timespanMs: c.span * S, tags: c.rules.map((r) => `rule_${r}`), condition: c.bounds }, rows)

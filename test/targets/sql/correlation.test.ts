@@ -56,6 +56,18 @@ const CASES: readonly Case[] = [
     fires: [`${at(3 * S)} h3`, `${at(3 * S)} h3`],
   },
   {
+    name: 'event_count: time stamps finer than a millisecond keep their window and their order (microseconds, like PostgreSQL)',
+    docs: [corr('    type: event_count\n    rules: [rule_a]\n    group-by: host\n    timespan: 1m\n    condition: {gte: 2}\n')],
+    groupBy: ['host'],
+    events: [
+      { timestamp: '2024-01-01T00:00:00.0005Z', kind: 'a', host: 'h1' },
+      { timestamp: '2024-01-01T00:01:00.000Z', kind: 'a', host: 'h1' }, // 0.5 ms inside the window (0, 60 s]: fires
+      { timestamp: '2024-01-01T00:00:00.0004Z', kind: 'a', host: 'h2' },
+      { timestamp: '2024-01-01T00:00:00.0001Z', kind: 'a', host: 'h2' }, // 0.3 ms earlier, not a tie: only the 0.4 ms row has both in its window
+    ],
+    fires: [`${at(0)} h2`, `${at(60 * S)} h1`],
+  },
+  {
     name: 'event_count with a range (ANDed) and no group-by (one group)',
     docs: [corr('    type: event_count\n    rules: [rule_a, rule_b]\n    timespan: 10s\n    condition: {gt: 1, lte: 2}\n')],
     groupBy: [],

@@ -18,8 +18,8 @@ import { identifierProblem, sqlIdentifier, sqlString, unwritableText } from './s
  *   listed order. Exact at both boundaries in every form.
  * - the final SELECT: one row per firing, ordered by time and group.
  *
- * Time: SQLite reads the timestamp column with unixepoch(col, 'subsec') (ISO-8601 text, any of SQLite's
- * time-value formats; https://sqlite.org/lang_datefunc.html) and compares whole milliseconds;
+ * Time: SQLite reads the timestamp column with unixepoch(col) plus the fraction's digits (ISO-8601 text, any
+ * of SQLite's time-value formats; https://sqlite.org/lang_datefunc.html) and compares whole microseconds;
  * PostgreSQL casts it to timestamptz and compares with an interval
  * (https://www.postgresql.org/docs/current/functions-datetime.html).
  */
@@ -51,7 +51,8 @@ export const sqlCorrelation: CorrelationRenderer = (plan, options) => {
   const fired = renderPlan(plan, ctx);
   if (typeof fired !== 'string') return fired;
   const select = [
-    `${pg ? '"time"' : `strftime('%Y-%m-%dT%H:%M:%fZ', "time" / 1000.0, 'unixepoch')`} AS ${sqlIdentifier(cols[0] ?? timestamp)}`,
+    // SQLite: the whole milliseconds of the microseconds (floor, also before 1970), as ISO-8601 text.
+    `${pg ? '"time"' : `strftime('%Y-%m-%dT%H:%M:%fZ', ("time" - ("time" % 1000 + 1000) % 1000) / 1000 / 1000.0, 'unixepoch')`} AS ${sqlIdentifier(cols[0] ?? timestamp)}`,
     ...plan.groupBy.map((_, i) => `"g${i}" AS ${sqlIdentifier(cols[i + 1] ?? '')}`),
     `"value" AS ${sqlIdentifier(cols[cols.length - 1] ?? plan.type)}`,
   ];
@@ -79,7 +80,7 @@ function outputColumns(plan: CorrelationPlan, timestamp: string): { readonly kin
 function renderPlan(plan: CorrelationPlan, ctx: Ctx): string | Unsupported {
   const known = ctx.names.get(plan);
   if (known !== undefined) return known;
-  // The window is written in whole microseconds (PostgreSQL) or milliseconds (SQLite): exact integers only.
+  // The window is written in whole microseconds (both engines): exact integers only.
   if (!Number.isSafeInteger(plan.timespanSeconds * 1000000)) {
     return unsupported(`the timespan ${plan.correlation.timespan}`, 'a window longer than about 285 years cannot be written as an exact number of microseconds');
   }
@@ -123,26 +124,68 @@ function renderPlan(plan: CorrelationPlan, ctx: Ctx): string | Unsupported {
   return fired;
 }
 
-/** The time of a row as the window compares it: SQLite whole milliseconds, PostgreSQL timestamptz. */
+/**
+ * The time of a row as the window compares it: PostgreSQL timestamptz (microseconds); SQLite whole
+ * microseconds as an integer, like PostgreSQL. unixepoch(col) gives the whole seconds (floored, time zone
+ * applied; https://sqlite.org/lang_datefunc.html); the fraction's first six digits are read from the text
+ * itself, because unixepoch(col, 'subsec') keeps only milliseconds, and rounds some of them (.0009 to .001,
+ * .9999 to .999), which would make distinct times equal (a tie is inside the window) or move a row across the
+ * window's edge. A fraction is the digits after a '.' that follows a ':' (HH:MM:SS.fff...).
+ */
 function timeOf(column: string, pg: boolean): string {
-  return pg ? `CAST(${column} AS timestamptz)` : `CAST(round(unixepoch(${column}, 'subsec') * 1000) AS INTEGER)`;
+  if (pg) return `CAST(${column} AS timestamptz)`;
+  const digits = `substr("f", 1, length("f") - length(ltrim("f", '0123456789')))`;
+  const micros = `CASE WHEN "k" > 0 AND "d" > "k" THEN CAST(substr(${digits} || '000000', 1, 6) AS INTEGER) ELSE 0 END`;
+  return (
+    `(SELECT unixepoch("v") * 1000000 + ${micros} ` +
+    `FROM (SELECT "v", instr("v", ':') AS "k", instr("v", '.') AS "d", substr("v", instr("v", '.') + 1) AS "f" FROM (SELECT ${column} AS "v")))`
+  );
 }
 
 /**
- * The value field as aggregated. value_sum/value_avg take numbers only: SQLite values stored as INTEGER or
- * REAL (https://sqlite.org/datatype3.html), PostgreSQL text that is a decimal number as written; anything
- * else counts as absent (never as 0).
+ * The value field as aggregated. value_sum/value_avg take numbers only, the same ones in both engines: a
+ * value stored as a number, or text that is a decimal number as written
+ * (`[-+]?(digits[.digits]|.digits)[e[-+]digits]`, white space around allowed); anything else counts as
+ * absent (never as 0, never as a numeric prefix of the text).
  */
 function valueOf(column: string, plan: CorrelationPlan, pg: boolean): string {
   if (plan.type !== 'value_sum' && plan.type !== 'value_avg') return column;
   return pg
     ? `CASE WHEN CAST(${column} AS text) ~ '^[[:space:]]*[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$' THEN CAST(CAST(${column} AS text) AS double precision) END`
-    : `CASE WHEN typeof(${column}) IN ('integer', 'real') THEN ${column} END`;
+    : `CASE WHEN typeof(${column}) IN ('integer', 'real') THEN ${column} WHEN typeof(${column}) = 'text' THEN ${sqliteNumericText(column)} END`;
+}
+
+/**
+ * SQLite text that is a decimal number, as a number (else NULL). SQLite's CAST reads the longest numeric
+ * prefix ('5abc' is 5; https://sqlite.org/lang_expr.html#castexpr), so the text is checked first with GLOB
+ * (https://sqlite.org/lang_corefunc.html#glob): after trimming white space and one sign, a mantissa `m` of
+ * digits with at most one '.' and at least one digit, and an optional exponent `e` of an optional sign and digits.
+ */
+function sqliteNumericText(column: string): string {
+  const ws = `' ' || char(9, 10, 11, 12, 13)`;
+  const unsigned = (x: string): string => `CASE WHEN ${x} GLOB '[+-]*' THEN substr(${x}, 2) ELSE ${x} END`;
+  // Nested one step per name: s (trimmed), u (s without its sign), p (where the exponent starts),
+  // m (mantissa) and e (exponent digits without their sign, '0' when there is none).
+  const t = `SELECT trim(${column}, ${ws}) AS "s"`;
+  const n = `SELECT "s", ${unsigned('"s"')} AS "u" FROM (${t})`;
+  const x = `SELECT "s", "u", max(instr("u", 'e'), instr("u", 'E')) AS "p" FROM (${n})`;
+  const y =
+    `SELECT "s", "u", CASE WHEN "p" = 0 THEN "u" ELSE substr("u", 1, "p" - 1) END AS "m", ` +
+    `CASE WHEN "p" = 0 THEN '0' ELSE ${unsigned('substr("u", "p" + 1)')} END AS "e" FROM (${x})`;
+  const ok = [
+    `"u" NOT GLOB '*[^0-9.eE+-]*'`,
+    `"m" GLOB '*[0-9]*'`,
+    `"m" NOT GLOB '*[^0-9.]*'`,
+    `"m" NOT GLOB '*.*.*'`,
+    `"e" <> ''`,
+    `"e" NOT GLOB '*[^0-9]*'`,
+  ];
+  return `(SELECT CASE WHEN ${ok.join(' AND ')} THEN CAST("s" AS NUMERIC) END FROM (${y}))`;
 }
 
 /** `w` is in `r`'s window: same group, r.time - span < w.time <= r.time. */
 function inWindow(w: string, plan: CorrelationPlan, ctx: Ctx, upper = true): string[] {
-  const span = ctx.pg ? `INTERVAL '${plan.timespanSeconds} seconds'` : String(plan.timespanSeconds * 1000);
+  const span = ctx.pg ? `INTERVAL '${plan.timespanSeconds} seconds'` : String(plan.timespanSeconds * 1000000);
   return [
     ...plan.groupBy.map((_, i) => `${w}."g${i}" = "r"."g${i}"`),
     `${w}."time" > "r"."time" - ${span}`,
@@ -174,10 +217,10 @@ function firedQuery(plan: CorrelationPlan, rows: string, ctx: Ctx): string {
   if (windowAggregate(plan, '') !== null) {
     // One pass per group, sorted by time: RANGE frames include the rows with the anchor's time stamp
     // (peers) and reach back to, not including, exactly one timespan earlier.
-    // SQLite: https://sqlite.org/windowfunctions.html#frame_boundaries (integer milliseconds: N-1 PRECEDING);
+    // SQLite: https://sqlite.org/windowfunctions.html#frame_boundaries (integer microseconds: N-1 PRECEDING);
     // PostgreSQL: https://www.postgresql.org/docs/current/sql-expressions.html#SYNTAX-WINDOW-FUNCTIONS
     // (timestamptz has microsecond resolution: span - 1 microsecond PRECEDING).
-    const preceding = ctx.pg ? `INTERVAL '${plan.timespanSeconds * 1000000 - 1} microseconds'` : String(plan.timespanSeconds * 1000 - 1);
+    const preceding = ctx.pg ? `INTERVAL '${plan.timespanSeconds * 1000000 - 1} microseconds'` : String(plan.timespanSeconds * 1000000 - 1);
     const partition = plan.groupBy.length === 0 ? '' : `PARTITION BY ${plan.groupBy.map((_, i) => `"g${i}"`).join(', ')} `;
     const frame = `(${partition}ORDER BY "time" RANGE BETWEEN ${preceding} PRECEDING AND CURRENT ROW)`;
     const inner =

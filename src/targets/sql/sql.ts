@@ -427,7 +427,7 @@ export const sql: TargetDeclaration<'sql'> = {
       summary: 'the column holding each event\'s time (correlation rules)',
       description:
         `The column holding each event's time, for correlation rules (default ${DEFAULT_TIMESTAMP_COLUMN}). SQLite: ISO-8601 text ` +
-        "read with unixepoch(col, 'subsec'); PostgreSQL: a timestamptz (or text cast to it).",
+        "read as whole microseconds (unixepoch(col) and the fraction's digits); PostgreSQL: a timestamptz (or text cast to it).",
       default: DEFAULT_TIMESTAMP_COLUMN,
     },
   ],

@@ -56,6 +56,18 @@ const CASES: readonly Case[] = [
     fires: [`${at(3 * S)} h3`, `${at(3 * S)} h3`],
   },
   {
+    name: 'event_count: time stamps finer than a millisecond keep their window and their order (microseconds, like PostgreSQL)',
+    docs: [corr('    type: event_count\n    rules: [rule_a]\n    group-by: host\n    timespan: 1m\n    condition: {gte: 2}\n')],
+    groupBy: ['host'],
+    events: [
+      { timestamp: '2024-01-01T00:00:00.0005Z', kind: 'a', host: 'h1' },
+      { timestamp: '2024-01-01T00:01:00.000Z', kind: 'a', host: 'h1' }, // 0.5 ms inside the window (0, 60 s]: fires
+      { timestamp: '2024-01-01T00:00:00.0004Z', kind: 'a', host: 'h2' },
+      { timestamp: '2024-01-01T00:00:00.0001Z', kind: 'a', host: 'h2' }, // 0.3 ms earlier, not a tie: only the 0.4 ms row has both in its window
+    ],
+    fires: [`${at(0)} h2`, `${at(60 * S)} h1`],
+  },
+  {
     name: 'event_count with a range (ANDed) and no group-by (one group)',
     docs: [corr('    type: event_count\n    rules: [rule_a, rule_b]\n    timespan: 10s\n    condition: {gt: 1, lte: 2}\n')],
     groupBy: [],
@@ -121,6 +133,20 @@ const CASES: readonly Case[] = [
     events: [ev(0, 'a', { host: 'h1', bytes: 60 }), ev(1 * S, 'a', { host: 'h1', bytes: 40 }), ev(2 * S, 'a', { host: 'h1', bytes: 1 }), ev(3 * S, 'a', { host: 'h1' })],
     // sums: 60, 100 (not > 100), 101, 101 (an event without bytes adds nothing)
     fires: [`${at(2 * S)} h1`, `${at(3 * S)} h1`],
+  },
+  {
+    name: 'value_sum: a number stored as text counts (TEXT columns, CSV/JSON loads); text that is not a number does not',
+    docs: [corr('    type: value_sum\n    rules: [rule_a]\n    group-by: [host]\n    timespan: 1m\n    condition: {field: bytes, gt: 100}\n')],
+    groupBy: ['host'],
+    events: [
+      ev(0, 'a', { host: 'h1', bytes: '60' }),
+      ev(1 * S, 'a', { host: 'h1', bytes: ' 41 ' }), // 101: fires
+      ev(0, 'a', { host: 'h2', bytes: 96 }),
+      ev(1 * S, 'a', { host: 'h2', bytes: '5abc' }), // not a number (never its prefix 5): 96, no firing
+      ev(2 * S, 'a', { host: 'h2', bytes: '-1.5e0' }), // 94.5
+      ev(3 * S, 'a', { host: 'h2', bytes: '.65e1' }), // 101: fires
+    ],
+    fires: [`${at(1 * S)} h1`, `${at(3 * S)} h2`],
   },
   {
     name: 'value_avg over the rows that have the field',
@@ -249,6 +275,10 @@ type GenCase = {
   readonly bounds: Bounds;
 };
 
+/** value_sum / value_avg read text that is a decimal number as that number (sql README, "Values"). */
+const summed = (type: CorrelationKind, v: string | number | null): string | number | null =>
+  (type === 'value_sum' || type === 'value_avg') && typeof v === 'string' && /^[-+]?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+
 /** The correlation document of a generated case (title C) and its expected firings per the evaluator. */
 function generated(c: GenCase): { doc: string; want: string[]; events: CorrEvent[] } {
   const field = c.type === 'value_count' ? 'user' : c.type === 'value_sum' || c.type === 'value_avg' || c.type === 'value_percentile' ? 'bytes' : null;
@@ -262,7 +292,7 @@ function generated(c: GenCase): { doc: string; want: string[]; events: CorrEvent
   const events: CorrEvent[] = c.events.map((e) => ({ timestamp: at(e.step * 15 * S + e.jitter), kind: e.kind, host: e.host, user: e.user, bytes: e.bytes }));
   const rows: EvalRow[] = c.events.flatMap((e) =>
     c.rules.includes(e.kind)
-      ? [{ time: BASE + e.step * 15 * S + e.jitter, tag: `rule_${e.kind}`, groups: c.groupBy.map((g) => (g === 'host' ? e.host : e.user)), value: field === null ? null : field === 'user' ? e.user : e.bytes }]
+      ? [{ time: BASE + e.step * 15 * S + e.jitter, tag: `rule_${e.kind}`, groups: c.groupBy.map((g) => (g === 'host' ? e.host : e.user)), value: field === null ? null : field === 'user' ? e.user : summed(c.type, e.bytes) }]
       : [],
   );
   const want = evaluate({ type: c.type, timespanMs: c.span * S, tags: c.rules.map((r) => `rule_${r}`), condition: c.bounds }, rows)

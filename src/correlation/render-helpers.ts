@@ -6,6 +6,11 @@ import type { CorrelationCondition, CorrelationInput, CorrelationPlan } from './
 
 export type ConditionOperator = keyof CorrelationCondition;
 
+/** The internal column holding group-by entry `i` (the sigma_ prefix is reserved, so no Sigma field is shadowed). */
+export function groupColumn(i: number): string {
+  return `sigma_g${i}`;
+}
+
 /** The operators in one fixed order (so the output is deterministic whatever order the YAML used). */
 const OPERATORS: readonly ConditionOperator[] = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'];
 

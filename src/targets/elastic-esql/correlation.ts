@@ -1,10 +1,10 @@
 import type {
-  CorrelationCondition,
   CorrelationPlan,
   CorrelationQuery,
   CorrelationRenderer,
   CorrelationRuleInput,
 } from '../../correlation/plan.js';
+import { C_COMPARISON, conditionBounds, groupColumn, isDefaultOrderedCondition } from '../../correlation/render-helpers.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { type Unsupported, unsupported } from '../../lower/target.js';
 import { fieldKind } from './ecs-types.js';
@@ -49,29 +49,6 @@ const VALUE = 'sigma_value';
 const RESULT = 'sigma_result';
 const WINDOW = 'sigma_window';
 const TIME = '@timestamp';
-
-function groupColumn(i: number): string {
-  return `sigma_g${i}`;
-}
-
-const COMPARISON: Readonly<Record<keyof CorrelationCondition, string>> = {
-  gt: '>',
-  gte: '>=',
-  lt: '<',
-  lte: '<=',
-  eq: '==',
-  neq: '!=',
-};
-
-/** The bounds given, in a fixed order (deterministic output). */
-function bounds(condition: CorrelationCondition): [keyof CorrelationCondition, number][] {
-  const out: [keyof CorrelationCondition, number][] = [];
-  for (const key of ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const) {
-    const v = condition[key];
-    if (v !== undefined) out.push([key, v]);
-  }
-  return out;
-}
 
 /**
  * An ES|QL time-span literal of exactly `seconds` (fixed units only: hours, minutes, seconds, so a day or
@@ -128,7 +105,7 @@ function perInput(inputs: readonly CorrelationRuleInput[], pick: (input: Correla
 
 /** True when the condition only bounds a count from below (gt/gte), which a superset of rows keeps. */
 function lowerBoundOnly(plan: CorrelationPlan): boolean {
-  return bounds(plan.condition).every(([key]) => key === 'gt' || key === 'gte');
+  return conditionBounds(plan.condition).every(([key]) => key === 'gt' || key === 'gte');
 }
 
 /**
@@ -137,7 +114,7 @@ function lowerBoundOnly(plan: CorrelationPlan): boolean {
  * count (rows, distinct values, distinct rules) over it is at least the bucket's.
  */
 function extraFirings(plan: CorrelationPlan): string {
-  const bound = `${plan.type}${bounds(plan.condition).map(([k, v]) => ` ${k} ${String(v)}`).join(',')}`;
+  const bound = `${plan.type}${conditionBounds(plan.condition).map(([k, v]) => ` ${k} ${String(v)}`).join(',')}`;
   const never = "; it never fires where the Sigma rule does not (the look-back window at a bucket's last row holds all of the bucket's rows, so its count is at least the bucket's)";
   const may = `, and a bucket may also fire where no look-back window does (the window at a row also holds earlier rows of the previous bucket, and the condition ${bound} is not only a lower bound on a count)`;
   switch (plan.type) {
@@ -259,15 +236,10 @@ function aggregate(plan: CorrelationPlan, by: string): string[] | Unsupported {
   }
 }
 
-function isDefaultOrdered(plan: CorrelationPlan): boolean {
-  const b = bounds(plan.condition);
-  return b.length === 1 && b[0]![0] === 'gte' && b[0]![1] === plan.inputs.length;
-}
-
 export const esqlCorrelation: CorrelationRenderer = (plan): CorrelationQuery | Unsupported => {
   const inputs = ruleInputs(plan);
   if (!Array.isArray(inputs)) return inputs;
-  if (plan.type === 'temporal_ordered' && !isDefaultOrdered(plan)) {
+  if (plan.type === 'temporal_ordered' && !isDefaultOrderedCondition(plan)) {
     return unsupported(
       'a temporal_ordered condition other than the default',
       'the ordered sequence itself is the condition (all rules in the listed order within the timespan)',
@@ -315,10 +287,10 @@ export const esqlCorrelation: CorrelationRenderer = (plan): CorrelationQuery | U
   lines.push(...agg);
   const tests: string[] = [];
   // An ordered pair is its own condition (the default, checked above); otherwise every bound on RESULT.
-  for (const [key, v] of orderChecked(plan) && plan.inputs.length === 2 ? [] : bounds(plan.condition)) {
+  for (const [key, v] of orderChecked(plan) && plan.inputs.length === 2 ? [] : conditionBounds(plan.condition)) {
     const literal = numberLiteral(v);
     if (literal === null) return unsupported(`the condition bound ${key}: ${String(v)}`, 'ES|QL has no literal for it');
-    tests.push(`${RESULT} ${COMPARISON[key]} ${literal}`);
+    tests.push(`${RESULT} ${C_COMPARISON[key]} ${literal}`);
   }
   if (tests.length > 0) lines.push(`| WHERE ${tests.join(' AND ')}`);
 

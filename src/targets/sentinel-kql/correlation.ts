@@ -7,6 +7,7 @@ import type {
 import {
   C_COMPARISON,
   conditionBounds,
+  groupColumn,
   inputGroupField,
   isDefaultOrderedCondition,
   spanInUnits,
@@ -43,10 +44,6 @@ const VALUE = 'sigma_value';
 const RESULT = 'sigma_result';
 const T = 'TimeGenerated';
 const ALL = 'sigma_all';
-
-function groupColumn(i: number): string {
-  return `sigma_g${i}`;
-}
 
 function kustoSpan(seconds: number): string {
   const [n, unit] = spanInUnits(seconds);

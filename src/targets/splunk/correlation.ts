@@ -8,6 +8,7 @@ import type {
 import {
   C_COMPARISON,
   conditionBounds,
+  groupColumn,
   inputGroupField,
   isDefaultOrderedCondition,
   spanInUnits,
@@ -35,10 +36,6 @@ const RULE = 'sigma_rule';
 const ORDER = 'sigma_order';
 const VALUE = 'sigma_value';
 const RESULT = 'sigma_result';
-
-function groupColumn(i: number): string {
-  return `sigma_g${i}`;
-}
 
 /** A group-by name as the output column (`rename ... AS "name"`); `*` is a rename wildcard. */
 function renameTarget(name: string): string | Unsupported {

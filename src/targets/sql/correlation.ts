@@ -1,5 +1,6 @@
 import { assertNever } from '../../diagnostics/assert-never.js';
 import type { CorrelationCondition, CorrelationPlan, CorrelationQuery, CorrelationRenderer } from '../../correlation/plan.js';
+import { type ConditionOperator, conditionBounds } from '../../correlation/render-helpers.js';
 import { unsupported, type Unsupported } from '../../lower/target.js';
 import { identifierProblem, sqlIdentifier, sqlString, unwritableText } from './sql-text.js';
 
@@ -284,18 +285,17 @@ function aggregateOf(plan: CorrelationPlan, pg: boolean): string {
   }
 }
 
+/** The SQL comparison operator of each bound. */
+const SQL_COMPARISON: Readonly<Record<ConditionOperator, string>> = {
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+  eq: '=',
+  neq: '<>',
+};
+
 function havingOf(aggregate: string, condition: CorrelationCondition): string {
-  const ops: [keyof CorrelationCondition, string][] = [
-    ['gt', '>'],
-    ['gte', '>='],
-    ['lt', '<'],
-    ['lte', '<='],
-    ['eq', '='],
-    ['neq', '<>'],
-  ];
-  const tests = ops.flatMap(([k, op]) => {
-    const v = condition[k];
-    return v === undefined ? [] : [`${aggregate} ${op} ${String(v)}`];
-  });
+  const tests = conditionBounds(condition).map(([k, v]) => `${aggregate} ${SQL_COMPARISON[k]} ${String(v)}`);
   return tests.length === 0 ? '1 = 1' : tests.join(' AND ');
 }

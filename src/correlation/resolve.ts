@@ -23,7 +23,7 @@ export interface ResolvedCorrelation {
 }
 
 /** Chains deeper than this are refused (a correlation of a correlation of ... 32 levels has no use). */
-export const MAX_CHAIN_DEPTH = 32;
+const MAX_CHAIN_DEPTH = 32;
 
 interface Entry {
   /** Documents (valid or failed) that carry this id or name. */
@@ -139,7 +139,7 @@ function add(map: Map<string, Entry>, key: string, doc: Entry['docs'][number]): 
 }
 
 /** The keys an alias may use for an input: how the correlation referenced it, its name, its id. */
-export function inputKeys(input: ResolvedInput): readonly string[] {
+function inputKeys(input: ResolvedInput): readonly string[] {
   const doc = input.kind === 'rule' ? input.rule : input.resolved.correlation;
   return [input.ref.value, ...(doc.name !== undefined ? [doc.name] : []), ...(doc.id !== undefined ? [doc.id] : [])];
 }

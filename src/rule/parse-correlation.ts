@@ -25,7 +25,7 @@ const CORRELATION_TYPES: readonly CorrelationType[] = [
 const TIMESPAN_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
 /** Most rules one correlation may combine: a query over more is refused rather than generated. */
-export const MAX_CORRELATION_RULES = 1000;
+const MAX_CORRELATION_RULES = 1000;
 
 const BOUND_KEYS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const;
 

@@ -54,7 +54,7 @@ const TIME = '@timestamp';
  * An ES|QL time-span literal of exactly `seconds` (fixed units only: hours, minutes, seconds, so a day or
  * a week is never a calendar day, whose length a request time zone with daylight saving could change).
  */
-export function esqlTimeSpan(seconds: number): string {
+function esqlTimeSpan(seconds: number): string {
   const [n, unit] = seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
   return `${String(n)} ${unit}${n === 1 ? '' : 's'}`;
 }

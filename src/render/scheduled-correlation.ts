@@ -1,3 +1,4 @@
+import { spanInUnits } from '../correlation/render-helpers.js';
 import type { FormatInput, FormattedDocument } from './format.js';
 
 /*
@@ -42,9 +43,8 @@ function minutesOf(duration: string): number | null {
 
 /** Minutes as `<n>d`, `<n>h` or `<n>m`, the largest unit that divides them. */
 function minutesText(minutes: number): string {
-  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
-  if (minutes % 60 === 0) return `${minutes / 60}h`;
-  return `${minutes}m`;
+  const [n, unit] = spanInUnits(minutes * 60);
+  return `${n}${unit}`;
 }
 
 /** Sentinel's limit for queryPeriod (docs, "Create a scheduled analytics rule": 5 minutes to 14 days). */

@@ -1,4 +1,5 @@
 import { assertNever } from '../diagnostics/assert-never.js';
+import { type ConditionOperator, conditionBounds } from '../correlation/render-helpers.js';
 import { CorrelationIndex, type ResolvedInput } from '../correlation/resolve.js';
 import type { CorrelationBounds, CorrelationType, SigmaCorrelation } from '../rule/model.js';
 import type { ParsedFile } from '../rule/parse-documents.js';
@@ -59,18 +60,13 @@ function measures(c: SigmaCorrelation): string {
   }
 }
 
+/** The comparison as explain writes it. */
+const WORDS_COMPARISON: Readonly<Record<ConditionOperator, string>> = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=', neq: '!=' };
+
 function conditionText(c: SigmaCorrelation): string {
   const what = c.type === 'temporal' || c.type === 'temporal_ordered' ? 'rules matched' : c.field === null ? c.type : `${c.type}(${c.field.value})`;
   const bounds: CorrelationBounds = Object.keys(c.condition).length === 0 ? { gte: c.rules.length } : c.condition;
-  const ops: [keyof CorrelationBounds, string][] = [
-    ['gt', '>'],
-    ['gte', '>='],
-    ['lt', '<'],
-    ['lte', '<='],
-    ['eq', '='],
-    ['neq', '!='],
-  ];
-  const parts = ops.flatMap(([k, op]) => (bounds[k] === undefined ? [] : [`${what} ${op} ${String(bounds[k])}`]));
+  const parts = conditionBounds(bounds).map(([k, v]) => `${what} ${WORDS_COMPARISON[k]} ${String(v)}`);
   const text = parts.join(' and ');
   return c.type === 'temporal_ordered' ? `all ${c.rules.length} rules, in order` : Object.keys(c.condition).length === 0 ? `${text} (all of them, the default)` : text;
 }

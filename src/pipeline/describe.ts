@@ -43,9 +43,17 @@ function logsourcesOf(t: Transformation): { sources: string[]; conditional: bool
   return { sources, conditional };
 }
 
+/** `product=aws service=cloudtrail`: the log source fields given, in that order ('' for none). */
+function logsourceFields(l: { readonly product?: string; readonly category?: string; readonly service?: string }): string {
+  return (['product', 'category', 'service'] as const)
+    .filter((k) => l[k] !== undefined)
+    .map((k) => `${k}=${l[k] ?? ''}`)
+    .join(' ');
+}
+
 function logsourceText(c: Extract<RuleCondition, { type: 'logsource' }>): string {
-  const parts = (['product', 'category', 'service'] as const).filter((k) => c[k] !== undefined).map((k) => `${k}=${c[k] ?? ''}`);
-  return parts.length > 0 ? parts.join(' ') : EVERY_RULE;
+  const text = logsourceFields(c);
+  return text !== '' ? text : EVERY_RULE;
 }
 
 function valueText(v: ConditionValue): string {
@@ -62,10 +70,7 @@ function effectOf(t: Transformation): string | null {
     case 'set_state':
       return `${t.key}=${typeof t.val === 'string' ? t.val : t.val.join(', ')}`;
     case 'change_logsource':
-      return `log source -> ${(['product', 'category', 'service'] as const)
-        .filter((k) => t[k] !== undefined)
-        .map((k) => `${k}=${t[k] ?? ''}`)
-        .join(' ')}`;
+      return `log source -> ${logsourceFields(t)}`;
     case 'field_name_mapping':
     case 'field_name_prefix_mapping': {
       // A field mapped to itself is a field the source has under the rule's name: counted, not listed.

@@ -16,7 +16,7 @@ import { parseKql } from '../targets/elastic-kql/kql-evaluator.js';
 noteMissingCorpus('cloud, identity and Linux source goldens');
 
 /** One rule per source family (paths under the corpus's rules/). */
-export const SOURCE_RULES: Readonly<Record<string, string>> = {
+const SOURCE_RULES: Readonly<Record<string, string>> = {
   'aws-cloudtrail': 'cloud/aws/cloudtrail/aws_cloudtrail_console_login_success_without_mfa.yml',
   'azure-signinlogs': 'cloud/azure/signin_logs/azure_account_lockout.yml',
   'azure-auditlogs': 'cloud/azure/audit_logs/azure_ad_bitlocker_key_retrieval.yml',
@@ -94,13 +94,15 @@ describe.skipIf(!HAVE_CORPUS)('elastic-kql over the corpus with its default pipe
   }, 120_000);
 });
 
-/** A Microsoft 365 rule given inline (no corpus needed), converted with the default elastic-kql pipelines. */
-async function m365Kql(detection: string): Promise<{ status: number; out: string; err: string }> {
-  const text = `title: t\nlogsource:\n  product: m365\n  service: audit\ndetection:\n${detection}\n  condition: sel\n`;
+/** A rule given inline (no corpus needed), converted by `convert -t <target>` with its default pipelines. */
+async function convertText(target: string, text: string): Promise<{ status: number; out: string; err: string }> {
   const io = memoryIo({ '/r.yml': text });
-  const status = await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '/r.yml'], io);
+  const status = await runCli(['convert', '-t', target, ...(OPTIONS[target] ?? []), '/r.yml'], io);
   return { status, out: io.out, err: io.err };
 }
+
+/** A Microsoft 365 rule given inline, converted with the default elastic-kql pipelines. */
+const m365Kql = (detection: string) => convertText('elastic-kql', `title: t\nlogsource:\n  product: m365\n  service: audit\ndetection:\n${detection}\n  condition: sel\n`);
 
 describe('ecs-cloud: Microsoft 365 Operation and Workload are where the o365 integration puts them', () => {
   // The integration's ingest pipeline renames o365audit.Operation -> event.action and Workload ->
@@ -130,10 +132,9 @@ describe('splunk-cloud: a CloudTrail request member that is a JSON array is addr
   it('requestParameters.layers and containerDefinitions[].command[]', async () => {
     const text =
       "title: t\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  sel:\n    requestParameters.layers|contains: 'x'\n    requestParameters.containerDefinitions.command|contains: 'y'\n  condition: sel\n";
-    const io = memoryIo({ '/r.yml': text });
-    const status = await runCli(['convert', '-t', 'splunk', '/r.yml'], io);
-    expect(status, io.err).toBe(0);
-    expect(io.out.trim()).toBe('sourcetype="aws:cloudtrail" requestParameters.layers{}="*x*" requestParameters.containerDefinitions{}.command{}="*y*"');
+    const r = await convertText('splunk', text);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out.trim()).toBe('sourcetype="aws:cloudtrail" requestParameters.layers{}="*x*" requestParameters.containerDefinitions{}.command{}="*y*"');
   });
 });
 
@@ -144,10 +145,9 @@ describe('ecs-cloud: an Entra ID audit rule\'s category is the activity category
   for (const field of ['category', 'Category']) {
     it(field, async () => {
       const text = `title: t\nlogsource:\n  product: azure\n  service: auditlogs\ndetection:\n  sel:\n    ${field}: Device\n  condition: sel\n`;
-      const io = memoryIo({ '/r.yml': text });
-      const status = await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '/r.yml'], io);
-      expect(status, io.err).toBe(0);
-      expect(io.out.trim()).toBe('event.dataset:"azure.auditlogs" and azure.auditlogs.properties.category:"Device"');
+      const r = await convertText('elastic-kql', text);
+      expect(r.status, r.err).toBe(0);
+      expect(r.out.trim()).toBe('event.dataset:"azure.auditlogs" and azure.auditlogs.properties.category:"Device"');
     });
   }
 });
@@ -157,10 +157,9 @@ describe('sentinel-cloud: the cron log is the cron facility of Syslog', () => {
   // daemon's: a ProcessName test for cron/crond would miss what the rules look for.
   it('service: cron', async () => {
     const text = "title: t\nlogsource:\n  product: linux\n  service: cron\ndetection:\n  keywords:\n    - 'REPLACE'\n  condition: keywords\n";
-    const io = memoryIo({ '/r.yml': text });
-    const status = await runCli(['convert', '-t', 'sentinel-kql', '/r.yml'], io);
-    expect(status, io.err).toBe(0);
-    expect(io.out.trim()).toBe('Syslog\n| where Facility =~ "cron" and * contains "REPLACE"');
+    const r = await convertText('sentinel-kql', text);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out.trim()).toBe('Syslog\n| where Facility =~ "cron" and * contains "REPLACE"');
   });
 });
 
@@ -168,10 +167,9 @@ describe('sentinel-cloud: the sshd log is every program OpenSSH logs under', () 
   // Since OpenSSH 9.8 "Accepted"/"Failed password" lines come from sshd-session (10.0: sshd-auth).
   it('service: sshd', async () => {
     const text = "title: t\nlogsource:\n  product: linux\n  service: sshd\ndetection:\n  keywords:\n    - 'Failed password'\n  condition: keywords\n";
-    const io = memoryIo({ '/r.yml': text });
-    const status = await runCli(['convert', '-t', 'sentinel-kql', '/r.yml'], io);
-    expect(status, io.err).toBe(0);
-    expect(io.out.trim()).toBe('Syslog\n| where ProcessName in~ ("sshd", "sshd-session", "sshd-auth") and * contains "Failed password"');
+    const r = await convertText('sentinel-kql', text);
+    expect(r.status, r.err).toBe(0);
+    expect(r.out.trim()).toBe('Syslog\n| where ProcessName in~ ("sshd", "sshd-session", "sshd-auth") and * contains "Failed password"');
   });
 });
 
@@ -179,10 +177,9 @@ describe('ecs-cloud: auditd uid/euid are refused (user.id is the auid on USER_* 
   for (const field of ['uid', 'euid']) {
     it(field, async () => {
       const text = `title: t\nlogsource:\n  product: linux\n  service: auditd\ndetection:\n  sel:\n    type: USER_LOGIN\n    ${field}: 0\n  condition: sel\n`;
-      const io = memoryIo({ '/r.yml': text });
-      const status = await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '/r.yml'], io);
-      expect(status).toBe(1);
-      expect(io.err).toContain('stores uid in user.id on some record types');
+      const r = await convertText('elastic-kql', text);
+      expect(r.status).toBe(1);
+      expect(r.err).toContain('stores uid in user.id on some record types');
     });
   }
 });

@@ -9,7 +9,7 @@ import type { TableSchema } from './sentinel-tables.js';
  */
 
 /** AzureActivity: https://learn.microsoft.com/azure/azure-monitor/reference/tables/azureactivity. */
-export const AzureActivity: TableSchema = {
+const AzureActivity: TableSchema = {
   ActivityStatus: 'string',
   ActivityStatusValue: 'string',
   ActivitySubstatus: 'string',
@@ -50,7 +50,7 @@ export const AzureActivity: TableSchema = {
 };
 
 /** AWSCloudTrail: https://learn.microsoft.com/azure/azure-monitor/reference/tables/awscloudtrail. */
-export const AWSCloudTrail: TableSchema = {
+const AWSCloudTrail: TableSchema = {
   AdditionalEventData: 'string',
   APIVersion: 'string',
   AwsEventId: 'string',
@@ -107,7 +107,7 @@ export const AWSCloudTrail: TableSchema = {
 };
 
 /** GCPAuditLogs: https://learn.microsoft.com/azure/azure-monitor/reference/tables/gcpauditlogs. */
-export const GCPAuditLogs: TableSchema = {
+const GCPAuditLogs: TableSchema = {
   AuthenticationInfo: 'dynamic',
   AuthorizationInfo: 'dynamic',
   _BilledSize: 'real',
@@ -140,7 +140,7 @@ export const GCPAuditLogs: TableSchema = {
 };
 
 /** AKSAudit: https://learn.microsoft.com/azure/azure-monitor/reference/tables/aksaudit. */
-export const AKSAudit: TableSchema = {
+const AKSAudit: TableSchema = {
   Annotations: 'dynamic',
   AuditId: 'string',
   _BilledSize: 'real',

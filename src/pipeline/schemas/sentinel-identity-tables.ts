@@ -9,7 +9,7 @@ import type { TableSchema } from './sentinel-tables.js';
  */
 
 /** SigninLogs: https://learn.microsoft.com/azure/azure-monitor/reference/tables/signinlogs. */
-export const SigninLogs: TableSchema = {
+const SigninLogs: TableSchema = {
   AADTenantId: 'string',
   AlternateSignInName: 'string',
   AppDisplayName: 'string',
@@ -90,7 +90,7 @@ export const SigninLogs: TableSchema = {
 };
 
 /** AuditLogs: https://learn.microsoft.com/azure/azure-monitor/reference/tables/auditlogs. */
-export const AuditLogs: TableSchema = {
+const AuditLogs: TableSchema = {
   AADOperationType: 'string',
   AADTenantId: 'string',
   ActivityDateTime: 'datetime',
@@ -125,7 +125,7 @@ export const AuditLogs: TableSchema = {
 };
 
 /** AADUserRiskEvents: https://learn.microsoft.com/azure/azure-monitor/reference/tables/aaduserriskevents. */
-export const AADUserRiskEvents: TableSchema = {
+const AADUserRiskEvents: TableSchema = {
   Activity: 'string',
   ActivityDateTime: 'datetime',
   AdditionalInfo: 'dynamic',
@@ -156,7 +156,7 @@ export const AADUserRiskEvents: TableSchema = {
 };
 
 /** OfficeActivity: https://learn.microsoft.com/azure/azure-monitor/reference/tables/officeactivity. */
-export const OfficeActivity: TableSchema = {
+const OfficeActivity: TableSchema = {
   AADGroupId: 'string',
   AADTarget: 'string',
   Activity: 'string',
@@ -292,7 +292,7 @@ export const OfficeActivity: TableSchema = {
 };
 
 /** OktaV2_CL: https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/Okta%20Single%20Sign-On/Data%20Connectors/OktaNativePollerConnectorV2/OktaSSOv2_Tables.json. */
-export const OktaV2_CL: TableSchema = {
+const OktaV2_CL: TableSchema = {
   ActingAppName: 'string',
   ActingAppType: 'string',
   ActorDetailEntry: 'dynamic',
@@ -354,7 +354,7 @@ export const OktaV2_CL: TableSchema = {
 };
 
 /** GitHubAuditLogsV2_CL: https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/GitHub/Data%20Connectors/GitHubAuditLogs_CCF/GitHubAuditLogs_DCR.json (its transform names the columns). The table has 232 columns (one per audit log key); listed are those the pipeline maps and a few common ones. A column not listed here fails the tests even if the table has it: add it from the definition first. */
-export const GitHubAuditLogsV2_CL: TableSchema = {
+const GitHubAuditLogsV2_CL: TableSchema = {
   Action: 'string',
   Actor: 'string',
   ActorId: 'real',

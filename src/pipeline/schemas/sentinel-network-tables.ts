@@ -9,7 +9,7 @@ import type { TableSchema } from './sentinel-tables.js';
  */
 
 /** CommonSecurityLog: https://learn.microsoft.com/azure/azure-monitor/reference/tables/commonsecuritylog. Listed: every column except the custom, flex, old-file, threat-intelligence and billing ones (add a column from the reference before mapping to it). */
-export const CommonSecurityLog: TableSchema = {
+const CommonSecurityLog: TableSchema = {
   Activity: 'string',
   AdditionalExtensions: 'string',
   ApplicationProtocol: 'string',
@@ -83,7 +83,7 @@ export const CommonSecurityLog: TableSchema = {
 };
 
 /** W3CIISLog: https://learn.microsoft.com/azure/azure-monitor/reference/tables/w3ciislog. */
-export const W3CIISLog: TableSchema = {
+const W3CIISLog: TableSchema = {
   AzureDeploymentID: 'string',
   _BilledSize: 'real',
   cIP: 'string',
@@ -131,7 +131,7 @@ export const W3CIISLog: TableSchema = {
 };
 
 /** Syslog: https://learn.microsoft.com/azure/azure-monitor/reference/tables/syslog. */
-export const Syslog: TableSchema = {
+const Syslog: TableSchema = {
   _BilledSize: 'real',
   CollectorHostName: 'string',
   Computer: 'string',
@@ -152,7 +152,7 @@ export const Syslog: TableSchema = {
 };
 
 /** ASimDnsActivityLogs: https://learn.microsoft.com/azure/azure-monitor/reference/tables/asimdnsactivitylogs. Listed: the DNS, source, destination and device columns (the table has many more; add one from the reference before mapping to it). */
-export const ASimDnsActivityLogs: TableSchema = {
+const ASimDnsActivityLogs: TableSchema = {
   AdditionalFields: 'dynamic',
   DnsFlags: 'string',
   DnsQuery: 'string',

@@ -18,7 +18,7 @@ export type KustoType = 'string' | 'int' | 'long' | 'real' | 'bool' | 'datetime'
 export type TableSchema = Readonly<Record<string, KustoType>>;
 
 /** SecurityEvent: https://learn.microsoft.com/azure/azure-monitor/reference/tables/securityevent */
-export const SecurityEvent: TableSchema = {
+const SecurityEvent: TableSchema = {
   AccessMask: 'string',
   Account: 'string',
   AccountDomain: 'string',
@@ -282,7 +282,7 @@ const DEVICE_COMMON: TableSchema = {
 };
 
 /** DeviceProcessEvents: https://learn.microsoft.com/azure/azure-monitor/reference/tables/deviceprocessevents */
-export const DeviceProcessEvents: TableSchema = {
+const DeviceProcessEvents: TableSchema = {
   ...DEVICE_COMMON,
   AccountDomain: 'string',
   AccountName: 'string',
@@ -316,7 +316,7 @@ export const DeviceProcessEvents: TableSchema = {
 };
 
 /** DeviceFileEvents: https://learn.microsoft.com/azure/azure-monitor/reference/tables/devicefileevents */
-export const DeviceFileEvents: TableSchema = {
+const DeviceFileEvents: TableSchema = {
   ...DEVICE_COMMON,
   AdditionalFields: 'dynamic',
   FileName: 'string',
@@ -345,7 +345,7 @@ export const DeviceFileEvents: TableSchema = {
 };
 
 /** DeviceRegistryEvents: https://learn.microsoft.com/azure/azure-monitor/reference/tables/deviceregistryevents */
-export const DeviceRegistryEvents: TableSchema = {
+const DeviceRegistryEvents: TableSchema = {
   ...DEVICE_COMMON,
   InitiatingProcessIntegrityLevel: 'string',
   InitiatingProcessTokenElevation: 'string',
@@ -359,7 +359,7 @@ export const DeviceRegistryEvents: TableSchema = {
 };
 
 /** DeviceNetworkEvents: https://learn.microsoft.com/azure/azure-monitor/reference/tables/devicenetworkevents */
-export const DeviceNetworkEvents: TableSchema = {
+const DeviceNetworkEvents: TableSchema = {
   ...DEVICE_COMMON,
   AdditionalFields: 'dynamic',
   InitiatingProcessIntegrityLevel: 'string',
@@ -375,7 +375,7 @@ export const DeviceNetworkEvents: TableSchema = {
 };
 
 /** DeviceImageLoadEvents: https://learn.microsoft.com/azure/azure-monitor/reference/tables/deviceimageloadevents */
-export const DeviceImageLoadEvents: TableSchema = {
+const DeviceImageLoadEvents: TableSchema = {
   ...DEVICE_COMMON,
   FileName: 'string',
   FileSize: 'long',
@@ -388,7 +388,7 @@ export const DeviceImageLoadEvents: TableSchema = {
 };
 
 /** DeviceEvents: https://learn.microsoft.com/azure/azure-monitor/reference/tables/deviceevents */
-export const DeviceEvents: TableSchema = {
+const DeviceEvents: TableSchema = {
   ...DEVICE_COMMON,
   AccountDomain: 'string',
   AccountName: 'string',
@@ -425,7 +425,7 @@ export const DeviceEvents: TableSchema = {
  * event's data as a dynamic property bag keyed by the event data names (Microsoft's own ASIM parsers
  * read it so: `tostring(EventData.CommandLine)` in ASimProcessCreateMicrosoftSysmonWindowsEvent).
  */
-export const WindowsEvent: TableSchema = {
+const WindowsEvent: TableSchema = {
   _BilledSize: 'real',
   Channel: 'string',
   Computer: 'string',

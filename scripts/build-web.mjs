@@ -2,9 +2,8 @@
 // Builds the analyst's page (src/web) into dist/web: one HTML file, one script, one stylesheet, all
 // static. Run `npm run build:web` (which generates the templates and pipelines first); serve the folder
 // with `npm run serve:web` or any static host. Prints what the page weighs.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';

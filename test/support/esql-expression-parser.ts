@@ -47,6 +47,16 @@ export class ExpressionParser {
     return t;
   }
 
+  /** `item (',' item)*` in expression mode. */
+  protected commaList<T>(item: () => T): T[] {
+    const out: T[] = [item()];
+    while (this.isOp(this.peek(), ',')) {
+      this.next();
+      out.push(item());
+    }
+    return out;
+  }
+
   expectEnd(): void {
     const t = this.peek();
     if (t.kind !== 'eof') this.fail(t, 'end of input');
@@ -97,26 +107,18 @@ export class ExpressionParser {
     if (this.isKeyword(t, 'like', 'rlike')) {
       this.next();
       const op = t.value === 'like' ? 'like' : 'rlike';
-      const patterns: string[] = [];
+      let patterns: string[];
       if (this.isOp(this.peek(), '(')) {
         this.next();
-        patterns.push(this.stringLiteral());
-        while (this.isOp(this.peek(), ',')) {
-          this.next();
-          patterns.push(this.stringLiteral());
-        }
+        patterns = this.commaList(() => this.stringLiteral());
         this.expectOp(')');
-      } else patterns.push(this.stringLiteral());
+      } else patterns = [this.stringLiteral()];
       return { kind: 'like', op, negated, value, patterns };
     }
     if (this.isKeyword(t, 'in')) {
       this.next();
       this.expectOp('(');
-      const list: EsqlExpr[] = [this.valueExpression()];
-      while (this.isOp(this.peek(), ',')) {
-        this.next();
-        list.push(this.valueExpression());
-      }
+      const list = this.commaList(() => this.valueExpression());
       this.expectOp(')');
       return { kind: 'in', negated, value, list };
     }
@@ -223,14 +225,7 @@ export class ExpressionParser {
       this.expectOp(')');
       return { kind: 'call', name, args: [], star: true };
     }
-    const args: EsqlExpr[] = [];
-    if (!this.isOp(this.peek(), ')')) {
-      args.push(this.booleanExpression());
-      while (this.isOp(this.peek(), ',')) {
-        this.next();
-        args.push(this.booleanExpression());
-      }
-    }
+    const args = this.isOp(this.peek(), ')') ? [] : this.commaList(() => this.booleanExpression());
     this.expectOp(')');
     return { kind: 'call', name, args, star: false };
   }

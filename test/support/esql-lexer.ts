@@ -27,6 +27,8 @@ export interface Token {
   readonly end: number;
 }
 
+type MakeToken = (kind: TokenKind, value: string, end: number) => Token;
+
 export class EsqlSyntaxError {
   constructor(
     readonly message: string,
@@ -88,12 +90,24 @@ export class Lexer {
 
   /** EXPRESSION_MODE (WHERE, EVAL, STATS, SORT, LIMIT, ROW). */
   expression(pos: number): Token {
-    const t = this.text;
+    return this.scan(pos, (start, c, tok) => this.expressionToken(start, c, tok));
+  }
+
+  /**
+   * The opening every mode but DEFAULT_MODE shares: hidden text skipped, then the end of the input or
+   * `|` (which ends the command); anything else is left to `mode`, with the first character.
+   */
+  private scan(pos: number, mode: (start: number, c: string, tok: MakeToken) => Token): Token {
     const start = this.skipHidden(pos);
-    const tok = (kind: TokenKind, value: string, end: number): Token => ({ kind, value, offset: start, end });
-    if (start >= t.length) return tok('eof', '', start);
-    const c = t[start];
+    const tok: MakeToken = (kind, value, end) => ({ kind, value, offset: start, end });
+    if (start >= this.text.length) return tok('eof', '', start);
+    const c = this.text[start] ?? '';
     if (c === '|') return tok('pipe', '|', start + 1);
+    return mode(start, c, tok);
+  }
+
+  private expressionToken(start: number, c: string, tok: MakeToken): Token {
+    const t = this.text;
     if (c === '"') return this.quotedString(start);
     if (c === '`') {
       let end = start + 1;
@@ -127,7 +141,7 @@ export class Lexer {
       return tok('param', text, start + text.length);
     }
     for (const op of OPERATORS) if (t.startsWith(op, start)) return tok('op', op, start + op.length);
-    throw new EsqlSyntaxError(`token recognition error at '${c ?? ''}'`, start);
+    throw new EsqlSyntaxError(`token recognition error at '${c}'`, start);
   }
 
   /**
@@ -176,12 +190,11 @@ export class Lexer {
 
   /** FROM_MODE (lexer/From.g4): sources, `,`, `:`, `::`, `[`, `]`, `=`, METADATA, quoted strings. */
   from(pos: number): Token {
+    return this.scan(pos, (start, c, tok) => this.fromToken(start, c, tok));
+  }
+
+  private fromToken(start: number, c: string, tok: MakeToken): Token {
     const t = this.text;
-    const start = this.skipHidden(pos);
-    const tok = (kind: TokenKind, value: string, end: number): Token => ({ kind, value, offset: start, end });
-    if (start >= t.length) return tok('eof', '', start);
-    const c = t[start] ?? '';
-    if (c === '|') return tok('pipe', '|', start + 1);
     if (c === '"') return this.quotedString(start);
     if (t.startsWith('::', start)) return tok('op', '::', start + 2);
     if (':,[]=()'.includes(c)) return tok('op', c, start + 1);
@@ -199,15 +212,11 @@ export class Lexer {
 
   /** PROJECT_MODE (KEEP, DROP): ID_PATTERN, `.`, `,`. */
   project(pos: number): Token {
-    const t = this.text;
-    const start = this.skipHidden(pos);
-    const tok = (kind: TokenKind, value: string, end: number): Token => ({ kind, value, offset: start, end });
-    if (start >= t.length) return tok('eof', '', start);
-    const c = t[start] ?? '';
-    if (c === '|') return tok('pipe', '|', start + 1);
-    if (c === '.' || c === ',') return tok('op', c, start + 1);
-    const m = /^(?:(?:[A-Za-z*][A-Za-z0-9_*]*|[_@][A-Za-z0-9_*]+)|`(?:[^`]|``)+`)+/.exec(t.slice(start));
-    if (m === null) throw new EsqlSyntaxError(`token recognition error at '${c}'`, start);
-    return tok('id-pattern', m[0], start + m[0].length);
+    return this.scan(pos, (start, c, tok) => {
+      if (c === '.' || c === ',') return tok('op', c, start + 1);
+      const m = /^(?:(?:[A-Za-z*][A-Za-z0-9_*]*|[_@][A-Za-z0-9_*]+)|`(?:[^`]|``)+`)+/.exec(this.text.slice(start));
+      if (m === null) throw new EsqlSyntaxError(`token recognition error at '${c}'`, start);
+      return tok('id-pattern', m[0], start + m[0].length);
+    });
   }
 }

@@ -34,28 +34,32 @@ export type { EsqlCommand, EsqlExpr, EsqlField, EsqlLiteral, EsqlOrder, EsqlQuer
  * command is a syntax error here, as it is there (UNKNOWN_CMD).
  */
 
-export type EsqlParse = { readonly ok: true; readonly ast: EsqlQuery } | { readonly ok: false; readonly message: string; readonly offset: number };
+type SyntaxFailure = { readonly ok: false; readonly message: string; readonly offset: number };
 
-export function parseEsql(query: string): EsqlParse {
+export type EsqlParse = { readonly ok: true; readonly ast: EsqlQuery } | SyntaxFailure;
+
+/** `read`'s result, or the syntax error it threw as a value (other errors are bugs and propagate). */
+function catchSyntaxError<T>(read: () => T): T | SyntaxFailure {
   try {
-    return { ok: true, ast: new Parser(query).query() };
+    return read();
   } catch (e) {
     if (e instanceof EsqlSyntaxError) return { ok: false, message: e.message, offset: e.offset };
     throw e;
   }
 }
 
+export function parseEsql(query: string): EsqlParse {
+  return catchSyntaxError(() => ({ ok: true, ast: new Parser(query).query() }) as const);
+}
+
 /** Parses one expression alone (as after WHERE), for tests of the evaluator. */
-export function parseEsqlExpression(text: string): { readonly ok: true; readonly expr: EsqlExpr } | { readonly ok: false; readonly message: string; readonly offset: number } {
-  try {
+export function parseEsqlExpression(text: string): { readonly ok: true; readonly expr: EsqlExpr } | SyntaxFailure {
+  return catchSyntaxError(() => {
     const p = new Parser(text);
     const expr = p.booleanExpression();
     p.expectEnd();
-    return { ok: true, expr };
-  } catch (e) {
-    if (e instanceof EsqlSyntaxError) return { ok: false, message: e.message, offset: e.offset };
-    throw e;
-  }
+    return { ok: true, expr } as const;
+  });
 }
 
 /** The commands (EsqlBaseParser.g4: query, sourceCommand, processingCommand and the command rules). */
@@ -109,12 +113,7 @@ class Parser extends ExpressionParser {
       case 'drop':
         return { kind: t.value, patterns: this.namePatterns() };
       case 'sort': {
-        const orders: EsqlOrder[] = [this.order()];
-        while (this.isOp(this.peek(), ',')) {
-          this.next();
-          orders.push(this.order());
-        }
-        return { kind: 'sort', orders };
+        return { kind: 'sort', orders: this.commaList(() => this.order()) };
       }
       case 'mv_expand':
         return { kind: 'mv-expand', field: this.qualifiedName().join('.') };
@@ -190,12 +189,7 @@ class Parser extends ExpressionParser {
   }
 
   private fields(): EsqlField[] {
-    const out: EsqlField[] = [this.field()];
-    while (this.isOp(this.peek(), ',')) {
-      this.next();
-      out.push(this.field());
-    }
-    return out;
+    return this.commaList(() => this.field());
   }
 
   /** field: (qualifiedName '=')? booleanExpression */

@@ -37,7 +37,7 @@ import {
   toLowerRoot,
   unwritableText,
 } from './esql-text.js';
-import { foldItem, foldRender, GROUP, MAX_CHAIN } from './esql-list.js';
+import { foldItem, foldRender, GROUP, MAX_CHAIN, numberSides } from './esql-list.js';
 
 /*
  * Elastic ES|QL: `FROM <index pattern> | WHERE <condition>`. Facts about the language are cited in
@@ -73,6 +73,16 @@ interface Comparison {
 
 const NOT_OP = { '==': '!=', LIKE: 'NOT LIKE', RLIKE: 'NOT RLIKE' } as const;
 
+/** A comparison on the leaf's field, or its Sigma negation (TRUE when the field is NULL). */
+function comparisonLeaf(negated: boolean, fieldText: string, c: Comparison): Fragment {
+  return nullGuardedMatch(negated, fieldText, c.op, NOT_OP[c.op], c.right, c.left);
+}
+
+/** The literal of `n`, or a refusal naming it (NaN and the infinities have none). */
+function writeNumber(n: number): string | Unsupported {
+  return numberLiteral(n) ?? unsupported(`the number ${String(n)}`, 'ES|QL has no literal for it');
+}
+
 /**
  * A Sigma string on one field:
  * - `*` alone: any present value (`IS NOT NULL`);
@@ -102,7 +112,7 @@ function stringLeaf(ctx: LeafContext<PatternStringValue>): LeafRendering {
   const c = stringComparison(ctx.fieldText, ctx.value);
   if (c === 'any') return fragment(`${ctx.fieldText} ${ctx.negated ? 'IS NULL' : 'IS NOT NULL'}`);
   if (c.kind === 'unsupported') return c;
-  return nullGuardedMatch(ctx.negated, ctx.fieldText, c.op, NOT_OP[c.op], c.right, c.left);
+  return comparisonLeaf(ctx.negated, ctx.fieldText, c);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -114,17 +124,15 @@ function stringLeaf(ctx: LeafContext<PatternStringValue>): LeafRendering {
  * which accepts every type.
  */
 function numberComparison(fieldText: string, n: number): Comparison | Unsupported {
-  const literal = numberLiteral(n);
-  if (literal === null) return unsupported(`the number ${String(n)}`, 'ES|QL has no literal for it');
-  const kind = kindOfText(fieldText);
-  if (kind === 'number') return { kind: 'comparison', left: fieldText, op: '==', right: literal };
-  return { kind: 'comparison', left: asString(fieldText, kind), op: '==', right: esqlString(literal) };
+  const literal = writeNumber(n);
+  if (typeof literal !== 'string') return literal;
+  return { kind: 'comparison', op: '==', ...numberSides(fieldText, literal) };
 }
 
 function numberLeaf(ctx: LeafContext<NumberValue>): LeafRendering {
   const c = numberComparison(ctx.fieldText, ctx.value.value);
   if (c.kind === 'unsupported') return c;
-  return nullGuardedMatch(ctx.negated, ctx.fieldText, c.op, NOT_OP[c.op], c.right, c.left);
+  return comparisonLeaf(ctx.negated, ctx.fieldText, c);
 }
 
 /** A boolean is matched as its text, case-insensitively (as the other targets do). */
@@ -160,8 +168,8 @@ const COMPARE_OP = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 
 /** A numeric comparison; a field not known to be numeric is read with TO_DOUBLE (text or number). */
 function compareLeaf(ctx: LeafContext<CompareValue>): LeafRendering {
-  const literal = numberLiteral(ctx.value.value);
-  if (literal === null) return unsupported(`the number ${String(ctx.value.value)}`, 'ES|QL has no literal for it');
+  const literal = writeNumber(ctx.value.value);
+  if (typeof literal !== 'string') return literal;
   const f = ctx.fieldText;
   const op = COMPARE_OP[ctx.value.op];
   const kind = kindOfText(f);
@@ -261,15 +269,13 @@ function keywordLeaf(value: RenderValue, negated: boolean): LeafRendering {
     case 'string':
       return stringLeaf({ field: KEYWORD_FIELD, fieldText, negated, options: {}, value: { ...value, parts: normaliseParts([star, ...value.parts, star]) } });
     case 'number': {
-      const literal = numberLiteral(value.value);
-      if (literal === null) return unsupported(`the number ${String(value.value)}`, 'ES|QL has no literal for it');
+      const literal = writeNumber(value.value);
+      if (typeof literal !== 'string') return literal;
       const parts: PatternPart[] = [star, { kind: 'literal', text: literal }, star];
       return stringLeaf({ field: KEYWORD_FIELD, fieldText, negated, options: {}, value: { kind: 'string', parts, cased: false } });
     }
     case 'regex':
-      return typeof esqlRegex === 'function'
-        ? esqlRegex({ field: KEYWORD_FIELD, fieldText, negated, options: {}, value })
-        : esqlRegex;
+      return esqlRegex({ field: KEYWORD_FIELD, fieldText, negated, options: {}, value });
     default:
       return unsupported(`a ${value.kind} keyword`, 'a keyword must be a string, a number or a regular expression');
   }

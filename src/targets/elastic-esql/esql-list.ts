@@ -21,6 +21,14 @@ export const GROUP = { open: '(', close: ')' } as const;
 const SEP = '\u0000';
 type ItemKind = 'number' | 'as-is' | 'lower';
 
+/**
+ * The sides of `field == <number>`: the number itself on a numeric field, its text on a string field
+ * (Windows logs keep numbers as text: event.code is a keyword) or through TO_STRING on one of unknown type.
+ */
+export function numberSides(fieldText: string, literal: string, kind = kindOfText(fieldText)): { readonly left: string; readonly right: string } {
+  return kind === 'number' ? { left: fieldText, right: literal } : { left: asString(fieldText, kind), right: esqlString(literal) };
+}
+
 export function foldItem(value: PatternStringValue | NumberValue): string | null {
   if (value.kind === 'number') {
     const literal = numberLiteral(value.value);
@@ -44,8 +52,7 @@ export function foldRender(fieldText: string, items: readonly string[], negated:
     let right: string;
     switch (tag) {
       case 'number':
-        left = kind === 'number' ? fieldText : asString(fieldText, kind);
-        right = kind === 'number' ? text : esqlString(text);
+        ({ left, right } = numberSides(fieldText, text, kind));
         break;
       case 'as-is':
         left = asString(fieldText, kind);

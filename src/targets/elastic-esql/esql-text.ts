@@ -1,5 +1,6 @@
 import { isCaseless, mapParts, type PatternPart } from '../../lower/string-shape.js';
 import type { PatternStringValue } from '../../lower/target.js';
+import { hasLoneSurrogate } from '../../value/encodings.js';
 import { luceneText } from '../../value/regex/lucene.js';
 
 /*
@@ -19,12 +20,9 @@ import { luceneText } from '../../value/regex/lucene.js';
  *   case-sensitive match (Lucene wildcard syntax, WildcardQuery).
  */
 
-/** A lone UTF-16 surrogate has no UTF-8 form: a query holding one cannot be sent. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Why text cannot stand in an ES|QL query, or null when it can. */
+/** Why text cannot stand in an ES|QL query, or null when it can (a lone surrogate: the query cannot be sent). */
 export function unwritableText(text: string): string | null {
-  return LONE_SURROGATE.test(text) ? 'the text holds a lone UTF-16 surrogate, which has no UTF-8 form' : null;
+  return hasLoneSurrogate(text) ? 'the text holds a lone UTF-16 surrogate, which has no UTF-8 form' : null;
 }
 
 /** A double-quoted ES|QL string literal: `\` `"` and the line breaks/tab escaped, everything else raw. */

@@ -41,8 +41,6 @@ export type RegexNode =
   /** A construct the parser knows but no printer translates (verbs, recursion, \K, \R, ...). */
   | { readonly kind: 'unsupported'; readonly construct: string };
 
-export type RegexKind = RegexNode['kind'];
-
 /** A sorted list of disjoint inclusive code point ranges. */
 export type CharRanges = readonly (readonly [number, number])[];
 

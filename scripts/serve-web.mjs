@@ -19,7 +19,14 @@ const TYPES = {
 export function serveWeb(dir, port = 8173, host = '127.0.0.1') {
   const base = resolve(dir);
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    } catch {
+      // A malformed escape (`GET /%`) is the client's mistake: answer it, never crash the server.
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request\n');
+      return;
+    }
     const file = normalize(join(base, path === '/' ? 'index.html' : path));
     if ((file !== base && !file.startsWith(base + sep)) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');

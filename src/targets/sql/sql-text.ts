@@ -1,5 +1,6 @@
 import { escapeRegexLiteral, mapParts, type PatternPart } from '../../lower/string-shape.js';
 import { type Unsupported, unsupported } from '../../lower/target.js';
+import { hasLoneSurrogate } from '../../value/encodings.js';
 
 /*
  * Text pieces of SQL shared by the SQLite and PostgreSQL dialects. Sources:
@@ -13,13 +14,11 @@ import { type Unsupported, unsupported } from '../../lower/target.js';
  *   bytes), §9.7.1 (LIKE: `\` is the default escape; ILIKE), §9.7.3 (POSIX regular expressions).
  */
 
-/** A lone UTF-16 surrogate has no UTF-8 encoding: neither engine can receive it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** Why text cannot stand in an SQL literal or identifier, or null when it can. */
 export function unwritableText(text: string): string | null {
   if (text.includes('\u0000')) return 'SQL text cannot contain the NUL character';
-  if (LONE_SURROGATE.test(text)) return 'the text holds a lone UTF-16 surrogate, which has no UTF-8 form';
+  // A lone UTF-16 surrogate has no UTF-8 encoding: neither engine can receive it.
+  if (hasLoneSurrogate(text)) return 'the text holds a lone UTF-16 surrogate, which has no UTF-8 form';
   return null;
 }
 

@@ -1,3 +1,4 @@
+import { BOUND_KEYS } from '../rule/parse-correlation.js';
 import type { CorrelationCondition, CorrelationInput, CorrelationPlan } from './plan.js';
 
 /*
@@ -11,13 +12,10 @@ export function groupColumn(i: number): string {
   return `sigma_g${i}`;
 }
 
-/** The operators in one fixed order (so the output is deterministic whatever order the YAML used). */
-const OPERATORS: readonly ConditionOperator[] = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'];
-
-/** The bounds given, in a fixed order; the renderer ANDs them. */
+/** The bounds given, in BOUND_KEYS' fixed order (deterministic whatever order the YAML used); the renderer ANDs them. */
 export function conditionBounds(condition: CorrelationCondition): ReadonlyArray<readonly [ConditionOperator, number]> {
   const out: Array<readonly [ConditionOperator, number]> = [];
-  for (const op of OPERATORS) {
+  for (const op of BOUND_KEYS) {
     const value = condition[op];
     if (value !== undefined) out.push([op, value]);
   }

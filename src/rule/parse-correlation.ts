@@ -27,7 +27,8 @@ const TIMESPAN_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600,
 /** Most rules one correlation may combine: a query over more is refused rather than generated. */
 const MAX_CORRELATION_RULES = 1000;
 
-const BOUND_KEYS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const;
+/** The keys of a correlation condition, in the fixed order renderers and explain write them. */
+export const BOUND_KEYS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const;
 
 function isValueType(type: CorrelationType): boolean {
   return type === 'value_count' || type === 'value_sum' || type === 'value_avg' || type === 'value_percentile';

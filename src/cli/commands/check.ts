@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { checkParsed, countFindings, type CheckReport } from '../../check/check.js';
 import { DEFAULT_CONFIG, parseCheckConfig, withDisabled, type CheckConfig } from '../../check/config.js';
 import { CHECKS } from '../../check/registry.js';
@@ -11,6 +9,7 @@ import { LineIndex } from '../../diagnostics/span.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
 import { readInput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { packageVersion } from '../version.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -118,22 +117,4 @@ export function artifactUri(file: string): string {
     .split(sep)
     .map((segment) => encodeURIComponent(segment))
     .join('/');
-}
-
-let version: string | undefined;
-
-/** This package's version, from its package.json (two folders up from src/cli, three from dist/src/cli). */
-function packageVersion(): string {
-  if (version !== undefined) return version;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'sigma-transpiler' && typeof pkg.version === 'string') return (version = pkg.version);
-    } catch {
-      // not here: look one folder up
-    }
-    dir = dirname(dir);
-  }
-  return (version = '0.0.0');
 }

@@ -3,10 +3,9 @@ import { checkParsed, countFindings, type CheckReport } from '../../check/check.
 import { DEFAULT_CONFIG, parseCheckConfig, withDisabled, type CheckConfig } from '../../check/config.js';
 import { CHECKS } from '../../check/registry.js';
 import { toSarif } from '../../check/sarif.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { LineIndex } from '../../diagnostics/span.js';
-import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
+import { collectFiles, parseFile } from '../inputs.js';
 import { readInput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import { packageVersion } from '../version.js';
@@ -48,19 +47,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
   const { config, unknown } = withDisabled(loaded, options.disable);
   if (unknown.length > 0) throw new UsageError(`--disable: unknown check ${unknown.map((u) => JSON.stringify(u)).join(', ')}; \`check --list\` shows the codes`);
 
-  const parsed: ParsedFile[] = [];
-  for (const p of paths) {
-    if (!io.exists(p)) throw new UsageError(`no such file or folder: ${p}`);
-    const listed = readInput(p, (path) => io.listYamlFiles(path), p);
-    if (!listed.ok) {
-      parsed.push(unreadable(p, listed.diagnostic));
-      continue;
-    }
-    for (const f of listed.value) {
-      const read = readInput(f, (x) => io.readFile(x));
-      parsed.push(read.ok ? parseSigmaText(read.value, f) : unreadable(f, read.diagnostic));
-    }
-  }
+  const parsed = collectFiles(paths, io).map((f) => f.unreadable ?? parseFile(f.path, io));
   const report = checkParsed(parsed, config);
   print(report, format, io);
   const counts = countFindings(report.findings);
@@ -103,10 +90,6 @@ function loadConfig(path: string | undefined, io: CliIo): CheckConfig | null {
   for (const d of diagnostics) io.stderr(`${renderDiagnostic(d, index)}\n`);
   io.stderr(`error: the config file ${file} is not valid (see above)\n`);
   return null;
-}
-
-function unreadable(path: string, diagnostic: Diagnostic): ParsedFile {
-  return { file: path, documents: [], diagnostics: [diagnostic], index: new LineIndex(path, '') };
 }
 
 /** A finding's file as a URI relative to the working directory (`/`-separated, each segment encoded). */

@@ -71,8 +71,7 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   const start = (): Pass => {
     const inputHashes = new Map<string, string>();
     return {
-      inputHashes,
-      hash: writeManifest,
+      inputHashes: writeManifest ? inputHashes : undefined,
       out: {
         staged: outputDir !== undefined ? stageFiles(io, outputDir) : undefined,
         manifest: writeManifest ? new ManifestBuilder(packageVersion(), inputHashes, new Map(files.map((f, i) => [f.path, i]))) : undefined,
@@ -152,9 +151,8 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
 
 /** One attempt at the run: its targets' sinks, its staging and manifest, the input hashes it read. */
 interface Pass {
-  readonly inputHashes: Map<string, string>;
-  /** Hash the inputs (for the manifest). */
-  readonly hash: boolean;
+  /** Where each input's SHA-256 is recorded for the manifest; undefined when no manifest is written. */
+  readonly inputHashes: Map<string, string> | undefined;
   readonly out: RunOutput;
   readonly sinks: readonly TargetSink[];
   /** The k-th target's conversion options; `step`: each document is a step of the progress bar. */
@@ -168,7 +166,7 @@ interface Pass {
 function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): boolean {
   progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
   for (const { path, unreadable } of files) {
-    const parsed = unreadable ?? parseFile(path, io, pass.hash ? pass.inputHashes : undefined);
+    const parsed = unreadable ?? parseFile(path, io, pass.inputHashes);
     if (parsed.documents.some((d) => d.document?.kind === 'filter' || d.document?.kind === 'correlation')) return false;
     const indexes = new Map([[parsed.file, parsed.index]]);
     pass.sinks.forEach((sink, k) => {
@@ -195,7 +193,7 @@ function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Pr
 function batch(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): void {
   progress.phase('parsing', files.length);
   const parsed = files.map(({ path, unreadable }) => {
-    const p = unreadable ?? parseFile(path, io, pass.hash ? pass.inputHashes : undefined);
+    const p = unreadable ?? parseFile(path, io, pass.inputHashes);
     progress.step();
     return p;
   });

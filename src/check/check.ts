@@ -32,9 +32,9 @@ export function checkPack(inputs: readonly CheckInput[], config: CheckConfig = D
   return checkParsed(parsed, config);
 }
 
-/** `checkPack` for files already parsed (and extra findings, such as files that could not be read). */
-export function checkParsed(parsed: readonly ParsedFile[], config: CheckConfig = DEFAULT_CONFIG, extra: readonly Diagnostic[] = []): CheckReport {
-  const raw: Diagnostic[] = [...extra];
+/** `checkPack` for files already parsed (a file that could not be read carries its io-error diagnostic). */
+export function checkParsed(parsed: readonly ParsedFile[], config: CheckConfig = DEFAULT_CONFIG): CheckReport {
+  const raw: Diagnostic[] = [];
   let documents = 0;
   for (const file of parsed) {
     raw.push(...file.diagnostics);

@@ -20,19 +20,23 @@ const same = (a: SourceSpan, b: SourceSpan): boolean => a.file === b.file && a.o
 
 /**
  * Lints across the pack: duplicate ids and titles (each repeat points at the first), correlation
- * `rules:` entries that name no document of the pack by id or name, and temporal correlations over
+ * `rules:` entries that name no rule or correlation of the pack by id or name, and temporal correlations over
  * fewer than two rules (SPEC-DIGEST §8, §11). Files come in the order given.
  */
 export function lintPack(files: readonly ParsedFile[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const nodes = files.flatMap((f) => f.documents.flatMap((d) => (d.node !== undefined ? [d.node] : [])));
+  const documents = files.flatMap((f) => f.documents.flatMap((d) => (d.node !== undefined ? [{ node: d.node, filter: d.document?.kind === 'filter' }] : [])));
+  const nodes = documents.map((d) => d.node);
   const firstId = new Map<string, Named>();
   const firstTitle = new Map<string, Named>();
-  const known = new Set<string>();
-  for (const node of nodes) {
+  // What a correlation may name, as src/correlation/resolve.ts (CorrelationIndex) resolves it: the id of
+  // a rule or correlation (any case: ids are UUIDs) or its name; never a filter.
+  const knownIds = new Set<string>();
+  const knownNames = new Set<string>();
+  for (const { node, filter } of documents) {
     const id = stringAt(node, 'id');
     if (id !== undefined) {
-      known.add(id.value);
+      if (!filter) knownIds.add(id.value.toLowerCase());
       const first = firstId.get(id.value);
       if (first === undefined) firstId.set(id.value, id);
       else if (!same(first.span, id.span)) out.push(error('duplicate-id', `the id ${id.value} is already used by the document at ${where(first.span)}; give each rule its own id (a new UUID)`, id.span));
@@ -44,7 +48,7 @@ export function lintPack(files: readonly ParsedFile[]): Diagnostic[] {
       else if (!same(first.span, title.span)) out.push(warning('duplicate-title', `the title ${JSON.stringify(title.value)} is already used by the document at ${where(first.span)}; titles should tell rules apart`, title.span));
     }
     const name = stringAt(node, 'name');
-    if (name !== undefined) known.add(name.value);
+    if (name !== undefined && !filter) knownNames.add(name.value);
   }
   for (const node of nodes) {
     const correlation = mapGet(node, 'correlation')?.value;
@@ -62,11 +66,11 @@ export function lintPack(files: readonly ParsedFile[]): Diagnostic[] {
       );
     }
     for (const item of items) {
-      if (item.kind !== 'scalar' || typeof item.value !== 'string' || known.has(item.value)) continue;
+      if (item.kind !== 'scalar' || typeof item.value !== 'string' || knownNames.has(item.value) || knownIds.has(item.value.toLowerCase())) continue;
       out.push(
         error(
           'dangling-correlation-reference',
-          `the correlation refers to ${JSON.stringify(item.value)}, but no document of the pack has that id or name; check it, or lint the pack together with the rule it names`,
+          `the correlation refers to ${JSON.stringify(item.value)}, but no rule or correlation of the pack has that id or name; check it, or lint the pack together with the rule it names`,
           item.span,
         ),
       );

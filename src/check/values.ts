@@ -1,4 +1,5 @@
 import { warning, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { canonicalModifier, isModifierName, MODIFIERS } from '../value/modifiers.js';
 import { classifyString, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { YamlMap, YamlNode, YamlScalar } from '../yaml/node.js';
@@ -81,13 +82,16 @@ function placement(modifier: string): string {
 }
 
 /**
- * Modifiers after which a value is still a Sigma string with wildcards and escapes (the others take a
- * regex, a network, a number, a field name or a boolean).
+ * Whether a value is still a Sigma string with wildcards and escapes after this modifier: every modifier
+ * but those that give it another type (a regex, a network, a number, a field name, a boolean) and regex
+ * flags, by the kinds src/value/modifiers.ts declares (aliases included; an unknown name is not).
  */
-const STRING_MODIFIERS: ReadonlySet<string> = new Set([
-  'contains', 'startswith', 'endswith', 'all', 'cased', 'neq', 'windash', 'expand',
-  'base64', 'base64offset', 'wide', 'utf16le', 'utf16be', 'utf16',
-]);
+function keepsSigmaString(name: string): boolean {
+  if (!isModifierName(name)) return false;
+  const kind = MODIFIERS[canonicalModifier(name)].kind;
+  return kind !== 'type' && kind !== 'regex-flag';
+}
+
 /** Modifiers that leave the value as written (they combine its matches or change case or polarity). */
 const PLAIN_MODIFIERS: ReadonlySet<string> = new Set(['all', 'cased', 'neq']);
 
@@ -95,7 +99,7 @@ function lintScalar(field: string | null, modifiers: readonly string[], scalar: 
   const value = scalar.value;
   if (typeof value !== 'string') return;
   lintControlCharacters(value, scalar, out);
-  if (!modifiers.every((m) => STRING_MODIFIERS.has(m))) return;
+  if (!modifiers.every(keepsSigmaString)) return;
   const scan = scanEscapes(value);
   if (scan.escapedWildcards.length > 0 && looksLikePath(value)) {
     const at = scan.escapedWildcards[0] ?? 0;

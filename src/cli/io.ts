@@ -108,8 +108,7 @@ function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
   // A failed write (a full disk, a file where a folder should be) must not leave the staging folder behind.
   try {
     for (const [name, content] of files) {
-      const target = join(staging, name);
-      if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
+      const target = stagedPath(staging, name);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, content);
     }
@@ -127,6 +126,13 @@ function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
 
 function stagingFolder(dir: string): string {
   return `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+}
+
+/** Where `name` is staged: inside the staging folder, never outside it (a name with `..` throws). */
+function stagedPath(staging: string, name: string): string {
+  const target = join(staging, name);
+  if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
+  return target;
 }
 
 /**
@@ -158,8 +164,7 @@ function stageOnDisk(dir: string): StagedFiles {
   };
   /** The staged path of `name` (never outside the staging folder). */
   const place = (name: string): string => {
-    const target = join(staging, name);
-    if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output folder: ${name}`);
+    const target = stagedPath(staging, name);
     writer ??= new BackgroundWriter();
     return target;
   };

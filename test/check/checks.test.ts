@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { checkPack, type CheckInput } from '../../src/check/check.js';
 import { parseCheckConfig, withDisabled } from '../../src/check/config.js';
 import { CHECKS } from '../../src/check/registry.js';
+import { convertFiles } from '../../src/convert.js';
+import { findConverter } from '../../src/converters.js';
 import type { DiagnosticCode } from '../../src/diagnostics/codes.js';
+import { parseSigmaText } from '../../src/rule/parse-documents.js';
 
 const ID_A = '0e95725d-7320-415d-80f7-004da920fc11';
 const ID_B = '5a8c1f6e-2d3b-4c7a-9e1f-0b2c3d4e5f60';
@@ -270,5 +273,49 @@ describe('config', () => {
       ['escaped-wildcard', 'off'],
     ]);
     expect(unknown).toEqual(['nope']);
+  });
+});
+
+describe('dangling-correlation-reference agrees with how convert resolves a reference', () => {
+  const FILTER = `title: Not Admins
+id: ${ID_C}
+name: not_admins
+logsource:
+    product: windows
+    category: process_creation
+filter:
+    rules: [${ID_A}]
+    selection:
+        User: admin
+    condition: not selection
+`;
+  /** Whether `convert` (src/correlation/resolve.ts) resolves the correlation's references. */
+  const converts = (inputs: CheckInput[]): boolean => {
+    const splunk = findConverter('splunk');
+    if (splunk === undefined) throw new Error('no splunk converter');
+    const records = convertFiles(
+      inputs.map((i) => parseSigmaText(i.text, i.file)),
+      splunk,
+    );
+    return !records.some((r) => r.diagnostics.some((d) => d.code === 'correlation-unresolved'));
+  };
+  it('an id written in another case names the rule (ids are UUIDs): no finding, and convert resolves it', () => {
+    const pack = [
+      { file: 'a.yml', text: rule() },
+      { file: 'c.yml', text: CORRELATION(ID_A.toUpperCase()) },
+    ];
+    expect(converts(pack)).toBe(true);
+    expect(codes(pack)).toEqual([]);
+  });
+  it('a filter is not something a correlation can name: reported, as convert refuses it', () => {
+    for (const ref of ['not_admins', ID_C]) {
+      const pack = [
+        { file: 'a.yml', text: rule() },
+        { file: 'b.yml', text: FILTER },
+        { file: 'c.yml', text: CORRELATION(ref) },
+      ];
+      expect(converts(pack)).toBe(false);
+      expect(codes(pack)).toEqual(['dangling-correlation-reference']);
+    }
   });
 });

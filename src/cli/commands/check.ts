@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { checkParsed, countFindings, type CheckReport } from '../../check/check.js';
 import { DEFAULT_CONFIG, parseCheckConfig, withDisabled, type CheckConfig } from '../../check/config.js';
 import { CHECKS } from '../../check/registry.js';
 import { toSarif } from '../../check/sarif.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { LineIndex } from '../../diagnostics/span.js';
-import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
+import { collectFiles, parseFile } from '../inputs.js';
 import { readInput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { packageVersion } from '../version.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -49,19 +47,7 @@ export function runCheck(paths: readonly string[], options: CheckOptions, io: Cl
   const { config, unknown } = withDisabled(loaded, options.disable);
   if (unknown.length > 0) throw new UsageError(`--disable: unknown check ${unknown.map((u) => JSON.stringify(u)).join(', ')}; \`check --list\` shows the codes`);
 
-  const parsed: ParsedFile[] = [];
-  for (const p of paths) {
-    if (!io.exists(p)) throw new UsageError(`no such file or folder: ${p}`);
-    const listed = readInput(p, (path) => io.listYamlFiles(path), p);
-    if (!listed.ok) {
-      parsed.push(unreadable(p, listed.diagnostic));
-      continue;
-    }
-    for (const f of listed.value) {
-      const read = readInput(f, (x) => io.readFile(x));
-      parsed.push(read.ok ? parseSigmaText(read.value, f) : unreadable(f, read.diagnostic));
-    }
-  }
+  const parsed = collectFiles(paths, io).map((f) => f.unreadable ?? parseFile(f.path, io));
   const report = checkParsed(parsed, config);
   print(report, format, io);
   const counts = countFindings(report.findings);
@@ -106,10 +92,6 @@ function loadConfig(path: string | undefined, io: CliIo): CheckConfig | null {
   return null;
 }
 
-function unreadable(path: string, diagnostic: Diagnostic): ParsedFile {
-  return { file: path, documents: [], diagnostics: [diagnostic], index: new LineIndex(path, '') };
-}
-
 /** A finding's file as a URI relative to the working directory (`/`-separated, each segment encoded). */
 export function artifactUri(file: string): string {
   const abs = isAbsolute(file) ? file : resolve(file);
@@ -118,22 +100,4 @@ export function artifactUri(file: string): string {
     .split(sep)
     .map((segment) => encodeURIComponent(segment))
     .join('/');
-}
-
-let version: string | undefined;
-
-/** This package's version, from its package.json (two folders up from src/cli, three from dist/src/cli). */
-function packageVersion(): string {
-  if (version !== undefined) return version;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'sigma-transpiler' && typeof pkg.version === 'string') return (version = pkg.version);
-    } catch {
-      // not here: look one folder up
-    }
-    dir = dirname(dir);
-  }
-  return (version = '0.0.0');
 }

@@ -1,16 +1,14 @@
-import { basename } from 'node:path';
 import { convertFiles, type ConvertOptions } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { LineIndex } from '../../diagnostics/span.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { defaultPipelinesFor, findBuiltinPipeline, resolvePipelineRef } from '../../pipeline/builtins.js';
 import type { ProcessingPipeline } from '../../pipeline/types.js';
 import type { SigmaFilter } from '../../rule/model.js';
-import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
-import { ManifestBuilder, MANIFEST_FILE, sha256 } from '../convert/manifest.js';
+import { ManifestBuilder, MANIFEST_FILE } from '../convert/manifest.js';
 import { Progress } from '../convert/progress.js';
 import { planTargets } from '../convert/selection.js';
 import { DiagnosticLog, stem, TargetSink, type RunOutput } from '../convert/target-sink.js';
+import { collectFiles, parseFile, type InputFile } from '../inputs.js';
 import { readInput, stageFiles, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import { packageVersion } from '../version.js';
@@ -73,8 +71,7 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   const start = (): Pass => {
     const inputHashes = new Map<string, string>();
     return {
-      inputHashes,
-      hash: writeManifest,
+      inputHashes: writeManifest ? inputHashes : undefined,
       out: {
         staged: outputDir !== undefined ? stageFiles(io, outputDir) : undefined,
         manifest: writeManifest ? new ManifestBuilder(packageVersion(), inputHashes, new Map(files.map((f, i) => [f.path, i]))) : undefined,
@@ -154,16 +151,13 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
 
 /** One attempt at the run: its targets' sinks, its staging and manifest, the input hashes it read. */
 interface Pass {
-  readonly inputHashes: Map<string, string>;
-  /** Hash the inputs (for the manifest). */
-  readonly hash: boolean;
+  /** Where each input's SHA-256 is recorded for the manifest; undefined when no manifest is written. */
+  readonly inputHashes: Map<string, string> | undefined;
   readonly out: RunOutput;
   readonly sinks: readonly TargetSink[];
   /** The k-th target's conversion options; `step`: each document is a step of the progress bar. */
   readonly convertOptions: (k: number, step: boolean) => ConvertOptions;
 }
-
-type InputFile = { path: string; root: string; unreadable?: ParsedFile };
 
 /**
  * File by file: parse, convert for every target, hand the records on, drop the parse. Returns false (and
@@ -172,7 +166,7 @@ type InputFile = { path: string; root: string; unreadable?: ParsedFile };
 function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): boolean {
   progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
   for (const { path, unreadable } of files) {
-    const parsed = unreadable ?? parseFile(path, io, pass.hash ? pass.inputHashes : undefined);
+    const parsed = unreadable ?? parseFile(path, io, pass.inputHashes);
     if (parsed.documents.some((d) => d.document?.kind === 'filter' || d.document?.kind === 'correlation')) return false;
     const indexes = new Map([[parsed.file, parsed.index]]);
     pass.sinks.forEach((sink, k) => {
@@ -199,7 +193,7 @@ function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Pr
 function batch(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): void {
   progress.phase('parsing', files.length);
   const parsed = files.map(({ path, unreadable }) => {
-    const p = unreadable ?? parseFile(path, io, pass.hash ? pass.inputHashes : undefined);
+    const p = unreadable ?? parseFile(path, io, pass.inputHashes);
     progress.step();
     return p;
   });
@@ -239,26 +233,9 @@ function resolvePipelines(options: ConvertCommandOptions, io: CliIo): { ref: str
   return failed ? null : out;
 }
 
-/** The YAML files of every path; a folder that cannot be listed becomes one unreadable entry (an io-error). */
-function collectFiles(paths: readonly string[], io: CliIo): { path: string; root: string; unreadable?: ParsedFile }[] {
-  const out: { path: string; root: string; unreadable?: ParsedFile }[] = [];
-  for (const p of paths) {
-    if (!io.exists(p)) throw new UsageError(`no such file or folder: ${p}`);
-    const listed = readInput(p, (path) => io.listYamlFiles(path), p);
-    if (!listed.ok) {
-      out.push({ path: p, root: '', unreadable: unreadableFile(p, listed.diagnostic) });
-      continue;
-    }
-    const list = listed.value;
-    const root = list.length === 1 && list[0] === p ? '' : p;
-    for (const f of list) out.push({ path: f, root: root === '' ? f.slice(0, f.length - basename(f).length) : root });
-  }
-  return out;
-}
-
 /** The filters of a `--filter` file; anything else in it (a rule, an error) is a usage error. */
 function filterDocuments(path: string, io: CliIo): SigmaFilter[] {
-  const parsed = parseFile(path, io, undefined);
+  const parsed = parseFile(path, io);
   const problem = [...parsed.diagnostics, ...parsed.documents.flatMap((d) => d.diagnostics)].find((d) => d.severity === 'error');
   if (problem !== undefined) throw new UsageError(`--filter ${path}: ${problem.span.line}:${problem.span.column}: ${problem.message}`);
   if (parsed.documents.length === 0) throw new UsageError(`--filter ${path} holds no filter`);
@@ -266,16 +243,4 @@ function filterDocuments(path: string, io: CliIo): SigmaFilter[] {
     if (d.document?.kind !== 'filter') throw new UsageError(`--filter ${path}: document ${d.index + 1} is not a filter (a filter has a \`filter:\` section)`);
     return d.document;
   });
-}
-
-/** A rule file: parsed, or (unreadable) one io-error diagnostic, so it fails like any broken rule. */
-function parseFile(path: string, io: CliIo, hashes: Map<string, string> | undefined): ParsedFile {
-  const read = readInput(path, (p) => io.readFile(p));
-  if (!read.ok) return unreadableFile(path, read.diagnostic);
-  hashes?.set(path, sha256(read.value));
-  return parseSigmaText(read.value, path);
-}
-
-function unreadableFile(path: string, diagnostic: Diagnostic): ParsedFile {
-  return { file: path, documents: [], diagnostics: [diagnostic], index: new LineIndex(path, '') };
 }

@@ -49,7 +49,7 @@ export const DIAGNOSTIC_CODES = {
   'number-as-string': 'a number written as a quoted string',
   'control-character': 'a value with a control character (often an unescaped backslash in double quotes)',
   'invalid-attack-tag': 'an attack.* tag that names no ATT&CK tactic, technique, group, software, mitigation or data source',
-  'dangling-correlation-reference': 'a correlation names a rule that no document of the pack has as id or name',
+  'dangling-correlation-reference': 'a correlation names a rule that no rule or correlation of the pack has as id or name',
   'modified-before-date': '`modified` is earlier than `date`',
   'them-single-identifier': '`1 of them`/`all of them` over a single search identifier',
   'temporal-single-rule': 'a temporal correlation over fewer than two rules',

@@ -1,6 +1,7 @@
 import { techniqueUrl } from './attack.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { Exclusion, MatchRow, Outline, RuleExplanation, Stage } from './explanation.js';
+import { sortKeys } from '../render/escape.js';
 
 export type ExplainFormat = 'text' | 'markdown' | 'json';
 
@@ -321,12 +322,3 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 2);
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
-    return out;
-  }
-  return value;
-}

@@ -238,6 +238,8 @@ export interface TargetDeclaration<Id extends string = string> {
    * (Splunk: `index=x <expr>` is an implicit AND) or 'whole' (`| where <expr>`).
    */
   readonly embedAs: 'and' | 'whole';
+  /** The file extension of a plain query written to a file (`convert -o`), without the dot: `spl`, `kql`. */
+  readonly fileExtension: string;
   readonly options: readonly TargetOption[];
   /**
    * Extra words for the generated support matrix, by construct id of src/lower/supports.ts

@@ -143,3 +143,14 @@ export function sqlComment(text: string): string {
     .map((line) => (line === '' ? '--' : `-- ${line}`))
     .join('\n');
 }
+
+/** A copy with every object's keys sorted (arrays keep their order): the same data, the same JSON bytes. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}

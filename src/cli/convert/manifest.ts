@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ConversionRecord } from '../../convert.js';
+import { sortKeys } from '../../render/escape.js';
 
 /**
  * manifest.json: what a `convert --output-dir` run made of every input document, per target, for CI to
@@ -143,13 +144,3 @@ export function portable(path: string): string {
   return path.replace(/\\/g, '/');
 }
 
-/** A copy with every object's keys sorted (arrays keep their order): the same data, the same bytes. */
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return out;
-  }
-  return value;
-}

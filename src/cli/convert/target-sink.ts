@@ -1,3 +1,4 @@
+import { findTarget } from '../../targets/registry.js';
 import { basename, relative } from 'node:path';
 import type { ConversionRecord, RuleConverter } from '../../convert.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
@@ -315,6 +316,7 @@ function jsonRecord(r: ConversionRecord): object {
   };
 }
 
+/** The target's own file extension (its declaration); `ast` and other debugging targets write `.txt`. */
 function extensionFor(target: string): string {
-  return { splunk: 'spl', 'elastic-kql': 'kql', 'elastic-esql': 'esql', 'sentinel-kql': 'kusto', sql: 'sql' }[target] ?? 'txt';
+  return findTarget(target)?.fileExtension ?? 'txt';
 }

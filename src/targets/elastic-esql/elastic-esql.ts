@@ -355,6 +355,7 @@ export const elasticEsql: TargetDeclaration<'elastic-esql'> = {
     write: writeSource,
   },
   embedAs: 'whole',
+  fileExtension: 'esql',
   options: [],
   supportNotes: {
     'string-exact': 'TO_LOWER(field) against the lowercased value (ASCII letters); RLIKE with both cases of each letter when it has non-ASCII letters',

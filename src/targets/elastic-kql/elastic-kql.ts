@@ -252,6 +252,7 @@ export const elasticKql: TargetDeclaration<'elastic-kql'> = {
     write: () => unsupported('a source', 'KQL has no source clause; choose the data view in Kibana'),
   },
   embedAs: 'whole',
+  fileExtension: 'kql',
   supportNotes: {
     'string-exact': 'keyword fields: term query',
     'string-wildcard': 'keyword fields: wildcard query; leading * needs allowLeadingWildcards (default on)',

@@ -347,6 +347,7 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
     write: (name) => (name === '' ? unsupported('an empty table name', 'a Kusto table needs a name') : kustoName(name)),
   },
   embedAs: 'whole',
+  fileExtension: 'kusto',
   options: [],
   correlation: sentinelCorrelation,
   supportNotes: {

@@ -305,6 +305,7 @@ export const splunk: TargetDeclaration<'splunk'> = {
   },
   // The template parenthesises the expression after `index=...`.
   embedAs: 'whole',
+  fileExtension: 'spl',
   options: [],
   correlation: splunkCorrelation,
   supportNotes: {

@@ -413,6 +413,7 @@ export const sql: TargetDeclaration<'sql'> = {
     },
   },
   embedAs: 'whole',
+  fileExtension: 'sql',
   options: [
     {
       name: POSTGRES,

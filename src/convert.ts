@@ -335,3 +335,8 @@ function fileRecord(parsed: ParsedFile, target: string, format: string, diagnost
     applied: [],
   };
 }
+
+/** The line `convert` prints above each rule's query when several are printed (the CLI and the web page). */
+export function outputHeader(r: Pick<ConversionRecord, 'file' | 'documentIndex' | 'title'>): string {
+  return `# ${r.file}${r.documentIndex > 0 ? ` [${r.documentIndex}]` : ''}: ${r.title ?? ''}\n`;
+}

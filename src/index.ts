@@ -13,7 +13,7 @@ export { DIAGNOSTIC_CODES, type DiagnosticCode } from './diagnostics/codes.js';
 export { renderDiagnostic } from './diagnostics/render.js';
 export { printCondition } from './ast/print-condition.js';
 export { printExpr } from './ast/print-expr.js';
-export { convertFiles, type ConversionRecord, type ConvertOptions, type RuleConverter } from './convert.js';
+export { convertFiles, outputHeader, type ConversionRecord, type ConvertOptions, type RuleConverter } from './convert.js';
 export { CONVERTERS, findConverter } from './converters.js';
 export { applyFilters } from './rule/filters.js';
 export { FORMATS, findFormat } from './render/formats.js';

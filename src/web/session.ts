@@ -9,6 +9,7 @@ import {
   CONVERTERS,
   convertFiles,
   explainRule,
+  outputHeader,
   findFormat,
   parseSigmaText,
   correlationIndex,
@@ -125,7 +126,7 @@ function standardOutput(records: readonly ConversionRecord[], settings: PanelSet
   return withOutput
     .map((r) => {
       const text = (r.output ?? '').endsWith('\n') ? (r.output ?? '') : `${r.output ?? ''}\n`;
-      return many ? `# ${r.file}${r.documentIndex > 0 ? ` [${r.documentIndex}]` : ''}: ${r.title ?? ''}\n${text}\n` : text;
+      return many ? `${outputHeader(r)}${text}\n` : text;
     })
     .join('');
 }

@@ -1,6 +1,6 @@
 import { findTarget } from '../../targets/registry.js';
 import { basename, relative } from 'node:path';
-import type { ConversionRecord, RuleConverter } from '../../convert.js';
+import { outputHeader, type ConversionRecord, type RuleConverter } from '../../convert.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { warning } from '../../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
@@ -160,7 +160,7 @@ export class TargetSink {
       }
       if (hasOutput && !json && outputDir === undefined) {
         this.outputs++;
-        this.chunks.push({ kind: 'output', header: `# ${r.file}${r.documentIndex > 0 ? ` [${r.documentIndex}]` : ''}: ${r.title ?? ''}\n`, text: withNewline(r.output ?? '') });
+        this.chunks.push({ kind: 'output', header: outputHeader(r), text: withNewline(r.output ?? '') });
       }
       this.stage(out, () => {
         if (!hasOutput) {

@@ -39,7 +39,7 @@ function fields(e: Expr, out: Set<string>): Set<string> {
 
 describe('default pipelines over the corpus', async () => {
   const rules = await loadRules();
-  if (rules === null) noteMissingCorpus('pipelines over the corpus (or the rule parser is not merged yet)');
+  if (rules === null) noteMissingCorpus('pipelines over the corpus');
 
   it.skipIf(rules === null)('apply without crashing; refusals are diagnostics; Sentinel columns exist', () => {
     const summary: Record<string, { ok: number; refused: Record<string, number> }> = {};

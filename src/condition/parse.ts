@@ -1,4 +1,5 @@
 import type { ConditionNode } from '../ast/condition.js';
+import { assertNever } from '../diagnostics/assert-never.js';
 import { error, fail, ok, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { ConditionOrigin } from './condition-origin.js';
@@ -60,13 +61,49 @@ export function parseCondition(text: string, origin: ConditionOrigin): Result<Co
       ),
     ]);
   }
+  const cached = parsedShapes.get(text);
+  if (cached !== undefined) return ok(placeShape(cached, origin));
   try {
-    return ok(parseTree(text, { span: (start, end) => origin.span(start, end) }));
+    const shape = parseTree(text, { span: (start, end) => offsetsOnly(start, end) });
+    if (parsedShapes.size >= MAX_CACHED_SHAPES) parsedShapes.clear();
+    parsedShapes.set(text, shape);
+    return ok(placeShape(shape, origin));
   } catch (e) {
     if (isGrammarError(e)) return fail([syntaxDiagnostic(text, origin, e)]);
     // The pre-scan bounds nesting, so this is a last line of defence against an engine with a small stack.
     if (e instanceof RangeError) return fail([tooDeep(null, origin.span(0, text.length))]);
     throw e;
+  }
+}
+
+/**
+ * Rule packs repeat a few hundred condition texts (`selection` alone in almost half of SigmaHQ's rules),
+ * so each text is parsed once into a tree whose spans hold only the offsets within the condition, and
+ * each use places a copy at its own file position. Bounded: past the limit the cache starts over.
+ */
+const parsedShapes = new Map<string, ConditionNode>();
+const MAX_CACHED_SHAPES = 4096;
+
+/** A span that carries only condition offsets; `placeShape` turns it into a file span. */
+function offsetsOnly(start: number, end: number): SourceSpan {
+  return { file: '', line: 0, column: 0, endLine: 0, endColumn: 0, offset: start, endOffset: end };
+}
+
+/** A copy of a cached tree with every span placed in the file through `origin`. */
+function placeShape(node: ConditionNode, origin: ConditionOrigin): ConditionNode {
+  const span = origin.span(node.span.offset, node.span.endOffset);
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return { kind: node.kind, operands: node.operands.map((o) => placeShape(o, origin)), span };
+    case 'not':
+      return { kind: 'not', operand: placeShape(node.operand, origin), span };
+    case 'ref':
+      return { kind: 'ref', name: node.name, span };
+    case 'of':
+      return { kind: 'of', quantifier: node.quantifier, target: node.target, span };
+    default:
+      return assertNever(node, 'condition node');
   }
 }
 

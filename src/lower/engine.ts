@@ -418,23 +418,23 @@ function describeMatch(node: ExprMatch): string {
 }
 
 function findPlaceholders(expr: Expr): Diagnostic[] {
-  return matchesOf(expr).flatMap((m) =>
-    m.value.kind !== 'string'
-      ? []
-      : m.value.parts.flatMap((part) =>
-          part.kind === 'placeholder'
-            ? [
-                error(
-                  'unresolved-placeholder',
-                  `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\`` +
-                    ' with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value);' +
-                    ' Sigma requires refusing a rule whose placeholders stay unresolved',
-                  m.span,
-                ),
-              ]
-            : [],
+  const out: Diagnostic[] = [];
+  for (const m of matchesOf(expr)) {
+    if (m.value.kind !== 'string') continue;
+    for (const part of m.value.parts) {
+      if (part.kind !== 'placeholder') continue;
+      out.push(
+        error(
+          'unresolved-placeholder',
+          `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\`` +
+            ' with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value);' +
+            ' Sigma requires refusing a rule whose placeholders stay unresolved',
+          m.span,
         ),
-  );
+      );
+    }
+  }
+  return out;
 }
 
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {

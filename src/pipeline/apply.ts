@@ -8,6 +8,7 @@ import {
   detectionItemConditionHolds,
   evalConditionSet,
   fieldNameConditionHolds,
+  logsourceVerdicts,
   ruleConditionHolds,
   type ItemFacts,
   type RuleView,
@@ -27,10 +28,18 @@ export function applyPipelines(rule: SigmaRule, pipelines: readonly ProcessingPi
   const ordered = pipelines.map((p, i) => ({ p, i })).sort((a, b) => a.p.priority - b.p.priority || a.i - b.i).map(({ p }) => p);
   const run = new Run(rule, ordered);
   for (const p of ordered) {
-    for (const t of p.transformations) {
-      if (!run.ruleConditionsHold(t)) continue;
+    const decide = logsourceVerdicts(p.transformations);
+    let verdicts = decide.verdicts(run.logsource);
+    const ts = p.transformations;
+    for (let i = 0; i < ts.length; i++) {
+      const t = ts[i] as Transformation;
+      const kind = decide.kinds[i];
+      const holds = kind === 'always' || (kind === 'logsource' ? verdicts[i] === 1 : run.ruleConditionsHold(t));
+      if (!holds) continue;
+      const before = run.logsource;
       run.apply(p, t);
       if (hasErrors(run.diagnostics)) return fail(run.diagnostics);
+      if (run.logsource !== before) verdicts = decide.verdicts(run.logsource);
     }
   }
   return ok(
@@ -59,7 +68,7 @@ type Rewritten = Expr | typeof DROPPED;
 /** The result of rewriting one detection item: a replacement, a removal, or no change (undefined). */
 type ItemResult = { readonly expr: Expr; readonly facts: Facts; readonly detail?: string } | typeof DROPPED | undefined;
 
-class Run {
+class Run implements RuleView {
   detection: Expr;
   logsource: LogSource;
   fields: string[];
@@ -82,13 +91,10 @@ class Run {
     for (const p of ordered) for (const [k, v] of Object.entries(p.vars)) this.vars[k] = { values: v, pipeline: p.id };
   }
 
-  private view(): RuleView {
-    return { rule: this.rule, logsource: this.logsource, detection: this.detection, appliedIds: this.appliedIds, state: this.state };
-  }
-
+  /** The run is its own RuleView: rule conditions read its current log source, detection, state and ids. */
   ruleConditionsHold(t: Transformation): boolean {
-    const view = this.view();
-    return evalConditionSet(t.ruleConditions, (c) => ruleConditionHolds(c, view));
+    if (t.ruleConditions.conditions.length === 0) return true;
+    return evalConditionSet(t.ruleConditions, (c) => ruleConditionHolds(c, this));
   }
 
   private factsOf(m: ExprMatch): Facts {

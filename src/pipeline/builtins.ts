@@ -69,18 +69,32 @@ const REGISTRY: readonly Omit<BuiltinPipeline, 'pipeline'>[] = [
 
 let cache: BuiltinPipeline[] | undefined;
 
-/** Every built-in pipeline, parsed once. */
+/** Parses one built-in's YAML (a built-in that does not load is a bug of this tool, caught by its tests). */
+function parseBuiltin(entry: Omit<BuiltinPipeline, 'pipeline'>): ProcessingPipeline {
+  const text = BUILTIN_PIPELINE_TEXTS[entry.name];
+  if (text === undefined) throw new Error(`built-in pipeline ${entry.name} has no YAML file (run npm run generate)`);
+  const parsed = parsePipelineText(text, `builtin:${entry.name}`, entry.name);
+  if (!parsed.ok || parsed.diagnostics.length > 0) {
+    throw new Error(`built-in pipeline ${entry.name} is invalid: ${parsed.diagnostics.map((d) => `${d.span.line}:${d.span.column} ${d.message}`).join('; ')}`);
+  }
+  return parsed.value;
+}
+
+/**
+ * Every built-in pipeline. Each is parsed when its `pipeline` is first read, then kept: a run that
+ * converts for one target parses only that target's pipelines.
+ */
 export function builtinPipelines(): readonly BuiltinPipeline[] {
   if (cache === undefined) {
     cache = REGISTRY.map((entry) => {
-      const text = BUILTIN_PIPELINE_TEXTS[entry.name];
-      if (text === undefined) throw new Error(`built-in pipeline ${entry.name} has no YAML file (run npm run generate)`);
-      const parsed = parsePipelineText(text, `builtin:${entry.name}`, entry.name);
-      // A built-in that does not load is a bug of this tool, caught by its tests, not a user's mistake.
-      if (!parsed.ok || parsed.diagnostics.length > 0) {
-        throw new Error(`built-in pipeline ${entry.name} is invalid: ${parsed.diagnostics.map((d) => `${d.span.line}:${d.span.column} ${d.message}`).join('; ')}`);
-      }
-      return { ...entry, pipeline: parsed.value };
+      let parsed: ProcessingPipeline | undefined;
+      return {
+        ...entry,
+        get pipeline(): ProcessingPipeline {
+          parsed ??= parseBuiltin(entry);
+          return parsed;
+        },
+      };
     });
   }
   return cache;

@@ -4,7 +4,7 @@ import type { LogSource, SigmaRule } from '../rule/model.js';
 import { mapGet } from '../yaml/node.js';
 import { evalCondExpr } from './cond-expr.js';
 import { printSigmaString } from '../value/sigma-string.js';
-import type { ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition } from './types.js';
+import type { ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition, Transformation } from './types.js';
 
 /** What rule conditions look at: the rule as the pipelines have transformed it so far. */
 export interface RuleView {
@@ -15,21 +15,34 @@ export interface RuleView {
   readonly state: PipelineState;
 }
 
+/** Each condition set's conditions by id, built once per set (sets are evaluated for every rule). */
+const conditionsById = new WeakMap<ConditionSet<unknown>, ReadonlyMap<string, unknown>>();
+
 export function evalConditionSet<C>(set: ConditionSet<C>, test: (c: C) => boolean): boolean {
   // No conditions: the transformation applies everywhere (negation only applies to conditions given).
   if (set.conditions.length === 0) return true;
-  const byId = new Map(set.conditions.map((c) => [c.id, c.condition]));
+  let byId = conditionsById.get(set) as ReadonlyMap<string, C> | undefined;
+  if (byId === undefined) {
+    byId = new Map(set.conditions.map((c) => [c.id, c.condition]));
+    conditionsById.set(set, byId);
+  }
+  const known = byId;
   return evalCondExpr(set.combine, (id) => {
-    const c = byId.get(id);
+    const c = known.get(id);
     return c !== undefined && test(c);
   });
+}
+
+/** A log source part as conditions compare it (case-insensitively, as pySigma's LogsourceCondition). */
+function sameSourcePart(expected: string | undefined, actual: string | undefined): boolean {
+  return expected === undefined || (actual !== undefined && (actual === expected || actual.toLowerCase() === expected.toLowerCase()));
 }
 
 export function ruleConditionHolds(c: RuleCondition, view: RuleView): boolean {
   switch (c.type) {
     case 'logsource':
       // Like pySigma's LogsourceCondition: each field the condition names must equal the rule's.
-      return (['category', 'product', 'service'] as const).every((k) => c[k] === undefined || view.logsource[k]?.toLowerCase() === c[k]?.toLowerCase());
+      return logsourceHolds(c, view.logsource);
     case 'tag':
       return view.rule.tags.some((t) => t.toLowerCase() === c.tag.toLowerCase());
     case 'rule_attribute':
@@ -49,34 +62,58 @@ export function ruleConditionHolds(c: RuleCondition, view: RuleView): boolean {
   }
 }
 
+/** The value of one of pySigma's rule attributes (undefined: not one of them, look for a custom one). */
+function knownAttribute(rule: SigmaRule, logsource: LogSource, attribute: string): unknown {
+  switch (attribute) {
+    // An extension of pySigma's attribute names: the (pipeline-changed) log source's parts, so a
+    // pipeline can test that a part is set at all (`op: ne, value: ''`), which logsource cannot.
+    case 'logsource.category':
+      return logsource.category;
+    case 'logsource.product':
+      return logsource.product;
+    case 'logsource.service':
+      return logsource.service;
+    case 'title':
+      return rule.title;
+    case 'id':
+      return rule.id;
+    case 'name':
+      return rule.name;
+    case 'status':
+      return rule.status;
+    case 'description':
+      return rule.description;
+    case 'license':
+      return rule.license;
+    case 'author':
+      return rule.author;
+    case 'references':
+      return rule.references;
+    case 'date':
+      return rule.date;
+    case 'modified':
+      return rule.modified;
+    case 'tags':
+      return rule.tags;
+    case 'level':
+      return rule.level;
+    case 'falsepositives':
+      return rule.falsepositives;
+    case 'fields':
+      return rule.fields;
+    case 'taxonomy':
+      return rule.taxonomy;
+    default:
+      return undefined;
+  }
+}
+
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
 // pySigma's SigmaStatus order.
 const STATUSES = ['unsupported', 'deprecated', 'experimental', 'test', 'stable'];
 
 function attributeHolds(rule: SigmaRule, logsource: LogSource, attribute: string, expected: string | number, op: string): boolean {
-  const known: Record<string, unknown> = {
-    // An extension of pySigma's attribute names: the (pipeline-changed) log source's parts, so a
-    // pipeline can test that a part is set at all (`op: ne, value: ''`), which logsource cannot.
-    'logsource.category': logsource.category,
-    'logsource.product': logsource.product,
-    'logsource.service': logsource.service,
-    title: rule.title,
-    id: rule.id,
-    name: rule.name,
-    status: rule.status,
-    description: rule.description,
-    license: rule.license,
-    author: rule.author,
-    references: rule.references,
-    date: rule.date,
-    modified: rule.modified,
-    tags: rule.tags,
-    level: rule.level,
-    falsepositives: rule.falsepositives,
-    fields: rule.fields,
-    taxonomy: rule.taxonomy,
-  };
-  let actual: unknown = Object.prototype.hasOwnProperty.call(known, attribute) ? known[attribute] : undefined;
+  let actual = knownAttribute(rule, logsource, attribute);
   if (actual === undefined) {
     // A custom attribute: a top-level scalar of the rule document.
     const entry = mapGet(rule.source, attribute);
@@ -153,4 +190,52 @@ export function detectionItemConditionHolds(c: DetectionItemCondition, item: Exp
     default:
       return assertNever(c, 'detection item condition');
   }
+}
+
+/**
+ * How each transformation of a pipeline decides whether it applies, precomputed: most transformations
+ * of the built-in pipelines test only the rule's log source, and a pack has few distinct log sources,
+ * so their verdicts are computed once per log source and pipeline instead of once per rule.
+ */
+export interface LogsourceVerdicts {
+  /** Per transformation: 'always' (no rule conditions), 'logsource' (only logsource conditions), 'other'. */
+  readonly kinds: readonly ('always' | 'logsource' | 'other')[];
+  /** Per transformation, for the given log source: 1 when its (logsource-only) conditions hold. */
+  verdicts(logsource: LogSource): Uint8Array;
+}
+
+const verdictsByPipeline = new WeakMap<readonly Transformation[], LogsourceVerdicts>();
+/** Past this many distinct log sources per pipeline the verdict cache starts over (memory stays bounded). */
+const MAX_CACHED_LOGSOURCES = 4096;
+
+export function logsourceVerdicts(transformations: readonly Transformation[]): LogsourceVerdicts {
+  const known = verdictsByPipeline.get(transformations);
+  if (known !== undefined) return known;
+  const kinds = transformations.map((t) =>
+    t.ruleConditions.conditions.length === 0 ? 'always' : t.ruleConditions.conditions.every((c) => c.condition.type === 'logsource') ? 'logsource' : 'other',
+  );
+  const byKey = new Map<string, Uint8Array>();
+  const made: LogsourceVerdicts = {
+    kinds,
+    verdicts(logsource) {
+      const key = [logsource.category, logsource.product, logsource.service].map((v) => (v === undefined ? '\u0001' : v.toLowerCase())).join('\u0000');
+      let out = byKey.get(key);
+      if (out === undefined) {
+        out = new Uint8Array(transformations.length);
+        for (const [i, t] of transformations.entries()) {
+          if (kinds[i] !== 'logsource') continue;
+          out[i] = evalConditionSet(t.ruleConditions, (c) => c.type === 'logsource' && logsourceHolds(c, logsource)) ? 1 : 0;
+        }
+        if (byKey.size >= MAX_CACHED_LOGSOURCES) byKey.clear();
+        byKey.set(key, out);
+      }
+      return out;
+    },
+  };
+  verdictsByPipeline.set(transformations, made);
+  return made;
+}
+
+function logsourceHolds(c: Extract<RuleCondition, { type: 'logsource' }>, logsource: LogSource): boolean {
+  return sameSourcePart(c.category, logsource.category) && sameSourcePart(c.product, logsource.product) && sameSourcePart(c.service, logsource.service);
 }

@@ -52,6 +52,27 @@ export const CASE_SCAN_LIMIT = 0x1ffff;
 const caseClasses = new Map<number, CharRanges>();
 
 /**
+ * Every code point up to CASE_SCAN_LIMIT that has a lowercase or uppercase mapping other than itself,
+ * found once. Unicode simple case folding only relates such code points (a code point that neither
+ * case mapping changes folds to itself, and every code point folding to it has a mapping to it), so a
+ * case class is found among them instead of among all 130,000 code points.
+ */
+let casedCodePoints: readonly number[] | undefined;
+
+function cased(): readonly number[] {
+  if (casedCodePoints === undefined) {
+    const found: number[] = [];
+    for (let c = 0; c <= CASE_SCAN_LIMIT; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const s = String.fromCodePoint(c);
+      if (s.toLowerCase() !== s || s.toUpperCase() !== s) found.push(c);
+    }
+    casedCodePoints = found;
+  }
+  return casedCodePoints;
+}
+
+/**
  * The code points equal to `code` case-insensitively as a JavaScript `iu` regular expression compares
  * them (ECMA-262 Canonicalize: Unicode simple case folding), `code` included: the meaning of a
  * case-insensitive Sigma value (the reference, test/support/evaluate-expr.ts, matches with `iu`).
@@ -64,15 +85,23 @@ export function caseClass(code: number): CharRanges {
   let ranges: CharRanges = [[code, code]];
   if (self.toLowerCase() !== self || self.toUpperCase() !== self || code > 0x7f) {
     const re = new RegExp(`^\\u{${code.toString(16)}}$`, 'iu');
-    const found: [number, number][] = [];
-    for (let c = 0; c <= CASE_SCAN_LIMIT; c++) {
-      if (c >= 0xd800 && c <= 0xdfff) continue;
-      if (re.test(String.fromCodePoint(c))) found.push([c, c]);
-    }
+    const found: [number, number][] = [[code, code]];
+    for (const c of cased()) if (c !== code && re.test(String.fromCodePoint(c))) found.push([c, c]);
     ranges = normalizeRanges(found);
   }
   caseClasses.set(code, ranges);
   return ranges;
+}
+
+/** caseClass by testing every code point up to CASE_SCAN_LIMIT (slow; the tests check caseClass against it). */
+export function caseClassByScan(code: number): CharRanges {
+  const re = new RegExp(`^\\u{${code.toString(16)}}$`, 'iu');
+  const found: [number, number][] = [];
+  for (let c = 0; c <= CASE_SCAN_LIMIT; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    if (re.test(String.fromCodePoint(c))) found.push([c, c]);
+  }
+  return normalizeRanges(found);
 }
 
 /** Sorts and merges ranges (adjacent ones too). */

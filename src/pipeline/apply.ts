@@ -14,7 +14,7 @@ import {
   type RuleView,
 } from './conditions.js';
 import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
-import type { AppliedTransformation, ConditionValue, PipelineOutput, ProcessingPipeline, Transformation } from './types.js';
+import type { AppliedTransformation, ConditionValue, FieldMappingEntry, PipelineOutput, ProcessingPipeline, Transformation } from './types.js';
 
 /**
  * Applies pipelines to one rule: in priority order (lower first; ties keep the given order), each
@@ -50,6 +50,20 @@ export function applyPipelines(rule: SigmaRule, pipelines: readonly ProcessingPi
     },
     run.diagnostics,
   );
+}
+
+/** Each field_name_mapping's entries by Sigma field name, built once per mapping (the first entry wins, as a linear search would). */
+const mappingIndexes = new WeakMap<readonly FieldMappingEntry[], ReadonlyMap<string, readonly string[]>>();
+
+function mappingIndex(mapping: readonly FieldMappingEntry[]): ReadonlyMap<string, readonly string[]> {
+  let index = mappingIndexes.get(mapping);
+  if (index === undefined) {
+    const built = new Map<string, readonly string[]>();
+    for (const e of mapping) if (!built.has(e.from)) built.set(e.from, e.to);
+    mappingIndexes.set(mapping, built);
+    index = built;
+  }
+  return index;
 }
 
 /** What the engine knows about each detection item it produced. */
@@ -269,7 +283,7 @@ class Run implements RuleView {
   private static targets(t: Extract<Transformation, { type: `field_name_${string}` }>, field: string): readonly string[] | undefined {
     switch (t.type) {
       case 'field_name_mapping':
-        return t.mapping.find((e) => e.from === field)?.to;
+        return mappingIndex(t.mapping).get(field);
       case 'field_name_prefix_mapping': {
         const e = t.mapping.find((x) => field.startsWith(x.from));
         return e?.to.map((to) => to + field.slice(e.from.length));

@@ -57,7 +57,7 @@ export function sourceScopeDiagnostics(target: TargetDeclaration, original: Sigm
     return [
       error(
         'unscoped-match-all',
-        `${target.id} would match nearly every event of every source: the detection is true for an event that has none of its fields, and no pipeline limits the query to the log source ${source}; ` +
+        `the ${target.id} query would match nearly every event of every source: the detection is true for an event that has none of its fields, and no pipeline limits the query to the log source ${source}; ` +
           `give a pipeline that adds a source condition${key === null ? '' : ` (or sets the ${key}: set_state key \`${key}\`)`} for it, e.g. \`-p my-sources.yml\` with the YAML ` +
           `\`transformations: [{ type: add_condition, conditions: { <field>: <value> }, rule_conditions: [{ type: logsource, ${logsourceFlow(original.logsource)} }] }]\`, ` +
           `or skip the rule (--skip-unsupported)`,

@@ -166,7 +166,7 @@ describe('unscoped-match-all: a query that would match nearly every event is ref
     const corrRec = refused.recs[1];
     expect(corrRec?.ok).toBe(false);
     expect(corrRec?.diagnostics.map((d) => d.code)).toEqual(['correlation-input']);
-    expect(corrRec?.diagnostics[0]?.message).toContain('splunk would match nearly every event of every source');
+    expect(corrRec?.diagnostics[0]?.message).toContain('the splunk query would match nearly every event of every source');
     const converted = await runCorrelation(POSITIVE);
     expect(converted.status).toBe(0);
     expect(converted.recs[1]?.ok).toBe(true);

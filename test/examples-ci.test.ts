@@ -51,6 +51,10 @@ describe('examples/ci', () => {
     for (const t of ['splunk', 'elastic-kql', 'elastic-esql']) {
       expect(zeek?.targets[t]?.diagnostics.map((d) => d.code), t).toContain('unscoped-match-all');
     }
+    // A converted rule no pipeline scopes (Linux on splunk) keeps its warning in the manifest.
+    const linux = manifest.documents.find((d) => d.file.endsWith('lnx_shell_clear_cmd_history.yml'));
+    expect(linux?.targets.splunk?.status).toBe('converted');
+    expect(linux?.targets.splunk?.diagnostics.map((d) => d.code)).toEqual(['no-source-condition']);
     expect((JSON.parse(readFileSync(join(out, 'check.sarif'), 'utf8')) as { version: string }).version).toBe('2.1.0');
   });
 

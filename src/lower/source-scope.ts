@@ -59,7 +59,7 @@ export function sourceScopeDiagnostics(target: TargetDeclaration, original: Sigm
         'unscoped-match-all',
         `the ${target.id} query would match nearly every event of every source: the detection is true for an event that has none of its fields, and no pipeline limits the query to the log source ${source}; ` +
           `give a pipeline that adds a source condition${key === null ? '' : ` (or sets the ${key}: set_state key \`${key}\`)`} for it, e.g. \`-p my-sources.yml\` with the YAML ` +
-          `\`transformations: [{ type: add_condition, conditions: { <field>: <value> }, rule_conditions: [{ type: logsource, ${logsourceFlow(original.logsource)} }] }]\`, ` +
+          `\`transformations: [{ type: add_condition, conditions: { <field>: <value> }, rule_conditions: [{ type: logsource${logsourceFlow(original.logsource)} }] }]\`, ` +
           `or skip the rule (--skip-unsupported)`,
         span,
       ),
@@ -88,9 +88,8 @@ function describeLogSource(ls: LogSource): string {
   return parts.length === 0 ? '(empty)' : `(${parts.join(', ')})`;
 }
 
-/** The log source as YAML flow-mapping entries for the example pipeline (a value YAML would misread is quoted). */
+/** The log source as YAML flow-mapping entries (each after `, `) for the example pipeline; a value YAML would misread is quoted. */
 function logsourceFlow(ls: LogSource): string {
   const plain = (v: string): string => (/^[A-Za-z][\w.-]*$/.test(v) ? v : JSON.stringify(v));
-  const parts = LOGSOURCE_KEYS.flatMap((k) => (ls[k] === undefined ? [] : [`${k}: ${plain(ls[k])}`]));
-  return parts.join(', ');
+  return LOGSOURCE_KEYS.flatMap((k) => (ls[k] === undefined ? [] : [`, ${k}: ${plain(ls[k])}`])).join('');
 }

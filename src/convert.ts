@@ -106,7 +106,7 @@ export const astConverter: RuleConverter = {
  * Refusals `skipUnsupported` may turn into skips: the rule is valid, the target (or the output format)
  * cannot express it. A broken rule (any other error) still fails.
  */
-const SKIPPABLE: ReadonlySet<string> = new Set(['unsupported-construct', 'correlation-unsupported']);
+const SKIPPABLE: ReadonlySet<string> = new Set(['unsupported-construct', 'correlation-unsupported', 'unscoped-match-all']);
 
 /** True when every error among the diagnostics is a refusal that may be skipped. */
 function skippable(diagnostics: readonly Diagnostic[]): boolean {

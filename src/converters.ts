@@ -1,7 +1,8 @@
 import { astConverter, type RuleConverter } from './convert.js';
 import { convertExpr } from './lower/convert-expr.js';
+import { hasErrors } from './diagnostics/diagnostic.js';
 import { applyPipelines } from './pipeline/apply.js';
-import type { PipelineState } from './pipeline/types.js';
+import { sourceFrom, sourceScopeDiagnostics } from './lower/source-scope.js';
 import { templateFormats } from './render/environment.js';
 import type { CorrelationRenderer } from './correlation/plan.js';
 import type { TargetDeclaration, TargetOptionValue, Unsupported } from './lower/target.js';
@@ -24,8 +25,11 @@ function targetConverter(target: TargetDeclaration<TargetId>): RuleConverter {
         targetOptions: context.targetOptions,
         ...(source !== undefined ? { source } : {}),
       });
-      const diagnostics = [...piped.diagnostics, ...result.diagnostics];
-      if (!result.ok) return { output: null, diagnostics, applied };
+      // A query no pipeline limits to the rule's log source: refused when it would match nearly every event
+      // (unscoped-match-all), else converted with a warning (src/lower/source-scope.ts).
+      const scope = sourceScopeDiagnostics(target, rule, piped.value);
+      const diagnostics = [...piped.diagnostics, ...scope, ...result.diagnostics];
+      if (!result.ok || hasErrors(scope)) return { output: null, diagnostics, applied };
       const { query, parts } = result.value;
       // What output formats wrap (convertFiles renders them once every rule is converted).
       const formatInput = { query, expression: parts.expression, postFilter: parts.postFilter, source: parts.source, state, targetOptions: context.targetOptions };
@@ -41,18 +45,6 @@ function withOptionDefaults(target: TargetDeclaration): CorrelationRenderer | Un
   const defaults: Record<string, TargetOptionValue> = {};
   for (const o of target.options) defaults[o.name] = o.default;
   return (plan, options) => render(plan, { ...defaults, ...options });
-}
-
-/**
- * The pipeline state that names where events come from: a table (Sentinel, SQL) or an index (Splunk,
- * ES|QL). A list of indexes (ecs-windows: winlogbeat-*, logs-*) is passed joined by commas; the
- * target's `write` accepts or refuses it (Splunk refuses a comma in an index name).
- */
-function sourceFrom(target: TargetDeclaration, state: PipelineState): string | undefined {
-  const key = target.source.stateKey;
-  const v = key === null ? undefined : state[key];
-  if (typeof v === 'string') return v;
-  return key === 'index' && Array.isArray(v) && v.length > 0 ? v.join(',') : undefined;
 }
 
 /** Every `--target` the CLI and library accept: the query targets, then `ast` (the parsed rule, for debugging). */

@@ -39,8 +39,22 @@ describe('examples/ci', () => {
     expect(stderr).toContain('is clean and exported for: all');
     expect(status).toBe(0);
     const out = join(work, 'out-clean');
-    expect(readdirSync(out).sort()).toEqual(['check.sarif', 'elastic-esql', 'elastic-kql', 'manifest.json', 'sentinel-kql', 'splunk', 'sql']);
-    expect(readdirSync(join(out, 'splunk')).length).toBe(8);
+    // No elastic-kql folder: its default pipeline leaves the pack's 7 other rules refused (case-sensitive
+    // keyword fields), and the Zeek rule (`not selection`, no pipeline maps zeek) is refused as
+    // unscoped-match-all by splunk, elastic-kql and elastic-esql; --skip-unsupported skips them all.
+    expect(readdirSync(out).sort()).toEqual(['check.sarif', 'elastic-esql', 'manifest.json', 'sentinel-kql', 'splunk', 'sql']);
+    expect(readdirSync(join(out, 'splunk')).length).toBe(7);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      documents: { file: string; targets: Record<string, { status: string; diagnostics: { code: string }[] }> }[];
+    };
+    const zeek = manifest.documents.find((d) => d.file.endsWith('zeek_rdp_public_listener.yml'));
+    for (const t of ['splunk', 'elastic-kql', 'elastic-esql']) {
+      expect(zeek?.targets[t]?.diagnostics.map((d) => d.code), t).toContain('unscoped-match-all');
+    }
+    // A converted rule no pipeline scopes (Linux on splunk) keeps its warning in the manifest.
+    const linux = manifest.documents.find((d) => d.file.endsWith('lnx_shell_clear_cmd_history.yml'));
+    expect(linux?.targets.splunk?.status).toBe('converted');
+    expect(linux?.targets.splunk?.diagnostics.map((d) => d.code)).toEqual(['no-source-condition']);
     expect((JSON.parse(readFileSync(join(out, 'check.sarif'), 'utf8')) as { version: string }).version).toBe('2.1.0');
   });
 

@@ -1,3 +1,4 @@
+import { matchesEmptyEvent } from '../ast/empty-event.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { Expr } from '../ast/expr.js';
 import type { SigmaRule } from '../rule/model.js';
@@ -54,6 +55,7 @@ export function eventCoverage(rule: SigmaRule): EventCoverage {
     ...(ls.definition === undefined ? {} : { definition: ls.definition }),
     eventIds: ids === null ? [] : [...ids].sort(compareIds),
     ...(note === undefined ? {} : { categoryEvents: note }),
+    ...(matchesEmptyEvent(rule.detection) ? { matchesEventWithoutFields: true as const } : {}),
   };
 }
 

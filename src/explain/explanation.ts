@@ -145,6 +145,12 @@ export interface EventCoverage {
   readonly eventIds: readonly string[];
   /** For generic Windows categories, the events the Sigma taxonomy maps the category to. */
   readonly categoryEvents?: string;
+  /**
+   * Present (true) when the detection is true for an event that has none of the rule's fields
+   * (src/ast/empty-event.ts): a query for it needs a source condition, or it is refused as
+   * `unscoped-match-all` where no pipeline maps the log source.
+   */
+  readonly matchesEventWithoutFields?: true;
 }
 
 export interface ExplanationMeta {

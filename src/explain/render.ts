@@ -112,6 +112,10 @@ function outlineLines(o: Outline, show: (v: string) => string, field: (f: string
   return out;
 }
 
+/** What `matchesEventWithoutFields` means for the reader. */
+const WITHOUT_FIELDS =
+  "the condition is true for an event that has none of the rule's fields; a query needs a source condition from a pipeline that maps this log source, or it is refused (unscoped-match-all)";
+
 function eventIdsText(expl: RuleExplanation): string | undefined {
   const ids = expl.coverage.eventIds;
   return ids.length === 0 ? undefined : `EventID ${ids.join(', ')}`;
@@ -168,6 +172,7 @@ function renderText(expl: RuleExplanation): string {
   out.push(`  events:     ${ids ?? (expl.coverage.categoryEvents === undefined ? 'not restricted by EventID' : expl.coverage.categoryEvents)}`);
   if (ids !== undefined && expl.coverage.categoryEvents !== undefined) out.push(`  category:   ${expl.coverage.categoryEvents}`);
   if (expl.coverage.definition !== undefined) out.push(`  definition: ${expl.coverage.definition}`);
+  if (expl.coverage.matchesEventWithoutFields === true) out.push(`  warning:    ${WITHOUT_FIELDS}`);
 
   out.push('', 'Stages');
   const tick = (s: string): string => `\`${s}\``;
@@ -264,6 +269,7 @@ function renderMarkdown(expl: RuleExplanation): string {
   else out.push(`- **Events:** not restricted by EventID`);
   if (expl.coverage.categoryEvents !== undefined) out.push(`- **Category events:** ${md(expl.coverage.categoryEvents)}`);
   if (expl.coverage.definition !== undefined) out.push(`- **Definition:** ${md(expl.coverage.definition)}`);
+  if (expl.coverage.matchesEventWithoutFields === true) out.push(`- **Warning:** ${md(WITHOUT_FIELDS)}`);
 
   out.push('', '## Stages', '');
   for (const stage of expl.stages) {

@@ -220,6 +220,8 @@ export interface SourceDeclaration {
   /**
    * The pipeline state key that names the source (`table` for Sentinel and SQL, `index` for Splunk), or
    * null when the query has no source clause (Kibana: the data view, which formats read from `index`).
+   * A pipeline that sets it limits the rule to its log source (src/lower/source-scope.ts); with null only
+   * an `add_condition` does.
    */
   readonly stateKey: 'table' | 'index' | null;
 }

@@ -47,6 +47,7 @@ export function applyPipelines(rule: SigmaRule, pipelines: readonly ProcessingPi
       rule: { ...rule, detection: run.detection, logsource: run.logsource, fields: run.fields },
       state: run.state,
       applied: run.applied,
+      addedConditions: run.addedConditions,
     },
     run.diagnostics,
   );
@@ -89,6 +90,7 @@ class Run implements RuleView {
   readonly state: Record<string, string | readonly string[]> = Object.create(null) as Record<string, string | readonly string[]>;
   readonly appliedIds = new Set<string>();
   readonly applied: AppliedTransformation[] = [];
+  readonly addedConditions: Expr[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly facts = new WeakMap<ExprMatch, Facts>();
   /** Variables of all pipelines, as pySigma merges them when pipelines are combined (later wins). */
@@ -354,6 +356,7 @@ class Run implements RuleView {
     );
     let added = and(perField, t.span);
     if (t.negated) added = not(added, t.span);
+    this.addedConditions.push(added);
     this.detection = and([added, this.detection], this.detection.span);
     const detail = t.conditions.map((c) => `${c.field} = ${c.values.map((v) => JSON.stringify(v)).join(' | ')}`).join(' and ');
     this.record(p, t, t.negated ? `not (${detail})` : detail);

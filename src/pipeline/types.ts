@@ -1,3 +1,4 @@
+import type { Expr } from '../ast/expr.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { SigmaRule } from '../rule/model.js';
 
@@ -146,4 +147,10 @@ export interface PipelineOutput {
   readonly rule: SigmaRule;
   readonly state: PipelineState;
   readonly applied: readonly AppliedTransformation[];
+  /**
+   * The conditions `add_condition` ANDed to the detection, as expressions (negated ones with their `not`),
+   * in the order they were added: what decides whether the rule is limited to its log source
+   * (src/lower/source-scope.ts).
+   */
+  readonly addedConditions: readonly Expr[];
 }

@@ -39,6 +39,13 @@ describe.skipIf(!HAVE_CORPUS)('corpus with default pipelines', () => {
         if (r.ok) expect(r.output, r.file).toBeTruthy();
         else expect(r.diagnostics.some((d) => d.severity === 'error'), r.file).toBe(true);
       }
+      // Rules no pipeline limits to their log source (src/lower/source-scope.ts).
+      const scopeCount = (code: string) => records.filter((r) => r.diagnostics.some((d) => d.code === code)).length;
+      console.log(`[corpus] ${target}: unscoped-match-all ${scopeCount('unscoped-match-all')}, no-source-condition ${scopeCount('no-source-condition')}`);
+      // sql (sql-tables) and sentinel-kql (a table per source, or a refusal) scope every rule they convert.
+      if (target === 'sql' || target === 'sentinel-kql') {
+        expect(scopeCount('unscoped-match-all') + scopeCount('no-source-condition')).toBe(0);
+      }
       expect(records.filter((r) => r.ok).length).toBeGreaterThan(0);
     });
   }

@@ -225,6 +225,15 @@ describe('event coverage', () => {
     const e = explainRule(buildRule({ logsource: { product: 'windows', category: 'process_creation' }, detection: { s: { Image: 'x' } }, condition: 's' }));
     expect(e.coverage).toEqual({ product: 'windows', category: 'process_creation', eventIds: [], categoryEvents: 'Sysmon 1 or Security 4688' });
   });
+
+  it('says when the condition is true for an event without any of the rule\'s fields (src/ast/empty-event.ts)', () => {
+    const e = (detection: Record<string, unknown>, condition: string) =>
+      explainRule(buildRule({ detection, condition })).coverage.matchesEventWithoutFields;
+    expect(e({ f: { Image: 'x' } }, 'not f')).toBe(true);
+    expect(e({ s: { ParentImage: null } }, 's')).toBe(true);
+    expect(e({ s: { Image: 'x' }, f: { User: 'y' } }, 's and not f')).toBeUndefined();
+    expect(e({ s: { Image: 'x' }, f: { User: 'y' } }, 's or not f')).toBe(true);
+  });
 });
 
 describe('ATT&CK tags', () => {

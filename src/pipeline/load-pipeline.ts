@@ -351,6 +351,7 @@ class Reader {
         const fields = f && this.strings(f.value, '`fields`');
         const mm = mp && this.map(mp.value, '`mapping`');
         if (fields === undefined || mm === undefined) return undefined;
+        if (fields.length === 0 && f !== undefined) return this.bad('`fields` must name at least one field (e.g. Hashes)', f.value.span);
         const mapping: Record<string, string> = Object.create(null) as Record<string, string>;
         for (const e of mm.entries) {
           const algo = e.key.toLowerCase();

@@ -119,6 +119,7 @@ describe('hashes_fields: loading', () => {
     expect(errors(load('    fields: Hashes\n    mapping: { MD5: x }\n    lowercase: yes please\n')).join('\n')).toMatch(/`lowercase` must be true or false/);
     // pySigma's own parameters are not read differently: they are an error.
     expect(errors(load('    valid_hash_algos: [MD5]\n    field_prefix: File\n')).join('\n')).toMatch(/`hashes_fields` has no parameter `valid_hash_algos`/);
+    expect(errors(load('    fields: []\n    mapping: { MD5: x }\n')).join('\n')).toMatch(/`fields` must name at least one field/);
     expect(load('    fields: Hashes\n    mapping: { MD5: x }\n').ok).toBe(true);
   });
 });
@@ -137,6 +138,19 @@ function winlogbeatSplit(list: string | undefined, ns: string): Record<string, s
   }
   return out;
 }
+
+describe('hashes_fields: an algorithm the Sysmon configuration did not hash with', () => {
+  it('is absent from the list and, after the split, has no field: the test is false on both, and `not` true on both', () => {
+    const list = 'SHA1=AB00000000000000000000000000000000000000,MD5=CD000000000000000000000000000000';
+    const split = winlogbeatSplit(list, 'process');
+    expect(split['process.hash.sha256']).toBeUndefined();
+    for (const d of [m('Hashes', '*SHA256=AB*'), neg(m('Hashes', '*SHA256=AB*'))]) {
+      const rewritten = okValue(apply(d)).rule.detection;
+      expect(evaluateExpr(rewritten, split)).toBe(evaluateExpr(d, { Hashes: list }));
+    }
+    expect(evaluateExpr(okValue(apply(neg(m('Hashes', '*SHA256=AB*')))).rule.detection, split)).toBe(true);
+  });
+});
 
 describe('hashes_fields: the rewrite means what the rule means (fast-check)', () => {
   const LENGTHS = { MD5: 32, SHA1: 40, SHA256: 64, IMPHASH: 32 } as const;

@@ -50,7 +50,7 @@ export function rewriteHashesItem(item: ExprMatch, params: HashesFieldsParams): 
   const algorithms = Object.keys(HASH_ALGORITHMS).map((a) => a.toUpperCase()).join(', ');
   const expected = `only \`contains\` of \`ALGO=HEX\` (ALGO one of ${algorithms}; HEX one or more hex digits) has an exact equivalent on the per-algorithm fields`;
   const v = item.value;
-  if (v.kind !== 'string') return { kind: 'refused', reason: `a ${v.kind} test on the whole list has no exact equivalent; ${expected}` };
+  if (v.kind !== 'string') return { kind: 'refused', reason: `${/^[aeiou]/.test(v.kind) ? 'an' : 'a'} ${v.kind} test on the whole list has no exact equivalent; ${expected}` };
   const [first, middle, last, ...rest] = v.parts;
   const literal = middle?.kind === 'literal' ? middle.text : undefined;
   const shaped = rest.length === 0 && first?.kind === 'wildcard-multi' && last?.kind === 'wildcard-multi' && literal !== undefined ? SHAPE.exec(literal) : null;
@@ -64,7 +64,7 @@ export function rewriteHashesItem(item: ExprMatch, params: HashesFieldsParams): 
   const mapped = Object.keys(params.mapping).map((a) => a.toUpperCase()).join(', ');
   if (field === undefined) return { kind: 'refused', reason: `this schema has no field for ${algo.toUpperCase()} (the pipeline maps ${mapped})` };
   if (hex === '') return { kind: 'refused', reason: `\`${algo.toUpperCase()}=\` without hex digits tests that the list names ${algo.toUpperCase()}, which the per-algorithm field does not tell (an all-zero hash leaves no field)` };
-  if (/^0+$/.test(hex)) return { kind: 'refused', reason: 'an all-zero hash leaves no field after the split (Winlogbeat drops it), so a test for one has no exact equivalent' };
+  if (/^0+$/.test(hex)) return { kind: 'refused', reason: 'an all-zero hash may leave no field after the split (Winlogbeat drops it), so a test for one has no exact equivalent' };
   if (hex.length > length) return { kind: 'refused', reason: `${hex.length} hex digits are more than a ${algo.toUpperCase()} hash has (${length}), so the test can never hold; check the rule` };
   const text = params.lowercase ? hex.toLowerCase() : hex;
   const value: StringValue = {

@@ -90,6 +90,7 @@ describe('hashes_fields: refused shapes name the field, the value and why', () =
     ['cased', m('Hashes', cased('*SHA1=AB*')), /case-sensitive test \(`cased`\)/],
     ['a regex', m('Hashes', { kind: 'regex', pattern: 'SHA1=AB', flags: { ignoreCase: false, multiline: false, dotAll: false } }), /\(regex\).*a regex test on the whole list/],
     ['null', m('Hashes', { kind: 'null' }), /a null test/],
+    ['exists', m('Hashes', { kind: 'exists', exists: true }), /an exists test/],
   ];
   for (const [name, expr, message] of refused) {
     it(name, () => {

@@ -238,6 +238,12 @@ describe('the built-in pipelines', () => {
     expect(errors(run('network_connection', m('DestinationIsIpv6', 'true'))).join('\n')).toMatch(/splits, translates or drops this field/);
   });
 
+  it('ecs-windows: Initiated likewise takes only true/false (egress/ingress); a wildcard is refused', () => {
+    expect(tree(okValue(run('network_connection', m('Initiated', 'true'))).rule.detection)).toContain('network.direction matches "egress"');
+    expect(tree(okValue(run('network_connection', m('Initiated', { kind: 'boolean', value: false }))).rule.detection)).toContain('network.direction matches "ingress"');
+    expect(errors(run('network_connection', m('Initiated', 't*'))).join('\n')).toMatch(/only the values true and false/);
+  });
+
   it('sentinel-windows: MD5/SHA1/SHA256 columns of DeviceProcessEvents and DeviceImageLoadEvents; IMPHASH refused by name', () => {
     expect(tree(okValue(run('process_creation', m('Hashes', `*SHA256=${SHA256}*`), sentinel)).rule.detection)).toContain(`SHA256 matches "${SHA256}"`);
     expect(tree(okValue(run('image_load', m('Hashes', '*MD5=AB*'), sentinel)).rule.detection)).toContain('MD5 matches "AB" *');

@@ -14,6 +14,7 @@ import {
   type RuleView,
 } from './conditions.js';
 import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
+import { rewriteHashesItem } from './hashes-fields.js';
 import type { AppliedTransformation, ConditionValue, FieldMappingEntry, PipelineOutput, ProcessingPipeline, Transformation } from './types.js';
 
 /**
@@ -172,6 +173,8 @@ class Run implements RuleView {
         return;
       case 'strict_field_mapping_failure':
         return this.strictMapping(p, t);
+      case 'hashes_fields':
+        return this.eachItem(p, t, (m) => this.hashesFields(p, t, m));
       case 'set_state': {
         const val = typeof t.val === 'string' ? (t.template ? this.template(t.val) : t.val) : t.val.map((v) => (t.template ? this.template(v) : v));
         this.state[t.key] = val;
@@ -483,6 +486,24 @@ class Run implements RuleView {
       facts,
       detail: names.map((n) => `%${n}% -> ${(this.vars[n]?.values ?? []).join(' | ')}`).join('; '),
     };
+  }
+
+  /** `hashes_fields` (hashes-fields.ts): one algorithm's field for a `contains: ALGO=HEX` test, or a refusal. */
+  private hashesFields(p: ProcessingPipeline, t: Extract<Transformation, { type: 'hashes_fields' }>, m: ExprMatch): ItemResult {
+    if (m.field === null || !t.fields.includes(m.field)) return undefined;
+    const r = rewriteHashesItem(m, t);
+    if (r.kind === 'refused') {
+      const shown = m.value.kind === 'string' ? JSON.stringify(printSigmaString(m.value.parts)) : `(${m.value.kind})`;
+      this.fail(
+        'unsupported-construct',
+        `field \`${m.field}\` holds every hash as one list, which pipeline \`${p.id}\` maps to one field per algorithm (transformation \`${t.id}\`); the value ${shown} cannot be searched there exactly: ${r.reason}`,
+        m.span,
+      );
+      return undefined;
+    }
+    const facts = this.factsOf(m);
+    // The pipeline wrote the field in the target's names: mapped, like add_condition's fields.
+    return { expr: r.expr, facts: { ...facts, applied: new Set([...facts.applied, t.id]), mappedField: true }, detail: r.detail };
   }
 
   private strictMapping(p: ProcessingPipeline, t: Extract<Transformation, { type: 'strict_field_mapping_failure' }>): void {

@@ -89,6 +89,8 @@ function effectOf(t: Transformation): string | null {
       return `some fields refused (${t.id})`;
     case 'strict_field_mapping_failure':
       return 'any other field refused';
+    case 'hashes_fields':
+      return `hashes: ${t.fields.join(', ')} -> ${Object.entries(t.mapping).map(([a, f]) => `${a.toUpperCase()} ${f}`).join(', ')}`;
     case 'replace_string':
     case 'convert_type':
     case 'value_placeholders':

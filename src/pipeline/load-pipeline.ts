@@ -3,6 +3,7 @@ import type { SourceSpan } from '../diagnostics/span.js';
 import { loadYaml } from '../yaml/load.js';
 import { mapGet, type YamlEntry, type YamlMap, type YamlNode } from '../yaml/node.js';
 import { condExprRefs, parseCondExpr } from './cond-expr.js';
+import { HASH_ALGORITHMS } from './hashes-fields.js';
 import { compilePythonRegex, convertPythonReplacement } from './python-regex.js';
 import {
   type AttributeOp,
@@ -133,6 +134,7 @@ const PARAMS: Record<TransformationType, readonly string[]> = {
   rule_failure: ['message'],
   strict_field_mapping_failure: ['message'],
   set_state: ['key', 'val', 'template'],
+  hashes_fields: ['fields', 'mapping', 'lowercase'],
 };
 
 /** Every transformation type this tool implements, in the order errors list them. */
@@ -342,6 +344,24 @@ class Reader {
         const v = opt('message');
         const message = v === undefined ? undefined : this.string(v, '`message`');
         return { ...base, type: typeName, ...(message !== undefined ? { message } : {}) };
+      }
+      case 'hashes_fields': {
+        const f = this.required(m, 'fields', typeName);
+        const mp = this.required(m, 'mapping', typeName);
+        const fields = f && this.strings(f.value, '`fields`');
+        const mm = mp && this.map(mp.value, '`mapping`');
+        if (fields === undefined || mm === undefined) return undefined;
+        if (fields.length === 0 && f !== undefined) return this.bad('`fields` must name at least one field (e.g. Hashes)', f.value.span);
+        const mapping: Record<string, string> = Object.create(null) as Record<string, string>;
+        for (const e of mm.entries) {
+          const algo = e.key.toLowerCase();
+          const to = this.string(e.value, `the field of \`${e.key}\``);
+          if (HASH_ALGORITHMS[algo] === undefined) this.bad(`\`${e.key}\` is not an algorithm Sysmon writes; \`mapping\` takes ${Object.keys(HASH_ALGORITHMS).join(', ')} (any case)`, e.keySpan);
+          else if (mapping[algo] !== undefined) this.bad(`\`${e.key}\` is mapped twice (algorithm names are compared without case)`, e.keySpan);
+          else if (to !== undefined) mapping[algo] = to;
+        }
+        if (mm.entries.length === 0) return this.bad('`mapping` must map at least one algorithm to a field', mm.span);
+        return { ...base, type: typeName, fields, mapping, lowercase: flag('lowercase') };
       }
       case 'set_state': {
         const k = this.required(m, 'key', typeName);

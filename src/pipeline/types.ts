@@ -117,6 +117,15 @@ export type Transformation =
   | (TransformationBase & { readonly type: 'rule_failure'; readonly message: string })
   | (TransformationBase & { readonly type: 'strict_field_mapping_failure'; readonly message?: string })
   | (TransformationBase & {
+      readonly type: 'hashes_fields';
+      /** The Sigma fields holding Sysmon's `ALGO=HEX,...` list (`Hashes`, `Hash`). */
+      readonly fields: readonly string[];
+      /** Lower-case algorithm (md5, sha1, sha256, imphash) -> the field holding that hash. */
+      readonly mapping: Readonly<Record<string, string>>;
+      /** The schema stores hash values lowercased (Winlogbeat); false: compared case-insensitively. */
+      readonly lowercase: boolean;
+    })
+  | (TransformationBase & {
       readonly type: 'set_state';
       readonly key: string;
       readonly val: string | readonly string[];

@@ -56,7 +56,7 @@ describe('PsExec with each default pipeline (golden)', () => {
   // The same rules for a workspace with Sysmon (WindowsEvent) instead of Defender: -p sentinel-sysmon.
   for (const file of [...logRules, 'proc_creation_win_userinit_uncommon_child_processes.yml']) {
     it(`sentinel-kql -p sentinel-sysmon: ${file}`, async () => {
-      const path = file.startsWith('proc_creation') ? join(REPO_ROOT, 'rules', file) : join(WINDOWS_LOGS, file);
+      const path = logRules.includes(file) ? join(WINDOWS_LOGS, file) : join(REPO_ROOT, 'rules', file);
       const { status, out, err } = await convert('sentinel-kql', ['-p', 'sentinel-sysmon'], path);
       expect(status, err).toBe(0);
       const golden = join(REPO_ROOT, 'test/golden/pipelines/sentinel-sysmon', file.replace(/\.yml$/, '.txt'));

@@ -6,7 +6,8 @@ import { fieldNameOfText } from './esql-text.js';
  * fails the whole query). Types from the ECS field reference
  * (https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html: ecs-process.html,
  * ecs-source.html, ecs-destination.html, ecs-event.html, ecs-file.html, ecs-registry.html, ecs-dns.html,
- * ecs-network.html, ecs-user.html, ecs-log.html, ecs-error.html, ecs-base.html: `message` is
+ * ecs-network.html, ecs-user.html, ecs-log.html, ecs-error.html, ecs-hash.html, ecs-pe.html (hash.* and
+ * pe.imphash are keyword), ecs-base.html: `message` is
  * match_only_text, a text type for ES|QL) and Winlogbeat's
  * exported fields (https://www.elastic.co/guide/en/beats/winlogbeat/current/exported-fields-winlog.html:
  * `winlog.event_data` and `winlog.user_data` are objects whose values are mapped as keyword;
@@ -27,8 +28,12 @@ const STRING_FIELDS = [
   'event.category',
   'event.code',
   'event.type',
+  'file.hash.md5',
+  'file.hash.sha1',
+  'file.hash.sha256',
   'file.name',
   'file.path',
+  'file.pe.imphash',
   'file.pe.original_file_name',
   'log.level',
   'message',
@@ -39,11 +44,15 @@ const STRING_FIELDS = [
   'process.command_line',
   'process.entity_id',
   'process.executable',
+  'process.hash.md5',
+  'process.hash.sha1',
+  'process.hash.sha256',
   'process.name',
   'process.parent.command_line',
   'process.parent.entity_id',
   'process.parent.executable',
   'process.parent.name',
+  'process.pe.imphash',
   'process.pe.original_file_name',
   'process.working_directory',
   'registry.path',

@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FileResult, FileTask, WorkerSetup } from './pool-protocol.js';
+
+/**
+ * A pool of conversion worker threads (pool-worker.ts). The main thread sends each file to the least
+ * busy worker and takes the results back strictly in input order (`result(seq)`; results that arrive
+ * early wait in a reorder buffer). The caller bounds how many files are in flight, so memory stays flat.
+ *
+ * A worker that fails (an exception, an unexpected exit) fails the pool: every pending and later
+ * `result` rejects with an error naming the thread and what it said, so the run ends instead of waiting.
+ * `close` must be called in every case (it ends the threads, which otherwise keep the process alive).
+ */
+export class ConvertPool {
+  private readonly workers: { readonly worker: Worker; pending: number }[] = [];
+  private readonly results = new Map<number, FileResult>();
+  private waiting: { readonly seq: number; readonly resolve: (r: FileResult) => void; readonly reject: (e: Error) => void } | null = null;
+  private failure: Error | null = null;
+  private closing = false;
+
+  constructor(size: number, setup: WorkerSetup) {
+    const entry = workerEntry().url;
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(entry, { workerData: setup });
+      const slot = { worker, pending: 0 };
+      worker.on('message', (r: FileResult) => {
+        slot.pending--;
+        this.results.set(r.seq, r);
+        const w = this.waiting;
+        if (w !== null && w.seq === r.seq) {
+          this.waiting = null;
+          this.results.delete(r.seq);
+          w.resolve(r);
+        }
+      });
+      worker.on('error', (e: unknown) => this.fail(`conversion worker thread ${i + 1} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+      worker.on('exit', (code) => {
+        if (!this.closing) this.fail(`conversion worker thread ${i + 1} stopped unexpectedly (exit code ${code})`);
+      });
+      this.workers.push(slot);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Sends one file to the worker with the fewest files pending. */
+  send(task: FileTask): void {
+    if (this.failure !== null) return;
+    let best = this.workers[0];
+    for (const w of this.workers) if (best === undefined || w.pending < best.pending) best = w;
+    if (best === undefined) throw new Error('the conversion pool has no worker');
+    best.pending++;
+    best.worker.postMessage(task);
+  }
+
+  /** The result for file `seq` (sent earlier), once it is in; rejects when a worker failed. */
+  result(seq: number): Promise<FileResult> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const ready = this.results.get(seq);
+    if (ready !== undefined) {
+      this.results.delete(seq);
+      return Promise.resolve(ready);
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting = { seq, resolve, reject };
+    });
+  }
+
+  /** Ends every thread (their pending work is dropped). */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.results.clear();
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private fail(message: string): void {
+    if (this.failure !== null || this.closing) return;
+    this.failure = new Error(message);
+    const w = this.waiting;
+    this.waiting = null;
+    w?.reject(this.failure);
+  }
+}
+
+/** `--jobs auto` converts on threads from this many files on (fewer: starting the threads costs more than they save). */
+export const AUTO_MIN_FILES = 100;
+
+/**
+ * How many worker threads convert a pack of `files` files: `--jobs N` as given (at most one per file),
+ * `auto` the default below when the pack is large enough, there is more than one core and the worker's
+ * module is beside this one (the build; see workerEntry), else 0 (the main thread converts).
+ */
+export function poolSize(jobs: number | 'auto', files: number): number {
+  if (jobs === 'auto') return files >= AUTO_MIN_FILES && availableParallelism() > 1 && workerEntry().beside ? defaultPoolSize() : 0;
+  return jobs <= 1 ? 0 : Math.min(jobs, files);
+}
+
+/**
+ * The default number of worker threads. The main thread stays busy too (it feeds the sinks: rendering
+ * diagnostics, hashing, staging) and the files are written on another thread (BackgroundWriter); see the
+ * README's bench section for the measurements behind this choice.
+ */
+function defaultPoolSize(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * The worker's module: next to this one in the build (dist; `beside`). Under the test runner this module
+ * is the TypeScript source, which a worker thread cannot load: an explicit `--jobs N` then runs the
+ * build's worker (the tests that use it build first), and `auto` stays on the main thread, so no other
+ * test depends on the build.
+ */
+function workerEntry(): { readonly url: URL; readonly beside: boolean } {
+  const here = new URL('./pool-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return { url: here, beside: true };
+  return { url: new URL('../../../dist/src/cli/convert/pool-worker.js', import.meta.url), beside: false };
+}

@@ -9,7 +9,8 @@ import { Progress } from '../convert/progress.js';
 import { planTargets } from '../convert/selection.js';
 import { DiagnosticLog, stem, TargetSink, type RunOutput } from '../convert/target-sink.js';
 import { ConvertPool, poolSize } from '../convert/pool.js';
-import type { FileTask, WorkerSetup } from '../convert/pool-protocol.js';
+import { FileConverter } from '../convert/file-converter.js';
+import type { FileResult, FileTask, WorkerSetup } from '../convert/pool-protocol.js';
 import { collectFiles, parseFile, parseRead, type InputFile } from '../inputs.js';
 import { readInput, stageFiles, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -35,9 +36,9 @@ export interface ConvertCommandOptions {
   /** Print the slowest rules even when stderr is not a terminal. */
   readonly timings?: boolean;
   /**
-   * `--jobs N|auto`: how many worker threads parse and convert (`1`: the main thread does, as it always
-   * did); `auto` (the default) uses threads for packs of at least AUTO_MIN_FILES files on a machine with
-   * more than one core. The output is the same byte for byte.
+   * `--jobs N|auto`: how many threads parse and convert plain queries: the main thread and N - 1 worker
+   * threads (`1`: the main thread alone, as it always did); `auto` (the default): one per core for packs
+   * of at least AUTO_MIN_FILES files (see poolSize). The output is the same byte for byte.
    */
   readonly jobs?: string;
   /** Test hook, see WorkerSetup.injectFailure (set from SIGMA_TRANSPILER_INJECT_WORKER_FAILURE). */
@@ -129,7 +130,7 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
       timed: progress.timed,
       ...(options.injectWorkerFailure === undefined ? {} : { injectFailure: options.injectWorkerFailure }),
     });
-    const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, new ConvertPool(threads, setup())) : stream(files, pass, io, progress));
+    const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, threads, setup()) : stream(files, pass, io, progress));
     if (!streamed) {
       pass.out.staged?.abort();
       log.startBatch();
@@ -219,24 +220,41 @@ function fileDone(pass: Pass): void {
   }
 }
 
-/** Files sent to the threads and not yet handed to the sinks, per thread: bounds memory (reorder buffer included). */
-const IN_FLIGHT_PER_THREAD = 16;
+/**
+ * Files read and not yet handed to the sinks (at a thread, converted and waiting their turn): bounds
+ * memory however large the pack (each holds one file's text and records).
+ */
+const IN_FLIGHT = 256;
 
 /**
- * `stream` with the parsing and converting done on worker threads (see ConvertPool): the main thread
- * reads each file's bytes (through the io, as `stream` does), sends them, and hands the results to the
- * sinks strictly in input order, so everything printed and written is what `stream` gives. False (the
- * caller starts over in batch) when a thread meets a filter or correlation document. The threads are
- * ended in every case.
+ * `stream` with the parsing and converting done on worker threads (see ConvertPool) and on the main
+ * thread itself whenever the result it needs next is not in yet (it would otherwise wait: while the
+ * threads start, or behind a slow rule). The main thread reads each file's bytes (through the io, as
+ * `stream` does) and hands the results to the sinks strictly in input order, so everything printed and
+ * written is what `stream` gives. False (the caller starts over in batch) when a filter or correlation
+ * document is met. The threads are ended in every case.
  */
-async function streamOnThreads(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, pool: ConvertPool): Promise<boolean> {
+async function streamOnThreads(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, threads: number, setup: WorkerSetup): Promise<boolean> {
+  const pool = new ConvertPool(threads, setup);
   try {
     progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
-    const window = IN_FLIGHT_PER_THREAD * pool.size;
-    let sent = 0;
-    for (let i = 0; i < files.length; i++) {
-      for (; sent < files.length && sent < i + window; sent++) pool.send(task(files, sent, io));
-      const result = await pool.result(i);
+    const local = new FileConverter(setup);
+    /** Results converted here, by file number. */
+    const ready = new Map<number, FileResult>();
+    /** The next file no one converts yet. */
+    let next = 0;
+    for (let i = 0; i < files.length; ) {
+      pool.check();
+      for (; next < files.length && next < i + IN_FLIGHT && pool.hasRoom(); next++) pool.send(task(files, next, io));
+      let result = ready.get(i) ?? pool.take(i);
+      if (result === undefined && next < files.length && next < i + IN_FLIGHT) {
+        ready.set(next, local.convert(task(files, next, io)));
+        next++;
+        await nextTurn();
+        continue;
+      }
+      result ??= await pool.result(i);
+      ready.delete(i);
       if (result.kind === 'batch') return false;
       const path = files[i]?.path ?? '';
       if (result.hash !== null) pass.inputHashes?.set(path, result.hash);
@@ -245,12 +263,20 @@ async function streamOnThreads(files: readonly InputFile[], pass: Pass, io: CliI
       pass.sinks.forEach((sink, k) => sink.add(result.records[k] ?? [], indexes, pass.out));
       fileDone(pass);
       progress.step();
+      i++;
+      // The threads' results are taken in between (their messages wait for this thread's turn to end).
+      await nextTurn();
     }
     for (const sink of pass.sinks) sink.finish(pass.out);
     return true;
   } finally {
     await pool.close();
   }
+}
+
+/** Lets the event loop deliver what the threads sent. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The i-th file for a thread: its bytes read here (through the io), or why it could not be read. */

@@ -23,7 +23,7 @@ export interface WorkerSetup {
   readonly hashes: boolean;
   /** Measure each document's conversion time (--timings, or a terminal). */
   readonly timed: boolean;
-  /** Test hook (see pool-worker.ts): `throw:SUFFIX` or `exit:SUFFIX` fails on the file whose path ends so. */
+  /** Test hook (see pool-worker.ts): `throw:N` or `exit:N` makes each worker fail on the Nth file it is sent. */
   readonly injectFailure?: string;
 }
 

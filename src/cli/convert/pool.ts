@@ -6,8 +6,9 @@ import type { FileResult, FileTask, WorkerSetup } from './pool-protocol.js';
 
 /**
  * A pool of conversion worker threads (pool-worker.ts). The main thread sends each file to the least
- * busy worker and takes the results back strictly in input order (`result(seq)`; results that arrive
- * early wait in a reorder buffer). The caller bounds how many files are in flight, so memory stays flat.
+ * busy worker (while one has room: at most QUEUE files wait at each) and takes the results back strictly
+ * in input order (`take`, `result`; results that arrive early wait in a reorder buffer). The caller
+ * bounds how many files are in flight, so memory stays flat.
  *
  * A worker that fails (an exception, an unexpected exit) fails the pool: every pending and later
  * `result` rejects with an error naming the thread and what it said, so the run ends instead of waiting.
@@ -45,6 +46,23 @@ export class ConvertPool {
 
   get size(): number {
     return this.workers.length;
+  }
+
+  /** True when a worker has fewer than QUEUE files waiting: `send` may give it another. */
+  hasRoom(): boolean {
+    return this.workers.some((w) => w.pending < QUEUE);
+  }
+
+  /** Throws the error of a failed worker, if one failed. */
+  check(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /** The result for file `seq` if it is in (it is then removed from the buffer). */
+  take(seq: number): FileResult | undefined {
+    const ready = this.results.get(seq);
+    if (ready !== undefined) this.results.delete(seq);
+    return ready;
   }
 
   /** Sends one file to the worker with the fewest files pending. */
@@ -86,26 +104,25 @@ export class ConvertPool {
   }
 }
 
+/**
+ * Files waiting at each worker: enough that a worker does not sit idle while the main thread is busy
+ * (a file takes about a millisecond per target), few enough that the main thread, which converts files
+ * itself while it would otherwise wait, is not left waiting for a long queue.
+ */
+const QUEUE = 8;
+
 /** `--jobs auto` converts on threads from this many files on (fewer: starting the threads costs more than they save). */
 export const AUTO_MIN_FILES = 100;
 
 /**
- * How many worker threads convert a pack of `files` files: `--jobs N` as given (at most one per file),
- * `auto` the default below when the pack is large enough, there is more than one core and the worker's
- * module is beside this one (the build; see workerEntry), else 0 (the main thread converts).
+ * How many worker threads convert a pack of `files` files besides the main thread (which converts too,
+ * see streamOnThreads): `--jobs N` is N threads in all, so N - 1 workers (at most one per file; `1`: none);
+ * `auto` is one thread per core when the pack has at least AUTO_MIN_FILES files, there is more than one
+ * core and the worker's module is beside this one (the build; see workerEntry), else none.
  */
 export function poolSize(jobs: number | 'auto', files: number): number {
-  if (jobs === 'auto') return files >= AUTO_MIN_FILES && availableParallelism() > 1 && workerEntry().beside ? defaultPoolSize() : 0;
-  return jobs <= 1 ? 0 : Math.min(jobs, files);
-}
-
-/**
- * The default number of worker threads. The main thread stays busy too (it feeds the sinks: rendering
- * diagnostics, hashing, staging) and the files are written on another thread (BackgroundWriter); see the
- * README's bench section for the measurements behind this choice.
- */
-function defaultPoolSize(): number {
-  return Math.max(1, availableParallelism());
+  const threads = jobs === 'auto' ? (files >= AUTO_MIN_FILES && workerEntry().beside ? availableParallelism() : 1) : jobs;
+  return Math.max(0, Math.min(threads - 1, files));
 }
 
 /**

@@ -105,23 +105,36 @@ export class ConvertPool {
 }
 
 /**
- * Files waiting at each worker: enough that a worker does not sit idle while the main thread is busy
- * (a file takes about a millisecond per target), few enough that the main thread, which converts files
- * itself while it would otherwise wait, is not left waiting for a long queue.
+ * Files waiting at each worker: enough that a worker does not sit idle while the main thread converts a
+ * slow rule itself (a CPU profile with 8 showed the worker idle 15 % of the run), few enough that the
+ * main thread is not left waiting for a long queue at the end of the pack (a file takes about half a
+ * millisecond per target).
  */
-const QUEUE = 8;
+const QUEUE = 32;
 
 /** `--jobs auto` converts on threads from this many files on (fewer: starting the threads costs more than they save). */
 export const AUTO_MIN_FILES = 100;
 
 /**
+ * `--jobs auto` converts on threads only on machines with at least this many cores. Measured on a 2-core
+ * machine (see the README's bench section): a one-thread run already keeps the second core busy with
+ * V8's garbage collector and compiler threads, each worker thread warms up its own JIT and heap, and two
+ * busy threads there ran at about 1.4 times the throughput of one: `-t splunk` over SigmaHQ's rules took
+ * 1.32 s on one thread and 1.79 s on two, `-t all` about the same or worse. So on 2 cores `auto` stays on
+ * one thread. From 4 cores on, the extra cores are free for worker threads (not measured: no such
+ * machine was at hand; `--jobs N` chooses explicitly).
+ */
+export const AUTO_MIN_CORES = 4;
+
+/**
  * How many worker threads convert a pack of `files` files besides the main thread (which converts too,
  * see streamOnThreads): `--jobs N` is N threads in all, so N - 1 workers (at most one per file; `1`: none);
- * `auto` is one thread per core when the pack has at least AUTO_MIN_FILES files, there is more than one
- * core and the worker's module is beside this one (the build; see workerEntry), else none.
+ * `auto` is one thread per core when the pack has at least AUTO_MIN_FILES files, the machine at least
+ * AUTO_MIN_CORES cores and the worker's module is beside this one (the build; see workerEntry), else none.
  */
 export function poolSize(jobs: number | 'auto', files: number): number {
-  const threads = jobs === 'auto' ? (files >= AUTO_MIN_FILES && workerEntry().beside ? availableParallelism() : 1) : jobs;
+  const cores = availableParallelism();
+  const threads = jobs === 'auto' ? (files >= AUTO_MIN_FILES && cores >= AUTO_MIN_CORES && workerEntry().beside ? cores : 1) : jobs;
   return Math.max(0, Math.min(threads - 1, files));
 }
 

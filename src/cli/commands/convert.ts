@@ -38,7 +38,8 @@ export interface ConvertCommandOptions {
   /**
    * `--jobs N|auto`: how many threads parse and convert plain queries: the main thread and N - 1 worker
    * threads (`1`: the main thread alone, as it always did); `auto` (the default): one per core for packs
-   * of at least AUTO_MIN_FILES files on machines of at least AUTO_MIN_CORES cores, else 1 (see poolSize). The output is the same byte for byte.
+   * of at least AUTO_MIN_FILES files on machines of at least AUTO_MIN_CORES cores, else 1 (see poolSize).
+   * The output is the same byte for byte.
    */
   readonly jobs?: string;
   /** Test hook, see WorkerSetup.injectFailure (set from SIGMA_TRANSPILER_INJECT_WORKER_FAILURE). */

@@ -23,25 +23,35 @@ export class ConvertPool {
 
   constructor(size: number, setup: WorkerSetup) {
     const entry = workerEntry().url;
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(entry, { workerData: setup });
-      const slot = { worker, pending: 0 };
-      worker.on('message', (r: FileResult) => {
-        slot.pending--;
-        this.results.set(r.seq, r);
-        const w = this.waiting;
-        if (w !== null && w.seq === r.seq) {
-          this.waiting = null;
-          this.results.delete(r.seq);
-          w.resolve(r);
-        }
-      });
-      worker.on('error', (e: unknown) => this.fail(`conversion worker thread ${i + 1} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
-      worker.on('exit', (code) => {
-        if (!this.closing) this.fail(`conversion worker thread ${i + 1} stopped unexpectedly (exit code ${code})`);
-      });
-      this.workers.push(slot);
+    try {
+      for (let i = 0; i < size; i++) this.start(i, entry, setup);
+    } catch (e) {
+      // A thread that cannot start (no memory, too many threads): those started must not keep the process alive.
+      void this.close();
+      throw e;
     }
+  }
+
+  /** Starts worker thread i (0-based) and listens to it. */
+  private start(i: number, entry: URL, setup: WorkerSetup): void {
+    const worker = new Worker(entry, { workerData: setup });
+    const slot = { worker, pending: 0 };
+    worker.on('message', (r: FileResult) => {
+      slot.pending--;
+      this.results.set(r.seq, r);
+      const w = this.waiting;
+      if (w !== null && w.seq === r.seq) {
+        this.waiting = null;
+        this.results.delete(r.seq);
+        w.resolve(r);
+      }
+    });
+    worker.on('messageerror', (e: unknown) => this.fail(`a result of conversion worker thread ${i + 1} could not be read: ${e instanceof Error ? e.message : String(e)}`));
+    worker.on('error', (e: unknown) => this.fail(`conversion worker thread ${i + 1} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+    worker.on('exit', (code) => {
+      if (!this.closing) this.fail(`conversion worker thread ${i + 1} stopped unexpectedly (exit code ${code})`);
+    });
+    this.workers.push(slot);
   }
 
   get size(): number {

@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AUTO_MIN_FILES, poolSize } from '../../src/cli/convert/pool.js';
 import { nodeIo, type CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { CORRELATION_TEXT } from '../support/correlation-text.js';
@@ -186,6 +187,21 @@ describe('--jobs 2 gives what --jobs 1 gives, byte for byte', () => {
     // More threads than files: one worker thread per file at most.
     const few = { 'pack/a.yml': plain(1), 'pack/b.yml': plain(2) };
     await expectSame(['-t', 'all', 'pack'], few, ['2', '3', '8']);
+  });
+});
+
+describe('how many worker threads', () => {
+  it('--jobs N: N - 1 workers besides the main thread, at most one per file', () => {
+    expect(poolSize(1, 5000)).toBe(0);
+    expect(poolSize(2, 5000)).toBe(1);
+    expect(poolSize(4, 5000)).toBe(3);
+    expect(poolSize(8, 2)).toBe(2);
+    expect(poolSize(3, 0)).toBe(0);
+  });
+
+  it('auto: none for a small pack, and none under the test runner (the sources are TypeScript, see workerEntry)', () => {
+    expect(poolSize('auto', AUTO_MIN_FILES - 1)).toBe(0);
+    expect(poolSize('auto', 100_000)).toBe(0);
   });
 });
 

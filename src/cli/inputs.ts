@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../diagnostics/span.js';
 import { parseSigmaText, type ParsedFile } from '../rule/parse-documents.js';
 import { sha256 } from './convert/manifest.js';
-import { readInput, type CliIo } from './io.js';
+import { readInput, type CliIo, type ReadResult } from './io.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -38,7 +38,11 @@ export function collectFiles(paths: readonly string[], io: CliIo): InputFile[] {
  * `hashes`: records the SHA-256 of the bytes read (for the manifest).
  */
 export function parseFile(path: string, io: CliIo, hashes?: Map<string, string>): ParsedFile {
-  const read = readInput(path, (p) => io.readFile(p));
+  return parseRead(path, readInput(path, (p) => io.readFile(p)), hashes);
+}
+
+/** parseFile for bytes already read (or the reason they could not be). */
+export function parseRead(path: string, read: ReadResult<Uint8Array>, hashes?: Map<string, string>): ParsedFile {
   if (!read.ok) return unreadableFile(path, read.diagnostic);
   hashes?.set(path, sha256(read.value));
   return parseSigmaText(read.value, path);

@@ -8,7 +8,10 @@ import { ManifestBuilder, MANIFEST_FILE } from '../convert/manifest.js';
 import { Progress } from '../convert/progress.js';
 import { planTargets } from '../convert/selection.js';
 import { DiagnosticLog, stem, TargetSink, type RunOutput } from '../convert/target-sink.js';
-import { collectFiles, parseFile, type InputFile } from '../inputs.js';
+import { ConvertPool, poolSize } from '../convert/pool.js';
+import { FileConverter } from '../convert/file-converter.js';
+import type { FileResult, FileTask, WorkerSetup } from '../convert/pool-protocol.js';
+import { collectFiles, parseFile, parseRead, type InputFile } from '../inputs.js';
 import { readInput, stageFiles, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import { packageVersion } from '../version.js';
@@ -32,6 +35,15 @@ export interface ConvertCommandOptions {
   readonly manifest?: boolean;
   /** Print the slowest rules even when stderr is not a terminal. */
   readonly timings?: boolean;
+  /**
+   * `--jobs N|auto`: how many threads parse and convert plain queries: the main thread and N - 1 worker
+   * threads (`1`: the main thread alone, as it always did); `auto` (the default): one per core for packs
+   * of at least AUTO_MIN_FILES files on machines of at least AUTO_MIN_CORES cores, else 1 (see poolSize).
+   * The output is the same byte for byte.
+   */
+  readonly jobs?: string;
+  /** Test hook, see WorkerSetup.injectFailure (set from SIGMA_TRANSPILER_INJECT_WORKER_FAILURE). */
+  readonly injectWorkerFailure?: string;
 }
 
 const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
@@ -47,8 +59,9 @@ const asList = (v: string | readonly string[] | undefined): readonly string[] =>
  * correlation changes or needs rules of other files, and a declared output format renders the whole
  * pack at once: then every file is parsed first and each target converts them all together (batch).
  */
-export function runConvert(paths: readonly string[], options: ConvertCommandOptions, io: CliIo): number {
+export async function runConvert(paths: readonly string[], options: ConvertCommandOptions, io: CliIo): Promise<number> {
   const runs = planTargets(asList(options.target), asList(options.format), options.targetOption, options.formatOption ?? []);
+  const jobs = parseJobs(options.jobs ?? 'auto');
   const multi = runs.length > 1;
   const outputDir = options.outputDir;
   if (outputDir !== undefined && io.exists(outputDir) && !io.isDirectory(outputDir)) {
@@ -59,7 +72,8 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   if (extra === null) return 2;
   const progress = new Progress(io, options.timings === true);
   const files = collectFiles(paths, io);
-  const filters = (options.filter ?? []).flatMap((path) => filterDocuments(path, io));
+  const filterFiles = (options.filter ?? []).map((path) => filterDocuments(path, io));
+  const filters = filterFiles.flatMap((f) => f.filters);
   // Each file's output name below the output folder (without extension), computed once per file.
   const stems = new Map<string, string>(files.map((f) => [f.path, stem(f.path, f.root)]));
   const writeManifest = outputDir !== undefined && (multi || options.manifest === true);
@@ -102,8 +116,22 @@ export function runConvert(paths: readonly string[], options: ConvertCommandOpti
   const streamable = runs.every((r) => r.pack === undefined);
   if (!streamable) log.startBatch();
   let pass = start();
+  const threads = streamable ? poolSize(jobs, files.length) : 0;
   try {
-    const streamed = streamable && stream(files, pass, io, progress);
+    const setup = (): WorkerSetup => ({
+      targets: asList(options.target),
+      formats: asList(options.format),
+      targetOptions: options.targetOption,
+      formatOptions: options.formatOption ?? [],
+      withoutPipeline: options.withoutPipeline,
+      pipelines: extra.map(({ ref, source }) => ({ ref, source })),
+      filters: filterFiles.map(({ path, bytes }) => ({ path, bytes })),
+      skipUnsupported: options.skipUnsupported,
+      hashes: writeManifest,
+      timed: progress.timed,
+      ...(options.injectWorkerFailure === undefined ? {} : { injectFailure: options.injectWorkerFailure }),
+    });
+    const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, threads, setup()) : stream(files, pass, io, progress));
     if (!streamed) {
       pass.out.staged?.abort();
       log.startBatch();
@@ -174,19 +202,98 @@ function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Pr
       progress.stopTimer();
       sink.add(records, indexes, pass.out);
     });
-    // The file's manifest entries are complete (every target recorded them): staged, not kept.
-    const manifest = pass.out.manifest;
-    if (manifest !== undefined && pass.out.failed === 0 && pass.out.writeError === null) {
-      try {
-        pass.out.staged?.append(MANIFEST_FILE, manifest.flush());
-      } catch (e) {
-        pass.out.writeError = e instanceof Error ? e.message : String(e);
-      }
-    }
+    fileDone(pass);
     progress.step();
   }
   for (const sink of pass.sinks) sink.finish(pass.out);
   return true;
+}
+
+/** A file's manifest entries are complete (every target recorded them): staged, not kept. */
+function fileDone(pass: Pass): void {
+  const manifest = pass.out.manifest;
+  if (manifest !== undefined && pass.out.failed === 0 && pass.out.writeError === null) {
+    try {
+      pass.out.staged?.append(MANIFEST_FILE, manifest.flush());
+    } catch (e) {
+      pass.out.writeError = e instanceof Error ? e.message : String(e);
+    }
+  }
+}
+
+/**
+ * Files read and not yet handed to the sinks (at a thread, converted and waiting their turn): bounds
+ * memory however large the pack (each holds one file's text and records).
+ */
+const IN_FLIGHT = 256;
+
+/**
+ * `stream` with the parsing and converting done on worker threads (see ConvertPool) and on the main
+ * thread itself whenever the result it needs next is not in yet (it would otherwise wait: while the
+ * threads start, or behind a slow rule). The main thread reads each file's bytes (through the io, as
+ * `stream` does) and hands the results to the sinks strictly in input order, so everything printed and
+ * written is what `stream` gives. False (the caller starts over in batch) when a filter or correlation
+ * document is met. The threads are ended in every case.
+ */
+async function streamOnThreads(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, threads: number, setup: WorkerSetup): Promise<boolean> {
+  const pool = new ConvertPool(threads, setup);
+  try {
+    progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
+    const local = new FileConverter(setup);
+    /** Results converted here, by file number. */
+    const ready = new Map<number, FileResult>();
+    /** The next file no one converts yet. */
+    let next = 0;
+    for (let i = 0; i < files.length; ) {
+      pool.check();
+      for (; next < files.length && next < i + IN_FLIGHT && pool.hasRoom(); next++) pool.send(task(files, next, io));
+      let result = ready.get(i) ?? pool.take(i);
+      if (result === undefined && next < files.length && next < i + IN_FLIGHT) {
+        ready.set(next, local.convert(task(files, next, io)));
+        next++;
+        await nextTurn();
+        continue;
+      }
+      result ??= await pool.result(i);
+      ready.delete(i);
+      if (result.kind === 'batch') return false;
+      const path = files[i]?.path ?? '';
+      if (result.hash !== null) pass.inputHashes?.set(path, result.hash);
+      progress.addTimes(result.times);
+      const indexes = new Map([[path, new LineIndex(path, result.text)]]);
+      pass.sinks.forEach((sink, k) => sink.add(result.records[k] ?? [], indexes, pass.out));
+      fileDone(pass);
+      progress.step();
+      i++;
+      // The threads' results are taken in between (their messages wait for this thread's turn to end).
+      await nextTurn();
+    }
+    for (const sink of pass.sinks) sink.finish(pass.out);
+    return true;
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Lets the event loop deliver what the threads sent. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The i-th file for a thread: its bytes read here (through the io), or why it could not be read. */
+function task(files: readonly InputFile[], seq: number, io: CliIo): FileTask {
+  const file = files[seq];
+  if (file === undefined) throw new Error(`no input file ${seq}`);
+  if (file.unreadable !== undefined) return { seq, path: file.path, unreadable: file.unreadable.diagnostics };
+  const read = readInput(file.path, (p) => io.readFile(p));
+  return read.ok ? { seq, path: file.path, bytes: read.value } : { seq, path: file.path, unreadable: [read.diagnostic] };
+}
+
+/** `--jobs`: a positive whole number, or auto. */
+function parseJobs(written: string): number | 'auto' {
+  if (written === 'auto') return 'auto';
+  if (!/^[1-9][0-9]{0,3}$/.test(written)) throw new UsageError(`--jobs ${written}: write a number of threads (1 converts on the main thread) or auto`);
+  return Number(written);
 }
 
 /** Every file parsed first, then each target converts them all together (filters, correlations, formats). */
@@ -209,8 +316,8 @@ function batch(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Pro
 }
 
 /** Each --pipeline, built-in or file, resolved once for every target (the targets' defaults come first). */
-function resolvePipelines(options: ConvertCommandOptions, io: CliIo): { ref: string; pipeline: ProcessingPipeline }[] | null {
-  const out: { ref: string; pipeline: ProcessingPipeline }[] = [];
+function resolvePipelines(options: ConvertCommandOptions, io: CliIo): { ref: string; source: string | undefined; pipeline: ProcessingPipeline }[] | null {
+  const out: { ref: string; source: string | undefined; pipeline: ProcessingPipeline }[] = [];
   let failed = false;
   for (const ref of options.pipeline) {
     // Each pipeline file is read once; one that cannot be read (a folder, EIO) is reported, not thrown.
@@ -227,20 +334,26 @@ function resolvePipelines(options: ConvertCommandOptions, io: CliIo): { ref: str
     const resolved = resolvePipelineRef(ref, () => source);
     const index = source === undefined ? undefined : new LineIndex(ref, source);
     for (const d of resolved.diagnostics) io.stderr(renderDiagnostic(d, index) + '\n');
-    if (resolved.ok) out.push({ ref, pipeline: resolved.value });
+    if (resolved.ok) out.push({ ref, source, pipeline: resolved.value });
     else failed = true;
   }
   return failed ? null : out;
 }
 
-/** The filters of a `--filter` file; anything else in it (a rule, an error) is a usage error. */
-function filterDocuments(path: string, io: CliIo): SigmaFilter[] {
-  const parsed = parseFile(path, io);
+/**
+ * The filters of a `--filter` file, and its bytes (worker threads parse the same bytes); anything else
+ * in it (a rule, an error) is a usage error.
+ */
+function filterDocuments(path: string, io: CliIo): { path: string; bytes: Uint8Array; filters: SigmaFilter[] } {
+  const read = readInput(path, (p) => io.readFile(p));
+  const parsed = parseRead(path, read);
+  const bytes = read.ok ? read.value : new Uint8Array(0);
   const problem = [...parsed.diagnostics, ...parsed.documents.flatMap((d) => d.diagnostics)].find((d) => d.severity === 'error');
   if (problem !== undefined) throw new UsageError(`--filter ${path}: ${problem.span.line}:${problem.span.column}: ${problem.message}`);
   if (parsed.documents.length === 0) throw new UsageError(`--filter ${path} holds no filter`);
-  return parsed.documents.map((d) => {
+  const filters = parsed.documents.map((d) => {
     if (d.document?.kind !== 'filter') throw new UsageError(`--filter ${path}: document ${d.index + 1} is not a filter (a filter has a \`filter:\` section)`);
     return d.document;
   });
+  return { path, bytes, filters };
 }

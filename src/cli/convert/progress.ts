@@ -18,7 +18,7 @@ export class Progress {
 
   constructor(
     private readonly io: CliIo,
-    private readonly timed: boolean,
+    private readonly timedRun: boolean,
   ) {
     this.bar = io.stderrIsTTY === true;
   }
@@ -40,10 +40,20 @@ export class Progress {
 
   /** A document starts converting: the previous one's time ends (see ConvertOptions.onDocumentStart). */
   documentStart(name: string): void {
-    if (!this.timed && !this.bar) return;
+    if (!this.timed) return;
     const now = performance.now();
     this.stopTimer(now);
     this.current = { key: name, start: now };
+  }
+
+  /** Whether documents are timed (--timings, or a terminal): worker threads then measure their times. */
+  get timed(): boolean {
+    return this.timedRun || this.bar;
+  }
+
+  /** Times measured elsewhere (a worker thread), per document, in ms. */
+  addTimes(times: readonly (readonly [string, number])[]): void {
+    for (const [key, ms] of times) this.times.set(key, (this.times.get(key) ?? 0) + ms);
   }
 
   /** Ends the current document's time (when its target's conversion returned). */
@@ -62,7 +72,7 @@ export class Progress {
 
   /** The slowest rules (conversion time summed over the targets), on a terminal or with --timings. */
   printSlowest(count = 5): void {
-    if (!this.timed && !this.bar) return;
+    if (!this.timed) return;
     const slowest = [...this.times.entries()].sort((a, b) => b[1] - a[1]).slice(0, count);
     if (slowest.length === 0) return;
     this.io.stderr(`slowest rules (conversion time, all targets):\n`);

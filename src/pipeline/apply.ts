@@ -174,7 +174,7 @@ class Run implements RuleView {
       case 'strict_field_mapping_failure':
         return this.strictMapping(p, t);
       case 'hashes_fields':
-        return this.eachItem(p, t, (m) => this.hashesFields(p, t, m));
+        return this.eachItem(p, t, (m) => this.hashesFields(p, t, m), (m) => m.field !== null && t.fields.includes(m.field));
       case 'set_state': {
         const val = typeof t.val === 'string' ? (t.template ? this.template(t.val) : t.val) : t.val.map((v) => (t.template ? this.template(v) : v));
         this.state[t.key] = val;
@@ -215,16 +215,23 @@ class Run implements RuleView {
   }
 
   /** Rewrites each detection item the transformation's field-name and detection-item conditions select. */
-  private eachItem(p: ProcessingPipeline, t: Transformation, fn: (m: ExprMatch) => ItemResult): void {
+  private eachItem(p: ProcessingPipeline, t: Transformation, fn: (m: ExprMatch) => ItemResult, relevant?: (m: ExprMatch) => boolean): void {
     const details: string[] = [];
     let changed = 0;
-    const selects = (m: ExprMatch): boolean => {
+    const holds = (m: ExprMatch): boolean => {
+      if (relevant !== undefined && !relevant(m)) return false;
       const facts = this.factsOf(m);
       return (
         evalConditionSet(t.fieldNameConditions, (c) => fieldNameConditionHolds(c, m.field, facts)) &&
         evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts))
       );
     };
+    // The items the transformation selects, found first: most transformations select none of a rule's
+    // items (a field mapping for other fields), and then the tree is not walked and rebuilt at all.
+    const selected = new Set<ExprMatch>();
+    for (const m of matchesOf(this.detection)) if (holds(m)) selected.add(m);
+    if (selected.size === 0) return;
+    const selects = (m: ExprMatch): boolean => selected.has(m);
     const visit = (e: Expr): Rewritten => {
       switch (e.kind) {
         case 'and':
@@ -336,7 +343,7 @@ class Run implements RuleView {
         },
         detail,
       };
-    });
+    }, (m) => m.field !== null && (m.value.kind === 'fieldref' || Run.targets(t, m.field) !== undefined));
     // The rule's `fields` list names event fields too.
     const mappedFields = this.fields.flatMap((f) => (fieldSelected(f, NO_FACTS) ? (Run.targets(t, f) ?? [f]) : [f]));
     if (mappedFields.join('\u0000') !== this.fields.join('\u0000')) {

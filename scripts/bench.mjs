@@ -152,8 +152,11 @@ async function main() {
         four = measure(row.mode, row.args(copies), 1);
       }
       const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+      // A CLI row whose run failed wrote no pack: its time is not the time of an export; say so.
+      const failed = [one, four].some((m) => m !== null && m.status !== 0);
+      const name = failed ? `${row.name} (exit ${one.status}: pack not written)` : row.name;
       lines.push(
-        `| ${row.name} | ${s(one.ms)} | ${s(one.cpu)} | ${(one.cpu / floor).toFixed(2)} | ${(one.ms / floorWall).toFixed(2)} | ${mb(one.rss)} | ${mb(one.heap)} | ` +
+        `| ${name} | ${s(one.ms)} | ${s(one.cpu)} | ${(one.cpu / floor).toFixed(2)} | ${(one.ms / floorWall).toFixed(2)} | ${mb(one.rss)} | ${mb(one.heap)} | ` +
           (four ? `${s(four.ms)} | ${s(four.cpu)} | ${mb(four.rss)} | ${mb(four.heap)} |` : '- | - | - | - |'),
       );
       console.log(lines.at(-1));

@@ -103,10 +103,11 @@ export const astConverter: RuleConverter = {
 };
 
 /**
- * Refusals `skipUnsupported` may turn into skips: the rule is valid, the target (or the output format)
- * cannot express it. A broken rule (any other error) still fails.
+ * Refusals `skipUnsupported` may turn into skips: the rule is valid, the target (or the output format,
+ * or the schema a strict pipeline maps to: `unmapped-field`) cannot express it. A broken rule (any other
+ * error) still fails.
  */
-const SKIPPABLE: ReadonlySet<string> = new Set(['unsupported-construct', 'correlation-unsupported', 'unscoped-match-all']);
+const SKIPPABLE: ReadonlySet<string> = new Set(['unsupported-construct', 'correlation-unsupported', 'unscoped-match-all', 'unmapped-field']);
 
 /** True when every error among the diagnostics is a refusal that may be skipped. */
 function skippable(diagnostics: readonly Diagnostic[]): boolean {

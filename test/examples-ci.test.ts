@@ -67,12 +67,30 @@ describe('examples/ci', () => {
     expect(readdirSync(join(work, 'out-lint'))).toEqual(['check.sarif']);
   });
 
-  it('fails the job when a target cannot export a rule (the bundled rules/ for sentinel-kql), writing nothing', () => {
-    const { status, stderr } = runScript(join(REPO_ROOT, 'rules'), join(work, 'out-all'));
-    expect(status).toBe(1);
-    expect(stderr).toMatch(/godmode_sigma_rule\.yml:\d+:\d+: error\[unmapped-field\]/);
-    expect(stderr).toContain('exporting failed (exit 1); nothing was written');
-    expect(readdirSync(join(work, 'out-all'))).toEqual(['check.sarif']);
+  it('skips a rule a target refuses (the bundled rules/: sentinel-kql has no column for a field) and writes the rest, listing it as refused', () => {
+    const out = join(work, 'out-all');
+    const { status, stderr } = runScript(join(REPO_ROOT, 'rules'), out);
+    expect(status).toBe(0);
+    expect(stderr).toMatch(/godmode_sigma_rule\.yml:\d+:\d+: warning\[unmapped-field\]/);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      documents: { file: string; targets: Record<string, { status: string; diagnostics: { code: string }[] }> }[];
+    };
+    const godmode = manifest.documents.find((d) => d.file.endsWith('godmode_sigma_rule.yml'));
+    expect(godmode?.targets['sentinel-kql']?.status).toBe('refused');
+    expect(godmode?.targets['sentinel-kql']?.diagnostics.map((d) => d.code)).toContain('unmapped-field');
+    expect(godmode?.targets['splunk']?.status).toBe('converted');
+  });
+
+  it('without --skip-unsupported (CONVERT_FLAGS empty), a refused rule fails the job and nothing is written', () => {
+    const r = spawnSync('sh', [SCRIPT, join(REPO_ROOT, 'rules'), join(work, 'out-strict')], {
+      cwd: work,
+      env: { ...process.env, SIGMA_TRANSPILER: `node ${CLI}`, CONVERT_FLAGS: '' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/godmode_sigma_rule\.yml:\d+:\d+: error\[unmapped-field\]/);
+    expect(r.stderr).toContain('exporting failed (exit 1); nothing was written');
+    expect(readdirSync(join(work, 'out-strict'))).toEqual(['check.sarif']);
   });
 
   it('github-actions.yml runs the same script after actions/setup-node', () => {

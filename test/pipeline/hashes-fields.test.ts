@@ -244,6 +244,18 @@ describe('the built-in pipelines', () => {
     expect(errors(run('network_connection', m('Initiated', 't*'))).join('\n')).toMatch(/only the values true and false/);
   });
 
+  it('ecs-windows: a field reference to SourceIsIpv6 or Initiated is refused, not compared with the translated values', () => {
+    // The rule compares Image with the text "true"/"false" Sysmon writes; network.type and
+    // network.direction hold ipv6/ipv4 and egress/ingress, so `process.executable == network.type`
+    // would match (and, under `not`, miss) other events than the rule.
+    for (const ref of ['SourceIsIpv6', 'Initiated']) {
+      const d = m('DestinationHostname', { kind: 'fieldref', field: ref, match: 'equals', cased: false });
+      for (const e of [d, neg(d)]) expect(errors(run('network_connection', e)).join('\n')).toMatch(/field reference/);
+    }
+    // The values themselves still convert.
+    expect(tree(okValue(run('network_connection', all(m('SourceIsIpv6', 'true'), m('Initiated', 'false')))).rule.detection)).toMatch(/network\.type matches "ipv6"[\s\S]*network\.direction matches "ingress"/);
+  });
+
   it('sentinel-windows: MD5/SHA1/SHA256 columns of DeviceProcessEvents and DeviceImageLoadEvents; IMPHASH refused by name', () => {
     expect(tree(okValue(run('process_creation', m('Hashes', `*SHA256=${SHA256}*`), sentinel)).rule.detection)).toContain(`SHA256 matches "${SHA256}"`);
     expect(tree(okValue(run('image_load', m('Hashes', '*MD5=AB*'), sentinel)).rule.detection)).toContain('MD5 matches "AB" *');

@@ -12,6 +12,8 @@ import { applyPipelines } from '../../src/pipeline/apply.js';
 import { findBuiltinPipeline } from '../../src/pipeline/builtins.js';
 import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
 import { evaluateExpr, type TestEvent } from '../support/evaluate-expr.js';
+import { esqlWhere, type EsqlEvent, type EsqlFieldType } from '../support/esql-evaluator.js';
+import { convertExpr } from '../../src/lower/convert-expr.js';
 import { all, any, errors, m, neg, okValue, pipeline, rule, str, tree } from './helpers.js';
 
 const ECS = `transformations:
@@ -192,6 +194,29 @@ describe('hashes_fields: the rewrite means what the rule means (fast-check)', ()
       { numRuns: 3000 },
     );
     expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('ecs-windows through elastic-esql, on the ES|QL evaluator: the query keeps the split event exactly when the rule matches the list (also under `not`)', () => {
+    const ecs = findBuiltinPipeline('ecs-windows')?.pipeline;
+    if (ecs === undefined) throw new Error('ecs-windows missing');
+    const types: Record<string, EsqlFieldType> = {};
+    for (const f of ['winlog.channel', 'event.code', 'process.hash.md5', 'process.hash.sha1', 'process.hash.sha256', 'process.pe.imphash']) types[f] = 'keyword';
+    let compared = 0;
+    fc.assert(
+      fc.property(detection, sysmonList, (d, list) => {
+        const r = applyPipelines(rule(d, { product: 'windows', category: 'process_creation' }), [ecs]);
+        if (!r.ok) return;
+        const q = convertExpr(r.value.rule.detection, 'elastic-esql');
+        if (!q.ok) throw new Error(q.diagnostics.map((x) => x.message).join('; '));
+        const event: EsqlEvent = { 'winlog.channel': 'Microsoft-Windows-Sysmon/Operational', 'event.code': '1', ...winlogbeatSplit(list, 'process') };
+        const kept = esqlWhere(q.value.query, event, { types });
+        if (!kept.ok) throw new Error(`${kept.error}\n${q.value.query}`);
+        compared++;
+        expect(kept.matches, q.value.query).toBe(evaluateExpr(d, list === undefined ? {} : { Hashes: list }));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(compared).toBeGreaterThan(300);
   });
 
   it('without lowercase (values kept as written, compared without case): equal too', () => {

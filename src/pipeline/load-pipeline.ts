@@ -353,12 +353,20 @@ class Reader {
         if (fields === undefined || mm === undefined) return undefined;
         if (fields.length === 0 && f !== undefined) return this.bad('`fields` must name at least one field (e.g. Hashes)', f.value.span);
         const mapping: Record<string, string> = Object.create(null) as Record<string, string>;
+        // The field of each algorithm, to refuse a field shared by two: `SHA1=CD` rewritten to a field
+        // that also holds MD5 hashes would match an MD5 starting with cd.
+        const algoOfField = new Map<string, string>();
         for (const e of mm.entries) {
           const algo = e.key.toLowerCase();
           const to = this.string(e.value, `the field of \`${e.key}\``);
+          const shared = to === undefined ? undefined : algoOfField.get(to);
           if (HASH_ALGORITHMS[algo] === undefined) this.bad(`\`${e.key}\` is not an algorithm Sysmon writes; \`mapping\` takes ${Object.keys(HASH_ALGORITHMS).join(', ')} (any case)`, e.keySpan);
           else if (mapping[algo] !== undefined) this.bad(`\`${e.key}\` is mapped twice (algorithm names are compared without case)`, e.keySpan);
-          else if (to !== undefined) mapping[algo] = to;
+          else if (shared !== undefined) this.bad(`\`${e.key}\` is mapped to \`${to ?? ''}\`, the field of \`${shared}\`: each algorithm needs its own field (a test for one would match the other's hashes)`, e.value.span);
+          else if (to !== undefined) {
+            mapping[algo] = to;
+            algoOfField.set(to, e.key);
+          }
         }
         if (mm.entries.length === 0) return this.bad('`mapping` must map at least one algorithm to a field', mm.span);
         return { ...base, type: typeName, fields, mapping, lowercase: flag('lowercase') };

@@ -123,6 +123,8 @@ describe('hashes_fields: loading', () => {
     // pySigma's own parameters are not read differently: they are an error.
     expect(errors(load('    valid_hash_algos: [MD5]\n    field_prefix: File\n')).join('\n')).toMatch(/`hashes_fields` has no parameter `valid_hash_algos`/);
     expect(errors(load('    fields: []\n    mapping: { MD5: x }\n')).join('\n')).toMatch(/`fields` must name at least one field/);
+    // One field per algorithm: a field holding two algorithms' hashes would let `SHA1=CD` match an MD5 starting with cd.
+    expect(errors(load('    fields: Hashes\n    mapping: { MD5: h, SHA1: h }\n')).join('\n')).toMatch(/`SHA1` is mapped to `h`, the field of `MD5`/);
     expect(load('    fields: Hashes\n    mapping: { MD5: x }\n').ok).toBe(true);
   });
 });

@@ -22,7 +22,7 @@ export function sourceFrom(target: TargetDeclaration, state: PipelineState): str
 /**
  * Whether the pipelines limited a rule to its log source, for one target:
  * - `state`: a pipeline set the state the target reads as its source (its `source.stateKey`: a table, an
- *   index), so the query reads only that source;
+ *   index), so the query reads only that source (only for a target whose `source.stateLimitsSource`);
  * - `condition`: an `add_condition` added a condition that an event without the condition's fields fails
  *   (a negated one, or `field: null`, limits nothing);
  * - `none`: neither; the query reads whatever the target's default source holds (every index the user may
@@ -31,7 +31,7 @@ export function sourceFrom(target: TargetDeclaration, state: PipelineState): str
 export type SourceScope = 'state' | 'condition' | 'none';
 
 export function sourceScope(target: TargetDeclaration, piped: Pick<PipelineOutput, 'state' | 'addedConditions'>): SourceScope {
-  if (sourceFrom(target, piped.state) !== undefined) return 'state';
+  if (target.source.stateLimitsSource && sourceFrom(target, piped.state) !== undefined) return 'state';
   return piped.addedConditions.some((c) => !matchesEmptyEvent(c)) ? 'condition' : 'none';
 }
 
@@ -52,7 +52,7 @@ export function sourceScopeDiagnostics(target: TargetDeclaration, original: Sigm
   if (scope === 'state') return [];
   const span = logsourceSpan(original);
   const source = describeLogSource(original.logsource);
-  const key = target.source.stateKey;
+  const key = target.source.stateLimitsSource ? target.source.stateKey : null;
   if (matchesEmptyEvent(piped.rule.detection)) {
     return [
       error(

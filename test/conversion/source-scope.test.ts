@@ -166,6 +166,22 @@ describe('unscoped-match-all: a query that would match nearly every event is ref
     }
   });
 
+  it('an added source condition that a later transformation drops does not scope the rule; one it maps still does', async () => {
+    const add = '  - { id: acme_source, type: add_condition, conditions: { sourcetype: acme:gateway }, rule_conditions: [{ type: logsource, product: acme }] }\n';
+    const files = {
+      'dropped.yml': `name: acme\ntransformations:\n${add}  - { type: drop_detection_item, field_name_conditions: [{ type: include_fields, fields: [sourcetype] }] }\n`,
+      'mapped.yml': `name: acme\ntransformations:\n${add}  - { type: field_name_mapping, mapping: { sourcetype: st } }\n`,
+    };
+    for (const target of UNSCOPED_TARGETS) {
+      const dropped = await convert(target, rule(UNMAPPED, POSITIVE), ['-p', 'dropped.yml'], files);
+      expect(dropped.rec.output, target).not.toContain('acme:gateway');
+      expect(codes(dropped.rec), target).toEqual(['warning:no-source-condition']);
+      const mapped = await convert(target, rule(UNMAPPED, NOT_ONLY), ['-p', 'mapped.yml'], files);
+      expect(mapped.rec.output, target).toContain('acme:gateway');
+      expect(codes(mapped.rec), target).toEqual([]);
+    }
+  });
+
   it('a correlation over an unscoped match-all rule is refused through its input; over a positive one it converts', async () => {
     const base = (title: string, id: string, detection: string): string =>
       rule(UNMAPPED, detection).replace('title: Scope test', `title: ${title}`).replace(/^id: .*$/m, `id: ${id}`).replace('level: low\n', 'level: low\n---\n');

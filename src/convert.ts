@@ -109,6 +109,11 @@ export const astConverter: RuleConverter = {
  */
 const SKIPPABLE: ReadonlySet<string> = new Set(['unsupported-construct', 'correlation-unsupported', 'unscoped-match-all', 'unmapped-field']);
 
+/** Whether an error with this code is a refusal `skipUnsupported` may skip. */
+export function isSkippableCode(code: string): boolean {
+  return SKIPPABLE.has(code);
+}
+
 /** True when every error among the diagnostics is a refusal that may be skipped. */
 function skippable(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.every((d) => d.severity !== 'error' || SKIPPABLE.has(d.code));

@@ -1,6 +1,7 @@
-import { astConverter, type RuleConverter } from './convert.js';
+import { astConverter, isSkippableCode, type RuleContext, type RuleConverter } from './convert.js';
 import { convertExpr } from './lower/convert-expr.js';
-import { hasErrors } from './diagnostics/diagnostic.js';
+import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import type { SigmaRule } from './rule/model.js';
 import { applyPipelines } from './pipeline/apply.js';
 import { sourceFrom, sourceScopeDiagnostics } from './lower/source-scope.js';
 import { templateFormats } from './render/environment.js';
@@ -18,7 +19,7 @@ function targetConverter(target: TargetDeclaration<TargetId>): RuleConverter {
     correlation: withOptionDefaults(target),
     convert(rule, context) {
       const piped = applyPipelines(rule, context.pipelines);
-      if (!piped.ok) return { output: null, diagnostics: piped.diagnostics };
+      if (!piped.ok) return { output: null, diagnostics: [...piped.diagnostics, ...mistakesBehindUnmapped(rule, context, id, piped.diagnostics)] };
       const { state, applied } = piped.value;
       const source = sourceFrom(target, state);
       const result = convertExpr(piped.value.rule.detection, id, {
@@ -36,6 +37,20 @@ function targetConverter(target: TargetDeclaration<TargetId>): RuleConverter {
       return { output: query, diagnostics, applied, formatInput, piped: piped.value.rule };
     },
   };
+}
+
+/**
+ * A strict pipeline's refusal (`unmapped-field`) stops the pipeline run, and `--skip-unsupported` skips
+ * it; a mistake in the same rule that the run had not reached yet (an unresolved placeholder) must still
+ * fail. When every error is `unmapped-field`, the rule is run again without the strict checks and
+ * lowered, and the errors of that run that may not be skipped are returned (none otherwise).
+ */
+function mistakesBehindUnmapped(rule: SigmaRule, context: RuleContext, id: TargetId, diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  if (!diagnostics.every((d) => d.severity !== 'error' || d.code === 'unmapped-field')) return [];
+  const lenient = context.pipelines.map((p) => ({ ...p, transformations: p.transformations.filter((t) => t.type !== 'strict_field_mapping_failure') }));
+  const again = applyPipelines(rule, lenient);
+  const found = again.ok ? convertExpr(again.value.rule.detection, id, { targetOptions: context.targetOptions }).diagnostics : again.diagnostics;
+  return found.filter((d) => d.severity === 'error' && !isSkippableCode(d.code));
 }
 
 /** The target's correlation renderer, given the target options with each option's default filled in. */

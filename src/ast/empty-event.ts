@@ -1,5 +1,5 @@
 import { assertNever } from '../diagnostics/assert-never.js';
-import type { Expr } from './expr.js';
+import { matchesOf, type Expr, type ExprMatch } from './expr.js';
 import type { SigmaValue } from './value.js';
 
 /**
@@ -23,6 +23,28 @@ export function matchesEmptyEvent(expr: Expr): boolean {
       return !matchesEmptyEvent(expr.operand);
     case 'match':
       return expr.field !== null && valueMatchesAbsent(expr.value);
+    default:
+      return assertNever(expr);
+  }
+}
+
+/**
+ * Whether `expr` is false for every event that has none of the fields of `items` (some of its detection
+ * items), whatever else the event holds: the detection then only matches events that have those fields,
+ * e.g. a source condition an `add_condition` ANDed to it. An item that holds on an absent field (`null`,
+ * `exists: false`) requires nothing; a `not` requires the items only when everything under it is one of
+ * them (its value on such an event is then known); any other item may hold, so it requires nothing.
+ */
+export function requiresItems(expr: Expr, items: ReadonlySet<ExprMatch>): boolean {
+  switch (expr.kind) {
+    case 'and':
+      return expr.operands.some((o) => requiresItems(o, items));
+    case 'or':
+      return expr.operands.every((o) => requiresItems(o, items));
+    case 'not':
+      return matchesOf(expr.operand).every((m) => items.has(m)) && matchesEmptyEvent(expr.operand);
+    case 'match':
+      return items.has(expr) && !matchesEmptyEvent(expr);
     default:
       return assertNever(expr);
   }

@@ -1,4 +1,4 @@
-import { matchesEmptyEvent } from '../ast/empty-event.js';
+import { matchesEmptyEvent, requiresItems } from '../ast/empty-event.js';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { PipelineOutput, PipelineState } from '../pipeline/types.js';
@@ -22,17 +22,17 @@ export function sourceFrom(target: TargetDeclaration, state: PipelineState): str
 /**
  * Whether the pipelines limited a rule to its log source, for one target:
  * - `state`: a pipeline set the state the target reads as its source (its `source.stateKey`: a table, an
- *   index), so the query reads only that source;
- * - `condition`: an `add_condition` added a condition that an event without the condition's fields fails
- *   (a negated one, or `field: null`, limits nothing);
+ *   index), so the query reads only that source (only for a target whose `source.stateLimitsSource`);
+ * - `condition`: the final detection is false for an event without the fields an `add_condition` added
+ *   (a negated one, or `field: null`, limits nothing; one a later transformation dropped does not count);
  * - `none`: neither; the query reads whatever the target's default source holds (every index the user may
  *   search, a catch-all table).
  */
 export type SourceScope = 'state' | 'condition' | 'none';
 
-export function sourceScope(target: TargetDeclaration, piped: Pick<PipelineOutput, 'state' | 'addedConditions'>): SourceScope {
-  if (sourceFrom(target, piped.state) !== undefined) return 'state';
-  return piped.addedConditions.some((c) => !matchesEmptyEvent(c)) ? 'condition' : 'none';
+export function sourceScope(target: TargetDeclaration, piped: Pick<PipelineOutput, 'state' | 'addedItems' | 'rule'>): SourceScope {
+  if (target.source.stateLimitsSource && sourceFrom(target, piped.state) !== undefined) return 'state';
+  return requiresItems(piped.rule.detection, piped.addedItems) ? 'condition' : 'none';
 }
 
 /**
@@ -52,7 +52,7 @@ export function sourceScopeDiagnostics(target: TargetDeclaration, original: Sigm
   if (scope === 'state') return [];
   const span = logsourceSpan(original);
   const source = describeLogSource(original.logsource);
-  const key = target.source.stateKey;
+  const key = target.source.stateLimitsSource ? target.source.stateKey : null;
   if (matchesEmptyEvent(piped.rule.detection)) {
     return [
       error(

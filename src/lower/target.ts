@@ -224,6 +224,14 @@ export interface SourceDeclaration {
    * an `add_condition` does.
    */
   readonly stateKey: 'table' | 'index' | null;
+  /**
+   * Whether a pipeline's `stateKey` state limits the query to the rule's log source (a table holds one
+   * kind of event; a Splunk index is the user's own). False for elastic-esql: its index comes from the
+   * ECS pipelines, which set the same patterns for every Windows log source (winlogbeat-*, logs-*: every
+   * Windows channel and every Elastic Agent data stream), so only an added condition scopes it, as for
+   * elastic-kql.
+   */
+  readonly stateLimitsSource: boolean;
 }
 
 export interface TargetDeclaration<Id extends string = string> {

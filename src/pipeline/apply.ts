@@ -48,7 +48,7 @@ export function applyPipelines(rule: SigmaRule, pipelines: readonly ProcessingPi
       rule: { ...rule, detection: run.detection, logsource: run.logsource, fields: run.fields },
       state: run.state,
       applied: run.applied,
-      addedConditions: run.addedConditions,
+      addedItems: new Set(matchesOf(run.detection).filter((m) => run.isAdded(m))),
     },
     run.diagnostics,
   );
@@ -91,7 +91,8 @@ class Run implements RuleView {
   readonly state: Record<string, string | readonly string[]> = Object.create(null) as Record<string, string | readonly string[]>;
   readonly appliedIds = new Set<string>();
   readonly applied: AppliedTransformation[] = [];
-  readonly addedConditions: Expr[] = [];
+  /** Detection items an add_condition added, and what later transformations rewrote them into. */
+  private readonly added = new WeakSet<ExprMatch>();
   readonly diagnostics: Diagnostic[] = [];
   private readonly facts = new WeakMap<ExprMatch, Facts>();
   /** Variables of all pipelines, as pySigma merges them when pipelines are combined (later wins). */
@@ -112,6 +113,10 @@ class Run implements RuleView {
   ruleConditionsHold(t: Transformation): boolean {
     if (t.ruleConditions.conditions.length === 0) return true;
     return evalConditionSet(t.ruleConditions, (c) => ruleConditionHolds(c, this));
+  }
+
+  isAdded(m: ExprMatch): boolean {
+    return this.added.has(m);
   }
 
   private factsOf(m: ExprMatch): Facts {
@@ -267,6 +272,7 @@ class Run implements RuleView {
           }
           if (r.detail !== undefined && !details.includes(r.detail)) details.push(r.detail);
           this.markAll(r.expr, r.facts);
+          if (this.added.has(e)) for (const n of matchesOf(r.expr)) this.added.add(n);
           return r.expr;
         }
         default:
@@ -359,6 +365,7 @@ class Run implements RuleView {
         c.values.map((v) => {
           const m = match(c.field, this.conditionValue(v, t.template, c.cased), c.span);
           this.facts.set(m as ExprMatch, facts);
+          this.added.add(m as ExprMatch);
           return m;
         }),
         c.span,
@@ -366,7 +373,6 @@ class Run implements RuleView {
     );
     let added = and(perField, t.span);
     if (t.negated) added = not(added, t.span);
-    this.addedConditions.push(added);
     this.detection = and([added, this.detection], this.detection.span);
     const detail = t.conditions.map((c) => `${c.field} = ${c.values.map((v) => JSON.stringify(v)).join(' | ')}`).join(' and ');
     this.record(p, t, t.negated ? `not (${detail})` : detail);

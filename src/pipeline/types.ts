@@ -1,4 +1,4 @@
-import type { Expr } from '../ast/expr.js';
+import type { ExprMatch } from '../ast/expr.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { SigmaRule } from '../rule/model.js';
 
@@ -157,9 +157,9 @@ export interface PipelineOutput {
   readonly state: PipelineState;
   readonly applied: readonly AppliedTransformation[];
   /**
-   * The conditions `add_condition` ANDed to the detection, as expressions (negated ones with their `not`),
-   * in the order they were added: what decides whether the rule is limited to its log source
-   * (src/lower/source-scope.ts).
+   * The detection items of the final detection that an `add_condition` added (or that later
+   * transformations rewrote them into, e.g. a field mapping); an item a later transformation dropped is
+   * not here. What decides whether the rule is limited to its log source (src/lower/source-scope.ts).
    */
-  readonly addedConditions: readonly Expr[];
+  readonly addedItems: ReadonlySet<ExprMatch>;
 }

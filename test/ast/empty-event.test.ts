@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchesEmptyEvent } from '../../src/ast/empty-event.js';
-import { and, match, not, or, type Expr } from '../../src/ast/expr.js';
+import { matchesEmptyEvent, requiresItems } from '../../src/ast/empty-event.js';
+import { and, match, matchesOf, not, or, type Expr } from '../../src/ast/expr.js';
 import type { SigmaValue } from '../../src/ast/value.js';
 import { pointSpan } from '../../src/diagnostics/span.js';
-import { arbitraryExpr, arbitraryString } from '../support/arbitrary-expr.js';
+import { arbitraryEvent, arbitraryExpr, arbitraryString } from '../support/arbitrary-expr.js';
 import { evaluateExpr } from '../support/evaluate-expr.js';
 
 const span = pointSpan('<test>');
@@ -59,5 +59,39 @@ describe('matchesEmptyEvent (an event with none of the rule\'s fields and no key
       fc.boolean().map((b): SigmaValue => ({ kind: 'boolean', value: b })),
     );
     fc.assert(fc.property(arbitraryExpr(value), (e) => matchesEmptyEvent(e) === evaluateExpr(e, {})), { numRuns: 500 });
+  });
+});
+
+describe('requiresItems (the detection is false for an event without the fields of some of its items)', () => {
+  const value = fc.oneof(
+    arbitraryString(['a', 'B'], true),
+    fc.constant<SigmaValue>({ kind: 'null' }),
+    fc.boolean().map((exists): SigmaValue => ({ kind: 'exists', exists })),
+    fc.integer({ min: 0, max: 9 }).map((n): SigmaValue => ({ kind: 'number', value: n })),
+  );
+
+  it('by case: an ANDed source condition requires its field; dropped, negated or null, it does not', () => {
+    const src = m('S', str('acme'));
+    const rule = not(m('B', str('y')), span);
+    const items = new Set(matchesOf(src));
+    expect(requiresItems(and([src, rule], span), items)).toBe(true);
+    expect(requiresItems(rule, items)).toBe(false);
+    expect(requiresItems(and([not(src, span), rule], span), items)).toBe(false);
+    const nul = m('S', { kind: 'null' });
+    expect(requiresItems(and([nul, rule], span), new Set(matchesOf(nul)))).toBe(false);
+    // not (S: null): false when S is absent, so it requires S.
+    expect(requiresItems(and([not(nul, span), rule], span), new Set(matchesOf(nul)))).toBe(true);
+  });
+
+  it('when it says so, the reference evaluator is false on every event without field A (fast-check)', () => {
+    fc.assert(
+      fc.property(arbitraryExpr(value), arbitraryEvent(['a', 'B']), (e, event) => {
+        const items = new Set(matchesOf(e).filter((x) => x.field === 'A'));
+        if (!requiresItems(e, items)) return true;
+        const { A: _a, ...withoutA } = event;
+        return !evaluateExpr(e, withoutA);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -139,15 +139,47 @@ describe('unscoped-match-all: a query that would match nearly every event is ref
         expect(codes(r.rec), `${target} ${p}`).toEqual(['error:unscoped-match-all']);
       }
     }
-    // The index is the source of splunk and elastic-esql (FROM); elastic-kql has no source clause.
-    for (const target of ['splunk', 'elastic-esql']) {
+    // The index is splunk's source; elastic-kql has no source clause, and elastic-esql's FROM index does
+    // not count as a scope (the ECS pipelines set catch-all patterns for every Windows log source).
+    const spl = await convert('splunk', rule(UNMAPPED, NOT_ONLY), ['-p', 'index.yml'], scoped);
+    expect(spl.status).toBe(0);
+    expect(codes(spl.rec)).toEqual([]);
+    expect(spl.rec.output).toMatch(/index=acme/);
+    for (const target of ['elastic-kql', 'elastic-esql']) {
       const r = await convert(target, rule(UNMAPPED, NOT_ONLY), ['-p', 'index.yml'], scoped);
-      expect(r.status, target).toBe(0);
-      expect(codes(r.rec), target).toEqual([]);
-      expect(r.rec.output, target).toMatch(/index=acme|FROM acme/);
+      expect(codes(r.rec), target).toEqual(['error:unscoped-match-all']);
+      // The advice names only what scopes the query on this target (no set_state key).
+      expect(r.rec.diagnostics[0]?.message, target).not.toContain('set_state');
     }
-    const kql = await convert('elastic-kql', rule(UNMAPPED, NOT_ONLY), ['-p', 'index.yml'], scoped);
-    expect(codes(kql.rec)).toEqual(['error:unscoped-match-all']);
+  });
+
+  it('elastic-esql: the ECS pipelines\' index (winlogbeat-*, logs-*: every Windows log, every Elastic Agent data stream) does not limit a rule to its log source', async () => {
+    // ecs-windows sets the index for every Windows rule but adds a source condition only for the log
+    // sources it maps; a Windows category it does not map is unscoped there, as for elastic-kql.
+    const unmappedCategory = '    product: windows\n    category: acme_unmapped';
+    for (const target of ['elastic-kql', 'elastic-esql']) {
+      const r = await convert(target, rule(unmappedCategory, NOT_ONLY));
+      expect(r.status, target).toBe(1);
+      expect(codes(r.rec).filter((c) => c.endsWith('unscoped-match-all')), target).toEqual(['error:unscoped-match-all']);
+      const positive = await convert(target, rule(unmappedCategory, POSITIVE));
+      expect(codes(positive.rec), target).toContain('warning:no-source-condition');
+    }
+  });
+
+  it('an added source condition that a later transformation drops does not scope the rule; one it maps still does', async () => {
+    const add = '  - { id: acme_source, type: add_condition, conditions: { sourcetype: acme:gateway }, rule_conditions: [{ type: logsource, product: acme }] }\n';
+    const files = {
+      'dropped.yml': `name: acme\ntransformations:\n${add}  - { type: drop_detection_item, field_name_conditions: [{ type: include_fields, fields: [sourcetype] }] }\n`,
+      'mapped.yml': `name: acme\ntransformations:\n${add}  - { type: field_name_mapping, mapping: { sourcetype: st } }\n`,
+    };
+    for (const target of UNSCOPED_TARGETS) {
+      const dropped = await convert(target, rule(UNMAPPED, POSITIVE), ['-p', 'dropped.yml'], files);
+      expect(dropped.rec.output, target).not.toContain('acme:gateway');
+      expect(codes(dropped.rec), target).toEqual(['warning:no-source-condition']);
+      const mapped = await convert(target, rule(UNMAPPED, NOT_ONLY), ['-p', 'mapped.yml'], files);
+      expect(mapped.rec.output, target).toContain('acme:gateway');
+      expect(codes(mapped.rec), target).toEqual([]);
+    }
   });
 
   it('a correlation over an unscoped match-all rule is refused through its input; over a positive one it converts', async () => {

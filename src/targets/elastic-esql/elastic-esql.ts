@@ -350,6 +350,7 @@ export const elasticEsql: TargetDeclaration<'elastic-esql'> = {
   postFilter: { kind: 'off' },
   source: {
     stateKey: 'index',
+    stateLimitsSource: false,
     default: DEFAULT_INDEX,
     note: `the index patterns of the pipeline's \`index\` state (ecs-windows: winlogbeat-*, logs-*), else ${DEFAULT_INDEX}`,
     write: writeSource,

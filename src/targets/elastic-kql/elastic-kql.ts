@@ -247,6 +247,7 @@ export const elasticKql: TargetDeclaration<'elastic-kql'> = {
   postFilter: { kind: 'off' },
   source: {
     stateKey: null,
+    stateLimitsSource: false,
     default: null,
     note: 'KQL has no source clause: choose the data view in Kibana',
     write: () => unsupported('a source', 'KQL has no source clause; choose the data view in Kibana'),

@@ -340,6 +340,7 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
   postFilter: OFF,
   source: {
     stateKey: 'table',
+    stateLimitsSource: true,
     default: 'SigmaEvents',
     note:
       'SigmaEvents is a placeholder, not a Sentinel table: name the table with a source (e.g. SecurityEvent) ' +

@@ -296,6 +296,7 @@ export const splunk: TargetDeclaration<'splunk'> = {
   postFilter: { kind: 'post-filter-stage', language: whereLanguage },
   source: {
     stateKey: 'index',
+    stateLimitsSource: true,
     default: null,
     note: 'no index by default: Splunk then searches the default indexes of your role; pass a source to name one',
     write: (name) =>

@@ -401,6 +401,7 @@ export const sql: TargetDeclaration<'sql'> = {
   postFilter: OFF,
   source: {
     stateKey: 'table',
+    stateLimitsSource: true,
     default: DEFAULT_TABLE,
     note: `the table "${DEFAULT_TABLE}" unless a source is given; a dotted source (schema.table) names a schema`,
     write: (source) => {

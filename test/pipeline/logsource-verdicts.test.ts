@@ -1,0 +1,70 @@
+/**
+ * Log-source verdicts are computed once per log source and pipeline (src/pipeline/conditions.ts): the
+ * same pipeline object applied to many rules must decide each rule as a fresh evaluation would.
+ */
+import { describe, expect, it } from 'vitest';
+import { applyPipelines } from '../../src/pipeline/apply.js';
+import type { LogSource } from '../../src/rule/model.js';
+import { m, okValue, pipeline, rule } from './helpers.js';
+
+const P = pipeline(`transformations:
+  - id: win
+    type: set_state
+    key: win
+    val: 'yes'
+    rule_conditions: [{ type: logsource, product: windows }]
+  - id: proc
+    type: set_state
+    key: proc
+    val: 'yes'
+    rule_conditions: [{ type: logsource, product: windows, category: process_creation }]
+  - id: to_windows
+    type: change_logsource
+    product: windows
+    category: process_creation
+    rule_conditions: [{ type: logsource, product: linux }]
+  - id: after_change
+    type: set_state
+    key: after
+    val: 'yes'
+    rule_conditions: [{ type: logsource, product: windows, category: process_creation }]
+  - id: mixed
+    type: set_state
+    key: mixed
+    val: 'yes'
+    rule_conditions:
+      - { type: logsource, product: windows }
+      - { type: tag, tag: attack.t1059 }
+`);
+
+const applied = (ls: LogSource, tags: string[] = []): string[] =>
+  okValue(applyPipelines(rule(m('CommandLine', 'x'), ls, { tags }), [P])).applied.map((a) => a.transformation);
+
+describe('log-source verdicts cached per log source', () => {
+  it('case-insensitive, the same for every spelling, in any order of rules', () => {
+    const order = [
+      { product: 'WINDOWS', category: 'Process_Creation' },
+      { product: 'windows' },
+      { product: 'Windows', category: 'process_creation' },
+      { product: 'windows', category: 'file_event' },
+      { product: 'WINDOWS', category: 'Process_Creation' },
+    ];
+    const results = order.map((ls) => applied(ls));
+    expect(results[0]).toEqual(['win', 'proc', 'after_change']);
+    expect(results[1]).toEqual(['win']);
+    expect(results[2]).toEqual(results[0]);
+    expect(results[3]).toEqual(['win']);
+    expect(results[4]).toEqual(results[0]);
+  });
+
+  it('after change_logsource, later transformations see the new log source', () => {
+    expect(applied({ product: 'linux', category: 'process_creation' })).toEqual(['to_windows', 'after_change']);
+    expect(applied({ product: 'linux', category: 'process_creation' }, ['attack.t1059'])).toEqual(['to_windows', 'after_change', 'mixed']);
+  });
+
+  it('rule conditions mixing log source and other kinds are evaluated per rule', () => {
+    expect(applied({ product: 'windows' }, ['attack.t1059'])).toEqual(['win', 'mixed']);
+    expect(applied({ product: 'windows' }, [])).toEqual(['win']);
+    expect(applied({ product: 'macos' }, ['attack.t1059'])).toEqual([]);
+  });
+});

@@ -72,6 +72,7 @@ export const DIAGNOSTIC_CODES = {
   'correlation-approximation': 'a target approximates a "should" aspect of a correlation (the spec\'s compatibility rule)',
   'correlation-part': 'a rule is converted only as part of a correlation (generate: false)',
   'unscoped-match-all': 'no pipeline limits the rule to its log source and its detection is true for an event without its fields, so the query would match nearly every event',
+  'pipeline-warning': 'a pipeline says what its mapping of the rule does not express (the query is still converted)',
   'no-source-condition': 'no pipeline limits the rule to its log source: the query searches every event that has the rule\'s fields',
   // Reserved: nothing emits it yet (codes are stable, so it stays). A run may leave out a filter's rules on
   // purpose, so reporting it needs a decision on severity and on which record carries it.

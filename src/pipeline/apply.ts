@@ -1,7 +1,7 @@
 import { and, match, matchesOf, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue, StringPart } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
-import { error, fail, hasErrors, ok, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
+import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
 import {
@@ -173,6 +173,9 @@ class Run implements RuleView {
         }
         return;
       }
+      case 'rule_warning':
+        this.diagnostics.push(warning('pipeline-warning', `${t.message} (pipeline \`${p.id}\`, transformation \`${t.id}\`)`, this.rule.span));
+        return this.record(p, t);
       case 'rule_failure':
         this.fail('unsupported-construct', `${t.message} (pipeline \`${p.id}\`, transformation \`${t.id}\`)`, this.rule.span);
         return;

@@ -85,6 +85,8 @@ function effectOf(t: Transformation): string | null {
       return `fields suffixed ${t.suffix}`;
     case 'rule_failure':
       return 'refused';
+    case 'rule_warning':
+      return 'a warning';
     case 'detection_item_failure':
       return `some fields refused (${t.id})`;
     case 'strict_field_mapping_failure':

@@ -132,6 +132,7 @@ const PARAMS: Record<TransformationType, readonly string[]> = {
   drop_detection_item: [],
   detection_item_failure: ['message'],
   rule_failure: ['message'],
+  rule_warning: ['message'],
   strict_field_mapping_failure: ['message'],
   set_state: ['key', 'val', 'template'],
   hashes_fields: ['fields', 'mapping', 'lowercase'],
@@ -335,7 +336,8 @@ class Reader {
       case 'drop_detection_item':
         return { ...base, type: typeName };
       case 'detection_item_failure':
-      case 'rule_failure': {
+      case 'rule_failure':
+      case 'rule_warning': {
         const e = this.required(m, 'message', typeName);
         const message = e && this.string(e.value, '`message`');
         return message === undefined ? undefined : { ...base, type: typeName, message };

@@ -115,6 +115,8 @@ export type Transformation =
   | (TransformationBase & { readonly type: 'drop_detection_item' })
   | (TransformationBase & { readonly type: 'detection_item_failure'; readonly message: string })
   | (TransformationBase & { readonly type: 'rule_failure'; readonly message: string })
+  /** A warning on the rule (converted as usual): what a pipeline knows its mapping does not say. */
+  | (TransformationBase & { readonly type: 'rule_warning'; readonly message: string })
   | (TransformationBase & { readonly type: 'strict_field_mapping_failure'; readonly message?: string })
   | (TransformationBase & {
       readonly type: 'hashes_fields';

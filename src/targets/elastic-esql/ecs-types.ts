@@ -6,7 +6,7 @@ import { fieldNameOfText } from './esql-text.js';
  * fails the whole query). Types from the ECS field reference
  * (https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html: ecs-process.html,
  * ecs-source.html, ecs-destination.html, ecs-event.html, ecs-file.html, ecs-registry.html, ecs-dns.html,
- * ecs-network.html, ecs-user.html, ecs-log.html, ecs-error.html, ecs-hash.html, ecs-pe.html (hash.* and
+ * ecs-network.html, ecs-os.html (host.os.type is keyword), ecs-user.html, ecs-log.html, ecs-error.html, ecs-hash.html, ecs-pe.html (hash.* and
  * pe.imphash are keyword), ecs-base.html: `message` is
  * match_only_text, a text type for ES|QL) and Winlogbeat's
  * exported fields (https://www.elastic.co/guide/en/beats/winlogbeat/current/exported-fields-winlog.html:
@@ -35,6 +35,7 @@ const STRING_FIELDS = [
   'file.path',
   'file.pe.imphash',
   'file.pe.original_file_name',
+  'host.os.type',
   'log.level',
   'message',
   'network.direction',

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { applyPipelines } from '../../src/pipeline/apply.js';
+import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
+import { convertFiles } from '../../src/convert.js';
+import { findConverter } from '../../src/converters.js';
+import { defaultPipelinesFor } from '../../src/pipeline/builtins.js';
+import { parseSigmaText } from '../../src/rule/parse-documents.js';
+import { m, pipeline, rule } from './helpers.js';
+
+/*
+ * rule_warning (a pipeline's warning on the rule, which still converts), and the operating system of
+ * Linux process events: ecs-windows tests host.os.type, and sentinel-windows warns that the Defender
+ * XDR Device* tables hold every system's events with no column that tells them apart.
+ */
+
+describe('rule_warning', () => {
+  const p = pipeline(`name: t
+transformations:
+  - id: warn_acme
+    type: rule_warning
+    message: acme events are sampled
+    rule_conditions: [{ type: logsource, product: acme }]
+`);
+
+  it('adds a pipeline-warning naming the pipeline and transformation, and the rule still converts', () => {
+    const res = applyPipelines(rule(m('a', 'b'), { product: 'acme' }), [p]);
+    expect(res.ok).toBe(true);
+    expect(res.diagnostics.map((d) => [d.severity, d.code])).toEqual([['warning', 'pipeline-warning']]);
+    expect(res.diagnostics[0]?.message).toBe('acme events are sampled (pipeline `test.yml`, transformation `warn_acme`)');
+    if (res.ok) expect(res.value.applied.map((a) => a.type)).toEqual(['rule_warning']);
+  });
+
+  it('says nothing when its conditions do not hold', () => {
+    const res = applyPipelines(rule(m('a', 'b'), { product: 'other' }), [p]);
+    expect(res.diagnostics).toEqual([]);
+  });
+
+  it('needs a message', () => {
+    const res = parsePipelineText('name: t\ntransformations:\n  - id: w\n    type: rule_warning\n', 'bad.yml');
+    expect(res.ok).toBe(false);
+    expect(res.diagnostics.map((d) => d.code)).toContain('pipeline-invalid');
+  });
+});
+
+const linuxRule = `title: Linux wget
+id: 0d2f1c7e-2b1a-4c3e-9a55-1f6a1e0c9b01
+status: test
+logsource: {product: linux, category: process_creation}
+detection:
+    sel:
+        CommandLine|contains: wget
+    condition: sel
+level: low
+`;
+const windowsRule = linuxRule.replace('product: linux', 'product: windows').replace('Linux wget', 'Windows wget');
+
+function convert(target: string, text: string, targetOptions: Record<string, boolean> = {}) {
+  const [record] = convertFiles([parseSigmaText(text, 'r.yml')], findConverter(target)!, { pipelines: defaultPipelinesFor(target), targetOptions });
+  if (record === undefined) throw new Error('no record');
+  return record;
+}
+
+describe('Linux process creation is limited to Linux hosts where the schema can say so', () => {
+  it('ecs-windows tests host.os.type "linux" (ECS os.type), as written: both Elastic targets', () => {
+    const esql = convert('elastic-esql', linuxRule);
+    expect(esql.output).toContain('event.category == "process" AND event.type == "start" AND host.os.type == "linux"');
+    const kql = convert('elastic-kql', linuxRule, { 'case-insensitive-fields': true });
+    expect(kql.output).toContain('event.category:"process" and event.type:"start" and host.os.type:"linux"');
+    expect(esql.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+  });
+
+  it('sentinel-windows warns that DeviceProcessEvents also holds Windows and macOS events', () => {
+    const r = convert('sentinel-kql', linuxRule);
+    expect(r.ok).toBe(true);
+    expect(r.output).toMatch(/^DeviceProcessEvents\n/);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['pipeline-warning']);
+    expect(r.diagnostics[0]?.message).toMatch(/Windows, Linux and macOS devices alike/);
+  });
+
+  it('a Windows rule on the same table gets no such warning', () => {
+    const r = convert('sentinel-kql', windowsRule);
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics).toEqual([]);
+  });
+});

@@ -70,3 +70,29 @@ describe('ecs-windows: Sysmon User', () => {
     );
   });
 });
+
+describe('sentinel-windows: Sysmon User in the Defender XDR tables (AccountDomain, AccountName)', () => {
+  const sentinel = findBuiltinPipeline('sentinel-windows')?.pipeline;
+  if (sentinel === undefined) throw new Error('no sentinel-windows');
+  const piped = (d: Expr, category: string) => applyPipelines(rule(d, { product: 'windows', category }), [sentinel]);
+
+  it.each([
+    ['process_creation', 'AccountDomain', 'AccountName'],
+    ['network_connection', 'InitiatingProcessAccountDomain', 'InitiatingProcessAccountName'],
+  ])('%s: contains without a backslash searches %s and %s', (category, domain, name) => {
+    const r = piped(m('User', '*AUTHORI*'), category);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(evaluateExpr(r.value.rule.detection, { [domain]: 'nt authority', [name]: 'system' })).toBe(true);
+    expect(evaluateExpr(r.value.rule.detection, { [domain]: 'corp', [name]: 'alice' })).toBe(false);
+    expect(evaluateExpr(neg(m('User', '*AUTHORI*')), { User: 'NT AUTHORITY\\SYSTEM' })).toBe(false);
+  });
+
+  it('refuses any other User test (unmapped-field)', () => {
+    for (const value of ['NT AUTHORITY\\SYSTEM', '*\\SYSTEM', 'NT AUTH*']) {
+      const r = piped(m('User', value), 'process_creation');
+      expect(r.ok, value).toBe(false);
+      expect(r.diagnostics.map((d) => d.code), value).toContain('unmapped-field');
+    }
+  });
+});

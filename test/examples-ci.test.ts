@@ -21,11 +21,10 @@ function runScript(rules: string, out: string): { status: number | null; stderr:
   return { status: r.status, stderr: r.stderr };
 }
 
-/** The bundled rules/ without godmode_sigma_rule.yml (sentinel-windows refuses its unmapped `User`). */
+/** A copy of the bundled rules/ (its Zeek rule is refused on every target: skipped with --skip-unsupported). */
 function cleanPack(name: string): string {
   const dir = join(work, name);
   cpSync(join(REPO_ROOT, 'rules'), dir, { recursive: true });
-  rmSync(join(dir, 'godmode_sigma_rule.yml'));
   return dir;
 }
 
@@ -39,11 +38,12 @@ describe('examples/ci', () => {
     expect(stderr).toContain('is clean and exported for: all');
     expect(status).toBe(0);
     const out = join(work, 'out-clean');
-    // No elastic-kql folder: its default pipeline leaves the pack's 7 other rules refused (case-sensitive
+    // No elastic-kql folder: its default pipeline leaves the pack's other rules refused (case-sensitive
     // keyword fields), and the Zeek rule (`not selection`, no pipeline maps zeek) is refused as
     // unscoped-match-all by splunk, elastic-kql and elastic-esql; --skip-unsupported skips them all.
     expect(readdirSync(out).sort()).toEqual(['check.sarif', 'elastic-esql', 'manifest.json', 'sentinel-kql', 'splunk', 'sql']);
-    expect(readdirSync(join(out, 'splunk')).length).toBe(7);
+    // Ten queries: seven rules and godmode_sigma_rule.yml's three documents (a collection with a global part).
+    expect(readdirSync(join(out, 'splunk')).length).toBe(10);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
       documents: { file: string; targets: Record<string, { status: string; diagnostics: { code: string }[] }> }[];
     };
@@ -67,17 +67,19 @@ describe('examples/ci', () => {
     expect(readdirSync(join(work, 'out-lint'))).toEqual(['check.sarif']);
   });
 
-  it('skips a rule a target refuses (the bundled rules/: sentinel-kql has no column for a field) and writes the rest, listing it as refused', () => {
+  it('skips a rule a target refuses (the bundled rules/: the Zeek rule, only `not selection`, has no source on any target) and writes the rest, listing it as refused', () => {
     const out = join(work, 'out-all');
     const { status, stderr } = runScript(join(REPO_ROOT, 'rules'), out);
     expect(status).toBe(0);
-    expect(stderr).toMatch(/godmode_sigma_rule\.yml:\d+:\d+: warning\[unmapped-field\]/);
+    expect(stderr).toMatch(/zeek_rdp_public_listener\.yml:\d+:\d+: warning\[unscoped-match-all\]/);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
       documents: { file: string; targets: Record<string, { status: string; diagnostics: { code: string }[] }> }[];
     };
+    const zeek = manifest.documents.find((d) => d.file.endsWith('zeek_rdp_public_listener.yml'));
+    expect(zeek?.targets['splunk']?.status).toBe('refused');
+    expect(zeek?.targets['splunk']?.diagnostics.map((d) => d.code)).toContain('unscoped-match-all');
+    expect(zeek?.targets['sentinel-kql']?.status).toBe('refused');
     const godmode = manifest.documents.find((d) => d.file.endsWith('godmode_sigma_rule.yml'));
-    expect(godmode?.targets['sentinel-kql']?.status).toBe('refused');
-    expect(godmode?.targets['sentinel-kql']?.diagnostics.map((d) => d.code)).toContain('unmapped-field');
     expect(godmode?.targets['splunk']?.status).toBe('converted');
   });
 
@@ -88,7 +90,7 @@ describe('examples/ci', () => {
       encoding: 'utf8',
     });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/godmode_sigma_rule\.yml:\d+:\d+: error\[unmapped-field\]/);
+    expect(r.stderr).toMatch(/zeek_rdp_public_listener\.yml:\d+:\d+: error\[unscoped-match-all\]/);
     expect(r.stderr).toContain('exporting failed (exit 1); nothing was written');
     expect(readdirSync(join(work, 'out-strict'))).toEqual(['check.sarif']);
   });

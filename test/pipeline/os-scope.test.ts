@@ -69,6 +69,16 @@ describe('Linux process creation is limited to Linux hosts where the schema can 
     expect(esql.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
   });
 
+  it('ecs-windows maps macOS process creation the same way, with host.os.type "macos" (no raw Sigma field names)', () => {
+    const mac = convert('elastic-esql', linuxRule.replace('product: linux', 'product: macos'));
+    expect(mac.ok).toBe(true);
+    expect(mac.output).toContain('host.os.type == "macos"');
+    expect(mac.output).toContain('process.command_line');
+    expect(mac.output).not.toMatch(/\bCommandLine\b/);
+    const unknown = convert('elastic-esql', linuxRule.replace('product: linux', 'product: macos').replace('CommandLine|contains', 'IntegrityLevel'));
+    expect(unknown.diagnostics.map((d) => d.code)).toContain('unmapped-field');
+  });
+
   it('sentinel-windows warns that DeviceProcessEvents also holds Windows and macOS events', () => {
     const r = convert('sentinel-kql', linuxRule);
     expect(r.ok).toBe(true);

@@ -180,7 +180,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
       }
       const partOf = correlations?.parts.get(doc.document);
       if (partOf !== undefined) {
-        // generate: false (design doc, semantics 6): converted inside the correlation, not on its own.
+        // generate: false (README, Correlation rules, "generate"): converted inside the correlation, not on its own.
         const name = partOf.name ?? partOf.title;
         const message =
           correlations?.convert(partOf).output === null

@@ -7,7 +7,7 @@ import type { CorrelationCondition, CorrelationInput, CorrelationPlan } from './
 import { aliasField, type ResolvedCorrelation, type ResolvedInput } from './resolve.js';
 
 /**
- * Builds a correlation's plan for one target (design doc, "Interfaces"): every referenced rule converted
+ * Builds a correlation's plan for one target (src/correlation/plan.ts): every referenced rule converted
  * with the target's pipelines and lowering (the same converter as an ordinary rule), group-by and value
  * fields mapped through each rule's pipelines, chained correlations planned recursively (memoised).
  */
@@ -61,7 +61,7 @@ function build(resolved: ResolvedCorrelation, ctx: PlanContext): Result<Correlat
   );
 }
 
-/** The rule-tag value: the document's name, else its id (design doc, semantics 1). */
+/** The rule-tag value: the document's name, else its id (README, Correlation rules, "Inputs"). */
 function tagOf(input: ResolvedInput): string {
   const doc = input.kind === 'rule' ? input.rule : input.resolved.correlation;
   return doc.name ?? doc.id ?? input.ref.value;

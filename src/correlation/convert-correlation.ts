@@ -52,7 +52,7 @@ export function convertCorrelation(c: SigmaCorrelation, run: CorrelationRun): Co
 /**
  * `converts`: whether a correlation converts (its record has a query).
  * Documents the run's correlations reference with `generate: false` and no correlation with
- * `generate: true`: they are not emitted on their own (design doc, semantics 6). Value: the correlation.
+ * `generate: true`: they are not emitted on their own (README, Correlation rules, "generate"). Value: the correlation.
  */
 export function correlationParts(
   documents: readonly SigmaDocument[],

@@ -5,7 +5,7 @@ import type { ParsedFile } from '../rule/parse-documents.js';
 
 /**
  * Resolution of correlation references (`correlation.rules`) across every document of a run, by id or by
- * name (design doc, semantics 1). Linear in the number of documents and references: one index, one
+ * name (README, Correlation rules, "Inputs"). Linear in the number of documents and references: one index, one
  * memoised walk per correlation; chains are walked with an explicit depth limit, never unbounded recursion.
  */
 

@@ -270,7 +270,7 @@ describe('messages name nested keys by their path', () => {
     expect(messages(correlation('    timespan: 2w\n    condition: {gte: 2}\n'))).toEqual([]);
   });
 
-  it('months and years are refused: they have no fixed length (the design doc, semantics 3)', () => {
+  it('months and years are refused: they have no fixed length (README, Correlation rules, "Window")', () => {
     expect(messages(correlation('    timespan: 1M\n    condition: {gte: 2}\n'))[0]).toMatch(/months and years have no fixed length/);
     expect(messages(correlation('    timespan: 2y\n    condition: {gte: 2}\n'))[0]).toMatch(/months and years have no fixed length/);
   });

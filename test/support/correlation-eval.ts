@@ -1,7 +1,8 @@
+import type { CorrelationBounds as Bounds, CorrelationType as CorrelationKind } from '../../src/rule/model.js';
+
 /**
- * An independent evaluator of correlation semantics, written from the design doc
- * (/work/briefs/CORRELATION-DESIGN.md, "Semantics") and the README's "Correlation rules" section, NOT from
- * the SQL renderer: the property test checks that the two agree.
+ * An independent evaluator of correlation semantics, written from the README's "Correlation rules"
+ * section, NOT from the SQL renderer: the property test checks that the two agree.
  */
 
 export type Cell = string | number | null;
@@ -16,16 +17,8 @@ export interface EvalRow {
   readonly value: Cell;
 }
 
-export type CorrelationKind = 'event_count' | 'value_count' | 'temporal' | 'temporal_ordered' | 'value_sum' | 'value_avg' | 'value_percentile';
-
-export interface Bounds {
-  readonly gt?: number;
-  readonly gte?: number;
-  readonly lt?: number;
-  readonly lte?: number;
-  readonly eq?: number;
-  readonly neq?: number;
-}
+/** The correlation types and condition bounds of the rule model (types only: the evaluation stays independent). */
+export type { CorrelationKind, Bounds };
 
 export interface EvalCorrelation {
   readonly type: CorrelationKind;

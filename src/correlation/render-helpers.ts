@@ -41,8 +41,8 @@ export function spanInUnits(seconds: number): readonly [number, 'd' | 'h' | 'm' 
 }
 
 /**
- * temporal_ordered fires on the sequence alone (design: "a condition other than the default is
- * refused"); the default is `gte: <number of inputs>`.
+ * temporal_ordered fires on the sequence alone (README, Correlation rules: "no other condition is
+ * accepted"); the default is `gte: <number of inputs>`.
  */
 export function isDefaultOrderedCondition(plan: CorrelationPlan): boolean {
   const bounds = conditionBounds(plan.condition);

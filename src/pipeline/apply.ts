@@ -111,7 +111,6 @@ class Run implements RuleView {
 
   /** The run is its own RuleView: rule conditions read its current log source, detection, state and ids. */
   ruleConditionsHold(t: Transformation): boolean {
-    if (t.ruleConditions.conditions.length === 0) return true;
     return evalConditionSet(t.ruleConditions, (c) => ruleConditionHolds(c, this));
   }
 

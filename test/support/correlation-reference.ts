@@ -1,8 +1,8 @@
 import type { CorrelationPlan } from '../../src/correlation/plan.js';
 
 /**
- * The correlation semantics of the README ("Correlation rules"), written directly and slowly from the
- * design, independent of any renderer: rows per input, groups, the look-back window
+ * The correlation semantics of the README ("Correlation rules"), written directly and slowly from it,
+ * independent of any renderer: rows per input, groups, the look-back window
  * (r.time - span < t <= r.time), the aggregate and the condition, one firing per anchor row.
  */
 

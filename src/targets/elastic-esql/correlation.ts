@@ -277,7 +277,7 @@ export const esqlCorrelation: CorrelationRenderer = (plan): CorrelationQuery | U
     assignments.push(`${VALUE} = ${expr}`);
   }
   lines.push(`| EVAL ${assignments.join(', ')}`);
-  // A row without a time or with an absent group-by field belongs to no window or group (design, Group).
+  // A row without a time or with an absent group-by field belongs to no window or group (README, Correlation rules, "Groups").
   const present = [WINDOW, ...plan.groupBy.map((_, g) => groupColumn(g))].map((c) => `${c} IS NOT NULL`);
   lines.push(`| WHERE ${present.join(' AND ')}`);
 

@@ -295,7 +295,7 @@ export const splunkCorrelation: CorrelationRenderer = (plan): CorrelationQuery |
       ? [searches[0]!.slice('search '.length)]
       : ['| multisearch', ...searches.map((s) => `    [${s}]`)];
   const g = plan.groupBy.map((_, i) => groupColumn(i));
-  // A row whose group-by field is absent belongs to no group (design, Group).
+  // A row whose group-by field is absent belongs to no group (README, Correlation rules, "Groups").
   if (!multi && g.length > 0) lines.push(`| where ${g.map((c) => `isnotnull(${c})`).join(' AND ')}`);
 
   const warnings: string[] = [];

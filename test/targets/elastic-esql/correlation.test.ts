@@ -376,7 +376,7 @@ describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: which buckets fire (tab
 
 /**
  * Random event streams, the bucket query against the reference evaluator of the look-back semantics
- * (test/support/correlation-eval.ts, written from the design, shared with the sql target's tests): what
+ * (test/support/correlation-eval.ts, written from the README's Correlation rules section, shared with the sql target's tests): what
  * the warning says must hold exactly. For event_count, value_count and temporal with a lower bound, and
  * temporal_ordered over two rules:
  * - no extra firing: every bucket that fires holds an anchor at which the look-back window fires;
@@ -403,7 +403,7 @@ describe.skipIf(!HAVE_CORPUS)('elastic-esql correlation: buckets against the loo
         const condition = kind === 'temporal_ordered' ? { gte: 2 } : { gte: k };
         const plan: CorrelationPlan = { ...base, condition };
         const fired = run(plan, events.map((e) => processEvent(e.t, e.cmd, { 'winlog.computer_name': e.host, 'user.name': e.user })));
-        // The rows as the design defines them: one per (event, rule it matches).
+        // The rows as the README's Correlation rules section defines them: one per (event, rule it matches).
         const rows: EvalRow[] = events.flatMap((e) =>
           [['recon_cmd_a', 'whoami'], ['recon_cmd_b', 'net user']]
             .filter(([, word]) => e.cmd.includes(word!))

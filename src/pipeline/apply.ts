@@ -503,9 +503,11 @@ class Run implements RuleView {
     };
   }
 
-  /** `hashes_fields` (hashes-fields.ts): one algorithm's field for a `contains: ALGO=HEX` test, or a refusal. */
+  /**
+   * `hashes_fields` (hashes-fields.ts): one algorithm's field for a `contains: ALGO=HEX` test, or a refusal.
+   * Called only for items on one of `t.fields` (the `relevant` filter of its eachItem call).
+   */
   private hashesFields(p: ProcessingPipeline, t: Extract<Transformation, { type: 'hashes_fields' }>, m: ExprMatch): ItemResult {
-    if (m.field === null || !t.fields.includes(m.field)) return undefined;
     const r = rewriteHashesItem(m, t);
     if (r.kind === 'refused') {
       const shown = m.value.kind === 'string' ? JSON.stringify(printSigmaString(m.value.parts)) : `(${m.value.kind})`;

@@ -20,19 +20,16 @@ export function sourceFrom(target: TargetDeclaration, state: PipelineState): str
 }
 
 /**
- * Whether the pipelines limited a rule to its log source, for one target:
- * - `state`: a pipeline set the state the target reads as its source (its `source.stateKey`: a table, an
- *   index), so the query reads only that source (only for a target whose `source.stateLimitsSource`);
- * - `condition`: the final detection is false for an event without the fields an `add_condition` added
- *   (a negated one, or `field: null`, limits nothing; one a later transformation dropped does not count);
- * - `none`: neither; the query reads whatever the target's default source holds (every index the user may
- *   search, a catch-all table).
+ * Whether the pipelines limited a rule to its log source, for one target: either a pipeline set the state
+ * the target reads as its source (its `source.stateKey`: a table, an index; only for a target whose
+ * `source.stateLimitsSource`), so the query reads only that source; or the final detection is false for
+ * an event without the fields an `add_condition` added (a negated one, or `field: null`, limits nothing;
+ * one a later transformation dropped does not count). Otherwise the query reads whatever the target's
+ * default source holds (every index the user may search, a catch-all table).
  */
-export type SourceScope = 'state' | 'condition' | 'none';
-
-export function sourceScope(target: TargetDeclaration, piped: Pick<PipelineOutput, 'state' | 'addedItems' | 'rule'>): SourceScope {
-  if (target.source.stateLimitsSource && sourceFrom(target, piped.state) !== undefined) return 'state';
-  return requiresItems(piped.rule.detection, piped.addedItems) ? 'condition' : 'none';
+function limitedToSource(target: TargetDeclaration, piped: PipelineOutput): boolean {
+  if (target.source.stateLimitsSource && sourceFrom(target, piped.state) !== undefined) return true;
+  return requiresItems(piped.rule.detection, piped.addedItems);
 }
 
 /**
@@ -43,13 +40,13 @@ export function sourceScope(target: TargetDeclaration, piped: Pick<PipelineOutpu
  * - `no-source-condition` (a warning): the query is the rule's detection alone, searching every event that
  *   has the rule's fields, whatever source it came from.
  * The error is decided on the final detection, so a source condition that a later transformation dropped
- * does not count.
+ * does not count. (A detection limited by an added condition is false on an event without those fields,
+ * so it is never true for an event without the rule's fields either.)
  *
  * `original` is the rule as written (its log source and where `logsource:` stands in the file).
  */
 export function sourceScopeDiagnostics(target: TargetDeclaration, original: SigmaRule, piped: PipelineOutput): Diagnostic[] {
-  const scope = sourceScope(target, piped);
-  if (scope === 'state') return [];
+  if (limitedToSource(target, piped)) return [];
   const span = logsourceSpan(original);
   const source = describeLogSource(original.logsource);
   const key = target.source.stateLimitsSource ? target.source.stateKey : null;
@@ -65,7 +62,6 @@ export function sourceScopeDiagnostics(target: TargetDeclaration, original: Sigm
       ),
     ];
   }
-  if (scope === 'condition') return [];
   return [
     warning(
       'no-source-condition',

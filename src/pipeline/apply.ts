@@ -48,7 +48,7 @@ export function applyPipelines(rule: SigmaRule, pipelines: readonly ProcessingPi
       rule: { ...rule, detection: run.detection, logsource: run.logsource, fields: run.fields },
       state: run.state,
       applied: run.applied,
-      addedItems: new Set(matchesOf(run.detection).filter((m) => run.isAdded(m))),
+      addedItems: run.addedItems(),
     },
     run.diagnostics,
   );
@@ -73,9 +73,11 @@ interface Facts extends ItemFacts {
   /** The field name came from a field mapping (or the pipeline wrote it): it is in the target's schema. */
   readonly mappedField: boolean;
   readonly mappedRef: boolean;
+  /** An add_condition added the item (or it is what a later transformation rewrote such an item into). */
+  readonly added: boolean;
 }
 
-const NO_FACTS: Facts = { applied: new Set(), mappedField: false, mappedRef: false };
+const NO_FACTS: Facts = { applied: new Set(), mappedField: false, mappedRef: false, added: false };
 
 /** A removed detection item: "no constraint" (true). */
 const DROPPED = Symbol('dropped');
@@ -91,8 +93,6 @@ class Run implements RuleView {
   readonly state: Record<string, string | readonly string[]> = Object.create(null) as Record<string, string | readonly string[]>;
   readonly appliedIds = new Set<string>();
   readonly applied: AppliedTransformation[] = [];
-  /** Detection items an add_condition added, and what later transformations rewrote them into. */
-  private readonly added = new WeakSet<ExprMatch>();
   readonly diagnostics: Diagnostic[] = [];
   private readonly facts = new WeakMap<ExprMatch, Facts>();
   /** Variables of all pipelines, as pySigma merges them when pipelines are combined (later wins). */
@@ -114,8 +114,9 @@ class Run implements RuleView {
     return evalConditionSet(t.ruleConditions, (c) => ruleConditionHolds(c, this));
   }
 
-  isAdded(m: ExprMatch): boolean {
-    return this.added.has(m);
+  /** The items of the detection an add_condition added (facts `added`), for PipelineOutput.addedItems. */
+  addedItems(): ReadonlySet<ExprMatch> {
+    return new Set(matchesOf(this.detection).filter((m) => this.factsOf(m).added));
   }
 
   private factsOf(m: ExprMatch): Facts {
@@ -274,7 +275,6 @@ class Run implements RuleView {
           }
           if (r.detail !== undefined && !details.includes(r.detail)) details.push(r.detail);
           this.markAll(r.expr, r.facts);
-          if (this.added.has(e)) for (const n of matchesOf(r.expr)) this.added.add(n);
           return r.expr;
         }
         default:
@@ -345,6 +345,7 @@ class Run implements RuleView {
       return {
         expr: or(alternatives, m.span),
         facts: {
+          ...facts,
           applied: new Set([...facts.applied, t.id]),
           mappedField: facts.mappedField || targets !== undefined,
           mappedRef: facts.mappedRef || refTargets !== undefined,
@@ -361,13 +362,12 @@ class Run implements RuleView {
   }
 
   private addCondition(p: ProcessingPipeline, t: Extract<Transformation, { type: 'add_condition' }>): void {
-    const facts: Facts = { applied: new Set([t.id]), mappedField: true, mappedRef: true };
+    const facts: Facts = { applied: new Set([t.id]), mappedField: true, mappedRef: true, added: true };
     const perField = t.conditions.map((c) =>
       or(
         c.values.map((v) => {
           const m = match(c.field, this.conditionValue(v, t.template, c.cased), c.span);
           this.facts.set(m as ExprMatch, facts);
-          this.added.add(m as ExprMatch);
           return m;
         }),
         c.span,
@@ -503,9 +503,11 @@ class Run implements RuleView {
     };
   }
 
-  /** `hashes_fields` (hashes-fields.ts): one algorithm's field for a `contains: ALGO=HEX` test, or a refusal. */
+  /**
+   * `hashes_fields` (hashes-fields.ts): one algorithm's field for a `contains: ALGO=HEX` test, or a refusal.
+   * Called only for items on one of `t.fields` (the `relevant` filter of its eachItem call).
+   */
   private hashesFields(p: ProcessingPipeline, t: Extract<Transformation, { type: 'hashes_fields' }>, m: ExprMatch): ItemResult {
-    if (m.field === null || !t.fields.includes(m.field)) return undefined;
     const r = rewriteHashesItem(m, t);
     if (r.kind === 'refused') {
       const shown = m.value.kind === 'string' ? JSON.stringify(printSigmaString(m.value.parts)) : `(${m.value.kind})`;

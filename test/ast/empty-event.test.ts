@@ -94,4 +94,14 @@ describe('requiresItems (the detection is false for an event without the fields 
       { numRuns: 1000 },
     );
   });
+
+  it('a detection that requires some items is never true for the empty event (source-scope.ts relies on it; fast-check)', () => {
+    fc.assert(
+      fc.property(arbitraryExpr(value), fc.boolean(), (e, onlyA) => {
+        const items = new Set(matchesOf(e).filter((x) => !onlyA || x.field === 'A'));
+        return !requiresItems(e, items) || !matchesEmptyEvent(e);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });

@@ -116,7 +116,7 @@ export function isSkippableCode(code: string): boolean {
 
 /** True when every error among the diagnostics is a refusal that may be skipped. */
 function skippable(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.every((d) => d.severity !== 'error' || SKIPPABLE.has(d.code));
+  return diagnostics.every((d) => d.severity !== 'error' || isSkippableCode(d.code));
 }
 
 /** A skipped rule's diagnostics: its refusals stay visible, as warnings. */

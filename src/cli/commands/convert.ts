@@ -106,7 +106,7 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
           skipUnsupported: options.skipUnsupported,
           filters,
           onDocumentStart: (file, index) => {
-            progress.documentStart(index > 0 ? `${file} [document ${index}]` : file);
+            progress.documentStart(file, index);
             progress.step();
           },
         };

@@ -42,8 +42,6 @@ export interface ConvertCommandOptions {
    * The output is the same byte for byte.
    */
   readonly jobs?: string;
-  /** Test hook, see WorkerSetup.injectFailure (set from SIGMA_TRANSPILER_INJECT_WORKER_FAILURE). */
-  readonly injectWorkerFailure?: string;
 }
 
 const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
@@ -129,7 +127,6 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
       skipUnsupported: options.skipUnsupported,
       hashes: writeManifest,
       timed: progress.timed,
-      ...(options.injectWorkerFailure === undefined ? {} : { injectFailure: options.injectWorkerFailure }),
     };
     const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, threads, setup) : stream(files, pass, io, progress, setup));
     if (!streamed) {

@@ -153,8 +153,8 @@ async function main() {
       }
       const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
       // A CLI row whose run failed wrote no pack: its time is not the time of an export; say so.
-      const failed = [one, four].some((m) => m !== null && m.status !== 0);
-      const name = failed ? `${row.name} (exit ${one.status}: pack not written)` : row.name;
+      const failed = [one, four].find((m) => m !== null && m.status !== 0);
+      const name = failed === undefined ? row.name : `${row.name} (${failed === one ? '' : '4x: '}exit ${failed.status}: pack not written)`;
       lines.push(
         `| ${name} | ${s(one.ms)} | ${s(one.cpu)} | ${(one.cpu / floor).toFixed(2)} | ${(one.ms / floorWall).toFixed(2)} | ${mb(one.rss)} | ${mb(one.heap)} | ` +
           (four ? `${s(four.ms)} | ${s(four.cpu)} | ${mb(four.rss)} | ${mb(four.heap)} |` : '- | - | - | - |'),

@@ -42,9 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('-j, --jobs <n|auto>', 'threads that parse and convert: the main thread and N-1 worker threads (1: the main thread alone); auto: one per core for packs of 100+ files on 4+ cores, else 1. The output is the same', 'auto')
     .argument('<path...>', 'rule files or folders')
     .action(async (paths: string[], opts: { target: string[]; format: string[]; pipeline: string[]; withoutPipeline: boolean; skipUnsupported: boolean; outputDir?: string; json: boolean; targetOption: string[]; formatOption: string[]; filter: string[]; manifest: boolean; timings: boolean; jobs: string }) => {
-      // The test hook that makes a worker thread fail (see WorkerSetup.injectFailure); never set in use.
-      const inject = process.env['SIGMA_TRANSPILER_INJECT_WORKER_FAILURE'];
-      status = await runConvert(paths, inject === undefined || inject === '' ? opts : { ...opts, injectWorkerFailure: inject }, io);
+      status = await runConvert(paths, opts, io);
     });
 
   program

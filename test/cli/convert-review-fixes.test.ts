@@ -6,16 +6,9 @@ import { runCli } from '../../src/cli/program.js';
 import { nodeIo } from '../../src/cli/io.js';
 import { memoryIo } from '../support/memory-io.js';
 import { CORRELATION_TEXT } from '../support/correlation-text.js';
+import { ruleText } from '../support/rule-text.js';
 
-const rule = (title: string, id: string): string => `title: ${title}
-id: ${id}
-logsource: {product: windows, category: process_creation}
-detection:
-    sel:
-        CommandLine|contains: ${title.toLowerCase()}
-    condition: sel
-level: high
-`;
+const rule = (title: string, id: string): string => ruleText(title, id, `    sel:\n        CommandLine|contains: ${title.toLowerCase()}`);
 const X1 = rule('First', '0e95725d-7320-415d-80f7-004da920fc11');
 const X2 = rule('Second', '1e95725d-7320-415d-80f7-004da920fc12');
 

@@ -8,19 +8,12 @@ import { runCli } from '../../src/cli/program.js';
 import { TARGET_IDS } from '../../src/targets/registry.js';
 import { memoryIo, type MemoryIoOptions } from '../support/memory-io.js';
 import { CORRELATION_TEXT } from '../support/correlation-text.js';
+import { ruleText as rule } from '../support/rule-text.js';
 import { PSEXEC_RULE, REPO_ROOT } from '../support/paths.js';
 
 const RULES = join(REPO_ROOT, 'rules');
 const sha = (s: string | Uint8Array): string => createHash('sha256').update(s).digest('hex');
 
-const rule = (title: string, id: string, detection: string): string => `title: ${title}
-id: ${id}
-logsource: {product: windows, category: process_creation}
-detection:
-${detection}
-    condition: sel
-level: high
-`;
 const GOOD = rule('Good', '0e95725d-7320-415d-80f7-004da920fc11', '    sel:\n        CommandLine|contains: good');
 /** sql refuses an IPv6 cidr without -O postgres; splunk converts it. */
 const IPV6 = rule('Six', '1e95725d-7320-415d-80f7-004da920fc12', "    sel:\n        DestinationIp|cidr: 'fe80::/10'");

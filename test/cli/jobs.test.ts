@@ -16,6 +16,7 @@ import { AUTO_MIN_FILES, poolSize } from '../../src/cli/convert/pool.js';
 import { nodeIo, type CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { CORRELATION_TEXT } from '../support/correlation-text.js';
+import { ruleText as rule } from '../support/rule-text.js';
 import { memoryIo } from '../support/memory-io.js';
 import { HAVE_CORPUS, noteMissingCorpus, REPO_ROOT, SIGMA_DIR } from '../support/paths.js';
 
@@ -23,14 +24,6 @@ beforeAll(() => {
   execFileSync(join(REPO_ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: REPO_ROOT, stdio: 'pipe' });
 });
 
-const rule = (title: string, id: string, detection: string, extra = ''): string => `title: ${title}
-id: ${id}
-logsource: {product: windows, category: process_creation}
-detection:
-${detection}
-    condition: sel
-level: high
-${extra}`;
 const id = (n: number): string => `0e95725d-7320-415d-80f7-${String(n).padStart(12, '0')}`;
 /** The rule CORRELATION_TEXT counts. */
 const COUNTED = rule('Counted', '0e95725d-7320-415d-80f7-004da920fc11', '    sel:\n        CommandLine|contains: counted');

@@ -42,8 +42,6 @@ export interface ConvertCommandOptions {
    * The output is the same byte for byte.
    */
   readonly jobs?: string;
-  /** Test hook, see WorkerSetup.injectFailure (set from SIGMA_TRANSPILER_INJECT_WORKER_FAILURE). */
-  readonly injectWorkerFailure?: string;
 }
 
 const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
@@ -97,7 +95,7 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
         ({ run, pipelines }) =>
           new TargetSink({ run, folder: multi ? `${run.converter.id}/` : '', outputDir, json: options.json, stems, pipelineIds: pipelines.map((p) => p.id), log }),
       ),
-      convertOptions: (k: number, step: boolean): ConvertOptions => {
+      convertOptions: (k: number): ConvertOptions => {
         const t = targets[k];
         return {
           ...(t === undefined
@@ -106,8 +104,8 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
           skipUnsupported: options.skipUnsupported,
           filters,
           onDocumentStart: (file, index) => {
-            progress.documentStart(index > 0 ? `${file} [document ${index}]` : file);
-            if (step) progress.step();
+            progress.documentStart(file, index);
+            progress.step();
           },
         };
       },
@@ -118,7 +116,7 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   let pass = start();
   const threads = streamable ? poolSize(jobs, files.length) : 0;
   try {
-    const setup = (): WorkerSetup => ({
+    const setup: WorkerSetup = {
       targets: asList(options.target),
       formats: asList(options.format),
       targetOptions: options.targetOption,
@@ -129,9 +127,8 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
       skipUnsupported: options.skipUnsupported,
       hashes: writeManifest,
       timed: progress.timed,
-      ...(options.injectWorkerFailure === undefined ? {} : { injectFailure: options.injectWorkerFailure }),
-    });
-    const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, threads, setup()) : stream(files, pass, io, progress));
+    };
+    const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, threads, setup) : stream(files, pass, io, progress, setup));
     if (!streamed) {
       pass.out.staged?.abort();
       log.startBatch();
@@ -183,29 +180,35 @@ interface Pass {
   readonly inputHashes: Map<string, string> | undefined;
   readonly out: RunOutput;
   readonly sinks: readonly TargetSink[];
-  /** The k-th target's conversion options; `step`: each document is a step of the progress bar. */
-  readonly convertOptions: (k: number, step: boolean) => ConvertOptions;
+  /** The k-th target's conversion options for batch (each document a step of the progress bar). */
+  readonly convertOptions: (k: number) => ConvertOptions;
 }
 
 /**
- * File by file: parse, convert for every target, hand the records on, drop the parse. Returns false (and
- * the caller starts over in batch) at the first filter or correlation document: those need the whole pack.
+ * File by file on the main thread: parse, convert for every target (FileConverter, as the worker threads
+ * do), hand the records on, drop the parse. Returns false (and the caller starts over in batch) at the
+ * first filter or correlation document: those need the whole pack.
  */
-function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): boolean {
+function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, setup: WorkerSetup): boolean {
   progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
-  for (const { path, unreadable } of files) {
-    const parsed = unreadable ?? parseFile(path, io, pass.inputHashes);
-    if (parsed.documents.some((d) => d.document?.kind === 'filter' || d.document?.kind === 'correlation')) return false;
-    const indexes = new Map([[parsed.file, parsed.index]]);
-    pass.sinks.forEach((sink, k) => {
-      const records = convertFiles([parsed], sink.converter, pass.convertOptions(k, false));
-      progress.stopTimer();
-      sink.add(records, indexes, pass.out);
-    });
-    fileDone(pass);
-    progress.step();
-  }
+  const local = new FileConverter(setup);
+  for (let i = 0; i < files.length; i++) if (!deliver(pass, progress, files[i]?.path ?? '', local.convert(task(files, i, io)))) return false;
   for (const sink of pass.sinks) sink.finish(pass.out);
+  return true;
+}
+
+/**
+ * One file's result, in input order: its hash and times recorded, its records handed to each target's
+ * sink, its manifest entries staged. False when it holds a filter or correlation (the run goes to batch).
+ */
+function deliver(pass: Pass, progress: Progress, path: string, result: FileResult): boolean {
+  if (result.kind === 'batch') return false;
+  if (result.hash !== null) pass.inputHashes?.set(path, result.hash);
+  progress.addTimes(result.times);
+  const indexes = new Map([[path, new LineIndex(path, result.text)]]);
+  pass.sinks.forEach((sink, k) => sink.add(result.records[k] ?? [], indexes, pass.out));
+  fileDone(pass);
+  progress.step();
   return true;
 }
 
@@ -256,14 +259,7 @@ async function streamOnThreads(files: readonly InputFile[], pass: Pass, io: CliI
       }
       result ??= await pool.result(i);
       ready.delete(i);
-      if (result.kind === 'batch') return false;
-      const path = files[i]?.path ?? '';
-      if (result.hash !== null) pass.inputHashes?.set(path, result.hash);
-      progress.addTimes(result.times);
-      const indexes = new Map([[path, new LineIndex(path, result.text)]]);
-      pass.sinks.forEach((sink, k) => sink.add(result.records[k] ?? [], indexes, pass.out));
-      fileDone(pass);
-      progress.step();
+      if (!deliver(pass, progress, files[i]?.path ?? '', result)) return false;
       i++;
       // The threads' results are taken in between (their messages wait for this thread's turn to end).
       await nextTurn();
@@ -280,7 +276,7 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** The i-th file for a thread: its bytes read here (through the io), or why it could not be read. */
+/** The i-th file for a FileConverter (here or on a thread): its bytes read through the io, or why it could not be read. */
 function task(files: readonly InputFile[], seq: number, io: CliIo): FileTask {
   const file = files[seq];
   if (file === undefined) throw new Error(`no input file ${seq}`);
@@ -308,7 +304,7 @@ function batch(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Pro
   const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
   pass.sinks.forEach((sink, k) => {
     progress.phase(`converting ${sink.id}`, documents);
-    const records = convertFiles(parsed, sink.converter, pass.convertOptions(k, true));
+    const records = convertFiles(parsed, sink.converter, pass.convertOptions(k));
     progress.stopTimer();
     sink.add(records, indexes, pass.out);
     sink.finish(pass.out);

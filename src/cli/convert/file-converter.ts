@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { convertFiles, type ConversionRecord, type ConvertOptions } from '../../convert.js';
 import { LineIndex } from '../../diagnostics/span.js';
 import { defaultPipelinesFor, resolvePipelineRef } from '../../pipeline/builtins.js';
@@ -7,14 +6,15 @@ import type { SigmaFilter } from '../../rule/model.js';
 import { parseSigmaText, type ParsedFile } from '../../rule/parse-documents.js';
 import { sha256 } from './manifest.js';
 import type { FileResult, FileTask, WorkerSetup } from './pool-protocol.js';
+import { DocumentTimer } from './progress.js';
 import { planTargets, type TargetRun } from './selection.js';
 
 /**
- * Parses and converts one file for every target of the run, as `stream` in commands/convert.ts does,
- * into a FileResult: on a worker thread (pool-worker.ts), and on the main thread while it would otherwise
- * wait for the threads. Built once per thread from the command line's words and the pipeline and filter
- * texts the main thread read; the main thread checked all of them (usage errors, pipeline diagnostics),
- * so building cannot fail here.
+ * Parses and converts one file for every target of the run into a FileResult: on the main thread
+ * (`stream` in commands/convert.ts, and `streamOnThreads` while it would otherwise wait for the threads)
+ * and on each worker thread (pool-worker.ts). Built once per thread from the command line's words and
+ * the pipeline and filter texts the main thread read; the main thread checked all of them (usage errors,
+ * pipeline diagnostics), so building cannot fail here.
  */
 export class FileConverter {
   private readonly runs: readonly TargetRun[];
@@ -51,7 +51,7 @@ export class FileConverter {
     }
     // A filter or a correlation needs the rules of other files: the run starts over in batch.
     if (parsed.documents.some((d) => d.document?.kind === 'filter' || d.document?.kind === 'correlation')) return { kind: 'batch', seq: task.seq };
-    const timing = this.setup.timed ? new Timing() : null;
+    const timing = this.setup.timed ? new DocumentTimer() : null;
     const records: ConversionRecord[][] = this.runs.map((run, k) => {
       const base = this.options[k] ?? {};
       const out = convertFiles([parsed], run.converter, timing === null ? base : { ...base, onDocumentStart: timing.start });
@@ -59,21 +59,5 @@ export class FileConverter {
       return out;
     });
     return { kind: 'converted', seq: task.seq, hash, text: parsed.index.text, records, times: timing === null ? [] : [...timing.times] };
-  }
-}
-
-/** Each document's conversion time, as Progress measures it when `stream` converts. */
-class Timing {
-  readonly times = new Map<string, number>();
-  private current: { key: string; start: number } | null = null;
-  readonly start = (file: string, index: number): void => {
-    const now = performance.now();
-    this.stop(now);
-    this.current = { key: index > 0 ? `${file} [document ${index}]` : file, start: now };
-  };
-  stop(now = performance.now()): void {
-    if (this.current === null) return;
-    this.times.set(this.current.key, (this.times.get(this.current.key) ?? 0) + now - this.current.start);
-    this.current = null;
   }
 }

@@ -23,8 +23,6 @@ export interface WorkerSetup {
   readonly hashes: boolean;
   /** Measure each document's conversion time (--timings, or a terminal). */
   readonly timed: boolean;
-  /** Test hook (see pool-worker.ts): `throw:N` or `exit:N` makes each worker fail on the Nth file it is sent. */
-  readonly injectFailure?: string;
 }
 
 /** One input file to parse and convert: its bytes, or the diagnostics of why it could not be read. */

@@ -16,10 +16,16 @@ const converter = new FileConverter(setup);
 /** Files this thread was sent so far. */
 let count = 0;
 
-/** The test hook (WorkerSetup.injectFailure): fails on the thread's Nth file, as a bug (an exception) or a crash (the thread exits). */
+/**
+ * The test hook: SIGMA_TRANSPILER_INJECT_WORKER_FAILURE=throw:N or exit:N (never set in use) makes each
+ * worker thread fail on the Nth file it is sent, as a bug (an exception) or a crash (the thread exits).
+ * Read here, where it acts: a worker thread's environment is a copy of the main thread's when the thread
+ * starts (https://nodejs.org/api/worker_threads.html#new-workerfilename-options, `env`), so the tests set
+ * it around an in-process runCli and no option carries it through the CLI.
+ */
+const hook = process.env['SIGMA_TRANSPILER_INJECT_WORKER_FAILURE'];
 function injectedFailure(path: string): void {
-  const hook = setup.injectFailure;
-  if (hook === undefined) return;
+  if (hook === undefined || hook === '') return;
   const colon = hook.indexOf(':');
   if (count !== Number(hook.slice(colon + 1))) return;
   if (hook.slice(0, colon) === 'exit') process.exit(70);

@@ -54,10 +54,6 @@ export class ConvertPool {
     this.workers.push(slot);
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
   /** True when a worker has fewer than QUEUE files waiting: `send` may give it another. */
   hasRoom(): boolean {
     return this.workers.some((w) => w.pending < QUEUE);

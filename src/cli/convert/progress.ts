@@ -12,9 +12,7 @@ export class Progress {
   private total = 0;
   private label = '';
   private shown = -1;
-  /** The document being timed and when it started. */
-  private current: { key: string; start: number } | null = null;
-  private readonly times = new Map<string, number>();
+  private readonly timer = new DocumentTimer();
 
   constructor(
     private readonly io: CliIo,
@@ -39,11 +37,8 @@ export class Progress {
   }
 
   /** A document starts converting: the previous one's time ends (see ConvertOptions.onDocumentStart). */
-  documentStart(name: string): void {
-    if (!this.timed) return;
-    const now = performance.now();
-    this.stopTimer(now);
-    this.current = { key: name, start: now };
+  documentStart(file: string, index: number): void {
+    if (this.timed) this.timer.start(file, index);
   }
 
   /** Whether documents are timed (--timings, or a terminal): worker threads then measure their times. */
@@ -53,14 +48,12 @@ export class Progress {
 
   /** Times measured elsewhere (a worker thread), per document, in ms. */
   addTimes(times: readonly (readonly [string, number])[]): void {
-    for (const [key, ms] of times) this.times.set(key, (this.times.get(key) ?? 0) + ms);
+    for (const [key, ms] of times) this.timer.add(key, ms);
   }
 
   /** Ends the current document's time (when its target's conversion returned). */
-  stopTimer(now = performance.now()): void {
-    if (this.current === null) return;
-    this.times.set(this.current.key, (this.times.get(this.current.key) ?? 0) + now - this.current.start);
-    this.current = null;
+  stopTimer(): void {
+    this.timer.stop();
   }
 
   /** Removes the bar, so the summary lines start on a clean line. */
@@ -73,7 +66,7 @@ export class Progress {
   /** The slowest rules (conversion time summed over the targets), on a terminal or with --timings. */
   printSlowest(count = 5): void {
     if (!this.timed) return;
-    const slowest = [...this.times.entries()].sort((a, b) => b[1] - a[1]).slice(0, count);
+    const slowest = [...this.timer.times.entries()].sort((a, b) => b[1] - a[1]).slice(0, count);
     if (slowest.length === 0) return;
     this.io.stderr(`slowest rules (conversion time, all targets):\n`);
     for (const [name, ms] of slowest) this.io.stderr(`  ${ms.toFixed(1).padStart(8)} ms  ${name}\n`);
@@ -87,5 +80,33 @@ export class Progress {
     const width = 30;
     const filled = Math.round((percent * width) / 100);
     this.io.stderr(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${this.label} ${this.done}/${this.total}`);
+  }
+}
+
+/**
+ * Each document's conversion time in ms, summed over the targets, keyed `file` or `file [document N]`:
+ * measured by Progress on the main thread and by FileConverter (also on the worker threads).
+ */
+export class DocumentTimer {
+  readonly times = new Map<string, number>();
+  /** The document being timed and when it started. */
+  private current: { key: string; start: number } | null = null;
+
+  /** Document `index` of `file` starts converting: the previous one's time ends (see ConvertOptions.onDocumentStart). */
+  readonly start = (file: string, index: number): void => {
+    const now = performance.now();
+    this.stop(now);
+    this.current = { key: index > 0 ? `${file} [document ${index}]` : file, start: now };
+  };
+
+  /** Ends the current document's time (when its target's conversion returned). */
+  stop(now = performance.now()): void {
+    if (this.current === null) return;
+    this.add(this.current.key, now - this.current.start);
+    this.current = null;
+  }
+
+  add(key: string, ms: number): void {
+    this.times.set(key, (this.times.get(key) ?? 0) + ms);
   }
 }

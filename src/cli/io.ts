@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { pointSpan } from '../diagnostics/span.js';
 import { BackgroundWriter } from './background-writer.js';
+import { fileSpool, type Spool } from './spool.js';
 
 /** Everything the CLI touches outside itself, injected so tests run commands in-process. */
 export interface CliIo {
@@ -22,6 +23,11 @@ export interface CliIo {
    * Absent: the files are collected and given to `writeFiles` on commit.
    */
   stageFiles?(dir: string): StagedFiles;
+  /**
+   * Somewhere to keep what is printed at the end of a run (a temporary file for the real CLI, so memory
+   * stays flat however large the pack). Absent: kept in memory.
+   */
+  spool?<T>(): Spool<T>;
   /** True when standard error is a terminal: a progress bar and timings are shown there. */
   readonly stderrIsTTY?: boolean;
 }
@@ -67,6 +73,7 @@ export function nodeIo(): CliIo {
     listYamlFiles,
     writeFiles,
     stageFiles: stageOnDisk,
+    spool: fileSpool,
     stderrIsTTY: process.stderr.isTTY === true,
   };
 }

@@ -13,6 +13,7 @@ import { FileConverter } from '../convert/file-converter.js';
 import type { FileResult, FileTask, WorkerSetup } from '../convert/pool-protocol.js';
 import { collectFiles, parseFile, parseRead, type InputFile } from '../inputs.js';
 import { readInput, stageFiles, type CliIo } from '../io.js';
+import { memorySpool } from '../spool.js';
 import { UsageError } from '../usage-error.js';
 import { packageVersion } from '../version.js';
 
@@ -93,7 +94,16 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
       },
       sinks: targets.map(
         ({ run, pipelines }) =>
-          new TargetSink({ run, folder: multi ? `${run.converter.id}/` : '', outputDir, json: options.json, stems, pipelineIds: pipelines.map((p) => p.id), log }),
+          new TargetSink({
+            run,
+            folder: multi ? `${run.converter.id}/` : '',
+            outputDir,
+            json: options.json,
+            stems,
+            pipelineIds: pipelines.map((p) => p.id),
+            log,
+            spool: io.spool?.() ?? memorySpool(),
+          }),
       ),
       convertOptions: (k: number): ConvertOptions => {
         const t = targets[k];
@@ -131,22 +141,28 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
     const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, threads, setup) : stream(files, pass, io, progress, setup));
     if (!streamed) {
       pass.out.staged?.abort();
+      for (const sink of pass.sinks) sink.dispose();
       log.startBatch();
       pass = start();
       batch(files, pass, io, progress);
     }
   } catch (e) {
-    // An internal error: the staging folder must not stay behind.
+    // An internal error: the staging folder and the spools must not stay behind.
     pass.out.staged?.abort();
+    for (const sink of pass.sinks) sink.dispose();
     throw e;
   }
   progress.clear();
   /** Diagnostics already printed (several targets share a rule's parse problems): each is shown once. */
   const printed = multi ? new Set<string>() : undefined;
-  pass.sinks.forEach((sink, k) => {
-    const header = multi && !options.json && outputDir === undefined ? `${k === 0 ? '' : '\n'}# target ${sink.id}\n` : null;
-    sink.print(io, header, printed);
-  });
+  try {
+    pass.sinks.forEach((sink, k) => {
+      const header = multi && !options.json && outputDir === undefined ? `${k === 0 ? '' : '\n'}# target ${sink.id}\n` : null;
+      sink.print(io, header, printed);
+    });
+  } finally {
+    for (const sink of pass.sinks) sink.dispose();
+  }
   const out = pass.out;
   let writeFailed = false;
   if (outputDir !== undefined && out.staged !== undefined) {

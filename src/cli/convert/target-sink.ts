@@ -7,6 +7,7 @@ import { renderDiagnostic } from '../../diagnostics/render.js';
 import { pointSpan, type LineIndex } from '../../diagnostics/span.js';
 import { FileNamer, renderPack } from '../../render/render-format.js';
 import type { CliIo, StagedFiles } from '../io.js';
+import type { Spool } from '../spool.js';
 import { portable, sha256, statusOf, type ManifestBuilder, type ManifestStatus } from './manifest.js';
 import type { TargetRun } from './selection.js';
 
@@ -29,7 +30,7 @@ function staging(out: RunOutput): StagedFiles | undefined {
 }
 
 /** What is printed, in order, once the run ends (stdout and stderr as a single-target run prints them). */
-type Chunk =
+export type Chunk =
   | { readonly kind: 'diagnostic'; readonly text: string }
   | { readonly kind: 'output'; readonly header: string; readonly text: string }
   | { readonly kind: 'stdout'; readonly text: string };
@@ -45,6 +46,8 @@ export interface SinkSettings {
   readonly pipelineIds: readonly string[];
   /** Where diagnostics go: printed at once while streaming, else kept with the target's output. */
   readonly log: DiagnosticLog;
+  /** Where what is printed at the end is kept meanwhile (a temporary file for the CLI: see CliIo.spool). */
+  readonly spool: Spool<Chunk>;
 }
 
 /**
@@ -103,7 +106,7 @@ export class TargetSink {
   private readonly namer = new FileNamer();
   /** The source of each named output, for the warning when a later one has to be renamed. */
   private readonly sources: string[] = [];
-  private readonly chunks: Chunk[] = [];
+  private readonly chunks: Spool<Chunk>;
   /** Only for a declared output format: its records and their names, rendered together in `finish`. */
   private readonly held: { record: ConversionRecord; name: string }[] = [];
   private readonly statuses: Record<ManifestStatus, number> = { converted: 0, refused: 0, failed: 0, skipped: 0 };
@@ -112,7 +115,9 @@ export class TargetSink {
   private skipped = 0;
   private outputs = 0;
 
-  constructor(private readonly settings: SinkSettings) {}
+  constructor(private readonly settings: SinkSettings) {
+    this.chunks = settings.spool;
+  }
 
   get id(): string {
     return this.settings.run.converter.id;
@@ -233,7 +238,7 @@ export class TargetSink {
   print(io: CliIo, header: string | null, printed: Set<string> | undefined): void {
     if (header !== null) io.stdout(header);
     const many = this.outputs > 1;
-    for (const c of this.chunks) {
+    this.chunks.drain((c) => {
       switch (c.kind) {
         case 'diagnostic':
           if (printed !== undefined) {
@@ -253,8 +258,12 @@ export class TargetSink {
         default:
           assertNever(c, 'output chunk');
       }
-    }
-    this.chunks.length = 0;
+    });
+  }
+
+  /** Frees what is kept for printing (a run that starts over drops its first attempt's sinks). */
+  dispose(): void {
+    this.chunks.dispose();
   }
 
   /** `N converted, N failed[, N skipped] (target ID)`. */

@@ -1,0 +1,126 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nodeIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/program.js';
+import { fileSpool, memorySpool, type Spool } from '../../src/cli/spool.js';
+import { memoryIo } from '../support/memory-io.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+/**
+ * What `convert` prints to stdout is kept in a spool until the run ends (a correlation or filter met
+ * later makes the run start over). The CLI's spool is a temporary file, so memory stays flat however
+ * large the pack; these tests hold it to giving back exactly what it was given, and to leaving nothing
+ * behind.
+ */
+
+let temp: string;
+let savedTmp: string | undefined;
+beforeEach(() => {
+  // os.tmpdir() reads TMPDIR at each call: the spools of this file go to a folder of their own.
+  temp = mkdtempSync(join(tmpdir(), 'spool-test-'));
+  savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = temp;
+});
+afterEach(() => {
+  if (savedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmp;
+  rmSync(temp, { recursive: true, force: true });
+});
+
+const drained = <T>(spool: Spool<T>): T[] => {
+  const out: T[] = [];
+  spool.drain((piece) => out.push(piece));
+  return out;
+};
+
+describe('fileSpool', () => {
+  it('gives back every piece in order, line breaks and any UTF-16 text included, and leaves no file', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 40 }), { maxLength: 30 }), (texts) => {
+        const spool = fileSpool<string>();
+        for (const t of texts) spool.push(t);
+        expect(drained(spool)).toEqual(texts);
+        expect(readdirSync(temp)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads back pieces longer than its read block, with characters cut at a block boundary', () => {
+    // 64 KiB blocks: a 4-byte character, and a 3-byte one, straddle the boundaries of the long pieces.
+    const long = 'a'.repeat(65534) + '😀' + '€'.repeat(30000) + '\n\r"\\';
+    const pieces = [long, '', 'x', long + long, '\u2028\u2029'];
+    const spool = fileSpool<string>();
+    for (const p of pieces) spool.push(p);
+    expect(drained(spool)).toEqual(pieces);
+  });
+
+  it('keeps plain objects, and is empty after a drain', () => {
+    const spool = fileSpool<{ kind: string; text: string }>();
+    spool.push({ kind: 'output', text: 'index=* "a b"\n' });
+    spool.push({ kind: 'stdout', text: '{"x":1}\n' });
+    expect(drained(spool)).toEqual([
+      { kind: 'output', text: 'index=* "a b"\n' },
+      { kind: 'stdout', text: '{"x":1}\n' },
+    ]);
+    expect(drained(spool)).toEqual([]);
+  });
+
+  it('creates nothing until the first piece, and dispose removes what it created', () => {
+    const spool = fileSpool<string>();
+    expect(readdirSync(temp)).toEqual([]);
+    spool.push('q');
+    expect(readdirSync(temp)).toHaveLength(1);
+    spool.dispose();
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  it('behaves as the in-memory spool', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 20 }), { maxLength: 20 }), (texts) => {
+        const [a, b] = [fileSpool<string>(), memorySpool<string>()];
+        for (const t of texts) {
+          a.push(t);
+          b.push(t);
+        }
+        expect(drained(a)).toEqual(drained(b));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('convert to stdout through the file spool', () => {
+  /** The CLI's own io (file spool), with stdout and stderr captured. */
+  const spooledIo = () => {
+    const io = { ...nodeIo(), out: '', err: '' };
+    io.stdout = (t: string) => void (io.out += t);
+    io.stderr = (t: string) => void (io.err += t);
+    return io;
+  };
+
+  const cases: [string, string[]][] = [
+    ['one target over rules/', ['convert', '-t', 'splunk', '-s', join(REPO_ROOT, 'rules')]],
+    ['every target over rules/', ['convert', '-t', 'all', '-s', join(REPO_ROOT, 'rules')]],
+    ['--json', ['convert', '-t', 'sql,sentinel-kql', '-s', '--json', join(REPO_ROOT, 'rules')]],
+    // A correlation makes the run start over in batch: the first attempt's spools are dropped.
+    ['a pack with correlations', ['convert', '-t', 'splunk,sql', join(REPO_ROOT, 'test/fixtures/correlation-targets')]],
+    ['a declared format', ['convert', '-t', 'splunk', '-f', 'savedsearches', '-s', join(REPO_ROOT, 'rules')]],
+  ];
+  for (const [name, args] of cases) {
+    it(`${name}: prints what the in-memory spool prints, byte for byte, and leaves no temporary file`, async () => {
+      const memory = memoryIo();
+      const memoryStatus = await runCli(args, memory);
+      const io = spooledIo();
+      const status = await runCli(args, io);
+      expect(status).toBe(memoryStatus);
+      expect(io.out.length).toBeGreaterThan(100);
+      expect(io.out).toBe(memory.out);
+      expect(io.err).toBe(memory.err);
+      expect(readdirSync(temp)).toEqual([]);
+    });
+  }
+});

@@ -245,8 +245,8 @@ function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean,
     }
     if (done.has(item.field)) return;
     done.add(item.field);
-    const texts = items.filter((i) => i?.field === item.field).map((i) => i?.item ?? '');
-    pieces.push(fold.render(item.fieldText, texts, negated));
+    const group = items.flatMap((i) => (i !== null && i.field === item.field ? [i.item] : []));
+    pieces.push(fold.render(item.fieldText, group, negated));
   });
   return pieces;
 }

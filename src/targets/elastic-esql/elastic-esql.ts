@@ -11,6 +11,7 @@ import { assertNever } from '../../diagnostics/assert-never.js';
 import { nullGuardedLeaf, nullGuardedMatch } from '../../lower/null-guard.js';
 import { literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
+  listFold,
   fragment,
   type Fragment,
   type LeafContext,
@@ -340,12 +341,7 @@ export const elasticEsql: TargetDeclaration<'elastic-esql'> = {
       timepart: timePartLeaf,
     },
     keyword: (ctx) => keywordLeaf(ctx.value, ctx.negated),
-    listFold: {
-      kind: 'list-fold',
-      minItems: 2,
-      item: (value) => foldItem(value),
-      render: foldRender,
-    },
+    listFold: listFold({ minItems: 2, item: (value) => foldItem(value), render: foldRender }),
   },
   postFilter: { kind: 'off' },
   source: {

@@ -15,11 +15,14 @@ export const GROUP = { open: '(', close: ')' } as const;
 
 /*
  * Values without wildcards of an OR on one field become `left IN (...)`, one IN per left-hand side
- * (`TO_LOWER(f)` for values with letters, `f` for the rest). An item is its kind and text, joined by
- * SEP, because the fold API passes strings; render() rebuilds the comparisons from the written field.
+ * (`TO_LOWER(f)` for values with letters, `f` for the rest). An item is its kind and text; render()
+ * builds the comparisons from the written field.
  */
-const SEP = '\u0000';
 type ItemKind = 'number' | 'as-is' | 'lower';
+export interface EsqlFoldItem {
+  readonly tag: ItemKind;
+  readonly text: string;
+}
 
 /**
  * The sides of `field == <number>`: the number itself on a numeric field, its text on a string field
@@ -29,25 +32,23 @@ export function numberSides(fieldText: string, literal: string, kind = kindOfTex
   return kind === 'number' ? { left: fieldText, right: literal } : { left: asString(fieldText, kind), right: esqlString(literal) };
 }
 
-export function foldItem(value: PatternStringValue | NumberValue): string | null {
+export function foldItem(value: PatternStringValue | NumberValue): EsqlFoldItem | null {
   if (value.kind === 'number') {
     const literal = numberLiteral(value.value);
-    return literal === null ? null : ['number', literal].join(SEP);
+    return literal === null ? null : { tag: 'number', text: literal };
   }
   const parts = normaliseParts(value.parts);
   const shape = stringShape(parts);
   if (shape.kind !== 'exact' || unwritableText(shape.text) !== null) return null;
-  if (!needsLowering(value, shape.text)) return ['as-is', shape.text].join(SEP);
+  if (!needsLowering(value, shape.text)) return { tag: 'as-is', text: shape.text };
   // A value with non-ASCII letters is matched alone, through RLIKE (stringComparison, asciiCased).
-  return asciiCased(shape.text) ? ['lower', toLowerRoot(shape.text)].join(SEP) : null;
+  return asciiCased(shape.text) ? { tag: 'lower', text: toLowerRoot(shape.text) } : null;
 }
 
-export function foldRender(fieldText: string, items: readonly string[], negated: boolean): Fragment {
+export function foldRender(fieldText: string, items: readonly EsqlFoldItem[], negated: boolean): Fragment {
   const kind = kindOfText(fieldText);
-  const groups = new Map<string, string[]>();
-  for (const item of items) {
-    const [tagText, text = ''] = item.split(SEP);
-    const tag = tagText as ItemKind;
+  const groups = new Map<string, Set<string>>();
+  for (const { tag, text } of items) {
     let left: string;
     let right: string;
     switch (tag) {
@@ -65,11 +66,12 @@ export function foldRender(fieldText: string, items: readonly string[], negated:
       default:
         return assertNever(tag, 'fold item');
     }
-    const rights = groups.get(left) ?? [];
-    if (!rights.includes(right)) rights.push(right);
+    // A Set keeps each right-hand side once, in first-seen order (a list of thousands of hashes is common).
+    const rights = groups.get(left) ?? new Set<string>();
+    rights.add(right);
     groups.set(left, rights);
   }
-  const tests = [...groups].map(([left, rights]) =>
+  const tests = [...groups].map(([left, set]) => [left, [...set]] as const).map(([left, rights]) =>
     rights.length === 1
       ? `${left} ${negated ? '!=' : '=='} ${rights[0] ?? ''}`
       : `${left} ${negated ? 'NOT IN' : 'IN'} (${rights.join(', ')})`,

@@ -6,6 +6,7 @@ import {
   stringShape,
 } from '../../lower/string-shape.js';
 import {
+  listFold,
   fragment,
   type LeafContext,
   type LeafRendering,
@@ -233,8 +234,7 @@ export const elasticKql: TargetDeclaration<'elastic-kql'> = {
       ),
     },
     keyword: (ctx) => kqlKeyword(ctx.value, ctx.options),
-    listFold: {
-      kind: 'list-fold',
+    listFold: listFold({
       minItems: 2,
       item: (value, options) => {
         if (value.kind === 'number') return String(value.value);
@@ -242,7 +242,7 @@ export const elasticKql: TargetDeclaration<'elastic-kql'> = {
         return typeof text === 'string' && text !== '*' ? text : null;
       },
       render: (fieldText, items) => fragment(`${fieldText}:(${items.join(' or ')})`),
-    },
+    }),
   },
   postFilter: { kind: 'off' },
   source: {

@@ -8,6 +8,7 @@ import {
   stringShape,
 } from '../../lower/string-shape.js';
 import {
+  listFold,
   fragment,
   type Fragment,
   type LeafContext,
@@ -133,8 +134,7 @@ function inListTest(fieldText: string, literals: readonly string[], hasNumber: b
   return literals.length === 1 ? `${subject} =~ ${literals[0] ?? ''}` : `${subject} in~ (${literals.join(', ')})`;
 }
 
-function listRender(fieldText: string, encoded: readonly string[]): Fragment {
-  const items = encoded.map((text) => JSON.parse(text) as ListItem);
+function listRender(fieldText: string, items: readonly ListItem[]): Fragment {
   const isLong = items.filter((i) => 'parts' in i && !['exact', 'any'].includes(stringShape(i.parts).kind)).length > LONG_LIST;
   const literals: string[] = [];
   let hasNumber = false;
@@ -329,13 +329,11 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
         ),
     },
     keyword: (ctx) => keywordLeaf(ctx.value),
-    listFold: {
-      kind: 'list-fold',
+    listFold: listFold<ListItem>({
       minItems: 2,
-      item: (value) =>
-        JSON.stringify(value.kind === 'number' ? { number: value.value } : { parts: value.parts, cased: value.cased }),
+      item: (value) => (value.kind === 'number' ? { number: value.value } : { parts: value.parts, cased: value.cased }),
       render: listRender,
-    },
+    }),
   },
   postFilter: OFF,
   source: {

@@ -8,6 +8,7 @@ import {
   stringShape,
 } from '../../lower/string-shape.js';
 import {
+  listFold,
   fragment,
   type Fragment,
   type KeywordContext,
@@ -136,8 +137,7 @@ const searchLanguage: QueryLanguage = {
     ),
   },
   keyword: searchKeyword,
-  listFold: {
-    kind: 'list-fold',
+  listFold: listFold({
     minItems: 2,
     item: (value) => {
       if (value.kind === 'number') return String(value.value);
@@ -146,7 +146,7 @@ const searchLanguage: QueryLanguage = {
     },
     // docs: "field IN (value-list)" takes wildcards
     render: (fieldText, items) => fragment(`${fieldText} IN (${items.join(', ')})`),
-  },
+  }),
 };
 
 // ---------------------------------------------------------------------------------------------------

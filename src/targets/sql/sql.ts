@@ -13,6 +13,7 @@ import { joinTexts } from '../../lower/chain.js';
 import { nullGuardedLeaf as leaf, nullGuardedMatch as matchLeaf } from '../../lower/null-guard.js';
 import { literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
+  listFold,
   fragment,
   type Fragment,
   type LeafContext,
@@ -320,22 +321,23 @@ function keywordLeaf(value: RenderValue, negated: boolean, options: TargetOption
  */
 const MAX_CHAIN = 100;
 const GROUP = { open: '(', close: ')' } as const;
-const SEP = '\u0000'; // cannot occur in SQL text: unwritableText refuses NUL
-
-function foldItem(value: PatternStringValue | NumberValue, options: TargetOptionValues): string | null {
-  if (value.kind === 'number') {
-    const items = numberItems(value.value, options);
-    return items === null ? null : ['IN', 'NOT IN', items].join(SEP);
-  }
-  const c = stringComparison(value, options);
-  return c === 'any' || c.kind === 'unsupported' ? null : [c.op, c.notOp, c.right].join(SEP);
+/** One value of a folded list: its comparison and the comparison's negation, or a number of the IN list. */
+interface SqlFoldItem {
+  readonly op: string;
+  readonly notOp: string;
+  readonly right: string;
 }
 
-function foldRender(fieldText: string, items: readonly string[], negated: boolean): Fragment {
-  const decoded = items.map((item) => {
-    const [op = '', notOp = '', right = ''] = item.split(SEP);
-    return { op, notOp, right };
-  });
+function foldItem(value: PatternStringValue | NumberValue, options: TargetOptionValues): SqlFoldItem | null {
+  if (value.kind === 'number') {
+    const items = numberItems(value.value, options);
+    return items === null ? null : { op: 'IN', notOp: 'NOT IN', right: items };
+  }
+  const c = stringComparison(value, options);
+  return c === 'any' || c.kind === 'unsupported' ? null : { op: c.op, notOp: c.notOp, right: c.right };
+}
+
+function foldRender(fieldText: string, decoded: readonly SqlFoldItem[], negated: boolean): Fragment {
   // All numbers of the run share one IN list, where the first of them stood.
   const numbers = decoded.filter((d) => d.op === 'IN').map((d) => d.right);
   const tests: string[] = [];
@@ -391,12 +393,7 @@ export const sql: TargetDeclaration<'sql'> = {
       timepart: timePartLeaf,
     },
     keyword: (ctx) => keywordLeaf(ctx.value, ctx.negated, ctx.options),
-    listFold: {
-      kind: 'list-fold',
-      minItems: 2,
-      item: foldItem,
-      render: foldRender,
-    },
+    listFold: listFold({ minItems: 2, item: foldItem, render: foldRender }),
   },
   postFilter: OFF,
   source: {

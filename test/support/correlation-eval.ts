@@ -1,8 +1,9 @@
 import type { CorrelationBounds as Bounds, CorrelationType as CorrelationKind } from '../../src/rule/model.js';
 
 /**
- * An independent evaluator of correlation semantics, written from the README's "Correlation rules"
- * section, NOT from the SQL renderer: the property test checks that the two agree.
+ * The independent evaluator of correlation semantics, written from the README's "Correlation rules"
+ * section, NOT from any renderer: the SQL and ES|QL tests compare their engines' results with it, and
+ * the Splunk and Sentinel tests through correlation-reference.ts (events as text fields).
  */
 
 export type Cell = string | number | null;

@@ -43,7 +43,10 @@ export interface CorrelationPlan {
   readonly timespanSeconds: number;
   /** The group-by names as the correlation writes them (alias names or field names): the output columns. */
   readonly groupBy: readonly string[];
-  /** With the defaults applied (temporal: gte = number of inputs). */
+  /**
+   * With the defaults applied (temporal: gte = number of inputs). temporal_ordered: always that default;
+   * buildPlan refuses any other condition (the ordered sequence is the condition), so renderers need not check.
+   */
   readonly condition: CorrelationCondition;
   /** value_* types: the field name as the correlation writes it; null otherwise. */
   readonly field: string | null;

@@ -40,15 +40,6 @@ export function spanInUnits(seconds: number): readonly [number, 'd' | 'h' | 'm' 
   return [seconds, 's'];
 }
 
-/**
- * temporal_ordered fires on the sequence alone (README, Correlation rules: "no other condition is
- * accepted"); the default is `gte: <number of inputs>`.
- */
-export function isDefaultOrderedCondition(plan: CorrelationPlan): boolean {
-  const bounds = conditionBounds(plan.condition);
-  return bounds.length === 1 && bounds[0]?.[0] === 'gte' && bounds[0][1] === plan.inputs.length;
-}
-
 /** The field an input contributes for group-by entry `index` (a mapped event field or an inner group-by name). */
 export function inputGroupField(input: CorrelationInput, index: number): string {
   const field = input.groupBy[index];

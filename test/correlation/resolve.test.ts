@@ -94,9 +94,14 @@ describe('correlation references', () => {
     expect(c.diagnostics[0]?.message).toMatch(/IPv6/);
   });
 
-  it('temporal_ordered refuses a condition other than its default', () => {
-    const records = run(rule('a'), rule('b'), corr('C', '    type: temporal_ordered\n    rules: [a, b]\n    timespan: 1m\n    condition: {gte: 1}\n'));
-    expect(errors(byTitle(records, 'C'))).toEqual(['unsupported-construct f2.yml:1:1']);
+  it('temporal_ordered refuses a condition other than its default, for every target with correlations (the plan builder does, once)', () => {
+    const texts = [rule('a'), rule('b'), corr('C', '    type: temporal_ordered\n    rules: [a, b]\n    timespan: 1m\n    condition: {gte: 1}\n')];
+    for (const id of ['splunk', 'elastic-esql', 'sentinel-kql', 'sql']) {
+      const records = convertFiles(texts.map((t, i) => parseSigmaText(t, `f${i}.yml`)), findConverter(id)!);
+      const c = byTitle(records, 'C');
+      expect(errors(c), id).toEqual(['unsupported-construct f2.yml:1:1']);
+      expect(c.diagnostics.find((d) => d.severity === 'error')?.message, id).toMatch(/temporal_ordered correlation with a condition other than gte: 2 .* has no defined meaning; remove the condition/);
+    }
   });
 
   it('a correlation over 10,000 rules: one error, quickly, no stack overflow', () => {

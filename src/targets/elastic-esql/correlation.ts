@@ -4,7 +4,7 @@ import type {
   CorrelationRenderer,
   CorrelationRuleInput,
 } from '../../correlation/plan.js';
-import { C_COMPARISON, conditionBounds, groupColumn, isDefaultOrderedCondition } from '../../correlation/render-helpers.js';
+import { C_COMPARISON, conditionBounds, groupColumn } from '../../correlation/render-helpers.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { type Unsupported, unsupported } from '../../lower/target.js';
 import { fieldKind } from './ecs-types.js';
@@ -239,12 +239,6 @@ function aggregate(plan: CorrelationPlan, by: string): string[] | Unsupported {
 export const esqlCorrelation: CorrelationRenderer = (plan): CorrelationQuery | Unsupported => {
   const inputs = ruleInputs(plan);
   if (!Array.isArray(inputs)) return inputs;
-  if (plan.type === 'temporal_ordered' && !isDefaultOrderedCondition(plan)) {
-    return unsupported(
-      'a temporal_ordered condition other than the default',
-      'the ordered sequence itself is the condition (all rules in the listed order within the timespan)',
-    );
-  }
   const clash = outputClash(plan);
   if (clash !== null) return clash;
   const source = commonSource(inputs);

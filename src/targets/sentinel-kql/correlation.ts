@@ -9,7 +9,6 @@ import {
   conditionBounds,
   groupColumn,
   inputGroupField,
-  isDefaultOrderedCondition,
   spanInUnits,
 } from '../../correlation/render-helpers.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
@@ -155,12 +154,6 @@ function renderPlan(plan: CorrelationPlan, prefix: string, counter: { n: number 
   ];
 
   if (plan.type === 'temporal_ordered') {
-    if (!isDefaultOrderedCondition(plan)) {
-      return unsupported(
-        'a temporal_ordered condition other than the default',
-        'the ordered sequence itself is the condition (all inputs in the listed order within the timespan)',
-      );
-    }
     // B_k(x), for a row x of input k: the latest start time (time of the input-1 row) of a chain of rows
     // of inputs 1..k with t1 <= ... <= tk = x's time; rows older than x by the timespan or more cannot
     // start a chain that ends within the timespan of a later anchor, so each step joins within the window.

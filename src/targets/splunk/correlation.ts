@@ -10,7 +10,6 @@ import {
   conditionBounds,
   groupColumn,
   inputGroupField,
-  isDefaultOrderedCondition,
   spanInUnits,
 } from '../../correlation/render-helpers.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
@@ -168,12 +167,6 @@ function steps(plan: CorrelationPlan, keys: readonly string[]): Steps | Unsuppor
   const span = `${n}${unit}`;
   const lines: string[] = [];
   if (plan.type === 'temporal_ordered') {
-    if (!isDefaultOrderedCondition(plan)) {
-      return unsupported(
-        'a temporal_ordered condition other than the default',
-        'the ordered sequence itself is the condition (all inputs in the listed order within the timespan)',
-      );
-    }
     // Rows at the same time stand in the listed order, so "t(k-1) <= t(k)" includes equal times.
     // sigma_a after step k: the latest start (time of an input-1 row) of a chain of inputs 1..k ending at or
     // before this row. Only a start within the timespan of the anchor can fire, so each window is the timespan;

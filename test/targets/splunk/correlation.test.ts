@@ -82,12 +82,3 @@ describe('splunk correlation boundaries', () => {
   });
 });
 
-describe('splunk correlation refusals', () => {
-  it('refuses a condition on temporal_ordered and names it', () => {
-    // The plan builder refuses such a condition first (src/correlation/build-plan.ts); the renderer's own
-    // check is tested on a plan given the condition directly.
-    const ordered = plan(correlation('temporal_ordered', ['one', 'two'], '    group-by: [Host]\n'));
-    const q = splunkCorrelation({ ...ordered, condition: { gte: 1 } }, {});
-    expect(q.kind === 'unsupported' && q.construct).toBe('a temporal_ordered condition other than the default');
-  });
-});

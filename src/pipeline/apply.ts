@@ -1,6 +1,7 @@
 import { and, match, matchesOf, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
@@ -20,23 +21,48 @@ import {
   hashesFieldsItem,
   NO_FACTS,
   placeholdersItem,
+  repeatsAnError,
   replaceStringItem,
   templateText,
   type Facts,
   type ItemResult,
   type PipelineVars,
 } from './item-rewrites.js';
-import type { AppliedTransformation, PipelineOutput, ProcessingPipeline, Transformation } from './types.js';
+import type { AppliedTransformation, PipelineOutput, PipelineRun, ProcessingPipeline, Transformation } from './types.js';
 
 /**
  * Applies pipelines to one rule: in priority order (lower first; ties keep the given order), each
  * transformation whose conditions hold rewrites the rule's detection tree, log source, `fields` or the
  * pipeline state. The input rule is never changed; every rewrite builds new nodes.
  *
+ * A transformation that reports an error does not stop the run: every later transformation still runs,
+ * so one run reports every problem of the rule (runPipelines). The result fails when any error was
+ * reported, and then carries every diagnostic of the run.
+ *
  * Placeholders no pipeline resolved stay in the tree: `--target ast` shows them, and the lowering engine
  * refuses them (`unresolved-placeholder`) for every query target.
  */
 export function applyPipelines(rule: SigmaRule, pipelines: readonly ProcessingPipeline[]): Result<PipelineOutput> {
+  const run = runPipelines(rule, pipelines);
+  return run.failed ? fail(run.diagnostics) : ok(run.output, run.diagnostics);
+}
+
+/**
+ * applyPipelines, with the partly transformed rule of a failed run too (what lowering reads to report
+ * its own errors of the rule besides the pipelines').
+ *
+ * One error per item: a detection item a transformation refused (an error at the item) keeps its form,
+ * and its facts record the error's code (they stay on what later transformations rewrite it into). A
+ * later error at an item that already has one is not reported when it repeats it (`repeatsAnError`):
+ * when it is a refusal `--skip-unsupported` may skip (`isSkippableCode`), since the first refusal is the
+ * reason and later ones follow from it (a `Hashes` item the hashes transformation refused was not
+ * rewritten, so a strict check would find its field unmapped), or when it has the same code as one
+ * reported there. Everything is read from the item's facts, never from messages. A mistake of another
+ * kind (an unresolved placeholder, an error that may not be skipped) is reported on a refused item all
+ * the same: it is a problem of its own, and skipping the rule for the refusal must not hide it.
+ * Converters leave out lowering errors at `refusedItems` by the same rule (src/converters.ts).
+ */
+export function runPipelines(rule: SigmaRule, pipelines: readonly ProcessingPipeline[]): PipelineRun {
   const ordered = pipelines.map((p, i) => ({ p, i })).sort((a, b) => a.p.priority - b.p.priority || a.i - b.i).map(({ p }) => p);
   const run = new Run(rule, ordered);
   for (const p of ordered) {
@@ -50,19 +76,20 @@ export function applyPipelines(rule: SigmaRule, pipelines: readonly ProcessingPi
       if (!holds) continue;
       const before = run.logsource;
       run.apply(p, t);
-      if (hasErrors(run.diagnostics)) return fail(run.diagnostics);
       if (run.logsource !== before) verdicts = decide.verdicts(run.logsource);
     }
   }
-  return ok(
-    {
+  return {
+    output: {
       rule: { ...rule, detection: run.detection, logsource: run.logsource, fields: run.fields },
       state: run.state,
       applied: run.applied,
-      addedItems: run.addedItems(),
+      addedItems: run.itemsWith((f) => f.added),
     },
-    run.diagnostics,
-  );
+    diagnostics: run.diagnostics,
+    failed: hasErrors(run.diagnostics),
+    refusedItems: run.refusedItems(),
+  };
 }
 
 type Rewritten = Expr | typeof DROPPED;
@@ -95,9 +122,14 @@ class Run implements RuleView {
     return evalConditionSet(t.ruleConditions, (c) => ruleConditionHolds(c, this));
   }
 
-  /** The items of the detection an add_condition added (facts `added`), for PipelineOutput.addedItems. */
-  addedItems(): ReadonlySet<ExprMatch> {
-    return new Set(matchesOf(this.detection).filter((m) => this.factsOf(m).added));
+  /** The items of the detection whose facts pass `test` (`added`: for PipelineOutput.addedItems). */
+  itemsWith(test: (facts: Facts) => boolean): ReadonlySet<ExprMatch> {
+    return new Set(matchesOf(this.detection).filter((m) => test(this.factsOf(m))));
+  }
+
+  /** The items of the detection with errors, and their codes (PipelineRun.refusedItems). */
+  refusedItems(): ReadonlyMap<ExprMatch, readonly DiagnosticCode[]> {
+    return new Map([...this.itemsWith((f) => f.errors.length > 0)].map((m) => [m, this.factsOf(m).errors]));
   }
 
   private factsOf(m: ExprMatch): Facts {
@@ -111,6 +143,17 @@ class Run implements RuleView {
 
   private fail(code: Diagnostic['code'], message: string, span: SourceSpan): void {
     this.diagnostics.push(error(code, message, span));
+  }
+
+  /**
+   * A refusal of `items` (an error at `span`; the items keep their form), reported unless it repeats an
+   * error at every one of them ("One error per item", runPipelines). Each item's facts record the code.
+   */
+  private refuse(items: readonly ExprMatch[], code: DiagnosticCode, message: string, span: SourceSpan): void {
+    const fresh = items.filter((m) => !repeatsAnError(this.factsOf(m).errors, code));
+    if (fresh.length === 0 && items.length > 0) return;
+    this.fail(code, message, span);
+    for (const m of fresh) this.facts.set(m, { ...this.factsOf(m), errors: [...this.factsOf(m).errors, code] });
   }
 
   apply(p: ProcessingPipeline, t: Transformation): void {
@@ -143,14 +186,16 @@ class Run implements RuleView {
       case 'drop_detection_item':
         return this.eachItem(p, t, () => DROPPED);
       case 'detection_item_failure': {
-        // The first selected item is reported (one message per transformation is enough to act on).
-        let first: ExprMatch | undefined;
+        // Every selected item is refused; one message names the first not refused before (one message per
+        // transformation is enough to act on).
+        const items: ExprMatch[] = [];
         this.eachItem(p, t, (m) => {
-          first ??= m;
+          items.push(m);
           return undefined;
         });
-        if (first !== undefined) {
-          this.fail('unsupported-construct', `${t.message} (pipeline \`${p.id}\`, transformation \`${t.id}\`, field \`${first.field ?? '(keyword)'}\`)`, first.span);
+        const named = items.find((m) => !repeatsAnError(this.factsOf(m).errors, 'unsupported-construct')) ?? items[0];
+        if (named !== undefined) {
+          this.refuse(items, 'unsupported-construct', `${t.message} (pipeline \`${p.id}\`, transformation \`${t.id}\`, field \`${named.field ?? '(keyword)'}\`)`, named.span);
         }
         return;
       }
@@ -183,6 +228,7 @@ class Run implements RuleView {
   private eachItem(p: ProcessingPipeline, t: Transformation, fn: (m: ExprMatch) => ItemResult, relevant?: (m: ExprMatch) => boolean): void {
     const details: string[] = [];
     let changed = 0;
+    const dropped: ExprMatch[] = [];
     const holds = (m: ExprMatch): boolean => {
       if (relevant !== undefined && !relevant(m)) return false;
       const facts = this.factsOf(m);
@@ -212,7 +258,9 @@ class Run implements RuleView {
           const inner = visit(e.operand);
           if (inner === e.operand) return e;
           if (inner === DROPPED) {
-            this.fail(
+            // The `not` keeps its form, and the items it would have lost are refused.
+            this.refuse(
+              matchesOf(e.operand).filter(selects),
               'unsupported-construct',
               `transformation \`${t.id}\` of pipeline \`${p.id}\` drops a detection item inside \`not\`; the rule would then match nothing, so it is refused`,
               e.span,
@@ -227,11 +275,12 @@ class Run implements RuleView {
           if (r === undefined) return e;
           if (r === DROPPED) {
             changed++;
+            dropped.push(e);
             details.push(`dropped ${e.field ?? '(keyword)'}`);
             return DROPPED;
           }
           if ('refused' in r) {
-            this.fail(r.refused, r.message, e.span);
+            this.refuse([e], r.refused, r.message, e.span);
             return e;
           }
           changed++;
@@ -244,9 +293,13 @@ class Run implements RuleView {
       }
     };
     const next = visit(this.detection);
-    if (changed === 0 || hasErrors(this.diagnostics)) return;
+    // A refused item (or a `not` kept because of one) left its part of the tree as it was; a rewrite
+    // of other items still applies.
+    if (changed === 0 || next === this.detection) return;
     if (next === DROPPED) {
-      this.fail(
+      // Refused as a whole: the rule stays as it was, and the items it would have dropped are refused.
+      this.refuse(
+        dropped,
         'unsupported-construct',
         `transformation \`${t.id}\` of pipeline \`${p.id}\` drops every detection item; the query would match every event, so the rule is refused`,
         this.rule.span,
@@ -306,7 +359,7 @@ class Run implements RuleView {
   }
 
   private addCondition(p: ProcessingPipeline, t: Extract<Transformation, { type: 'add_condition' }>): void {
-    const facts: Facts = { applied: new Set([t.id]), mappedField: true, mappedRef: true, added: true };
+    const facts: Facts = { applied: new Set([t.id]), mappedField: true, mappedRef: true, added: true, errors: [] };
     const perField = t.conditions.map((c) =>
       or(
         c.values.map((v) => {
@@ -324,13 +377,23 @@ class Run implements RuleView {
     this.record(p, t, t.negated ? `not (${detail})` : detail);
   }
 
+  /**
+   * `unmapped-field` for each field name no mapping produced, once per name; every item with such a field
+   * is refused. An item refused before is not reported again (One error per item, runPipelines), so its
+   * field is reported only if another item has it too.
+   */
   private strictMapping(p: ProcessingPipeline, t: Extract<Transformation, { type: 'strict_field_mapping_failure' }>): void {
     const seen = new Set<string>();
+    let everyFieldMapped = true;
     for (const e of matchesOf(this.detection)) {
       const facts = this.factsOf(e);
       const unmapped: string[] = [];
       if (e.field !== null && !facts.mappedField) unmapped.push(e.field);
       if (e.value.kind === 'fieldref' && !facts.mappedRef) unmapped.push(e.value.field);
+      if (unmapped.length === 0) continue;
+      everyFieldMapped = false;
+      if (repeatsAnError(facts.errors, 'unmapped-field')) continue;
+      this.facts.set(e, { ...facts, errors: [...facts.errors, 'unmapped-field'] });
       for (const f of unmapped) {
         if (seen.has(f)) continue;
         seen.add(f);
@@ -342,6 +405,6 @@ class Run implements RuleView {
         );
       }
     }
-    if (seen.size === 0) this.record(p, t, 'every field is mapped');
+    if (everyFieldMapped) this.record(p, t, 'every field is mapped');
   }
 }

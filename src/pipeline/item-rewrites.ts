@@ -1,7 +1,7 @@
 import { match, or, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue, StringPart } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
-import type { DiagnosticCode } from '../diagnostics/codes.js';
+import { isSkippableCode, type DiagnosticCode } from '../diagnostics/codes.js';
 import type { LogSource } from '../rule/model.js';
 import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
 import type { ItemFacts } from './conditions.js';
@@ -20,9 +20,11 @@ export interface Facts extends ItemFacts {
   readonly mappedRef: boolean;
   /** An add_condition added the item (or it is what a later transformation rewrote such an item into). */
   readonly added: boolean;
+  /** The codes of the errors the run reported at the item (a refusal); apply.ts, "One error per item". */
+  readonly errors: readonly DiagnosticCode[];
 }
 
-export const NO_FACTS: Facts = { applied: new Set(), mappedField: false, mappedRef: false, added: false };
+export const NO_FACTS: Facts = { applied: new Set(), mappedField: false, mappedRef: false, added: false, errors: [] };
 
 /** A removed detection item: "no constraint" (true). */
 export const DROPPED = Symbol('dropped');
@@ -31,6 +33,15 @@ export const DROPPED = Symbol('dropped');
 export interface ItemRefusal {
   readonly refused: DiagnosticCode;
   readonly message: string;
+}
+
+/**
+ * Whether an error with `code` at an item that already has errors with `codes` only repeats them: it is
+ * a refusal `--skip-unsupported` may skip (the first error is the reason, later refusals follow from it)
+ * or has the same code as one of them ("One error per item", runPipelines).
+ */
+export function repeatsAnError(codes: readonly DiagnosticCode[], code: DiagnosticCode): boolean {
+  return codes.length > 0 && (isSkippableCode(code) || codes.includes(code));
 }
 
 /** The result of rewriting one detection item: a replacement, a removal, a refusal, or no change (undefined). */

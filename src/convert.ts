@@ -2,6 +2,7 @@ import { printCondition } from './ast/print-condition.js';
 import { printExpr } from './ast/print-expr.js';
 import { convertCorrelation, correlationParts, type CorrelationRun } from './correlation/convert-correlation.js';
 import { CorrelationIndex } from './correlation/resolve.js';
+import { isSkippableCode } from './diagnostics/codes.js';
 import { error, hasErrors, info, type Diagnostic, type Result } from './diagnostics/diagnostic.js';
 import { pointSpan } from './diagnostics/span.js';
 import type { CorrelationPlan, CorrelationRenderer } from './correlation/plan.js';
@@ -102,17 +103,8 @@ export const astConverter: RuleConverter = {
   },
 };
 
-/**
- * Refusals `skipUnsupported` may turn into skips: the rule is valid, the target (or the output format,
- * or the schema a strict pipeline maps to: `unmapped-field`) cannot express it. A broken rule (any other
- * error) still fails.
- */
-const SKIPPABLE: ReadonlySet<string> = new Set(['unsupported-construct', 'correlation-unsupported', 'unscoped-match-all', 'unmapped-field']);
-
-/** Whether an error with this code is a refusal `skipUnsupported` may skip. */
-export function isSkippableCode(code: string): boolean {
-  return SKIPPABLE.has(code);
-}
+// Which errors a refusal is lives with the codes (the pipeline engine reads it too).
+export { isSkippableCode };
 
 /** True when every error among the diagnostics is a refusal that may be skipped. */
 function skippable(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,8 +1,11 @@
-import { astConverter, isSkippableCode, type RuleContext, type RuleConverter } from './convert.js';
+import { astConverter, type RuleConverter } from './convert.js';
+import type { DiagnosticCode } from './diagnostics/codes.js';
 import { convertExpr } from './lower/convert-expr.js';
 import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
-import type { SigmaRule } from './rule/model.js';
-import { applyPipelines } from './pipeline/apply.js';
+import type { SourceSpan } from './diagnostics/span.js';
+import { runPipelines } from './pipeline/apply.js';
+import { repeatsAnError } from './pipeline/item-rewrites.js';
+import type { PipelineRun } from './pipeline/types.js';
 import { sourceFrom, sourceScopeDiagnostics } from './lower/source-scope.js';
 import { templateFormats } from './render/environment.js';
 import type { CorrelationRenderer } from './correlation/plan.js';
@@ -18,39 +21,40 @@ function targetConverter(target: TargetDeclaration<TargetId>): RuleConverter {
     formats: templateFormats(id),
     correlation: withOptionDefaults(target),
     convert(rule, context) {
-      const piped = applyPipelines(rule, context.pipelines);
-      if (!piped.ok) return { output: null, diagnostics: [...piped.diagnostics, ...mistakesBehindUnmapped(rule, context, id, piped.diagnostics)] };
-      const { state, applied } = piped.value;
+      const run = runPipelines(rule, context.pipelines);
+      const { state, applied } = run.output;
       const source = sourceFrom(target, state);
-      const result = convertExpr(piped.value.rule.detection, id, {
+      const result = convertExpr(run.output.rule.detection, id, {
         targetOptions: context.targetOptions,
         ...(source !== undefined ? { source } : {}),
       });
+      if (run.failed) return { output: null, diagnostics: [...run.diagnostics, ...loweringErrorsBesides(run, result.diagnostics)] };
       // A query no pipeline limits to the rule's log source: refused when it would match nearly every event
       // (unscoped-match-all), else converted with a warning (src/lower/source-scope.ts).
-      const scope = sourceScopeDiagnostics(target, rule, piped.value);
-      const diagnostics = [...piped.diagnostics, ...scope, ...result.diagnostics];
+      const scope = sourceScopeDiagnostics(target, rule, run.output);
+      const diagnostics = [...run.diagnostics, ...scope, ...result.diagnostics];
       if (!result.ok || hasErrors(scope)) return { output: null, diagnostics, applied };
       const { query, parts } = result.value;
       // What output formats wrap (convertFiles renders them once every rule is converted).
       const formatInput = { query, expression: parts.expression, postFilter: parts.postFilter, source: parts.source, state, targetOptions: context.targetOptions };
-      return { output: query, diagnostics, applied, formatInput, piped: piped.value.rule };
+      return { output: query, diagnostics, applied, formatInput, piped: run.output.rule };
     },
   };
 }
 
 /**
- * A strict pipeline's refusal (`unmapped-field`) stops the pipeline run, and `--skip-unsupported` skips
- * it; a mistake in the same rule that the run had not reached yet (an unresolved placeholder) must still
- * fail. When every error is `unmapped-field`, the rule is run again without the strict checks and
- * lowered, and the errors of that run that may not be skipped are returned (none otherwise).
+ * The lowering errors of a rule whose pipeline run failed, so that one run reports every problem of the
+ * rule (and `--skip-unsupported` skips it only when every one may be skipped). Lowering reads the rule as
+ * far as the pipelines took it; an error at an item the pipelines refused is left out when it repeats the
+ * pipelines' error there (`repeatsAnError`: one error per item, as in the run itself). Warnings are left
+ * out: there is no query for them to be about. The source-scope check is not made: it judges the limits
+ * the pipelines put on the query, and the run that should have put them did not finish.
  */
-function mistakesBehindUnmapped(rule: SigmaRule, context: RuleContext, id: TargetId, diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  if (!diagnostics.every((d) => d.severity !== 'error' || d.code === 'unmapped-field')) return [];
-  const lenient = context.pipelines.map((p) => ({ ...p, transformations: p.transformations.filter((t) => t.type !== 'strict_field_mapping_failure') }));
-  const again = applyPipelines(rule, lenient);
-  const found = again.ok ? convertExpr(again.value.rule.detection, id, { targetOptions: context.targetOptions }).diagnostics : again.diagnostics;
-  return found.filter((d) => d.severity === 'error' && !isSkippableCode(d.code));
+function loweringErrorsBesides(run: PipelineRun, lowering: readonly Diagnostic[]): Diagnostic[] {
+  const at = (s: SourceSpan): string => `${s.file}\u0000${s.offset}\u0000${s.endOffset}`;
+  const refused = new Map<string, DiagnosticCode[]>();
+  for (const [m, codes] of run.refusedItems) refused.set(at(m.span), [...(refused.get(at(m.span)) ?? []), ...codes]);
+  return lowering.filter((d) => d.severity === 'error' && !repeatsAnError(refused.get(at(d.span)) ?? [], d.code));
 }
 
 /** The target's correlation renderer, given the target options with each option's default filled in. */

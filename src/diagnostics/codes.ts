@@ -80,3 +80,15 @@ export const DIAGNOSTIC_CODES = {
 } as const satisfies Record<string, string>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/**
+ * Refusals `--skip-unsupported` may turn into skips: the rule is valid, the target (or the output format,
+ * or the schema a strict pipeline maps to: `unmapped-field`) cannot express it. A broken rule (any other
+ * error) still fails.
+ */
+const SKIPPABLE: ReadonlySet<string> = new Set<DiagnosticCode>(['unsupported-construct', 'correlation-unsupported', 'unscoped-match-all', 'unmapped-field']);
+
+/** Whether an error with this code is a refusal `--skip-unsupported` may skip (any other error is a mistake to fix). */
+export function isSkippableCode(code: string): boolean {
+  return SKIPPABLE.has(code);
+}

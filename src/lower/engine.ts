@@ -78,7 +78,8 @@ export function lowerExpr(
   const placeholderDiagnostics = findPlaceholders(expr);
 
   const main = newRun(target, target.language, 'exact', false, targetOptions);
-  const exact = renderTop(expr, main, target.embedAs);
+  const placeholders = placeholderDiagnostics.length > 0;
+  const exact = renderTop(expr, main, target.embedAs, placeholders);
   const diagnostics: Diagnostic[] = [...placeholderDiagnostics, ...main.diagnostics];
 
   if (main.postFilterReasons.length === 0) {
@@ -113,9 +114,9 @@ export function lowerExpr(
   const postExpr = needsPost.length === 1 && needsPost[0] ? needsPost[0] : and(needsPost, expr.span);
 
   const post = newRun(target, stage.language, 'exact', true, targetOptions);
-  const postText = renderTop(postExpr, post, 'whole');
+  const postText = renderTop(postExpr, post, 'whole', placeholders);
   const pre = newRun(target, target.language, 'relaxed', false, targetOptions);
-  const preText = renderTop(expr, pre, target.embedAs);
+  const preText = renderTop(expr, pre, target.embedAs, placeholders);
   diagnostics.push(...post.diagnostics, ...pre.diagnostics);
   if (diagnostics.length > 0 || postText === null || preText === null) return fail(dedupe(diagnostics));
   return ok({
@@ -167,13 +168,19 @@ function resolveOptions(
   return diagnostics.length > 0 ? fail(diagnostics) : ok(values);
 }
 
-/** Renders the whole tree as the skeleton embeds it; null when a leaf failed (diagnostics in run). */
-function renderTop(expr: Expr, run: Run, embed: 'and' | 'whole'): string | null {
+/**
+ * Renders the whole tree as the skeleton embeds it; null when a leaf failed (diagnostics in run).
+ * `placeholders`: the tree holds unresolved placeholders (reported by findPlaceholders), whose leaves
+ * stand in as false; a constant tree is then that stand-in's, not the rule's, so the target's "always" or
+ * "never" is not asked for (a refusal of it would be noise beside the placeholder's error).
+ */
+function renderTop(expr: Expr, run: Run, embed: 'and' | 'whole', placeholders: boolean): string | null {
   const piece = renderNode(expr, run, false, true);
   if (run.diagnostics.length > 0) return null;
   // An exact run of the main language whose leaves asked for a post-filter is only a probe.
   if (run.mode === 'exact' && !run.isPostFilterLanguage && run.postFilterReasons.length > 0) return null;
   if (piece.kind === 'const') {
+    if (placeholders) return null;
     const text = piece.value ? run.lang.boolean.always : run.lang.boolean.never;
     if (typeof text !== 'string') {
       run.diagnostics.push(unsupportedDiagnostic(run.target, text, expr));

@@ -1,4 +1,6 @@
 import type { ExprMatch } from '../ast/expr.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { SigmaRule } from '../rule/model.js';
 
@@ -164,4 +166,23 @@ export interface PipelineOutput {
    * not here. What decides whether the rule is limited to its log source (src/lower/source-scope.ts).
    */
   readonly addedItems: ReadonlySet<ExprMatch>;
+}
+
+/** A whole pipeline run over one rule: what it made of the rule and everything it reported. */
+export interface PipelineRun {
+  /**
+   * The rule after every transformation. When the run failed it is the rule as far as the
+   * transformations could take it: an item a transformation refused keeps the form it had, a
+   * transformation that refused the whole rule left it as it was; every other rewrite is done.
+   */
+  readonly output: PipelineOutput;
+  /** Every diagnostic of the run, in the order the transformations reported them. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Some transformation reported an error: `output` is not a rule to convert. */
+  readonly failed: boolean;
+  /**
+   * The items of `output.rule.detection` a transformation refused, with the codes of the errors reported
+   * at each (see "One error per item" at runPipelines in apply.ts; `repeatsAnError`).
+   */
+  readonly refusedItems: ReadonlyMap<ExprMatch, readonly DiagnosticCode[]>;
 }

@@ -1,0 +1,113 @@
+/**
+ * Issue #13: every problem of a rule is reported in one run. A transformation that reports an error does
+ * not stop the pipelines, lowering still reads the rule the pipelines left, each detection item is
+ * reported once, and --skip-unsupported skips the rule only when every error is a refusal.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { memoryIo } from '../support/memory-io.js';
+
+interface Diag {
+  readonly severity: string;
+  readonly code: string;
+  readonly message: string;
+  readonly line: number;
+}
+
+/** A Sysmon process-creation rule in the corpus' shape, with `items` as its selection. */
+const processRule = (items: string): string =>
+  'title: Suspicious Child Of Rundll32\nid: 0b6d3b6e-5c1a-4f7e-9d2b-3a4c5d6e7f80\nstatus: test\n' +
+  'logsource:\n    category: process_creation\n    product: windows\n' +
+  `detection:\n    selection:\n        ParentImage|endswith: '\\rundll32.exe'\n${items}    condition: selection\nlevel: high\n`;
+
+// Line numbers in processRule: the selection's items start at line 10.
+const HASHES = "        Hashes|contains: 'IMPHASH=00000000000000000000000000000000'\n";
+const USER = "        User: 'NT AUTHORITY\\SYSTEM'\n";
+const UNMAPPED = "        NoSuchField: 'x'\n";
+const REGEX = "        CommandLine|re: '\\s-enc\\s'\n";
+const QUESTION = "        Image|endswith: '\\r?ndll32.exe'\n";
+const PLACEHOLDER = "        CommandLine|expand: '%admins%'\n";
+
+async function convert(target: string, text: string, ...flags: string[]): Promise<{ status: number; ok: boolean; skipped: boolean; errors: Diag[]; all: Diag[] }> {
+  const io = memoryIo({ 'r.yml': text });
+  const status = await runCli(['convert', '-t', target, '--json', ...flags, 'r.yml'], io);
+  const rec = JSON.parse(io.out.trim().split('\n')[0] ?? '{}') as { ok: boolean; skipped: boolean; diagnostics: Diag[] };
+  return { status, ok: rec.ok, skipped: rec.skipped, errors: rec.diagnostics.filter((d) => d.severity === 'error'), all: rec.diagnostics };
+}
+
+const summary = (ds: readonly Diag[]): string[] => ds.map((d) => `${d.line} ${d.code}`);
+
+describe('two errors from two transformations are both reported', () => {
+  it('elastic-kql (ecs-windows): a refused field (User) and a refused hash', async () => {
+    const r = await convert('elastic-kql', processRule(USER + HASHES), '-O', 'case-insensitive-fields');
+    expect(r.status).toBe(1);
+    expect(summary(r.errors)).toEqual(['11 unsupported-construct', '10 unsupported-construct']);
+    expect(r.errors[0]?.message).toMatch(/field `Hashes` holds every hash as one list/);
+    expect(r.errors[1]?.message).toMatch(/splits, translates or drops this field.*field `User`/);
+  });
+
+  it('sentinel-kql (sentinel-windows): a refused hash and a field the strict check finds unmapped', async () => {
+    const r = await convert('sentinel-kql', processRule(HASHES + UNMAPPED));
+    expect(r.status).toBe(1);
+    expect(summary(r.errors)).toEqual(['10 unsupported-construct', '11 unmapped-field']);
+    expect(r.errors[1]?.message).toMatch(/field `NoSuchField` has no mapping in pipeline `sentinel-windows`/);
+  });
+
+  it('both are refusals: --skip-unsupported skips the rule and keeps both as warnings', async () => {
+    const r = await convert('sentinel-kql', processRule(HASHES + UNMAPPED), '-s');
+    expect(r.status).toBe(0);
+    expect(r.skipped).toBe(true);
+    expect(summary(r.all.filter((d) => d.severity === 'warning'))).toEqual(['10 unsupported-construct', '11 unmapped-field']);
+  });
+});
+
+describe('a pipeline error and a lowering error are both reported', () => {
+  for (const [name, item, message] of [
+    ['a |re value', REGEX, /elastic-kql cannot express a regular expression/],
+    ['a ? wildcard', QUESTION, /elastic-kql cannot express a single-character wildcard/],
+  ] as const) {
+    it(`elastic-kql: a refused field (User) and ${name}`, async () => {
+      const r = await convert('elastic-kql', processRule(USER + item), '-O', 'case-insensitive-fields');
+      expect(r.status).toBe(1);
+      expect(summary(r.errors)).toEqual(['10 unsupported-construct', '11 unsupported-construct']);
+      expect(r.errors[0]?.message).toMatch(/field `User`/);
+      expect(r.errors[1]?.message).toMatch(message);
+      // Every error is a refusal: --skip-unsupported skips the rule.
+      const skipped = await convert('elastic-kql', processRule(USER + item), '-O', 'case-insensitive-fields', '-s');
+      expect(skipped.status).toBe(0);
+      expect(skipped.skipped).toBe(true);
+    });
+  }
+
+  it('elastic-kql: an unresolved placeholder behind a refused field fails, also with --skip-unsupported', async () => {
+    for (const flags of [[], ['-s']]) {
+      const r = await convert('elastic-kql', processRule(USER + PLACEHOLDER), '-O', 'case-insensitive-fields', ...flags);
+      expect(r.status, flags.join(' ')).toBe(1);
+      expect(r.ok).toBe(false);
+      expect(summary(r.errors)).toEqual(['10 unsupported-construct', '11 unresolved-placeholder']);
+    }
+  });
+});
+
+describe('no detection item is reported twice', () => {
+  it('sentinel-kql: a refused Hashes item gets no "has no mapping" from the strict check', async () => {
+    const r = await convert('sentinel-kql', processRule(HASHES));
+    expect(summary(r.errors)).toEqual(['10 unsupported-construct']);
+    expect(r.errors.some((d) => d.code === 'unmapped-field')).toBe(false);
+  });
+
+  it('elastic-kql: refused Hashes and User items get no lowering refusal (case-insensitive match) besides', async () => {
+    // Without -O case-insensitive-fields every string match is a lowering refusal: the refused items' are
+    // left out, the other item's (ParentImage, line 9) is reported.
+    const r = await convert('elastic-kql', processRule(HASHES + USER));
+    expect(summary(r.errors)).toEqual(['10 unsupported-construct', '11 unsupported-construct', '9 unsupported-construct']);
+    expect(r.errors[2]?.message).toMatch(/case-insensitive match of '\\rundll32.exe'/);
+  });
+
+  it('elastic-kql, elastic-esql and sentinel-kql: a rule with only the refused hash reports one error', async () => {
+    for (const target of ['elastic-kql', 'elastic-esql', 'sentinel-kql']) {
+      const r = await convert(target, processRule(HASHES), ...(target === 'elastic-kql' ? ['-O', 'case-insensitive-fields'] : []));
+      expect(summary(r.errors), target).toEqual(['10 unsupported-construct']);
+    }
+  });
+});

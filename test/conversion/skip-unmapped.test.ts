@@ -1,7 +1,7 @@
 /**
- * --skip-unsupported skips a rule a strict pipeline refuses (unmapped-field), but must not hide a mistake
- * in the same rule that the refusal stopped the pipeline run before reaching (an unresolved placeholder
- * fails a run with or without -s).
+ * --skip-unsupported skips a rule a strict pipeline refuses (unmapped-field), but must not hide another
+ * mistake in the same rule (an unresolved placeholder fails a run with or without -s): the pipeline run
+ * goes on after the refusal and reports it too.
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';

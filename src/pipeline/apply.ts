@@ -187,15 +187,26 @@ class Run implements RuleView {
         return this.eachItem(p, t, () => DROPPED);
       case 'detection_item_failure': {
         // Every selected item is refused; one message names the first not refused before (one message per
-        // transformation is enough to act on).
+        // transformation is enough to act on). A failure about a field as such (no detection-item
+        // conditions: not about some of its values) also selects an item whose value refers to that field
+        // (`X|fieldref: Y`): a field whose value the target cannot give cannot be compared with either.
         const items: ExprMatch[] = [];
-        this.eachItem(p, t, (m) => {
-          items.push(m);
-          return undefined;
-        });
+        this.eachItem(
+          p,
+          t,
+          (m) => {
+            items.push(m);
+            return undefined;
+          },
+          undefined,
+          t.detectionItemConditions.conditions.length === 0,
+        );
         const named = items.find((m) => !repeatsAnError(this.factsOf(m).errors, 'unsupported-construct')) ?? items[0];
         if (named !== undefined) {
-          this.refuse(items, 'unsupported-construct', `${t.message} (pipeline \`${p.id}\`, transformation \`${t.id}\`, field \`${named.field ?? '(keyword)'}\`)`, named.span);
+          const field = named.field ?? '(keyword)';
+          const byOwnField = this.fieldNamesHold(t, named.field, this.factsOf(named));
+          const which = byOwnField || named.value.kind !== 'fieldref' ? `field \`${field}\`` : `field \`${field}\`, a reference to \`${named.value.field}\``;
+          this.refuse(items, 'unsupported-construct', `${t.message} (pipeline \`${p.id}\`, transformation \`${t.id}\`, ${which})`, named.span);
         }
         return;
       }
@@ -224,18 +235,34 @@ class Run implements RuleView {
     return templateText(text, this.logsource);
   }
 
-  /** Rewrites each detection item the transformation's field-name and detection-item conditions select. */
-  private eachItem(p: ProcessingPipeline, t: Transformation, fn: (m: ExprMatch) => ItemResult, relevant?: (m: ExprMatch) => boolean): void {
+  /** Whether the transformation's field-name conditions hold for this field name. */
+  private fieldNamesHold(t: Transformation, field: string | null, facts: Facts): boolean {
+    return evalConditionSet(t.fieldNameConditions, (c) => fieldNameConditionHolds(c, field, facts));
+  }
+
+  /**
+   * Rewrites each detection item the transformation's field-name and detection-item conditions select.
+   * `byReference`: the field-name conditions also select an item whose value is a reference to a field
+   * they hold for (`X|fieldref: Y`, selected for Y).
+   */
+  private eachItem(
+    p: ProcessingPipeline,
+    t: Transformation,
+    fn: (m: ExprMatch) => ItemResult,
+    relevant?: (m: ExprMatch) => boolean,
+    byReference = false,
+  ): void {
     const details: string[] = [];
+    // Each rewrite's detail once, in first-seen order (a Set: a rule of 4,000 hashes has 4,000 items).
+    const detailed = new Set<string>();
     let changed = 0;
     const dropped: ExprMatch[] = [];
     const holds = (m: ExprMatch): boolean => {
       if (relevant !== undefined && !relevant(m)) return false;
       const facts = this.factsOf(m);
-      return (
-        evalConditionSet(t.fieldNameConditions, (c) => fieldNameConditionHolds(c, m.field, facts)) &&
-        evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts))
-      );
+      const named =
+        this.fieldNamesHold(t, m.field, facts) || (byReference && m.value.kind === 'fieldref' && this.fieldNamesHold(t, m.value.field, facts));
+      return named && evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts));
     };
     // The items the transformation selects, found first: most transformations select none of a rule's
     // items (a field mapping for other fields), and then the tree is not walked and rebuilt at all.
@@ -284,7 +311,10 @@ class Run implements RuleView {
             return e;
           }
           changed++;
-          if (r.detail !== undefined && !details.includes(r.detail)) details.push(r.detail);
+          if (r.detail !== undefined && !detailed.has(r.detail)) {
+            detailed.add(r.detail);
+            details.push(r.detail);
+          }
           this.markAll(r.expr, r.facts);
           return r.expr;
         }

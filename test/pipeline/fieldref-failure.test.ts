@@ -1,0 +1,78 @@
+/**
+ * A `detection_item_failure` refuses a field's value that the target cannot give; an item comparing
+ * another field with that field (`X|fieldref: Y`) cannot be searched either. Before, such an item passed:
+ * ES|QL compared process.parent.command_line with `TO_STRING(User)`, a column Winlogbeat never writes (it
+ * splits Sysmon's User into user.domain and user.name and removes it).
+ */
+import { describe, expect, it } from 'vitest';
+import type { FieldRefValue } from '../../src/ast/value.js';
+import { runCli } from '../../src/cli/program.js';
+import { runPipelines } from '../../src/pipeline/apply.js';
+import { memoryIo } from '../support/memory-io.js';
+import { all, m, pipeline, rule } from './helpers.js';
+
+const ref = (field: string, match: FieldRefValue['match'] = 'equals'): FieldRefValue => ({ kind: 'fieldref', field, match, cased: false });
+
+const FAIL_Y = `transformations:
+  - id: no_y
+    type: detection_item_failure
+    message: Y is not stored
+    field_name_conditions: [{ type: include_fields, fields: [Y] }]
+`;
+
+describe('detection_item_failure and field references', () => {
+  it('refuses an item whose value refers to a field the conditions select, and names the reference', () => {
+    const r = runPipelines(rule(all(m('X', ref('Y')), m('Z', 'ok'))), [pipeline(FAIL_Y)]);
+    expect(r.failed).toBe(true);
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => d.message)).toEqual(['Y is not stored (pipeline `test.yml`, transformation `no_y`, field `X`, a reference to `Y`)']);
+  });
+
+  it('still refuses an item on the field itself, and leaves a text value that merely spells the name', () => {
+    expect(runPipelines(rule(m('Y', 'a')), [pipeline(FAIL_Y)]).failed).toBe(true);
+    const text = runPipelines(rule(m('X', 'Y')), [pipeline(FAIL_Y)]);
+    expect(text.failed).toBe(false);
+    const other = runPipelines(rule(m('X', ref('W', 'contains'))), [pipeline(FAIL_Y)]);
+    expect(other.failed).toBe(false);
+  });
+
+  it('a failure about some values of a field (detection-item conditions) does not select references to it', () => {
+    const yaml = `${FAIL_Y}    detection_item_conditions: [{ type: match_string, pattern: '^bad$' }]\n`;
+    expect(runPipelines(rule(m('Y', 'bad')), [pipeline(yaml)]).failed).toBe(true);
+    expect(runPipelines(rule(m('Y', 'good')), [pipeline(yaml)]).failed).toBe(false);
+    expect(runPipelines(rule(m('X', ref('Y'))), [pipeline(yaml)]).failed).toBe(false);
+  });
+});
+
+describe('elastic-esql (ecs-windows): a reference to a field Winlogbeat splits or removes', () => {
+  const ruleText = (item: string): string =>
+    `title: Reference\nid: 0b7f4f3e-5d5c-4a43-9a60-6f1e2d3c4b5a\nstatus: test\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n    selection:\n        ${item}\n    condition: selection\nlevel: low\n`;
+  const convert = async (item: string, ...flags: string[]) => {
+    const io = memoryIo({ 'r.yml': ruleText(item) });
+    const status = await runCli(['convert', '-t', 'elastic-esql', ...flags, 'r.yml'], io);
+    return { status, out: io.out, err: io.err };
+  };
+
+  for (const [item, column] of [
+    ['ParentCommandLine|fieldref: User', 37],
+    ['CommandLine|fieldref|contains: Hashes', 40],
+  ] as const) {
+    it(`${item}: refused at the reference (no query names a column that does not exist)`, async () => {
+      const r = await convert(item);
+      expect(r.status).toBe(1);
+      expect(r.out).toBe('');
+      expect(r.err).toContain(`r.yml:9:${column}: error[unsupported-construct] Winlogbeat's Sysmon module splits, translates or drops this field`);
+      expect(r.err).toMatch(/a reference to `(User|Hashes)`\)/);
+      // A refusal (the rule is valid; the schema lacks the field): --skip-unsupported skips it.
+      expect((await convert(item, '-s')).status).toBe(0);
+    });
+  }
+
+  it('a reference to a field the pipeline maps still converts (the corpus rule file_delete_win_delete_own_image does)', async () => {
+    const io = memoryIo({
+      'r.yml': ruleText('ParentImage|fieldref: Image'),
+    });
+    expect(await runCli(['convert', '-t', 'elastic-esql', 'r.yml'], io)).toBe(0);
+    expect(io.out).toContain('TO_LOWER(process.parent.executable) == TO_LOWER(process.executable)');
+  });
+});

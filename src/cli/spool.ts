@@ -38,11 +38,17 @@ const READ_BLOCK = 64 * 1024;
  * A spool in a temporary file, so memory stays flat however large the pack (the texts of thousands of
  * queries are held on disk, not in the heap). Each piece is one line of JSON: JSON escapes line breaks,
  * so a line break always ends a piece, and reading back needs only one block at a time. The file is
- * created at the first push and removed by `drain` and `dispose`.
+ * created at the first push and removed by `drain` and `dispose`. When the file cannot be created or
+ * written (TMPDIR missing or read-only, a full disk), the pieces from there on are kept in memory, as
+ * before there was a file: the run still prints everything. Only pieces written whole are read back.
  */
 export function fileSpool<T>(): Spool<T> {
   let dir: string | undefined;
   let fd: number | undefined;
+  /** Bytes of the pieces written whole. */
+  let size = 0;
+  /** The file failed: this piece and every later one are kept here, after the file's. */
+  let memory: T[] | undefined;
   const open = (): number => {
     if (fd !== undefined) return fd;
     dir = mkdtempSync(join(tmpdir(), 'sigma-transpiler-'));
@@ -50,36 +56,69 @@ export function fileSpool<T>(): Spool<T> {
     return fd;
   };
   const dispose = (): void => {
-    if (fd !== undefined) closeSync(fd);
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    const [handle, folder] = [fd, dir];
     fd = undefined;
     dir = undefined;
+    size = 0;
+    memory = undefined;
+    try {
+      if (handle !== undefined) closeSync(handle);
+    } finally {
+      if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+    }
   };
   return {
     push(piece) {
-      writeSync(open(), JSON.stringify(piece) + '\n');
+      if (memory !== undefined) return void memory.push(piece);
+      try {
+        const handle = open();
+        const bytes = Buffer.from(JSON.stringify(piece) + '\n', 'utf8');
+        // writeSync may write less than asked (a disk filling up): the rest is written from where it stopped.
+        for (let done = 0; done < bytes.length; ) done += writeSync(handle, bytes, done, bytes.length - done, size + done);
+        size += bytes.length;
+      } catch {
+        memory = [piece];
+      }
     },
     drain(each) {
-      if (fd === undefined) return;
+      const tail = memory ?? [];
       try {
-        const buffer = Buffer.alloc(READ_BLOCK);
-        // A multi-byte character cut by a block's end is completed by the next block.
-        const decoder = new StringDecoder('utf8');
-        let rest = '';
-        for (let position = 0; ; ) {
-          const n = readSync(fd, buffer, 0, READ_BLOCK, position);
-          if (n === 0) break;
-          position += n;
-          const lines = (rest + decoder.write(buffer.subarray(0, n))).split('\n');
-          rest = lines.pop() ?? '';
-          for (const line of lines) each(JSON.parse(line) as T);
-        }
-        rest += decoder.end();
-        if (rest !== '') each(JSON.parse(rest) as T);
+        if (fd !== undefined) readLines(fd, size, (line) => each(JSON.parse(line) as T));
+        for (const piece of tail) each(piece);
       } finally {
         dispose();
       }
     },
     dispose,
   };
+}
+
+/**
+ * Hands each line of the first `size` bytes of the file to `each` (without its line break). A line longer
+ * than a block is gathered block by block and joined once (joining at every block would be quadratic:
+ * a declared format's pack is one piece of many megabytes).
+ */
+function readLines(fd: number, size: number, each: (line: string) => void): void {
+  const buffer = Buffer.alloc(READ_BLOCK);
+  // A multi-byte character cut by a block's end is completed by the next block.
+  const decoder = new StringDecoder('utf8');
+  let partial: string[] = [];
+  const text = (block: string): void => {
+    let from = 0;
+    for (let end = block.indexOf('\n'); end !== -1; end = block.indexOf('\n', from)) {
+      partial.push(block.slice(from, end));
+      each(partial.join(''));
+      partial = [];
+      from = end + 1;
+    }
+    if (from < block.length) partial.push(block.slice(from));
+  };
+  for (let position = 0; position < size; ) {
+    const n = readSync(fd, buffer, 0, Math.min(READ_BLOCK, size - position), position);
+    if (n === 0) break;
+    position += n;
+    text(decoder.write(buffer.subarray(0, n)));
+  }
+  text(decoder.end());
+  if (partial.length > 0) each(partial.join(''));
 }

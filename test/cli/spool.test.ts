@@ -78,6 +78,15 @@ describe('fileSpool', () => {
     expect(readdirSync(temp)).toEqual([]);
   });
 
+  it('keeps the pieces in memory when no temporary file can be made (TMPDIR missing), instead of throwing', () => {
+    process.env.TMPDIR = join(temp, 'missing');
+    const spool = fileSpool<string>();
+    spool.push('a\nb');
+    spool.push('c');
+    expect(drained(spool)).toEqual(['a\nb', 'c']);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
   it('behaves as the in-memory spool', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 20 }), { maxLength: 20 }), (texts) => {
@@ -109,6 +118,11 @@ describe('convert to stdout through the file spool', () => {
     // A correlation makes the run start over in batch: the first attempt's spools are dropped.
     ['a pack with correlations', ['convert', '-t', 'splunk,sql', join(REPO_ROOT, 'test/fixtures/correlation-targets')]],
     ['a declared format', ['convert', '-t', 'splunk', '-f', 'savedsearches', '-s', join(REPO_ROOT, 'rules')]],
+    // Rules printed (spooled) before the correlation is met: the spools of the first attempt hold pieces.
+    [
+      'rules, then a pack with correlations',
+      ['convert', '-t', 'splunk,sql', '-s', join(REPO_ROOT, 'rules'), join(REPO_ROOT, 'test/fixtures/correlation-targets')],
+    ],
   ];
   for (const [name, args] of cases) {
     it(`${name}: prints what the in-memory spool prints, byte for byte, and leaves no temporary file`, async () => {
@@ -123,4 +137,17 @@ describe('convert to stdout through the file spool', () => {
       expect(readdirSync(temp)).toEqual([]);
     });
   }
+
+  it('prints what the in-memory spool prints when no temporary file can be made (TMPDIR missing)', async () => {
+    const args = ['convert', '-t', 'splunk,sql', '-s', join(REPO_ROOT, 'rules')];
+    const memory = memoryIo();
+    const memoryStatus = await runCli(args, memory);
+    process.env.TMPDIR = join(temp, 'missing');
+    const io = spooledIo();
+    const status = await runCli(args, io);
+    expect(io.err).toBe(memory.err);
+    expect(status).toBe(memoryStatus);
+    expect(io.out).toBe(memory.out);
+    expect(readdirSync(temp)).toEqual([]);
+  });
 });

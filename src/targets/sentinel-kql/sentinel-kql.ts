@@ -102,8 +102,8 @@ function stringLeaf(ctx: LeafContext<PatternStringValue>): LeafRendering {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Lists. The engine hands every string and number of one field in an `or` to the fold; items are
-// JSON so render sees what each value is. Case-insensitive exact values (and numbers) become one
+// Lists. The engine hands every string and number of one field in an `or` to the fold; an item is
+// the value itself (ListItem) so render sees what each value is. Case-insensitive exact values (and numbers) become one
 // `in~` / `in` where the first of them stood; the rest stay separate tests in their order, except in
 // long lists (hash and indicator lists of hundreds of values), which become one `matches regex`
 // alternation: Microsoft's parser gives up ("syntax depth exceeds maximum safe limit") on a chain of

@@ -317,7 +317,7 @@ function keywordLeaf(value: RenderValue, negated: boolean, options: TargetOption
  * LIKE a AND ...)` rather than one `f IS NULL OR ...` per value. The chain is grouped as the engine
  * groups its own (MAX_CHAIN, BooleanSyntax.maxChain): SQLite refuses a parse tree deeper than 1000
  * (SQLITE_MAX_EXPR_DEPTH, limits.html), and the corpus has lists of thousands of hashes. An item is the
- * comparison encoded as text (the fold API passes strings).
+ * value's comparison (SqlFoldItem).
  */
 const MAX_CHAIN = 100;
 const GROUP = { open: '(', close: ')' } as const;

@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -38,7 +38,8 @@ const READ_BLOCK = 64 * 1024;
  * A spool in a temporary file, so memory stays flat however large the pack (the texts of thousands of
  * queries are held on disk, not in the heap). Each piece is one line of JSON: JSON escapes line breaks,
  * so a line break always ends a piece, and reading back needs only one block at a time. The file is
- * created at the first push and removed by `drain` and `dispose`. When the file cannot be created or
+ * created at the first push and removed from its folder at once (it lives on through its descriptor,
+ * which `drain` and `dispose` close). When the file cannot be created or
  * written (TMPDIR missing or read-only, a full disk), the pieces from there on are kept in memory, as
  * before there was a file: the run still prints everything. Only pieces written whole are read back.
  */
@@ -52,7 +53,19 @@ export function fileSpool<T>(): Spool<T> {
   const open = (): number => {
     if (fd !== undefined) return fd;
     dir = mkdtempSync(join(tmpdir(), 'sigma-transpiler-'));
-    fd = openSync(join(dir, 'spool.jsonl'), 'w+');
+    const file = join(dir, 'spool.jsonl');
+    fd = openSync(file, 'w+');
+    // Only the descriptor is needed: the file and its folder are removed at once (an open file's data stays
+    // until it is closed, unlink(2)), so a run that is killed (Ctrl-C) leaves nothing behind. Where the
+    // system refuses to remove an open file, `dispose` removes them.
+    // https://pubs.opengroup.org/onlinepubs/9799919799/functions/unlink.html
+    try {
+      unlinkSync(file);
+      rmdirSync(dir);
+      dir = undefined;
+    } catch {
+      // removed by dispose
+    }
     return fd;
   };
   const dispose = (): void => {

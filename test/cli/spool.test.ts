@@ -69,13 +69,19 @@ describe('fileSpool', () => {
     expect(drained(spool)).toEqual([]);
   });
 
-  it('creates nothing until the first piece, and dispose removes what it created', () => {
+  it('leaves nothing in the temporary folder, even while it holds pieces (a killed run leaves no file)', () => {
     const spool = fileSpool<string>();
     expect(readdirSync(temp)).toEqual([]);
     spool.push('q');
-    expect(readdirSync(temp)).toHaveLength(1);
-    spool.dispose();
     expect(readdirSync(temp)).toEqual([]);
+    spool.push('r');
+    expect(drained(spool)).toEqual(['q', 'r']);
+    expect(readdirSync(temp)).toEqual([]);
+    const abandoned = fileSpool<string>();
+    abandoned.push('s');
+    abandoned.dispose();
+    expect(readdirSync(temp)).toEqual([]);
+    expect(drained(abandoned)).toEqual([]);
   });
 
   it('keeps the pieces in memory when no temporary file can be made (TMPDIR missing), instead of throwing', () => {

@@ -103,9 +103,6 @@ export const astConverter: RuleConverter = {
   },
 };
 
-// Which errors a refusal is lives with the codes (the pipeline engine reads it too).
-export { isSkippableCode };
-
 /** True when every error among the diagnostics is a refusal that may be skipped. */
 function skippable(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.every((d) => d.severity !== 'error' || isSkippableCode(d.code));

@@ -1,3 +1,4 @@
+import { isSkippableCode } from '../diagnostics/codes.js';
 import { error, hasErrors, type Diagnostic, type Result, fail, ok } from '../diagnostics/diagnostic.js';
 import type { ConvertedRule } from '../convert.js';
 import { mapFieldName } from '../pipeline/map-field.js';
@@ -117,9 +118,12 @@ function ruleInput(c: SigmaCorrelation, input: ResolvedInput & { kind: 'rule' },
   const converted = ctx.convertRule(input.rule);
   const fi = converted.formatInput;
   if (converted.output === null || hasErrors(converted.diagnostics) || fi === undefined) {
-    const first = converted.diagnostics.find((d) => d.severity === 'error');
-    const reasons = converted.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.message} (${d.span.file}:${d.span.line}:${d.span.column})`);
-    const code = first?.code === 'unsupported-construct' ? 'unsupported-construct' : 'correlation-input';
+    const errors = converted.diagnostics.filter((d) => d.severity === 'error');
+    const reasons = errors.map((d) => `${d.message} (${d.span.file}:${d.span.line}:${d.span.column})`);
+    // A refusal (skippable) only when the rule's errors are all refusals, as --skip-unsupported judges the
+    // rule alone: a mistake behind a refusal (an unresolved placeholder) keeps the correlation failing.
+    const refusal = errors[0]?.code === 'unsupported-construct' && errors.every((d) => isSkippableCode(d.code));
+    const code = refusal ? 'unsupported-construct' : 'correlation-input';
     return fail([
       error(
         code,

@@ -240,6 +240,11 @@ class Run implements RuleView {
     return evalConditionSet(t.fieldNameConditions, (c) => fieldNameConditionHolds(c, field, facts));
   }
 
+  /** Whether they hold for the field an item's value refers to (`X|fieldref: Y`, for Y: Y's own history). */
+  private refNamesHold(t: Transformation, m: ExprMatch, facts: Facts): boolean {
+    return m.value.kind === 'fieldref' && this.fieldNamesHold(t, m.value.field, { ...facts, applied: facts.refApplied });
+  }
+
   /**
    * Rewrites each detection item the transformation's field-name and detection-item conditions select.
    * `byReference`: the field-name conditions also select an item whose value is a reference to a field
@@ -260,8 +265,7 @@ class Run implements RuleView {
     const holds = (m: ExprMatch): boolean => {
       if (relevant !== undefined && !relevant(m)) return false;
       const facts = this.factsOf(m);
-      const named =
-        this.fieldNamesHold(t, m.field, facts) || (byReference && m.value.kind === 'fieldref' && this.fieldNamesHold(t, m.value.field, facts));
+      const named = this.fieldNamesHold(t, m.field, facts) || (byReference && this.refNamesHold(t, m, facts));
       return named && evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts));
     };
     // The items the transformation selects, found first: most transformations select none of a rule's
@@ -345,14 +349,15 @@ class Run implements RuleView {
   }
 
   private mapFields(p: ProcessingPipeline, t: Extract<Transformation, { type: `field_name_${string}` }>): void {
-    const fieldSelected = (name: string, facts: Facts): boolean => evalConditionSet(t.fieldNameConditions, (c) => fieldNameConditionHolds(c, name, facts));
+    const fieldSelected = (name: string, facts: Facts): boolean => this.fieldNamesHold(t, name, facts);
     const recordedBefore = this.applied.length;
+    // The item's field and the field its value refers to are each selected (and renamed) on their own.
     this.eachItem(p, t, (m) => {
       if (m.field === null) return undefined;
       const facts = this.factsOf(m);
-      const targets = fieldTargets(t, m.field);
+      const targets = fieldSelected(m.field, facts) ? fieldTargets(t, m.field) : undefined;
       const ref = m.value.kind === 'fieldref' ? m.value.field : undefined;
-      const refTargets = ref !== undefined && fieldSelected(ref, facts) ? fieldTargets(t, ref) : undefined;
+      const refTargets = ref !== undefined && this.refNamesHold(t, m, facts) ? fieldTargets(t, ref) : undefined;
       if (targets === undefined && refTargets === undefined) return undefined;
       const fields = targets ?? [m.field];
       const refs: readonly (string | undefined)[] = ref === undefined ? [undefined] : (refTargets ?? [ref]);
@@ -373,13 +378,14 @@ class Run implements RuleView {
         expr: or(alternatives, m.span),
         facts: {
           ...facts,
-          applied: new Set([...facts.applied, t.id]),
+          applied: targets !== undefined ? new Set([...facts.applied, t.id]) : facts.applied,
           mappedField: facts.mappedField || targets !== undefined,
           mappedRef: facts.mappedRef || refTargets !== undefined,
+          refApplied: refTargets !== undefined ? new Set([...facts.refApplied, t.id]) : facts.refApplied,
         },
         detail,
       };
-    }, (m) => m.field !== null && (m.value.kind === 'fieldref' || fieldTargets(t, m.field) !== undefined));
+    }, (m) => m.field !== null && (m.value.kind === 'fieldref' || fieldTargets(t, m.field) !== undefined), true);
     // The rule's `fields` list names event fields too.
     const mappedFields = this.fields.flatMap((f) => (fieldSelected(f, NO_FACTS) ? (fieldTargets(t, f) ?? [f]) : [f]));
     if (mappedFields.join('\u0000') !== this.fields.join('\u0000')) {
@@ -389,7 +395,7 @@ class Run implements RuleView {
   }
 
   private addCondition(p: ProcessingPipeline, t: Extract<Transformation, { type: 'add_condition' }>): void {
-    const facts: Facts = { applied: new Set([t.id]), mappedField: true, mappedRef: true, added: true, errors: [] };
+    const facts: Facts = { applied: new Set([t.id]), mappedField: true, mappedRef: true, refApplied: new Set(), added: true, errors: [] };
     const perField = t.conditions.map((c) =>
       or(
         c.values.map((v) => {

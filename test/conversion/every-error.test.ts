@@ -111,3 +111,33 @@ describe('no detection item is reported twice', () => {
     }
   });
 });
+
+describe('a correlation over a rule with a mistake behind a refusal', () => {
+  // The base rule (generate: false, so it has no record of its own that fails): a refused field (User)
+  // and an unresolved placeholder. Alone the rule fails with --skip-unsupported (above); the correlation
+  // that combines it must fail too, not be skipped because the rule's first error is a refusal.
+  const text =
+    processRule(USER + PLACEHOLDER).replace('status: test\n', 'name: base_rule\nstatus: test\n') +
+    '---\ntitle: Many\nid: 1b6d3b6e-5c1a-4f7e-9d2b-3a4c5d6e7f81\nstatus: test\ncorrelation:\n    type: event_count\n    rules:\n        - base_rule\n' +
+    '    group-by:\n        - ComputerName\n    timespan: 5m\n    condition:\n        gte: 10\n    generate: false\nlevel: high\n';
+
+  it('elastic-esql: fails with --skip-unsupported, naming the placeholder', async () => {
+    const io = memoryIo({ 'r.yml': text });
+    const status = await runCli(['convert', '-t', 'elastic-esql', '--json', '-s', 'r.yml'], io);
+    const recs = io.out.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; skipped: boolean; diagnostics: Diag[] });
+    expect(status).toBe(1);
+    const corr = recs[1];
+    expect(corr?.ok).toBe(false);
+    expect(corr?.skipped).toBe(false);
+    expect(corr?.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['correlation-input']);
+    expect(corr?.diagnostics[0]?.message).toMatch(/field `User`.*no pipeline resolved the placeholder %admins%/);
+  });
+
+  it('elastic-esql: a rule whose every error is a refusal still makes the correlation skippable', async () => {
+    const refusedOnly = text.replace(PLACEHOLDER, '');
+    const io = memoryIo({ 'r.yml': refusedOnly });
+    expect(await runCli(['convert', '-t', 'elastic-esql', '--json', '-s', 'r.yml'], io)).toBe(0);
+    const corr = JSON.parse(io.out.trim().split('\n')[1] ?? '{}') as { ok: boolean; skipped: boolean };
+    expect(corr.skipped).toBe(true);
+  });
+});

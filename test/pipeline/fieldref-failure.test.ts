@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldRefValue } from '../../src/ast/value.js';
 import { runCli } from '../../src/cli/program.js';
+import { matchesOf } from '../../src/ast/expr.js';
 import { runPipelines } from '../../src/pipeline/apply.js';
 import { memoryIo } from '../support/memory-io.js';
 import { all, m, pipeline, rule } from './helpers.js';
@@ -74,5 +75,46 @@ describe('elastic-esql (ecs-windows): a reference to a field Winlogbeat splits o
     });
     expect(await runCli(['convert', '-t', 'elastic-esql', 'r.yml'], io)).toBe(0);
     expect(io.out).toContain('TO_LOWER(process.parent.executable) == TO_LOWER(process.executable)');
+  });
+});
+
+describe('a field reference is renamed by what was done to the field it names', () => {
+  // ecs-windows prefixes every field no earlier transformation mapped (ecs_event_data: `not mapped`, a
+  // processing_item_applied condition). The item's field and the referenced field are two fields: before,
+  // a mapping of one counted for both, so the other kept its Sysmon name (a column Winlogbeat never writes).
+  const PREFIX = `transformations:
+  - id: known
+    type: field_name_mapping
+    mapping: { A: a.mapped }
+  - id: rest
+    type: field_name_prefix
+    prefix: 'data.'
+    field_name_conditions: [{ type: processing_item_applied, processing_item_id: known }]
+    field_name_cond_not: true
+`;
+  const fieldsOf = (x: string, y: string): string[] => {
+    const r = runPipelines(rule(m(x, ref(y))), [pipeline(PREFIX)]);
+    expect(r.failed).toBe(false);
+    return matchesOf(r.output.rule.detection).map((i) => `${i.field} = ${i.value.kind === 'fieldref' ? i.value.field : '?'}`);
+  };
+
+  it('X mapped, Y not: Y is prefixed', () => expect(fieldsOf('A', 'B')).toEqual(['a.mapped = data.B']));
+  it('Y mapped, X not: X is prefixed', () => expect(fieldsOf('B', 'A')).toEqual(['data.B = a.mapped']));
+  it('both mapped, and neither: as before', () => {
+    expect(fieldsOf('A', 'A')).toEqual(['a.mapped = a.mapped']);
+    expect(fieldsOf('B', 'C')).toEqual(['data.B = data.C']);
+  });
+
+  it('elastic-esql (ecs-windows): ParentImage|fieldref: IntegrityLevel compares with winlog.event_data.IntegrityLevel', async () => {
+    for (const [item, expected] of [
+      ['ParentImage|fieldref: IntegrityLevel', 'TO_LOWER(process.parent.executable) == TO_LOWER(winlog.event_data.IntegrityLevel)'],
+      ['IntegrityLevel|fieldref: ParentImage', 'TO_LOWER(winlog.event_data.IntegrityLevel) == TO_LOWER(process.parent.executable)'],
+    ] as const) {
+      const io = memoryIo({
+        'r.yml': `title: Reference\nid: 0b7f4f3e-5d5c-4a43-9a60-6f1e2d3c4b5a\nstatus: test\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n    selection:\n        ${item}\n    condition: selection\nlevel: low\n`,
+      });
+      expect(await runCli(['convert', '-t', 'elastic-esql', 'r.yml'], io), item).toBe(0);
+      expect(io.out, item).toContain(expected);
+    }
   });
 });

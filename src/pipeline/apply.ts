@@ -187,9 +187,9 @@ class Run implements RuleView {
         return this.eachItem(p, t, () => DROPPED);
       case 'detection_item_failure': {
         // Every selected item is refused; one message names the first not refused before (one message per
-        // transformation is enough to act on). A failure about a field as such (no detection-item
-        // conditions: not about some of its values) also selects an item whose value refers to that field
-        // (`X|fieldref: Y`): a field whose value the target cannot give cannot be compared with either.
+        // transformation is enough to act on). A failure also selects an item whose value refers to a
+        // field it refuses (`X|fieldref: Y`): the comparison reads Y's value, and any value of Y may be
+        // one the failure refuses (its detection-item conditions cannot be read on a reference).
         const items: ExprMatch[] = [];
         this.eachItem(
           p,
@@ -199,13 +199,16 @@ class Run implements RuleView {
             return undefined;
           },
           undefined,
-          t.detectionItemConditions.conditions.length === 0,
+          'values unknown',
         );
         const named = items.find((m) => !repeatsAnError(this.factsOf(m).errors, 'unsupported-construct')) ?? items[0];
         if (named !== undefined) {
           const field = named.field ?? '(keyword)';
           const byOwnField = this.fieldNamesHold(t, named.field, this.factsOf(named));
-          const which = byOwnField || named.value.kind !== 'fieldref' ? `field \`${field}\`` : `field \`${field}\`, a reference to \`${named.value.field}\``;
+          const which =
+            byOwnField || named.value.kind !== 'fieldref'
+              ? `field \`${field}\``
+              : `field \`${field}\`, a reference to \`${named.value.field}\`: the comparison reads its values, and this transformation refuses them`;
           this.refuse(items, 'unsupported-construct', `${t.message} (pipeline \`${p.id}\`, transformation \`${t.id}\`, ${which})`, named.span);
         }
         return;
@@ -247,15 +250,17 @@ class Run implements RuleView {
 
   /**
    * Rewrites each detection item the transformation's field-name and detection-item conditions select.
-   * `byReference`: the field-name conditions also select an item whose value is a reference to a field
-   * they hold for (`X|fieldref: Y`, selected for Y).
+   * `byReference` lets the field-name conditions also select an item whose value refers to a field they
+   * hold for (`X|fieldref: Y`, selected for Y): `'field'` with the detection-item conditions read on the
+   * item as usual (field mappings rename Y); `'values unknown'` without them (failures): they describe
+   * Y's values, which a reference does not know, so any of them may be one the transformation refuses.
    */
   private eachItem(
     p: ProcessingPipeline,
     t: Transformation,
     fn: (m: ExprMatch) => ItemResult,
     relevant?: (m: ExprMatch) => boolean,
-    byReference = false,
+    byReference: 'no' | 'field' | 'values unknown' = 'no',
   ): void {
     const details: string[] = [];
     // Each rewrite's detail once, in first-seen order (a Set: a rule of 4,000 hashes has 4,000 items).
@@ -265,8 +270,9 @@ class Run implements RuleView {
     const holds = (m: ExprMatch): boolean => {
       if (relevant !== undefined && !relevant(m)) return false;
       const facts = this.factsOf(m);
-      const named = this.fieldNamesHold(t, m.field, facts) || (byReference && this.refNamesHold(t, m, facts));
-      return named && evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts));
+      if (this.fieldNamesHold(t, m.field, facts)) return evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts));
+      if (byReference === 'no' || !this.refNamesHold(t, m, facts)) return false;
+      return byReference === 'values unknown' || evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts));
     };
     // The items the transformation selects, found first: most transformations select none of a rule's
     // items (a field mapping for other fields), and then the tree is not walked and rebuilt at all.
@@ -385,7 +391,7 @@ class Run implements RuleView {
         },
         detail,
       };
-    }, (m) => m.field !== null && (m.value.kind === 'fieldref' || fieldTargets(t, m.field) !== undefined), true);
+    }, (m) => m.field !== null && (m.value.kind === 'fieldref' || fieldTargets(t, m.field) !== undefined), 'field');
     // The rule's `fields` list names event fields too.
     const mappedFields = this.fields.flatMap((f) => (fieldSelected(f, NO_FACTS) ? (fieldTargets(t, f) ?? [f]) : [f]));
     if (mappedFields.join('\u0000') !== this.fields.join('\u0000')) {

@@ -26,7 +26,9 @@ describe('detection_item_failure and field references', () => {
     const r = runPipelines(rule(all(m('X', ref('Y')), m('Z', 'ok'))), [pipeline(FAIL_Y)]);
     expect(r.failed).toBe(true);
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.map((d) => d.message)).toEqual(['Y is not stored (pipeline `test.yml`, transformation `no_y`, field `X`, a reference to `Y`)']);
+    expect(errors.map((d) => d.message)).toEqual([
+      'Y is not stored (pipeline `test.yml`, transformation `no_y`, field `X`, a reference to `Y`: the comparison reads its values, and this transformation refuses them)',
+    ]);
   });
 
   it('still refuses an item on the field itself, and leaves a text value that merely spells the name', () => {
@@ -37,11 +39,14 @@ describe('detection_item_failure and field references', () => {
     expect(other.failed).toBe(false);
   });
 
-  it('a failure about some values of a field (detection-item conditions) does not select references to it', () => {
+  it('a failure about some values of a field (detection-item conditions) refuses references to it too: a reference does not know which values it reads', () => {
     const yaml = `${FAIL_Y}    detection_item_conditions: [{ type: match_string, pattern: '^bad$' }]\n`;
     expect(runPipelines(rule(m('Y', 'bad')), [pipeline(yaml)]).failed).toBe(true);
     expect(runPipelines(rule(m('Y', 'good')), [pipeline(yaml)]).failed).toBe(false);
-    expect(runPipelines(rule(m('X', ref('Y'))), [pipeline(yaml)]).failed).toBe(false);
+    expect(runPipelines(rule(m('X', ref('Y'))), [pipeline(yaml)]).failed).toBe(true);
+    // A field mapping with detection-item conditions still reads them on the item (a reference is no value).
+    const mapping = `transformations:\n  - id: map_y\n    type: field_name_mapping\n    mapping: { Y: y.renamed }\n    detection_item_conditions: [{ type: match_string, pattern: '^bad$' }]\n`;
+    expect(runPipelines(rule(m('X', ref('Y'))), [pipeline(mapping)]).output.applied).toEqual([]);
   });
 });
 
@@ -63,11 +68,18 @@ describe('elastic-esql (ecs-windows): a reference to a field Winlogbeat splits o
       expect(r.status).toBe(1);
       expect(r.out).toBe('');
       expect(r.err).toContain(`r.yml:9:${column}: error[unsupported-construct] Winlogbeat's Sysmon module splits, translates or drops this field`);
-      expect(r.err).toMatch(/a reference to `(User|Hashes)`\)/);
+      expect(r.err).toMatch(/a reference to `(User|Hashes)`: the comparison reads its values, and this transformation refuses them\)/);
       // A refusal (the rule is valid; the schema lacks the field): --skip-unsupported skips it.
       expect((await convert(item, '-s')).status).toBe(0);
     });
   }
+
+  it('Workload|fieldref: Operation (Microsoft 365): refused, as the integration rewrites some Operation values in event.action', async () => {
+    const text = ruleText('Workload|fieldref: Operation').replace('product: windows\n    category: process_creation', 'product: m365\n    service: audit');
+    const io = memoryIo({ 'r.yml': text });
+    expect(await runCli(['convert', '-t', 'elastic-esql', 'r.yml'], io)).toBe(1);
+    expect(io.err).toContain('transformation `ecs_cloud_m365_operation`, field `Workload`, a reference to `Operation`');
+  });
 
   it('a reference to a field the pipeline maps still converts (the corpus rule file_delete_win_delete_own_image does)', async () => {
     const io = memoryIo({

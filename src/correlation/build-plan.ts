@@ -88,13 +88,25 @@ function conditionOf(c: SigmaCorrelation, inputs: number, diagnostics: Diagnosti
   return c.condition;
 }
 
+/**
+ * The code of a correlation's error about an input that failed with these diagnostics: a refusal
+ * (`unsupported-construct`, which --skip-unsupported skips) when every error is a refusal, as the
+ * option judges the input alone (a field the target's schema lacks, a query that would match every
+ * event, a construct it cannot express); `correlation-input` when any is a mistake to fix (an unresolved
+ * placeholder behind a refusal keeps the correlation failing).
+ */
+function refusalOr(diagnostics: readonly Diagnostic[]): 'unsupported-construct' | 'correlation-input' {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  return errors.length > 0 && errors.every((d) => isSkippableCode(d.code)) ? 'unsupported-construct' : 'correlation-input';
+}
+
 /** A field name of the correlation as one input's events hold it: alias, then the rule's pipelines. */
 function mapForRule(c: SigmaCorrelation, input: ResolvedInput & { kind: 'rule' }, name: string, what: string, ctx: PlanContext, diagnostics: Diagnostic[]): string | null {
   const field = aliasField(c, name, input) ?? name;
   const mapped = mapFieldName(input.rule, field, ctx.pipelines, c.span);
   if (!mapped.ok) {
     diagnostics.push(
-      error('correlation-input', `the ${what} field \`${field}\` of rule ${JSON.stringify(input.ref.value)} cannot be mapped by the pipelines: ${mapped.diagnostics.map((d) => d.message).join('; ')}`, input.ref.span),
+      error(refusalOr(mapped.diagnostics), `the ${what} field \`${field}\` of rule ${JSON.stringify(input.ref.value)} cannot be mapped by the pipelines: ${mapped.diagnostics.map((d) => d.message).join('; ')}`, input.ref.span),
     );
     return null;
   }
@@ -120,13 +132,9 @@ function ruleInput(c: SigmaCorrelation, input: ResolvedInput & { kind: 'rule' },
   if (converted.output === null || hasErrors(converted.diagnostics) || fi === undefined) {
     const errors = converted.diagnostics.filter((d) => d.severity === 'error');
     const reasons = errors.map((d) => `${d.message} (${d.span.file}:${d.span.line}:${d.span.column})`);
-    // A refusal (skippable) only when the rule's errors are all refusals, as --skip-unsupported judges the
-    // rule alone: a mistake behind a refusal (an unresolved placeholder) keeps the correlation failing.
-    const refusal = errors[0]?.code === 'unsupported-construct' && errors.every((d) => isSkippableCode(d.code));
-    const code = refusal ? 'unsupported-construct' : 'correlation-input';
     return fail([
       error(
-        code,
+        refusalOr(errors),
         `rule ${JSON.stringify(input.ref.value)} (${input.rule.file}:${input.rule.span.line}) cannot be converted for ${ctx.target}, so neither can this correlation: ${reasons.join('; ') || 'no query'}`,
         input.ref.span,
       ),
@@ -153,7 +161,7 @@ function ruleInput(c: SigmaCorrelation, input: ResolvedInput & { kind: 'rule' },
 function chainInput(c: SigmaCorrelation, input: ResolvedInput & { kind: 'correlation' }, tag: string, ctx: PlanContext): Result<CorrelationInput> {
   const inner = buildPlan(input.resolved, ctx);
   if (!inner.ok) {
-    return fail([error('correlation-input', `the correlation ${JSON.stringify(input.ref.value)} cannot be converted for ${ctx.target}; see its own diagnostics`, input.ref.span)]);
+    return fail([error(refusalOr(inner.diagnostics), `the correlation ${JSON.stringify(input.ref.value)} cannot be converted for ${ctx.target}; see its own diagnostics`, input.ref.span)]);
   }
   const diagnostics: Diagnostic[] = [];
   const holding = (name: string, what: string): string | null => {

@@ -187,18 +187,25 @@ describe('unscoped-match-all: a query that would match nearly every event is ref
       rule(UNMAPPED, detection).replace('title: Scope test', `title: ${title}`).replace(/^id: .*$/m, `id: ${id}`).replace('level: low\n', 'level: low\n---\n');
     const corr = (ref: string): string =>
       `title: Many\nid: 0d3a1c2b-9e8f-4a7b-8c6d-5e4f3a2b1c0d\nstatus: test\ncorrelation:\n  type: event_count\n  rules:\n    - ${ref}\n  group-by:\n    - User\n  timespan: 5m\n  condition:\n    gte: 10\nlevel: high\n`;
-    const runCorrelation = async (detection: string) => {
+    const runCorrelation = async (detection: string, ...flags: string[]) => {
       const text = base('Input', '7a4f2e1d-3c5b-4a69-8e7d-1f2a3b4c5d6e', detection) + corr('7a4f2e1d-3c5b-4a69-8e7d-1f2a3b4c5d6e');
       const io = memoryIo({ 'c.yml': text });
-      const status = await runCli(['convert', '-t', 'splunk', '--json', 'c.yml'], io);
+      const status = await runCli(['convert', '-t', 'splunk', '--json', ...flags, 'c.yml'], io);
       return { status, recs: io.out.trim().split('\n').map((l) => JSON.parse(l) as Rec) };
     };
     const refused = await runCorrelation(NOT_ONLY);
     expect(refused.status).toBe(1);
     const corrRec = refused.recs[1];
     expect(corrRec?.ok).toBe(false);
-    expect(corrRec?.diagnostics.map((d) => d.code)).toEqual(['correlation-input']);
+    // A refusal, as the input's own error is: --skip-unsupported skips the correlation as it skips the rule.
+    expect(corrRec?.diagnostics.map((d) => d.code)).toEqual(['unsupported-construct']);
     expect(corrRec?.diagnostics[0]?.message).toContain('the splunk query would match nearly every event of every source');
+    const skipped = await runCorrelation(NOT_ONLY, '-s');
+    expect(skipped.status).toBe(0);
+    expect(skipped.recs.map((r) => [r.ok, r.skipped])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
     const converted = await runCorrelation(POSITIVE);
     expect(converted.status).toBe(0);
     expect(converted.recs[1]?.ok).toBe(true);

@@ -3,7 +3,7 @@ import { applyPipelines } from '../../src/pipeline/apply.js';
 import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
 import { convertFiles } from '../../src/convert.js';
 import { findConverter } from '../../src/converters.js';
-import { defaultPipelinesFor } from '../../src/pipeline/builtins.js';
+import { defaultPipelinesFor, findBuiltinPipeline } from '../../src/pipeline/builtins.js';
 import { parseSigmaText } from '../../src/rule/parse-documents.js';
 import { m, pipeline, rule } from './helpers.js';
 
@@ -91,5 +91,32 @@ describe('Linux process creation is limited to Linux hosts where the schema can 
     const r = convert('sentinel-kql', windowsRule);
     expect(r.ok).toBe(true);
     expect(r.diagnostics).toEqual([]);
+  });
+});
+
+describe('sentinel-windows: the direction of a network connection (Sysmon source vs Defender local)', () => {
+  const networkRule = (items: string, product = 'windows'): string =>
+    `title: Net\nid: 6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\nstatus: test\nlogsource: {product: ${product}, category: network_connection}\n` +
+    `detection:\n    sel:\n        Image|endswith: '\\\\notepad.exe'\n${items}    condition: sel\nlevel: low\n`;
+  const warnings = (text: string, pipelines = defaultPipelinesFor('sentinel-kql')) => {
+    const [record] = convertFiles([parseSigmaText(text, 'r.yml')], findConverter('sentinel-kql')!, { pipelines });
+    expect(record?.ok).toBe(true);
+    return (record?.diagnostics ?? []).filter((d) => d.code === 'pipeline-warning').map((d) => d.message);
+  };
+
+  it('warns when a source or destination field is tested: the mapping is exact for outbound connections only', () => {
+    for (const item of ['        DestinationPort: 4444\n', '        DestinationIp: 10.0.0.1\n', "        DestinationHostname|endswith: '.ngrok.io'\n", '        SourcePort: 3389\n']) {
+      const found = warnings(networkRule(item));
+      expect(found, item).toHaveLength(1);
+      expect(found[0]).toContain('for inbound ones (ActionType InboundConnectionAccepted) it tests the other end');
+      expect(found[0]).toContain('transformation `sentinel_network_direction`');
+    }
+    expect(warnings(networkRule('        DestinationPort: 4444\n', 'linux'))).toEqual([expect.stringContaining('sentinel_network_direction'), expect.stringContaining('sentinel_device_os')]);
+  });
+
+  it('says nothing for a rule that tests no source or destination field, or through sentinel-sysmon (Sysmon fields as written)', () => {
+    expect(warnings(networkRule(''))).toEqual([]);
+    const sysmon = [...defaultPipelinesFor('sentinel-kql'), ...(['sentinel-sysmon'].map((id) => findBuiltinPipeline(id)!.pipeline))];
+    expect(warnings(networkRule('        DestinationPort: 4444\n'), sysmon)).toEqual([]);
   });
 });

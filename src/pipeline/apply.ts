@@ -190,17 +190,7 @@ class Run implements RuleView {
         // transformation is enough to act on). A failure also selects an item whose value refers to a
         // field it refuses (`X|fieldref: Y`): the comparison reads Y's value, and any value of Y may be
         // one the failure refuses (its detection-item conditions cannot be read on a reference).
-        const items: ExprMatch[] = [];
-        this.eachItem(
-          p,
-          t,
-          (m) => {
-            items.push(m);
-            return undefined;
-          },
-          undefined,
-          'values unknown',
-        );
+        const items = this.selectedItems(t, undefined, 'values unknown');
         const named = items.find((m) => !repeatsAnError(this.factsOf(m).errors, 'unsupported-construct')) ?? items[0];
         if (named !== undefined) {
           const field = named.field ?? '(keyword)';
@@ -249,24 +239,14 @@ class Run implements RuleView {
   }
 
   /**
-   * Rewrites each detection item the transformation's field-name and detection-item conditions select.
-   * `byReference` lets the field-name conditions also select an item whose value refers to a field they
-   * hold for (`X|fieldref: Y`, selected for Y): `'field'` with the detection-item conditions read on the
-   * item as usual (field mappings rename Y); `'values unknown'` without them (failures): they describe
-   * Y's values, which a reference does not know, so any of them may be one the transformation refuses.
+   * The detection items (in tree order) the transformation's field-name and detection-item conditions
+   * select, among those `relevant` passes. `byReference` lets the field-name conditions also select an
+   * item whose value refers to a field they hold for (`X|fieldref: Y`, selected for Y): `'field'` with the
+   * detection-item conditions read on the item as usual (field mappings rename Y); `'values unknown'`
+   * without them (failures): they describe Y's values, which a reference does not know, so any of them
+   * may be one the transformation refuses.
    */
-  private eachItem(
-    p: ProcessingPipeline,
-    t: Transformation,
-    fn: (m: ExprMatch) => ItemResult,
-    relevant?: (m: ExprMatch) => boolean,
-    byReference: 'no' | 'field' | 'values unknown' = 'no',
-  ): void {
-    const details: string[] = [];
-    // Each rewrite's detail once, in first-seen order (a Set: a rule of 4,000 hashes has 4,000 items).
-    const detailed = new Set<string>();
-    let changed = 0;
-    const dropped: ExprMatch[] = [];
+  private selectedItems(t: Transformation, relevant?: (m: ExprMatch) => boolean, byReference: 'no' | 'field' | 'values unknown' = 'no'): ExprMatch[] {
     const holds = (m: ExprMatch): boolean => {
       if (relevant !== undefined && !relevant(m)) return false;
       const facts = this.factsOf(m);
@@ -274,10 +254,25 @@ class Run implements RuleView {
       if (byReference === 'no' || !this.refNamesHold(t, m, facts)) return false;
       return byReference === 'values unknown' || evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts));
     };
+    return matchesOf(this.detection).filter(holds);
+  }
+
+  /** Rewrites each detection item the transformation selects (selectedItems, which `relevant` and `byReference` go to). */
+  private eachItem(
+    p: ProcessingPipeline,
+    t: Transformation,
+    fn: (m: ExprMatch) => ItemResult,
+    relevant?: (m: ExprMatch) => boolean,
+    byReference: 'no' | 'field' = 'no',
+  ): void {
+    const details: string[] = [];
+    // Each rewrite's detail once, in first-seen order (a Set: a rule of 4,000 hashes has 4,000 items).
+    const detailed = new Set<string>();
+    let changed = 0;
+    const dropped: ExprMatch[] = [];
     // The items the transformation selects, found first: most transformations select none of a rule's
     // items (a field mapping for other fields), and then the tree is not walked and rebuilt at all.
-    const selected = new Set<ExprMatch>();
-    for (const m of matchesOf(this.detection)) if (holds(m)) selected.add(m);
+    const selected = new Set(this.selectedItems(t, relevant, byReference));
     if (selected.size === 0) return;
     const selects = (m: ExprMatch): boolean => selected.has(m);
     const visit = (e: Expr): Rewritten => {
@@ -386,7 +381,6 @@ class Run implements RuleView {
           ...facts,
           applied: targets !== undefined ? new Set([...facts.applied, t.id]) : facts.applied,
           mappedField: facts.mappedField || targets !== undefined,
-          mappedRef: facts.mappedRef || refTargets !== undefined,
           refApplied: refTargets !== undefined ? new Set([...facts.refApplied, t.id]) : facts.refApplied,
         },
         detail,
@@ -401,7 +395,7 @@ class Run implements RuleView {
   }
 
   private addCondition(p: ProcessingPipeline, t: Extract<Transformation, { type: 'add_condition' }>): void {
-    const facts: Facts = { applied: new Set([t.id]), mappedField: true, mappedRef: true, refApplied: new Set(), added: true, errors: [] };
+    const facts: Facts = { applied: new Set([t.id]), mappedField: true, refApplied: new Set(), added: true, errors: [] };
     const perField = t.conditions.map((c) =>
       or(
         c.values.map((v) => {
@@ -431,7 +425,7 @@ class Run implements RuleView {
       const facts = this.factsOf(e);
       const unmapped: string[] = [];
       if (e.field !== null && !facts.mappedField) unmapped.push(e.field);
-      if (e.value.kind === 'fieldref' && !facts.mappedRef) unmapped.push(e.value.field);
+      if (e.value.kind === 'fieldref' && facts.refApplied.size === 0) unmapped.push(e.value.field);
       if (unmapped.length === 0) continue;
       everyFieldMapped = false;
       if (repeatsAnError(facts.errors, 'unmapped-field')) continue;

@@ -17,12 +17,13 @@ import type { ConditionValue, FieldMappingEntry, ProcessingPipeline, Transformat
 export interface Facts extends ItemFacts {
   /** The field name came from a field mapping (or the pipeline wrote it): it is in the target's schema. */
   readonly mappedField: boolean;
-  readonly mappedRef: boolean;
   /**
    * The field transformations that renamed the item's field reference (`X|fieldref: Y`: what was done to
    * Y, which `applied` does not say: it is the item's and X's). Field-name conditions about Y read it, so a
    * mapping of X does not count as one of Y (pySigma tracks field-name processing per field name:
    * ProcessingPipeline.field_was_processed_by, https://github.com/SigmaHQ/pySigma/blob/main/sigma/processing/pipeline.py).
+   * Y came from a field mapping exactly when it is not empty (only field mappings rename a reference,
+   * and no transformation makes a value a reference).
    */
   readonly refApplied: ReadonlySet<string>;
   /** An add_condition added the item (or it is what a later transformation rewrote such an item into). */
@@ -31,7 +32,7 @@ export interface Facts extends ItemFacts {
   readonly errors: readonly DiagnosticCode[];
 }
 
-export const NO_FACTS: Facts = { applied: new Set(), mappedField: false, mappedRef: false, refApplied: new Set(), added: false, errors: [] };
+export const NO_FACTS: Facts = { applied: new Set(), mappedField: false, refApplied: new Set(), added: false, errors: [] };
 
 /** A removed detection item: "no constraint" (true). */
 export const DROPPED = Symbol('dropped');

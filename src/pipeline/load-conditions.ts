@@ -100,14 +100,7 @@ export class ConditionReader extends YamlReader {
     switch (type) {
       case 'logsource': {
         this.checkKeys(c, type, ['category', 'product', 'service']);
-        const out: { category?: string; product?: string; service?: string } = {};
-        for (const key of ['category', 'product', 'service'] as const) {
-          const e = mapGet(c, key);
-          if (e === undefined || (e.value.kind === 'scalar' && e.value.value === null)) continue;
-          const s = this.string(e.value, `\`${key}\``);
-          if (s !== undefined) out[key] = s;
-        }
-        return { type, ...out };
+        return { type, ...this.logsourceParts(c) };
       }
       case 'tag': {
         this.checkKeys(c, type, ['tag']);

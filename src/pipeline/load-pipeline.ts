@@ -1,5 +1,5 @@
 import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
-import type { SourceSpan } from '../diagnostics/span.js';
+import { pointSpan, type SourceSpan } from '../diagnostics/span.js';
 import { loadYaml } from '../yaml/load.js';
 import { mapGet, type YamlEntry, type YamlMap, type YamlNode } from '../yaml/node.js';
 import { isEmpty } from './yaml-reader.js';
@@ -26,7 +26,7 @@ export function parsePipelineText(text: string, file: string, id: string = file)
   if (hasErrors(diagnostics)) return fail(diagnostics);
   const first = docs[0];
   if (first === undefined || first.node === null) {
-    return fail([...diagnostics, error('pipeline-invalid', 'the pipeline file is empty; write a mapping with `name`, `priority` and `transformations`', pointOf(file))]);
+    return fail([...diagnostics, error('pipeline-invalid', 'the pipeline file is empty; write a mapping with `name`, `priority` and `transformations`', pointSpan(file))]);
   }
   if (docs.length > 1) {
     const extra = docs[1]?.node;
@@ -35,10 +35,6 @@ export function parsePipelineText(text: string, file: string, id: string = file)
   const parsed = parsePipeline(first.node, id);
   const all = [...diagnostics, ...parsed.diagnostics];
   return parsed.ok && !hasErrors(all) ? ok(parsed.value, all) : fail(all);
-}
-
-function pointOf(file: string): SourceSpan {
-  return { file, line: 1, column: 1, endLine: 1, endColumn: 1, offset: 0, endOffset: 0 };
 }
 
 const TOP_LEVEL_KEYS = ['name', 'priority', 'vars', 'transformations', 'postprocessing', 'finalizers', 'allowed_backends'];
@@ -230,16 +226,8 @@ class Reader extends ConditionReader {
         if (conditions.length === 0) return this.bad('`conditions` must name at least one field', cm.span);
         return { ...base, type: typeName, conditions, negated: flag('negated'), template: flag('template') };
       }
-      case 'change_logsource': {
-        const out: { category?: string; product?: string; service?: string } = {};
-        for (const key of ['category', 'product', 'service'] as const) {
-          const v = opt(key);
-          if (v === undefined || (v.kind === 'scalar' && v.value === null)) continue;
-          const s = this.string(v, `\`${key}\``);
-          if (s !== undefined) out[key] = s;
-        }
-        return { ...base, type: typeName, ...out };
-      }
+      case 'change_logsource':
+        return { ...base, type: typeName, ...this.logsourceParts(m) };
       case 'replace_string': {
         const re = this.required(m, 'regex', typeName);
         const rep = this.required(m, 'replacement', typeName);

@@ -1,6 +1,6 @@
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
-import type { YamlMap, YamlNode } from '../yaml/node.js';
+import { mapGet, type YamlMap, type YamlNode } from '../yaml/node.js';
 
 /** Collects diagnostics (`pipeline-invalid`) while reading typed values out of a pipeline file's YAML nodes. */
 export class YamlReader {
@@ -32,6 +32,18 @@ export class YamlReader {
 
   boolean(node: YamlNode, what: string): boolean | undefined {
     return node.kind === 'scalar' && typeof node.value === 'boolean' ? node.value : this.bad(`${what} must be true or false`, node.span);
+  }
+
+  /** The log source parts a mapping gives (`category`, `product`, `service`; null or absent: not given). */
+  logsourceParts(m: YamlMap): { category?: string; product?: string; service?: string } {
+    const out: { category?: string; product?: string; service?: string } = {};
+    for (const key of ['category', 'product', 'service'] as const) {
+      const e = mapGet(m, key);
+      if (e === undefined || (e.value.kind === 'scalar' && e.value.value === null)) continue;
+      const s = this.string(e.value, `\`${key}\``);
+      if (s !== undefined) out[key] = s;
+    }
+    return out;
   }
 
   /** A string or a list of strings. */

@@ -1,7 +1,7 @@
 import { and, match, matchesOf, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
-import type { DiagnosticCode } from '../diagnostics/codes.js';
+import { isSkippableCode, type DiagnosticCode } from '../diagnostics/codes.js';
 import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
@@ -21,7 +21,6 @@ import {
   hashesFieldsItem,
   NO_FACTS,
   placeholdersItem,
-  repeatsAnError,
   replaceStringItem,
   templateText,
   type Facts,
@@ -90,6 +89,15 @@ export function runPipelines(rule: SigmaRule, pipelines: readonly ProcessingPipe
     failed: hasErrors(run.diagnostics),
     refusedItems: run.refusedItems(),
   };
+}
+
+/**
+ * Whether an error with `code` at an item that already has errors with `codes` only repeats them: it is
+ * a refusal `--skip-unsupported` may skip (the first error is the reason, later refusals follow from it)
+ * or has the same code as one of them ("One error per item", runPipelines).
+ */
+export function repeatsAnError(codes: readonly DiagnosticCode[], code: DiagnosticCode): boolean {
+  return codes.length > 0 && (isSkippableCode(code) || codes.includes(code));
 }
 
 type Rewritten = Expr | typeof DROPPED;

@@ -1,7 +1,7 @@
 import { match, or, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue, StringPart } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
-import { isSkippableCode, type DiagnosticCode } from '../diagnostics/codes.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { LogSource } from '../rule/model.js';
 import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
 import type { ItemFacts } from './conditions.js';
@@ -38,18 +38,9 @@ export const NO_FACTS: Facts = { applied: new Set(), mappedField: false, refAppl
 export const DROPPED = Symbol('dropped');
 
 /** A transformation's refusal of one item: an error at the item; the item keeps its form. */
-export interface ItemRefusal {
+interface ItemRefusal {
   readonly refused: DiagnosticCode;
   readonly message: string;
-}
-
-/**
- * Whether an error with `code` at an item that already has errors with `codes` only repeats them: it is
- * a refusal `--skip-unsupported` may skip (the first error is the reason, later refusals follow from it)
- * or has the same code as one of them ("One error per item", runPipelines).
- */
-export function repeatsAnError(codes: readonly DiagnosticCode[], code: DiagnosticCode): boolean {
-  return codes.length > 0 && (isSkippableCode(code) || codes.includes(code));
 }
 
 /** The result of rewriting one detection item: a replacement, a removal, a refusal, or no change (undefined). */

@@ -202,9 +202,8 @@ class Run implements RuleView {
         const named = items.find((m) => !repeatsAnError(this.factsOf(m).errors, 'unsupported-construct')) ?? items[0];
         if (named !== undefined) {
           const field = named.field ?? '(keyword)';
-          const byOwnField = this.fieldNamesHold(t, named.field, this.factsOf(named));
           const which =
-            byOwnField || named.value.kind !== 'fieldref'
+            this.selectsOwnField(t, named, this.factsOf(named)) || named.value.kind !== 'fieldref'
               ? `field \`${field}\``
               : `field \`${field}\`, a reference to \`${named.value.field}\`: the comparison reads its values, and this transformation refuses them`;
           this.refuse(items, 'unsupported-construct', `${t.message} (pipeline \`${p.id}\`, transformation \`${t.id}\`, ${which})`, named.span);
@@ -241,7 +240,17 @@ class Run implements RuleView {
     return evalConditionSet(t.fieldNameConditions, (c) => fieldNameConditionHolds(c, field, facts));
   }
 
-  /** Whether they hold for the field an item's value refers to (`X|fieldref: Y`, for Y: Y's own history). */
+  /** Whether the transformation's detection-item conditions hold for the item. */
+  private itemConditionsHold(t: Transformation, m: ExprMatch, facts: Facts): boolean {
+    return evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts));
+  }
+
+  /** Whether the transformation selects the item by its own field (its field-name and detection-item conditions hold). */
+  private selectsOwnField(t: Transformation, m: ExprMatch, facts: Facts): boolean {
+    return this.fieldNamesHold(t, m.field, facts) && this.itemConditionsHold(t, m, facts);
+  }
+
+  /** Whether the field-name conditions hold for the field an item's value refers to (`X|fieldref: Y`, for Y: Y's own history). */
   private refNamesHold(t: Transformation, m: ExprMatch, facts: Facts): boolean {
     return m.value.kind === 'fieldref' && this.fieldNamesHold(t, m.value.field, { ...facts, applied: facts.refApplied });
   }
@@ -258,9 +267,9 @@ class Run implements RuleView {
     const holds = (m: ExprMatch): boolean => {
       if (relevant !== undefined && !relevant(m)) return false;
       const facts = this.factsOf(m);
-      if (this.fieldNamesHold(t, m.field, facts)) return evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts));
+      if (this.selectsOwnField(t, m, facts)) return true;
       if (byReference === 'no' || !this.refNamesHold(t, m, facts)) return false;
-      return byReference === 'values unknown' || evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts));
+      return byReference === 'values unknown' || this.itemConditionsHold(t, m, facts);
     };
     return matchesOf(this.detection).filter(holds);
   }

@@ -48,6 +48,24 @@ describe('detection_item_failure and field references', () => {
     const mapping = `transformations:\n  - id: map_y\n    type: field_name_mapping\n    mapping: { Y: y.renamed }\n    detection_item_conditions: [{ type: match_string, pattern: '^bad$' }]\n`;
     expect(runPipelines(rule(m('X', ref('Y'))), [pipeline(mapping)]).output.applied).toEqual([]);
   });
+
+  it('names the reference when it alone selected the item, also when the failure lists the item\'s own field but its value conditions do not hold', () => {
+    const yaml = `transformations:
+  - id: no_xy
+    type: detection_item_failure
+    message: X and Y are not stored as written
+    field_name_conditions: [{ type: include_fields, fields: [X, Y] }]
+    detection_item_conditions: [{ type: match_string, pattern: '^bad$' }]
+`;
+    const r = runPipelines(rule(m('X', ref('Y'))), [pipeline(yaml)]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([
+      'X and Y are not stored as written (pipeline `test.yml`, transformation `no_xy`, field `X`, a reference to `Y`: the comparison reads its values, and this transformation refuses them)',
+    ]);
+    // Selected by its own field (a value the conditions refuse): named by its field alone.
+    expect(runPipelines(rule(m('X', 'bad')), [pipeline(yaml)]).diagnostics.map((d) => d.message)).toEqual([
+      'X and Y are not stored as written (pipeline `test.yml`, transformation `no_xy`, field `X`)',
+    ]);
+  });
 });
 
 describe('elastic-esql (ecs-windows): a reference to a field Winlogbeat splits or removes', () => {

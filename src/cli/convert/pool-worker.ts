@@ -11,7 +11,7 @@ import type { FileTask, WorkerSetup } from './pool-protocol.js';
 const setup = workerData as WorkerSetup;
 const port = parentPort;
 if (port === null) throw new Error('pool-worker.ts runs as a worker thread (see pool.ts)');
-const converter = new FileConverter(setup);
+const converter = FileConverter.fromSetup(setup);
 
 /** Files this thread was sent so far. */
 let count = 0;

@@ -258,7 +258,7 @@ async function streamOnThreads(
   threads: number,
   setup: WorkerSetup,
 ): Promise<boolean> {
-  const pool = new ConvertPool(threads, setup);
+  const pool = new ConvertPool(threads, setup, io.convertWorker);
   try {
     progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
     /** Results converted here, by file number. */

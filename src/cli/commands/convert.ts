@@ -120,6 +120,8 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   let pass = start();
   const threads = streamable ? poolSize(jobs, files.length) : 0;
   try {
+    /** Hash the inputs (for the manifest); time each document (see Progress.timed). */
+    const measure = { hashes: writeManifest, timed: progress.timed };
     const setup: WorkerSetup = {
       targets: asList(options.target),
       formats: asList(options.format),
@@ -129,11 +131,10 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
       pipelines: extra.map(({ ref, source }) => ({ ref, source })),
       filters: filterFiles.map(({ path, bytes }) => ({ path, bytes })),
       skipUnsupported: options.skipUnsupported,
-      hashes: writeManifest,
-      timed: progress.timed,
+      ...measure,
     };
     // Streaming converts on the main thread with the targets resolved above (worker threads build the same from `setup`).
-    const local = new FileConverter(targets, { hashes: writeManifest, timed: progress.timed });
+    const local = new FileConverter(targets, measure);
     const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, local, threads, setup) : stream(files, pass, io, progress, local));
     if (!streamed) {
       pass.out.staged?.abort();

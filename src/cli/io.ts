@@ -28,6 +28,11 @@ export interface CliIo {
    * stays flat however large the pack). Absent: kept in memory.
    */
   spool?<T>(): Spool<T>;
+  /**
+   * The module each conversion worker thread runs (`--jobs`, see ConvertPool). Absent: the build's
+   * pool-worker.js. Tests give one that fails, to see a failing thread end the run.
+   */
+  readonly convertWorker?: URL;
   /** True when standard error is a terminal: a progress bar and timings are shown there. */
   readonly stderrIsTTY?: boolean;
 }

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTO_MIN_FILES, poolSize } from '../../src/cli/convert/pool.js';
 import { nodeIo, type CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
@@ -71,8 +71,9 @@ interface Run {
   readonly staging: number;
 }
 
-async function run(args: readonly string[], files: Record<string, string>, tty = false): Promise<Run> {
-  const m = io(files, tty);
+/** `worker`: the module the conversion threads run (CliIo.convertWorker; default: the build's). */
+async function run(args: readonly string[], files: Record<string, string>, tty = false, worker?: URL): Promise<Run> {
+  const m = Object.assign(io(files, tty), worker === undefined ? {} : { convertWorker: worker });
   const status = await runCli(['convert', ...args], m);
   return { status, out: m.out, err: m.err, written: m.written, staging: m.staging.size };
 }
@@ -199,14 +200,12 @@ describe('how many worker threads', () => {
 });
 
 describe('a failing worker thread', () => {
-  const HOOK = 'SIGMA_TRANSPILER_INJECT_WORKER_FAILURE';
-  afterEach(() => {
-    delete process.env[HOOK];
-  });
+  /** Worker threads whose conversion throws at their third file, or that exit at their second (test/support/failing-worker.mjs). */
+  const THROWS = new URL('../support/worker-throws.mjs', import.meta.url);
+  const EXITS = new URL('../support/worker-exits.mjs', import.meta.url);
 
   it('an exception in a thread: internal error, exit 3, nothing staged left behind', async () => {
-    process.env[HOOK] = 'throw:3';
-    const r = await run(['-t', 'all', '-s', '-o', 'out', 'pack', '--jobs', '2'], CLEAN);
+    const r = await run(['-t', 'all', '-s', '-o', 'out', 'pack', '--jobs', '2'], CLEAN, false, THROWS);
     expect(r.status).toBe(3);
     expect(r.err).toMatch(/internal error \(please report it\): .*conversion worker thread \d failed: Error: injected failure converting pack\/\S+\.yml/);
     expect(r.staging).toBe(0);
@@ -214,7 +213,6 @@ describe('a failing worker thread', () => {
   });
 
   it('a thread that exits: internal error, exit 3, and on disk no staging folder', async () => {
-    process.env[HOOK] = 'exit:2';
     const dir = mkdtempSync(join(tmpdir(), 'sigma-jobs-'));
     try {
       const out = join(dir, 'out');
@@ -226,6 +224,7 @@ describe('a failing worker thread', () => {
         exists: (p) => p === 'pack',
         stdout: (t) => void (captured.out += t),
         stderr: (t) => void (captured.err += t),
+        convertWorker: EXITS,
       };
       const status = await runCli(['convert', '-t', 'splunk', '-s', '-o', out, 'pack', '--jobs', '2'], disk);
       expect(status).toBe(3);
@@ -238,8 +237,7 @@ describe('a failing worker thread', () => {
   });
 
   it('the same failure with --jobs 1 never reaches a thread', async () => {
-    process.env[HOOK] = 'throw:3';
-    expect((await run(['-t', 'splunk', 'pack', '--jobs', '1'], CLEAN)).status).toBe(0);
+    expect((await run(['-t', 'splunk', 'pack', '--jobs', '1'], CLEAN, false, THROWS)).status).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { convertFiles, type ConvertOptions } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { LineIndex } from '../../diagnostics/span.js';
-import { defaultPipelinesFor, findBuiltinPipeline, resolvePipelineRef } from '../../pipeline/builtins.js';
+import { findBuiltinPipeline, resolvePipelineRef } from '../../pipeline/builtins.js';
 import type { ProcessingPipeline } from '../../pipeline/types.js';
 import type { SigmaFilter } from '../../rule/model.js';
 import { ManifestBuilder, MANIFEST_FILE } from '../convert/manifest.js';
@@ -9,7 +9,7 @@ import { Progress } from '../convert/progress.js';
 import { planTargets } from '../convert/selection.js';
 import { DiagnosticLog, stem, TargetSink, type RunOutput } from '../convert/target-sink.js';
 import { ConvertPool, poolSize } from '../convert/pool.js';
-import { FileConverter } from '../convert/file-converter.js';
+import { conversionOptions, FileConverter, pipelinesFor } from '../convert/file-converter.js';
 import type { FileResult, FileTask, WorkerSetup } from '../convert/pool-protocol.js';
 import { collectFiles, parseFile, parseRead, type InputFile } from '../inputs.js';
 import { readInput, stageFiles, type CliIo } from '../io.js';
@@ -76,10 +76,11 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   // Each file's output name below the output folder (without extension), computed once per file.
   const stems = new Map<string, string>(files.map((f) => [f.path, stem(f.path, f.root)]));
   const writeManifest = outputDir !== undefined && (multi || options.manifest === true);
-  const targets = runs.map((run) => ({
-    run,
-    pipelines: [...(options.withoutPipeline ? [] : defaultPipelinesFor(run.converter.id)), ...extra.map((e) => e.pipeline)],
-  }));
+  const extraPipelines = extra.map((e) => e.pipeline);
+  const targets = runs.map((run) => {
+    const pipelines = pipelinesFor(run, options.withoutPipeline, extraPipelines);
+    return { run, pipelines, options: conversionOptions(run, pipelines, options.skipUnsupported, filters) };
+  });
   const log = new DiagnosticLog(io, multi, () => progress.clear());
   const start = (): Pass => {
     const inputHashes = new Map<string, string>();
@@ -105,20 +106,13 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
             spool: io.spool?.() ?? memorySpool(),
           }),
       ),
-      convertOptions: (k: number): ConvertOptions => {
-        const t = targets[k];
-        return {
-          ...(t === undefined
-            ? {}
-            : { format: t.run.format, targetOptions: t.run.targetOptions, pipelines: t.pipelines, formatOptions: t.run.formatOptions.given }),
-          skipUnsupported: options.skipUnsupported,
-          filters,
-          onDocumentStart: (file, index) => {
-            progress.documentStart(file, index);
-            progress.step();
-          },
-        };
-      },
+      convertOptions: (k: number): ConvertOptions => ({
+        ...targets[k]?.options,
+        onDocumentStart: (file, index) => {
+          progress.documentStart(file, index);
+          progress.step();
+        },
+      }),
     };
   };
   const streamable = runs.every((r) => r.pack === undefined);
@@ -126,6 +120,8 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   let pass = start();
   const threads = streamable ? poolSize(jobs, files.length) : 0;
   try {
+    /** Hash the inputs (for the manifest); time each document (see Progress.timed). */
+    const measure = { hashes: writeManifest, timed: progress.timed };
     const setup: WorkerSetup = {
       targets: asList(options.target),
       formats: asList(options.format),
@@ -135,10 +131,11 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
       pipelines: extra.map(({ ref, source }) => ({ ref, source })),
       filters: filterFiles.map(({ path, bytes }) => ({ path, bytes })),
       skipUnsupported: options.skipUnsupported,
-      hashes: writeManifest,
-      timed: progress.timed,
+      ...measure,
     };
-    const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, threads, setup) : stream(files, pass, io, progress, setup));
+    // Streaming converts on the main thread with the targets resolved above (worker threads build the same from `setup`).
+    const local = new FileConverter(targets, measure);
+    const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, local, threads, setup) : stream(files, pass, io, progress, local));
     if (!streamed) {
       pass.out.staged?.abort();
       for (const sink of pass.sinks) sink.dispose();
@@ -205,9 +202,8 @@ interface Pass {
  * do), hand the records on, drop the parse. Returns false (and the caller starts over in batch) at the
  * first filter or correlation document: those need the whole pack.
  */
-function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, setup: WorkerSetup): boolean {
+function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, local: FileConverter): boolean {
   progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
-  const local = new FileConverter(setup);
   for (let i = 0; i < files.length; i++) if (!deliver(pass, progress, files[i]?.path ?? '', local.convert(task(files, i, io)))) return false;
   for (const sink of pass.sinks) sink.finish(pass.out);
   return true;
@@ -254,11 +250,18 @@ const IN_FLIGHT = 256;
  * written is what `stream` gives. False (the caller starts over in batch) when a filter or correlation
  * document is met. The threads are ended in every case.
  */
-async function streamOnThreads(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, threads: number, setup: WorkerSetup): Promise<boolean> {
-  const pool = new ConvertPool(threads, setup);
+async function streamOnThreads(
+  files: readonly InputFile[],
+  pass: Pass,
+  io: CliIo,
+  progress: Progress,
+  local: FileConverter,
+  threads: number,
+  setup: WorkerSetup,
+): Promise<boolean> {
+  const pool = new ConvertPool(threads, setup, io.convertWorker);
   try {
     progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
-    const local = new FileConverter(setup);
     /** Results converted here, by file number. */
     const ready = new Map<number, FileResult>();
     /** The next file no one converts yet. */

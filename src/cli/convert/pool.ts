@@ -21,8 +21,8 @@ export class ConvertPool {
   private failure: Error | null = null;
   private closing = false;
 
-  constructor(size: number, setup: WorkerSetup) {
-    const entry = workerEntry().url;
+  /** `entry`: the module the threads run (see CliIo.convertWorker); the build's pool-worker.js by default. */
+  constructor(size: number, setup: WorkerSetup, entry: URL = workerEntry().url) {
     try {
       for (let i = 0; i < size; i++) this.start(i, entry, setup);
     } catch (e) {

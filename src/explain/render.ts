@@ -327,4 +327,3 @@ function techniqueLink(t: { id: string }): string {
 export function stableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 2);
 }
-

@@ -8,6 +8,7 @@ import type {
   Binding,
   Fragment,
   LeafRendering,
+  ListFoldSpec,
   QueryLanguage,
   RenderValue,
   TargetDeclaration,
@@ -227,7 +228,11 @@ function renderNode(node: Expr, run: Run, negated: boolean, positive: boolean): 
 function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean, positive: boolean): Piece[] {
   const fold = run.lang.listFold;
   if (fold.kind === 'off') return operands.map((o) => renderNode(o, run, negated, positive));
+  return fold.use((spec) => foldOperands(spec, operands, run, negated, positive));
+}
 
+/** renderOrOperands with the target's fold, its items of the target's own type `I`. */
+function foldOperands<I>(spec: ListFoldSpec<I>, operands: readonly Expr[], run: Run, negated: boolean, positive: boolean): Piece[] {
   // Group foldable operands by field; a group is rendered where its first member stands.
   const items = operands.map((operand) => {
     if (operand.kind !== 'match' || operand.field === null) return null;
@@ -236,7 +241,7 @@ function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean,
     if (exponentNumber(value) !== undefined) return null; // refused where it stands
     const fieldText = run.lang.fieldName(operand.field);
     if (typeof fieldText !== 'string') return null;
-    const item = fold.item(value, run.options);
+    const item = spec.item(value, run.options);
     return item === null ? null : { field: operand.field, fieldText, item };
   });
   const counts = new Map<string, number>();
@@ -246,14 +251,14 @@ function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean,
   const done = new Set<string>();
   operands.forEach((operand, index) => {
     const item = items[index];
-    if (!item || (counts.get(item.field) ?? 0) < fold.minItems) {
+    if (!item || (counts.get(item.field) ?? 0) < spec.minItems) {
       pieces.push(renderNode(operand, run, negated, positive));
       return;
     }
     if (done.has(item.field)) return;
     done.add(item.field);
     const group = items.flatMap((i) => (i !== null && i.field === item.field ? [i.item] : []));
-    pieces.push(fold.render(item.fieldText, group, negated));
+    pieces.push(spec.render(item.fieldText, group, negated));
   });
   return pieces;
 }

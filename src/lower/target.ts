@@ -135,42 +135,29 @@ export type KeywordRenderer = (ctx: KeywordContext) => LeafRendering;
  * the value as a list item of the target's own making (its text, or what the target needs to write the
  * list: a comparison operator, a case class, ...), or null when the value must stay a separate
  * comparison (null here is "not foldable", the one meaning; the leaf is then rendered normally). The
- * engine groups the items of one field and hands them to `render` as they came. Declare one with
- * `listFold`, which keeps the item type the target's own.
+ * engine groups the items of one field and hands them to `render` as they came.
  */
-export interface ListFold {
-  readonly kind: 'list-fold';
+export interface ListFoldSpec<I> {
   /** Fold only runs of at least this many values. */
   readonly minItems: number;
-  readonly item: (value: PatternStringValue | NumberValue, options: TargetOptionValues) => FoldItem | null;
-  /** `negated` as in LeafContext (push-to-leaves languages only). */
-  readonly render: (fieldText: string, items: readonly FoldItem[], negated: boolean) => Fragment;
-}
-
-declare const foldItemBrand: unique symbol;
-/** A list item as a target's `item` made it: the engine only passes it back to the same target's `render`. */
-export interface FoldItem {
-  readonly [foldItemBrand]: true;
-}
-
-/** What a target writes to declare its list fold, with items of its own type `I`. */
-export interface ListFoldSpec<I> {
-  readonly minItems: number;
   readonly item: (value: PatternStringValue | NumberValue, options: TargetOptionValues) => I | null;
+  /** `negated` as in LeafContext (push-to-leaves languages only). */
   readonly render: (fieldText: string, items: readonly I[], negated: boolean) => Fragment;
 }
 
 /**
- * A target's list fold. The engine keeps a fold's items opaque (FoldItem) and gives `render` only items
- * that the same fold's `item` returned, so treating them as `I` again is sound: the one place that says so.
+ * A target's list fold, its item type hidden: `use` hands the spec to a function generic in the item
+ * type (the engine's), so the engine can only pass `render` the items the same spec's `item` made, and
+ * the type checker proves it (no cast). Declare one with `listFold`.
  */
-export function listFold<I extends object | string>(spec: ListFoldSpec<I>): ListFold {
-  return {
-    kind: 'list-fold',
-    minItems: spec.minItems,
-    item: (value, options) => spec.item(value, options) as unknown as FoldItem | null,
-    render: (fieldText, items, negated) => spec.render(fieldText, items as unknown as readonly I[], negated),
-  };
+export interface ListFold {
+  readonly kind: 'list-fold';
+  readonly use: <R>(fold: <I>(spec: ListFoldSpec<I>) => R) => R;
+}
+
+/** A target's list fold, with items of its own type `I`. */
+export function listFold<I>(spec: ListFoldSpec<I>): ListFold {
+  return { kind: 'list-fold', use: (fold) => fold(spec) };
 }
 
 // ---------------------------------------------------------------------------------------------------

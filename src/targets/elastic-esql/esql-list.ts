@@ -71,10 +71,10 @@ export function foldRender(fieldText: string, items: readonly EsqlFoldItem[], ne
     rights.add(right);
     groups.set(left, rights);
   }
-  const tests = [...groups].map(([left, set]) => [left, [...set]] as const).map(([left, rights]) =>
-    rights.length === 1
-      ? `${left} ${negated ? '!=' : '=='} ${rights[0] ?? ''}`
-      : `${left} ${negated ? 'NOT IN' : 'IN'} (${rights.join(', ')})`,
+  const tests = [...groups].map(([left, rights]) =>
+    rights.size === 1
+      ? `${left} ${negated ? '!=' : '=='} ${[...rights].join('')}`
+      : `${left} ${negated ? 'NOT IN' : 'IN'} (${[...rights].join(', ')})`,
   );
   if (!negated) return tests.length === 1 ? fragment(tests[0] ?? '') : fragment(joinTexts(tests, ' OR ', GROUP, MAX_CHAIN), 'or');
   // NOT (a OR b) for Sigma: the field is absent, or it is present and every test fails.

@@ -134,42 +134,48 @@ function inListTest(fieldText: string, literals: readonly string[], hasNumber: b
   return literals.length === 1 ? `${subject} =~ ${literals[0] ?? ''}` : `${subject} in~ (${literals.join(', ')})`;
 }
 
+/** One test of a folded list, in order: the in-list, the regex alternation, or a value's own test. */
+type ListTest = { readonly kind: 'in' } | { readonly kind: 'regex' } | { readonly kind: 'test'; readonly text: string };
+
 function listRender(fieldText: string, items: readonly ListItem[]): Fragment {
   const isLong = items.filter((i) => 'parts' in i && !['exact', 'any'].includes(stringShape(i.parts).kind)).length > LONG_LIST;
   const literals: string[] = [];
   let hasNumber = false;
   let hasString = false;
   const patterns: { flags: string; body: string }[] = [];
-  // Placeholders for the in-list and the regex keep their first member's place.
-  const IN = '\u0000in';
-  const RE = '\u0000re';
-  const tests: string[] = [];
+  // The in-list and the regex keep their first member's place; they are written once all members are known.
+  const tests: ListTest[] = [];
   for (const item of items) {
     if ('number' in item) {
-      if (literals.length === 0) tests.push(IN);
+      if (literals.length === 0) tests.push({ kind: 'in' });
       literals.push(kustoString(String(item.number)));
       hasNumber = true;
       continue;
     }
     const shape = stringShape(item.parts);
     if (shape.kind === 'exact' && shape.text !== '' && !item.cased) {
-      if (literals.length === 0) tests.push(IN);
+      if (literals.length === 0) tests.push({ kind: 'in' });
       literals.push(kustoString(shape.text));
       hasString = true;
     } else if (isLong && shape.kind !== 'exact' && shape.kind !== 'any') {
-      if (patterns.length === 0) tests.push(RE);
+      if (patterns.length === 0) tests.push({ kind: 'regex' });
       patterns.push(re2Parts(item.parts, item.cased, true));
     } else {
-      tests.push(stringTest(fieldText, item.parts, item.cased));
+      tests.push({ kind: 'test', text: stringTest(fieldText, item.parts, item.cased) });
     }
   }
-  const texts = tests.map((t) =>
-    t === IN
-      ? inListTest(fieldText, literals, hasNumber, hasString)
-      : t === RE
-        ? `${fieldText} matches regex ${kustoString(alternation(patterns))}`
-        : t,
-  );
+  const texts = tests.map((t): string => {
+    switch (t.kind) {
+      case 'in':
+        return inListTest(fieldText, literals, hasNumber, hasString);
+      case 'regex':
+        return `${fieldText} matches regex ${kustoString(alternation(patterns))}`;
+      case 'test':
+        return t.text;
+      default:
+        return assertNever(t, 'list test');
+    }
+  });
   return fragment(joinTexts(texts, ' or ', GROUP, MAX_CHAIN), texts.length > 1 ? 'or' : 'atom');
 }
 
@@ -329,7 +335,7 @@ export const sentinelKql: TargetDeclaration<'sentinel-kql'> = {
         ),
     },
     keyword: (ctx) => keywordLeaf(ctx.value),
-    listFold: listFold<ListItem>({
+    listFold: listFold({
       minItems: 2,
       item: (value) => (value.kind === 'number' ? { number: value.value } : { parts: value.parts, cased: value.cased }),
       render: listRender,

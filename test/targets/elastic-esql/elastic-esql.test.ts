@@ -62,6 +62,12 @@ describe('elastic-esql strings', () => {
     expect(esqlString('\\"')).toBe('"\\\\\\""');
   });
 
+  it('refuses a lone UTF-16 surrogate (no UTF-8 form), alone or in a list; a surrogate pair is written as it is', () => {
+    expect(errors(m(str([lit('a\ud800b')]), 'file.path'))[0]).toContain('lone UTF-16 surrogate');
+    expect(errors(or([m(str([lit('a')]), 'file.path'), m(str([lit('\udc00')]), 'file.path')]))[0]).toContain('lone UTF-16 surrogate');
+    expect(where(m(str([lit('a😀')], true), 'file.path'))).toBe('file.path == "a😀"');
+  });
+
   it('writes * alone as presence and the empty string as == ""', () => {
     expect(where(m(str([star]), 'file.path'))).toBe('file.path IS NOT NULL');
     expect(where(not(m(str([star]), 'file.path'), span))).toBe('file.path IS NULL');

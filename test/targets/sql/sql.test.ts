@@ -145,6 +145,16 @@ describe('sql refusals', () => {
     expect(errors(m({ kind: 'regex', pattern: '(?<n>a)', flags: noFlags }), true)[0]).toContain("the group '(?<n' (named, atomic");
     expect(errors(m({ kind: 'regex', pattern: '(?<n>a)', flags: noFlags }))).toEqual([]);
   });
+
+  it('refuses a lone UTF-16 surrogate (no UTF-8 form), and runs a surrogate pair in SQLite', () => {
+    // better-sqlite3 would send the lone surrogate as U+FFFD: the query would test other text than the rule's.
+    for (const postgres of [false, true]) {
+      expect(errors(m(str([lit('a\ud800b')])), postgres)[0]).toContain('lone UTF-16 surrogate');
+      expect(errors(m(str([lit('a\udc00')])), postgres)[0]).toContain('lone UTF-16 surrogate');
+      expect(errors(m(str([lit('a😀b')])), postgres)).toEqual([]);
+    }
+    expect(runSqlite(m(str([lit('a😀'), star])), [{ F: 'a😀b' }, { F: 'a\ufffdb' }, { F: 'ab' }])).toEqual([0]);
+  });
 });
 
 const W = '[A-Za-z0-9_]';

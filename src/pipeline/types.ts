@@ -70,14 +70,41 @@ export interface TransformationBase {
   readonly detectionItemConditions: ConditionSet<DetectionItemCondition>;
 }
 
-/** A field name and the names it becomes (one: a rename; several: any of them, an OR). */
+/** A value `add_condition` compares with, as written in the pipeline file. */
+export type ConditionValue = string | number | boolean | null;
+
+/** One field of `add_condition`'s `conditions` (and of a mapping guard's): the field and its values. */
+export interface AddedCondition {
+  readonly field: string;
+  /** Several values: any of them. */
+  readonly values: readonly ConditionValue[];
+  /** `field|cased`: the pipeline names the log's exact value, so it matches case-sensitively. */
+  readonly cased: boolean;
+  readonly span: SourceSpan;
+}
+
+/**
+ * A condition on the event under which one alternative of a field mapping holds (an extension; written
+ * like add_condition's `conditions` and `negated`): the fields all hold (each one of its values), or
+ * with `negated`, not all of them.
+ */
+export interface FieldGuard {
+  readonly conditions: readonly AddedCondition[];
+  readonly negated: boolean;
+  readonly span: SourceSpan;
+}
+
+/**
+ * A field name and the names it becomes (one: a rename; several: any of them, an OR). `guards`, when
+ * present, has one entry per name of `to` (same index): the condition on the event under which that
+ * name holds the rule's field, or null for an alternative that always does. A guarded alternative
+ * becomes `guard and <field test>` in the OR (so `not` covers the guards too).
+ */
 export interface FieldMappingEntry {
   readonly from: string;
   readonly to: readonly string[];
+  readonly guards?: readonly (FieldGuard | null)[];
 }
-
-/** A value `add_condition` compares with, as written in the pipeline file. */
-export type ConditionValue = string | number | boolean | null;
 
 export type Transformation =
   | (TransformationBase & { readonly type: 'field_name_mapping'; readonly mapping: readonly FieldMappingEntry[] })
@@ -87,13 +114,7 @@ export type Transformation =
   | (TransformationBase & {
       readonly type: 'add_condition';
       /** Field -> values (several values: any of them). Several fields: all of them. */
-      readonly conditions: readonly {
-        readonly field: string;
-        readonly values: readonly ConditionValue[];
-        /** `field|cased`: the pipeline names the log's exact value, so it matches case-sensitively. */
-        readonly cased: boolean;
-        readonly span: SourceSpan;
-      }[];
+      readonly conditions: readonly AddedCondition[];
       readonly negated: boolean;
       /** Replace `$category`, `$product`, `$service` in string values with the rule's log source. */
       readonly template: boolean;

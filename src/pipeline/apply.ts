@@ -32,7 +32,7 @@ import {
   type PipelineVars,
 } from './item-rewrites.js';
 import type { AppliedTransformation, FieldGuard, PipelineOutput, PipelineRun, ProcessingPipeline, Transformation } from './types.js';
-import { GuardedTests } from './guarded-tests.js';
+import { GuardedTests, groupGuards } from './guarded-tests.js';
 
 /**
  * Applies pipelines to one rule: in priority order (lower first; ties keep the given order), each
@@ -375,6 +375,7 @@ class Run implements RuleView {
   private mapFields(p: ProcessingPipeline, t: Extract<Transformation, { type: `field_name_${string}` }>): void {
     const fieldSelected = (name: string, facts: Facts): boolean => this.fieldNamesHold(t, name, facts);
     const recordedBefore = this.applied.length;
+    let wroteGuards = false;
     // The item's field and the field its value refers to are each selected (and renamed) on their own.
     this.eachItem(p, t, (m) => {
       if (m.field === null) return undefined;
@@ -397,6 +398,7 @@ class Run implements RuleView {
           guarded.add([fieldGuardList?.[i] ?? null, refGuardList?.[j] ?? null], match(f, value, m.span), m.span);
         });
       });
+      wroteGuards ||= guarded.guarded;
       const texts = (names: readonly string[], guards: readonly (FieldGuard | null)[] | undefined): string => names.map((n, i) => targetText(n, guards?.[i])).join(' | ');
       const detail = [
         ...(targets ? [`${m.field} -> ${texts(targets, fieldGuardList)}`] : []),
@@ -420,6 +422,8 @@ class Run implements RuleView {
         detail,
       };
     }, (m) => m.field !== null && (m.value.kind === 'fieldref' || fieldTargets(t, m.field) !== undefined), 'field');
+    // Each guard once per OR (a list of values mapped item by item repeats them).
+    if (wroteGuards) this.detection = groupGuards(this.detection);
     // The rule's `fields` list names event fields too.
     const mappedFields = this.fields.flatMap((f) => (fieldSelected(f, NO_FACTS) ? (fieldTargets(t, f) ?? [f]) : [f]));
     if (mappedFields.join('\u0000') !== this.fields.join('\u0000')) {

@@ -1,4 +1,5 @@
-import { and, type Expr, type ExprMatch } from '../ast/expr.js';
+import { and, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
+import { assertNever } from '../diagnostics/assert-never.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { LogSource } from '../rule/model.js';
 import { conditionsExpr, conditionValue, type Facts } from './item-rewrites.js';
@@ -19,6 +20,8 @@ export class GuardedTests {
   readonly alternatives: Expr[] = [];
   /** The facts of the guards' detection items (written by the pipeline in the target's names). */
   readonly facts = new Map<ExprMatch, Facts>();
+  /** Some alternative has a guard. */
+  guarded = false;
 
   constructor(
     private readonly logsource: LogSource,
@@ -44,7 +47,79 @@ export class GuardedTests {
       for (const m of built.items) this.facts.set(m, this.guardFacts);
       parts.push(built.expr);
     }
-    this.alternatives.push(and([...parts, test], span));
+    const alternative = and([...parts, test], span);
+    guardedParts.set(alternative, { key: [...kept.keys()].join('\u0000'), guards: parts, test });
+    this.alternatives.push(alternative);
+    this.guarded = true;
+  }
+}
+
+/** The alternatives GuardedTests wrote: their guards (as text, and as written) and their test. */
+const guardedParts = new WeakMap<Expr, { readonly key: string; readonly guards: readonly Expr[]; readonly test: Expr }>();
+
+/**
+ * Writes each guard once per OR: `(G and a) or (H and b) or (G and c) or (H and d)` becomes
+ * `(G and (a or c)) or (H and (b or d))`, which means the same (and distributes over or). A list of
+ * values (`DestinationPort: [1, 2]`, an OR of items, each mapped on its own) then tests each name once
+ * with all its values, so targets still write one `in` per name. Nested ORs are flattened into their
+ * parent first (the same OR); only alternatives GuardedTests wrote are grouped, in first-seen order,
+ * everything else keeps its place. Returns `e` itself when there is nothing to group.
+ */
+export function groupGuards(e: Expr): Expr {
+  switch (e.kind) {
+    case 'match':
+      return e;
+    case 'not': {
+      const inner = groupGuards(e.operand);
+      return inner === e.operand ? e : not(inner, e.span);
+    }
+    case 'and': {
+      const parts = e.operands.map(groupGuards);
+      return parts.every((x, i) => x === e.operands[i]) ? e : and(parts, e.span);
+    }
+    case 'or': {
+      const children = e.operands.map(groupGuards);
+      const unchanged = (): Expr => (children.every((x, i) => x === e.operands[i]) ? e : or(children, e.span));
+      const flat: Expr[] = [];
+      const visit = (x: Expr): void => {
+        if (x.kind === 'or') x.operands.forEach(visit);
+        else flat.push(x);
+      };
+      children.forEach(visit);
+      const groups = new Map<string, Expr[]>();
+      const out: (Expr | string)[] = [];
+      for (const x of flat) {
+        const parts = guardedParts.get(x);
+        if (parts === undefined) {
+          out.push(x);
+          continue;
+        }
+        const group = groups.get(parts.key);
+        if (group === undefined) {
+          groups.set(parts.key, [x]);
+          out.push(parts.key);
+        } else group.push(x);
+      }
+      if ([...groups.values()].every((g) => g.length === 1)) return unchanged();
+      const rebuilt = out.map((x) => {
+        if (typeof x !== 'string') return x;
+        const members = groups.get(x) ?? [];
+        const first = members[0];
+        const firstParts = first === undefined ? undefined : guardedParts.get(first);
+        if (first === undefined || firstParts === undefined || members.length === 1) return first as Expr;
+        // A member grouped in a nested OR already has an OR of tests: one OR (the same disjunction).
+        const tests = members.flatMap((mm) => {
+          const test = guardedParts.get(mm)?.test ?? mm;
+          return test.kind === 'or' ? test.operands : [test];
+        });
+        const grouped = and([...firstParts.guards, or(tests, first.span)], first.span);
+        guardedParts.set(grouped, { key: x, guards: firstParts.guards, test: or(tests, first.span) });
+        return grouped;
+      });
+      return or(rebuilt, e.span);
+    }
+    default:
+      return assertNever(e, 'expression');
   }
 }
 

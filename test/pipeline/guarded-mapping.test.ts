@@ -5,6 +5,7 @@ import type { SigmaValue } from '../../src/ast/value.js';
 import { convertExpr } from '../../src/lower/convert-expr.js';
 import { applyPipelines } from '../../src/pipeline/apply.js';
 import { describePipelineSources } from '../../src/pipeline/describe.js';
+import { mapFieldName } from '../../src/pipeline/map-field.js';
 import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
 import { evaluateExpr } from '../support/evaluate-expr.js';
 import { runSqlite, type SqlEvent } from '../targets/sql/engines.js';
@@ -137,6 +138,43 @@ describe('field_name_mapping with guarded alternatives', () => {
     );
   });
 
+  it('writes each guard once per OR: a list of values stays one test per name', () => {
+    const out = okValue(apply(all(m('Image', '*\\x.exe'), any(any(m('DestinationPort', 1), m('DestinationPort', 2)), m('Image', '*\\y.exe'), m('SourcePort', 3)))));
+    expect(tree(out.rule.detection)).toBe(
+      [
+        'and',
+        '  InitiatingProcessFolderPath matches * "\\\\x.exe"',
+        '  or',
+        '    and',
+        `      ${INBOUND}`,
+        '      or',
+        '        LocalPort == 1',
+        '        LocalPort == 2',
+        '        RemotePort == 3',
+        '    and',
+        '      not',
+        `        ${INBOUND}`,
+        '      or',
+        '        RemotePort == 1',
+        '        RemotePort == 2',
+        '        LocalPort == 3',
+        '    InitiatingProcessFolderPath matches * "\\\\y.exe"',
+      ].join('\n'),
+    );
+  });
+
+  it('leaves the tree of a rule without guarded fields as it was', () => {
+    const detection = any(any(m('Image', 'a'), m('Image', 'b')), m('Image', 'c'));
+    expect(tree(okValue(apply(detection)).rule.detection)).toBe(
+      ['or', '  or', '    InitiatingProcessFolderPath matches "a"', '    InitiatingProcessFolderPath matches "b"', '  InitiatingProcessFolderPath matches "c"'].join('\n'),
+    );
+  });
+
+  it('a correlation field a guarded mapping maps has several names (ambiguous)', () => {
+    const r = mapFieldName(net(m('Image', 'a')), 'DestinationPort', [pipeline(DIRECTION)], m('x', 1).span);
+    expect(okValue(r)).toEqual({ kind: 'ambiguous', names: ['LocalPort', 'RemotePort'] });
+  });
+
   it('`list pipelines` shows the guards', () => {
     const [source] = describePipelineSources(pipeline(DIRECTION));
     expect(source?.mapsTo[0]).toBe(
@@ -249,7 +287,7 @@ describe('guarded alternatives on SQL: exact under `not`, with NULLs', () => {
       fc.property(expr, (e) => {
         check(e);
       }),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   });
 });

@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { Expr } from '../../src/ast/expr.js';
 import type { SigmaValue } from '../../src/ast/value.js';
 import { convertExpr } from '../../src/lower/convert-expr.js';
+import { TARGET_IDS } from '../../src/targets/registry.js';
 import { applyPipelines } from '../../src/pipeline/apply.js';
 import { describePipelineSources } from '../../src/pipeline/describe.js';
 import { mapFieldName } from '../../src/pipeline/map-field.js';
 import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
 import { evaluateExpr } from '../support/evaluate-expr.js';
-import { runSqlite, type SqlEvent } from '../targets/sql/engines.js';
+import { connectPg, runPg, runSqlite, type SqlEvent } from '../targets/sql/engines.js';
 import { all, any, errors, m, neg, okValue, pipeline, rule, show, tree } from './helpers.js';
 
 /**
@@ -265,6 +266,23 @@ describe('guarded alternatives on SQL: exact under `not`, with NULLs', () => {
     expect(onSqlite, sql.value.query).toEqual(sysmon);
   };
 
+  it('the same on PostgreSQL (text columns), when a server is reachable', async () => {
+    const client = await connectPg();
+    if (client === null) {
+      console.log('[skip] guarded mapping on PostgreSQL: no server at PGHOST/PGPORT');
+      return;
+    }
+    try {
+      for (const detection of [m('DestinationPort', 4444), neg(m('DestinationPort', 4444)), neg(all(m('DestinationPort', 4444), m('SourcePort', 80)))]) {
+        const mapped = okValue(apply(detection)).rule.detection;
+        const sysmon = rows.flatMap((r, i) => (evaluateExpr(detection, sysmonEvent(r)) ? [i] : []));
+        expect(await runPg(client, mapped, rows)).toEqual(sysmon);
+      }
+    } finally {
+      await client.end();
+    }
+  });
+
   it('DestinationPort: 4444, its negation, and a combination with SourcePort', () => {
     check(m('DestinationPort', 4444));
     check(neg(m('DestinationPort', 4444)));
@@ -288,6 +306,24 @@ describe('guarded alternatives on SQL: exact under `not`, with NULLs', () => {
         check(e);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('guarded alternatives on every query target', () => {
+  it('each target converts the guarded OR under `not`, guard and test inside one negation', () => {
+    const mapped = okValue(apply(all(m('Image', '*\\notepad.exe'), neg(m('DestinationPort', 9100))))).rule.detection;
+    const queries = Object.fromEntries(
+      TARGET_IDS.filter((t) => t !== 'ast').map((t) => {
+        // elastic-kql matches case-insensitively only with this option (the Image test is not cased).
+        const r = convertExpr(mapped, t, { targetOptions: t === 'elastic-kql' ? { 'case-insensitive-fields': true } : {} });
+        if (!r.ok) throw new Error(`${t}: ${r.diagnostics.map(show).join('\n')}`);
+        return [t, r.value.query];
+      }),
+    );
+    expect(queries.splunk).toContain('NOT ((ActionType="InboundConnectionAccepted" LocalPort=9100) OR (NOT ActionType="InboundConnectionAccepted" RemotePort=9100))');
+    expect(queries['sentinel-kql']).toContain(
+      'not((ActionType =~ "InboundConnectionAccepted" and tostring(LocalPort) == "9100") or (not(ActionType =~ "InboundConnectionAccepted") and tostring(RemotePort) == "9100"))',
     );
   });
 });

@@ -110,6 +110,23 @@ describe('field_name_mapping with guarded alternatives', () => {
     );
   });
 
+  it('refuses a reference whose every pair of names needs a guard and its negation (it could never hold)', () => {
+    const r = apply(
+      { kind: 'match', field: 'A', value: ref('B'), span: m('x', 1).span },
+      `transformations:
+  - id: only
+    type: field_name_mapping
+    mapping:
+      A: [{ field: a, conditions: { k: 1 } }]
+      B: [{ field: b, conditions: { k: 1 }, negated: true }]
+`,
+    );
+    expect(errors(r)).toEqual([
+      'rule.yml:1:1: error[unsupported-construct] transformation `only` of pipeline `test.yml` maps `A` and the field its value refers to under conditions no event meets together ' +
+        '(A -> a when k = 1; B -> b when not (k = 1)); the comparison can never hold, so it is refused',
+    ]);
+  });
+
   it('mixes plain and guarded alternatives, and several guard fields and values', () => {
     const out = okValue(
       apply(

@@ -101,20 +101,21 @@ export function groupGuards(e: Expr): Expr {
         } else group.push(x);
       }
       if ([...groups.values()].every((g) => g.length === 1)) return unchanged();
-      const rebuilt = out.map((x) => {
-        if (typeof x !== 'string') return x;
+      const rebuilt = out.flatMap((x): Expr[] => {
+        if (typeof x !== 'string') return [x];
         const members = groups.get(x) ?? [];
         const first = members[0];
         const firstParts = first === undefined ? undefined : guardedParts.get(first);
-        if (first === undefined || firstParts === undefined || members.length === 1) return first as Expr;
+        if (first === undefined || firstParts === undefined || members.length === 1) return members;
         // A member grouped in a nested OR already has an OR of tests: one OR (the same disjunction).
         const tests = members.flatMap((mm) => {
           const test = guardedParts.get(mm)?.test ?? mm;
           return test.kind === 'or' ? test.operands : [test];
         });
-        const grouped = and([...firstParts.guards, or(tests, first.span)], first.span);
-        guardedParts.set(grouped, { key: x, guards: firstParts.guards, test: or(tests, first.span) });
-        return grouped;
+        const test = or(tests, first.span);
+        const grouped = and([...firstParts.guards, test], first.span);
+        guardedParts.set(grouped, { key: x, guards: firstParts.guards, test });
+        return [grouped];
       });
       return or(rebuilt, e.span);
     }

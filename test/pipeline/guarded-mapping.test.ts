@@ -238,6 +238,11 @@ describe('guarded alternatives: loader errors at their place', () => {
     ]);
   });
 
+  it('takes one guarded alternative without a list', () => {
+    const p = pipeline('transformations:\n  - type: field_name_mapping\n    mapping:\n      A: { field: B, conditions: { X: 1 } }\n');
+    expect(p.transformations[0]).toMatchObject({ mapping: [{ from: 'A', to: ['B'], guards: [{ conditions: [{ field: 'X', values: [1], cased: false }], negated: false }] }] });
+  });
+
   it('loads a plain list as before', () => {
     const p = pipeline('transformations:\n  - type: field_name_mapping\n    mapping:\n      A: [B, C]\n');
     expect(p.transformations[0]).toMatchObject({ mapping: [{ from: 'A', to: ['B', 'C'] }] });

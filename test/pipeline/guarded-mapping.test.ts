@@ -8,6 +8,7 @@ import { applyPipelines } from '../../src/pipeline/apply.js';
 import { describePipelineSources } from '../../src/pipeline/describe.js';
 import { mapFieldName } from '../../src/pipeline/map-field.js';
 import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
+import { esqlWhere, type EsqlFieldType } from '../support/esql-evaluator.js';
 import { evaluateExpr } from '../support/evaluate-expr.js';
 import { connectPg, runPg, runSqlite, type SqlEvent } from '../targets/sql/engines.js';
 import { all, any, errors, m, neg, okValue, pipeline, rule, show, tree } from './helpers.js';
@@ -256,13 +257,15 @@ describe('guarded alternatives: loader errors at their place', () => {
  * for (Destination is Local for an inbound row, Remote otherwise). Absent values are NULL in SQLite and
  * missing keys for the reference; a Sigma test on an absent field is false, and its `not` true.
  */
-describe('guarded alternatives on SQL: exact under `not`, with NULLs', () => {
+describe('guarded alternatives on SQL and ES|QL: exact under `not`, with NULLs', () => {
   // `ActionType|cased` names the log's exact spelling (StringValue.canonical), which targets may compare
   // with or without case; the rows spell ActionType as Defender does.
   const ACTIONS = ['InboundConnectionAccepted', 'ConnectionSuccess', 'ConnectionFound', null] as const;
   const PORTS = [4444, 80, null] as const;
   const rows: SqlEvent[] = [];
   for (const ActionType of ACTIONS) for (const LocalPort of PORTS) for (const RemotePort of PORTS) rows.push({ ActionType, LocalPort, RemotePort });
+
+  const ESQL_TYPES: Record<string, EsqlFieldType> = { ActionType: 'keyword', LocalPort: 'long', RemotePort: 'long' };
 
   /** The Sysmon event a row stands for (guard: ActionType spelled exactly InboundConnectionAccepted). */
   const sysmonEvent = (row: SqlEvent): Record<string, string> => {
@@ -286,6 +289,15 @@ describe('guarded alternatives on SQL: exact under `not`, with NULLs', () => {
     const sysmon = rows.flatMap((r, i) => (evaluateExpr(detection, sysmonEvent(r)) ? [i] : []));
     expect(onSqlite, sql.value.query).toEqual(reference);
     expect(onSqlite, sql.value.query).toEqual(sysmon);
+    // ES|QL (three-valued like SQL, its own NULL-safe negation), on the ES|QL evaluator.
+    const esql = convertExpr(mapped, 'elastic-esql');
+    if (!esql.ok) throw new Error(esql.diagnostics.map(show).join('\n'));
+    const onEsql = rows.flatMap((r, i) => {
+      const kept = esqlWhere(esql.value.query, r, { types: ESQL_TYPES });
+      if (!kept.ok) throw new Error(`${kept.error}\n${esql.value.query}`);
+      return kept.matches ? [i] : [];
+    });
+    expect(onEsql, esql.value.query).toEqual(sysmon);
   };
 
   it('the same on PostgreSQL (text columns), when a server is reachable', async () => {

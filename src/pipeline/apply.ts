@@ -27,6 +27,7 @@ import {
   replaceStringItem,
   targetText,
   templateText,
+  valueToConditionItem,
   type Facts,
   type ItemResult,
   type PipelineVars,
@@ -225,6 +226,8 @@ class Run implements RuleView {
         return this.strictMapping(p, t);
       case 'hashes_fields':
         return this.eachItem(p, t, (m) => hashesFieldsItem(p, t, m, this.factsOf(m)), (m) => m.field !== null && t.fields.includes(m.field));
+      case 'value_to_condition':
+        return this.eachItem(p, t, (m) => valueToConditionItem(p, t, m, this.factsOf(m)), (m) => m.field === t.field);
       case 'set_state': {
         const val = typeof t.val === 'string' ? (t.template ? this.template(t.val) : t.val) : t.val.map((v) => (t.template ? this.template(v) : v));
         this.state[t.key] = val;

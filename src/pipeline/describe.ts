@@ -1,5 +1,5 @@
 import { assertNever } from '../diagnostics/assert-never.js';
-import { targetText } from './item-rewrites.js';
+import { conditionsText, targetText } from './item-rewrites.js';
 import type { CondExpr, ConditionValue, ProcessingPipeline, RuleCondition, Transformation } from './types.js';
 
 /**
@@ -92,6 +92,8 @@ function effectOf(t: Transformation): string | null {
       return `some fields refused (${t.id})`;
     case 'strict_field_mapping_failure':
       return 'any other field refused';
+    case 'value_to_condition':
+      return `${t.field} values: ${t.mapping.map((e) => `${JSON.stringify(e.value)} -> ${conditionsText(e.conditions, false)}`).join(', ')}`;
     case 'hashes_fields':
       return `hashes: ${t.fields.join(', ')} -> ${Object.entries(t.mapping).map(([a, f]) => `${a.toUpperCase()} ${f}`).join(', ')}`;
     case 'replace_string':

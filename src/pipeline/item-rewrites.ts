@@ -150,16 +150,18 @@ export function conditionsExpr(
   negated: boolean,
   span: SourceSpan,
   value: (v: ConditionValue, cased: boolean) => SigmaValue,
+  /** Where the items are (default: each condition's place in the pipeline file). */
+  at?: SourceSpan,
 ): { readonly expr: Expr; readonly items: readonly ExprMatch[] } {
   const items: ExprMatch[] = [];
   const perField = conditions.map((c) =>
     or(
       c.values.map((v) => {
-        const m = match(c.field, value(v, c.cased), c.span) as ExprMatch;
+        const m = match(c.field, value(v, c.cased), at ?? c.span) as ExprMatch;
         items.push(m);
         return m;
       }),
-      c.span,
+      at ?? c.span,
     ),
   );
   const all = and(perField, span);
@@ -308,4 +310,38 @@ export function hashesFieldsItem(p: ProcessingPipeline, t: Extract<Transformatio
   }
   // The pipeline wrote the field in the target's names: mapped, like add_condition's fields.
   return { expr: r.expr, facts: { ...withApplied(facts, t), mappedField: true }, detail: r.detail };
+}
+
+/**
+ * `value_to_condition`: a test of the field for a value the mapping names (a plain string compared
+ * without case, a number or a boolean, as its text) becomes that value's condition; any other test (a
+ * wildcard, a modifier, `cased`, null, a reference, a value the mapping lacks) is refused, since the
+ * event has no such field to test. Called only for items on `t.field`.
+ */
+export function valueToConditionItem(p: ProcessingPipeline, t: Extract<Transformation, { type: 'value_to_condition' }>, m: ExprMatch, facts: Facts): ItemResult {
+  const v = m.value;
+  const text =
+    v.kind === 'number' || v.kind === 'boolean'
+      ? String(v.value)
+      : v.kind === 'string' && !v.cased && v.parts.length === 1 && v.parts[0]?.kind === 'literal'
+        ? v.parts[0].text
+        : undefined;
+  const entry = text === undefined ? undefined : t.mapping.find((e) => e.value.toLowerCase() === text.toLowerCase());
+  const values = t.mapping.map((e) => JSON.stringify(e.value)).join(', ');
+  if (entry === undefined) {
+    const shown = v.kind === 'string' ? JSON.stringify(printSigmaString(v.parts)) + (v.cased ? ' (cased)' : '') : text !== undefined ? text : `(${v.kind})`;
+    return {
+      refused: 'unsupported-construct',
+      message:
+        `the target has no field \`${m.field ?? '(keyword)'}\`: pipeline \`${p.id}\` writes a test for one of its values (${values}) as a condition on the event ` +
+        `(transformation \`${t.id}\`), and ${shown} is not one of them; test one of those values`,
+    };
+  }
+  const written = conditionsExpr(entry.conditions, false, m.span, (c, cased) => conditionValue(c, false, cased, {}), m.span);
+  return {
+    expr: written.expr,
+    // The pipeline wrote the condition in the target's names: mapped, like add_condition's fields.
+    facts: { ...withApplied(facts, t), mappedField: true },
+    detail: `${m.field ?? '(keyword)'} = ${JSON.stringify(entry.value)} -> ${conditionsText(entry.conditions, false)}`,
+  };
 }

@@ -1,11 +1,12 @@
 import { hasErrors } from '../diagnostics/diagnostic.js';
 import { mapGet, type YamlMap, type YamlNode } from '../yaml/node.js';
 import { ConditionReader } from './load-conditions.js';
-import type { AddedCondition, ConditionValue, FieldGuard, FieldMappingEntry } from './types.js';
+import type { AddedCondition, ConditionValue, FieldGuard, FieldMappingEntry, ValueCondition } from './types.js';
 
 /**
- * Reads the parts of a pipeline file that name fields and values: add_condition's `conditions` and
- * field mappings (with their guarded alternatives), collecting diagnostics as YamlReader does.
+ * Reads the parts of a pipeline file that name fields and values: add_condition's `conditions`, field
+ * mappings (with their guarded alternatives) and value_to_condition's values, collecting diagnostics as
+ * YamlReader does.
  */
 export class MappingReader extends ConditionReader {
   /**
@@ -84,6 +85,28 @@ export class MappingReader extends ConditionReader {
       }
       if (ok) out.push({ from: e.key, to, guards });
     }
+    return out;
+  }
+
+  /**
+   * value_to_condition's `mapping`: value -> conditions (add_condition's syntax). Values are scalars,
+   * compared without case (as their text), so two that differ only in case are one value: an error.
+   */
+  protected valueConditions(node: YamlNode): ValueCondition[] | undefined {
+    const m = this.map(node, '`mapping`');
+    if (m === undefined) return undefined;
+    const out: ValueCondition[] = [];
+    const seen = new Set<string>();
+    for (const e of m.entries) {
+      if (seen.has(e.key.toLowerCase())) {
+        this.bad(`\`${e.key}\` is mapped twice (values are compared without case)`, e.keySpan);
+        continue;
+      }
+      seen.add(e.key.toLowerCase());
+      const conditions = this.addedConditions(e.value, `the conditions of \`${e.key}\``);
+      if (conditions !== undefined) out.push({ value: e.key, conditions, span: e.value.span });
+    }
+    if (m.entries.length === 0) return this.bad('`mapping` must map at least one value to its conditions', m.span);
     return out;
   }
 

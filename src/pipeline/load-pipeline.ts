@@ -114,6 +114,7 @@ const PARAMS: Record<TransformationType, readonly string[]> = {
   rule_warning: ['message'],
   strict_field_mapping_failure: ['message'],
   set_state: ['key', 'val', 'template'],
+  value_to_condition: ['field', 'mapping'],
   hashes_fields: ['fields', 'mapping', 'lowercase'],
 };
 
@@ -281,6 +282,13 @@ class Reader extends MappingReader {
         }
         if (mm.entries.length === 0) return this.bad('`mapping` must map at least one algorithm to a field', mm.span);
         return { ...base, type: typeName, fields, mapping, lowercase: flag('lowercase') };
+      }
+      case 'value_to_condition': {
+        const f = this.required(m, 'field', typeName);
+        const mp = this.required(m, 'mapping', typeName);
+        const field = f && this.string(f.value, '`field`');
+        const mapping = mp && this.valueConditions(mp.value);
+        return field === undefined || mapping === undefined ? undefined : { ...base, type: typeName, field, mapping };
       }
       case 'set_state': {
         const k = this.required(m, 'key', typeName);

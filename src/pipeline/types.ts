@@ -94,6 +94,13 @@ export interface FieldGuard {
   readonly span: SourceSpan;
 }
 
+/** One value of `value_to_condition`: the value as written (compared without case) and its condition. */
+export interface ValueCondition {
+  readonly value: string;
+  readonly conditions: readonly AddedCondition[];
+  readonly span: SourceSpan;
+}
+
 /**
  * A field name and the names it becomes (one: a rename; several: any of them, an OR). `guards`, when
  * present, has one entry per name of `to` (same index): the condition on the event under which that
@@ -149,6 +156,16 @@ export type Transformation =
       readonly mapping: Readonly<Record<string, string>>;
       /** The schema stores hash values lowercased (Winlogbeat); false: compared case-insensitively. */
       readonly lowercase: boolean;
+    })
+  | (TransformationBase & {
+      /**
+       * An extension: a test of `field` for one of the values `mapping` names becomes, in place, the
+       * condition on the event that holds exactly when the field has that value (Sysmon's `Initiated:
+       * 'true'` is an outbound ActionType in Defender's table). Any other test of the field is refused.
+       */
+      readonly type: 'value_to_condition';
+      readonly field: string;
+      readonly mapping: readonly ValueCondition[];
     })
   | (TransformationBase & {
       readonly type: 'set_state';

@@ -14,20 +14,26 @@ import {
   type RuleView,
 } from './conditions.js';
 import {
+  conditionsExpr,
+  conditionsText,
   conditionValue,
   convertTypeItem,
   DROPPED,
+  fieldGuards,
   fieldTargets,
   hashesFieldsItem,
   NO_FACTS,
   placeholdersItem,
   replaceStringItem,
+  targetText,
   templateText,
+  valueToConditionItem,
   type Facts,
   type ItemResult,
   type PipelineVars,
 } from './item-rewrites.js';
-import type { AppliedTransformation, PipelineOutput, PipelineRun, ProcessingPipeline, Transformation } from './types.js';
+import type { AppliedTransformation, FieldGuard, PipelineOutput, PipelineRun, ProcessingPipeline, Transformation } from './types.js';
+import { GuardedTests, groupGuards } from './guarded-tests.js';
 
 /**
  * Applies pipelines to one rule: in priority order (lower first; ties keep the given order), each
@@ -220,6 +226,8 @@ class Run implements RuleView {
         return this.strictMapping(p, t);
       case 'hashes_fields':
         return this.eachItem(p, t, (m) => hashesFieldsItem(p, t, m, this.factsOf(m)), (m) => m.field !== null && t.fields.includes(m.field));
+      case 'value_to_condition':
+        return this.eachItem(p, t, (m) => valueToConditionItem(p, t, m, this.factsOf(m)), (m) => m.field === t.field);
       case 'set_state': {
         const val = typeof t.val === 'string' ? (t.template ? this.template(t.val) : t.val) : t.val.map((v) => (t.template ? this.template(v) : v));
         this.state[t.key] = val;
@@ -338,6 +346,7 @@ class Run implements RuleView {
             details.push(r.detail);
           }
           this.markAll(r.expr, r.facts);
+          if (r.ownFacts !== undefined) for (const [item, f] of r.ownFacts) this.facts.set(item, f);
           return r.expr;
         }
         default:
@@ -369,6 +378,7 @@ class Run implements RuleView {
   private mapFields(p: ProcessingPipeline, t: Extract<Transformation, { type: `field_name_${string}` }>): void {
     const fieldSelected = (name: string, facts: Facts): boolean => this.fieldNamesHold(t, name, facts);
     const recordedBefore = this.applied.length;
+    let wroteGuards = false;
     // The item's field and the field its value refers to are each selected (and renamed) on their own.
     this.eachItem(p, t, (m) => {
       if (m.field === null) return undefined;
@@ -378,31 +388,45 @@ class Run implements RuleView {
       const refTargets = ref !== undefined && this.refNamesHold(t, m, facts) ? fieldTargets(t, ref) : undefined;
       if (targets === undefined && refTargets === undefined) return undefined;
       const fields = targets ?? [m.field];
+      const fieldGuardList = targets !== undefined ? fieldGuards(t, m.field) : undefined;
       const refs: readonly (string | undefined)[] = ref === undefined ? [undefined] : (refTargets ?? [ref]);
+      const refGuardList = ref !== undefined && refTargets !== undefined ? fieldGuards(t, ref) : undefined;
       // One-to-many is "any of these fields": an OR in place of the item, so an enclosing `not` covers
-      // every alternative.
-      const alternatives: Expr[] = [];
-      for (const f of fields) {
-        for (const r of refs) {
+      // every alternative. A guarded alternative is `guard and test`: the field holds the rule's value
+      // only on the events its guard selects (GuardedTests).
+      const guarded = new GuardedTests(this.logsource, { applied: new Set([t.id]), mappedField: true, refApplied: new Set(), added: facts.added, errors: [] });
+      fields.forEach((f, i) => {
+        refs.forEach((r, j) => {
           const value: SigmaValue = r !== undefined && m.value.kind === 'fieldref' ? { ...m.value, field: r } : m.value;
-          alternatives.push(match(f, value, m.span));
-        }
-      }
+          guarded.add([fieldGuardList?.[i] ?? null, refGuardList?.[j] ?? null], match(f, value, m.span), m.span);
+        });
+      });
+      wroteGuards ||= guarded.guarded;
+      const texts = (names: readonly string[], guards: readonly (FieldGuard | null)[] | undefined): string => names.map((n, i) => targetText(n, guards?.[i])).join(' | ');
       const detail = [
-        ...(targets ? [`${m.field} -> ${targets.join(' | ')}`] : []),
-        ...(ref !== undefined && refTargets ? [`${ref} -> ${refTargets.join(' | ')}`] : []),
+        ...(targets ? [`${m.field} -> ${texts(targets, fieldGuardList)}`] : []),
+        ...(ref !== undefined && refTargets ? [`${ref} -> ${texts(refTargets, refGuardList)}`] : []),
       ].join('; ');
+      if (guarded.alternatives.length === 0) {
+        return {
+          refused: 'unsupported-construct',
+          message: `transformation \`${t.id}\` of pipeline \`${p.id}\` maps \`${m.field}\` and the field its value refers to under conditions no event meets together (${detail}); the comparison can never hold, so it is refused`,
+        };
+      }
       return {
-        expr: or(alternatives, m.span),
+        expr: or(guarded.alternatives, m.span),
         facts: {
           ...facts,
           applied: targets !== undefined ? new Set([...facts.applied, t.id]) : facts.applied,
           mappedField: facts.mappedField || targets !== undefined,
           refApplied: refTargets !== undefined ? new Set([...facts.refApplied, t.id]) : facts.refApplied,
         },
+        ownFacts: guarded.facts,
         detail,
       };
     }, (m) => m.field !== null && (m.value.kind === 'fieldref' || fieldTargets(t, m.field) !== undefined), 'field');
+    // Each guard once per OR (a list of values mapped item by item repeats them).
+    if (wroteGuards) this.detection = groupGuards(this.detection);
     // The rule's `fields` list names event fields too.
     const mappedFields = this.fields.flatMap((f) => (fieldSelected(f, NO_FACTS) ? (fieldTargets(t, f) ?? [f]) : [f]));
     if (mappedFields.join('\u0000') !== this.fields.join('\u0000')) {
@@ -413,21 +437,10 @@ class Run implements RuleView {
 
   private addCondition(p: ProcessingPipeline, t: Extract<Transformation, { type: 'add_condition' }>): void {
     const facts: Facts = { applied: new Set([t.id]), mappedField: true, refApplied: new Set(), added: true, errors: [] };
-    const perField = t.conditions.map((c) =>
-      or(
-        c.values.map((v) => {
-          const m = match(c.field, conditionValue(v, t.template, c.cased, this.logsource), c.span);
-          this.facts.set(m as ExprMatch, facts);
-          return m;
-        }),
-        c.span,
-      ),
-    );
-    let added = and(perField, t.span);
-    if (t.negated) added = not(added, t.span);
-    this.detection = and([added, this.detection], this.detection.span);
-    const detail = t.conditions.map((c) => `${c.field} = ${c.values.map((v) => JSON.stringify(v)).join(' | ')}`).join(' and ');
-    this.record(p, t, t.negated ? `not (${detail})` : detail);
+    const added = conditionsExpr(t.conditions, t.negated, t.span, (v, cased) => conditionValue(v, t.template, cased, this.logsource));
+    for (const m of added.items) this.facts.set(m, facts);
+    this.detection = and([added.expr, this.detection], this.detection.span);
+    this.record(p, t, conditionsText(t.conditions, t.negated));
   }
 
   /**

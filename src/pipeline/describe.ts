@@ -1,4 +1,5 @@
 import { assertNever } from '../diagnostics/assert-never.js';
+import { conditionsText, targetText } from './item-rewrites.js';
 import type { CondExpr, ConditionValue, ProcessingPipeline, RuleCondition, Transformation } from './types.js';
 
 /**
@@ -74,8 +75,8 @@ function effectOf(t: Transformation): string | null {
     case 'field_name_mapping':
     case 'field_name_prefix_mapping': {
       // A field mapped to itself is a field the source has under the rule's name: counted, not listed.
-      const kept = t.mapping.filter((m) => m.to.length === 1 && m.to[0] === m.from).length;
-      const renamed = t.mapping.filter((m) => !(m.to.length === 1 && m.to[0] === m.from)).map((m) => `${m.from} -> ${m.to.join(' | ')}`);
+      const kept = t.mapping.filter((m) => m.to.length === 1 && m.to[0] === m.from && !m.guards?.[0]).length;
+      const renamed = t.mapping.filter((m) => !(m.to.length === 1 && m.to[0] === m.from && !m.guards?.[0])).map((m) => `${m.from} -> ${m.to.map((to, i) => targetText(to, m.guards?.[i])).join(' | ')}`);
       const what = t.type === 'field_name_mapping' ? 'fields' : 'field prefixes';
       return [renamed.length > 0 ? `${what}: ${renamed.join(', ')}` : '', kept > 0 ? `${kept} ${what} kept by name` : ''].filter((x) => x !== '').join('; ');
     }
@@ -91,6 +92,8 @@ function effectOf(t: Transformation): string | null {
       return `some fields refused (${t.id})`;
     case 'strict_field_mapping_failure':
       return 'any other field refused';
+    case 'value_to_condition':
+      return `${t.field} values: ${t.mapping.map((e) => `${JSON.stringify(e.value)} -> ${conditionsText(e.conditions, false)}`).join(', ')}`;
     case 'hashes_fields':
       return `hashes: ${t.fields.join(', ')} -> ${Object.entries(t.mapping).map(([a, f]) => `${a.toUpperCase()} ${f}`).join(', ')}`;
     case 'replace_string':

@@ -1,4 +1,4 @@
-import { match, or, type Expr, type ExprMatch } from '../ast/expr.js';
+import { and, match, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue, StringPart } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
@@ -6,7 +6,8 @@ import type { LogSource } from '../rule/model.js';
 import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
 import type { ItemFacts } from './conditions.js';
 import { rewriteHashesItem } from './hashes-fields.js';
-import type { ConditionValue, FieldMappingEntry, ProcessingPipeline, Transformation } from './types.js';
+import type { SourceSpan } from '../diagnostics/span.js';
+import type { AddedCondition, ConditionValue, FieldGuard, FieldMappingEntry, ProcessingPipeline, Transformation } from './types.js';
 
 /**
  * What the transformations that rewrite one detection item at a time make of an item, as pure functions
@@ -44,7 +45,17 @@ interface ItemRefusal {
 }
 
 /** The result of rewriting one detection item: a replacement, a removal, a refusal, or no change (undefined). */
-export type ItemResult = { readonly expr: Expr; readonly facts: Facts; readonly detail?: string } | ItemRefusal | typeof DROPPED | undefined;
+export type ItemResult =
+  | {
+      readonly expr: Expr;
+      /** The facts of every item of `expr`, except those `ownFacts` gives (a mapping guard's items). */
+      readonly facts: Facts;
+      readonly ownFacts?: ReadonlyMap<ExprMatch, Facts>;
+      readonly detail?: string;
+    }
+  | ItemRefusal
+  | typeof DROPPED
+  | undefined;
 
 /** The facts of an item a transformation rewrote: its old facts, plus the transformation as applied. */
 function withApplied(facts: Facts, t: Transformation): Facts {
@@ -80,13 +91,13 @@ export function templateText(text: string, ls: LogSource): string {
 }
 
 /** Each field_name_mapping's entries by Sigma field name, built once per mapping (the first entry wins, as a linear search would). */
-const mappingIndexes = new WeakMap<readonly FieldMappingEntry[], ReadonlyMap<string, readonly string[]>>();
+const mappingIndexes = new WeakMap<readonly FieldMappingEntry[], ReadonlyMap<string, FieldMappingEntry>>();
 
-function mappingIndex(mapping: readonly FieldMappingEntry[]): ReadonlyMap<string, readonly string[]> {
+function mappingIndex(mapping: readonly FieldMappingEntry[]): ReadonlyMap<string, FieldMappingEntry> {
   let index = mappingIndexes.get(mapping);
   if (index === undefined) {
-    const built = new Map<string, readonly string[]>();
-    for (const e of mapping) if (!built.has(e.from)) built.set(e.from, e.to);
+    const built = new Map<string, FieldMappingEntry>();
+    for (const e of mapping) if (!built.has(e.from)) built.set(e.from, e);
     mappingIndexes.set(mapping, built);
     index = built;
   }
@@ -97,7 +108,7 @@ function mappingIndex(mapping: readonly FieldMappingEntry[]): ReadonlyMap<string
 export function fieldTargets(t: Extract<Transformation, { type: `field_name_${string}` }>, field: string): readonly string[] | undefined {
   switch (t.type) {
     case 'field_name_mapping':
-      return mappingIndex(t.mapping).get(field);
+      return mappingIndex(t.mapping).get(field)?.to;
     case 'field_name_prefix_mapping': {
       const e = t.mapping.find((x) => field.startsWith(x.from));
       return e?.to.map((to) => to + field.slice(e.from.length));
@@ -109,6 +120,52 @@ export function fieldTargets(t: Extract<Transformation, { type: `field_name_${st
     default:
       return assertNever(t, 'field transformation');
   }
+}
+
+/**
+ * The guards of the names fieldTargets gives (same index; null: unguarded), or undefined when none is
+ * guarded. Only field_name_mapping has guards (the loader refuses them elsewhere).
+ */
+export function fieldGuards(t: Extract<Transformation, { type: `field_name_${string}` }>, field: string): readonly (FieldGuard | null)[] | undefined {
+  return t.type === 'field_name_mapping' ? mappingIndex(t.mapping).get(field)?.guards : undefined;
+}
+
+/** A guard (or an add_condition) in a few words: `ActionType = "A" | "B" and Protocol = "Tcp"`, `not (...)`. */
+export function conditionsText(conditions: readonly AddedCondition[], negated: boolean): string {
+  const text = conditions.map((c) => `${c.field} = ${c.values.map((v) => JSON.stringify(v)).join(' | ')}`).join(' and ');
+  return negated ? `not (${text})` : text;
+}
+
+/** A mapping alternative in a few words: the name, and `when <guard>` for a guarded one. */
+export function targetText(name: string, guard: FieldGuard | null | undefined): string {
+  return guard ? `${name} when ${conditionsText(guard.conditions, guard.negated)}` : name;
+}
+
+/**
+ * The test add_condition adds (and a mapping guard stands for): every field holds one of its values, or
+ * with `negated` not all of them. `items` are its detection items, for the caller's facts.
+ */
+export function conditionsExpr(
+  conditions: readonly AddedCondition[],
+  negated: boolean,
+  span: SourceSpan,
+  value: (v: ConditionValue, cased: boolean) => SigmaValue,
+  /** Where the items are (default: each condition's place in the pipeline file). */
+  at?: SourceSpan,
+): { readonly expr: Expr; readonly items: readonly ExprMatch[] } {
+  const items: ExprMatch[] = [];
+  const perField = conditions.map((c) =>
+    or(
+      c.values.map((v) => {
+        const m = match(c.field, value(v, c.cased), at ?? c.span) as ExprMatch;
+        items.push(m);
+        return m;
+      }),
+      at ?? c.span,
+    ),
+  );
+  const all = and(perField, span);
+  return { expr: negated ? not(all, span) : all, items };
 }
 
 /** An add_condition value as a Sigma value (`template`: log source parts replaced, see templateText). */
@@ -253,4 +310,38 @@ export function hashesFieldsItem(p: ProcessingPipeline, t: Extract<Transformatio
   }
   // The pipeline wrote the field in the target's names: mapped, like add_condition's fields.
   return { expr: r.expr, facts: { ...withApplied(facts, t), mappedField: true }, detail: r.detail };
+}
+
+/**
+ * `value_to_condition`: a test of the field for a value the mapping names (a plain string compared
+ * without case, a number or a boolean, as its text) becomes that value's condition; any other test (a
+ * wildcard, a modifier, `cased`, null, a reference, a value the mapping lacks) is refused, since the
+ * event has no such field to test. Called only for items on `t.field`.
+ */
+export function valueToConditionItem(p: ProcessingPipeline, t: Extract<Transformation, { type: 'value_to_condition' }>, m: ExprMatch, facts: Facts): ItemResult {
+  const v = m.value;
+  const text =
+    v.kind === 'number' || v.kind === 'boolean'
+      ? String(v.value)
+      : v.kind === 'string' && !v.cased && v.parts.length === 1 && v.parts[0]?.kind === 'literal'
+        ? v.parts[0].text
+        : undefined;
+  const entry = text === undefined ? undefined : t.mapping.find((e) => e.value.toLowerCase() === text.toLowerCase());
+  const values = t.mapping.map((e) => JSON.stringify(e.value)).join(', ');
+  if (entry === undefined) {
+    const shown = v.kind === 'string' ? JSON.stringify(printSigmaString(v.parts)) + (v.cased ? ' (cased)' : '') : text !== undefined ? text : `(${v.kind})`;
+    return {
+      refused: 'unsupported-construct',
+      message:
+        `the target has no field \`${m.field ?? '(keyword)'}\`: pipeline \`${p.id}\` writes a test for one of its values (${values}) as a condition on the event ` +
+        `(transformation \`${t.id}\`), and ${shown} is not one of them; test one of those values`,
+    };
+  }
+  const written = conditionsExpr(entry.conditions, false, m.span, (c, cased) => conditionValue(c, false, cased, {}), m.span);
+  return {
+    expr: written.expr,
+    // The pipeline wrote the condition in the target's names: mapped, like add_condition's fields.
+    facts: { ...withApplied(facts, t), mappedField: true },
+    detail: `${m.field ?? '(keyword)'} = ${JSON.stringify(entry.value)} -> ${conditionsText(entry.conditions, false)}`,
+  };
 }

@@ -1,14 +1,13 @@
 import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
-import { pointSpan, type SourceSpan } from '../diagnostics/span.js';
+import { pointSpan } from '../diagnostics/span.js';
 import { loadYaml } from '../yaml/load.js';
 import { mapGet, type YamlEntry, type YamlMap, type YamlNode } from '../yaml/node.js';
 import { isEmpty } from './yaml-reader.js';
 import { HASH_ALGORITHMS } from './hashes-fields.js';
-import { ConditionReader, SCOPES } from './load-conditions.js';
+import { SCOPES } from './load-conditions.js';
+import { MappingReader } from './load-mappings.js';
 import { compilePythonRegex, convertPythonReplacement } from './python-regex.js';
 import {
-  type ConditionValue,
-  type FieldMappingEntry,
   type ProcessingPipeline,
   type Transformation,
   type TransformationBase,
@@ -115,6 +114,7 @@ const PARAMS: Record<TransformationType, readonly string[]> = {
   rule_warning: ['message'],
   strict_field_mapping_failure: ['message'],
   set_state: ['key', 'val', 'template'],
+  value_to_condition: ['field', 'mapping'],
   hashes_fields: ['fields', 'mapping', 'lowercase'],
 };
 
@@ -122,7 +122,7 @@ const PARAMS: Record<TransformationType, readonly string[]> = {
 export const TRANSFORMATION_TYPES = Object.keys(PARAMS) as TransformationType[];
 
 /** Reads a pipeline file: its variables and transformations (conditions: ConditionReader). */
-class Reader extends ConditionReader {
+class Reader extends MappingReader {
   vars(node: YamlNode): Record<string, readonly string[]> {
     const out: Record<string, readonly string[]> = Object.create(null) as Record<string, readonly string[]>;
     const m = this.map(node, '`vars`');
@@ -188,7 +188,7 @@ class Reader extends ConditionReader {
       case 'field_name_prefix_mapping': {
         const e = this.required(m, 'mapping', typeName);
         if (e === undefined) return undefined;
-        const mapping = this.mapping(e.value);
+        const mapping = this.mapping(e.value, typeName === 'field_name_mapping');
         return mapping === undefined ? undefined : { ...base, type: typeName, mapping };
       }
       case 'field_name_prefix': {
@@ -204,26 +204,8 @@ class Reader extends ConditionReader {
       case 'add_condition': {
         const e = this.required(m, 'conditions', typeName);
         if (e === undefined) return undefined;
-        const cm = this.map(e.value, '`conditions`');
-        if (cm === undefined) return undefined;
-        const conditions: { field: string; values: ConditionValue[]; cased: boolean; span: SourceSpan }[] = [];
-        for (const c of cm.entries) {
-          const [field = '', ...mods] = c.key.split('|');
-          const cased = mods.length === 1 && mods[0] === 'cased';
-          if (mods.length > 0 && !cased) {
-            this.bad(`\`add_condition\` compares fields with plain values; only the \`cased\` modifier is supported, not the one in \`${c.key}\` (write the value with wildcards instead)`, c.keySpan);
-            continue;
-          }
-          const items = c.value.kind === 'seq' ? c.value.items : [c.value];
-          const values: ConditionValue[] = [];
-          for (const item of items) {
-            if (item.kind === 'scalar') values.push(item.value);
-            else this.bad(`the value of \`${c.key}\` must be a scalar or a list of scalars`, item.span);
-          }
-          if (values.length === 0) this.bad(`\`${c.key}\` needs at least one value`, c.value.span);
-          conditions.push({ field, values, cased, span: c.value.span });
-        }
-        if (conditions.length === 0) return this.bad('`conditions` must name at least one field', cm.span);
+        const conditions = this.addedConditions(e.value, '`add_condition`');
+        if (conditions === undefined) return undefined;
         return { ...base, type: typeName, conditions, negated: flag('negated'), template: flag('template') };
       }
       case 'change_logsource':
@@ -301,6 +283,13 @@ class Reader extends ConditionReader {
         if (mm.entries.length === 0) return this.bad('`mapping` must map at least one algorithm to a field', mm.span);
         return { ...base, type: typeName, fields, mapping, lowercase: flag('lowercase') };
       }
+      case 'value_to_condition': {
+        const f = this.required(m, 'field', typeName);
+        const mp = this.required(m, 'mapping', typeName);
+        const field = f && this.string(f.value, '`field`');
+        const mapping = mp && this.valueConditions(mp.value);
+        return field === undefined || mapping === undefined ? undefined : { ...base, type: typeName, field, mapping };
+      }
       case 'set_state': {
         const k = this.required(m, 'key', typeName);
         const v = this.required(m, 'val', typeName);
@@ -311,21 +300,6 @@ class Reader extends ConditionReader {
     }
   }
 
-  private mapping(node: YamlNode): FieldMappingEntry[] | undefined {
-    const m = this.map(node, '`mapping`');
-    if (m === undefined) return undefined;
-    const out: FieldMappingEntry[] = [];
-    for (const e of m.entries) {
-      const to = this.strings(e.value, `the mapping of \`${e.key}\``);
-      if (to === undefined) continue;
-      if (to.length === 0) {
-        this.bad(`\`${e.key}\` maps to an empty list; map it to at least one field, or drop it with \`drop_detection_item\``, e.value.span);
-        continue;
-      }
-      out.push({ from: e.key, to });
-    }
-    return out;
-  }
 }
 
 function isTransformationType(name: string): name is TransformationType {

@@ -70,14 +70,48 @@ export interface TransformationBase {
   readonly detectionItemConditions: ConditionSet<DetectionItemCondition>;
 }
 
-/** A field name and the names it becomes (one: a rename; several: any of them, an OR). */
+/** A value `add_condition` compares with, as written in the pipeline file. */
+export type ConditionValue = string | number | boolean | null;
+
+/** One field of `add_condition`'s `conditions` (and of a mapping guard's): the field and its values. */
+export interface AddedCondition {
+  readonly field: string;
+  /** Several values: any of them. */
+  readonly values: readonly ConditionValue[];
+  /** `field|cased`: the pipeline names the log's exact value, so it matches case-sensitively. */
+  readonly cased: boolean;
+  readonly span: SourceSpan;
+}
+
+/**
+ * A condition on the event under which one alternative of a field mapping holds (an extension; written
+ * like add_condition's `conditions` and `negated`): the fields all hold (each one of its values), or
+ * with `negated`, not all of them.
+ */
+export interface FieldGuard {
+  readonly conditions: readonly AddedCondition[];
+  readonly negated: boolean;
+  readonly span: SourceSpan;
+}
+
+/** One value of `value_to_condition`: the value as written (compared without case) and its condition. */
+export interface ValueCondition {
+  readonly value: string;
+  readonly conditions: readonly AddedCondition[];
+  readonly span: SourceSpan;
+}
+
+/**
+ * A field name and the names it becomes (one: a rename; several: any of them, an OR). `guards`, when
+ * present, has one entry per name of `to` (same index): the condition on the event under which that
+ * name holds the rule's field, or null for an alternative that always does. A guarded alternative
+ * becomes `guard and <field test>` in the OR (so `not` covers the guards too).
+ */
 export interface FieldMappingEntry {
   readonly from: string;
   readonly to: readonly string[];
+  readonly guards?: readonly (FieldGuard | null)[];
 }
-
-/** A value `add_condition` compares with, as written in the pipeline file. */
-export type ConditionValue = string | number | boolean | null;
 
 export type Transformation =
   | (TransformationBase & { readonly type: 'field_name_mapping'; readonly mapping: readonly FieldMappingEntry[] })
@@ -87,13 +121,7 @@ export type Transformation =
   | (TransformationBase & {
       readonly type: 'add_condition';
       /** Field -> values (several values: any of them). Several fields: all of them. */
-      readonly conditions: readonly {
-        readonly field: string;
-        readonly values: readonly ConditionValue[];
-        /** `field|cased`: the pipeline names the log's exact value, so it matches case-sensitively. */
-        readonly cased: boolean;
-        readonly span: SourceSpan;
-      }[];
+      readonly conditions: readonly AddedCondition[];
       readonly negated: boolean;
       /** Replace `$category`, `$product`, `$service` in string values with the rule's log source. */
       readonly template: boolean;
@@ -128,6 +156,16 @@ export type Transformation =
       readonly mapping: Readonly<Record<string, string>>;
       /** The schema stores hash values lowercased (Winlogbeat); false: compared case-insensitively. */
       readonly lowercase: boolean;
+    })
+  | (TransformationBase & {
+      /**
+       * An extension: a test of `field` for one of the values `mapping` names becomes, in place, the
+       * condition on the event that holds exactly when the field has that value (Sysmon's `Initiated:
+       * 'true'` is an outbound ActionType in Defender's table). Any other test of the field is refused.
+       */
+      readonly type: 'value_to_condition';
+      readonly field: string;
+      readonly mapping: readonly ValueCondition[];
     })
   | (TransformationBase & {
       readonly type: 'set_state';

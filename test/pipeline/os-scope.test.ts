@@ -5,6 +5,8 @@ import { convertFiles } from '../../src/convert.js';
 import { findConverter } from '../../src/converters.js';
 import { defaultPipelinesFor, findBuiltinPipeline } from '../../src/pipeline/builtins.js';
 import { parseSigmaText } from '../../src/rule/parse-documents.js';
+import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
+import { kustoDiagnostics } from '../support/kusto.js';
 import { m, pipeline, rule } from './helpers.js';
 
 /*
@@ -95,28 +97,72 @@ describe('Linux process creation is limited to Linux hosts where the schema can 
 });
 
 describe('sentinel-windows: the direction of a network connection (Sysmon source vs Defender local)', () => {
-  const networkRule = (items: string, product = 'windows'): string =>
+  const networkRule = (items: string, product = 'windows', condition = 'sel'): string =>
     `title: Net\nid: 6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\nstatus: test\nlogsource: {product: ${product}, category: network_connection}\n` +
-    `detection:\n    sel:\n        Image|endswith: '\\\\notepad.exe'\n${items}    condition: sel\nlevel: low\n`;
-  const warnings = (text: string, pipelines = defaultPipelinesFor('sentinel-kql')) => {
+    `detection:\n    sel:\n        Image|endswith: '\\\\notepad.exe'\n${items}    condition: ${condition}\nlevel: low\n`;
+  const converted = (text: string, pipelines = defaultPipelinesFor('sentinel-kql')) => {
     const [record] = convertFiles([parseSigmaText(text, 'r.yml')], findConverter('sentinel-kql')!, { pipelines });
-    expect(record?.ok).toBe(true);
-    return (record?.diagnostics ?? []).filter((d) => d.code === 'pipeline-warning').map((d) => d.message);
+    expect(record?.ok, JSON.stringify(record?.diagnostics)).toBe(true);
+    const query = record?.output ?? '';
+    // Microsoft's Kusto parser, against DeviceNetworkEvents' columns: every name exists and types agree.
+    expect(kustoDiagnostics(query.trim(), { tables: SENTINEL_TABLES })).toEqual([]);
+    return { query, warnings: (record?.diagnostics ?? []).filter((d) => d.code === 'pipeline-warning').map((d) => d.message) };
   };
+  const KNOWN = 'ActionType in~ ("ConnectionSuccess", "ConnectionFailed", "ConnectionRequest", "InboundConnectionAccepted")';
+  const IN = 'ActionType =~ "InboundConnectionAccepted"';
 
-  it('warns when a source or destination field is tested: the mapping is exact for outbound connections only', () => {
-    for (const item of ['        DestinationPort: 4444\n', '        DestinationIp: 10.0.0.1\n', "        DestinationHostname|endswith: '.ngrok.io'\n", '        SourcePort: 3389\n']) {
-      const found = warnings(networkRule(item));
-      expect(found, item).toHaveLength(1);
-      expect(found[0]).toContain('for inbound ones (ActionType InboundConnectionAccepted) it tests the other end');
-      expect(found[0]).toContain('transformation `sentinel_network_direction`');
-    }
-    expect(warnings(networkRule('        DestinationPort: 4444\n', 'linux'))).toEqual([expect.stringContaining('sentinel_network_direction'), expect.stringContaining('sentinel_device_os')]);
+  it('tests Destination/Source at the device\'s end for inbound rows and the other end otherwise, on rows of known direction, with no warning', () => {
+    const { query, warnings } = converted(networkRule('        DestinationPort: 4444\n        SourceIp: 10.0.0.1\n'));
+    expect(query).toBe(
+      'DeviceNetworkEvents\n' +
+        `| where ${KNOWN} and InitiatingProcessFolderPath endswith @"\\notepad.exe" and ` +
+        `((${IN} and tostring(LocalPort) == "4444") or (not(${IN}) and tostring(RemotePort) == "4444")) and ` +
+        `((${IN} and RemoteIP =~ "10.0.0.1") or (not(${IN}) and LocalIP =~ "10.0.0.1"))`,
+    );
+    expect(warnings).toEqual([]);
   });
 
-  it('says nothing for a rule that tests no source or destination field, or through sentinel-sysmon (Sysmon fields as written)', () => {
-    expect(warnings(networkRule(''))).toEqual([]);
-    const sysmon = [...defaultPipelinesFor('sentinel-kql'), ...(['sentinel-sysmon'].map((id) => findBuiltinPipeline(id)!.pipeline))];
-    expect(warnings(networkRule('        DestinationPort: 4444\n'), sysmon)).toEqual([]);
+  it('negates the whole choice, guards included, under `not`', () => {
+    const { query } = converted(networkRule('    filter:\n        DestinationPort: 9100\n', 'windows', 'sel and not filter'));
+    expect(query).toBe(
+      'DeviceNetworkEvents\n' +
+        `| where ${KNOWN} and InitiatingProcessFolderPath endswith @"\\notepad.exe" and ` +
+        `not((${IN} and tostring(LocalPort) == "9100") or (not(${IN}) and tostring(RemotePort) == "9100"))`,
+    );
+  });
+
+  it('compares the two ends of one row for a field reference (DestinationIp|fieldref: SourceIp)', () => {
+    const { query } = converted(networkRule('        DestinationIp|fieldref: SourceIp\n'));
+    expect(query).toContain(`((${IN} and isnotempty(LocalIP) and LocalIP =~ RemoteIP) or (not(${IN}) and isnotempty(RemoteIP) and RemoteIP =~ LocalIP))`);
+  });
+
+  it('keeps a list of values one `in` per end', () => {
+    const { query } = converted(networkRule('        DestinationPort: [4444, 8080]\n'));
+    expect(query).toContain(`((${IN} and tostring(LocalPort) in ("4444", "8080")) or (not(${IN}) and tostring(RemotePort) in ("4444", "8080")))`);
+  });
+
+  it('tests DestinationHostname of an inbound row on DeviceName, with a warning that says so', () => {
+    const { query, warnings } = converted(networkRule("        DestinationHostname|endswith: '.ngrok.io'\n"));
+    expect(query).toContain(`((${IN} and DeviceName endswith ".ngrok.io") or (not(${IN}) and RemoteUrl endswith ".ngrok.io"))`);
+    expect(warnings).toEqual([expect.stringContaining('DestinationHostname of an inbound connection (ActionType InboundConnectionAccepted) is the device')]);
+    expect(warnings[0]).toContain('transformation `sentinel_network_hostname`');
+    expect(converted(networkRule("        DestinationHostname|endswith: '.ngrok.io'\n", 'linux')).warnings).toEqual([
+      expect.stringContaining('sentinel_network_hostname'),
+      expect.stringContaining('sentinel_device_os'),
+    ]);
+  });
+
+  it('leaves listening sockets out of every other network rule (Sysmon logs connections)', () => {
+    const { query, warnings } = converted(networkRule(''));
+    expect(query).toBe('DeviceNetworkEvents\n| where not(ActionType =~ "ListeningConnectionCreated") and InitiatingProcessFolderPath endswith @"\\notepad.exe"');
+    expect(warnings).toEqual([]);
+  });
+
+  it('through sentinel-sysmon (Sysmon fields as written) nothing of this applies', () => {
+    const sysmon = [...defaultPipelinesFor('sentinel-kql'), ...['sentinel-sysmon'].map((id) => findBuiltinPipeline(id)!.pipeline)];
+    const { query, warnings } = converted(networkRule("        DestinationPort: 4444\n        DestinationHostname: a.example\n"), sysmon);
+    expect(warnings).toEqual([]);
+    expect(query).not.toContain('ActionType');
+    expect(query).toContain('EventData.DestinationPort');
   });
 });

@@ -134,6 +134,19 @@ function optionsProblem(converter: RuleConverter, format: string, options: Conve
  * in input order, so the output is deterministic.
  */
 export function convertFiles(files: readonly ParsedFile[], converter: RuleConverter, options: ConvertOptions = {}): ConversionRecord[] {
+  const steps = convertFilesStepwise(files, converter, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * convertFiles one document at a time: the generator pauses before each document (and each file without
+ * one) and returns the records when done. For a caller that must be able to stop between two rules (the
+ * CLI, at Ctrl-C, resumes it from its event loop); the records are convertFiles' own.
+ */
+export function* convertFilesStepwise(files: readonly ParsedFile[], converter: RuleConverter, options: ConvertOptions = {}): Generator<void, ConversionRecord[], void> {
   const format = options.format ?? converter.defaultFormat;
   const records: ConversionRecord[] = [];
   /** Rules converted for a declared output format: rendered together at the end (names are pack-wide). */
@@ -144,12 +157,14 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
   const correlations = correlationRun(files, converter, context, filters);
   for (const parsed of files) {
     if (parsed.documents.length === 0) {
+      yield;
       options.onDocumentStart?.(parsed.file, 0);
       if (parsed.diagnostics.length > 0) records.push(fileRecord(parsed, converter.id, format, parsed.diagnostics));
       continue;
     }
     let fileDiagnostics: readonly Diagnostic[] = parsed.diagnostics;
     for (const doc of parsed.documents) {
+      yield;
       options.onDocumentStart?.(parsed.file, doc.index);
       // File-level problems (YAML syntax, collection actions) are attached to the first document.
       const diagnostics: Diagnostic[] = [...fileDiagnostics, ...doc.diagnostics];

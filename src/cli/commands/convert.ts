@@ -1,9 +1,10 @@
-import { convertFiles, type ConvertOptions } from '../../convert.js';
+import { convertFilesStepwise, type ConvertOptions } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { LineIndex } from '../../diagnostics/span.js';
 import { findBuiltinPipeline, resolvePipelineRef } from '../../pipeline/builtins.js';
 import type { ProcessingPipeline } from '../../pipeline/types.js';
 import type { SigmaFilter } from '../../rule/model.js';
+import type { ParsedFile } from '../../rule/parse-documents.js';
 import { ManifestBuilder, MANIFEST_FILE } from '../convert/manifest.js';
 import { Progress } from '../convert/progress.js';
 import { planTargets } from '../convert/selection.js';
@@ -12,6 +13,7 @@ import { ConvertPool, poolSize } from '../convert/pool.js';
 import { conversionOptions, FileConverter, pipelinesFor } from '../convert/file-converter.js';
 import type { FileResult, FileTask, WorkerSetup } from '../convert/pool-protocol.js';
 import { collectFiles, parseFile, parseRead, type InputFile } from '../inputs.js';
+import { Interrupted } from '../interrupt.js';
 import { readInput, stageFiles, type CliIo } from '../io.js';
 import { memorySpool } from '../spool.js';
 import { UsageError } from '../usage-error.js';
@@ -119,35 +121,53 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   if (!streamable) log.startBatch();
   let pass = start();
   const threads = streamable ? poolSize(jobs, files.length) : 0;
+  // Files may be staged from here on: an interrupt (Ctrl-C) ends the run between two rules, which removes them.
+  const watch = outputDir === undefined ? undefined : io.watchInterrupts?.();
+  const checkpoint = async (): Promise<void> => {
+    await nextTurn();
+    watch?.check();
+  };
+  let written: Written;
   try {
-    /** Hash the inputs (for the manifest); time each document (see Progress.timed). */
-    const measure = { hashes: writeManifest, timed: progress.timed };
-    const setup: WorkerSetup = {
-      targets: asList(options.target),
-      formats: asList(options.format),
-      targetOptions: options.targetOption,
-      formatOptions: options.formatOption ?? [],
-      withoutPipeline: options.withoutPipeline,
-      pipelines: extra.map(({ ref, source }) => ({ ref, source })),
-      filters: filterFiles.map(({ path, bytes }) => ({ path, bytes })),
-      skipUnsupported: options.skipUnsupported,
-      ...measure,
-    };
-    // Streaming converts on the main thread with the targets resolved above (worker threads build the same from `setup`).
-    const local = new FileConverter(targets, measure);
-    const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, local, threads, setup) : stream(files, pass, io, progress, local));
-    if (!streamed) {
+    try {
+      /** Hash the inputs (for the manifest); time each document (see Progress.timed). */
+      const measure = { hashes: writeManifest, timed: progress.timed };
+      const setup: WorkerSetup = {
+        targets: asList(options.target),
+        formats: asList(options.format),
+        targetOptions: options.targetOption,
+        formatOptions: options.formatOption ?? [],
+        withoutPipeline: options.withoutPipeline,
+        pipelines: extra.map(({ ref, source }) => ({ ref, source })),
+        filters: filterFiles.map(({ path, bytes }) => ({ path, bytes })),
+        skipUnsupported: options.skipUnsupported,
+        ...measure,
+      };
+      // Streaming converts on the main thread with the targets resolved above (worker threads build the same from `setup`).
+      const local = new FileConverter(targets, measure);
+      const streamed =
+        streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, local, threads, setup, checkpoint) : await stream(files, pass, io, progress, local, checkpoint));
+      if (!streamed) {
+        pass.out.staged?.abort();
+        for (const sink of pass.sinks) sink.dispose();
+        log.startBatch();
+        pass = start();
+        await batch(files, pass, io, progress, checkpoint);
+      }
+      watch?.check();
+      // Written before anything is printed: an interrupt while printing then leaves nothing staged behind.
+      written = writeOutput(outputDir, pass.out, options.json);
+    } catch (e) {
+      // An internal error or an interrupt: the staging folder and the spools must not stay behind.
       pass.out.staged?.abort();
       for (const sink of pass.sinks) sink.dispose();
-      log.startBatch();
-      pass = start();
-      batch(files, pass, io, progress);
+      if (!(e instanceof Interrupted)) throw e;
+      progress.clear();
+      io.stderr(`${e.message}: nothing written to ${outputDir ?? 'the output folder'}\n`);
+      return e.status;
     }
-  } catch (e) {
-    // An internal error: the staging folder and the spools must not stay behind.
-    pass.out.staged?.abort();
-    for (const sink of pass.sinks) sink.dispose();
-    throw e;
+  } finally {
+    watch?.stop();
   }
   progress.clear();
   /** Diagnostics already printed (several targets share a rule's parse problems): each is shown once. */
@@ -160,31 +180,40 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   } finally {
     for (const sink of pass.sinks) sink.dispose();
   }
-  const out = pass.out;
-  let writeFailed = false;
-  if (outputDir !== undefined && out.staged !== undefined) {
-    if (out.failed > 0) {
-      out.staged.abort();
-      io.stderr(`nothing written to ${outputDir}: ${out.failed} rule(s) failed (a rule pack is written whole or not at all)\n`);
-    } else {
-      try {
-        if (out.writeError !== null) throw new Error(out.writeError);
-        if (out.manifest !== undefined) {
-          out.staged.append(MANIFEST_FILE, out.manifest.finish());
-          out.written++;
-        }
-        out.staged.commit();
-        if (!options.json) io.stderr(`wrote ${out.written} file(s) to ${outputDir}\n`);
-      } catch (e) {
-        out.staged.abort();
-        writeFailed = true;
-        io.stderr(`error: writing to ${outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`);
-      }
-    }
-  }
+  if (written.message !== null) io.stderr(written.message);
   if (!options.json) for (const sink of pass.sinks) io.stderr(sink.summary());
   if (!options.json || options.timings === true) progress.printSlowest();
-  return out.failed > 0 || writeFailed ? 1 : 0;
+  return pass.out.failed > 0 || written.failed ? 1 : 0;
+}
+
+/** What became of --output-dir: the line to print about it (null: none) and whether writing it failed. */
+interface Written {
+  readonly message: string | null;
+  readonly failed: boolean;
+}
+
+/**
+ * Writes the staged pack into the output folder (with its manifest) when every rule converted, else
+ * discards it: a rule pack is written whole or not at all.
+ */
+function writeOutput(outputDir: string | undefined, out: RunOutput, json: boolean): Written {
+  if (outputDir === undefined || out.staged === undefined) return { message: null, failed: false };
+  if (out.failed > 0) {
+    out.staged.abort();
+    return { message: `nothing written to ${outputDir}: ${out.failed} rule(s) failed (a rule pack is written whole or not at all)\n`, failed: false };
+  }
+  try {
+    if (out.writeError !== null) throw new Error(out.writeError);
+    if (out.manifest !== undefined) {
+      out.staged.append(MANIFEST_FILE, out.manifest.finish());
+      out.written++;
+    }
+    out.staged.commit();
+    return { message: json ? null : `wrote ${out.written} file(s) to ${outputDir}\n`, failed: false };
+  } catch (e) {
+    out.staged.abort();
+    return { message: `error: writing to ${outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`, failed: true };
+  }
 }
 
 /** One attempt at the run: its targets' sinks, its staging and manifest, the input hashes it read. */
@@ -202,9 +231,12 @@ interface Pass {
  * do), hand the records on, drop the parse. Returns false (and the caller starts over in batch) at the
  * first filter or correlation document: those need the whole pack.
  */
-function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, local: FileConverter): boolean {
+async function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, local: FileConverter, checkpoint: Checkpoint): Promise<boolean> {
   progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
-  for (let i = 0; i < files.length; i++) if (!deliver(pass, progress, files[i]?.path ?? '', local.convert(task(files, i, io)))) return false;
+  for (let i = 0; i < files.length; i++) {
+    if (!deliver(pass, progress, files[i]?.path ?? '', local.convert(task(files, i, io)))) return false;
+    await checkpoint();
+  }
   for (const sink of pass.sinks) sink.finish(pass.out);
   return true;
 }
@@ -258,6 +290,7 @@ async function streamOnThreads(
   local: FileConverter,
   threads: number,
   setup: WorkerSetup,
+  checkpoint: Checkpoint,
 ): Promise<boolean> {
   const pool = new ConvertPool(threads, setup, io.convertWorker);
   try {
@@ -273,7 +306,7 @@ async function streamOnThreads(
       if (result === undefined && next < files.length && next < i + IN_FLIGHT) {
         ready.set(next, local.convert(task(files, next, io)));
         next++;
-        await nextTurn();
+        await checkpoint();
         continue;
       }
       result ??= await pool.result(i);
@@ -281,7 +314,7 @@ async function streamOnThreads(
       if (!deliver(pass, progress, files[i]?.path ?? '', result)) return false;
       i++;
       // The threads' results are taken in between (their messages wait for this thread's turn to end).
-      await nextTurn();
+      await checkpoint();
     }
     for (const sink of pass.sinks) sink.finish(pass.out);
     return true;
@@ -289,6 +322,12 @@ async function streamOnThreads(
     await pool.close();
   }
 }
+
+/**
+ * Called between two files or rules: lets the event loop run (it delivers what the threads sent, and an
+ * interrupt), then throws Interrupted if an interrupt came (see InterruptWatch).
+ */
+type Checkpoint = () => Promise<void>;
 
 /** Lets the event loop deliver what the threads sent. */
 function nextTurn(): Promise<void> {
@@ -312,22 +351,25 @@ function parseJobs(written: string): number | 'auto' {
 }
 
 /** Every file parsed first, then each target converts them all together (filters, correlations, formats). */
-function batch(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): void {
+async function batch(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, checkpoint: Checkpoint): Promise<void> {
   progress.phase('parsing', files.length);
-  const parsed = files.map(({ path, unreadable }) => {
-    const p = unreadable ?? parseFile(path, io, pass.inputHashes);
+  const parsed: ParsedFile[] = [];
+  for (const { path, unreadable } of files) {
+    parsed.push(unreadable ?? parseFile(path, io, pass.inputHashes));
     progress.step();
-    return p;
-  });
+    await checkpoint();
+  }
   const documents = parsed.reduce((n, p) => n + Math.max(1, p.documents.length), 0);
   const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
-  pass.sinks.forEach((sink, k) => {
+  for (const [k, sink] of pass.sinks.entries()) {
     progress.phase(`converting ${sink.id}`, documents);
-    const records = convertFiles(parsed, sink.converter, pass.convertOptions(k));
+    const steps = convertFilesStepwise(parsed, sink.converter, pass.convertOptions(k));
+    let step = steps.next();
+    for (; step.done !== true; step = steps.next()) await checkpoint();
     progress.stopTimer();
-    sink.add(records, indexes, pass.out);
+    sink.add(step.value, indexes, pass.out);
     sink.finish(pass.out);
-  });
+  }
 }
 
 /** Each --pipeline, built-in or file, resolved once for every target (the targets' defaults come first). */

@@ -34,7 +34,15 @@ import { unsupported } from './target.js';
 export interface LowerOptions {
   /** Target options by name (see TargetDeclaration.options); unknown names are an error. */
   readonly targetOptions?: Readonly<Record<string, boolean | string>>;
+  /**
+   * Told of each error at a leaf (a refusal, an unresolved placeholder) with the leaf it is about, for a
+   * caller that must tell errors at some leaves from the others (src/converters.ts). Each is in the
+   * result's diagnostics all the same (once, when several leaves give the same error at one place).
+   */
+  readonly onLeafError?: LeafErrorListener;
 }
+
+export type LeafErrorListener = (leaf: ExprMatch, diagnostic: Diagnostic) => void;
 
 export interface LoweredQuery {
   readonly target: string;
@@ -65,6 +73,7 @@ interface Run {
   readonly options: TargetOptionValues;
   readonly diagnostics: Diagnostic[];
   readonly postFilterReasons: string[];
+  readonly onLeafError: LeafErrorListener | undefined;
 }
 
 export function lowerExpr(
@@ -76,9 +85,9 @@ export function lowerExpr(
   if (!optionResult.ok) return fail(optionResult.diagnostics);
   const targetOptions = optionResult.value;
 
-  const placeholderDiagnostics = findPlaceholders(expr);
+  const placeholderDiagnostics = findPlaceholders(expr, options.onLeafError);
 
-  const main = newRun(target, target.language, 'exact', false, targetOptions);
+  const main = newRun(target, target.language, 'exact', false, targetOptions, options.onLeafError);
   const placeholders = placeholderDiagnostics.length > 0;
   const exact = renderTop(expr, main, target.embedAs, placeholders);
   const diagnostics: Diagnostic[] = [...placeholderDiagnostics, ...main.diagnostics];
@@ -108,15 +117,16 @@ export function lowerExpr(
   // (cheaper, indexed) main expression.
   const conjuncts = flattenAnd(expr);
   const needsPost = conjuncts.filter((c) => {
-    const probe = newRun(target, target.language, 'exact', false, targetOptions);
+    // A probe's errors are main's too (told by main).
+    const probe = newRun(target, target.language, 'exact', false, targetOptions, undefined);
     renderNode(c, probe, false, true);
     return probe.postFilterReasons.length > 0;
   });
   const postExpr = needsPost.length === 1 && needsPost[0] ? needsPost[0] : and(needsPost, expr.span);
 
-  const post = newRun(target, stage.language, 'exact', true, targetOptions);
+  const post = newRun(target, stage.language, 'exact', true, targetOptions, options.onLeafError);
   const postText = renderTop(postExpr, post, 'whole', placeholders);
-  const pre = newRun(target, target.language, 'relaxed', false, targetOptions);
+  const pre = newRun(target, target.language, 'relaxed', false, targetOptions, options.onLeafError);
   const preText = renderTop(expr, pre, target.embedAs, placeholders);
   diagnostics.push(...post.diagnostics, ...pre.diagnostics);
   if (diagnostics.length > 0 || postText === null || preText === null) return fail(dedupe(diagnostics));
@@ -139,8 +149,9 @@ function newRun(
   mode: 'exact' | 'relaxed',
   isPostFilterLanguage: boolean,
   options: TargetOptionValues,
+  onLeafError: LeafErrorListener | undefined,
 ): Run {
-  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [] };
+  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError };
 }
 
 function resolveOptions(
@@ -272,17 +283,11 @@ function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boole
     case 'fragment':
       return rendering;
     case 'unsupported':
-      run.diagnostics.push(unsupportedDiagnostic(run.target, rendering, node));
+      leafError(run, node, unsupportedDiagnostic(run.target, rendering, node));
       return FALSE;
     case 'post-filter': {
       if (run.isPostFilterLanguage) {
-        run.diagnostics.push(
-          unsupportedDiagnostic(
-            run.target,
-            { kind: 'unsupported', construct: describeMatch(node), reason: rendering.reason },
-            node,
-          ),
-        );
+        leafError(run, node, unsupportedDiagnostic(run.target, { kind: 'unsupported', construct: describeMatch(node), reason: rendering.reason }, node));
         return FALSE;
       }
       run.postFilterReasons.push(rendering.reason);
@@ -429,21 +434,27 @@ function describeMatch(node: ExprMatch): string {
   return node.field === null ? `a keyword (${node.value.kind})` : `a ${node.value.kind} match on field '${node.field}'`;
 }
 
-function findPlaceholders(expr: Expr): Diagnostic[] {
+/** An error at a leaf: the run's, and told to the run's LowerOptions.onLeafError. */
+function leafError(run: Run, leaf: ExprMatch, diagnostic: Diagnostic): void {
+  run.diagnostics.push(diagnostic);
+  run.onLeafError?.(leaf, diagnostic);
+}
+
+function findPlaceholders(expr: Expr, onLeafError: LeafErrorListener | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const m of matchesOf(expr)) {
     if (m.value.kind !== 'string') continue;
     for (const part of m.value.parts) {
       if (part.kind !== 'placeholder') continue;
-      out.push(
-        error(
-          'unresolved-placeholder',
-          `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\`` +
-            ' with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value);' +
-            ' Sigma requires refusing a rule whose placeholders stay unresolved',
-          m.span,
-        ),
+      const diagnostic = error(
+        'unresolved-placeholder',
+        `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\`` +
+          ' with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value);' +
+          ' Sigma requires refusing a rule whose placeholders stay unresolved',
+        m.span,
       );
+      out.push(diagnostic);
+      onLeafError?.(m, diagnostic);
     }
   }
   return out;

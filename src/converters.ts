@@ -1,6 +1,6 @@
 import { astConverter, type RuleConverter } from './convert.js';
 import { convertExpr } from './lower/convert-expr.js';
-import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import { diagnosticKey, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
 import type { ExprMatch } from './ast/expr.js';
 import { repeatsAnError, runPipelines } from './pipeline/apply.js';
 import type { PipelineRun } from './pipeline/types.js';
@@ -55,19 +55,18 @@ interface LeafError {
  * pipelines' error there (`repeatsAnError`: one error per item, as in the run itself). The item is the
  * leaf itself, not its place in the file: the leaves one item became (a field mapped to several, a
  * modifier's variants) share it, and an error at a leaf the pipelines did not refuse is reported. The
- * engine reports an error once however many leaves gave it (the same code, place and words): it is left
+ * engine reports an error once however many leaves gave it (the same diagnosticKey): it is left
  * out only when every one of them repeats an error there. Warnings are left out: there is no query for
  * them to be about. The source-scope check is not made: it judges the limits the pipelines put on the
  * query, and the run that should have put them did not finish.
  */
 function loweringErrorsBesides(run: PipelineRun, lowering: readonly Diagnostic[], leafErrors: readonly LeafError[]): Diagnostic[] {
-  const key = (d: Diagnostic): string => [d.code, d.span.file, d.span.offset, d.span.endOffset, d.message].join('\u0000');
   const repeated = new Set<string>();
   const own = new Set<string>();
   for (const { leaf, diagnostic } of leafErrors) {
-    (repeatsAnError(run.refusedItems.get(leaf) ?? [], diagnostic.code) ? repeated : own).add(key(diagnostic));
+    (repeatsAnError(run.refusedItems.get(leaf) ?? [], diagnostic.code) ? repeated : own).add(diagnosticKey(diagnostic));
   }
-  return lowering.filter((d) => d.severity === 'error' && (own.has(key(d)) || !repeated.has(key(d))));
+  return lowering.filter((d) => d.severity === 'error' && (own.has(diagnosticKey(d)) || !repeated.has(diagnosticKey(d))));
 }
 
 /** The target's correlation renderer, given the target options with each option's default filled in. */

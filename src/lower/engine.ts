@@ -1,7 +1,7 @@
 import { and, matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
-import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, diagnosticKey, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
 import { joinChain } from './chain.js';
 import { isPatternParts } from './string-shape.js';
 import type {
@@ -463,8 +463,7 @@ function findPlaceholders(expr: Expr, onLeafError: LeafErrorListener | undefined
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const { file, line, column, offset, endOffset } = d.span;
-    const key = [d.code, file, line, column, offset, endOffset, d.message].join('\u0000');
+    const key = diagnosticKey(d);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

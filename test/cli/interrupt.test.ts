@@ -146,7 +146,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(temp, { recursive: true, force: true }));
 
-/** Runs the driver; once it is paused at file `pauseAt` (its staging folder there), sends `signal` and lets it go on. */
+/**
+ * Runs the driver; once it is paused at file `pauseAt` and its staging folder is there (the writer
+ * thread makes it, paused run or not), sends `signal` and lets it go on.
+ */
 function signalled(args: readonly string[], pauseAt: number, signal: InterruptSignal): Promise<{ status: number | null; stderr: string; stagedWhenPaused: boolean }> {
   const marker = join(temp, 'paused');
   const driver = join(temp, 'driver.mjs');
@@ -163,9 +166,9 @@ function signalled(args: readonly string[], pauseAt: number, signal: InterruptSi
       done({ status, stderr, stagedWhenPaused });
     });
     const poll = setInterval(() => {
-      if (!existsSync(marker)) return;
+      if (!existsSync(marker) || !existsSync(join(temp, `out.partial-${child.pid}`))) return;
       clearInterval(poll);
-      stagedWhenPaused = existsSync(join(temp, `out.partial-${child.pid}`));
+      stagedWhenPaused = true;
       child.kill(signal);
       rmSync(marker);
     }, 5);

@@ -11,7 +11,7 @@ import { unsupported, type Unsupported } from './lower/target.js';
 import type { SigmaCorrelation, SigmaDocument, SigmaFilter, SigmaRule } from './rule/model.js';
 import { applyFilters } from './rule/filters.js';
 import { applyPipelines } from './pipeline/apply.js';
-import type { ParsedFile } from './rule/parse-documents.js';
+import type { DocumentResult, ParsedFile } from './rule/parse-documents.js';
 import type { AppliedTransformation, ProcessingPipeline } from './pipeline/types.js';
 import type { FormatInput, FormatItem } from './render/format.js';
 import { findFormat } from './render/formats.js';
@@ -134,6 +134,45 @@ function optionsProblem(converter: RuleConverter, format: string, options: Conve
  * in input order, so the output is deterministic.
  */
 export function convertFiles(files: readonly ParsedFile[], converter: RuleConverter, options: ConvertOptions = {}): ConversionRecord[] {
+  const conversion = startConversion(files, converter, options);
+  for (const parsed of files) {
+    if (parsed.documents.length === 0) conversion.emptyFile(parsed);
+    else parsed.documents.forEach((doc, i) => conversion.document(parsed, doc, i === 0));
+  }
+  return conversion.records();
+}
+
+/**
+ * convertFiles one document at a time: the generator pauses before each document (and each file without
+ * one) and returns the records when done. For a caller that must be able to stop between two rules (the
+ * CLI, at Ctrl-C, resumes it from its event loop); the records are convertFiles' own.
+ */
+export function* convertFilesStepwise(files: readonly ParsedFile[], converter: RuleConverter, options: ConvertOptions = {}): Generator<void, ConversionRecord[], void> {
+  const conversion = startConversion(files, converter, options);
+  for (const parsed of files) {
+    if (parsed.documents.length === 0) {
+      yield;
+      conversion.emptyFile(parsed);
+    }
+    for (const [i, doc] of parsed.documents.entries()) {
+      yield;
+      conversion.document(parsed, doc, i === 0);
+    }
+  }
+  return conversion.records();
+}
+
+/** One convertFiles: each file or document converted in input order, then the records. */
+interface Conversion {
+  /** A file without documents (a YAML error, an unreadable file): a record of its diagnostics, if any. */
+  emptyFile(parsed: ParsedFile): void;
+  /** One document of a file; the first carries the file's own problems (YAML syntax, collection actions). */
+  document(parsed: ParsedFile, doc: DocumentResult, first: boolean): void;
+  /** The records, in input order (a declared output format's pieces rendered together). */
+  records(): ConversionRecord[];
+}
+
+function startConversion(files: readonly ParsedFile[], converter: RuleConverter, options: ConvertOptions): Conversion {
   const format = options.format ?? converter.defaultFormat;
   const records: ConversionRecord[] = [];
   /** Rules converted for a declared output format: rendered together at the end (names are pack-wide). */
@@ -142,18 +181,14 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
   const filters = [...(options.filters ?? []), ...files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])))];
   const context: RuleContext = { format, targetOptions: options.targetOptions ?? {}, pipelines: options.pipelines ?? [] };
   const correlations = correlationRun(files, converter, context, filters);
-  for (const parsed of files) {
-    if (parsed.documents.length === 0) {
+  return {
+    emptyFile(parsed) {
       options.onDocumentStart?.(parsed.file, 0);
       if (parsed.diagnostics.length > 0) records.push(fileRecord(parsed, converter.id, format, parsed.diagnostics));
-      continue;
-    }
-    let fileDiagnostics: readonly Diagnostic[] = parsed.diagnostics;
-    for (const doc of parsed.documents) {
+    },
+    document(parsed, doc, first) {
       options.onDocumentStart?.(parsed.file, doc.index);
-      // File-level problems (YAML syntax, collection actions) are attached to the first document.
-      const diagnostics: Diagnostic[] = [...fileDiagnostics, ...doc.diagnostics];
-      fileDiagnostics = [];
+      const diagnostics: Diagnostic[] = [...(first ? parsed.diagnostics : []), ...doc.diagnostics];
       const base = {
         file: parsed.file,
         documentIndex: doc.index,
@@ -165,7 +200,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
       if (doc.document === null || hasErrors(diagnostics) || problem !== null) {
         if (problem !== null) diagnostics.push(error(problem.code, problem.message, doc.document?.span ?? pointSpan(parsed.file)));
         records.push({ ...base, ok: false, skipped: false, output: null, diagnostics, applied: [] });
-        continue;
+        return;
       }
       const partOf = correlations?.parts.get(doc.document);
       if (partOf !== undefined) {
@@ -177,7 +212,7 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
             : `converted only as part of the correlation ${JSON.stringify(name)} (generate: false); set \`generate: true\` there to get this rule's own query too`;
         diagnostics.push(info('correlation-part', message, doc.document.span));
         records.push({ ...base, ok: true, skipped: true, output: null, diagnostics, applied: [] });
-        continue;
+        return;
       }
       const document = doc.document.kind === 'rule' ? applyFilters(doc.document, filters).rule : doc.document;
       const converted =
@@ -189,15 +224,15 @@ export function convertFiles(files: readonly ParsedFile[], converter: RuleConver
       const failed = converted.output === null || hasErrors(converted.diagnostics);
       if (failed && options.skipUnsupported && skippable(converted.diagnostics)) {
         records.push({ ...base, ok: true, skipped: true, output: null, diagnostics: demoteErrors(diagnostics), applied });
-        continue;
+        return;
       }
       if (!failed && document.kind !== 'filter' && converted.formatInput !== undefined) {
         formatItems.push({ record: records.length, item: { rule: document, input: converted.formatInput } });
       }
       records.push({ ...base, ok: !failed, skipped: false, output: failed ? null : converted.output, diagnostics, applied });
-    }
-  }
-  return format === converter.defaultFormat ? records : renderFormat(records, formatItems, converter.id, format, options);
+    },
+    records: () => (format === converter.defaultFormat ? records : renderFormat(records, formatItems, converter.id, format, options)),
+  };
 }
 
 /**

@@ -1,8 +1,7 @@
 import { astConverter, type RuleConverter } from './convert.js';
-import type { DiagnosticCode } from './diagnostics/codes.js';
 import { convertExpr } from './lower/convert-expr.js';
-import { hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
-import type { SourceSpan } from './diagnostics/span.js';
+import { diagnosticKey, hasErrors, type Diagnostic } from './diagnostics/diagnostic.js';
+import type { ExprMatch } from './ast/expr.js';
 import { repeatsAnError, runPipelines } from './pipeline/apply.js';
 import type { PipelineRun } from './pipeline/types.js';
 import { sourceFrom, sourceScopeDiagnostics } from './lower/source-scope.js';
@@ -23,11 +22,13 @@ function targetConverter(target: TargetDeclaration<TargetId>): RuleConverter {
       const run = runPipelines(rule, context.pipelines);
       const { state, applied } = run.output;
       const source = sourceFrom(target, state);
+      const leafErrors: LeafError[] = [];
       const result = convertExpr(run.output.rule.detection, id, {
         targetOptions: context.targetOptions,
         ...(source !== undefined ? { source } : {}),
+        onLeafError: (leaf, diagnostic) => void leafErrors.push({ leaf, diagnostic }),
       });
-      if (run.failed) return { output: null, diagnostics: [...run.diagnostics, ...loweringErrorsBesides(run, result.diagnostics)] };
+      if (run.failed) return { output: null, diagnostics: [...run.diagnostics, ...loweringErrorsBesides(run, result.diagnostics, leafErrors)] };
       // A query no pipeline limits to the rule's log source: refused when it would match nearly every event
       // (unscoped-match-all), else converted with a warning (src/lower/source-scope.ts).
       const scope = sourceScopeDiagnostics(target, rule, run.output);
@@ -41,19 +42,31 @@ function targetConverter(target: TargetDeclaration<TargetId>): RuleConverter {
   };
 }
 
+/** A lowering error at a leaf of the detection, and that leaf (LowerOptions.onLeafError). */
+interface LeafError {
+  readonly leaf: ExprMatch;
+  readonly diagnostic: Diagnostic;
+}
+
 /**
  * The lowering errors of a rule whose pipeline run failed, so that one run reports every problem of the
  * rule (and `--skip-unsupported` skips it only when every one may be skipped). Lowering reads the rule as
  * far as the pipelines took it; an error at an item the pipelines refused is left out when it repeats the
- * pipelines' error there (`repeatsAnError`: one error per item, as in the run itself). Warnings are left
- * out: there is no query for them to be about. The source-scope check is not made: it judges the limits
- * the pipelines put on the query, and the run that should have put them did not finish.
+ * pipelines' error there (`repeatsAnError`: one error per item, as in the run itself). The item is the
+ * leaf itself, not its place in the file: the leaves one item became (a field mapped to several, a
+ * modifier's variants) share it, and an error at a leaf the pipelines did not refuse is reported. The
+ * engine reports an error once however many leaves gave it (the same diagnosticKey): it is left
+ * out only when every one of them repeats an error there. Warnings are left out: there is no query for
+ * them to be about. The source-scope check is not made: it judges the limits the pipelines put on the
+ * query, and the run that should have put them did not finish.
  */
-function loweringErrorsBesides(run: PipelineRun, lowering: readonly Diagnostic[]): Diagnostic[] {
-  const at = (s: SourceSpan): string => `${s.file}\u0000${s.offset}\u0000${s.endOffset}`;
-  const refused = new Map<string, DiagnosticCode[]>();
-  for (const [m, codes] of run.refusedItems) refused.set(at(m.span), [...(refused.get(at(m.span)) ?? []), ...codes]);
-  return lowering.filter((d) => d.severity === 'error' && !repeatsAnError(refused.get(at(d.span)) ?? [], d.code));
+function loweringErrorsBesides(run: PipelineRun, lowering: readonly Diagnostic[], leafErrors: readonly LeafError[]): Diagnostic[] {
+  const repeated = new Set<string>();
+  const own = new Set<string>();
+  for (const { leaf, diagnostic } of leafErrors) {
+    (repeatsAnError(run.refusedItems.get(leaf) ?? [], diagnostic.code) ? repeated : own).add(diagnosticKey(diagnostic));
+  }
+  return lowering.filter((d) => d.severity === 'error' && (own.has(diagnosticKey(d)) || !repeated.has(diagnosticKey(d))));
 }
 
 /** The target's correlation renderer, given the target options with each option's default filled in. */

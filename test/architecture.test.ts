@@ -23,6 +23,11 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the lowering engine (src/lower) does not import the pipeline layer (it declares what it reads of its output)', () => {
+    const offenders = sources(join(SRC, 'lower')).filter((f) => /from ['"]\.\.\/pipeline\//.test(readFileSync(f, 'utf8')));
+    expect(offenders.map((f) => relative(REPO_ROOT, f))).toEqual([]);
+  });
+
   it('src has no `any`', () => {
     const offenders = sources(SRC).flatMap((f) =>
       readFileSync(f, 'utf8')

@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { pointSpan } from '../diagnostics/span.js';
 import { BackgroundWriter } from './background-writer.js';
+import { watchProcessSignals, type InterruptWatch } from './interrupt.js';
 import { fileSpool, type Spool } from './spool.js';
 
 /** Everything the CLI touches outside itself, injected so tests run commands in-process. */
@@ -35,6 +36,11 @@ export interface CliIo {
   readonly convertWorker?: URL;
   /** True when standard error is a terminal: a progress bar and timings are shown there. */
   readonly stderrIsTTY?: boolean;
+  /**
+   * Starts watching for Ctrl-C (SIGINT) and SIGTERM, so a run that staged files can remove them before it
+   * ends (see InterruptWatch). Absent: nothing is watched (an embedder stops a run its own way).
+   */
+  watchInterrupts?(): InterruptWatch;
 }
 
 /** A pack being written: see CliIo.stageFiles. */
@@ -80,6 +86,7 @@ export function nodeIo(): CliIo {
     stageFiles: stageOnDisk,
     spool: fileSpool,
     stderrIsTTY: process.stderr.isTTY === true,
+    watchInterrupts: watchProcessSignals,
   };
 }
 

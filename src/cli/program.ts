@@ -12,7 +12,8 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 /**
  * Runs the command line and returns the exit status: 0 all rules converted, 1 a rule failed, 2 a usage
- * error. Nothing here throws for a user's mistake; an unexpected crash is reported as an internal error.
+ * error, 130/143 a `convert -o` stopped by SIGINT/SIGTERM (see InterruptWatch). Nothing here throws for a
+ * user's mistake; an unexpected crash is reported as an internal error.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let status = 0;

@@ -24,6 +24,12 @@ export function info(code: DiagnosticCode, message: string, span: SourceSpan): D
   return { severity: 'info', code, message, span };
 }
 
+/** Equal for two diagnostics that say the same thing (code and words) at the same place. */
+export function diagnosticKey(d: Diagnostic): string {
+  const { file, line, column, offset, endOffset } = d.span;
+  return [d.code, file, line, column, offset, endOffset, d.message].join('\u0000');
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

@@ -2,7 +2,7 @@ import type { Expr } from '../ast/expr.js';
 import { error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
 import { renderTemplate } from '../render/environment.js';
 import { findTarget, type TargetId } from '../targets/registry.js';
-import { type LoweredQuery, lowerExpr } from './engine.js';
+import { type LeafErrorListener, type LoweredQuery, lowerExpr } from './engine.js';
 
 export interface ConvertOptions {
   /**
@@ -13,6 +13,8 @@ export interface ConvertOptions {
   readonly source?: string;
   /** Target options by name (e.g. elastic-kql `case-insensitive-fields`). */
   readonly targetOptions?: Readonly<Record<string, boolean | string>>;
+  /** Told of each lowering error at a leaf, with the leaf (LowerOptions.onLeafError). */
+  readonly onLeafError?: LeafErrorListener;
 }
 
 export interface ConvertedQuery {
@@ -31,7 +33,7 @@ export function convertExpr(expr: Expr, targetId: TargetId, options: ConvertOpti
   if (target === undefined) {
     return fail([error('unknown-target', `there is no target '${String(targetId)}'`, expr.span)]);
   }
-  const lowered = lowerExpr(expr, target, { targetOptions: options.targetOptions ?? {} });
+  const lowered = lowerExpr(expr, target, { targetOptions: options.targetOptions ?? {}, ...(options.onLeafError !== undefined ? { onLeafError: options.onLeafError } : {}) });
   if (!lowered.ok) return fail(lowered.diagnostics);
 
   const sourceName = options.source ?? target.source.default;

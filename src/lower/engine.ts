@@ -1,20 +1,11 @@
-import { and, matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
+import { and, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
-import { joinChain } from './chain.js';
+import { FALSE, group, join, needsParens, negate, TRUE, type Piece } from './boolean-assembly.js';
+import { dedupe, describeMatch, findPlaceholders, unsupportedDiagnostic, type LeafErrorListener } from './engine-diagnostics.js';
 import { isPatternParts } from './string-shape.js';
-import type {
-  Binding,
-  Fragment,
-  LeafRendering,
-  ListFoldSpec,
-  QueryLanguage,
-  RenderValue,
-  TargetDeclaration,
-  TargetOptionValues,
-  Unsupported,
-} from './target.js';
+import type { LeafRendering, ListFoldSpec, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues } from './target.js';
 import { unsupported } from './target.js';
 
 /**
@@ -34,7 +25,15 @@ import { unsupported } from './target.js';
 export interface LowerOptions {
   /** Target options by name (see TargetDeclaration.options); unknown names are an error. */
   readonly targetOptions?: Readonly<Record<string, boolean | string>>;
+  /**
+   * Told of each error at a leaf (a refusal, an unresolved placeholder) with the leaf it is about, for a
+   * caller that must tell errors at some leaves from the others (src/converters.ts). Each is in the
+   * result's diagnostics all the same (once, when several leaves give the same error at one place).
+   */
+  readonly onLeafError?: LeafErrorListener;
 }
+
+export type { LeafErrorListener };
 
 export interface LoweredQuery {
   readonly target: string;
@@ -46,15 +45,6 @@ export interface LoweredQuery {
   readonly notes: readonly string[];
 }
 
-/**
- * A fragment the engine joined carries `chain`: how many operands its text holds at its top level, so
- * an enclosing chain of the same operator that inlines it counts them (BooleanSyntax.maxChain).
- */
-type Piece = (Fragment & { readonly chain?: number }) | { readonly kind: 'const'; readonly value: boolean };
-
-const TRUE: Piece = { kind: 'const', value: true };
-const FALSE: Piece = { kind: 'const', value: false };
-
 interface Run {
   readonly target: TargetDeclaration;
   readonly lang: QueryLanguage;
@@ -65,6 +55,7 @@ interface Run {
   readonly options: TargetOptionValues;
   readonly diagnostics: Diagnostic[];
   readonly postFilterReasons: string[];
+  readonly onLeafError: LeafErrorListener | undefined;
 }
 
 export function lowerExpr(
@@ -76,9 +67,9 @@ export function lowerExpr(
   if (!optionResult.ok) return fail(optionResult.diagnostics);
   const targetOptions = optionResult.value;
 
-  const placeholderDiagnostics = findPlaceholders(expr);
+  const placeholderDiagnostics = findPlaceholders(expr, options.onLeafError);
 
-  const main = newRun(target, target.language, 'exact', false, targetOptions);
+  const main = newRun(target, target.language, 'exact', false, targetOptions, options.onLeafError);
   const placeholders = placeholderDiagnostics.length > 0;
   const exact = renderTop(expr, main, target.embedAs, placeholders);
   const diagnostics: Diagnostic[] = [...placeholderDiagnostics, ...main.diagnostics];
@@ -108,15 +99,16 @@ export function lowerExpr(
   // (cheaper, indexed) main expression.
   const conjuncts = flattenAnd(expr);
   const needsPost = conjuncts.filter((c) => {
-    const probe = newRun(target, target.language, 'exact', false, targetOptions);
+    // A probe's errors are main's too (told by main).
+    const probe = newRun(target, target.language, 'exact', false, targetOptions, undefined);
     renderNode(c, probe, false, true);
     return probe.postFilterReasons.length > 0;
   });
   const postExpr = needsPost.length === 1 && needsPost[0] ? needsPost[0] : and(needsPost, expr.span);
 
-  const post = newRun(target, stage.language, 'exact', true, targetOptions);
+  const post = newRun(target, stage.language, 'exact', true, targetOptions, options.onLeafError);
   const postText = renderTop(postExpr, post, 'whole', placeholders);
-  const pre = newRun(target, target.language, 'relaxed', false, targetOptions);
+  const pre = newRun(target, target.language, 'relaxed', false, targetOptions, options.onLeafError);
   const preText = renderTop(expr, pre, target.embedAs, placeholders);
   diagnostics.push(...post.diagnostics, ...pre.diagnostics);
   if (diagnostics.length > 0 || postText === null || preText === null) return fail(dedupe(diagnostics));
@@ -139,8 +131,9 @@ function newRun(
   mode: 'exact' | 'relaxed',
   isPostFilterLanguage: boolean,
   options: TargetOptionValues,
+  onLeafError: LeafErrorListener | undefined,
 ): Run {
-  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [] };
+  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError };
 }
 
 function resolveOptions(
@@ -272,17 +265,11 @@ function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boole
     case 'fragment':
       return rendering;
     case 'unsupported':
-      run.diagnostics.push(unsupportedDiagnostic(run.target, rendering, node));
+      leafError(run, node, unsupportedDiagnostic(run.target, rendering, node));
       return FALSE;
     case 'post-filter': {
       if (run.isPostFilterLanguage) {
-        run.diagnostics.push(
-          unsupportedDiagnostic(
-            run.target,
-            { kind: 'unsupported', construct: describeMatch(node), reason: rendering.reason },
-            node,
-          ),
-        );
+        leafError(run, node, unsupportedDiagnostic(run.target, { kind: 'unsupported', construct: describeMatch(node), reason: rendering.reason }, node));
         return FALSE;
       }
       run.postFilterReasons.push(rendering.reason);
@@ -357,107 +344,12 @@ function dispatch(node: ExprMatch, value: RenderValue, run: Run, negated: boolea
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Boolean assembly.
+// Diagnostics (see engine-diagnostics.ts).
 
-function join(op: 'and' | 'or', pieces: readonly Piece[], lang: QueryLanguage): Piece {
-  // Constants only appear in pre-filters: fold them away (x AND true = x, x OR true = true, ...).
-  const absorbing = op === 'or';
-  const kept: (Fragment & { readonly chain?: number })[] = [];
-  for (const piece of pieces) {
-    if (piece.kind === 'const') {
-      if (piece.value === absorbing) return piece;
-      continue;
-    }
-    kept.push(piece);
-  }
-  const [only] = kept;
-  if (kept.length === 0) return op === 'and' ? TRUE : FALSE;
-  if (kept.length === 1 && only) return only;
-  const joiner = op === 'and' ? lang.boolean.and : lang.boolean.or;
-  const operands = kept.map((p) =>
-    needsParens(p.binds, op, lang)
-      ? { text: group(p.text, lang), operands: 1 }
-      : { text: p.text, operands: p.binds === op ? (p.chain ?? 1) : 1 },
-  );
-  const joined = joinChain(operands, joiner, lang.boolean.group, lang.boolean.maxChain);
-  return { kind: 'fragment', text: joined.text, binds: op, chain: joined.operands };
-}
-
-function negate(piece: Piece, lang: QueryLanguage): Piece {
-  if (piece.kind === 'const') return piece.value ? FALSE : TRUE;
-  const { open, close } = lang.boolean.not;
-  const inner = needsParens(piece.binds, 'not', lang) ? group(piece.text, lang) : piece.text;
-  // A function-style NOT (`not(...)`) is an atom; a prefix NOT binds as 'not'.
-  return { kind: 'fragment', text: `${open}${inner}${close}`, binds: close === '' ? 'not' : 'atom' };
-}
-
-/** Does a child whose top operator is `child` need parentheses as an operand of `parent`? */
-function needsParens(child: Binding, parent: 'and' | 'or' | 'not', lang: QueryLanguage): boolean {
-  if (child === 'atom') return false;
-  const precedence = lang.boolean.precedence;
-  if (parent === 'not') {
-    if (lang.boolean.not.close !== '') return false; // not( ... ) delimits its operand itself
-    // Some grammars (Kibana KQL) do not accept `not not x`: always group a NOT under a prefix NOT.
-    return child === 'not' || precedence[child] < precedence.not;
-  }
-  if (child === parent) return false; // and/or are associative
-  if (lang.boolean.groupMixed && child !== 'not') return true;
-  return precedence[child] <= precedence[parent];
-}
-
-function group(text: string, lang: QueryLanguage): string {
-  return `${lang.boolean.group.open}${text}${lang.boolean.group.close}`;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Diagnostics.
-
-function unsupportedDiagnostic(target: TargetDeclaration, u: Unsupported, node: Expr): Diagnostic {
-  const option = target.options.find((o) => o.name === u.option);
-  const hint =
-    option === undefined
-      ? 'convert this rule for another target, or skip it (--skip-unsupported)'
-      : `the target option '${option.name}' makes it exact if your data fits (${option.summary}); otherwise skip the rule (--skip-unsupported)`;
-  return error(
-    'unsupported-construct',
-    `${target.id} cannot express ${u.construct} exactly: ${u.reason}; ${hint}`,
-    node.span,
-  );
-}
-
-function describeMatch(node: ExprMatch): string {
-  return node.field === null ? `a keyword (${node.value.kind})` : `a ${node.value.kind} match on field '${node.field}'`;
-}
-
-function findPlaceholders(expr: Expr): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const m of matchesOf(expr)) {
-    if (m.value.kind !== 'string') continue;
-    for (const part of m.value.parts) {
-      if (part.kind !== 'placeholder') continue;
-      out.push(
-        error(
-          'unresolved-placeholder',
-          `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\`` +
-            ' with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value);' +
-            ' Sigma requires refusing a rule whose placeholders stay unresolved',
-          m.span,
-        ),
-      );
-    }
-  }
-  return out;
-}
-
-function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const { file, line, column, offset, endOffset } = d.span;
-    const key = [d.code, file, line, column, offset, endOffset, d.message].join('\u0000');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/** An error at a leaf: the run's, and told to the run's LowerOptions.onLeafError. */
+function leafError(run: Run, leaf: ExprMatch, diagnostic: Diagnostic): void {
+  run.diagnostics.push(diagnostic);
+  run.onLeafError?.(leaf, diagnostic);
 }
 
 function unique(texts: readonly string[]): string[] {

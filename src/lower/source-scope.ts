@@ -1,10 +1,22 @@
 import { matchesEmptyEvent, requiresItems } from '../ast/empty-event.js';
+import type { ExprMatch } from '../ast/expr.js';
 import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
-import type { PipelineOutput, PipelineState } from '../pipeline/types.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
 import { mapGet } from '../yaml/node.js';
-import type { TargetDeclaration } from './target.js';
+import type { SourceState, TargetDeclaration } from './target.js';
+
+/**
+ * What the source scope reads of a rule after its pipelines (the pipeline layer's PipelineOutput is
+ * one; this layer does not import that one above it).
+ */
+export interface PipedRule {
+  /** The rule with the detection the pipelines left. */
+  readonly rule: SigmaRule;
+  readonly state: SourceState;
+  /** The items of that detection an `add_condition` added (or what later transformations made of them). */
+  readonly addedItems: ReadonlySet<ExprMatch>;
+}
 
 /**
  * The pipeline state that names where events come from: a table (Sentinel, SQL) or an index (Splunk,
@@ -12,7 +24,7 @@ import type { TargetDeclaration } from './target.js';
  * logs-*) is passed joined by commas; the target's `write` accepts or refuses it (Splunk refuses a comma
  * in an index name). Undefined when no pipeline set it (the target's default source then applies).
  */
-export function sourceFrom(target: TargetDeclaration, state: PipelineState): string | undefined {
+export function sourceFrom(target: TargetDeclaration, state: SourceState): string | undefined {
   const key = target.source.stateKey;
   const v = key === null ? undefined : state[key];
   if (typeof v === 'string') return v;
@@ -27,7 +39,7 @@ export function sourceFrom(target: TargetDeclaration, state: PipelineState): str
  * one a later transformation dropped does not count). Otherwise the query reads whatever the target's
  * default source holds (every index the user may search, a catch-all table).
  */
-function limitedToSource(target: TargetDeclaration, piped: PipelineOutput): boolean {
+function limitedToSource(target: TargetDeclaration, piped: PipedRule): boolean {
   if (target.source.stateLimitsSource && sourceFrom(target, piped.state) !== undefined) return true;
   return requiresItems(piped.rule.detection, piped.addedItems);
 }
@@ -45,7 +57,7 @@ function limitedToSource(target: TargetDeclaration, piped: PipelineOutput): bool
  *
  * `original` is the rule as written (its log source and where `logsource:` stands in the file).
  */
-export function sourceScopeDiagnostics(target: TargetDeclaration, original: SigmaRule, piped: PipelineOutput): Diagnostic[] {
+export function sourceScopeDiagnostics(target: TargetDeclaration, original: SigmaRule, piped: PipedRule): Diagnostic[] {
   if (limitedToSource(target, piped)) return [];
   const span = logsourceSpan(original);
   const source = describeLogSource(original.logsource);

@@ -225,6 +225,13 @@ export interface TargetOption {
   readonly default: TargetOptionValue;
 }
 
+/**
+ * The state that pipelines leave for the target (`set_state`): the target reads its source there (a
+ * table, an index, a list of indexes: see SourceDeclaration.stateKey). Declared here, where it is read;
+ * the pipeline layer that writes it calls it PipelineState.
+ */
+export type SourceState = Readonly<Record<string, string | readonly string[]>>;
+
 /** Where the query reads events from (Splunk index, Sentinel table, SQL table). */
 export interface SourceDeclaration {
   /** Used when the caller gives none; null = the query names no source. */

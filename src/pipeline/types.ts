@@ -2,6 +2,7 @@ import type { ExprMatch } from '../ast/expr.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
+import type { SourceState } from '../lower/target.js';
 import type { SigmaRule } from '../rule/model.js';
 
 /**
@@ -190,8 +191,8 @@ export interface AppliedTransformation {
   readonly detail?: string;
 }
 
-/** Pipeline state: what targets read to pick a table, index or source. */
-export type PipelineState = Readonly<Record<string, string | readonly string[]>>;
+/** Pipeline state: what targets read to pick a table, index or source (declared where it is read). */
+export type PipelineState = SourceState;
 
 export interface PipelineOutput {
   /** The rule with the transformed detection, log source and `fields`. */

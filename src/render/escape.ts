@@ -144,13 +144,19 @@ export function sqlComment(text: string): string {
     .join('\n');
 }
 
-/** A copy with every object's keys sorted (arrays keep their order): the same data, the same JSON bytes. */
+/**
+ * A copy with every object's keys sorted (arrays keep their order): the same data, the same JSON bytes.
+ * Object.fromEntries defines each key as the object's own, `__proto__` too (an assignment would set the
+ * copy's prototype instead, and the key would be lost).
+ */
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
-    return out;
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeIo, type CliIo, type StagedFiles } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { sortKeys } from '../../src/render/escape.js';
 import { TARGET_IDS } from '../../src/targets/registry.js';
 import { memoryIo, type MemoryIoOptions } from '../support/memory-io.js';
 import { CORRELATION_TEXT } from '../support/correlation-text.js';
@@ -136,9 +137,7 @@ describe('manifest.json', () => {
     expect(corr?.targets.sql).toMatchObject({ status: 'converted', output: 'sql/corr.sql', sha256: sha(written.get('sql/corr.sql') ?? 'missing') });
     expect(manifest.targets.sql).toMatchObject({ folder: 'sql', format: 'query', counts: { converted: 2, refused: 1, failed: 0, skipped: 0 } });
     expect(manifest.targets.splunk?.counts).toEqual({ converted: 3, refused: 0, failed: 0, skipped: 0 });
-    // canonical: keys sorted at every level, two-space indent, one newline at the end
-    const sortKeys = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(sortKeys) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])])) : v;
+    // canonical: keys sorted at every level (sortKeys, tested in test/formats/escape.test.ts), two-space indent, one newline at the end
     expect(text).toBe(JSON.stringify(sortKeys(manifest), null, 2) + '\n');
   });
 

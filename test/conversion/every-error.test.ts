@@ -112,6 +112,41 @@ describe('no detection item is reported twice', () => {
   });
 });
 
+describe('an error at a leaf the pipelines did not refuse is reported, whatever leaf shares its place', () => {
+  // Foo maps to two fields: the two leaves stand at Foo's place in the file. The pipeline refuses the
+  // `good` one; lowering refuses the regex of both (one error: the same words at one place). The `bad`
+  // leaf's refusal is its own and must be reported; matching by place alone hid it.
+  const pipeline = `name: split
+transformations:
+  - id: both
+    type: field_name_mapping
+    mapping:
+      Foo: [good, bad]
+  - id: no_good
+    type: detection_item_failure
+    message: good cannot be searched
+    field_name_conditions: [{ type: include_fields, fields: [good] }]
+`;
+  const REGEX_FOO = "        Foo|re: 'x+y'\n";
+
+  it('elastic-kql: the refused leaf gets its pipeline error, the other its lowering refusal', async () => {
+    const io = memoryIo({ 'r.yml': processRule(REGEX_FOO).replace("        ParentImage|endswith: '\\rundll32.exe'\n", ''), 'split.yml': pipeline });
+    const status = await runCli(['convert', '-t', 'elastic-kql', '--without-pipeline', '-p', 'split.yml', '--json', 'r.yml'], io);
+    expect(status).toBe(1);
+    const rec = JSON.parse(io.out.trim()) as { diagnostics: Diag[] };
+    const errors = rec.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => d.message.split(' (')[0])).toEqual(['good cannot be searched', expect.stringMatching(/^elastic-kql cannot express a regular expression/)]);
+    expect(summary(errors)).toEqual(['9 unsupported-construct', '9 unsupported-construct']);
+  });
+
+  it('with only the refused leaf there, the lowering refusal that repeats its error is left out as before', async () => {
+    const io = memoryIo({ 'r.yml': processRule(REGEX_FOO).replace("        ParentImage|endswith: '\\rundll32.exe'\n", ''), 'split.yml': pipeline.replace('[good, bad]', '[good]') });
+    await runCli(['convert', '-t', 'elastic-kql', '--without-pipeline', '-p', 'split.yml', '--json', 'r.yml'], io);
+    const rec = JSON.parse(io.out.trim()) as { diagnostics: Diag[] };
+    expect(rec.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message.split(' (')[0])).toEqual(['good cannot be searched']);
+  });
+});
+
 describe('a correlation over a rule with a mistake behind a refusal', () => {
   // The base rule (generate: false, so it has no record of its own that fails): a refused field (User)
   // and an unresolved placeholder. Alone the rule fails with --skip-unsupported (above); the correlation

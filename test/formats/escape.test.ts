@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { armLiteral, confComment, confStanzaName, confValue, jsonValue, sqlComment, sqlIdentifier, sqlViewName, yamlField } from '../../src/render/escape.js';
+import { armLiteral, confComment, confStanzaName, confValue, jsonValue, sortKeys, sqlComment, sqlIdentifier, sqlViewName, yamlField } from '../../src/render/escape.js';
 import { renderTemplate } from '../../src/render/environment.js';
 import { uuidV5 } from '../../src/render/uuid.js';
 import { armUnescape, readConf } from './support.js';
@@ -90,6 +90,29 @@ describe('json and ARM', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('sortKeys keeps the data, and the JSON bytes do not depend on the order keys were added in (sorted, at every level)', () => {
+    /** The same data with every object's keys added in reverse order. */
+    const reversed = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reversed) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+    // JavaScript lists an object's array-index keys ("0", "17") first, ascending, whatever is done: the others are sorted.
+    const named = (keys: readonly string[]): string[] => keys.filter((k) => !/^(0|[1-9][0-9]*)$/.test(k));
+    const keysSorted = (v: unknown): boolean =>
+      Array.isArray(v)
+        ? v.every(keysSorted)
+        : v === null || typeof v !== 'object' || (named(Object.keys(v)).every((k, i, all) => i === 0 || (all[i - 1] ?? '') < k) && Object.values(v).every(keysSorted));
+    fc.assert(
+      fc.property(jsonish, (value) => {
+        const sorted = sortKeys(value);
+        expect(sorted).toEqual(value);
+        expect(JSON.stringify(sortKeys(reversed(value)))).toBe(JSON.stringify(sorted));
+        expect(keysSorted(sorted)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+    // JSON.parse makes `__proto__` an own key like any other; the copy keeps it.
+    expect(JSON.stringify(sortKeys(JSON.parse('{"b":1,"__proto__":{"x":2}}')))).toBe('{"__proto__":{"x":2},"b":1}');
   });
 
   it('templates never HTML-escape, and {{ }} in values stays text', () => {

@@ -223,6 +223,21 @@ describe('lowerExpr diagnostics', () => {
     ]);
   });
 
+  it('tells each error at a leaf with the leaf (onLeafError), also when two leaves at one place give one diagnostic', () => {
+    const re: SigmaValue = { kind: 'regex', pattern: 'x', flags: { ignoreCase: false, multiline: false, dotAll: false } };
+    const at = pointSpan('t.yml', 4, 9);
+    const [a, b, ok] = [match('A', re, at), match('B', re, at), match('C', { kind: 'string', parts: [{ kind: 'literal', text: '1' }], cased: false }, at)] as const;
+    const told: [unknown, number][] = [];
+    const r = lowerExpr(or([a, b, ok], span), target, { onLeafError: (leaf, d) => void told.push([leaf, d.span.line]) });
+    expect(r.diagnostics).toHaveLength(1);
+    expect(told).toEqual([
+      [a, 4],
+      [b, 4],
+    ]);
+    expect(told[0]?.[0]).toBe(a);
+    expect(told[1]?.[0]).toBe(b);
+  });
+
   it('refuses, for every target, a number whose text needs an exponent (in a list fold too)', () => {
     for (const id of TARGET_IDS) {
       for (const value of [1e-7, 1e21, 1e-25]) {

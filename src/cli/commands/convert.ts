@@ -1,4 +1,4 @@
-import { convertFiles, type ConvertOptions } from '../../convert.js';
+import type { ConvertOptions } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { LineIndex } from '../../diagnostics/span.js';
 import { findBuiltinPipeline, resolvePipelineRef } from '../../pipeline/builtins.js';
@@ -8,10 +8,12 @@ import { ManifestBuilder, MANIFEST_FILE } from '../convert/manifest.js';
 import { Progress } from '../convert/progress.js';
 import { planTargets } from '../convert/selection.js';
 import { DiagnosticLog, stem, TargetSink, type RunOutput } from '../convert/target-sink.js';
-import { ConvertPool, poolSize } from '../convert/pool.js';
+import { poolSize } from '../convert/pool.js';
 import { conversionOptions, FileConverter, pipelinesFor } from '../convert/file-converter.js';
-import type { FileResult, FileTask, WorkerSetup } from '../convert/pool-protocol.js';
-import { collectFiles, parseFile, parseRead, type InputFile } from '../inputs.js';
+import { batch, nextTurn, stream, streamOnThreads, type Pass } from '../convert/passes.js';
+import type { WorkerSetup } from '../convert/pool-protocol.js';
+import { collectFiles, parseRead } from '../inputs.js';
+import { Interrupted } from '../interrupt.js';
 import { readInput, stageFiles, type CliIo } from '../io.js';
 import { memorySpool } from '../spool.js';
 import { UsageError } from '../usage-error.js';
@@ -119,35 +121,53 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   if (!streamable) log.startBatch();
   let pass = start();
   const threads = streamable ? poolSize(jobs, files.length) : 0;
+  // Files may be staged from here on: an interrupt (Ctrl-C) ends the run between two rules, which removes them.
+  const watch = outputDir === undefined ? undefined : io.watchInterrupts?.();
+  const checkpoint = async (): Promise<void> => {
+    await nextTurn();
+    watch?.check();
+  };
+  let written: Written;
   try {
-    /** Hash the inputs (for the manifest); time each document (see Progress.timed). */
-    const measure = { hashes: writeManifest, timed: progress.timed };
-    const setup: WorkerSetup = {
-      targets: asList(options.target),
-      formats: asList(options.format),
-      targetOptions: options.targetOption,
-      formatOptions: options.formatOption ?? [],
-      withoutPipeline: options.withoutPipeline,
-      pipelines: extra.map(({ ref, source }) => ({ ref, source })),
-      filters: filterFiles.map(({ path, bytes }) => ({ path, bytes })),
-      skipUnsupported: options.skipUnsupported,
-      ...measure,
-    };
-    // Streaming converts on the main thread with the targets resolved above (worker threads build the same from `setup`).
-    const local = new FileConverter(targets, measure);
-    const streamed = streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, local, threads, setup) : stream(files, pass, io, progress, local));
-    if (!streamed) {
+    try {
+      /** Hash the inputs (for the manifest); time each document (see Progress.timed). */
+      const measure = { hashes: writeManifest, timed: progress.timed };
+      const setup: WorkerSetup = {
+        targets: asList(options.target),
+        formats: asList(options.format),
+        targetOptions: options.targetOption,
+        formatOptions: options.formatOption ?? [],
+        withoutPipeline: options.withoutPipeline,
+        pipelines: extra.map(({ ref, source }) => ({ ref, source })),
+        filters: filterFiles.map(({ path, bytes }) => ({ path, bytes })),
+        skipUnsupported: options.skipUnsupported,
+        ...measure,
+      };
+      // Streaming converts on the main thread with the targets resolved above (worker threads build the same from `setup`).
+      const local = new FileConverter(targets, measure);
+      const streamed =
+        streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, local, threads, setup, checkpoint) : await stream(files, pass, io, progress, local, checkpoint));
+      if (!streamed) {
+        pass.out.staged?.abort();
+        for (const sink of pass.sinks) sink.dispose();
+        log.startBatch();
+        pass = start();
+        await batch(files, pass, io, progress, checkpoint);
+      }
+      watch?.check();
+      // Written before anything is printed: an interrupt while printing then leaves nothing staged behind.
+      written = writeOutput(outputDir, pass.out, options.json);
+    } catch (e) {
+      // An internal error or an interrupt: the staging folder and the spools must not stay behind.
       pass.out.staged?.abort();
       for (const sink of pass.sinks) sink.dispose();
-      log.startBatch();
-      pass = start();
-      batch(files, pass, io, progress);
+      if (!(e instanceof Interrupted)) throw e;
+      progress.clear();
+      io.stderr(`${e.message}: nothing written to ${outputDir ?? 'the output folder'}\n`);
+      return e.status;
     }
-  } catch (e) {
-    // An internal error: the staging folder and the spools must not stay behind.
-    pass.out.staged?.abort();
-    for (const sink of pass.sinks) sink.dispose();
-    throw e;
+  } finally {
+    watch?.stop();
   }
   progress.clear();
   /** Diagnostics already printed (several targets share a rule's parse problems): each is shown once. */
@@ -160,148 +180,40 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   } finally {
     for (const sink of pass.sinks) sink.dispose();
   }
-  const out = pass.out;
-  let writeFailed = false;
-  if (outputDir !== undefined && out.staged !== undefined) {
-    if (out.failed > 0) {
-      out.staged.abort();
-      io.stderr(`nothing written to ${outputDir}: ${out.failed} rule(s) failed (a rule pack is written whole or not at all)\n`);
-    } else {
-      try {
-        if (out.writeError !== null) throw new Error(out.writeError);
-        if (out.manifest !== undefined) {
-          out.staged.append(MANIFEST_FILE, out.manifest.finish());
-          out.written++;
-        }
-        out.staged.commit();
-        if (!options.json) io.stderr(`wrote ${out.written} file(s) to ${outputDir}\n`);
-      } catch (e) {
-        out.staged.abort();
-        writeFailed = true;
-        io.stderr(`error: writing to ${outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`);
-      }
-    }
-  }
+  if (written.message !== null) io.stderr(written.message);
   if (!options.json) for (const sink of pass.sinks) io.stderr(sink.summary());
   if (!options.json || options.timings === true) progress.printSlowest();
-  return out.failed > 0 || writeFailed ? 1 : 0;
+  return pass.out.failed > 0 || written.failed ? 1 : 0;
 }
 
-/** One attempt at the run: its targets' sinks, its staging and manifest, the input hashes it read. */
-interface Pass {
-  /** Where each input's SHA-256 is recorded for the manifest; undefined when no manifest is written. */
-  readonly inputHashes: Map<string, string> | undefined;
-  readonly out: RunOutput;
-  readonly sinks: readonly TargetSink[];
-  /** The k-th target's conversion options for batch (each document a step of the progress bar). */
-  readonly convertOptions: (k: number) => ConvertOptions;
+/** What became of --output-dir: the line to print about it (null: none) and whether writing it failed. */
+interface Written {
+  readonly message: string | null;
+  readonly failed: boolean;
 }
 
 /**
- * File by file on the main thread: parse, convert for every target (FileConverter, as the worker threads
- * do), hand the records on, drop the parse. Returns false (and the caller starts over in batch) at the
- * first filter or correlation document: those need the whole pack.
+ * Writes the staged pack into the output folder (with its manifest) when every rule converted, else
+ * discards it: a rule pack is written whole or not at all.
  */
-function stream(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress, local: FileConverter): boolean {
-  progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
-  for (let i = 0; i < files.length; i++) if (!deliver(pass, progress, files[i]?.path ?? '', local.convert(task(files, i, io)))) return false;
-  for (const sink of pass.sinks) sink.finish(pass.out);
-  return true;
-}
-
-/**
- * One file's result, in input order: its hash and times recorded, its records handed to each target's
- * sink, its manifest entries staged. False when it holds a filter or correlation (the run goes to batch).
- */
-function deliver(pass: Pass, progress: Progress, path: string, result: FileResult): boolean {
-  if (result.kind === 'batch') return false;
-  if (result.hash !== null) pass.inputHashes?.set(path, result.hash);
-  progress.addTimes(result.times);
-  const indexes = new Map([[path, new LineIndex(path, result.text)]]);
-  pass.sinks.forEach((sink, k) => sink.add(result.records[k] ?? [], indexes, pass.out));
-  fileDone(pass);
-  progress.step();
-  return true;
-}
-
-/** A file's manifest entries are complete (every target recorded them): staged, not kept. */
-function fileDone(pass: Pass): void {
-  const manifest = pass.out.manifest;
-  if (manifest !== undefined && pass.out.failed === 0 && pass.out.writeError === null) {
-    try {
-      pass.out.staged?.append(MANIFEST_FILE, manifest.flush());
-    } catch (e) {
-      pass.out.writeError = e instanceof Error ? e.message : String(e);
-    }
+function writeOutput(outputDir: string | undefined, out: RunOutput, json: boolean): Written {
+  if (outputDir === undefined || out.staged === undefined) return { message: null, failed: false };
+  if (out.failed > 0) {
+    out.staged.abort();
+    return { message: `nothing written to ${outputDir}: ${out.failed} rule(s) failed (a rule pack is written whole or not at all)\n`, failed: false };
   }
-}
-
-/**
- * Files read and not yet handed to the sinks (at a thread, converted and waiting their turn): bounds
- * memory however large the pack (each holds one file's text and records).
- */
-const IN_FLIGHT = 256;
-
-/**
- * `stream` with the parsing and converting done on worker threads (see ConvertPool) and on the main
- * thread itself whenever the result it needs next is not in yet (it would otherwise wait: while the
- * threads start, or behind a slow rule). The main thread reads each file's bytes (through the io, as
- * `stream` does) and hands the results to the sinks strictly in input order, so everything printed and
- * written is what `stream` gives. False (the caller starts over in batch) when a filter or correlation
- * document is met. The threads are ended in every case.
- */
-async function streamOnThreads(
-  files: readonly InputFile[],
-  pass: Pass,
-  io: CliIo,
-  progress: Progress,
-  local: FileConverter,
-  threads: number,
-  setup: WorkerSetup,
-): Promise<boolean> {
-  const pool = new ConvertPool(threads, setup, io.convertWorker);
   try {
-    progress.phase(`converting (${pass.sinks.map((s) => s.id).join(', ')})`, files.length);
-    /** Results converted here, by file number. */
-    const ready = new Map<number, FileResult>();
-    /** The next file no one converts yet. */
-    let next = 0;
-    for (let i = 0; i < files.length; ) {
-      pool.check();
-      for (; next < files.length && next < i + IN_FLIGHT && pool.hasRoom(); next++) pool.send(task(files, next, io));
-      let result = ready.get(i) ?? pool.take(i);
-      if (result === undefined && next < files.length && next < i + IN_FLIGHT) {
-        ready.set(next, local.convert(task(files, next, io)));
-        next++;
-        await nextTurn();
-        continue;
-      }
-      result ??= await pool.result(i);
-      ready.delete(i);
-      if (!deliver(pass, progress, files[i]?.path ?? '', result)) return false;
-      i++;
-      // The threads' results are taken in between (their messages wait for this thread's turn to end).
-      await nextTurn();
+    if (out.writeError !== null) throw new Error(out.writeError);
+    if (out.manifest !== undefined) {
+      out.staged.append(MANIFEST_FILE, out.manifest.finish());
+      out.written++;
     }
-    for (const sink of pass.sinks) sink.finish(pass.out);
-    return true;
-  } finally {
-    await pool.close();
+    out.staged.commit();
+    return { message: json ? null : `wrote ${out.written} file(s) to ${outputDir}\n`, failed: false };
+  } catch (e) {
+    out.staged.abort();
+    return { message: `error: writing to ${outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`, failed: true };
   }
-}
-
-/** Lets the event loop deliver what the threads sent. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** The i-th file for a FileConverter (here or on a thread): its bytes read through the io, or why it could not be read. */
-function task(files: readonly InputFile[], seq: number, io: CliIo): FileTask {
-  const file = files[seq];
-  if (file === undefined) throw new Error(`no input file ${seq}`);
-  if (file.unreadable !== undefined) return { seq, path: file.path, unreadable: file.unreadable.diagnostics };
-  const read = readInput(file.path, (p) => io.readFile(p));
-  return read.ok ? { seq, path: file.path, bytes: read.value } : { seq, path: file.path, unreadable: [read.diagnostic] };
 }
 
 /** `--jobs`: a positive whole number, or auto. */
@@ -309,25 +221,6 @@ function parseJobs(written: string): number | 'auto' {
   if (written === 'auto') return 'auto';
   if (!/^[1-9][0-9]{0,3}$/.test(written)) throw new UsageError(`--jobs ${written}: write a number of threads (1 converts on the main thread) or auto`);
   return Number(written);
-}
-
-/** Every file parsed first, then each target converts them all together (filters, correlations, formats). */
-function batch(files: readonly InputFile[], pass: Pass, io: CliIo, progress: Progress): void {
-  progress.phase('parsing', files.length);
-  const parsed = files.map(({ path, unreadable }) => {
-    const p = unreadable ?? parseFile(path, io, pass.inputHashes);
-    progress.step();
-    return p;
-  });
-  const documents = parsed.reduce((n, p) => n + Math.max(1, p.documents.length), 0);
-  const indexes = new Map<string, LineIndex>(parsed.map((p) => [p.file, p.index]));
-  pass.sinks.forEach((sink, k) => {
-    progress.phase(`converting ${sink.id}`, documents);
-    const records = convertFiles(parsed, sink.converter, pass.convertOptions(k));
-    progress.stopTimer();
-    sink.add(records, indexes, pass.out);
-    sink.finish(pass.out);
-  });
 }
 
 /** Each --pipeline, built-in or file, resolved once for every target (the targets' defaults come first). */

@@ -84,7 +84,15 @@ export class Progress {
 }
 
 /**
- * Each document's conversion time in ms, summed over the targets, keyed `file` or `file [document N]`:
+ * How messages name document `index` (0-based) of `file`: the file alone for its first document, else
+ * `file [document N]` (the slowest rules' list, the warning about two outputs of one name).
+ */
+export function documentLabel(file: string, index: number): string {
+  return index > 0 ? `${file} [document ${index}]` : file;
+}
+
+/**
+ * Each document's conversion time in ms, summed over the targets, keyed by documentLabel:
  * measured by Progress on the main thread and by FileConverter (also on the worker threads).
  */
 export class DocumentTimer {
@@ -96,7 +104,7 @@ export class DocumentTimer {
   readonly start = (file: string, index: number): void => {
     const now = performance.now();
     this.stop(now);
-    this.current = { key: index > 0 ? `${file} [document ${index}]` : file, start: now };
+    this.current = { key: documentLabel(file, index), start: now };
   };
 
   /** Ends the current document's time (when its target's conversion returned). */

@@ -9,6 +9,7 @@ import { FileNamer, renderPack } from '../../render/render-format.js';
 import type { CliIo, StagedFiles } from '../io.js';
 import type { Spool } from '../spool.js';
 import { portable, sha256, statusOf, type ManifestBuilder, type ManifestStatus } from './manifest.js';
+import { documentLabel } from './progress.js';
 import type { TargetRun } from './selection.js';
 
 /** What every target of one run shares: where files are staged, the manifest, and whether writing still makes sense. */
@@ -145,7 +146,7 @@ export class TargetSink {
           const message = `the output of ${first} and of this rule would both be named \`${name}\`; this rule's output is written as \`${taken.name}\` so neither replaces the other`;
           r = { ...r, diagnostics: [...r.diagnostics, warning('duplicate-value', message, pointSpan(r.file))] };
         }
-        this.sources.push(sourceName(r));
+        this.sources.push(documentLabel(r.file, r.documentIndex));
         name = taken.name;
       }
       this.total++;
@@ -284,10 +285,6 @@ export class TargetSink {
 
 function withNewline(text: string): string {
   return text.endsWith('\n') ? text : text + '\n';
-}
-
-function sourceName(r: ConversionRecord): string {
-  return r.documentIndex > 0 ? `${r.file} [document ${r.documentIndex}]` : r.file;
 }
 
 /** A rule's output file name without extension: its path below the folder given, document index added. */

@@ -10,23 +10,39 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 export class BackgroundWriter {
   private readonly worker: Worker;
   private readonly reply: MessagePort;
-  /** [0]: writes queued and not yet done; [1]: flush generation completed by the worker. */
+  /** [0]: writes queued and not yet done; [1]: flush generation completed by the worker; [2]: 1 once the worker runs. */
   private readonly state: Int32Array;
   private flushes = 0;
   /** Writes not yet sent: posted together (one message costs about 30 µs, more than a small file's write). */
   private batch: WriteOrder[] = [];
   private batchBytes = 0;
+  /** Set when the thread stopped answering: later writes are dropped and `flush` reports it. */
+  private stalled: string | null = null;
+  private readonly startMs: number;
+  private readonly stallMs: number;
 
-  constructor() {
-    const shared = new SharedArrayBuffer(8);
+  /**
+   * `timing` and `source` are for tests (a worker that never starts, a short patience); the CLI uses the
+   * defaults.
+   */
+  constructor(timing: { readonly startMs?: number; readonly stallMs?: number } = {}, source = WORKER_SOURCE) {
+    const shared = new SharedArrayBuffer(12);
     this.state = new Int32Array(shared);
+    this.startMs = timing.startMs ?? START_MS;
+    this.stallMs = timing.stallMs ?? STALL_MS;
     const { port1, port2 } = new MessageChannel();
     this.reply = port1;
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, port: port2 }, transferList: [port2] });
+    // execArgv []: the evaluated CommonJS source must not inherit flags such as --input-type=module.
+    this.worker = new Worker(source, { eval: true, execArgv: [], workerData: { shared, port: port2 }, transferList: [port2] });
     this.worker.unref();
+    // Reported through flush (an unhandled worker error would end the process with a stack trace).
+    this.worker.on('error', (e: unknown) => {
+      this.stalled ??= `the thread that writes the output files failed (${e instanceof Error ? e.message : String(e)}); nothing was written`;
+    });
   }
 
   write(path: string, content: string, append = false): void {
+    if (this.stalled !== null) return;
     this.batch.push({ append, path, content });
     this.batchBytes += content.length;
     if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_CHARS) this.send();
@@ -34,24 +50,53 @@ export class BackgroundWriter {
 
   /** Posts the batch, then waits while too many writes are queued (the queue holds file contents). */
   private send(): void {
-    if (this.batch.length === 0) return;
+    if (this.batch.length === 0 || this.stalled !== null) return;
     Atomics.add(this.state, 0, this.batch.length);
     this.worker.postMessage({ kind: 'write', orders: this.batch });
     this.batch = [];
     this.batchBytes = 0;
-    for (let pending = Atomics.load(this.state, 0); pending > MAX_PENDING; pending = Atomics.load(this.state, 0)) {
-      Atomics.wait(this.state, 0, pending, 100);
-    }
+    this.waitUntil(() => Atomics.load(this.state, 0) <= MAX_PENDING, 0);
   }
 
   /** Waits until every write so far is done; the first failure's message, or null. */
   flush(): string | null {
     this.send();
+    if (this.stalled !== null) return this.stalled;
     const generation = ++this.flushes;
     this.worker.postMessage({ kind: 'flush', generation });
-    for (let done = Atomics.load(this.state, 1); done < generation; done = Atomics.load(this.state, 1)) Atomics.wait(this.state, 1, done, 1000);
+    this.waitUntil(() => Atomics.load(this.state, 1) >= generation, 1);
+    if (this.stalled !== null) return this.stalled;
     const message = receiveMessageOnPort(this.reply) as { message: { error: string | null } } | undefined;
     return message?.message.error ?? null;
+  }
+
+  /**
+   * Blocks (Atomics.wait on `state[slot]`) until `done` holds. The main thread cannot see the worker's
+   * exit event while it blocks, so a thread that never started, or that stops changing the state for
+   * stallMs, is taken as stopped: `stalled` says so, instead of waiting forever.
+   */
+  private waitUntil(done: () => boolean, slot: 0 | 1): void {
+    let seen = [Atomics.load(this.state, 0), Atomics.load(this.state, 1)];
+    let since = Date.now();
+    const began = since;
+    while (!done()) {
+      Atomics.wait(this.state, slot, Atomics.load(this.state, slot), 50);
+      const now = [Atomics.load(this.state, 0), Atomics.load(this.state, 1)];
+      if (now[0] !== seen[0] || now[1] !== seen[1]) {
+        seen = now;
+        since = Date.now();
+        continue;
+      }
+      const started = Atomics.load(this.state, 2) === 1;
+      if (!started && Date.now() - began > this.startMs) {
+        this.stalled = `the thread that writes the output files did not start within ${this.startMs / 1000} s; nothing was written`;
+        return;
+      }
+      if (started && Date.now() - since > this.stallMs) {
+        this.stalled = `the thread that writes the output files made no progress for ${this.stallMs / 1000} s (it stopped, or the disk does not answer); nothing was written`;
+        return;
+      }
+    }
   }
 
   /** Ends the thread (after a flush). */
@@ -68,6 +113,10 @@ interface WriteOrder {
 }
 
 const MAX_PENDING = 512;
+/** How long a worker thread may take to start (it takes about 30 ms). */
+const START_MS = 20_000;
+/** How long the writes may stand still before the thread is taken as stopped (a small file takes < 1 ms). */
+const STALL_MS = 60_000;
 const BATCH_FILES = 64;
 const BATCH_CHARS = 256 * 1024;
 
@@ -77,6 +126,7 @@ const { workerData, parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const path = require('node:path');
 const state = new Int32Array(workerData.shared);
+Atomics.store(state, 2, 1);
 const made = new Set();
 let error = null;
 parentPort.on('message', (m) => {

@@ -345,7 +345,9 @@ describe('guarded alternatives on SQL and ES|QL: exact under `not`, with NULLs',
 });
 
 describe('guarded alternatives on every query target', () => {
-  it('each target converts the guarded OR under `not`, guard and test inside one negation', () => {
+  // sql and elastic-esql push the negation to the leaves, NULL-safe: their meaning is checked on SQLite
+  // and the ES|QL evaluator above.
+  it('each target converts the guarded OR under `not`; splunk, elastic-kql and sentinel-kql keep guard and test inside one negation', () => {
     const mapped = okValue(apply(all(m('Image', '*\\notepad.exe'), neg(m('DestinationPort', 9100))))).rule.detection;
     const queries = Object.fromEntries(
       TARGET_IDS.filter((t) => t !== 'ast').map((t) => {
@@ -356,6 +358,7 @@ describe('guarded alternatives on every query target', () => {
       }),
     );
     expect(queries.splunk).toContain('NOT ((ActionType="InboundConnectionAccepted" LocalPort=9100) OR (NOT ActionType="InboundConnectionAccepted" RemotePort=9100))');
+    expect(queries['elastic-kql']).toContain('not ((ActionType:"InboundConnectionAccepted" and LocalPort:9100) or (not ActionType:"InboundConnectionAccepted" and RemotePort:9100))');
     expect(queries['sentinel-kql']).toContain(
       'not((ActionType =~ "InboundConnectionAccepted" and tostring(LocalPort) == "9100") or (not(ActionType =~ "InboundConnectionAccepted") and tostring(RemotePort) == "9100"))',
     );

@@ -316,7 +316,8 @@ export function hashesFieldsItem(p: ProcessingPipeline, t: Extract<Transformatio
  * `value_to_condition`: a test of the field for a value the mapping names (a plain string compared
  * without case, a number or a boolean, as its text) becomes that value's condition; any other test (a
  * wildcard, a modifier, `cased`, null, a reference, a value the mapping lacks) is refused, since the
- * event has no such field to test. Called only for items on `t.field`.
+ * event has no such field to test. Called only for items on `t.field` (so the item's field is named as
+ * `t.field`; a keyword item has none and is never selected).
  */
 export function valueToConditionItem(p: ProcessingPipeline, t: Extract<Transformation, { type: 'value_to_condition' }>, m: ExprMatch, facts: Facts): ItemResult {
   const v = m.value;
@@ -333,7 +334,7 @@ export function valueToConditionItem(p: ProcessingPipeline, t: Extract<Transform
     return {
       refused: 'unsupported-construct',
       message:
-        `the target has no field \`${m.field ?? '(keyword)'}\`: pipeline \`${p.id}\` writes a test for one of its values (${values}) as a condition on the event ` +
+        `the target has no field \`${t.field}\`: pipeline \`${p.id}\` writes a test for one of its values (${values}) as a condition on the event ` +
         `(transformation \`${t.id}\`), and ${shown} is not one of them; test one of those values`,
     };
   }
@@ -342,6 +343,6 @@ export function valueToConditionItem(p: ProcessingPipeline, t: Extract<Transform
     expr: written.expr,
     // The pipeline wrote the condition in the target's names: mapped, like add_condition's fields.
     facts: { ...withApplied(facts, t), mappedField: true },
-    detail: `${m.field ?? '(keyword)'} = ${JSON.stringify(entry.value)} -> ${conditionsText(entry.conditions, false)}`,
+    detail: `${t.field} = ${JSON.stringify(entry.value)} -> ${conditionsText(entry.conditions, false)}`,
   };
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Expr } from '../../src/ast/expr.js';
 import type { SigmaValue } from '../../src/ast/value.js';
+import { assertNever } from '../../src/diagnostics/assert-never.js';
 import { convertExpr } from '../../src/lower/convert-expr.js';
 import { TARGET_IDS } from '../../src/targets/registry.js';
 import { applyPipelines } from '../../src/pipeline/apply.js';
@@ -344,8 +345,89 @@ describe('guarded alternatives on SQL and ES|QL: exact under `not`, with NULLs',
   });
 });
 
+/**
+ * Field references on SQLite and the ES|QL evaluator against the Sysmon reading: one alternative per
+ * pair of names under both sides' guards (contradictory pairs left out), a reference from a one-to-many
+ * field (`Proto`: any of P1, P2), and `not` around any of it, with NULL columns. A reference holds when
+ * both fields are present and equal (evaluateExpr has no references: `sysmonMatches` reads them).
+ */
+describe('guarded field references on SQL and ES|QL: exact under `not`, with NULLs', () => {
+  const REFS = DIRECTION.replace('      Protocol: Protocol\n', '      Protocol: Protocol\n      Proto: [P1, P2]\n');
+  const rows: SqlEvent[] = [];
+  for (const ActionType of ['InboundConnectionAccepted', 'ConnectionSuccess', null]) {
+    for (const LocalPort of [4444, 80, null]) for (const RemotePort of [4444, 80, null]) for (const P1 of [80, null]) rows.push({ ActionType, LocalPort, RemotePort, P1, P2: 4444 });
+  }
+  const sysmonEvent = (row: SqlEvent): Record<string, string> => {
+    const inbound = row.ActionType === 'InboundConnectionAccepted';
+    const [dst, src] = inbound ? [row.LocalPort, row.RemotePort] : [row.RemotePort, row.LocalPort];
+    return Object.fromEntries(
+      Object.entries({ DestinationPort: dst, SourcePort: src, P1: row.P1, P2: row.P2 }).flatMap(([k, v]) => (v === null || v === undefined ? [] : [[k, String(v)]])),
+    );
+  };
+  const sysmonMatches = (e: Expr, event: Record<string, string>): boolean => {
+    switch (e.kind) {
+      case 'and':
+        return e.operands.every((o) => sysmonMatches(o, event));
+      case 'or':
+        return e.operands.some((o) => sysmonMatches(o, event));
+      case 'not':
+        return !sysmonMatches(e.operand, event);
+      case 'match': {
+        if (e.value.kind !== 'fieldref') return evaluateExpr(e, event);
+        const other = event[e.value.field];
+        const own = e.field === 'Proto' ? [event.P1, event.P2] : [event[e.field ?? '']];
+        return other !== undefined && own.some((v) => v === other);
+      }
+      default:
+        return assertNever(e, 'expression');
+    }
+  };
+  const refItem = (field: string, to: string): Expr => ({ kind: 'match', field, value: ref(to), span: m('x', 1).span });
+  const ESQL_TYPES: Record<string, EsqlFieldType> = { ActionType: 'keyword', LocalPort: 'long', RemotePort: 'long', P1: 'long', P2: 'long' };
+
+  it('any and/or/not of references and port tests (property)', () => {
+    const leaf = fc.constantFrom(
+      refItem('DestinationPort', 'SourcePort'),
+      refItem('SourcePort', 'DestinationPort'),
+      refItem('DestinationPort', 'DestinationPort'),
+      refItem('Proto', 'DestinationPort'),
+      m('DestinationPort', 4444),
+      m('SourcePort', 80),
+    );
+    const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
+      e: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        tie('e').map((e) => neg(e)),
+        fc.array(tie('e'), { minLength: 2, maxLength: 3 }).map((es) => all(...es)),
+        fc.array(tie('e'), { minLength: 2, maxLength: 3 }).map((es) => any(...es)),
+      ),
+    })).e;
+    fc.assert(
+      fc.property(expr, (e) => {
+        const mapped = okValue(apply(e, REFS)).rule.detection;
+        const sysmon = rows.flatMap((r, i) => (sysmonMatches(e, sysmonEvent(r)) ? [i] : []));
+        const sql = convertExpr(mapped, 'sql');
+        if (!sql.ok) throw new Error(sql.diagnostics.map(show).join('\n'));
+        expect(runSqlite(mapped, rows, sql.value.query), sql.value.query).toEqual(sysmon);
+        const esql = convertExpr(mapped, 'elastic-esql');
+        if (!esql.ok) throw new Error(esql.diagnostics.map(show).join('\n'));
+        const onEsql = rows.flatMap((r, i) => {
+          const kept = esqlWhere(esql.value.query, r, { types: ESQL_TYPES });
+          if (!kept.ok) throw new Error(`${kept.error}\n${esql.value.query}`);
+          return kept.matches ? [i] : [];
+        });
+        expect(onEsql, esql.value.query).toEqual(sysmon);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('guarded alternatives on every query target', () => {
-  it('each target converts the guarded OR under `not`, guard and test inside one negation', () => {
+  // sql and elastic-esql push the negation to the leaves, NULL-safe: their meaning is checked on SQLite
+  // and the ES|QL evaluator above.
+  it('each target converts the guarded OR under `not`; splunk, elastic-kql and sentinel-kql keep guard and test inside one negation', () => {
     const mapped = okValue(apply(all(m('Image', '*\\notepad.exe'), neg(m('DestinationPort', 9100))))).rule.detection;
     const queries = Object.fromEntries(
       TARGET_IDS.filter((t) => t !== 'ast').map((t) => {
@@ -356,6 +438,7 @@ describe('guarded alternatives on every query target', () => {
       }),
     );
     expect(queries.splunk).toContain('NOT ((ActionType="InboundConnectionAccepted" LocalPort=9100) OR (NOT ActionType="InboundConnectionAccepted" RemotePort=9100))');
+    expect(queries['elastic-kql']).toContain('not ((ActionType:"InboundConnectionAccepted" and LocalPort:9100) or (not ActionType:"InboundConnectionAccepted" and RemotePort:9100))');
     expect(queries['sentinel-kql']).toContain(
       'not((ActionType =~ "InboundConnectionAccepted" and tostring(LocalPort) == "9100") or (not(ActionType =~ "InboundConnectionAccepted") and tostring(RemotePort) == "9100"))',
     );

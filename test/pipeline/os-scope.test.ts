@@ -161,6 +161,34 @@ describe('sentinel-windows: the direction of a network connection (Sysmon source
     expect(warnings).toEqual([]);
   });
 
+
+  // Which rows are searched (sentinel_network_direction) and the DeviceName warning are decided by the
+  // fields a rule's items test (contains_field); a reference names a field in an item's value. Without a
+  // refusal, `ProcessId|fieldref: DestinationPort` compared RemotePort on a ConnectionFound row, whose
+  // direction is unknown, and `...|fieldref: DestinationHostname` read DeviceName without the warning.
+  it('refuses a rule that names a connection\'s end only as a field reference', () => {
+    const refused = (items: string) => {
+      const [record] = convertFiles([parseSigmaText(networkRule(items), 'r.yml')], findConverter('sentinel-kql')!, { pipelines: defaultPipelinesFor('sentinel-kql') });
+      expect(record?.ok, items).toBe(false);
+      return (record?.diagnostics ?? []).filter((d) => d.severity === 'error').map((d) => d.message);
+    };
+    for (const end of ['DestinationPort', 'DestinationIp', 'SourcePort', 'SourceIp', 'DestinationHostname']) {
+      expect(refused(`        ProcessId|fieldref: ${end}\n`), end).toEqual([
+        expect.stringMatching(new RegExp(`transformation \`sentinel_network_end_reference\`, field \`ProcessId\`, a reference to \`${end}\`: `)),
+      ]);
+    }
+    // The rows are limited by DestinationIp here, but nothing tests DestinationHostname itself.
+    expect(refused('        DestinationIp: 10.0.0.1\n        ProcessId|fieldref: DestinationHostname\n')).toEqual([
+      expect.stringMatching(/transformation `sentinel_network_end_reference`, field `ProcessId`, a reference to `DestinationHostname`: /),
+    ]);
+    // A reference beside a test of the same end converts, under the direction scope (and the warning).
+    const { query, warnings } = converted(networkRule("    sel2:\n        DestinationHostname: a.example\n        Image|fieldref: DestinationHostname\n", 'windows', 'sel and sel2'));
+    expect(query).toContain(KNOWN);
+    expect(query).toContain(
+      `((${IN} and isnotempty(InitiatingProcessFolderPath) and InitiatingProcessFolderPath =~ DeviceName) or (not(${IN}) and isnotempty(InitiatingProcessFolderPath) and InitiatingProcessFolderPath =~ RemoteUrl))`,
+    );
+    expect(warnings).toEqual([UNKNOWN_ROWS, expect.stringContaining('transformation `sentinel_network_hostname`')]);
+  });
   it('through sentinel-sysmon (Sysmon fields as written) nothing of this applies', () => {
     const sysmon = [...defaultPipelinesFor('sentinel-kql'), ...['sentinel-sysmon'].map((id) => findBuiltinPipeline(id)!.pipeline)];
     const { query, warnings } = converted(networkRule("        DestinationPort: 4444\n        DestinationHostname: a.example\n"), sysmon);

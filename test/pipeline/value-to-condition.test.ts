@@ -56,13 +56,17 @@ describe('value_to_condition', () => {
     expect(tree(okValue(apply(m('Initiated', 'TRUE'), INITIATED.replace(/ {2}- id: scope[\s\S]*?(?= {2}- id: initiated)/, ''))).rule.detection)).toBe(OUTBOUND.join('\n'));
   });
 
-  it('refuses every other test of the field: another value, a wildcard, cased, null, a modifier', () => {
+  it('refuses every other test of the field: another value, a wildcard, cased, null, a modifier (startswith, re, fieldref, exists)', () => {
     for (const [value, shown] of [
       ['yes', '"yes"'],
       ['tr*', '"tr*"'],
       [{ kind: 'string', parts: [{ kind: 'literal', text: 'true' }], cased: true } as const, '"true" (cased)'],
       [{ kind: 'null' } as const, '(null)'],
       [parts({ kind: 'literal', text: 'true' }, { kind: 'wildcard-multi' }), '"true*"'],
+      [{ kind: 'regex', pattern: 'true', flags: { ignoreCase: true, multiline: false, dotAll: false } } as const, '(regex)'],
+      [{ kind: 'fieldref', field: 'Other', match: 'equals', cased: false } as const, '(fieldref)'],
+      [{ kind: 'exists', exists: true } as const, '(exists)'],
+      [1, '1'],
     ] as const) {
       const r = apply(all(m('Image', 'x'), m('Initiated', value)));
       expect(errors(r), shown).toEqual([

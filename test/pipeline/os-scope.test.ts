@@ -135,7 +135,13 @@ describe('sentinel-windows: the direction of a network connection (Sysmon source
 
   it('compares the two ends of one row for a field reference (DestinationIp|fieldref: SourceIp)', () => {
     const { query } = converted(networkRule('        DestinationIp|fieldref: SourceIp\n'));
-    expect(query).toContain(`((${IN} and isnotempty(LocalIP) and LocalIP =~ RemoteIP) or (not(${IN}) and isnotempty(RemoteIP) and RemoteIP =~ LocalIP))`);
+    expect(query).toContain(`((${IN} and isnotempty(LocalIP) and tostring(LocalIP) =~ tostring(RemoteIP)) or (not(${IN}) and isnotempty(RemoteIP) and tostring(RemoteIP) =~ tostring(LocalIP)))`);
+  });
+
+  it('compares two number columns as text, which Kusto accepts (`=~` on two ints is a type error, KS106)', () => {
+    // converted() checks the query with Microsoft's parser against the columns' types.
+    const { query } = converted(networkRule('        SourcePort|fieldref: DestinationPort\n'));
+    expect(query).toContain(`isnotempty(LocalPort) and tostring(LocalPort) =~ tostring(RemotePort)`);
   });
 
   it('keeps a list of values one `in` per end', () => {
@@ -185,7 +191,7 @@ describe('sentinel-windows: the direction of a network connection (Sysmon source
     const { query, warnings } = converted(networkRule("    sel2:\n        DestinationHostname: a.example\n        Image|fieldref: DestinationHostname\n", 'windows', 'sel and sel2'));
     expect(query).toContain(KNOWN);
     expect(query).toContain(
-      `((${IN} and isnotempty(InitiatingProcessFolderPath) and InitiatingProcessFolderPath =~ DeviceName) or (not(${IN}) and isnotempty(InitiatingProcessFolderPath) and InitiatingProcessFolderPath =~ RemoteUrl))`,
+      `((${IN} and isnotempty(InitiatingProcessFolderPath) and tostring(InitiatingProcessFolderPath) =~ tostring(DeviceName)) or (not(${IN}) and isnotempty(InitiatingProcessFolderPath) and tostring(InitiatingProcessFolderPath) =~ tostring(RemoteUrl)))`,
     );
     expect(warnings).toEqual([UNKNOWN_ROWS, expect.stringContaining('transformation `sentinel_network_hostname`')]);
   });

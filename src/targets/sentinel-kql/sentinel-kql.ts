@@ -227,19 +227,24 @@ function cidrLeaf(ctx: LeafContext<CidrValue>): LeafRendering {
 function fieldRefLeaf(ctx: LeafContext<FieldRefValue>): LeafRendering {
   const other = kustoField(ctx.value.field);
   if (other === undefined) return unsupported(`the field name \`${ctx.value.field}\``, 'a Kusto column needs a name in every part');
-  const f = ctx.fieldText;
   const cs = ctx.value.cased ? '_cs' : '';
+  // Both sides as text: the columns' types are not known here, and Kusto defines `=~` and the string
+  // operators on strings only (`LocalPort =~ RemotePort`, two numbers, is a type error, KS106);
+  // tostring() of a string is the string, of a number its digits, so equal values stay equal.
+  const f = asText(ctx.fieldText);
+  const g = asText(other);
   // Kusto stores an absent string as "", and Sigma's fieldref never matches an absent field: an
   // empty value is treated as absent here (otherwise `f startswith ""` would match every event).
+  // isnotempty() takes any scalar (null and "" are empty), so it reads the column as it is.
   switch (ctx.value.match) {
     case 'equals':
-      return fragment(`isnotempty(${f}) and ${f} ${ctx.value.cased ? '==' : '=~'} ${other}`, 'and');
+      return fragment(`isnotempty(${ctx.fieldText}) and ${f} ${ctx.value.cased ? '==' : '=~'} ${g}`, 'and');
     case 'startswith':
-      return fragment(`isnotempty(${other}) and ${f} startswith${cs} ${other}`, 'and');
+      return fragment(`isnotempty(${other}) and ${f} startswith${cs} ${g}`, 'and');
     case 'endswith':
-      return fragment(`isnotempty(${other}) and ${f} endswith${cs} ${other}`, 'and');
+      return fragment(`isnotempty(${other}) and ${f} endswith${cs} ${g}`, 'and');
     case 'contains':
-      return fragment(`isnotempty(${other}) and ${f} contains${cs} ${other}`, 'and');
+      return fragment(`isnotempty(${other}) and ${f} contains${cs} ${g}`, 'and');
   }
 }
 

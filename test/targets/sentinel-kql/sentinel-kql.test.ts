@@ -286,11 +286,11 @@ describe('sentinel-kql other value kinds', () => {
     ['cidr v6 beside it', { kind: 'cidr', network: '::fffe:0:0/96', version: 6, prefixLength: 96 }, 'coalesce(ipv6_is_match(F, "::fffe:0:0/96"), false)'],
     ['gt', { kind: 'compare', op: 'gt', value: 5 }, 'coalesce(toreal(F) > 5, false)'],
     ['lte on an int column', { kind: 'compare', op: 'lte', value: 2.5 }, 'coalesce(toreal(N) <= 2.5, false)', 'N'],
-    ['fieldref', { kind: 'fieldref', field: 'G', match: 'equals', cased: false }, 'isnotempty(F) and F =~ G'],
-    ['fieldref cased', { kind: 'fieldref', field: 'G', match: 'equals', cased: true }, 'isnotempty(F) and F == G'],
-    ['fieldref startswith', { kind: 'fieldref', field: 'G', match: 'startswith', cased: false }, 'isnotempty(G) and F startswith G'],
-    ['fieldref endswith', { kind: 'fieldref', field: 'G', match: 'endswith', cased: true }, 'isnotempty(G) and F endswith_cs G'],
-    ['fieldref contains, quoted name', { kind: 'fieldref', field: 'c-uri', match: 'contains', cased: false }, "isnotempty(['c-uri']) and F contains ['c-uri']"],
+    ['fieldref', { kind: 'fieldref', field: 'G', match: 'equals', cased: false }, 'isnotempty(F) and tostring(F) =~ tostring(G)'],
+    ['fieldref cased', { kind: 'fieldref', field: 'G', match: 'equals', cased: true }, 'isnotempty(F) and tostring(F) == tostring(G)'],
+    ['fieldref startswith', { kind: 'fieldref', field: 'G', match: 'startswith', cased: false }, 'isnotempty(G) and tostring(F) startswith tostring(G)'],
+    ['fieldref endswith', { kind: 'fieldref', field: 'G', match: 'endswith', cased: true }, 'isnotempty(G) and tostring(F) endswith_cs tostring(G)'],
+    ['fieldref contains, quoted name', { kind: 'fieldref', field: 'c-uri', match: 'contains', cased: false }, "isnotempty(['c-uri']) and tostring(F) contains tostring(['c-uri'])"],
     ['hour', { kind: 'timepart', part: 'hour', value: 3 }, 'datetime_part("hour", todatetime(T)) == 3', 'T'],
     ['week of a string column', { kind: 'timepart', part: 'week', value: 10 }, 'datetime_part("week_of_year", todatetime(F)) == 10'],
     ['regex', re('a.c'), 'F matches regex "a.c"'],
@@ -316,8 +316,8 @@ describe('sentinel-kql other value kinds', () => {
 
   it('parenthesises an and-shaped leaf inside or and not', () => {
     const ref = m({ kind: 'fieldref', field: 'G', match: 'equals', cased: false });
-    expect(where(or([ref, m(str([lit('x')]))], span))).toBe('(isnotempty(F) and F =~ G) or F =~ "x"');
-    expect(where(not(ref, span))).toBe('not(isnotempty(F) and F =~ G)');
+    expect(where(or([ref, m(str([lit('x')]))], span))).toBe('(isnotempty(F) and tostring(F) =~ tostring(G)) or F =~ "x"');
+    expect(where(not(ref, span))).toBe('not(isnotempty(F) and tostring(F) =~ tostring(G))');
   });
 
   it('keywords search every column for a substring', () => {

@@ -106,7 +106,7 @@ function mapForRule(c: SigmaCorrelation, input: ResolvedInput & { kind: 'rule' }
   const mapped = mapFieldName(input.rule, field, ctx.pipelines, c.span);
   if (!mapped.ok) {
     diagnostics.push(
-      error(refusalOr(mapped.diagnostics), `the ${what} field \`${field}\` of rule ${JSON.stringify(input.ref.value)} cannot be mapped by the pipelines: ${mapped.diagnostics.map((d) => d.message).join('; ')}`, input.ref.span),
+      error(refusalOr(mapped.diagnostics), `the ${what} field \`${field}\` of rule ${JSON.stringify(input.ref.value)} cannot be mapped by the pipelines: ${mapped.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ')}`, input.ref.span),
     );
     return null;
   }

@@ -44,6 +44,18 @@ describe('correlations over inputs the target refuses', () => {
     expect(skipped.recs.find((r) => r.title === 'Many')).toMatchObject({ ok: true, skipped: true });
   });
 
+  it("the refusal's message quotes the mapping's errors only, not the warnings of the input's pipelines", async () => {
+    // Sentinel network rule grouped by Initiated: value_to_condition refuses the probe; the rule's own
+    // warnings (rows of unknown direction) have nothing to do with the group-by field.
+    const net =
+      'title: Base\nname: base_rule\nid: 4c2b7d0e-8f1a-4e3b-9c5d-6a7b8c9d0e1f\nstatus: test\nlogsource:\n    product: windows\n    category: network_connection\n' +
+      "detection:\n    selection:\n        Image|endswith: '\\\\cmd.exe'\n        DestinationPort: 4444\n    condition: selection\nlevel: low\n";
+    const { recs } = await run('sentinel-kql', `${net}---\n${correlation('Initiated')}`);
+    const message = recs.find((r) => r.title === 'Many')?.diagnostics.find((d) => d.severity === 'error')?.message ?? '';
+    expect(message).toContain('the group-by field `Initiated` of rule "base_rule" cannot be mapped by the pipelines: the target has no field `Initiated`');
+    expect(message).not.toContain('ConnectionFound');
+  });
+
   it('an input rule with an unmapped field (a strict pipeline): a refusal, skipped with -s', async () => {
     const text = `${base("        Image|endswith: '\\\\cmd.exe'\n        NoSuchColumn: x\n")}---\n${correlation('Computer')}`;
     const plain = await run('sentinel-kql', text);

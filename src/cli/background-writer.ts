@@ -128,6 +128,21 @@ const path = require('node:path');
 const state = new Int32Array(workerData.shared);
 Atomics.store(state, 2, 1);
 const made = new Set();
+// mkdir -p one folder at a time, as io.ts's makeFolders (mkdirSync's recursive never returns below /proc).
+const makeFolders = (dir) => {
+  const missing = [];
+  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) {
+    missing.push(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if (e.code !== 'EEXIST' || !fs.statSync(d).isDirectory()) throw e;
+    }
+  }
+};
 let error = null;
 parentPort.on('message', (m) => {
   if (m.kind === 'flush') {
@@ -141,7 +156,7 @@ parentPort.on('message', (m) => {
       try {
         const dir = path.dirname(order.path);
         if (!made.has(dir)) {
-          fs.mkdirSync(dir, { recursive: true });
+          makeFolders(dir);
           made.add(dir);
         }
         if (order.append) fs.appendFileSync(order.path, order.content);

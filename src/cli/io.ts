@@ -128,18 +128,41 @@ function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
   try {
     for (const [name, content] of files) {
       const target = stagedPath(staging, name);
-      mkdirSync(dirname(target), { recursive: true });
+      makeFolders(dirname(target));
       writeFileSync(target, content);
     }
-    mkdirSync(staging, { recursive: true });
+    makeFolders(staging);
     for (const [name] of files) {
       const from = join(staging, name);
       const to = join(dir, name);
-      mkdirSync(dirname(to), { recursive: true });
+      makeFolders(dirname(to));
       renameSync(from, to);
     }
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * mkdir -p: makes `dir` and the folders above it that are missing, one at a time. Not mkdirSync's
+ * `recursive`: where mkdir fails with ENOENT although the folder above exists (below /proc), Node 20's
+ * recursive mkdir retries forever (100 % CPU; the run never ends, and on the writer thread the process
+ * cannot even exit). Here that mkdir's error is thrown. The writer thread has its own copy
+ * (background-writer.ts, WORKER_SOURCE).
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      // Made meanwhile by someone else: fine when it is a folder.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+    }
   }
 }
 
@@ -207,13 +230,13 @@ function stageOnDisk(dir: string): StagedFiles {
         if (failure !== null) throw new Error(failure);
         if (names.length === 0) return;
         if (!existsSync(dir)) {
-          mkdirSync(dirname(resolve(dir)), { recursive: true });
+          makeFolders(dirname(resolve(dir)));
           renameSync(staging, dir);
           return;
         }
         for (const name of names) {
           const to = join(dir, name);
-          mkdirSync(dirname(to), { recursive: true });
+          makeFolders(dirname(to));
           renameSync(join(staging, name), to);
         }
       } finally {

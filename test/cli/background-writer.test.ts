@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackgroundWriter } from '../../src/cli/background-writer.js';
+import { makeFolders } from '../../src/cli/io.js';
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -53,6 +54,25 @@ describe('BackgroundWriter', () => {
     } finally {
       w.close();
     }
+  });
+
+  // Below /proc, mkdir fails with ENOENT although /proc exists: Node's recursive mkdir retried that forever.
+  it.skipIf(!existsSync('/proc/self'))('reports a folder that cannot be made below /proc (it looped forever on the thread)', () => {
+    const w = new BackgroundWriter({ stallMs: 10_000 });
+    try {
+      w.write('/proc/sigma-transpiler-test.partial/sub/x.txt', 'x');
+      expect(w.flush()).toMatch(/^ENOENT: .*mkdir '\/proc\/sigma-transpiler-test\.partial'$/);
+    } finally {
+      w.close();
+    }
+  });
+
+  it('makeFolders makes the missing folders above a path and accepts existing ones; below /proc it throws', () => {
+    const dir = tempDir();
+    makeFolders(join(dir, 'a', 'b', 'c'));
+    makeFolders(join(dir, 'a', 'b'));
+    expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['c']);
+    if (existsSync('/proc/self')) expect(() => makeFolders('/proc/sigma-transpiler-test/x')).toThrow(/ENOENT/);
   });
 
   it('works when the CLI runs under node --input-type=module (the evaluated worker does not inherit it)', () => {

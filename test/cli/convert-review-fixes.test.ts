@@ -118,6 +118,22 @@ describe('convert: unreadable inputs are diagnostics, not crashes', () => {
     expect(readdirSync(dir)).toEqual(['taken']);
   });
 
+  it('-o below an existing regular file is a usage error, not an internal error with a stack trace; nothing is staged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fixcli-'));
+    writeFileSync(join(dir, 'taken'), 'x');
+    writeFileSync(join(dir, 'x.yml'), X1);
+    let err = '';
+    const { watchInterrupts: _, ...real } = nodeIo();
+    const io = { ...real, stdout: () => undefined, stderr: (t: string) => void (err += t) };
+    for (const out of [join(dir, 'taken', 'out'), join(dir, 'taken', 'deeper', 'out')]) {
+      err = '';
+      expect(await runCli(['convert', '-t', 'splunk', '-o', out, join(dir, 'x.yml')], io)).toBe(2);
+      expect(err).toMatch(/^error: --output-dir .*out: .*taken is a file, not a folder/);
+      expect(err).not.toMatch(/internal error|ENOTDIR|converted/);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['taken', 'x.yml']);
+  });
+
   it('writeFiles removes its staging folder when a write fails', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fixcli-'));
     const file = join(dir, 'taken');

@@ -34,6 +34,7 @@ async function interrupted(args: readonly string[], files: Record<string, string
   let received: InterruptSignal | null = null;
   let reads = 0;
   let watching = 0;
+  let watches = 0;
   const readFile = io.readFile.bind(io);
   io.readFile = (p: string) => {
     reads++;
@@ -47,6 +48,7 @@ async function interrupted(args: readonly string[], files: Record<string, string
   };
   const run = Object.assign(io, {
     watchInterrupts: () => {
+      watches++;
       watching++;
       return {
         check: () => {
@@ -57,7 +59,7 @@ async function interrupted(args: readonly string[], files: Record<string, string
     },
   });
   const status = await runCli(['convert', ...args], run);
-  return { status, io, reads, watching };
+  return { status, io, reads, watching, watches };
 }
 
 describe('an interrupted convert -o (in-process)', () => {
@@ -97,6 +99,7 @@ describe('an interrupted convert -o (in-process)', () => {
 
   it('without an interrupt the run is as before, and stops watching', async () => {
     const r = await interrupted(['-t', 'splunk', '-j', '1', '-o', 'out', 'pack'], pack(5), () => false);
+    expect(r.watches).toBe(1);
     expect(r.status).toBe(0);
     expect([...(r.io.written.get('out')?.keys() ?? [])]).toHaveLength(5);
     expect(r.watching).toBe(0);
@@ -104,6 +107,7 @@ describe('an interrupted convert -o (in-process)', () => {
 
   it('without -o nothing is watched (nothing to clean up: an interrupt ends the process at once)', async () => {
     const r = await interrupted(['-t', 'splunk', '-j', '1', 'pack'], pack(3), () => true);
+    expect(r.watches).toBe(0);
     expect(r.status).toBe(0);
     expect(r.io.out).toContain('value 2');
   });

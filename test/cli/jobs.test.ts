@@ -7,10 +7,11 @@
  * The worker threads run the build (a thread cannot load the TypeScript sources the tests run): it is
  * rebuilt once here, so the threads run the code under test.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTO_MIN_FILES, poolSize } from '../../src/cli/convert/pool.js';
 import { nodeIo, type CliIo } from '../../src/cli/io.js';
@@ -181,6 +182,24 @@ describe('--jobs 2 gives what --jobs 1 gives, byte for byte', () => {
     // More threads than files: one worker thread per file at most.
     const few = { 'pack/a.yml': plain(1), 'pack/b.yml': plain(2) };
     await expectSame(['-t', 'all', 'pack'], few, ['2', '3', '8']);
+  });
+});
+
+describe('the threads start however the CLI is run', () => {
+  it('under node --input-type=module -e (a flag the threads inherit that forbids running a module file)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'jobs-')), 'pack');
+    const dist = (p: string): string => JSON.stringify(pathToFileURL(join(REPO_ROOT, 'dist/src/cli', p)).href);
+    const script =
+      `const { runCli } = await import(${dist('program.js')}); const { nodeIo } = await import(${dist('io.js')});` +
+      `process.exitCode = await runCli(['convert', '-t', 'splunk', '-s', '-j', '2', '-o', ${JSON.stringify(out)}, 'rules'], nodeIo());`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    try {
+      expect(r.stderr).not.toMatch(/internal error|ERR_INPUT_TYPE_NOT_ALLOWED/);
+      expect(r.status).toBe(0);
+      expect(readdirSync(out).filter((f) => f.endsWith('.spl')).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { ConvertOptions } from '../../convert.js';
 import { renderDiagnostic } from '../../diagnostics/render.js';
 import { LineIndex } from '../../diagnostics/span.js';
@@ -68,6 +69,8 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   if (outputDir !== undefined && io.exists(outputDir) && !io.isDirectory(outputDir)) {
     throw new UsageError(`--output-dir ${outputDir} exists and is not a folder; name a folder (it is created when missing)`);
   }
+  const fileAbove = outputDir === undefined ? undefined : fileAboveFolder(outputDir, io);
+  if (fileAbove !== undefined) throw new UsageError(`--output-dir ${outputDir}: ${fileAbove} is a file, not a folder; name a folder that can be created there`);
   if (options.manifest === true && outputDir === undefined) throw new UsageError('--manifest needs --output-dir (the manifest is written at the top of that folder)');
   const extra = resolvePipelines(options, io);
   if (extra === null) return 2;
@@ -213,6 +216,17 @@ function writeOutput(outputDir: string | undefined, out: RunOutput, json: boolea
   } catch (e) {
     out.staged.abort();
     return { message: `error: writing to ${outputDir} failed: ${e instanceof Error ? e.message : String(e)}\n`, failed: true };
+  }
+}
+
+/**
+ * The nearest existing path above `dir` when it is not a folder (`-o notes.txt/out`): neither `dir` nor its
+ * staging folder beside it could be made (ENOTDIR). Undefined when that path is a folder.
+ */
+function fileAboveFolder(dir: string, io: CliIo): string | undefined {
+  for (let above = dirname(dir); ; above = dirname(above)) {
+    if (io.exists(above)) return io.isDirectory(above) ? undefined : above;
+    if (dirname(above) === above) return undefined;
   }
 }
 

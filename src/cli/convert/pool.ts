@@ -34,7 +34,10 @@ export class ConvertPool {
 
   /** Starts worker thread i (0-based) and listens to it. */
   private start(i: number, entry: URL, setup: WorkerSetup): void {
-    const worker = new Worker(entry, { workerData: setup });
+    // The thread imports its module from a one-line evaluated script rather than running the file: a thread
+    // inherits its parent's flags, and under `node --input-type=module -e` a thread that runs a file fails
+    // (ERR_INPUT_TYPE_NOT_ALLOWED); an import() reads the same in a script and in a module.
+    const worker = new Worker(`import(${JSON.stringify(entry.href)});`, { eval: true, workerData: setup });
     const slot = { worker, pending: 0 };
     worker.on('message', (r: FileResult) => {
       slot.pending--;

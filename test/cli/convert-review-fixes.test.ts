@@ -134,6 +134,22 @@ describe('convert: unreadable inputs are diagnostics, not crashes', () => {
     expect(readdirSync(dir).sort()).toEqual(['taken', 'x.yml']);
   });
 
+  it('-o with a trailing slash after a file, or empty, is a usage error before anything is converted or staged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fixcli-'));
+    writeFileSync(join(dir, 'taken'), 'x');
+    writeFileSync(join(dir, 'x.yml'), X1);
+    let err = '';
+    const { watchInterrupts: _, ...real } = nodeIo();
+    const io = { ...real, stdout: () => undefined, stderr: (t: string) => void (err += t) };
+    expect(await runCli(['convert', '-t', 'splunk', '-o', `${join(dir, 'taken')}/`, join(dir, 'x.yml')], io)).toBe(2);
+    expect(err).toMatch(/^error: --output-dir .*taken exists and is not a folder/);
+    err = '';
+    expect(await runCli(['convert', '-t', 'splunk', '-o', '', join(dir, 'x.yml')], io)).toBe(2);
+    expect(err).toMatch(/^error: --output-dir needs a folder name/);
+    expect(err).not.toMatch(/converted/);
+    expect(readdirSync(dir).sort()).toEqual(['taken', 'x.yml']);
+  });
+
   it('writeFiles removes its staging folder when a write fails', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fixcli-'));
     const file = join(dir, 'taken');

@@ -65,7 +65,7 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   const runs = planTargets(asList(options.target), asList(options.format), options.targetOption, options.formatOption ?? []);
   const jobs = parseJobs(options.jobs ?? 'auto');
   const multi = runs.length > 1;
-  const outputDir = options.outputDir;
+  const outputDir = options.outputDir === undefined ? undefined : folderName(options.outputDir);
   if (outputDir !== undefined && io.exists(outputDir) && !io.isDirectory(outputDir)) {
     throw new UsageError(`--output-dir ${outputDir} exists and is not a folder; name a folder (it is created when missing)`);
   }
@@ -223,6 +223,17 @@ function writeOutput(outputDir: string | undefined, out: RunOutput, json: boolea
  * The nearest existing path above `dir` when it is not a folder (`-o notes.txt/out`): neither `dir` nor its
  * staging folder beside it could be made (ENOTDIR). Undefined when that path is a folder.
  */
+/**
+ * The --output-dir as a folder name: trailing separators dropped (`afile/` is then seen to be a file,
+ * not a folder to create); empty is a usage error (it would be renamed onto '' at the end).
+ */
+function folderName(written: string): string {
+  if (written === '') throw new UsageError('--output-dir needs a folder name (it is created when missing)');
+  let dir = written;
+  while (dir.length > 1 && /[\\/]$/.test(dir) && !/^[A-Za-z]:[\\/]$/.test(dir)) dir = dir.slice(0, -1);
+  return dir;
+}
+
 function fileAboveFolder(dir: string, io: CliIo): string | undefined {
   for (let above = dirname(dir); ; above = dirname(above)) {
     if (io.exists(above)) return io.isDirectory(above) ? undefined : above;

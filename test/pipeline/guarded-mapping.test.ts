@@ -283,22 +283,13 @@ describe('guarded alternatives on SQL and ES|QL: exact under `not`, with NULLs',
 
   const check = (detection: Expr): void => {
     const mapped = okValue(apply(detection)).rule.detection;
-    const sql = convertExpr(mapped, 'sql');
-    if (!sql.ok) throw new Error(sql.diagnostics.map(show).join('\n'));
-    const onSqlite = runSqlite(mapped, rows, sql.value.query);
+    const run = onSqliteAndEsql(mapped, rows, ESQL_TYPES);
     const reference = rows.flatMap((r, i) => (evaluateExpr(mapped, asText(r)) ? [i] : []));
     const sysmon = rows.flatMap((r, i) => (evaluateExpr(detection, sysmonEvent(r)) ? [i] : []));
-    expect(onSqlite, sql.value.query).toEqual(reference);
-    expect(onSqlite, sql.value.query).toEqual(sysmon);
+    expect(run.sqlite, run.sql).toEqual(reference);
+    expect(run.sqlite, run.sql).toEqual(sysmon);
     // ES|QL (three-valued like SQL, its own NULL-safe negation), on the ES|QL evaluator.
-    const esql = convertExpr(mapped, 'elastic-esql');
-    if (!esql.ok) throw new Error(esql.diagnostics.map(show).join('\n'));
-    const onEsql = rows.flatMap((r, i) => {
-      const kept = esqlWhere(esql.value.query, r, { types: ESQL_TYPES });
-      if (!kept.ok) throw new Error(`${kept.error}\n${esql.value.query}`);
-      return kept.matches ? [i] : [];
-    });
-    expect(onEsql, esql.value.query).toEqual(sysmon);
+    expect(run.esqlMatches, run.esql).toEqual(sysmon);
   };
 
   it('the same on PostgreSQL (text columns), when a server is reachable', async () => {
@@ -327,15 +318,7 @@ describe('guarded alternatives on SQL and ES|QL: exact under `not`, with NULLs',
 
   it('any and/or/not of port tests (property)', () => {
     const leaf = fc.constantFrom('DestinationPort', 'SourcePort').chain((f) => fc.constantFrom(4444, 80).map((v) => m(f, v)));
-    const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
-      e: fc.oneof(
-        { depthSize: 'small', withCrossShrink: true },
-        leaf,
-        tie('e').map((e) => neg(e)),
-        fc.array(tie('e'), { minLength: 2, maxLength: 3 }).map((es) => all(...es)),
-        fc.array(tie('e'), { minLength: 2, maxLength: 3 }).map((es) => any(...es)),
-      ),
-    })).e;
+    const expr = booleanTrees(leaf);
     fc.assert(
       fc.property(expr, (e) => {
         check(e);
@@ -394,30 +377,14 @@ describe('guarded field references on SQL and ES|QL: exact under `not`, with NUL
       m('DestinationPort', 4444),
       m('SourcePort', 80),
     );
-    const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
-      e: fc.oneof(
-        { depthSize: 'small', withCrossShrink: true },
-        leaf,
-        tie('e').map((e) => neg(e)),
-        fc.array(tie('e'), { minLength: 2, maxLength: 3 }).map((es) => all(...es)),
-        fc.array(tie('e'), { minLength: 2, maxLength: 3 }).map((es) => any(...es)),
-      ),
-    })).e;
+    const expr = booleanTrees(leaf);
     fc.assert(
       fc.property(expr, (e) => {
         const mapped = okValue(apply(e, REFS)).rule.detection;
         const sysmon = rows.flatMap((r, i) => (sysmonMatches(e, sysmonEvent(r)) ? [i] : []));
-        const sql = convertExpr(mapped, 'sql');
-        if (!sql.ok) throw new Error(sql.diagnostics.map(show).join('\n'));
-        expect(runSqlite(mapped, rows, sql.value.query), sql.value.query).toEqual(sysmon);
-        const esql = convertExpr(mapped, 'elastic-esql');
-        if (!esql.ok) throw new Error(esql.diagnostics.map(show).join('\n'));
-        const onEsql = rows.flatMap((r, i) => {
-          const kept = esqlWhere(esql.value.query, r, { types: ESQL_TYPES });
-          if (!kept.ok) throw new Error(`${kept.error}\n${esql.value.query}`);
-          return kept.matches ? [i] : [];
-        });
-        expect(onEsql, esql.value.query).toEqual(sysmon);
+        const run = onSqliteAndEsql(mapped, rows, ESQL_TYPES);
+        expect(run.sqlite, run.sql).toEqual(sysmon);
+        expect(run.esqlMatches, run.esql).toEqual(sysmon);
       }),
       { numRuns: 60 },
     );
@@ -444,3 +411,31 @@ describe('guarded alternatives on every query target', () => {
     );
   });
 });
+
+/** Any and/or/not of the given leaves (small trees), for the property tests. */
+function booleanTrees(leaf: fc.Arbitrary<Expr>): fc.Arbitrary<Expr> {
+  return fc.letrec<{ e: Expr }>((tie) => ({
+    e: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      tie('e').map((e) => neg(e)),
+      fc.array(tie('e'), { minLength: 2, maxLength: 3 }).map((es) => all(...es)),
+      fc.array(tie('e'), { minLength: 2, maxLength: 3 }).map((es) => any(...es)),
+    ),
+  })).e;
+}
+
+/** The rows the mapped detection's sql query keeps on SQLite and its elastic-esql query on the ES|QL evaluator, with the queries. */
+function onSqliteAndEsql(mapped: Expr, rows: readonly SqlEvent[], types: Record<string, EsqlFieldType>): { sql: string; sqlite: number[]; esql: string; esqlMatches: number[] } {
+  const sql = convertExpr(mapped, 'sql');
+  if (!sql.ok) throw new Error(sql.diagnostics.map(show).join('\n'));
+  const esql = convertExpr(mapped, 'elastic-esql');
+  if (!esql.ok) throw new Error(esql.diagnostics.map(show).join('\n'));
+  const query = esql.value.query;
+  const esqlMatches = rows.flatMap((r, i) => {
+    const kept = esqlWhere(query, r, { types });
+    if (!kept.ok) throw new Error(`${kept.error}\n${query}`);
+    return kept.matches ? [i] : [];
+  });
+  return { sql: sql.value.query, sqlite: runSqlite(mapped, rows, sql.value.query), esql: query, esqlMatches };
+}

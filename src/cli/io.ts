@@ -132,12 +132,7 @@ function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
       writeFileSync(target, content);
     }
     makeFolders(staging);
-    for (const [name] of files) {
-      const from = join(staging, name);
-      const to = join(dir, name);
-      makeFolders(dirname(to));
-      renameSync(from, to);
-    }
+    moveInto(staging, dir, [...files.keys()]);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -163,6 +158,31 @@ export function makeFolders(dir: string): void {
       // Made meanwhile by someone else: fine when it is a folder.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
     }
+  }
+}
+
+/**
+ * Moves the staged files into an existing `dir`, file by file (files in `dir` that are not in the pack
+ * stay). Every place is checked first: a pack file whose name is a folder in `dir`, or below a file
+ * there, fails before anything moves, so a failed commit does not leave half a pack in `dir` (a rename
+ * of a file onto a file in the same file system then fails only for reasons no check can foresee).
+ */
+function moveInto(staging: string, dir: string, names: readonly string[]): void {
+  const checked = new Set<string>();
+  const root = join(dir);
+  for (const name of names) {
+    const to = join(dir, name);
+    if (existsSync(to) && statSync(to).isDirectory()) throw new Error(`${to} is a folder, and the pack has a file of that name: nothing was written to ${dir}; move the folder away`);
+    for (let above = dirname(to); above !== root && !checked.has(above); above = dirname(above)) {
+      checked.add(above);
+      if (existsSync(above) && !statSync(above).isDirectory()) throw new Error(`${above} is a file, and the pack has a folder of that name: nothing was written to ${dir}; move the file away`);
+      if (dirname(above) === above) break;
+    }
+  }
+  for (const name of names) {
+    const to = join(dir, name);
+    makeFolders(dirname(to));
+    renameSync(join(staging, name), to);
   }
 }
 
@@ -234,11 +254,7 @@ function stageOnDisk(dir: string): StagedFiles {
           renameSync(staging, dir);
           return;
         }
-        for (const name of names) {
-          const to = join(dir, name);
-          makeFolders(dirname(to));
-          renameSync(join(staging, name), to);
-        }
+        moveInto(staging, dir, names);
       } finally {
         abort();
       }

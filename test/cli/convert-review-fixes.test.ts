@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program.js';
@@ -139,6 +139,35 @@ describe('convert: unreadable inputs are diagnostics, not crashes', () => {
       expect(err).not.toMatch(/internal error|ENOTDIR|converted/);
     }
     expect(readdirSync(dir).sort()).toEqual(['taken', 'x.yml']);
+  });
+
+  it('a pack that cannot be moved whole into an existing -o folder moves nothing: no half pack', async () => {
+    // DIR holds an older a.spl and a folder named b.spl: the pack's b.spl cannot replace a folder. Moving
+    // file by file replaced a.spl and then failed, leaving half a pack.
+    const dir = mkdtempSync(join(tmpdir(), 'fixcli-'));
+    const out = join(dir, 'out');
+    mkdirSync(join(out, 'b.spl'), { recursive: true });
+    writeFileSync(join(out, 'b.spl', 'keep'), 'mine');
+    writeFileSync(join(out, 'a.spl'), 'old\n');
+    writeFileSync(join(dir, 'a.yml'), X1);
+    writeFileSync(join(dir, 'b.yml'), X2);
+    let err = '';
+    const { watchInterrupts: _, ...real } = nodeIo();
+    const io = { ...real, stdout: () => undefined, stderr: (t: string) => void (err += t) };
+    expect(await runCli(['convert', '-t', 'splunk', '-o', out, join(dir, 'a.yml'), join(dir, 'b.yml')], io)).toBe(1);
+    expect(err).toMatch(/b\.spl is a folder, and the pack has a file of that name: nothing was written to /);
+    expect(err).not.toMatch(/internal error|at .*\.js:\d+/);
+    expect(readFileSync(join(out, 'a.spl'), 'utf8')).toBe('old\n');
+    expect(readdirSync(join(out, 'b.spl'))).toEqual(['keep']);
+    expect(readdirSync(dir).sort()).toEqual(['a.yml', 'b.yml', 'out']);
+    // A file where the pack needs a folder (every target in its own folder): the same.
+    const multi = join(dir, 'multi');
+    mkdirSync(multi);
+    writeFileSync(join(multi, 'sql'), 'a file');
+    err = '';
+    expect(await runCli(['convert', '-t', 'splunk,sql', '-o', multi, join(dir, 'a.yml')], io)).toBe(1);
+    expect(err).toMatch(/sql is a file, and the pack has a folder of that name: nothing was written to /);
+    expect(readdirSync(multi)).toEqual(['sql']);
   });
 
   it('writeFiles removes its staging folder when a write fails', () => {

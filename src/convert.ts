@@ -2,8 +2,7 @@ import { printCondition } from './ast/print-condition.js';
 import { printExpr } from './ast/print-expr.js';
 import { convertCorrelation, correlationParts, type CorrelationRun } from './correlation/convert-correlation.js';
 import { CorrelationIndex } from './correlation/resolve.js';
-import { isSkippableCode } from './diagnostics/codes.js';
-import { error, hasErrors, info, type Diagnostic, type Result } from './diagnostics/diagnostic.js';
+import { error, errorsAreSkippable, hasErrors, info, type Diagnostic, type Result } from './diagnostics/diagnostic.js';
 import { pointSpan } from './diagnostics/span.js';
 import type { CorrelationPlan, CorrelationRenderer } from './correlation/plan.js';
 import { planLookbackSeconds, planSources } from './correlation/render-helpers.js';
@@ -102,11 +101,6 @@ export const astConverter: RuleConverter = {
     return { output: lines.join('\n'), diagnostics: piped.diagnostics, applied: piped.value.applied };
   },
 };
-
-/** True when every error among the diagnostics is a refusal that may be skipped. */
-function skippable(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.every((d) => d.severity !== 'error' || isSkippableCode(d.code));
-}
 
 /** A skipped rule's diagnostics: its refusals stay visible, as warnings. */
 function demoteErrors(diagnostics: readonly Diagnostic[]): Diagnostic[] {
@@ -222,7 +216,7 @@ function startConversion(files: readonly ParsedFile[], converter: RuleConverter,
       const applied = converted.applied ?? [];
       diagnostics.push(...converted.diagnostics);
       const failed = converted.output === null || hasErrors(converted.diagnostics);
-      if (failed && options.skipUnsupported && skippable(converted.diagnostics)) {
+      if (failed && options.skipUnsupported && errorsAreSkippable(converted.diagnostics)) {
         records.push({ ...base, ok: true, skipped: true, output: null, diagnostics: demoteErrors(diagnostics), applied });
         return;
       }
@@ -260,7 +254,7 @@ function renderFormat(
     const diagnostics = [...r.diagnostics, ...rendered.diagnostics];
     if (rendered.piece !== null) {
       out[record] = { ...r, output: rendered.piece, diagnostics };
-    } else if (options.skipUnsupported && skippable(rendered.diagnostics)) {
+    } else if (options.skipUnsupported && errorsAreSkippable(rendered.diagnostics)) {
       out[record] = { ...r, skipped: true, output: null, diagnostics: demoteErrors(diagnostics) };
     } else {
       out[record] = { ...r, ok: false, output: null, diagnostics };

@@ -1,5 +1,4 @@
-import { isSkippableCode } from '../diagnostics/codes.js';
-import { error, hasErrors, type Diagnostic, type Result, fail, ok } from '../diagnostics/diagnostic.js';
+import { error, errorsAreSkippable, hasErrors, type Diagnostic, type Result, fail, ok } from '../diagnostics/diagnostic.js';
 import type { ConvertedRule } from '../convert.js';
 import { mapFieldName } from '../pipeline/map-field.js';
 import type { ProcessingPipeline } from '../pipeline/types.js';
@@ -96,8 +95,7 @@ function conditionOf(c: SigmaCorrelation, inputs: number, diagnostics: Diagnosti
  * placeholder behind a refusal keeps the correlation failing).
  */
 function refusalOr(diagnostics: readonly Diagnostic[]): 'unsupported-construct' | 'correlation-input' {
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  return errors.length > 0 && errors.every((d) => isSkippableCode(d.code)) ? 'unsupported-construct' : 'correlation-input';
+  return hasErrors(diagnostics) && errorsAreSkippable(diagnostics) ? 'unsupported-construct' : 'correlation-input';
 }
 
 /** A field name of the correlation as one input's events hold it: alias, then the rule's pipelines. */

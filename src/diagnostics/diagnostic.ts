@@ -1,4 +1,4 @@
-import type { DiagnosticCode } from './codes.js';
+import { isSkippableCode, type DiagnosticCode } from './codes.js';
 import type { SourceSpan } from './span.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -28,6 +28,11 @@ export function info(code: DiagnosticCode, message: string, span: SourceSpan): D
 export function diagnosticKey(d: Diagnostic): string {
   const { file, line, column, offset, endOffset } = d.span;
   return [d.code, file, line, column, offset, endOffset, d.message].join('\u0000');
+}
+
+/** True when every error among the diagnostics (if any) is a refusal `--skip-unsupported` may skip. */
+export function errorsAreSkippable(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.every((d) => d.severity !== 'error' || isSkippableCode(d.code));
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -4,15 +4,7 @@
  * reported once, and --skip-unsupported skips the rule only when every error is a refusal.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
-import { memoryIo } from '../support/memory-io.js';
-
-interface Diag {
-  readonly severity: string;
-  readonly code: string;
-  readonly message: string;
-  readonly line: number;
-}
+import { convertText, type JsonDiagnostic as Diag } from '../support/convert-text.js';
 
 /** A Sysmon process-creation rule in the corpus' shape, with `items` as its selection. */
 const processRule = (items: string): string =>
@@ -29,9 +21,7 @@ const QUESTION = "        Image|endswith: '\\r?ndll32.exe'\n";
 const PLACEHOLDER = "        CommandLine|expand: '%admins%'\n";
 
 async function convert(target: string, text: string, ...flags: string[]): Promise<{ status: number; ok: boolean; skipped: boolean; errors: Diag[]; all: Diag[] }> {
-  const io = memoryIo({ 'r.yml': text });
-  const status = await runCli(['convert', '-t', target, '--json', ...flags, 'r.yml'], io);
-  const rec = JSON.parse(io.out.trim().split('\n')[0] ?? '{}') as { ok: boolean; skipped: boolean; diagnostics: Diag[] };
+  const { status, rec } = await convertText(text, ['-t', target, ...flags]);
   return { status, ok: rec.ok, skipped: rec.skipped, errors: rec.diagnostics.filter((d) => d.severity === 'error'), all: rec.diagnostics };
 }
 
@@ -128,21 +118,20 @@ transformations:
     field_name_conditions: [{ type: include_fields, fields: [good] }]
 `;
   const REGEX_FOO = "        Foo|re: 'x+y'\n";
+  const withoutParent = processRule(REGEX_FOO).replace("        ParentImage|endswith: '\\rundll32.exe'\n", '');
 
   it('elastic-kql: the refused leaf gets its pipeline error, the other its lowering refusal', async () => {
-    const io = memoryIo({ 'r.yml': processRule(REGEX_FOO).replace("        ParentImage|endswith: '\\rundll32.exe'\n", ''), 'split.yml': pipeline });
-    const status = await runCli(['convert', '-t', 'elastic-kql', '--without-pipeline', '-p', 'split.yml', '--json', 'r.yml'], io);
+    const { status, rec, records } = await convertText(withoutParent, ['-t', 'elastic-kql', '--without-pipeline', '-p', 'split.yml'], { 'split.yml': pipeline });
     expect(status).toBe(1);
-    const rec = JSON.parse(io.out.trim()) as { diagnostics: Diag[] };
+    expect(records).toHaveLength(1);
     const errors = rec.diagnostics.filter((d) => d.severity === 'error');
     expect(errors.map((d) => d.message.split(' (')[0])).toEqual(['good cannot be searched', expect.stringMatching(/^elastic-kql cannot express a regular expression/)]);
     expect(summary(errors)).toEqual(['9 unsupported-construct', '9 unsupported-construct']);
   });
 
   it('with only the refused leaf there, the lowering refusal that repeats its error is left out as before', async () => {
-    const io = memoryIo({ 'r.yml': processRule(REGEX_FOO).replace("        ParentImage|endswith: '\\rundll32.exe'\n", ''), 'split.yml': pipeline.replace('[good, bad]', '[good]') });
-    await runCli(['convert', '-t', 'elastic-kql', '--without-pipeline', '-p', 'split.yml', '--json', 'r.yml'], io);
-    const rec = JSON.parse(io.out.trim()) as { diagnostics: Diag[] };
+    const { rec, records } = await convertText(withoutParent, ['-t', 'elastic-kql', '--without-pipeline', '-p', 'split.yml'], { 'split.yml': pipeline.replace('[good, bad]', '[good]') });
+    expect(records).toHaveLength(1);
     expect(rec.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message.split(' (')[0])).toEqual(['good cannot be searched']);
   });
 });
@@ -157,9 +146,7 @@ describe('a correlation over a rule with a mistake behind a refusal', () => {
     '    group-by:\n        - ComputerName\n    timespan: 5m\n    condition:\n        gte: 10\n    generate: false\nlevel: high\n';
 
   it('elastic-esql: fails with --skip-unsupported, naming the placeholder', async () => {
-    const io = memoryIo({ 'r.yml': text });
-    const status = await runCli(['convert', '-t', 'elastic-esql', '--json', '-s', 'r.yml'], io);
-    const recs = io.out.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; skipped: boolean; diagnostics: Diag[] });
+    const { status, records: recs } = await convertText(text, ['-t', 'elastic-esql', '-s']);
     expect(status).toBe(1);
     const corr = recs[1];
     expect(corr?.ok).toBe(false);
@@ -170,9 +157,8 @@ describe('a correlation over a rule with a mistake behind a refusal', () => {
 
   it('elastic-esql: a rule whose every error is a refusal still makes the correlation skippable', async () => {
     const refusedOnly = text.replace(PLACEHOLDER, '');
-    const io = memoryIo({ 'r.yml': refusedOnly });
-    expect(await runCli(['convert', '-t', 'elastic-esql', '--json', '-s', 'r.yml'], io)).toBe(0);
-    const corr = JSON.parse(io.out.trim().split('\n')[1] ?? '{}') as { ok: boolean; skipped: boolean };
-    expect(corr.skipped).toBe(true);
+    const { status, records } = await convertText(refusedOnly, ['-t', 'elastic-esql', '-s']);
+    expect(status).toBe(0);
+    expect(records[1]?.skipped).toBe(true);
   });
 });

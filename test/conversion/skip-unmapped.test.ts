@@ -4,8 +4,7 @@
  * goes on after the refusal and reports it too.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
-import { memoryIo } from '../support/memory-io.js';
+import { convertText } from '../support/convert-text.js';
 
 const rule = (extra: string): string =>
   'title: Cloud rule\nid: 3e1f9a52-6b7c-4d8e-9f0a-1b2c3d4e5f60\nstatus: test\nlogsource:\n    product: aws\n    service: cloudtrail\n' +
@@ -14,9 +13,7 @@ const PLACEHOLDER = "        userIdentity.arn|expand: '%admins%'\n";
 const UNMAPPED = '        NoSuchField: x\n';
 
 async function run(target: string, text: string): Promise<{ status: number; codes: string[] }> {
-  const io = memoryIo({ 'r.yml': text });
-  const status = await runCli(['convert', '-t', target, '-s', '--json', 'r.yml'], io);
-  const rec = JSON.parse(io.out.trim().split('\n')[0] ?? '{}') as { diagnostics: { severity: string; code: string }[] };
+  const { status, rec } = await convertText(text, ['-t', target, '-s']);
   return { status, codes: rec.diagnostics.map((d) => `${d.severity}:${d.code}`) };
 }
 

@@ -8,15 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { TARGETS } from '../../src/targets/registry.js';
+import { convertText, type JsonRecord as Rec } from '../support/convert-text.js';
 import { memoryIo } from '../support/memory-io.js';
 import { HAVE_CORPUS, SIGMA_DIR } from '../support/paths.js';
-
-interface Rec {
-  ok: boolean;
-  skipped: boolean;
-  output: string | null;
-  diagnostics: { severity: string; code: string; message: string; line: number; column: number }[];
-}
 
 const rule = (logsource: string, detection: string): string =>
   `title: Scope test\nid: 5b0c9c5e-43e2-4c61-9d8a-7c9f4f0b2a11\nstatus: test\nlogsource:\n${logsource}\ndetection:\n${detection}\nlevel: low\n`;
@@ -33,9 +27,7 @@ const OPTIONS: Readonly<Record<string, readonly string[]>> = { 'elastic-kql': ['
 const UNSCOPED_TARGETS = ['splunk', 'elastic-kql', 'elastic-esql'];
 
 async function convert(target: string, text: string, extra: readonly string[] = [], files: Record<string, string> = {}): Promise<{ status: number; rec: Rec; err: string }> {
-  const io = memoryIo({ 'r.yml': text, ...files });
-  const status = await runCli(['convert', '-t', target, ...(OPTIONS[target] ?? []), ...extra, '--json', 'r.yml'], io);
-  return { status, rec: JSON.parse(io.out.trim().split('\n')[0] ?? '{}') as Rec, err: io.err };
+  return convertText(text, ['-t', target, ...(OPTIONS[target] ?? []), ...extra], files);
 }
 
 const codes = (r: Rec): string[] => r.diagnostics.map((d) => `${d.severity}:${d.code}`);

@@ -151,8 +151,7 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
       const streamed =
         streamable && (threads > 0 ? await streamOnThreads(files, pass, io, progress, local, threads, setup, checkpoint) : await stream(files, pass, io, progress, local, checkpoint));
       if (!streamed) {
-        pass.out.staged?.abort();
-        for (const sink of pass.sinks) sink.dispose();
+        discard(pass);
         log.startBatch();
         pass = start();
         await batch(files, pass, io, progress, checkpoint);
@@ -162,8 +161,7 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
       written = writeOutput(outputDir, pass.out, options.json);
     } catch (e) {
       // An internal error or an interrupt: the staging folder and the spools must not stay behind.
-      pass.out.staged?.abort();
-      for (const sink of pass.sinks) sink.dispose();
+      discard(pass);
       if (!(e instanceof Interrupted)) throw e;
       progress.clear();
       io.stderr(`${e.message}: nothing written to ${outputDir ?? 'the output folder'}\n`);
@@ -187,6 +185,12 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
   if (!options.json) for (const sink of pass.sinks) io.stderr(sink.summary());
   if (!options.json || options.timings === true) progress.printSlowest();
   return pass.out.failed > 0 || written.failed ? 1 : 0;
+}
+
+/** Drops an attempt at the run: its staging folder and what its sinks kept for printing. */
+function discard(pass: Pass): void {
+  pass.out.staged?.abort();
+  for (const sink of pass.sinks) sink.dispose();
 }
 
 /** What became of --output-dir: the line to print about it (null: none) and whether writing it failed. */
@@ -220,10 +224,6 @@ function writeOutput(outputDir: string | undefined, out: RunOutput, json: boolea
 }
 
 /**
- * The nearest existing path above `dir` when it is not a folder (`-o notes.txt/out`): neither `dir` nor its
- * staging folder beside it could be made (ENOTDIR). Undefined when that path is a folder.
- */
-/**
  * The --output-dir as a folder name: trailing separators dropped (`afile/` is then seen to be a file,
  * not a folder to create); empty is a usage error (it would be renamed onto '' at the end).
  */
@@ -234,6 +234,10 @@ function folderName(written: string): string {
   return dir;
 }
 
+/**
+ * The nearest existing path above `dir` when it is not a folder (`-o notes.txt/out`): neither `dir` nor its
+ * staging folder beside it could be made (ENOTDIR). Undefined when that path is a folder.
+ */
 function fileAboveFolder(dir: string, io: CliIo): string | undefined {
   for (let above = dirname(dir); ; above = dirname(above)) {
     if (io.exists(above)) return io.isDirectory(above) ? undefined : above;

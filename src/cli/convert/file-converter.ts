@@ -31,7 +31,7 @@ export function pipelinesFor(run: TargetRun, withoutPipeline: boolean, extra: re
 
 /**
  * Parses and converts one file for every target of the run into a FileResult: on the main thread
- * (`stream` in commands/convert.ts, and `streamOnThreads` while it would otherwise wait for the threads),
+ * (`stream` in passes.ts, and `streamOnThreads` while it would otherwise wait for the threads),
  * built from the targets the main thread resolved, and on each worker thread (pool-worker.ts), built by
  * `fromSetup` from the command line's words and the pipeline and filter texts the main thread read.
  */

@@ -28,6 +28,7 @@ import {
   targetText,
   templateText,
   valueToConditionItem,
+  writtenFacts,
   type Facts,
   type ItemResult,
   type PipelineVars,
@@ -394,7 +395,7 @@ class Run implements RuleView {
       // One-to-many is "any of these fields": an OR in place of the item, so an enclosing `not` covers
       // every alternative. A guarded alternative is `guard and test`: the field holds the rule's value
       // only on the events its guard selects (GuardedTests).
-      const guarded = new GuardedTests(this.logsource, { applied: new Set([t.id]), mappedField: true, refApplied: new Set(), added: facts.added, errors: [] });
+      const guarded = new GuardedTests(this.logsource, writtenFacts(t.id, facts.added));
       fields.forEach((f, i) => {
         refs.forEach((r, j) => {
           const value: SigmaValue = r !== undefined && m.value.kind === 'fieldref' ? { ...m.value, field: r } : m.value;
@@ -436,7 +437,7 @@ class Run implements RuleView {
   }
 
   private addCondition(p: ProcessingPipeline, t: Extract<Transformation, { type: 'add_condition' }>): void {
-    const facts: Facts = { applied: new Set([t.id]), mappedField: true, refApplied: new Set(), added: true, errors: [] };
+    const facts = writtenFacts(t.id, true);
     const added = conditionsExpr(t.conditions, t.negated, t.span, (v, cased) => conditionValue(v, t.template, cased, this.logsource));
     for (const m of added.items) this.facts.set(m, facts);
     this.detection = and([added.expr, this.detection], this.detection.span);

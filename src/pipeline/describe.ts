@@ -1,6 +1,6 @@
 import { assertNever } from '../diagnostics/assert-never.js';
 import { conditionsText, targetText } from './item-rewrites.js';
-import type { CondExpr, ConditionValue, ProcessingPipeline, RuleCondition, Transformation } from './types.js';
+import type { CondExpr, ConditionValue, FieldMappingEntry, ProcessingPipeline, RuleCondition, Transformation } from './types.js';
 
 /**
  * What a pipeline does per log source, derived from its transformations (for `list pipelines`): the
@@ -75,8 +75,9 @@ function effectOf(t: Transformation): string | null {
     case 'field_name_mapping':
     case 'field_name_prefix_mapping': {
       // A field mapped to itself is a field the source has under the rule's name: counted, not listed.
-      const kept = t.mapping.filter((m) => m.to.length === 1 && m.to[0] === m.from && !m.guards?.[0]).length;
-      const renamed = t.mapping.filter((m) => !(m.to.length === 1 && m.to[0] === m.from && !m.guards?.[0])).map((m) => `${m.from} -> ${m.to.map((to, i) => targetText(to, m.guards?.[i])).join(' | ')}`);
+      const keptByName = (m: FieldMappingEntry): boolean => m.to.length === 1 && m.to[0] === m.from && !m.guards?.[0];
+      const kept = t.mapping.filter(keptByName).length;
+      const renamed = t.mapping.filter((m) => !keptByName(m)).map((m) => `${m.from} -> ${m.to.map((to, i) => targetText(to, m.guards?.[i])).join(' | ')}`);
       const what = t.type === 'field_name_mapping' ? 'fields' : 'field prefixes';
       return [renamed.length > 0 ? `${what}: ${renamed.join(', ')}` : '', kept > 0 ? `${kept} ${what} kept by name` : ''].filter((x) => x !== '').join('; ');
     }

@@ -35,6 +35,11 @@ export interface Facts extends ItemFacts {
 
 export const NO_FACTS: Facts = { applied: new Set(), mappedField: false, refApplied: new Set(), added: false, errors: [] };
 
+/** The facts of an item transformation `id` wrote itself, in the target's names (add_condition's items, a mapping guard's). */
+export function writtenFacts(id: string, added: boolean): Facts {
+  return { applied: new Set([id]), mappedField: true, refApplied: new Set(), added, errors: [] };
+}
+
 /** A removed detection item: "no constraint" (true). */
 export const DROPPED = Symbol('dropped');
 

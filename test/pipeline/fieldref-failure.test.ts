@@ -5,14 +5,11 @@
  * splits Sysmon's User into user.domain and user.name and removes it).
  */
 import { describe, expect, it } from 'vitest';
-import type { FieldRefValue } from '../../src/ast/value.js';
 import { runCli } from '../../src/cli/program.js';
 import { matchesOf } from '../../src/ast/expr.js';
 import { runPipelines } from '../../src/pipeline/apply.js';
 import { memoryIo } from '../support/memory-io.js';
-import { all, m, pipeline, rule } from './helpers.js';
-
-const ref = (field: string, match: FieldRefValue['match'] = 'equals'): FieldRefValue => ({ kind: 'fieldref', field, match, cased: false });
+import { all, m, pipeline, ref, rule } from './helpers.js';
 
 const FAIL_Y = `transformations:
   - id: no_y

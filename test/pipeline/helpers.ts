@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { Expr } from '../../src/ast/expr.js';
 import { describeParts, printExpr } from '../../src/ast/print-expr.js';
-import type { SigmaValue, StringPart } from '../../src/ast/value.js';
+import type { FieldRefValue, SigmaValue, StringPart } from '../../src/ast/value.js';
 import type { Diagnostic, Result } from '../../src/diagnostics/diagnostic.js';
 import { pointSpan } from '../../src/diagnostics/span.js';
 import { parsePipelineText } from '../../src/pipeline/load-pipeline.js';
@@ -18,6 +18,11 @@ export function str(text: string): SigmaValue {
 
 export function parts(...p: StringPart[]): SigmaValue {
   return { kind: 'string', parts: p, cased: false };
+}
+
+/** A reference to another field of the event (`X|fieldref: field`, without case). */
+export function ref(field: string, match: FieldRefValue['match'] = 'equals'): FieldRefValue {
+  return { kind: 'fieldref', field, match, cased: false };
 }
 
 export const m = (field: string | null, value: SigmaValue | string | number): Expr => ({

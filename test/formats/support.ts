@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AjvModule from 'ajv';
+import { Ajv } from 'ajv';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { convertFiles, type ConversionRecord } from '../../src/convert.js';
 import { findConverter } from '../../src/converters.js';
@@ -137,8 +137,6 @@ export function armUnescape(value: unknown): unknown {
 
 // ---------------------------------------------------------------------------------------------------
 // JSON schemas (test/formats/schemas/, written from the vendors' documentation)
-
-const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
 
 export function schemaValidator(name: string): (value: unknown) => string[] {
   const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'formats', 'schemas', `${name}.schema.json`), 'utf8')) as object;

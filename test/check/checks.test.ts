@@ -267,7 +267,7 @@ describe('config', () => {
     expect(parseCheckConfig('checks: [\n', 'c.yml').diagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
   });
   it('--disable: codes, comma-separated too; unknown ones are returned', () => {
-    const { config, unknown } = withDisabled({ settings: new Map() }, ['number-as-string,escaped-wildcard', 'nope']);
+    const { config, unknown } = withDisabled({ settings: new Map(), exclude: new Map() }, ['number-as-string,escaped-wildcard', 'nope']);
     expect([...config.settings]).toEqual([
       ['number-as-string', 'off'],
       ['escaped-wildcard', 'off'],

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { CHECKS } from '../../src/check/registry.js';
-import AjvModule from 'ajv';
+import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { memoryIo } from '../support/memory-io.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -23,8 +23,6 @@ detection:
         Image|contans: x
     condition: sel and missing
 `;
-
-const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
 
 /**
  * The SARIF schema (test/formats/schemas/sarif-2.1.0.schema.json). strictRequired is off: the published

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
+import { jsonRecords } from '../support/convert-text.js';
 import { memoryIo } from '../support/memory-io.js';
 import { PSEXEC_RULE, REPO_ROOT } from '../support/paths.js';
 import { join } from 'node:path';
@@ -25,9 +26,9 @@ describe('sigma-transpiler convert', () => {
     const io = memoryIo();
     const status = await runCli(['convert', '--target', 'ast', '--json', PSEXEC_RULE], io);
     expect(status).toBe(0);
-    const lines = io.out.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    const record = JSON.parse(lines[0]!);
+    const records = jsonRecords(io.out);
+    expect(records).toHaveLength(1);
+    const record = records[0]!;
     expect(Object.keys(record).slice(0, 8)).toEqual(['file', 'id', 'title', 'target', 'format', 'ok', 'output', 'diagnostics']);
     expect(record).toMatchObject({ id: 'c462f537-a1e3-41a6-b5fc-b2c2cef9bf82', title: 'Suspicious PsExec Execution', target: 'ast', ok: true });
     expect(record.output).toContain('condition: selection1 and not filter');
@@ -62,7 +63,7 @@ describe('sigma-transpiler convert', () => {
   it('converts every bundled rule', async () => {
     const io = memoryIo();
     const status = await runCli(['convert', '-t', 'ast', '--json', join(REPO_ROOT, 'rules')], io);
-    const records = io.out.trim().split('\n').map((l) => JSON.parse(l));
+    const records = jsonRecords(io.out);
     expect(records.filter((r) => !r.ok)).toEqual([]);
     expect(status).toBe(0);
     expect(records.length).toBeGreaterThanOrEqual(10);
@@ -74,10 +75,10 @@ describe('sigma-transpiler convert', () => {
     expect(await runCli(['convert', '-t', 'elastic-kql', 'pack'], memoryIo(files))).toBe(1);
     const io = memoryIo(files);
     expect(await runCli(['convert', '-t', 'elastic-kql', '-s', '--json', 'pack'], io)).toBe(0);
-    const skipped = io.out.trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.file === 'pack/re.yml');
+    const skipped = jsonRecords(io.out).find((r) => r.file === 'pack/re.yml');
     expect(skipped).toMatchObject({ ok: true, skipped: true, output: null });
     // ecs-windows has no source condition for `product: windows` alone, hence the no-source-condition warning.
-    expect(skipped.diagnostics.map((d: { severity: string; code: string }) => `${d.severity}:${d.code}`)).toEqual(['warning:no-source-condition', 'warning:unsupported-construct']);
+    expect(skipped?.diagnostics.map((d) => `${d.severity}:${d.code}`)).toEqual(['warning:no-source-condition', 'warning:unsupported-construct']);
     expect(await runCli(['convert', '-t', 'elastic-kql', '-s', 'pack/b.yml'], memoryIo({ 'pack/b.yml': BAD }))).toBe(1);
   });
 

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { TARGETS } from '../../src/targets/registry.js';
+import { jsonRecords } from '../support/convert-text.js';
 import { memoryIo } from '../support/memory-io.js';
 import { PSEXEC_RULE, REPO_ROOT } from '../support/paths.js';
 import { kustoDiagnostics } from '../support/kusto.js';
@@ -87,8 +88,9 @@ describe('PsExec with each default pipeline (golden)', () => {
   it('--json lists the transformations applied', async () => {
     const io = memoryIo();
     await runCli(['convert', '-t', 'splunk', '--json', PSEXEC_RULE], io);
-    const record = JSON.parse(io.out);
-    expect(record.pipeline.map((a: { pipeline: string }) => a.pipeline)).toContain('splunk-windows');
+    const records = jsonRecords(io.out);
+    expect(records).toHaveLength(1);
+    expect(records[0]?.pipeline.map((a) => a.pipeline)).toContain('splunk-windows');
   });
 
   it('each target reads its own source from the pipeline state: index for splunk, none for elastic-kql', async () => {

@@ -2,12 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
+import { jsonRecords } from '../support/convert-text.js';
 import { memoryIo } from '../support/memory-io.js';
 import { PSEXEC_RULE, REPO_ROOT } from '../support/paths.js';
 import yaml from 'js-yaml';
 import { SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
 import { kustoDiagnostics } from '../support/kusto.js';
-import { armUnescape, readConf, schemaValidator } from './support.js';
+import { type ArmAlertRuleProperties, type ArmTemplate, armUnescape, type KibanaRule, readConf, schemaValidator } from './support.js';
 
 const RULES = join(REPO_ROOT, 'rules');
 /** The bundled rules but the collection whose `User` field the sentinel-windows pipeline cannot map. */
@@ -43,9 +44,10 @@ describe('convert --format', () => {
   it('--json: each record holds its own piece of the pack', async () => {
     const io = memoryIo();
     expect(await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '-f', 'detection-rule', '--json', PSEXEC_RULE], io)).toBe(0);
-    const record = JSON.parse(io.out.trim());
-    expect(record.format).toBe('detection-rule');
-    expect(JSON.parse(record.output)).toMatchObject({ rule_id: 'c462f537-a1e3-41a6-b5fc-b2c2cef9bf82', type: 'query' });
+    const records = jsonRecords(io.out);
+    expect(records).toHaveLength(1);
+    expect(records[0]?.format).toBe('detection-rule');
+    expect(JSON.parse(records[0]?.output ?? '')).toMatchObject({ rule_id: 'c462f537-a1e3-41a6-b5fc-b2c2cef9bf82', type: 'query' });
   });
 
   it('-F sets format options; a bad name or value is a usage error (exit 2)', async () => {
@@ -68,7 +70,7 @@ describe('convert --format', () => {
     const status = await runCli(['convert', '-t', 'elastic-kql', '-O', 'case-insensitive-fields', '-s', '-f', 'detection-rule', '-o', 'out', RULES], io);
     expect(status).toBe(0);
     const text = io.written.get('out')?.get('rules.ndjson') ?? '';
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as KibanaRule);
     expect(lines.length).toBeGreaterThan(3);
     expect(new Set(lines.map((l) => l.rule_id)).size).toBe(lines.length);
   });
@@ -98,12 +100,12 @@ describe('convert --format', () => {
     expect(await runCli(['convert', '-t', 'sentinel-kql', '-s', '-f', 'arm', '-F', 'query_frequency=30m', '-o', 'out', ...SENTINEL_RULES], io)).toBe(0);
     const written = io.written.get('out');
     expect([...(written?.keys() ?? [])]).toEqual(['azuredeploy.json']);
-    const template = JSON.parse(written?.get('azuredeploy.json') ?? '');
+    const template = JSON.parse(written?.get('azuredeploy.json') ?? '') as ArmTemplate;
     expect(schemaValidator('arm-sentinel-alert-rules')(template)).toEqual([]);
     expect(template.resources.length).toBeGreaterThan(3);
     for (const r of template.resources) {
       expect(r.properties.queryFrequency).toBe('PT30M');
-      expect(kustoDiagnostics((armUnescape(r.properties) as { query: string }).query)).toEqual([]);
+      expect(kustoDiagnostics((armUnescape(r.properties) as ArmAlertRuleProperties).query)).toEqual([]);
     }
     expect(await runCli(['convert', '-t', 'sentinel-kql', '-f', 'arm', '-F', 'query_frequency=1m', PSEXEC_RULE], memoryIo())).toBe(2);
   });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { armLiteral, confComment, confStanzaName, confValue, jsonValue, sortKeys, sqlComment, sqlIdentifier, sqlViewName, yamlField } from '../../src/render/escape.js';
 import { renderTemplate } from '../../src/render/environment.js';
 import { uuidV5 } from '../../src/render/uuid.js';
-import { armUnescape, readConf } from './support.js';
+import { armUnescape, type KibanaSavedSearch, readConf } from './support.js';
 
 /** Text with the characters that break file formats, mixed with ordinary ones. */
 const hostileChar = fc.constantFrom('[', ']', '\\', '\n', '"', "'", '#', '=', ' ', '{', '}', '-', ':', '%', '|', 'ü', '日', '🚀', '\t', 'a', 'Z', '0');
@@ -122,7 +122,7 @@ describe('json and ARM', () => {
       description: '"}}{{',
       vendor: { searchSource: { q: '<&>' }, dataView: 'd' },
     });
-    const parsed = JSON.parse(out ?? '');
+    const parsed = JSON.parse(out ?? '') as KibanaSavedSearch;
     expect(parsed.attributes.title).toBe('<b>&{{x}}</b>');
     expect(parsed.attributes.description).toBe('"}}{{');
   });

@@ -11,7 +11,21 @@ import { SENTINEL_ENTITY_MAPPINGS } from '../../src/render/vendor-maps.js';
 import { renderPieces, resolveFormatOptions } from '../../src/render/render-format.js';
 import { connectPg } from '../targets/sql/engines.js';
 import { REPO_ROOT } from '../support/paths.js';
-import { armUnescape, convertPack, declaration, parseRules, PSEXEC_PATH, PSEXEC_TEXT, readConf, schemaValidator } from './support.js';
+import {
+  type ArmAlertRuleProperties,
+  type ArmTemplate,
+  armUnescape,
+  convertPack,
+  declaration,
+  type KibanaRule,
+  type KibanaSavedSearch,
+  type KibanaSearchSource,
+  parseRules,
+  PSEXEC_PATH,
+  PSEXEC_TEXT,
+  readConf,
+  schemaValidator,
+} from './support.js';
 
 /**
  * Every format's output read back with a real parser (JSON.parse, js-yaml, SQLite, a .conf reader),
@@ -126,7 +140,7 @@ describe('elastic-kql detection-rule', () => {
     const { pack, queries } = convertPack('elastic-kql', 'detection-rule', psexec, { origin: 'sigmahq' });
     const lines = pack.text.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
-    const rule = JSON.parse(lines[0]!);
+    const rule = JSON.parse(lines[0]!) as KibanaRule;
     expect(validate(rule)).toEqual([]);
     expect(rule).toMatchObject({
       rule_id: 'c462f537-a1e3-41a6-b5fc-b2c2cef9bf82',
@@ -140,14 +154,14 @@ describe('elastic-kql detection-rule', () => {
       author: ['Samir Bousseaden'],
       license: 'Detection Rule License (DRL) 1.1',
     });
-    expect(rule.threat[0].tactic.id).toBe('TA0008');
-    expect(rule.threat[0].technique[0].subtechnique[0].id).toBe('T1021.002');
+    expect(rule.threat[0]?.tactic.id).toBe('TA0008');
+    expect(rule.threat[0]?.technique?.[0]?.subtechnique?.[0]?.id).toBe('T1021.002');
     expect(rule.description).toBe(describedWithAttribution(psexecSigmaHqMeta));
   });
 
   it('options: index patterns, interval, disabled', () => {
     const { pack } = convertPack('elastic-kql', 'detection-rule', psexec, { index: 'logs-windows.*, winlogbeat-8*', interval: '10m', from: 'now-11m', enabled: 'false' });
-    const rule = JSON.parse(pack.text);
+    const rule = JSON.parse(pack.text) as KibanaRule;
     expect(validate(rule)).toEqual([]);
     expect(rule).toMatchObject({ index: ['logs-windows.*', 'winlogbeat-8*'], interval: '10m', from: 'now-11m', enabled: false });
   });
@@ -158,7 +172,7 @@ describe('elastic-kql detection-rule', () => {
     expect(records[2]?.diagnostics.filter((d) => d.code === 'duplicate-value').map((d) => d.severity)).toEqual(['warning']);
     const lines = pack.text.replace(/\n$/, '').split('\n');
     expect(lines).toHaveLength(4);
-    const rules = lines.map((l) => JSON.parse(l));
+    const rules = lines.map((l) => JSON.parse(l) as KibanaRule);
     rules.forEach((r, i) => {
       expect(validate(r)).toEqual([]);
       expect(r.name).toBe(allMetas[i]!.title);
@@ -168,9 +182,9 @@ describe('elastic-kql detection-rule', () => {
     // Rule ids stay unique: the second rule with PsExec's id gets a derived one.
     expect(new Set(rules.map((r) => r.rule_id)).size).toBe(4);
     // ATT&CK v19's stealth and defense-impairment are both Defense Evasion (TA0005) to Kibana: listed once.
-    expect(rules[1].threat.map((t: { tactic: { id: string } }) => t.tactic.id)).toEqual(['TA0002', 'TA0005']);
-    expect(rules[3].severity).toBe('critical');
-    expect(rules[3].risk_score).toBe(99);
+    expect(rules[1]?.threat.map((t) => t.tactic.id)).toEqual(['TA0002', 'TA0005']);
+    expect(rules[3]?.severity).toBe('critical');
+    expect(rules[3]?.risk_score).toBe(99);
   });
 });
 
@@ -181,7 +195,7 @@ describe('elastic-esql detection-rule', () => {
     const { pack, queries } = convertPack('elastic-esql', 'detection-rule', psexec, { origin: 'sigmahq' });
     const lines = pack.text.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
-    const rule = JSON.parse(lines[0]!);
+    const rule = JSON.parse(lines[0]!) as KibanaRule;
     expect(validate(rule)).toEqual([]);
     expect(queries[0]).toMatch(/^FROM winlogbeat-\*, logs-\*\n\| WHERE /);
     expect(rule).toMatchObject({
@@ -195,19 +209,19 @@ describe('elastic-esql detection-rule', () => {
       license: 'Detection Rule License (DRL) 1.1',
     });
     expect(rule.index).toBeUndefined();
-    expect(rule.threat[0].tactic.id).toBe('TA0008');
+    expect(rule.threat[0]?.tactic.id).toBe('TA0008');
   });
 
   it('the schema rejects a KQL rule and a query without METADATA', () => {
     const { pack } = convertPack('elastic-esql', 'detection-rule', psexec);
-    const rule = JSON.parse(pack.text);
+    const rule = JSON.parse(pack.text) as KibanaRule;
     expect(validate({ ...rule, type: 'query' })).not.toEqual([]);
     expect(validate({ ...rule, query: rule.query.replace(' METADATA _id, _index, _version', '') })).not.toEqual([]);
   });
 
   it('hostile metadata: every line parses, validates and gives back title, description and query', () => {
     const { pack, queries } = convertPack('elastic-esql', 'detection-rule', HOSTILE_AND_PSEXEC);
-    const rules = pack.text.replace(/\n$/, '').split('\n').map((l) => JSON.parse(l));
+    const rules = pack.text.replace(/\n$/, '').split('\n').map((l) => JSON.parse(l) as KibanaRule);
     expect(rules).toHaveLength(4);
     rules.forEach((r, i) => {
       expect(validate(r)).toEqual([]);
@@ -224,16 +238,16 @@ describe('elastic-kql saved-search', () => {
 
   it('PsExec and hostile metadata: saved objects whose search source holds the exact query', () => {
     const { pack, queries } = convertPack('elastic-kql', 'saved-search', HOSTILE_AND_PSEXEC, { data_view_id: 'my-data-view' });
-    const objects = pack.text.replace(/\n$/, '').split('\n').map((l) => JSON.parse(l));
+    const objects = pack.text.replace(/\n$/, '').split('\n').map((l) => JSON.parse(l) as KibanaSavedSearch);
     expect(objects).toHaveLength(4);
     objects.forEach((o, i) => {
       expect(validate(o)).toEqual([]);
-      const source = JSON.parse(o.attributes.kibanaSavedObjectMeta.searchSourceJSON);
+      const source = JSON.parse(o.attributes.kibanaSavedObjectMeta.searchSourceJSON) as KibanaSearchSource;
       expect(validateSource(source)).toEqual([]);
       expect(source.query.query).toBe(queries[i]);
       expect(o.attributes.title).toBe(allMetas[i]!.title);
       expect(o.attributes.description).toBe(describedWithAttribution(allMetas[i]!));
-      expect(o.references[0].id).toBe('my-data-view');
+      expect(o.references[0]?.id).toBe('my-data-view');
     });
     expect([...pack.files.keys()]).toEqual(['saved-searches.ndjson']);
   });
@@ -304,11 +318,11 @@ describe('sentinel-kql arm', () => {
 
   it('PsExec: one valid template deploying the rule', () => {
     const { pack, queries } = convertPack('sentinel-kql', 'arm', psexec, { query_frequency: '5m', query_period: '1d' });
-    const template = JSON.parse(pack.text);
+    const template = JSON.parse(pack.text) as ArmTemplate;
     expect(validate(template)).toEqual([]);
     expect([...pack.files.keys()]).toEqual(['azuredeploy.json']);
     expect(template.resources).toHaveLength(1);
-    expect(template.resources[0].properties).toMatchObject({
+    expect(template.resources[0]?.properties).toMatchObject({
       displayName: 'Suspicious PsExec Execution',
       severity: 'High',
       query: queries[0],
@@ -317,24 +331,24 @@ describe('sentinel-kql arm', () => {
       tactics: ['LateralMovement'],
       techniques: ['T1021'],
     });
-    expect(template.resources[0].name).toContain('c462f537-a1e3-41a6-b5fc-b2c2cef9bf82');
+    expect(template.resources[0]?.name).toContain('c462f537-a1e3-41a6-b5fc-b2c2cef9bf82');
   });
 
   it('hostile metadata: a title like [stanza] is not an ARM expression; every value comes back', () => {
     const title = '[concat(\'a\', \'b\')]';
     const { pack, queries } = convertPack('sentinel-kql', 'arm', [...HOSTILE_AND_PSEXEC, { text: hostileRule(title, '4c3b2a19-8d7e-4f6a-a5b4-c3d2e1f0a9b8'), file: 'rules/expr.yml' }]);
-    const template = JSON.parse(pack.text);
+    const template = JSON.parse(pack.text) as ArmTemplate;
     expect(validate(template)).toEqual([]);
     const metas = [...allMetas, ruleMetadata(parseRules(hostileRule(title, '4c3b2a19-8d7e-4f6a-a5b4-c3d2e1f0a9b8'), 'rules/expr.yml')[0]!)];
     expect(template.resources).toHaveLength(5);
-    expect(template.resources[4].properties.displayName).toBe(`[${title}`);
-    template.resources.forEach((r: { properties: Record<string, unknown> }, i: number) => {
-      const p = armUnescape(r.properties) as Record<string, unknown>;
-      expect(p['displayName']).toBe(metas[i]!.title);
-      expect(p['description']).toBe(describedWithAttribution(metas[i]!));
-      expect(p['query']).toBe(queries[i]);
+    expect(template.resources[4]?.properties.displayName).toBe(`[${title}`);
+    template.resources.forEach((r, i) => {
+      const p = armUnescape(r.properties) as ArmAlertRuleProperties;
+      expect(p.displayName).toBe(metas[i]!.title);
+      expect(p.description).toBe(describedWithAttribution(metas[i]!));
+      expect(p.query).toBe(queries[i]);
     });
-    const names = template.resources.map((r: { name: string }) => r.name);
+    const names = template.resources.map((r) => r.name);
     expect(new Set(names).size).toBe(5);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AjvModule from 'ajv';
+import { Ajv } from 'ajv';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { convertFiles, type ConversionRecord } from '../../src/convert.js';
 import { findConverter } from '../../src/converters.js';
@@ -138,11 +138,53 @@ export function armUnescape(value: unknown): unknown {
 // ---------------------------------------------------------------------------------------------------
 // JSON schemas (test/formats/schemas/, written from the vendors' documentation)
 
-const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
-
 export function schemaValidator(name: string): (value: unknown) => string[] {
   const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'formats', 'schemas', `${name}.schema.json`), 'utf8')) as object;
   const ajv = new Ajv({ allErrors: true, strict: true });
   const validate = ajv.compile(schema);
   return (value) => (validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The parts of the vendors' JSON documents the tests read (each test validates the document against its
+// schema above, then casts JSON.parse's result to one of these).
+
+/** A Kibana detection rule (detection-rule format of elastic-kql and elastic-esql). */
+export interface KibanaRule {
+  readonly rule_id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly query: string;
+  readonly severity: string;
+  readonly risk_score: number;
+  /** Absent from ES|QL rules, whose query names the indices. */
+  readonly index?: readonly string[];
+  readonly threat: readonly {
+    readonly tactic: { readonly id: string };
+    readonly technique?: readonly { readonly id: string; readonly subtechnique?: readonly { readonly id: string }[] }[];
+  }[];
+}
+
+/** A Kibana saved search (saved object) and the search source it holds as JSON text. */
+export interface KibanaSavedSearch {
+  readonly attributes: { readonly title: string; readonly description: string; readonly kibanaSavedObjectMeta: { readonly searchSourceJSON: string } };
+  readonly references: readonly { readonly id: string }[];
+}
+export interface KibanaSearchSource {
+  readonly query: { readonly query: string };
+}
+
+/** An ARM template deploying Sentinel scheduled alert rules. */
+export interface ArmTemplate {
+  readonly resources: readonly { readonly name: string; readonly properties: ArmAlertRuleProperties }[];
+}
+export interface ArmAlertRuleProperties {
+  readonly displayName: string;
+  readonly description: string;
+  readonly query: string;
+  readonly queryFrequency: string;
+  readonly queryPeriod: string;
+  readonly severity: string;
+  readonly tactics: readonly string[];
+  readonly techniques: readonly string[];
 }

@@ -67,8 +67,9 @@ function toyTarget(language: QueryLanguage, post: QueryLanguage | null = null): 
     summary: 'test target',
     language,
     postFilter: post === null ? OFF : { kind: 'post-filter-stage', language: post },
-    source: { default: null, note: '', write: (s) => s },
+    source: { default: null, note: '', write: (s) => s, stateKey: null, stateLimitsSource: false },
     embedAs: 'whole',
+    fileExtension: 'toy',
     options: [{ name: 'opt', summary: 's', description: 'd', default: false }],
     supportNotes: {},
     correlation: unsupported('a correlation rule', 'the toy target has none'),
@@ -81,7 +82,7 @@ type Toy = { kind: 'and' | 'or'; l: Toy; r: Toy } | { kind: 'not'; o: Toy } | { 
 function parseToy(text: string, precedence: { not: number; and: number; or: number }): Toy {
   const tokens = text.match(/\(|\)|&|\||!|[A-Z]+=[^\s()&|!]*/g) ?? [];
   let i = 0;
-  const binary = (t: string | undefined) => (t === '&' ? 'and' : t === '|' ? 'or' : null);
+  const binary = (t: string | undefined): 'and' | 'or' | null => (t === '&' ? 'and' : t === '|' ? 'or' : null);
   function primary(): Toy {
     const t = tokens[i++];
     if (t === '(') {

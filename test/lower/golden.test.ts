@@ -127,7 +127,7 @@ describe('golden files', () => {
 
   it('has no orphaned golden files', () => {
     const expected = new Set(CASES.map((c) => join(root, c.target, `${c.name}.txt`)));
-    const targetDirs = new Set(CASES.map((c) => c.target));
+    const targetDirs = new Set<string>(CASES.map((c) => c.target));
     const orphans = allGoldens(root)
       .filter((f) => targetDirs.has(relative(root, f).split(/[\\/]/)[0] ?? ''))
       .filter((f) => !expected.has(f))

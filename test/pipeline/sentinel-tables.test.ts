@@ -1,12 +1,9 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { kustoSchemaText, SENTINEL_TABLES } from '../../src/pipeline/schemas/sentinel-tables.js';
+import { kusto } from '../support/kusto.js';
 
 // Microsoft's Kusto parser (a compiled .NET library; see docs/TARGETS.md for how it loads).
-const require = createRequire(import.meta.url);
-require('@kusto/language-service-next/bridge.js');
-require('@kusto/language-service-next/Kusto.Language.Bridge.js');
-const K = (globalThis as any).Kusto.Language;
+const K = kusto();
 
 function analyse(query: string): string[] {
   const tables = Object.entries(SENTINEL_TABLES).map(([name, schema]) => new K.Symbols.TableSymbol.$ctor7(name, kustoSchemaText(schema), null));
@@ -14,7 +11,7 @@ function analyse(query: string): string[] {
   const code = K.KustoCode.ParseAndAnalyze(query, K.GlobalState.Default.WithDatabase(db));
   const diags = code.GetDiagnostics();
   const out: string[] = [];
-  for (let i = 0; i < diags.Count; i++) out.push(diags.getItem(i).Message as string);
+  for (let i = 0; i < diags.Count; i++) out.push(diags.getItem(i).Message);
   return out;
 }
 

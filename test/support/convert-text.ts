@@ -1,4 +1,5 @@
 import { runCli } from '../../src/cli/program.js';
+import type { AppliedTransformation } from '../../src/pipeline/types.js';
 import { memoryIo } from './memory-io.js';
 
 /** A diagnostic as `convert --json` prints it. */
@@ -8,14 +9,31 @@ export interface JsonDiagnostic {
   readonly message: string;
   readonly line: number;
   readonly column: number;
+  readonly file: string;
 }
 
-/** A record as `convert --json` prints it (one line per document; the fields tests read). */
+/** A record as `convert --json` prints it, one line per document (src/cli/convert/target-sink.ts jsonRecord). */
 export interface JsonRecord {
+  readonly file: string;
+  readonly id: string | null;
+  readonly title: string | null;
+  readonly target: string;
+  readonly format: string;
   readonly ok: boolean;
-  readonly skipped: boolean;
   readonly output: string | null;
   readonly diagnostics: JsonDiagnostic[];
+  readonly document: number;
+  readonly skipped: boolean;
+  /** The pipeline transformations applied. */
+  readonly pipeline: readonly AppliedTransformation[];
+}
+
+/** The records of `convert --json` output (cast: the CLI writes each line from a ConversionRecord). */
+export function jsonRecords(out: string): JsonRecord[] {
+  return out
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as JsonRecord);
 }
 
 /**
@@ -29,10 +47,7 @@ export async function convertText(
 ): Promise<{ status: number; rec: JsonRecord; records: JsonRecord[]; err: string }> {
   const io = memoryIo({ 'r.yml': text, ...files });
   const status = await runCli(['convert', ...args, '--json', 'r.yml'], io);
-  const records = io.out
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as JsonRecord);
+  const records = jsonRecords(io.out);
   const rec = records[0];
   if (rec === undefined) throw new Error(`convert printed no record (status ${status}): ${io.err}`);
   return { status, rec, records, err: io.err };

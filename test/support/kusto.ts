@@ -41,7 +41,11 @@ interface KLanguage {
   Symbols: {
     ScalarTypes: { GetSymbol(name: string): unknown };
     ColumnSymbol: new (name: string, type: unknown, description: null, original: null, source: null, examples: null) => unknown;
-    TableSymbol: { $ctor4: new (name: string, columns: unknown[]) => unknown };
+    TableSymbol: {
+      $ctor4: new (name: string, columns: unknown[]) => unknown;
+      /** From a schema text `(Col:type, ...)`, as Kusto writes one. */
+      $ctor7: new (name: string, schema: string, description: null) => unknown;
+    };
     DatabaseSymbol: { $ctor2: new (name: string, alternateName: null, members: unknown[]) => unknown };
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Expr } from '../../src/ast/expr.js';
-import type { SigmaValue, StringPart } from '../../src/ast/value.js';
+import type { FieldRefValue, SigmaValue, StringPart } from '../../src/ast/value.js';
 import { pointSpan } from '../../src/diagnostics/span.js';
 import { buildSearchIdentifier } from '../../src/value/detection.js';
 import type { YamlNode } from '../../src/yaml/node.js';
@@ -284,7 +284,7 @@ describe('type modifiers', () => {
     expect(errorCodes(`{ T|day: '3' }`)).toEqual(['invalid-modifier-value']);
   });
   it('fieldref: FieldRefValue; contains/startswith/endswith set the match; cased; neq', () => {
-    const ref = (field: string, match: string, c = false) => ({ kind: 'fieldref', field, match, cased: c });
+    const ref = (field: string, match: FieldRefValue['match'], c = false): FieldRefValue => ({ kind: 'fieldref', field, match, cased: c });
     expect(expr(`{ TargetUserName|fieldref: SubjectUserName }`)).toEqual(m('TargetUserName', ref('SubjectUserName', 'equals')));
     expect(expr(`{ A|fieldref|contains: B }`)).toEqual(m('A', ref('B', 'contains')));
     expect(expr(`{ A|fieldref|startswith: B }`)).toEqual(m('A', ref('B', 'startswith')));

@@ -17,9 +17,7 @@ import { runCli } from '../../src/cli/program.js';
 import { TARGET_IDS } from '../../src/index.js';
 import { memoryIo } from '../support/memory-io.js';
 import { PSEXEC_RULE, REPO_ROOT } from '../support/paths.js';
-// @ts-expect-error: plain ESM scripts, no type declarations
 import { buildWeb } from '../../scripts/build-web.mjs';
-// @ts-expect-error: plain ESM scripts, no type declarations
 import { serveWeb } from '../../scripts/serve-web.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -41,7 +39,7 @@ describe.skipIf(!HAVE_BROWSER)('the analyst page in Chromium', () => {
   beforeAll(async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'sigma-web-'));
     await buildWeb(outDir, { quiet: true });
-    server = (await serveWeb(outDir, 0)) as typeof server;
+    server = await serveWeb(outDir, 0);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

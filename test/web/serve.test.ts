@@ -4,7 +4,6 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: plain ESM script, no type declarations
 import { serveWeb } from '../../scripts/serve-web.mjs';
 
 function get(url: string, path: string): Promise<number> {
@@ -23,7 +22,7 @@ describe('serve-web', () => {
   it('serves the folder, 404 outside it, 400 for a malformed escape, and keeps serving', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sigma-serve-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html>');
-    const server = (await serveWeb(dir, 0)) as { url: string; close: () => Promise<void> };
+    const server = await serveWeb(dir, 0);
     try {
       expect(await get(server.url, '/')).toBe(200);
       expect(await get(server.url, '/%')).toBe(400);

@@ -3,6 +3,7 @@ import { and, type Expr, match, not, or } from '../../../src/ast/expr.js';
 import type { SigmaValue, StringPart } from '../../../src/ast/value.js';
 import { pointSpan } from '../../../src/diagnostics/span.js';
 import { convertExpr } from '../../../src/lower/convert-expr.js';
+import type { PatternPart } from '../../../src/lower/string-shape.js';
 import { fieldKind } from '../../../src/targets/elastic-esql/ecs-types.js';
 import { asciiCased, esqlFieldName, esqlString, likePattern } from '../../../src/targets/elastic-esql/esql-text.js';
 import { runCli } from '../../../src/cli/program.js';
@@ -12,9 +13,9 @@ import { parseEsql } from '../../support/esql-parser.js';
 import { PSEXEC_RULE } from '../../support/paths.js';
 
 const span = pointSpan('rule.yml', 7, 9);
-const lit = (t: string): StringPart => ({ kind: 'literal', text: t });
-const star: StringPart = { kind: 'wildcard-multi' };
-const one: StringPart = { kind: 'wildcard-single' };
+const lit = (t: string): PatternPart => ({ kind: 'literal', text: t });
+const star: PatternPart = { kind: 'wildcard-multi' };
+const one: PatternPart = { kind: 'wildcard-single' };
 const str = (parts: StringPart[], cased = false): SigmaValue => ({ kind: 'string', parts, cased });
 const m = (value: SigmaValue, field: string | null = 'F'): Expr => match(field, value, span);
 const num = (value: number): SigmaValue => ({ kind: 'number', value });
@@ -64,7 +65,7 @@ describe('elastic-esql strings', () => {
 
   it('refuses a lone UTF-16 surrogate (no UTF-8 form), alone or in a list; a surrogate pair is written as it is', () => {
     expect(errors(m(str([lit('a\ud800b')]), 'file.path'))[0]).toContain('lone UTF-16 surrogate');
-    expect(errors(or([m(str([lit('a')]), 'file.path'), m(str([lit('\udc00')]), 'file.path')]))[0]).toContain('lone UTF-16 surrogate');
+    expect(errors(or([m(str([lit('a')]), 'file.path'), m(str([lit('\udc00')]), 'file.path')], span))[0]).toContain('lone UTF-16 surrogate');
     expect(where(m(str([lit('a😀')], true), 'file.path'))).toBe('file.path == "a😀"');
   });
 
@@ -80,7 +81,7 @@ describe('elastic-esql strings', () => {
     expect(where(m(str([lit('ΟΣ')]), 'G'))).toBe('TO_STRING(G) RLIKE "[Οο][Σςσ]"');
     expect(where(m(str([lit('İk')]), 'file.path'))).toBe('file.path RLIKE "İ[Kk\u212a]"');
     // not folded into an IN list with ASCII values
-    expect(where(or([m(str([lit('a')]), 'file.path'), m(str([lit('b')]), 'file.path'), m(str([lit('ж')]), 'file.path')]))).toBe(
+    expect(where(or([m(str([lit('a')]), 'file.path'), m(str([lit('b')]), 'file.path'), m(str([lit('ж')]), 'file.path')], span))).toBe(
       'TO_LOWER(file.path) IN ("a", "b") OR file.path RLIKE "[Жж]"',
     );
     expect(asciiCased('Straße')).toBe(false);

@@ -8,7 +8,7 @@ import { normaliseParts, type PatternPart } from '../../../src/lower/string-shap
 import { arbitraryEvent, arbitraryExpr, arbitraryText, FIELDS } from '../../support/arbitrary-expr.js';
 import { esqlWhere, type EsqlEvent, type EsqlFieldType } from '../../support/esql-evaluator.js';
 import { parseEsql } from '../../support/esql-parser.js';
-import { evaluateExpr, type TestEvent } from '../../support/evaluate-expr.js';
+import { evaluateExpr } from '../../support/evaluate-expr.js';
 
 /*
  * The target's queries through esqltools' ES|QL parser (written from Elastic's ANTLR grammar) and
@@ -45,8 +45,8 @@ const events = fc.array(
 /** The fields A, B, C are keyword-mapped in every index (an absent field is null). */
 const TYPES: Readonly<Record<string, EsqlFieldType>> = Object.fromEntries(FIELDS.map((f) => [f, 'keyword']));
 
-function run(query: string, event: TestEvent): boolean {
-  const r = esqlWhere(query, event as EsqlEvent, { types: TYPES });
+function run(query: string, event: EsqlEvent): boolean {
+  const r = esqlWhere(query, event, { types: TYPES });
   if (!r.ok) throw new Error(`${r.error}\n${query}`);
   return r.matches;
 }
@@ -92,7 +92,7 @@ describe('elastic-esql meaning (round trip through the ES|QL parser and evaluato
     const value: SigmaValue = { kind: 'string', parts: [{ kind: 'literal', text: 'a' }], cased: false };
     const positive = queryOf(match('A', value, span));
     const negative = queryOf(not(match('A', value, span), span));
-    const event = { A: ['a', 'b'] } as unknown as TestEvent;
+    const event: EsqlEvent = { A: ['a', 'b'] };
     expect(run(positive, event)).toBe(false);
     expect(run(negative, event)).toBe(false);
   });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { CorrelationPlan } from '../../../src/correlation/plan.js';
 import { splunkCorrelation } from '../../../src/targets/splunk/correlation.js';
 import { type Firing, firingKeys, referenceFirings, type TestEvent } from '../../support/correlation-reference.js';
-import { CASES, correlation, event, matches, plan } from '../../support/correlation-cases.js';
+import { CASES, event, matches, plan } from '../../support/correlation-cases.js';
 import { runCorrelationSpl } from './correlation-evaluator.js';
 
 function splunkFirings(p: CorrelationPlan, events: readonly TestEvent[], tieSeed: number): Firing[] {

@@ -13,9 +13,9 @@ import { evaluateSearch, parseSearch } from './search-evaluator.js';
 import { evaluateWhere, parseWhere, pcreFromEvalLiteral } from './where-evaluator.js';
 
 const span = pointSpan('rule.yml', 7, 9);
-const lit = (text: string): StringPart => ({ kind: 'literal', text });
-const star: StringPart = { kind: 'wildcard-multi' };
-const qm: StringPart = { kind: 'wildcard-single' };
+const lit = (text: string): PatternPart => ({ kind: 'literal', text });
+const star: PatternPart = { kind: 'wildcard-multi' };
+const qm: PatternPart = { kind: 'wildcard-single' };
 const str = (parts: StringPart[], cased = false): SigmaValue => ({ kind: 'string', parts, cased });
 const m = (value: SigmaValue, field: string | null = 'F'): Expr => match(field, value, span);
 

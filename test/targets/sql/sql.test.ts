@@ -10,7 +10,7 @@ import { decimalRangeGlobs } from '../../../src/targets/sql/sql-ip.js';
 import { caseForms } from '../../../src/targets/sql/sql-text.js';
 import { pcreWithFlags } from '../../../src/value/check-regex.js';
 import { psexecExpr } from '../../support/psexec-expr.js';
-import { runSqlite, sqlFor } from './engines.js';
+import { runSqlite, type SqlEvent, sqlFor } from './engines.js';
 import { cidrProperty, pattern, stringProperty, text } from './string-props.js';
 
 const span = pointSpan('rule.yml', 7, 9);
@@ -84,7 +84,7 @@ describe('sql long value lists', () => {
   it('nests a list of thousands of values so SQLite accepts it (expression depth 1000), with the same meaning', () => {
     const values = Array.from({ length: 2500 }, (_, i) => `h${i}`);
     const list = or(values.map((v) => m(str([star, lit(v)]))), span);
-    const events = [{ F: 'xH2499' }, { F: 'h1x' }, { F: 'zzh0' }, {}, { F: 'h2500x' }];
+    const events: SqlEvent[] = [{ F: 'xH2499' }, { F: 'h1x' }, { F: 'zzh0' }, {}, { F: 'h2500x' }];
     expect(runSqlite(list, events)).toEqual([0, 2]);
     expect(runSqlite(not(list, span), events)).toEqual([1, 3, 4]);
     expect(where(or([m(str([lit('a')])), m({ kind: 'number', value: 1 }), m(str([star])), m({ kind: 'number', value: 2 })], span))).toBe(
@@ -103,7 +103,7 @@ describe('sql long and/or chains (not list folds)', () => {
 
   it('1500 regexes on one field run in SQLite, negated too', () => {
     const list = or(Array.from({ length: 1500 }, (_, i) => m(rx(`^r${i}$`))), span);
-    const events = [{ F: 'r1499' }, { F: 'r0' }, { F: 'r1500' }, {}];
+    const events: SqlEvent[] = [{ F: 'r1499' }, { F: 'r0' }, { F: 'r1500' }, {}];
     expect(runSqlite(list, events)).toEqual([0, 1]);
     expect(runSqlite(not(list, span), events)).toEqual([2, 3]);
   });

@@ -121,6 +121,14 @@ class FastReader {
   private breaks = 0;
   /** Set by `quoted`: whether the scalar spans lines. */
   private multiline = false;
+  private readonly starts: number[];
+  /** Caches of `colonFrom` and `commentFrom`: where the last search started and what it found. */
+  private colonSearch = -1;
+  private colonAt = -1;
+  private hashSearch = -1;
+  private hashAt = -1;
+  /** Line of the last span end, where `lineOf` starts looking. */
+  private cursor = 0;
 
   constructor(
     private readonly text: string,
@@ -130,14 +138,46 @@ class FastReader {
     const last = text.charCodeAt(text.length - 1);
     this.s = text.length === 0 || isEol(last) ? text : `${text}\n`;
     this.n = this.s.length;
+    // Line starts as LineIndex finds them (after each LF), for `span`.
+    const starts = [0];
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+    this.starts = starts;
   }
 
   private at(i: number): number {
     return i < this.n ? this.s.charCodeAt(i) : 0;
   }
 
-  private span(start: number, end: number): SourceSpan {
-    return this.index.span(start, Math.min(end, this.text.length));
+  /**
+   * `index.span(start, end)` (same fields, same order), computed with a line cursor that moves from the
+   * last span asked for: spans come in nearly increasing order, so this costs a step or two, where the
+   * index's binary search and its two position objects cost more than the rest of the reader. A
+   * collection passes the line of its start, found when it began, so the cursor need not walk back.
+   */
+  private span(start: number, end: number, startLine = this.lineOf(start)): SourceSpan {
+    const last = Math.max(start, Math.min(end, this.text.length));
+    const a = startLine;
+    const aStart = this.starts[a] as number;
+    const b = this.lineOf(last);
+    return {
+      file: this.index.file,
+      line: a + 1,
+      column: start - aStart + 1,
+      endLine: b + 1,
+      endColumn: last - (this.starts[b] as number) + 1,
+      offset: start,
+      endOffset: last,
+    };
+  }
+
+  /** Index of the line holding `offset` (LineIndex.position's line, less one). */
+  private lineOf(offset: number): number {
+    const starts = this.starts;
+    let l = this.cursor;
+    while (l + 1 < starts.length && (starts[l + 1] as number) <= offset) l++;
+    while (l > 0 && (starts[l] as number) > offset) l--;
+    this.cursor = l;
+    return l;
   }
 
   private count(): void {
@@ -146,9 +186,7 @@ class FastReader {
 
   /** Column of `p` (the characters before it on its line are spaces wherever this is asked). */
   private column(p: number): number {
-    let q = p;
-    while (q > 0 && this.s.charCodeAt(q - 1) !== LF) q--;
-    return p - q;
+    return p === 0 ? 0 : p - this.s.lastIndexOf('\n', p - 1) - 1;
   }
 
   /** A `---` (or `...` for DOT) document marker at `p`, which starts a line (js-yaml testDocumentSeparator). */
@@ -173,11 +211,13 @@ class FastReader {
       let c = this.at(p);
       while (c === SP) c = this.at(++p);
       if (c === HASH) {
-        do c = this.at(++p);
-        while (c !== LF && c !== CR && c !== 0);
+        // The text ends with a line break; a CR here is part of a CRLF.
+        p = this.s.indexOf('\n', p);
+        if (this.s.charCodeAt(p - 1) === CR) p--;
+        c = this.s.charCodeAt(p);
       }
       if (c === LF) p++;
-      else if (c === CR) p += this.at(p + 1) === LF ? 2 : 1;
+      else if (c === CR) p += 2;
       else return p;
       this.crossed = true;
     }
@@ -214,8 +254,9 @@ class FastReader {
       }
       if (this.isMarker(p, DOT)) throw new Decline('document end marker');
       if (this.column(p) !== 0) throw new Decline('root not at column 0');
+      const docLine = this.lineOf(docStart);
       const root = this.mapping(p, 0, 1);
-      documents.push({ index: documents.length, node: root, span: this.span(docStart, Math.max(docStart, root.span.endOffset)), diagnostics: [] });
+      documents.push({ index: documents.length, node: root, span: this.span(docStart, Math.max(docStart, root.span.endOffset), docLine), diagnostics: [] });
       p = this.skipSeparation(root.span.endOffset);
       if (p < this.n && !this.isMarker(p, DASH)) throw new Decline('content after a document');
     }
@@ -230,6 +271,7 @@ class FastReader {
     const entries: YamlEntry[] = [];
     let seen: Set<string> | undefined;
     const start = p;
+    const startLine = this.lineOf(start);
     let end = p + 1;
     for (;;) {
       const keyStart = p;
@@ -263,8 +305,8 @@ class FastReader {
       }
       seen?.add(key);
       this.count();
-      const value = this.blockValue(q + 1, indent, level + 1);
       const keySpan = this.span(keyStart, keyEnd);
+      const value = this.blockValue(q + 1, indent, level + 1);
       entries.push({ key, keySpan, value });
       end = Math.max(end, keyEnd, value.span.endOffset);
       p = this.skipSeparation(value.span.endOffset);
@@ -275,7 +317,7 @@ class FastReader {
       if (col < indent) break;
       if (indent === 0 && this.isMarker(p, DASH)) break;
     }
-    return { kind: 'map', entries, span: this.span(start, end) };
+    return { kind: 'map', entries, span: this.span(start, end, startLine) };
   }
 
   /**
@@ -324,6 +366,7 @@ class FastReader {
     this.count();
     const items: YamlNode[] = [];
     const start = p;
+    const startLine = this.lineOf(start);
     let end = p + 1;
     for (;;) {
       let q = p + 1;
@@ -343,7 +386,7 @@ class FastReader {
       if (col > indent) throw new Decline('bad indentation of a sequence entry');
       if (col < indent || !this.isEntryDash(p)) break;
     }
-    return { kind: 'seq', items, span: this.span(start, end) };
+    return { kind: 'seq', items, span: this.span(start, end, startLine) };
   }
 
   /**
@@ -373,37 +416,57 @@ class FastReader {
   }
 
   /**
+   * `s.indexOf(':', p)`, remembered: when the line has none, the search runs on into later lines, and the
+   * next line asks again from a later place. An answer found from `from` holds for any `p` in `[from, at]`.
+   */
+  private colonFrom(p: number): number {
+    if (p < this.colonSearch || (p > this.colonAt && this.colonAt >= 0) || this.colonSearch < 0) {
+      this.colonSearch = p;
+      this.colonAt = this.s.indexOf(':', p);
+    }
+    return this.colonAt;
+  }
+
+  /** `s.indexOf(' #', p)`, remembered like `colonFrom`. */
+  private commentFrom(p: number): number {
+    if (p < this.hashSearch || (p > this.hashAt && this.hashAt >= 0) || this.hashSearch < 0) {
+      this.hashSearch = p;
+      this.hashAt = this.s.indexOf(' #', p);
+    }
+    return this.hashAt;
+  }
+
+  /**
    * Scans one line of a plain scalar in block context from `p` (js-yaml readPlainScalar's loop up to the
    * line break): returns why it stopped; sets `stopAt` and `segEnd` (after the last non-space character).
    */
   private scanPlainLine(p: number): Stop {
+    // Searched with indexOf rather than character by character: most scalars are one short line.
     const s = this.s;
-    const n = this.n;
-    let last = p;
-    let i = p;
+    let eol = s.indexOf('\n', p);
+    if (s.charCodeAt(eol - 1) === CR && eol - 1 >= p) eol--;
     let stop = Stop.Eol;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c === COLON) {
-        if (isWsEolEnd(this.at(i + 1))) {
-          stop = Stop.Colon;
-          break;
-        }
-      } else if (c === HASH) {
-        const before = s.charCodeAt(i - 1);
-        if (before === SP || before === LF) {
-          stop = Stop.Comment;
-          break;
-        }
-      } else if (c === LF || c === CR) {
-        stop = Stop.Eol;
+    let at = eol;
+    // The first `:` followed by white space (or the line break) ends the scalar...
+    for (let k = this.colonFrom(p); k >= 0 && k < eol; k = this.colonFrom(k + 1)) {
+      const next = s.charCodeAt(k + 1);
+      if (next === SP || next === LF || next === CR) {
+        stop = Stop.Colon;
+        at = k;
         break;
       }
-      if (c !== SP) last = i + 1;
     }
-    this.stopAt = i;
+    // ...unless a ` #` comes first. (A `#` at `p` itself is never asked about: no caller starts a scalar there.)
+    const hash = this.commentFrom(p);
+    if (hash >= 0 && hash + 1 < at) {
+      stop = Stop.Comment;
+      at = hash + 1;
+    }
+    let last = at;
+    while (last > p && s.charCodeAt(last - 1) === SP) last--;
+    this.stopAt = at;
     this.segEnd = last;
-    return i >= n ? Stop.Eol : stop;
+    return stop;
   }
 
   /**
@@ -434,11 +497,18 @@ class FastReader {
     this.count();
     const double = this.at(p) === DQUOTE;
     const s = this.s;
+    this.multiline = false;
+    // Most quoted scalars are one line without escapes: found with indexOf, as the loop below would read them.
+    const close = s.indexOf(double ? '"' : "'", p + 1);
+    if (close >= 0 && close < s.indexOf('\n', p + 1)) {
+      const escape = double ? s.indexOf('\\', p + 1) : -1;
+      const simple = double ? escape < 0 || escape > close : s.charCodeAt(close + 1) !== SQUOTE;
+      if (simple) return { kind: 'scalar', value: s.slice(p + 1, close), style: double ? 'double' : 'single', span: this.span(p, close + 1) };
+    }
     let i = p + 1;
     let capStart = i;
     let capEnd = i;
     let out = '';
-    this.multiline = false;
     for (;;) {
       if (i >= this.n) throw new Decline('unterminated quoted scalar');
       const c = s.charCodeAt(i);
@@ -500,6 +570,7 @@ class FastReader {
     if (level >= this.limits.maxDepth) throw new Decline('near maxDepth');
     this.count();
     const items: YamlNode[] = [];
+    const startLine = this.lineOf(p);
     let q = this.skipInline(p + 1);
     while (this.at(q) !== 0x5d) {
       const c = this.at(q);
@@ -540,7 +611,7 @@ class FastReader {
         throw new Decline('unexpected character in a flow sequence');
       }
     }
-    return { kind: 'seq', items, span: this.span(p, q + 1) };
+    return { kind: 'seq', items, span: this.span(p, q + 1, startLine) };
   }
 
   /** Spaces inside a one-line flow sequence; a comment or line break there is left to js-yaml. */
@@ -626,7 +697,10 @@ class FastReader {
       detectedIndent = true;
       emptyLines = 0;
       const captureStart = i;
-      while (!isEol(ch) && ch !== 0) ch = this.at(++i);
+      // To the line break (the text ends with one; a CR before it belongs to it).
+      i = s.indexOf('\n', i);
+      if (s.charCodeAt(i - 1) === CR && i - 1 >= captureStart) i--;
+      ch = s.charCodeAt(i);
       result += s.slice(captureStart, i);
     }
     // The tree builder ends the scalar at js-yaml's stop, moved back over white space.

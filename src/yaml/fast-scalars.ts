@@ -27,31 +27,36 @@ const IMPLICIT: readonly ImplicitType[] | undefined = (yaml.CORE_SCHEMA as unkno
 export const fastPathAvailable = Array.isArray(IMPLICIT) && IMPLICIT.length > 0;
 
 /**
- * Whether the first character of a plain scalar can start a non-string implicit value. Every CORE_SCHEMA
- * implicit type needs one of these first: null (`~`, `null`, `Null`, `NULL`; the empty string never
- * reaches here, a plain scalar has content), bool (`true`, `false` in three casings), int (sign or
- * digit) and float (sign, digit or `.`). Other scalars are strings without asking the types.
+ * Whether a plain scalar could be a non-string implicit value, told from its first character and length:
+ * null is `~` or `null`/`Null`/`NULL`, bool is `true`/`false` in the same three casings (4 or 5 characters),
+ * int starts with a sign or digit, float with a sign, digit or `.` (js-yaml lib/type/null.js, bool.js,
+ * int.js, float.js). Other scalars are strings without asking the types, which most keys and values are.
  * test/yaml/fast-reader.test.ts checks this against the types themselves.
  */
-export function mayBeTyped(first: number): boolean {
-  return (
-    (first >= 0x30 && first <= 0x39) || // 0-9
-    first === 0x2b || // +
-    first === 0x2d || // -
-    first === 0x2e || // .
-    first === 0x7e || // ~
-    first === 0x6e || // n
-    first === 0x4e || // N
-    first === 0x74 || // t
-    first === 0x54 || // T
-    first === 0x66 || // f
-    first === 0x46 // F
-  );
+export function mayBeTyped(text: string): boolean {
+  const first = text.charCodeAt(0);
+  switch (first) {
+    case 0x2b: // +
+    case 0x2d: // -
+    case 0x2e: // .
+      return true;
+    case 0x7e: // ~
+      return text.length === 1;
+    case 0x6e: // n
+    case 0x4e: // N
+    case 0x74: // t
+    case 0x54: // T
+    case 0x66: // f
+    case 0x46: // F
+      return text.length === 4 || text.length === 5;
+    default:
+      return first >= 0x30 && first <= 0x39;
+  }
 }
 
 /** The value js-yaml gives a plain scalar (its implicit types in order; a string when none resolves). */
 export function typePlain(text: string): string | number | boolean | null {
-  if (!mayBeTyped(text.charCodeAt(0))) return text;
+  if (!mayBeTyped(text)) return text;
   for (const type of IMPLICIT ?? []) {
     if (type.resolve(text)) {
       const value = type.construct(text);

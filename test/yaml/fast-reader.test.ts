@@ -92,6 +92,7 @@ describe('fast YAML reader against the js-yaml path', () => {
     'a:\n    b:\n        c:\n            - d\n',
     'a: x\n  - y\n',
     "- a\n",
+    'a:\n  plain on the next line\n  and the one after\nb:\n   \'quoted\'  # c\nc:\n  "dq"\nd:\n  |\n   block\ne:\n  [x]\nf:\n  x\n  # c\ng: 1\n',
   ];
 
   it('agrees on hand-written texts of the subset, and takes most of them', () => {
@@ -126,7 +127,6 @@ describe('fast YAML reader against the js-yaml path', () => {
     ['a: "x\n---\ny"\n', 'document marker in quotes'],
     ['a: |0\n  x\n', 'indentation indicator 0'],
     ['a: |x\n', 'text after indicator'],
-    ['a:\n  plain on the next line\n', 'scalar on the next line'],
     ['a: x\n  b: y\n', 'continued plain scalar becomes a key'],
     [': x\n', 'empty key'],
     ['a: 1\n: x\n', 'empty key after an entry'],
@@ -222,6 +222,7 @@ describe('fast YAML reader against the js-yaml path', () => {
               : item.map((l, j) => ({ indent: i + (j === 0 ? 0 : 2) + l.indent, text: j === 0 ? `- ${l.text}` : l.text })),
           ),
         ]) },
+        { weight: 1, arbitrary: fc.tuple(key, fc.array(fc.tuple(fc.nat(3), scalar), { minLength: 1, maxLength: 3 })).map(([k, ls]) => [{ indent: 0, text: `${k}:` }, ...ls.map(([i, l]) => ({ indent: 1 + i, text: l }))]) },
         { weight: 1, arbitrary: fc.constantFrom<Line[]>([{ indent: 0, text: '# comment' }], [{ indent: 3, text: '# deeper comment' }], [{ indent: 0, text: '' }], [{ indent: 4, text: 'stray continuation' }]) },
       ),
       block: fc.array(tie('entry'), { minLength: 1, maxLength: 4 }).map((es) => es.flat().map((l) => ({ indent: l.indent + 2, text: l.text }))),

@@ -21,17 +21,27 @@ export type { FastLimits } from './fast-text.js';
 
 /**
  * Characters the reader leaves to js-yaml: tabs, control characters (js-yaml's non-printable set and
- * more), unpaired surrogates, U+FFFE/F, and a CR that does not start a CRLF.
+ * more), unpaired surrogates, U+FFFE/F, and a CR that does not start a CRLF. One plain character class
+ * is tested first (fast); surrogates and CRs, which most files do not have at all, are looked at closer.
  */
 // eslint-disable-next-line no-control-regex
-const UNHANDLED = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\r(?!\n)/;
+const SUSPECT = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]/;
+// eslint-disable-next-line no-control-regex
+const UNHANDLED_CHAR = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]/;
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_CR = /\r(?!\n)/;
+
+function unhandled(text: string): boolean {
+  if (SUSPECT.test(text) && (UNHANDLED_CHAR.test(text) || UNPAIRED_SURROGATE.test(text))) return true;
+  return text.includes('\r') && LONE_CR.test(text);
+}
 
 /** The documents of `text`, or why the fast reader declined it. */
 export type FastResult = { readonly documents: YamlDocument[] } | { readonly declined: string };
 
 export function readFast(text: string, index: LineIndex, limits: FastLimits): FastResult {
   if (!fastPathAvailable) return { declined: 'js-yaml does not expose its implicit types' };
-  if (UNHANDLED.test(text)) return { declined: 'tab, control character or lone CR' };
+  if (unhandled(text)) return { declined: 'tab, control character or lone CR' };
   try {
     return { documents: new FastReader(text, index, limits).stream() };
   } catch (e) {
@@ -70,7 +80,7 @@ class FastReader extends TextReader {
   }
 
   /** A block mapping whose first key is at `p`, in column `indent` (js-yaml readBlockMapping, implicit keys only). */
-  private mapping(p: number, indent: number, level: number): YamlMap {
+  private mapping(p: number, indent: number, level: number, firstKeyEnd = -1): YamlMap {
     if (level >= this.maxLevel) throw new Decline('near maxDepth');
     this.count();
     const entries: YamlEntry[] = [];
@@ -89,9 +99,15 @@ class FastReader extends TextReader {
         key = k.value as string;
         keyEnd = k.span.endOffset;
       } else {
-        if (!plainStart(c, this.at(p + 1), false)) throw new Decline('not a key');
-        if (this.scanPlainLine(p) !== Stop.Colon) throw new Decline('not a key');
-        keyEnd = this.segEnd;
+        if (firstKeyEnd >= 0) {
+          // The caller has read this line already.
+          keyEnd = firstKeyEnd;
+          firstKeyEnd = -1;
+        } else {
+          if (!plainStart(c, this.at(p + 1), false)) throw new Decline('not a key');
+          if (this.scanPlainLine(p) !== Stop.Colon) throw new Decline('not a key');
+          keyEnd = this.segEnd;
+        }
         // `: x` has no key (js-yaml reads an empty plain scalar as none).
         if (keyEnd === p) throw new Decline('empty key');
         const typed = typePlain(this.s.slice(p, keyEnd));
@@ -213,7 +229,8 @@ class FastReader extends TextReader {
       }
       default:
         if (!plainStart(c, this.at(p + 1), false)) throw new Decline('entry starts with an indicator');
-        return this.scanPlainLine(p) === Stop.Colon ? this.mapping(p, col, level) : this.plainScalar(p, nodeIndent);
+        const stop = this.scanPlainLine(p);
+        return stop === Stop.Colon ? this.mapping(p, col, level, this.segEnd) : this.plainScalar(p, nodeIndent, stop);
     }
   }
 

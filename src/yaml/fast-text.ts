@@ -276,9 +276,10 @@ export abstract class TextReader {
    * A plain scalar in block context, continued on following lines indented at least `nodeIndent`; line
    * breaks fold to a space, blank lines to line breaks (js-yaml readPlainScalar, writeFoldedLines).
    */
-  protected plainScalar(p: number, nodeIndent: number): YamlScalar {
+  protected plainScalar(p: number, nodeIndent: number, scanned?: Stop): YamlScalar {
     this.count();
-    let stop = this.scanPlainLine(p);
+    // `scanned`: the caller has just scanned the first line (stopAt and segEnd are its).
+    let stop = scanned ?? this.scanPlainLine(p);
     if (stop === Stop.Colon) throw new Decline('`: ` in a value');
     let text = this.s.slice(p, this.segEnd);
     let end = this.segEnd;

@@ -145,6 +145,11 @@ describe('fast YAML reader against the js-yaml path', () => {
     const wide = Array.from({ length: 50 }, (_, i) => `k${i}: ${i}\n`).join('');
     for (const maxNodes of [10, 100, 101, 102, 1000]) same(wide, { maxNodes });
     expect(same(wide, { maxNodes: 10 })).toBe(false);
+    // Whatever maxDepth allows, the reader stops nesting at 1,000 levels (its own stack) and leaves the rest to js-yaml.
+    const deeper = Array.from({ length: 1200 }, (_, i) => `${' '.repeat(i)}k:\n`).join('') + `${' '.repeat(1200)}v: 1\n`;
+    expect(declined(deeper)).toBe('near maxDepth');
+    expect(readFast(deeper, new LineIndex('x.yml', deeper), { maxDepth: 1e9, maxNodes: 1e9 })).toEqual({ declined: 'near maxDepth' });
+    same(deeper, { maxDepth: 5000 });
   });
 
   it("types plain scalars as js-yaml's CORE_SCHEMA does (and only asks its types when the first character can start a typed value)", () => {

@@ -15,26 +15,33 @@ export interface SourceSpan {
 
 /** Maps character offsets of one text to line/column spans. */
 export class LineIndex {
-  private readonly starts: number[];
+  /** Offsets where lines start, found on first use: most files' spans come from the YAML reader, not from here. */
+  private lineStarts: number[] | undefined;
   constructor(
     readonly file: string,
     readonly text: string,
-  ) {
+  ) {}
+
+  private get starts(): number[] {
+    if (this.lineStarts !== undefined) return this.lineStarts;
     const starts = [0];
+    const text = this.text;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
-    this.starts = starts;
+    this.lineStarts = starts;
+    return starts;
   }
 
   position(offset: number): { line: number; column: number } {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.starts;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= clamped) lo = mid;
+      if ((starts[mid] ?? 0) <= clamped) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: clamped - (this.starts[lo] ?? 0) + 1 };
+    return { line: lo + 1, column: clamped - (starts[lo] ?? 0) + 1 };
   }
 
   span(start: number, end: number): SourceSpan {

@@ -2,6 +2,7 @@ import yaml from 'js-yaml';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex, pointSpan, type SourceSpan } from '../diagnostics/span.js';
 import type { YamlNode } from './node.js';
+import { readFast } from './fast-reader.js';
 import { contentStart } from './source-scan.js';
 import { LoadAbort, TreeBuilder, type BuildIssue, type ParserState } from './tree-builder.js';
 
@@ -53,6 +54,14 @@ export interface LoadedYaml {
  * string). Never throws: problems come back as diagnostics. A leading byte order mark is dropped.
  */
 export function loadYaml(text: string, file: string, limits?: Partial<YamlLimits>): LoadedYaml {
+  return loadYamlVia(text, file, limits, true);
+}
+
+/**
+ * `loadYaml` with the fast reader (fast-reader.ts) on or off. Off, every file goes through js-yaml and the
+ * tree builder; tests compare the two. Exported for those tests only.
+ */
+export function loadYamlVia(text: string, file: string, limits: Partial<YamlLimits> | undefined, fast: boolean): LoadedYaml {
   const bounds = withDefaults(limits);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.length > bounds.maxBytes || utf8Length(text, bounds.maxBytes) > bounds.maxBytes) {
@@ -66,7 +75,7 @@ export function loadYaml(text: string, file: string, limits?: Partial<YamlLimits
     if (nul >= 0) {
       return unloadable(file, index, error('yaml-binary', 'the file contains NUL characters, so it is not a text file; Sigma rules are UTF-8 YAML', index.span(nul, nul + 1)));
     }
-    const loaded = loadText(text, index, bounds);
+    const loaded = loadText(text, index, bounds, fast);
     const all = [...loaded.diagnostics, ...loaded.documents.flatMap((d) => d.diagnostics)];
     // In file order (a stable sort keeps the loader's order for problems at one place).
     all.sort((a, b) => a.span.offset - b.span.offset);
@@ -110,7 +119,13 @@ interface Loaded {
   readonly diagnostics: Diagnostic[];
 }
 
-function loadText(text: string, index: LineIndex, limits: YamlLimits): Loaded {
+function loadText(text: string, index: LineIndex, limits: YamlLimits, fast: boolean): Loaded {
+  if (fast) {
+    // Most rules use a small part of YAML that the fast reader builds trees for in one pass; it declines
+    // anything else (and every file with a problem), which js-yaml then reads and reports on.
+    const read = readFast(text, index, limits);
+    if ('documents' in read) return { documents: read.documents, diagnostics: [] };
+  }
   const whole = parsePart(text, 0, index, limits, 0);
   if (!whole.failed) return whole;
   // One broken document should not hide the others: parse the parts between `---` lines alone.

@@ -20,14 +20,16 @@ import type { StringPart, StringValue } from '../ast/value.js';
 export function parseSigmaString(text: string, options?: { readonly expand?: boolean }): StringPart[] {
   const expand = options?.expand === true;
   const parts: StringPart[] = [];
-  // Every rule value passes through here, so the scan copies runs of plain text with one slice each
-  // (`start` is where the pending run begins) instead of appending character by character, and emits
-  // the canonical form directly (no empty or adjacent literals, no `**`) instead of normalising after.
+  // Every rule value passes through here. A regular expression finds the next character that can mean
+  // something (most values have none), runs of plain text are copied with one slice each (`start` is
+  // where the pending run begins), and the canonical form is emitted directly (no empty or adjacent
+  // literals, no `**`) rather than normalised after.
+  const special = expand ? SPECIAL_EXPAND : SPECIAL;
+  special.lastIndex = 0;
   let literal = '';
   let start = 0;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
+  while (special.test(text)) {
+    const i = special.lastIndex - 1;
     const c = text.charCodeAt(i);
     if (c === BACKSLASH) {
       const next = text.charCodeAt(i + 1);
@@ -35,9 +37,7 @@ export function parseSigmaString(text: string, options?: { readonly expand?: boo
         // The escaped character starts the next run; the backslash itself is dropped.
         literal += text.slice(start, i);
         start = i + 1;
-        i += 2;
-      } else {
-        i += 1;
+        special.lastIndex = i + 2;
       }
     } else if (c === STAR || c === QUESTION) {
       literal += text.slice(start, i);
@@ -45,23 +45,19 @@ export function parseSigmaString(text: string, options?: { readonly expand?: boo
       literal = '';
       if (c === QUESTION) parts.push({ kind: 'wildcard-single' });
       else if (parts[parts.length - 1]?.kind !== 'wildcard-multi') parts.push({ kind: 'wildcard-multi' });
-      i += 1;
-      start = i;
-    } else if (c === PERCENT && expand) {
+      start = i + 1;
+    } else {
+      // `%` (only searched for under expand): a placeholder when a name and a closing `%` follow.
       let j = i + 1;
-      while (j < n && isPlaceholderChar(text.charAt(j))) j++;
+      while (j < text.length && isPlaceholderChar(text.charAt(j))) j++;
       if (j > i + 1 && text.charCodeAt(j) === PERCENT) {
         literal += text.slice(start, i);
         if (literal !== '') parts.push({ kind: 'literal', text: literal });
         literal = '';
         parts.push({ kind: 'placeholder', name: text.slice(i + 1, j) });
-        i = j + 1;
-        start = i;
-      } else {
-        i += 1;
+        start = j + 1;
+        special.lastIndex = j + 1;
       }
-    } else {
-      i += 1;
     }
   }
   literal += text.slice(start);
@@ -69,6 +65,9 @@ export function parseSigmaString(text: string, options?: { readonly expand?: boo
   return parts;
 }
 
+/** The characters parseSigmaString acts on (global: it scans on from `lastIndex`). */
+const SPECIAL = /[\\*?]/g;
+const SPECIAL_EXPAND = /[\\*?%]/g;
 const BACKSLASH = 0x5c;
 const STAR = 0x2a;
 const QUESTION = 0x3f;

@@ -50,6 +50,13 @@ type Work =
  * written (`1.50` arrives as 1.5). Errors point at `span`, the value's place in the file.
  */
 export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: SourceSpan): Result<SigmaValue[]> {
+  const stars = chain.stars;
+  if (stars !== null && typeof input === 'string') {
+    // Most values: text under at most wildcard-adders, cased and expand. What the steps below would
+    // do, in one step: read the Sigma string, add the `*`s (each side at most once), keep `cased`.
+    const parts = parseSigmaString(input, chain.expand ? EXPAND : undefined);
+    return ok([canonicalString(stars.before || stars.after ? addStars(parts, stars.before, stars.after) : parts, chain.cased)]);
+  }
   const diagnostics: Diagnostic[] = [];
   // Runs once per value of every rule, so the helpers below are module functions rather than
   // closures made per call, and string alternatives are built in canonical form (no re-normalising).

@@ -125,10 +125,35 @@ export interface ModifierChain {
   readonly expand: boolean;
   /** The value's type after the whole chain (never `bytes`: that is refused). */
   readonly result: ChainState;
+  /**
+   * For a chain of only contains, startswith, endswith, cased, expand, all and neq (most items; none
+   * at all included): the sides on which a text value gets a `*`, so applyModifiers can read such a
+   * value in one step. Null for every other chain.
+   */
+  readonly stars: TextStars | null;
 }
 
+export interface TextStars {
+  readonly before: boolean;
+  readonly after: boolean;
+}
+
+const STARS_NONE: TextStars = Object.freeze({ before: false, after: false });
+const STARS_BEFORE: TextStars = Object.freeze({ before: true, after: false });
+const STARS_AFTER: TextStars = Object.freeze({ before: false, after: true });
+const STARS_BOTH: TextStars = Object.freeze({ before: true, after: true });
+const TEXT_ONLY: ReadonlySet<CanonicalModifier> = new Set(['contains', 'startswith', 'endswith', 'cased', 'expand', 'all', 'neq']);
+
 /** The chain of an item without modifiers (what `parseModifierChain([])` gives): a plain value. */
-export const NO_MODIFIERS: ModifierChain = Object.freeze({ steps: [], all: false, neq: false, cased: false, expand: false, result: 'scalar' });
+export const NO_MODIFIERS: ModifierChain = Object.freeze({
+  steps: Object.freeze([]),
+  all: false,
+  neq: false,
+  cased: false,
+  expand: false,
+  result: 'scalar',
+  stars: STARS_NONE,
+});
 
 export interface WrittenModifier {
   readonly name: string;
@@ -346,9 +371,16 @@ export function parseModifierChain(
       cased: seen.has('cased'),
       expand: seen.has('expand'),
       result: state,
+      stars: steps.every((s) => TEXT_ONLY.has(s.name))
+        ? textStars(seen.has('contains') || seen.has('endswith'), seen.has('contains') || seen.has('startswith'))
+        : null,
     },
     diagnostics,
   );
+}
+
+function textStars(before: boolean, after: boolean): TextStars {
+  return before ? (after ? STARS_BOTH : STARS_BEFORE) : after ? STARS_AFTER : STARS_NONE;
 }
 
 function describeState(state: ChainState): string {

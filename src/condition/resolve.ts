@@ -18,7 +18,8 @@ export function resolveCondition(
   failed: readonly NamedIdentifier[] = [],
 ): Result<Expr> {
   const diagnostics: Diagnostic[] = [];
-  const expr = resolveNode(node, { identifiers, failed, all: [...identifiers, ...failed] }, diagnostics);
+  const all = failed.length === 0 ? identifiers : [...identifiers, ...failed];
+  const expr = resolveNode(node, { identifiers, failed, all }, diagnostics);
   return hasErrors(diagnostics) || expr === null ? fail(diagnostics) : ok(expr, diagnostics);
 }
 
@@ -114,13 +115,15 @@ function resolveNode(node: ConditionNode, scope: Scope, diagnostics: Diagnostic[
       return null;
     }
     case 'of': {
-      const selected = selectIdentifiers(node, scope.all);
+      const built = selectIdentifiers(node, identifiers);
+      // Without failed identifiers `all` is `identifiers`: select once.
+      const selected = scope.failed.length === 0 ? built : selectIdentifiers(node, scope.all);
       if (selected.length === 0) {
         diagnostics.push(error('condition-pattern-no-match', noMatchMessage(node, scope.all), node.span));
         return null;
       }
-      const exprs = selectIdentifiers(node, identifiers).map((id) => id.expr);
-      if (exprs.length !== selected.length) return null;
+      if (built.length !== selected.length) return null;
+      const exprs = built.map((id) => id.expr);
       return node.quantifier === 'all' ? and(exprs, node.span) : or(exprs, node.span);
     }
     default:

@@ -34,27 +34,29 @@ export interface NamedIdentifier {
 /** Search identifiers that no condition names or selects, in file order (for `unused-identifier`). */
 export function unusedIdentifiers<T extends NamedIdentifier>(nodes: readonly ConditionNode[], identifiers: readonly T[]): T[] {
   const used = new Set<string>();
-  const visit = (node: ConditionNode): void => {
-    switch (node.kind) {
-      case 'and':
-      case 'or':
-        node.operands.forEach(visit);
-        return;
-      case 'not':
-        visit(node.operand);
-        return;
-      case 'ref':
-        used.add(node.name);
-        return;
-      case 'of':
-        for (const id of selectIdentifiers(node, identifiers)) used.add(id.name);
-        return;
-      default:
-        assertNever(node, 'condition node');
-    }
-  };
-  nodes.forEach(visit);
+  for (const node of nodes) collectUsed(node, identifiers, used);
   return identifiers.filter((id) => !used.has(id.name));
+}
+
+/** Adds the names `node` names or selects to `used` (a module function: this runs for every rule). */
+function collectUsed(node: ConditionNode, identifiers: readonly NamedIdentifier[], used: Set<string>): void {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      for (const operand of node.operands) collectUsed(operand, identifiers, used);
+      return;
+    case 'not':
+      collectUsed(node.operand, identifiers, used);
+      return;
+    case 'ref':
+      used.add(node.name);
+      return;
+    case 'of':
+      for (const id of selectIdentifiers(node, identifiers)) used.add(id.name);
+      return;
+    default:
+      assertNever(node, 'condition node');
+  }
 }
 
 /** The identifiers an `x of` selects, in file order. */
@@ -98,9 +100,14 @@ function resolveNode(node: ConditionNode, scope: Scope, diagnostics: Diagnostic[
     case 'and':
     case 'or': {
       // Resolve every operand (no short-circuit) so all errors are reported at once.
-      const operands = node.operands.map((o) => resolveNode(o, scope, diagnostics));
-      const present = operands.filter((o): o is Expr => o !== null);
-      if (present.length !== operands.length || present.length === 0) return null;
+      const present: Expr[] = [];
+      let missing = false;
+      for (const operand of node.operands) {
+        const resolved = resolveNode(operand, scope, diagnostics);
+        if (resolved === null) missing = true;
+        else present.push(resolved);
+      }
+      if (missing || present.length === 0) return null;
       return node.kind === 'and' ? and(present, node.span) : or(present, node.span);
     }
     case 'not': {
@@ -108,9 +115,8 @@ function resolveNode(node: ConditionNode, scope: Scope, diagnostics: Diagnostic[
       return operand === null ? null : not(operand, node.span);
     }
     case 'ref': {
-      const found = identifiers.find((id) => id.name === node.name);
-      if (found) return found.expr;
-      if (scope.failed.some((id) => id.name === node.name)) return null;
+      for (const id of identifiers) if (id.name === node.name) return id.expr;
+      for (const id of scope.failed) if (id.name === node.name) return null;
       diagnostics.push(error('condition-unknown-identifier', unknownMessage(node.name, scope.all), node.span));
       return null;
     }

@@ -29,6 +29,21 @@ export function textOrigin(text: string, file = '<condition>'): ConditionOrigin 
  */
 export function conditionOrigin(index: LineIndex, scalar: YamlScalar): ConditionOrigin {
   const value = typeof scalar.value === 'string' ? scalar.value : String(scalar.value);
+  const at = verbatimStart(index.text, scalar, value);
+  if (at === null) return alignedOrigin(index, scalar, value);
+  // Written character for character (most conditions): character i of the value stands at `at + i`,
+  // which is what alignScalar's map would say, without building the map for every rule.
+  const length = value.length;
+  return {
+    span: (start, end) => {
+      const s = at + clamp(start, length);
+      return index.span(s, Math.max(s, at + clamp(end, length)));
+    },
+  };
+}
+
+/** conditionOrigin through alignScalar's map (exported for the test that the short path agrees). */
+export function alignedOrigin(index: LineIndex, scalar: YamlScalar, value: string): ConditionOrigin {
   const map = alignScalar(index.text, scalar, value);
   if (map === null) {
     const whole = scalar.span;
@@ -42,6 +57,28 @@ export function conditionOrigin(index: LineIndex, scalar: YamlScalar): Condition
     },
   };
 }
+
+/**
+ * Where the value starts when the source holds it verbatim and alignScalar would map it one to one;
+ * null otherwise. Not one to one: a run of whitespace (it maps to where the run starts), trailing
+ * whitespace (the value ends before it), a backslash in a double-quoted scalar (an escape) and a quote
+ * in a single-quoted one (written twice); block scalars are left to alignScalar.
+ */
+function verbatimStart(text: string, scalar: YamlScalar, value: string): number | null {
+  if (scalar.style === 'block') return null;
+  const start = scalar.span.offset;
+  const limit = scalar.span.endOffset > start ? scalar.span.endOffset : text.length;
+  let p = start;
+  if (scalar.style !== 'plain' && text[p] === (scalar.style === 'single' ? "'" : '"')) p++;
+  if (p + value.length > limit || !text.startsWith(value, p) || NOT_VERBATIM[scalar.style].test(value)) return null;
+  return p;
+}
+
+const NOT_VERBATIM = {
+  plain: /[ \t\n\r]{2}|[ \t\n\r]$/,
+  single: /[ \t\n\r]{2}|[ \t\n\r]$|'/,
+  double: /[ \t\n\r]{2}|[ \t\n\r]$|\\/,
+} as const;
 
 function clamp(i: number, max: number): number {
   return Math.max(0, Math.min(i, max));

@@ -50,6 +50,9 @@ function isGrammarError(e: unknown): e is GrammarError {
  * `condition-too-deep`.
  */
 export function parseCondition(text: string, origin: ConditionOrigin): Result<ConditionNode> {
+  // A cached text passed the pre-scan and parsed before: both depend on the text alone.
+  const cached = parsedShapes.get(text);
+  if (cached !== undefined) return ok(placeShape(cached, origin));
   const problem = prescan(text, origin);
   if (problem !== null) return fail([problem]);
   if (text.trim() === '') {
@@ -61,8 +64,6 @@ export function parseCondition(text: string, origin: ConditionOrigin): Result<Co
       ),
     ]);
   }
-  const cached = parsedShapes.get(text);
-  if (cached !== undefined) return ok(placeShape(cached, origin));
   try {
     const shape = parseTree(text, { span: (start, end) => offsetsOnly(start, end) });
     if (parsedShapes.size >= MAX_CACHED_SHAPES) parsedShapes.clear();

@@ -18,7 +18,8 @@ export function resolveCondition(
   failed: readonly NamedIdentifier[] = [],
 ): Result<Expr> {
   const diagnostics: Diagnostic[] = [];
-  const expr = resolveNode(node, { identifiers, failed, all: [...identifiers, ...failed] }, diagnostics);
+  const all = failed.length === 0 ? identifiers : [...identifiers, ...failed];
+  const expr = resolveNode(node, { identifiers, failed, all }, diagnostics);
   return hasErrors(diagnostics) || expr === null ? fail(diagnostics) : ok(expr, diagnostics);
 }
 
@@ -33,27 +34,29 @@ export interface NamedIdentifier {
 /** Search identifiers that no condition names or selects, in file order (for `unused-identifier`). */
 export function unusedIdentifiers<T extends NamedIdentifier>(nodes: readonly ConditionNode[], identifiers: readonly T[]): T[] {
   const used = new Set<string>();
-  const visit = (node: ConditionNode): void => {
-    switch (node.kind) {
-      case 'and':
-      case 'or':
-        node.operands.forEach(visit);
-        return;
-      case 'not':
-        visit(node.operand);
-        return;
-      case 'ref':
-        used.add(node.name);
-        return;
-      case 'of':
-        for (const id of selectIdentifiers(node, identifiers)) used.add(id.name);
-        return;
-      default:
-        assertNever(node, 'condition node');
-    }
-  };
-  nodes.forEach(visit);
+  for (const node of nodes) collectUsed(node, identifiers, used);
   return identifiers.filter((id) => !used.has(id.name));
+}
+
+/** Adds the names `node` names or selects to `used` (a module function: this runs for every rule). */
+function collectUsed(node: ConditionNode, identifiers: readonly NamedIdentifier[], used: Set<string>): void {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      for (const operand of node.operands) collectUsed(operand, identifiers, used);
+      return;
+    case 'not':
+      collectUsed(node.operand, identifiers, used);
+      return;
+    case 'ref':
+      used.add(node.name);
+      return;
+    case 'of':
+      for (const id of selectIdentifiers(node, identifiers)) used.add(id.name);
+      return;
+    default:
+      assertNever(node, 'condition node');
+  }
 }
 
 /** The identifiers an `x of` selects, in file order. */
@@ -97,9 +100,14 @@ function resolveNode(node: ConditionNode, scope: Scope, diagnostics: Diagnostic[
     case 'and':
     case 'or': {
       // Resolve every operand (no short-circuit) so all errors are reported at once.
-      const operands = node.operands.map((o) => resolveNode(o, scope, diagnostics));
-      const present = operands.filter((o): o is Expr => o !== null);
-      if (present.length !== operands.length || present.length === 0) return null;
+      const present: Expr[] = [];
+      let missing = false;
+      for (const operand of node.operands) {
+        const resolved = resolveNode(operand, scope, diagnostics);
+        if (resolved === null) missing = true;
+        else present.push(resolved);
+      }
+      if (missing || present.length === 0) return null;
       return node.kind === 'and' ? and(present, node.span) : or(present, node.span);
     }
     case 'not': {
@@ -107,20 +115,21 @@ function resolveNode(node: ConditionNode, scope: Scope, diagnostics: Diagnostic[
       return operand === null ? null : not(operand, node.span);
     }
     case 'ref': {
-      const found = identifiers.find((id) => id.name === node.name);
-      if (found) return found.expr;
-      if (scope.failed.some((id) => id.name === node.name)) return null;
+      for (const id of identifiers) if (id.name === node.name) return id.expr;
+      for (const id of scope.failed) if (id.name === node.name) return null;
       diagnostics.push(error('condition-unknown-identifier', unknownMessage(node.name, scope.all), node.span));
       return null;
     }
     case 'of': {
-      const selected = selectIdentifiers(node, scope.all);
+      const built = selectIdentifiers(node, identifiers);
+      // Without failed identifiers `all` is `identifiers`: select once.
+      const selected = scope.failed.length === 0 ? built : selectIdentifiers(node, scope.all);
       if (selected.length === 0) {
         diagnostics.push(error('condition-pattern-no-match', noMatchMessage(node, scope.all), node.span));
         return null;
       }
-      const exprs = selectIdentifiers(node, identifiers).map((id) => id.expr);
-      if (exprs.length !== selected.length) return null;
+      if (built.length !== selected.length) return null;
+      const exprs = built.map((id) => id.expr);
       return node.quantifier === 'all' ? and(exprs, node.span) : or(exprs, node.span);
     }
     default:

@@ -44,7 +44,10 @@ export type Result<T> =
   | { readonly ok: true; readonly value: T; readonly diagnostics: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
-export function ok<T>(value: T, diagnostics: readonly Diagnostic[] = []): Result<T> {
+/** No diagnostics: shared by every result that has none (frozen, so no holder can add to it). */
+const NONE: readonly Diagnostic[] = Object.freeze([]);
+
+export function ok<T>(value: T, diagnostics: readonly Diagnostic[] = NONE): Result<T> {
   return { ok: true, value, diagnostics };
 }
 

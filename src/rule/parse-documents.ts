@@ -151,7 +151,7 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
     reader.diagnostics.push(error('missing-field', `\`${key}\` has no \`condition\`: add e.g. \`condition: selection\``, entry.keySpan));
     return null;
   }
-  const conditionScalars: YamlNode[] = conditionNode.kind === 'seq' ? [...conditionNode.items] : [conditionNode];
+  const conditionScalars: readonly YamlNode[] = conditionNode.kind === 'seq' ? conditionNode.items : [conditionNode];
   if (conditionScalars.length === 0) {
     reader.diagnostics.push(error('invalid-value', 'the condition list is empty: give at least one condition', conditionNode.span));
     return null;

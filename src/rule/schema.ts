@@ -38,7 +38,7 @@ export class FieldReader {
   }
 
   /** A string field. Numbers and booleans are refused: write them quoted. */
-  string(key: string, options: { required?: boolean; max?: number } = {}): string | undefined {
+  string(key: string, options: { readonly required?: boolean; readonly max?: number } = {}): string | undefined {
     const entry = mapGet(this.node, key);
     if (entry === undefined || (entry.value.kind === 'scalar' && entry.value.value === null && !options.required)) {
       if (options.required) {
@@ -96,23 +96,23 @@ export class FieldReader {
   }
 
   /** A list of strings (a single string is accepted as a one-item list, as pySigma does). */
-  stringList(key: string, options: { unique?: boolean; pattern?: RegExp; patternHint?: string } = {}): string[] {
+  stringList(key: string, options: StringListOptions = {}): string[] {
     const entry = mapGet(this.node, key);
     if (entry === undefined || (entry.value.kind === 'scalar' && entry.value.value === null)) return [];
     const v = entry.value;
-    const items: YamlNode[] = v.kind === 'seq' ? [...v.items] : v.kind === 'scalar' ? [v] : [];
     if (v.kind === 'map') {
       this.typeError(key, 'a list of strings', v);
       return [];
     }
+    const items: readonly YamlNode[] = v.kind === 'seq' ? v.items : [v];
     const out: string[] = [];
-    const seen = new Set<string>();
+    const seen = options.unique === true ? new Set<string>() : null;
     for (const item of items) {
       if (item.kind !== 'scalar' || typeof item.value !== 'string') {
         this.typeError(`${key}[]`, 'a string', item);
         continue;
       }
-      if (options.unique && seen.has(item.value)) {
+      if (seen?.has(item.value)) {
         this.diagnostics.push(warning('duplicate-value', `\`${this.name(key)}\` lists ${JSON.stringify(item.value)} twice; remove one`, item.span));
         continue;
       }
@@ -122,7 +122,7 @@ export class FieldReader {
         );
         continue;
       }
-      seen.add(item.value);
+      seen?.add(item.value);
       out.push(item.value);
     }
     return out;
@@ -182,35 +182,53 @@ export class FieldReader {
   }
 }
 
+interface StringListOptions {
+  readonly unique?: boolean;
+  readonly pattern?: RegExp;
+  readonly patternHint?: string;
+}
+
+// The options readMeta passes, made once (it runs for every document).
+const UNIQUE: StringListOptions = { unique: true };
+const TAGS: StringListOptions = {
+  unique: true,
+  pattern: TAG,
+  patternHint: 'tags are lowercase `namespace.value`, e.g. attack.t1021.002 or attack.lateral-movement',
+};
+const TITLE = { required: true, max: 256 };
+const MAX_256 = { max: 256 };
+const MAX_65535 = { max: 65535 };
+
 export function readMeta(reader: FieldReader): RuleMeta {
   const meta: { -readonly [K in keyof RuleMeta]: RuleMeta[K] } = {
-    title: reader.string('title', { required: true, max: 256 }) ?? '',
-    references: reader.stringList('references', { unique: true }),
-    tags: reader.stringList('tags', {
-      unique: true,
-      pattern: TAG,
-      patternHint: 'tags are lowercase `namespace.value`, e.g. attack.t1021.002 or attack.lateral-movement',
-    }),
+    title: reader.string('title', TITLE) ?? '',
+    references: reader.stringList('references', UNIQUE),
+    tags: reader.stringList('tags', TAGS),
     falsepositives: reader.stringList('falsepositives'),
-    fields: reader.stringList('fields', { unique: true }),
+    fields: reader.stringList('fields', UNIQUE),
     related: reader.related(),
   };
   const id = reader.uuid('id');
   if (id !== undefined) meta.id = id;
-  const optional = {
-    name: reader.string('name', { max: 256 }),
-    status: reader.enumeration('status', STATUSES),
-    description: reader.string('description', { max: 65535 }),
-    license: reader.string('license'),
-    author: reader.string('author'),
-    date: reader.date('date'),
-    modified: reader.date('modified'),
-    level: reader.enumeration('level', LEVELS),
-    taxonomy: reader.string('taxonomy', { max: 256 }),
-  };
-  for (const [k, v] of Object.entries(optional)) {
-    if (v !== undefined) (meta as Record<string, unknown>)[k] = v;
-  }
+  // Read in this order (it is the order of their diagnostics), then set in the same order.
+  const name = reader.string('name', MAX_256);
+  const status = reader.enumeration('status', STATUSES);
+  const description = reader.string('description', MAX_65535);
+  const license = reader.string('license');
+  const author = reader.string('author');
+  const date = reader.date('date');
+  const modified = reader.date('modified');
+  const level = reader.enumeration('level', LEVELS);
+  const taxonomy = reader.string('taxonomy', MAX_256);
+  if (name !== undefined) meta.name = name;
+  if (status !== undefined) meta.status = status;
+  if (description !== undefined) meta.description = description;
+  if (license !== undefined) meta.license = license;
+  if (author !== undefined) meta.author = author;
+  if (date !== undefined) meta.date = date;
+  if (modified !== undefined) meta.modified = modified;
+  if (level !== undefined) meta.level = level;
+  if (taxonomy !== undefined) meta.taxonomy = taxonomy;
   return meta;
 }
 

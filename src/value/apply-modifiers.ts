@@ -16,7 +16,7 @@ import {
   windashVariants,
 } from './encodings.js';
 import type { ModifierChain, ModifierStep } from './modifiers.js';
-import { literalText, normalizeParts, parseSigmaString, printSigmaString, stringValue } from './sigma-string.js';
+import { canonicalString, literalText, parseSigmaString, printSigmaString } from './sigma-string.js';
 
 /** A scalar as YAML typed it. */
 export type ScalarInput = string | number | boolean | null;
@@ -50,41 +50,17 @@ type Work =
  * written (`1.50` arrives as 1.5). Errors point at `span`, the value's place in the file.
  */
 export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: SourceSpan): Result<SigmaValue[]> {
+  const stars = chain.stars;
+  if (stars !== null && typeof input === 'string') {
+    // Most values: text under at most wildcard-adders, cased and expand. What the steps below would
+    // do, in one step: read the Sigma string, add the `*`s (each side at most once), keep `cased`.
+    const parts = parseSigmaString(input, chain.expand ? EXPAND : undefined);
+    return ok([canonicalString(stars.before || stars.after ? addStars(parts, stars.before, stars.after) : parts, chain.cased)]);
+  }
   const diagnostics: Diagnostic[] = [];
-  const bad = (why: string): Result<SigmaValue[]> => fail([...diagnostics, error('invalid-modifier-value', why, span)]);
-  let work = { kind: 'scalar' } as Work;
-
-  /** The value as text for modifiers that read text; null with a reason when it is not text. */
-  const asText = (step: ModifierStep): string | { readonly reason: string } => {
-    if (typeof input === 'string') return input;
-    if (typeof input === 'number') {
-      if (Number.isSafeInteger(input)) return String(input);
-      return { reason: `${step.written} needs text, and the number ${String(input)} may not be written as it was; quote it` };
-    }
-    const shown = input === null ? 'null' : String(input);
-    return { reason: `${step.written} needs text, not ${shown}; quote the value ('${shown}') if you mean the word` };
-  };
-
-  const toStrings = (step: ModifierStep): readonly (readonly StringPart[])[] | string => {
-    if (work.kind === 'string') return work.alts;
-    const text = asText(step);
-    if (typeof text !== 'string') return text.reason;
-    return [parseSigmaString(text, { expand: chain.expand })];
-  };
-
-  /** Plain text of each alternative, for encodings: wildcards and placeholders cannot be encoded. */
-  const plainTexts = (step: ModifierStep, alts: readonly (readonly StringPart[])[]): string[] | string => {
-    const texts: string[] = [];
-    for (const alt of alts) {
-      const text = literalText(alt);
-      if (text === null) {
-        return `${step.written} cannot encode wildcards or placeholders ('${printSigmaString(alt)}'); escape * and ? as \\* and \\? if they are literal`;
-      }
-      if (hasLoneSurrogate(text)) return `${step.written} cannot encode text with an unpaired UTF-16 surrogate`;
-      texts.push(text);
-    }
-    return texts;
-  };
+  // Runs once per value of every rule, so the helpers below are module functions rather than
+  // closures made per call, and string alternatives are built in canonical form (no re-normalising).
+  let work: Work = SCALAR;
 
   for (const step of chain.steps) {
     switch (step.name) {
@@ -109,24 +85,29 @@ export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: S
           };
           break;
         }
-        const alts = toStrings(step);
-        if (typeof alts === 'string') return bad(alts);
-        const star: StringPart = { kind: 'wildcard-multi' };
-        const wrapped = alts.map((parts) => {
-          // As pySigma: add a `*` on a side only where the value does not already have one.
-          const before = (step.name === 'contains' || step.name === 'endswith') && parts[0]?.kind !== 'wildcard-multi';
-          const after = (step.name === 'contains' || step.name === 'startswith') && parts[parts.length - 1]?.kind !== 'wildcard-multi';
-          return normalizeParts([...(before ? [star] : []), ...parts, ...(after ? [star] : [])]);
-        });
-        work = { kind: 'string', alts: addsWildcards ? wrapped : alts };
+        const alts = toStrings(work, step, input, chain.expand);
+        if (typeof alts === 'string') return refuse(diagnostics, alts, span);
+        if (!addsWildcards) {
+          work = { kind: 'string', alts };
+          break;
+        }
+        const before = step.name === 'contains' || step.name === 'endswith';
+        const after = step.name === 'contains' || step.name === 'startswith';
+        const wrapped: (readonly StringPart[])[] = [];
+        for (const parts of alts) wrapped.push(addStars(parts, before, after));
+        work = { kind: 'string', alts: wrapped };
         break;
       }
       case 'windash': {
-        const alts = toStrings(step);
-        if (typeof alts === 'string') return bad(alts);
+        const alts = toStrings(work, step, input, chain.expand);
+        if (typeof alts === 'string') return refuse(diagnostics, alts, span);
         const total = alts.reduce((n, parts) => n + 5 ** windashFlagCount(parts), 0);
         if (total > MAX_ALTERNATIVES) {
-          return bad(`windash would turn this value into ${total} variants (limit ${MAX_ALTERNATIVES}); split it into several values`);
+          return refuse(
+            diagnostics,
+            `windash would turn this value into ${total} variants (limit ${MAX_ALTERNATIVES}); split it into several values`,
+            span,
+          );
         }
         work = { kind: 'string', alts: alts.flatMap((parts) => windashVariants(parts)) };
         break;
@@ -134,10 +115,10 @@ export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: S
       case 'utf16le':
       case 'utf16be':
       case 'utf16': {
-        const alts = toStrings(step);
-        if (typeof alts === 'string') return bad(alts);
+        const alts = toStrings(work, step, input, chain.expand);
+        if (typeof alts === 'string') return refuse(diagnostics, alts, span);
         const texts = plainTexts(step, alts);
-        if (typeof texts === 'string') return bad(texts);
+        if (typeof texts === 'string') return refuse(diagnostics, texts, span);
         const encode = step.name === 'utf16le' ? utf16leBytes : step.name === 'utf16be' ? utf16beBytes : utf16Bytes;
         work = { kind: 'bytes', alts: texts.map(encode) };
         break;
@@ -148,10 +129,10 @@ export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: S
         if (work.kind === 'bytes') {
           bytes = work.alts;
         } else {
-          const alts = toStrings(step);
-          if (typeof alts === 'string') return bad(alts);
+          const alts = toStrings(work, step, input, chain.expand);
+          if (typeof alts === 'string') return refuse(diagnostics, alts, span);
           const texts = plainTexts(step, alts);
-          if (typeof texts === 'string') return bad(texts);
+          if (typeof texts === 'string') return refuse(diagnostics, texts, span);
           bytes = texts.map(utf8Bytes);
         }
         if (step.name === 'base64') {
@@ -159,16 +140,22 @@ export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: S
           break;
         }
         if (bytes.some((b) => b.length < 2)) {
-          return bad('base64offset needs a value of at least 2 bytes: for a shorter one some alignments have no stable base64 character, so contains would match everything');
+          return refuse(
+            diagnostics,
+            'base64offset needs a value of at least 2 bytes: for a shorter one some alignments have no stable base64 character, so contains would match everything',
+            span,
+          );
         }
         const total = bytes.length * 3;
-        if (total > MAX_ALTERNATIVES) return bad(`base64offset would turn this value into ${total} variants (limit ${MAX_ALTERNATIVES})`);
+        if (total > MAX_ALTERNATIVES) {
+          return refuse(diagnostics, `base64offset would turn this value into ${total} variants (limit ${MAX_ALTERNATIVES})`, span);
+        }
         work = { kind: 'string', alts: bytes.flatMap((b) => base64Offsets(b).map(literalParts)) };
         break;
       }
       case 're': {
-        const text = asText(step);
-        if (typeof text !== 'string') return bad(text.reason);
+        const text = asText(step, input);
+        if (typeof text !== 'string') return refuse(diagnostics, text.reason, span);
         work = { kind: 'regex', pattern: text, flags: { ignoreCase: false, multiline: false, dotAll: false } };
         break;
       }
@@ -181,7 +168,7 @@ export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: S
         }
         break;
       case 'cidr': {
-        if (typeof input !== 'string') return bad(`cidr needs a network as text, like 10.0.0.0/8, not ${String(input)}`);
+        if (typeof input !== 'string') return refuse(diagnostics, `cidr needs a network as text, like 10.0.0.0/8, not ${String(input)}`, span);
         const parsed = parseCidr(input);
         if (!parsed.ok) {
           return fail([...diagnostics, error('invalid-cidr', `'${input}' is not a CIDR network: ${parsed.reason}; write it like 10.0.0.0/8 or fe80::/10`, span)]);
@@ -193,7 +180,7 @@ export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: S
         break;
       }
       case 'exists':
-        if (typeof input !== 'boolean') return bad(`exists takes true or false, not ${describeInput(input)}`);
+        if (typeof input !== 'boolean') return refuse(diagnostics, `exists takes true or false, not ${describeInput(input)}`, span);
         work = { kind: 'done', value: { kind: 'exists', exists: input } };
         break;
       case 'lt':
@@ -201,7 +188,7 @@ export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: S
       case 'gt':
       case 'gte':
         if (typeof input !== 'number' || !Number.isFinite(input)) {
-          return bad(`${step.written} compares numbers; write an unquoted number, not ${describeInput(input)}`);
+          return refuse(diagnostics, `${step.written} compares numbers; write an unquoted number, not ${describeInput(input)}`, span);
         }
         work = { kind: 'done', value: { kind: 'compare', op: step.name, value: input } };
         break;
@@ -213,45 +200,50 @@ export function applyModifiers(chain: ModifierChain, input: ScalarInput, span: S
       case 'year': {
         const [lo, hi] = TIME_RANGES[step.name];
         if (typeof input !== 'number' || !Number.isInteger(input) || input < lo || input > hi) {
-          return bad(`${step.written} takes an unquoted integer from ${lo} to ${hi}, not ${describeInput(input)}`);
+          return refuse(diagnostics, `${step.written} takes an unquoted integer from ${lo} to ${hi}, not ${describeInput(input)}`, span);
         }
         work = { kind: 'done', value: { kind: 'timepart', part: step.name, value: input } };
         break;
       }
       case 'fieldref':
-        if (typeof input !== 'string' || input === '') return bad(`fieldref takes the name of another field, not ${describeInput(input)}`);
-        if (/[*?]/.test(input)) return bad(`fieldref takes a field name, which cannot have wildcards ('${input}')`);
+        if (typeof input !== 'string' || input === '') {
+          return refuse(diagnostics, `fieldref takes the name of another field, not ${describeInput(input)}`, span);
+        }
+        if (/[*?]/.test(input)) return refuse(diagnostics, `fieldref takes a field name, which cannot have wildcards ('${input}')`, span);
         work = { kind: 'fieldref', field: input, starts: false, ends: false };
         break;
       default:
         return assertNever(step.name, 'modifier');
     }
     const count = work.kind === 'string' || work.kind === 'bytes' ? work.alts.length : 1;
-    if (count > MAX_ALTERNATIVES) return bad(`the modifiers turn this value into ${count} variants (limit ${MAX_ALTERNATIVES})`);
+    if (count > MAX_ALTERNATIVES) {
+      return refuse(diagnostics, `the modifiers turn this value into ${count} variants (limit ${MAX_ALTERNATIVES})`, span);
+    }
   }
 
   return finish(work, chain, input, span, diagnostics);
 }
 
 function finish(work: Work, chain: ModifierChain, input: ScalarInput, span: SourceSpan, diagnostics: Diagnostic[]): Result<SigmaValue[]> {
-  const bad = (why: string): Result<SigmaValue[]> => fail([...diagnostics, error('invalid-modifier-value', why, span)]);
   switch (work.kind) {
     case 'scalar':
-      if (typeof input === 'string') return ok([stringValue(parseSigmaString(input), false)], diagnostics);
+      if (typeof input === 'string') return ok([canonicalString(parseSigmaString(input), false)], diagnostics);
       if (typeof input === 'number') {
-        if (!Number.isFinite(input)) return bad(`${String(input)} is not a number a query can compare with; quote it if you mean the text`);
+        if (!Number.isFinite(input)) {
+          return refuse(diagnostics, `${String(input)} is not a number a query can compare with; quote it if you mean the text`, span);
+        }
         return ok([{ kind: 'number', value: input }], diagnostics);
       }
       if (typeof input === 'boolean') return ok([{ kind: 'boolean', value: input }], diagnostics);
       return ok([{ kind: 'null' }], diagnostics);
-    case 'string':
-      return ok(
-        work.alts.map((parts) => stringValue(parts, chain.cased)),
-        diagnostics,
-      );
+    case 'string': {
+      const values: SigmaValue[] = [];
+      for (const parts of work.alts) values.push(canonicalString(parts, chain.cased));
+      return ok(values, diagnostics);
+    }
     case 'bytes':
       // parseModifierChain refuses a chain ending in bytes; this guards a caller that skipped it.
-      return bad('UTF-16 bytes cannot be matched against a text field; follow the UTF-16 modifier with base64 or base64offset');
+      return refuse(diagnostics, 'UTF-16 bytes cannot be matched against a text field; follow the UTF-16 modifier with base64 or base64offset', span);
     case 'regex': {
       const reason = checkRegex(work.pattern, work.flags);
       if (reason !== null) return fail([...diagnostics, error('invalid-regex', `${reason}; fix the pattern in '${work.pattern}'`, span)]);
@@ -265,6 +257,63 @@ function finish(work: Work, chain: ModifierChain, input: ScalarInput, span: Sour
     case 'done':
       return ok([work.value], diagnostics);
   }
+}
+
+/** The work before any modifier: the value as YAML typed it. */
+const SCALAR: Work = { kind: 'scalar' };
+
+/** The `*` a wildcard-adding modifier puts on a side (frozen: parts are shared, never changed). */
+const STAR: StringPart = Object.freeze({ kind: 'wildcard-multi' });
+
+function refuse(diagnostics: readonly Diagnostic[], why: string, span: SourceSpan): Result<SigmaValue[]> {
+  return fail([...diagnostics, error('invalid-modifier-value', why, span)]);
+}
+
+/**
+ * As pySigma: a `*` on each asked-for side where the value does not already have one. `parts` are
+ * canonical, so the result is too (for no parts, both sides give the one `*`).
+ */
+function addStars(parts: readonly StringPart[], before: boolean, after: boolean): StringPart[] {
+  const out: StringPart[] = [];
+  if (before && parts[0]?.kind !== 'wildcard-multi') out.push(STAR);
+  for (const part of parts) out.push(part);
+  if (after && out[out.length - 1]?.kind !== 'wildcard-multi') out.push(STAR);
+  return out;
+}
+
+/** The value as text for modifiers that read text; a reason when it is not text. */
+function asText(step: ModifierStep, input: ScalarInput): string | { readonly reason: string } {
+  if (typeof input === 'string') return input;
+  if (typeof input === 'number') {
+    if (Number.isSafeInteger(input)) return String(input);
+    return { reason: `${step.written} needs text, and the number ${String(input)} may not be written as it was; quote it` };
+  }
+  const shown = input === null ? 'null' : String(input);
+  return { reason: `${step.written} needs text, not ${shown}; quote the value ('${shown}') if you mean the word` };
+}
+
+/** The string alternatives so far, or the value read as one Sigma string; a reason when it is not text. */
+function toStrings(work: Work, step: ModifierStep, input: ScalarInput, expand: boolean): readonly (readonly StringPart[])[] | string {
+  if (work.kind === 'string') return work.alts;
+  const text = asText(step, input);
+  if (typeof text !== 'string') return text.reason;
+  return [parseSigmaString(text, expand ? EXPAND : undefined)];
+}
+
+const EXPAND = { expand: true } as const;
+
+/** Plain text of each alternative, for encodings: wildcards and placeholders cannot be encoded. */
+function plainTexts(step: ModifierStep, alts: readonly (readonly StringPart[])[]): string[] | string {
+  const texts: string[] = [];
+  for (const alt of alts) {
+    const text = literalText(alt);
+    if (text === null) {
+      return `${step.written} cannot encode wildcards or placeholders ('${printSigmaString(alt)}'); escape * and ? as \\* and \\? if they are literal`;
+    }
+    if (hasLoneSurrogate(text)) return `${step.written} cannot encode text with an unpaired UTF-16 surrogate`;
+    texts.push(text);
+  }
+  return texts;
 }
 
 function literalParts(text: string): StringPart[] {

@@ -12,6 +12,25 @@ type CidrParse =
   | { readonly ok: false; readonly reason: string };
 
 export function parseCidr(text: string): CidrParse {
+  let result = parsedNetworks.get(text);
+  if (result === undefined) {
+    result = readCidr(text);
+    if (parsedNetworks.size >= MAX_PARSED_NETWORKS) parsedNetworks.clear();
+    parsedNetworks.set(text, result);
+  }
+  // A copy per use: the value goes into the caller's rule, which must share nothing with another's.
+  if (!result.ok) return { ok: false, reason: result.reason };
+  return { ok: true, value: { ...result.value }, hostBitsSet: result.hostBitsSet };
+}
+
+/**
+ * Networks read before, by their text: rules repeat the same few (10.0.0.0/8, fe80::/10, ...; SigmaHQ has
+ * ~300 cidr values) and reading one takes BigInt arithmetic. Bounded: past the limit it starts over.
+ */
+const parsedNetworks = new Map<string, CidrParse>();
+const MAX_PARSED_NETWORKS = 1024;
+
+function readCidr(text: string): CidrParse {
   const slash = text.indexOf('/');
   const address = slash < 0 ? text : text.slice(0, slash);
   const prefixText = slash < 0 ? null : text.slice(slash + 1);

@@ -81,7 +81,39 @@ function buildMap(name: string, node: YamlMap, out: Diagnostic[]): Expr | null {
   return items.length === node.entries.length ? and(items, node.span) : null;
 }
 
-function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | null {
+/**
+ * What a key says: its field (null for a keyword item) and its checked modifier chain (null when the
+ * chain has errors, which were reported).
+ */
+interface KeyReading {
+  readonly fieldText: string;
+  readonly field: string | null;
+  readonly chain: ModifierChain | null;
+}
+
+/**
+ * Readings of keys that gave no diagnostics, by the exact key text. A pack writes a few hundred
+ * distinct keys (SigmaHQ: ~600 over ~10,000 items), so each is split and checked once. A reading holds
+ * no position (chains carry none), so a reused one cannot leak one rule's spans into another; keys
+ * with diagnostics are read again each time so their messages point at their own place. Bounded:
+ * past the limit the cache starts over.
+ */
+const keyReadings = new Map<string, KeyReading>();
+export const MAX_KEY_READINGS = 4096;
+
+/** A reading shared by many items is frozen all the way down: no use can change it for the others. */
+function frozenReading(reading: KeyReading): KeyReading {
+  if (reading.chain !== null) {
+    for (const step of reading.chain.steps) Object.freeze(step);
+    Object.freeze(reading.chain.steps);
+    Object.freeze(reading.chain);
+  }
+  return Object.freeze(reading);
+}
+
+function readKey(entry: YamlEntry, out: Diagnostic[]): KeyReading {
+  const known = keyReadings.get(entry.key);
+  if (known !== undefined) return known;
   const [fieldText = '', ...modifierNames] = entry.key.split('|');
   const field = fieldText === '' ? null : fieldText;
   const written: WrittenModifier[] = [];
@@ -92,9 +124,17 @@ function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | n
   }
   const chainResult = parseModifierChain(written, { keyword: field === null });
   out.push(...chainResult.diagnostics);
+  const reading: KeyReading = { fieldText, field, chain: chainResult.ok ? chainResult.value : null };
+  if (chainResult.diagnostics.length === 0) {
+    if (keyReadings.size >= MAX_KEY_READINGS) keyReadings.clear();
+    keyReadings.set(entry.key, frozenReading(reading));
+  }
+  return reading;
+}
 
+function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | null {
+  const { fieldText, field, chain } = readKey(entry, out);
   const value = entry.value;
-  const entrySpan = cover(entry.keySpan, value.span);
   let scalars: YamlScalar[];
   if (value.kind === 'map') {
     out.push(error('detection-invalid', `'${entry.key}' has a map as its value; a field takes a value or a list of values`, value.span));
@@ -134,8 +174,7 @@ function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | n
   } else {
     scalars = [value];
   }
-  if (!chainResult.ok) return null;
-  const chain = chainResult.value;
+  if (chain === null) return null;
   if (chain.all && scalars.length === 1) {
     out.push(
       warning(
@@ -147,7 +186,7 @@ function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | n
   }
   const combined = buildValues(field, chain, scalars, value.span, entry.keySpan, chain.all, out);
   if (combined === null) return null;
-  return chain.neq ? not(combined, entrySpan) : combined;
+  return chain.neq ? not(combined, cover(entry.keySpan, value.span)) : combined;
 }
 
 /** The values of one item: each value's alternatives ORed, then the values ORed (ANDed under all). */
@@ -165,13 +204,16 @@ function buildValues(
   for (const scalar of scalars) {
     if (scalar.value === '') out.push(...emptyValueWarning(field, chain, keySpan, scalar.span));
     const result = applyModifiers(chain, scalar.value, scalar.span);
-    out.push(...result.diagnostics);
+    if (result.diagnostics.length > 0) out.push(...result.diagnostics);
     if (!result.ok) {
       failed = true;
       continue;
     }
     const matchSpan = chain.result === 'exists' ? keySpan : scalar.span;
-    perValue.push(or(result.value.map((v) => match(field, v, matchSpan)), matchSpan));
+    const values = result.value;
+    const first = values[0];
+    if (values.length === 1 && first !== undefined) perValue.push(match(field, first, matchSpan));
+    else perValue.push(or(values.map((v) => match(field, v, matchSpan)), matchSpan));
   }
   if (failed) return null;
   return all ? and(perValue, listSpan) : or(perValue, listSpan);

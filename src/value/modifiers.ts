@@ -100,10 +100,19 @@ export function listModifiers(): readonly ListedModifier[] {
 /** What the value is after the modifiers so far (the chain's type state). */
 export type ChainState = 'scalar' | 'string' | 'bytes' | 'regex' | 'cidr' | 'exists' | 'compare' | 'timepart' | 'fieldref';
 
+/**
+ * One modifier of a checked chain. It carries no position, so one chain can serve every key written
+ * the same way (src/value/detection.ts reuses chains by key text); positions only matter for the
+ * diagnostics parseModifierChain gives.
+ */
 export interface ModifierStep {
   readonly name: CanonicalModifier;
   /** As written in the key (e.g. `wide`). */
   readonly written: string;
+}
+
+/** A step while the chain is checked: with where it is written, for diagnostics. */
+interface PlacedStep extends ModifierStep {
   readonly span: SourceSpan;
 }
 
@@ -116,10 +125,35 @@ export interface ModifierChain {
   readonly expand: boolean;
   /** The value's type after the whole chain (never `bytes`: that is refused). */
   readonly result: ChainState;
+  /**
+   * For a chain of only contains, startswith, endswith, cased, expand, all and neq (most items; none
+   * at all included): the sides on which a text value gets a `*`, so applyModifiers can read such a
+   * value in one step. Null for every other chain.
+   */
+  readonly stars: TextStars | null;
 }
 
+export interface TextStars {
+  readonly before: boolean;
+  readonly after: boolean;
+}
+
+const STARS_NONE: TextStars = Object.freeze({ before: false, after: false });
+const STARS_BEFORE: TextStars = Object.freeze({ before: true, after: false });
+const STARS_AFTER: TextStars = Object.freeze({ before: false, after: true });
+const STARS_BOTH: TextStars = Object.freeze({ before: true, after: true });
+const TEXT_ONLY: ReadonlySet<CanonicalModifier> = new Set(['contains', 'startswith', 'endswith', 'cased', 'expand', 'all', 'neq']);
+
 /** The chain of an item without modifiers (what `parseModifierChain([])` gives): a plain value. */
-export const NO_MODIFIERS: ModifierChain = Object.freeze({ steps: [], all: false, neq: false, cased: false, expand: false, result: 'scalar' });
+export const NO_MODIFIERS: ModifierChain = Object.freeze({
+  steps: Object.freeze([]),
+  all: false,
+  neq: false,
+  cased: false,
+  expand: false,
+  result: 'scalar',
+  stars: STARS_NONE,
+});
 
 export interface WrittenModifier {
   readonly name: string;
@@ -152,21 +186,21 @@ export function parseModifierChain(
   options: { readonly keyword?: boolean } = {},
 ): Result<ModifierChain> {
   const diagnostics: Diagnostic[] = [];
-  const steps: ModifierStep[] = [];
-  const seen = new Map<CanonicalModifier, ModifierStep>();
+  const steps: PlacedStep[] = [];
+  const seen = new Map<CanonicalModifier, PlacedStep>();
   // `as` keeps TypeScript from narrowing these to their initial value: they change inside `enter`.
   let state = 'scalar' as ChainState;
-  let stateStep = null as ModifierStep | null;
-  let wildcardAdder = null as ModifierStep | null;
-  let encoding = null as ModifierStep | null;
-  let pendingOffset = null as ModifierStep | null;
+  let stateStep = null as PlacedStep | null;
+  let wildcardAdder = null as PlacedStep | null;
+  let encoding = null as PlacedStep | null;
+  let pendingOffset = null as PlacedStep | null;
   const joined = written.map((w) => w.name).join('|');
 
-  const pairError = (a: ModifierStep | null, b: ModifierStep, why: string): void => {
+  const pairError = (a: PlacedStep | null, b: PlacedStep, why: string): void => {
     const pair = a === null ? `'${b.written}'` : `'${a.written}|${b.written}'`;
     diagnostics.push(error('invalid-modifier-chain', `${pair}: ${why}`, b.span));
   };
-  const wrongInput = (step: ModifierStep, wants: string): void => {
+  const wrongInput = (step: PlacedStep, wants: string): void => {
     pairError(stateStep, step, `${step.written} takes ${wants}, but ${stateStep?.written ?? 'the value'} made it ${describeState(state)}`);
   };
 
@@ -179,7 +213,7 @@ export function parseModifierChain(
       );
       continue;
     }
-    const step: ModifierStep = { name: canonicalModifier(w.name), written: w.name, span: w.span };
+    const step: PlacedStep = { name: canonicalModifier(w.name), written: w.name, span: w.span };
     steps.push(step);
     const earlier = seen.get(step.name);
     if (earlier && step.name !== 'base64') {
@@ -331,15 +365,22 @@ export function parseModifierChain(
   if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
   return ok(
     {
-      steps,
+      steps: steps.map(({ name, written }): ModifierStep => ({ name, written })),
       all: seen.has('all'),
       neq: seen.has('neq'),
       cased: seen.has('cased'),
       expand: seen.has('expand'),
       result: state,
+      stars: steps.every((s) => TEXT_ONLY.has(s.name))
+        ? textStars(seen.has('contains') || seen.has('endswith'), seen.has('contains') || seen.has('startswith'))
+        : null,
     },
     diagnostics,
   );
+}
+
+function textStars(before: boolean, after: boolean): TextStars {
+  return before ? (after ? STARS_BOTH : STARS_BEFORE) : after ? STARS_AFTER : STARS_NONE;
 }
 
 function describeState(state: ChainState): string {

@@ -17,49 +17,61 @@ import type { StringPart, StringValue } from '../ast/value.js';
  * rule silently matches that text. Under `expand` the author asked for a placeholder, and reading one
  * is the safe side: an unresolved placeholder makes the rule refused, never approximated.
  */
-export function parseSigmaString(text: string, options: { readonly expand?: boolean } = {}): StringPart[] {
-  const expand = options.expand === true;
+export function parseSigmaString(text: string, options?: { readonly expand?: boolean }): StringPart[] {
+  const expand = options?.expand === true;
   const parts: StringPart[] = [];
+  // Every rule value passes through here. A regular expression finds the next character that can mean
+  // something (most values have none), runs of plain text are copied with one slice each (`start` is
+  // where the pending run begins), and the canonical form is emitted directly (no empty or adjacent
+  // literals, no `**`) rather than normalised after.
+  const special = expand ? SPECIAL_EXPAND : SPECIAL;
+  special.lastIndex = 0;
   let literal = '';
-  const flush = (): void => {
-    if (literal !== '') parts.push({ kind: 'literal', text: literal });
-    literal = '';
-  };
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charAt(i);
-    if (c === '\\') {
-      const next = text.charAt(i + 1);
-      if (next === '*' || next === '?' || next === '\\' || (expand && next === '%')) {
-        literal += next;
-        i += 2;
-      } else {
-        literal += c;
-        i += 1;
+  let start = 0;
+  while (special.test(text)) {
+    const i = special.lastIndex - 1;
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) {
+      const next = text.charCodeAt(i + 1);
+      if (next === STAR || next === QUESTION || next === BACKSLASH || (expand && next === PERCENT)) {
+        // The escaped character starts the next run; the backslash itself is dropped.
+        literal += text.slice(start, i);
+        start = i + 1;
+        special.lastIndex = i + 2;
       }
-    } else if (c === '*' || c === '?') {
-      flush();
-      parts.push({ kind: c === '*' ? 'wildcard-multi' : 'wildcard-single' });
-      i += 1;
-    } else if (c === '%' && expand) {
+    } else if (c === STAR || c === QUESTION) {
+      literal += text.slice(start, i);
+      if (literal !== '') parts.push({ kind: 'literal', text: literal });
+      literal = '';
+      if (c === QUESTION) parts.push({ kind: 'wildcard-single' });
+      else if (parts[parts.length - 1]?.kind !== 'wildcard-multi') parts.push({ kind: 'wildcard-multi' });
+      start = i + 1;
+    } else {
+      // `%` (only searched for under expand): a placeholder when a name and a closing `%` follow.
       let j = i + 1;
       while (j < text.length && isPlaceholderChar(text.charAt(j))) j++;
-      if (j > i + 1 && text.charAt(j) === '%') {
-        flush();
+      if (j > i + 1 && text.charCodeAt(j) === PERCENT) {
+        literal += text.slice(start, i);
+        if (literal !== '') parts.push({ kind: 'literal', text: literal });
+        literal = '';
         parts.push({ kind: 'placeholder', name: text.slice(i + 1, j) });
-        i = j + 1;
-      } else {
-        literal += c;
-        i += 1;
+        start = j + 1;
+        special.lastIndex = j + 1;
       }
-    } else {
-      literal += c;
-      i += 1;
     }
   }
-  flush();
-  return normalizeParts(parts);
+  literal += text.slice(start);
+  if (literal !== '') parts.push({ kind: 'literal', text: literal });
+  return parts;
 }
+
+/** The characters parseSigmaString acts on (global: it scans on from `lastIndex`). */
+const SPECIAL = /[\\*?]/g;
+const SPECIAL_EXPAND = /[\\*?%]/g;
+const BACKSLASH = 0x5c;
+const STAR = 0x2a;
+const QUESTION = 0x3f;
+const PERCENT = 0x25;
 
 function isPlaceholderChar(c: string): boolean {
   return c !== '%' && c !== '*' && c !== '?' && c !== '\\' && !/^\s$/u.test(c);
@@ -138,6 +150,14 @@ export function printSigmaString(input: readonly StringPart[], options: { readon
 
 export function stringValue(parts: readonly StringPart[], cased: boolean): StringValue {
   return { kind: 'string', parts: normalizeParts(parts), cased };
+}
+
+/**
+ * A StringValue of parts that are already canonical (as parseSigmaString and the modifiers build them):
+ * stringValue without normalising again, for the path every rule value takes.
+ */
+export function canonicalString(parts: readonly StringPart[], cased: boolean): StringValue {
+  return { kind: 'string', parts, cased };
 }
 
 /** The plain text when the parts hold no wildcard or placeholder (`''` for no parts), else null. */

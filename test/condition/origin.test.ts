@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { conditionOrigin, textOrigin } from '../../src/condition/condition-origin.js';
+import { alignedOrigin, conditionOrigin, textOrigin } from '../../src/condition/condition-origin.js';
 import { parseCondition } from '../../src/condition/parse.js';
 import { LineIndex } from '../../src/diagnostics/span.js';
 import type { ScalarStyle, YamlScalar } from '../../src/yaml/node.js';
@@ -149,5 +150,28 @@ describe('textOrigin', () => {
   it('uses the condition text itself as the file', () => {
     const r = parseCondition('a and\n  b AND c', textOrigin('a and\n  b AND c', 'cond.txt'));
     expect(r.diagnostics[0]?.span).toMatchObject({ file: 'cond.txt', line: 2, column: 5, offset: 10, endOffset: 13 });
+  });
+});
+
+describe('conditionOrigin short path for conditions written verbatim', () => {
+  it('gives every span the character alignment gives', () => {
+    const unit = fc.constantFrom('a', 'b', ' ', '\t', '\n', "'", '"', '\\', 'é', '(');
+    const styles: ScalarStyle[] = ['plain', 'single', 'double'];
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 12 }), fc.constantFrom(...styles), fc.boolean(), fc.string({ unit, maxLength: 3 }), (value, style, quoted, after) => {
+        const quote = style === 'single' ? "'" : style === 'double' ? '"' : '';
+        const open = quoted ? quote : '';
+        const text = `x:\n  condition: ${open}${value}${open}${after}\n`;
+        const start = text.indexOf('condition: ') + 'condition: '.length;
+        const index = new LineIndex('t.yml', text);
+        const scalar: YamlScalar = { kind: 'scalar', value, style, span: index.span(start, start + open.length * 2 + value.length) };
+        const fast = conditionOrigin(index, scalar);
+        const slow = alignedOrigin(index, scalar, value);
+        for (let s = 0; s <= value.length + 1; s++) {
+          for (let e = s; e <= value.length + 1; e++) expect(fast.span(s, e), `${JSON.stringify(value)} ${style} [${s}, ${e})`).toEqual(slow.span(s, e));
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

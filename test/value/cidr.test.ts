@@ -20,3 +20,19 @@ describe('networkBits', () => {
     }
   });
 });
+
+describe('parseCidr reads each network text once', () => {
+  it('gives every use an equal result of its own, also past the cache bound', () => {
+    const first = parseCidr('10.1.2.3/8');
+    const second = parseCidr('10.1.2.3/8');
+    expect(second).toEqual(first);
+    expect(second).toEqual({ ok: true, value: { kind: 'cidr', network: '10.0.0.0/8', version: 4, prefixLength: 8 }, hostBitsSet: true });
+    expect(first.ok && second.ok && first.value !== second.value).toBe(true);
+    if (first.ok) (first.value as { network: string }).network = 'changed';
+    expect(parseCidr('10.1.2.3/8')).toEqual(second);
+    for (let i = 0; i < 1100; i++) parseCidr(`10.${i >> 8}.${i & 255}.0/24`);
+    expect(parseCidr('10.1.2.3/8')).toEqual(second);
+    expect(parseCidr('10.01.0.0/16')).toEqual(parseCidr('10.01.0.0/16'));
+    expect(parseCidr('10.01.0.0/16').ok).toBe(false);
+  });
+});

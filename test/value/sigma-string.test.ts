@@ -70,6 +70,61 @@ describe('parseSigmaString: SPEC-DIGEST §4 table (input is the text after YAML)
   });
 });
 
+/**
+ * The spec's reading, one character at a time, as parseSigmaString was first written. parseSigmaString
+ * now copies runs of plain text with slices and emits canonical parts directly (it is on every value's
+ * path); it must give exactly what this gives.
+ */
+function referenceParse(text: string, expand: boolean): StringPart[] {
+  const parts: StringPart[] = [];
+  let literal = '';
+  const flush = (): void => {
+    if (literal !== '') parts.push(L(literal));
+    literal = '';
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charAt(i);
+    const next = text.charAt(i + 1);
+    if (c === '\\' && (next === '*' || next === '?' || next === '\\' || (expand && next === '%'))) {
+      literal += next;
+      i += 2;
+    } else if (c === '*' || c === '?') {
+      flush();
+      parts.push(c === '*' ? STAR : Q);
+      i += 1;
+    } else if (c === '%' && expand) {
+      let j = i + 1;
+      while (j < text.length && !/[%*?\\\s]/u.test(text.charAt(j))) j++;
+      if (j > i + 1 && text.charAt(j) === '%') {
+        flush();
+        parts.push(P(text.slice(i + 1, j)));
+        i = j + 1;
+      } else {
+        literal += c;
+        i += 1;
+      }
+    } else {
+      literal += c;
+      i += 1;
+    }
+  }
+  flush();
+  return normalizeParts(parts);
+}
+
+describe('parseSigmaString agrees with the character-by-character reading', () => {
+  it('on any mix of escapes, wildcards, placeholders and plain text', () => {
+    const unit = fc.constantFrom('a', 'b', '\\', '*', '?', '%', ' ', '\t', 'é', '😀', 'x_1');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 16 }), fc.boolean(), (text, expand) => {
+        expect(parseSigmaString(text, { expand })).toEqual(referenceParse(text, expand));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
 describe('two layers: YAML unescapes first, then Sigma (corpus examples)', () => {
   const sigma = (yamlText: string): StringPart[] => {
     const value = yaml.load(`v: ${yamlText}`, { schema: yaml.CORE_SCHEMA }) as { v: string };

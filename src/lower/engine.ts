@@ -251,7 +251,8 @@ function foldOperands<I>(spec: ListFoldSpec<I>, operands: readonly Expr[], run: 
     }
     if (done.has(item.field)) return;
     done.add(item.field);
-    const group = items.flatMap((i) => (i !== null && i.field === item.field ? [i.item] : []));
+    const group: I[] = [];
+    for (const i of items) if (i !== null && i.field === item.field) group.push(i.item);
     pieces.push(spec.render(item.fieldText, group, negated));
   });
   return pieces;

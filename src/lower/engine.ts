@@ -4,7 +4,7 @@ import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
 import { FALSE, group, join, needsParens, negate, TRUE, type Piece } from './boolean-assembly.js';
 import { dedupe, describeMatch, findPlaceholders, unsupportedDiagnostic, type LeafErrorListener } from './engine-diagnostics.js';
-import { CachePerOwner } from './bounded-cache.js';
+import { type BoundedCache, CachePerOwner } from './bounded-cache.js';
 import { isPatternParts } from './string-shape.js';
 import type { LeafRendering, ListFoldSpec, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues, Unsupported } from './target.js';
 import { unsupported } from './target.js';
@@ -57,6 +57,8 @@ interface Run {
   readonly diagnostics: Diagnostic[];
   readonly postFilterReasons: string[];
   readonly onLeafError: LeafErrorListener | undefined;
+  /** `lang`'s written field names (fieldNames). */
+  readonly fieldNames: BoundedCache<string, string | Unsupported>;
 }
 
 export function lowerExpr(
@@ -126,6 +128,13 @@ function flattenAnd(expr: Expr): readonly Expr[] {
   return expr.kind === 'and' ? expr.operands.flatMap(flattenAnd) : [expr];
 }
 
+/**
+ * Each language's written field names by field name. A pack names few distinct fields many times, and
+ * QueryLanguage.fieldName is a pure function of the name (it checks and escapes it), so each name is
+ * written once per language (bounded, see BoundedCache).
+ */
+const fieldNames = new CachePerOwner<QueryLanguage, string, string | Unsupported>(8192);
+
 function newRun(
   target: TargetDeclaration,
   lang: QueryLanguage,
@@ -134,7 +143,7 @@ function newRun(
   options: TargetOptionValues,
   onLeafError: LeafErrorListener | undefined,
 ): Run {
-  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError };
+  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError, fieldNames: fieldNames.of(lang) };
 }
 
 function resolveOptions(
@@ -142,10 +151,12 @@ function resolveOptions(
   options: LowerOptions,
   expr: Expr,
 ): Result<TargetOptionValues> {
+  const given = Object.entries(options.targetOptions ?? {});
+  if (given.length === 0) return ok(defaultOptions(target));
   const values: Record<string, boolean | string> = {};
   for (const option of target.options) values[option.name] = option.default;
   const diagnostics: Diagnostic[] = [];
-  for (const [name, value] of Object.entries(options.targetOptions ?? {})) {
+  for (const [name, value] of given) {
     if (!(name in values)) {
       const known = target.options.map((o) => o.name).join(', ') || 'none';
       diagnostics.push(
@@ -161,6 +172,20 @@ function resolveOptions(
     values[name] = value;
   }
   return diagnostics.length > 0 ? fail(diagnostics) : ok(values);
+}
+
+/** Each target's option defaults (what a rule converted without target options gets), made once. */
+const defaults = new WeakMap<TargetDeclaration, TargetOptionValues>();
+
+function defaultOptions(target: TargetDeclaration): TargetOptionValues {
+  let values = defaults.get(target);
+  if (values === undefined) {
+    const made: Record<string, boolean | string> = {};
+    for (const option of target.options) made[option.name] = option.default;
+    values = Object.freeze(made);
+    defaults.set(target, values);
+  }
+  return values;
 }
 
 /**
@@ -233,7 +258,7 @@ function foldOperands<I>(spec: ListFoldSpec<I>, operands: readonly Expr[], run: 
     const value = operand.value;
     if (!isRenderValue(value) || (value.kind !== 'number' && value.kind !== 'string')) return null;
     if (exponentNumber(value) !== undefined) return null; // refused where it stands
-    const fieldText = fieldNameIn(run.lang, operand.field);
+    const fieldText = run.fieldNames.get(operand.field, run.lang.fieldName);
     if (typeof fieldText !== 'string') return null;
     const item = spec.item(value, run.options);
     return item === null ? null : { field: operand.field, fieldText, item };
@@ -310,7 +335,7 @@ function dispatch(node: ExprMatch, value: RenderValue, run: Run, negated: boolea
     if (typeof keyword !== 'function') return keyword;
     return keyword({ value, negated, options: run.options });
   }
-  const fieldText = fieldNameIn(lang, node.field);
+  const fieldText = run.fieldNames.get(node.field, lang.fieldName);
   if (typeof fieldText !== 'string') return fieldText;
   const odd = exponentNumber(value);
   if (odd !== undefined) {
@@ -345,17 +370,6 @@ function dispatch(node: ExprMatch, value: RenderValue, run: Run, negated: boolea
     default:
       return assertNever(value, 'value');
   }
-}
-
-/**
- * Each language's written field names by field name. A pack names few distinct fields many times, and
- * QueryLanguage.fieldName is a pure function of the name (it checks and escapes it), so each name is
- * written once per language (bounded, see BoundedCache).
- */
-const fieldNames = new CachePerOwner<QueryLanguage, string, string | Unsupported>(8192);
-
-function fieldNameIn(lang: QueryLanguage, field: string): string | Unsupported {
-  return fieldNames.of(lang).get(field, lang.fieldName);
 }
 
 // ---------------------------------------------------------------------------------------------------

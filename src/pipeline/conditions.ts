@@ -233,7 +233,8 @@ export interface LogsourceVerdicts {
   readonly kinds: readonly ('always' | 'logsource' | 'other')[];
   /**
    * For the given log source, the indexes (ascending) of the transformations that may apply: each
-   * 'always' and 'other' one, and each 'logsource' one whose conditions hold (it then applies).
+   * 'always' one, each 'logsource' one whose conditions hold (it then applies), and each 'other' one
+   * unless it needs all of its conditions and a log-source one among them fails.
    */
   candidates(logsource: LogSource): Int32Array;
 }
@@ -261,7 +262,7 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
       if (out === undefined) {
         const indexes: number[] = [];
         for (const [i, t] of transformations.entries()) {
-          if (kinds[i] !== 'logsource' || evalConditionSet(t.ruleConditions, (c) => c.type === 'logsource' && logsourceHolds(c, logsource))) indexes.push(i);
+          if (kinds[i] === 'logsource' ? evalConditionSet(t.ruleConditions, (c) => c.type === 'logsource' && logsourceHolds(c, logsource)) : !failsOnLogsource(t.ruleConditions, logsource)) indexes.push(i);
         }
         out = Int32Array.from(indexes);
         if (byKey.size >= MAX_CACHED_LOGSOURCES) byKey.clear();
@@ -273,6 +274,14 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
   };
   verdictsByPipeline.set(transformations, made);
   return made;
+}
+
+/**
+ * Whether rule conditions that must all hold (SetPlan 'all') include a log-source condition that does not
+ * hold for `logsource`: the transformation then cannot apply, whatever its other conditions say.
+ */
+function failsOnLogsource(set: ConditionSet<RuleCondition>, logsource: LogSource): boolean {
+  return planOf(set).kind === 'all' && set.conditions.some((c) => c.condition.type === 'logsource' && !logsourceHolds(c.condition, logsource));
 }
 
 function logsourceHolds(c: Extract<RuleCondition, { type: 'logsource' }>, logsource: LogSource): boolean {

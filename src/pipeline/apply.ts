@@ -413,6 +413,13 @@ class Run implements RuleView {
     const fieldSelected = (name: string, facts: Facts): boolean => this.fieldNamesHold(t, name, facts);
     const recordedBefore = this.applied.length;
     let wroteGuards = false;
+    // Made once per distinct input in this transformation (most items share their facts, and a field
+    // is mapped the same way wherever it stands): an item's new facts by its facts and what was renamed
+    // (facts are never changed, so items share them), and the detail of an item without a field
+    // reference by its field (one string, which eachItem's set of details then meets again).
+    const renamedFacts = new Map<Facts, (Facts | undefined)[]>();
+    const fieldDetails = new Map<string, string>();
+    const texts = (names: readonly string[], guards: readonly (FieldGuard | null)[] | undefined): string => names.map((n, i) => targetText(n, guards?.[i])).join(' | ');
     // The item's field and the field its value refers to are each selected (and renamed) on their own.
     this.eachItem(p, t, (m) => {
       if (m.field === null) return undefined;
@@ -436,28 +443,33 @@ class Run implements RuleView {
         });
       });
       wroteGuards ||= guarded.guarded;
-      const texts = (names: readonly string[], guards: readonly (FieldGuard | null)[] | undefined): string => names.map((n, i) => targetText(n, guards?.[i])).join(' | ');
-      const detail = [
-        ...(targets ? [`${m.field} -> ${texts(targets, fieldGuardList)}`] : []),
-        ...(ref !== undefined && refTargets ? [`${ref} -> ${texts(refTargets, refGuardList)}`] : []),
-      ].join('; ');
+      const field = m.field;
+      const detailText = (): string =>
+        [...(targets ? [`${field} -> ${texts(targets, fieldGuardList)}`] : []), ...(ref !== undefined && refTargets ? [`${ref} -> ${texts(refTargets, refGuardList)}`] : [])].join('; ');
+      let detail = ref === undefined ? fieldDetails.get(field) : undefined;
+      if (detail === undefined) {
+        detail = detailText();
+        if (ref === undefined) fieldDetails.set(field, detail);
+      }
       if (guarded.alternatives.length === 0) {
         return {
           refused: 'unsupported-construct',
           message: `transformation \`${t.id}\` of pipeline \`${p.id}\` maps \`${m.field}\` and the field its value refers to under conditions no event meets together (${detail}); the comparison can never hold, so it is refused`,
         };
       }
-      return {
-        expr: or(guarded.alternatives, m.span),
-        facts: {
-          ...facts,
-          applied: targets !== undefined ? withId(facts.applied, t.id) : facts.applied,
-          mappedField: facts.mappedField || targets !== undefined,
-          refApplied: refTargets !== undefined ? withId(facts.refApplied, t.id) : facts.refApplied,
-        },
-        ownFacts: guarded.facts,
-        detail,
-      };
+      let made = renamedFacts.get(facts);
+      if (made === undefined) {
+        made = [];
+        renamedFacts.set(facts, made);
+      }
+      const renamed = (targets !== undefined ? 1 : 0) + (refTargets !== undefined ? 2 : 0);
+      const newFacts = (made[renamed] ??= {
+        ...facts,
+        applied: targets !== undefined ? withId(facts.applied, t.id) : facts.applied,
+        mappedField: facts.mappedField || targets !== undefined,
+        refApplied: refTargets !== undefined ? withId(facts.refApplied, t.id) : facts.refApplied,
+      });
+      return { expr: or(guarded.alternatives, m.span), facts: newFacts, ownFacts: guarded.facts, detail };
     }, (m) => m.field !== null && (m.value.kind === 'fieldref' || fieldTargets(t, m.field) !== undefined), 'field');
     // Each guard once per OR (a list of values mapped item by item repeats them).
     if (wroteGuards) this.detection = groupGuards(this.detection);

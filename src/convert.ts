@@ -172,7 +172,8 @@ function startConversion(files: readonly ParsedFile[], converter: RuleConverter,
   /** Rules converted for a declared output format: rendered together at the end (names are pack-wide). */
   const formatItems: { readonly record: number; readonly item: FormatItem }[] = [];
   const problem = optionsProblem(converter, format, options);
-  const filters = [...(options.filters ?? []), ...files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])))];
+  const filters: SigmaFilter[] = [...(options.filters ?? [])];
+  for (const f of files) for (const d of f.documents) if (d.document?.kind === 'filter') filters.push(d.document);
   const context: RuleContext = { format, targetOptions: options.targetOptions ?? {}, pipelines: options.pipelines ?? [] };
   const correlations = correlationRun(files, converter, context, filters);
   return {
@@ -281,8 +282,8 @@ function correlationRun(
   /** The plans built so far (a converted correlation's is there: scheduled formats read its look-back). */
   plans: ReadonlyMap<SigmaCorrelation, Result<CorrelationPlan>>;
 } | null {
+  if (!files.some((f) => f.documents.some((d) => d.document?.kind === 'correlation'))) return null;
   const documents = files.flatMap((f) => f.documents.flatMap((d) => (d.document === null ? [] : [d.document])));
-  if (!documents.some((d) => d.kind === 'correlation')) return null;
   const index = new CorrelationIndex(files);
   const converted = new Map<SigmaRule, ConvertedRule>();
   const convertRule = (rule: SigmaRule): ConvertedRule => {

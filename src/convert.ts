@@ -172,7 +172,8 @@ function startConversion(files: readonly ParsedFile[], converter: RuleConverter,
   /** Rules converted for a declared output format: rendered together at the end (names are pack-wide). */
   const formatItems: { readonly record: number; readonly item: FormatItem }[] = [];
   const problem = optionsProblem(converter, format, options);
-  const filters = [...(options.filters ?? []), ...files.flatMap((f) => f.documents.flatMap((d) => (d.document?.kind === 'filter' ? [d.document] : [])))];
+  const filters: SigmaFilter[] = [...(options.filters ?? [])];
+  for (const f of files) for (const d of f.documents) if (d.document?.kind === 'filter') filters.push(d.document);
   const context: RuleContext = { format, targetOptions: options.targetOptions ?? {}, pipelines: options.pipelines ?? [] };
   const correlations = correlationRun(files, converter, context, filters);
   return {
@@ -183,17 +184,23 @@ function startConversion(files: readonly ParsedFile[], converter: RuleConverter,
     document(parsed, doc, first) {
       options.onDocumentStart?.(parsed.file, doc.index);
       const diagnostics: Diagnostic[] = [...(first ? parsed.diagnostics : []), ...doc.diagnostics];
-      const base = {
+      // Each record built whole (a shared part spread into every record costs more than the conversion's own objects).
+      const record = (ok: boolean, skipped: boolean, output: string | null, shown: readonly Diagnostic[], applied: readonly AppliedTransformation[]): ConversionRecord => ({
         file: parsed.file,
         documentIndex: doc.index,
         id: doc.id ?? null,
         title: doc.title ?? null,
         target: converter.id,
         format,
-      };
+        ok,
+        skipped,
+        output,
+        diagnostics: shown,
+        applied,
+      });
       if (doc.document === null || hasErrors(diagnostics) || problem !== null) {
         if (problem !== null) diagnostics.push(error(problem.code, problem.message, doc.document?.span ?? pointSpan(parsed.file)));
-        records.push({ ...base, ok: false, skipped: false, output: null, diagnostics, applied: [] });
+        records.push(record(false, false, null, diagnostics, []));
         return;
       }
       const partOf = correlations?.parts.get(doc.document);
@@ -205,7 +212,7 @@ function startConversion(files: readonly ParsedFile[], converter: RuleConverter,
             ? `not emitted on its own: it is part of the correlation ${JSON.stringify(name)} (generate: false), which did not convert; see that correlation's diagnostics`
             : `converted only as part of the correlation ${JSON.stringify(name)} (generate: false); set \`generate: true\` there to get this rule's own query too`;
         diagnostics.push(info('correlation-part', message, doc.document.span));
-        records.push({ ...base, ok: true, skipped: true, output: null, diagnostics, applied: [] });
+        records.push(record(true, true, null, diagnostics, []));
         return;
       }
       const document = doc.document.kind === 'rule' ? applyFilters(doc.document, filters).rule : doc.document;
@@ -217,13 +224,13 @@ function startConversion(files: readonly ParsedFile[], converter: RuleConverter,
       diagnostics.push(...converted.diagnostics);
       const failed = converted.output === null || hasErrors(converted.diagnostics);
       if (failed && options.skipUnsupported && errorsAreSkippable(converted.diagnostics)) {
-        records.push({ ...base, ok: true, skipped: true, output: null, diagnostics: demoteErrors(diagnostics), applied });
+        records.push(record(true, true, null, demoteErrors(diagnostics), applied));
         return;
       }
       if (!failed && document.kind !== 'filter' && converted.formatInput !== undefined) {
         formatItems.push({ record: records.length, item: { rule: document, input: converted.formatInput } });
       }
-      records.push({ ...base, ok: !failed, skipped: false, output: failed ? null : converted.output, diagnostics, applied });
+      records.push(record(!failed, false, failed ? null : converted.output, diagnostics, applied));
     },
     records: () => (format === converter.defaultFormat ? records : renderFormat(records, formatItems, converter.id, format, options)),
   };
@@ -275,8 +282,8 @@ function correlationRun(
   /** The plans built so far (a converted correlation's is there: scheduled formats read its look-back). */
   plans: ReadonlyMap<SigmaCorrelation, Result<CorrelationPlan>>;
 } | null {
+  if (!files.some((f) => f.documents.some((d) => d.document?.kind === 'correlation'))) return null;
   const documents = files.flatMap((f) => f.documents.flatMap((d) => (d.document === null ? [] : [d.document])));
-  if (!documents.some((d) => d.kind === 'correlation')) return null;
   const index = new CorrelationIndex(files);
   const converted = new Map<SigmaRule, ConvertedRule>();
   const convertRule = (rule: SigmaRule): ConvertedRule => {

@@ -48,7 +48,8 @@ export function convertExpr(expr: Expr, targetId: TargetId, options: ConvertOpti
     source = written;
   }
 
-  const parts = { ...lowered.value, source };
+  const { target: id, expression, postFilter, notes } = lowered.value;
+  const parts = { target: id, expression, postFilter, notes, source };
   const text = renderTemplate(target.id, 'query', {
     expression: parts.expression,
     postFilter: parts.postFilter,
@@ -57,5 +58,7 @@ export function convertExpr(expr: Expr, targetId: TargetId, options: ConvertOpti
   if (text === null) {
     return fail([error('unknown-format', `target ${target.id} has no query template (templates/${target.id}/query.hbs)`, expr.span)]);
   }
-  return ok({ query: text.replace(/\r?\n$/, ''), parts }, lowered.diagnostics);
+  // The template's last line break is not part of the query (one `\n` or `\r\n` at the very end).
+  const query = text.endsWith('\n') ? text.slice(0, text.endsWith('\r\n') ? -2 : -1) : text;
+  return ok({ query, parts }, lowered.diagnostics);
 }

@@ -1,5 +1,5 @@
 import { matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
-import { type Diagnostic, diagnosticKey, error } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
 import type { TargetDeclaration, Unsupported } from './target.js';
 
 /* The lowering engine's diagnostics (engine.ts): refusals, unresolved placeholders, one of each. */
@@ -44,12 +44,23 @@ export function findPlaceholders(expr: Expr, onLeafError: LeafErrorListener | un
   return out;
 }
 
+/**
+ * The diagnostics without repeats (the same code, place and message), in order. Most stand at places of
+ * their own (a refused rule has an error at each refused leaf, and the messages are long): they are told
+ * apart by place first, and messages are compared only where a place repeats.
+ */
 export function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
+  const byPlace = new Map<string, Diagnostic[]>();
   return diagnostics.filter((d) => {
-    const key = diagnosticKey(d);
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const { file, line, column, offset, endOffset } = d.span;
+    const place = `${d.code}\u0000${file}\u0000${line}\u0000${column}\u0000${offset}\u0000${endOffset}`;
+    const same = byPlace.get(place);
+    if (same === undefined) {
+      byPlace.set(place, [d]);
+      return true;
+    }
+    if (same.some((e) => e.message === d.message)) return false;
+    same.push(d);
     return true;
   });
 }

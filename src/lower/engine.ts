@@ -4,8 +4,9 @@ import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
 import { FALSE, group, join, needsParens, negate, TRUE, type Piece } from './boolean-assembly.js';
 import { dedupe, describeMatch, findPlaceholders, unsupportedDiagnostic, type LeafErrorListener } from './engine-diagnostics.js';
+import { type BoundedCache, CachePerOwner } from './bounded-cache.js';
 import { isPatternParts } from './string-shape.js';
-import type { LeafRendering, ListFoldSpec, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues } from './target.js';
+import type { LeafRendering, ListFoldSpec, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues, Unsupported } from './target.js';
 import { unsupported } from './target.js';
 
 /**
@@ -56,6 +57,8 @@ interface Run {
   readonly diagnostics: Diagnostic[];
   readonly postFilterReasons: string[];
   readonly onLeafError: LeafErrorListener | undefined;
+  /** `lang`'s written field names (fieldNames). */
+  readonly fieldNames: BoundedCache<string, string | Unsupported>;
 }
 
 export function lowerExpr(
@@ -125,6 +128,13 @@ function flattenAnd(expr: Expr): readonly Expr[] {
   return expr.kind === 'and' ? expr.operands.flatMap(flattenAnd) : [expr];
 }
 
+/**
+ * Each language's written field names by field name. A pack names few distinct fields many times, and
+ * QueryLanguage.fieldName is a pure function of the name (it checks and escapes it), so each name is
+ * written once per language (bounded, see BoundedCache).
+ */
+const fieldNames = new CachePerOwner<QueryLanguage, string, string | Unsupported>(8192);
+
 function newRun(
   target: TargetDeclaration,
   lang: QueryLanguage,
@@ -133,7 +143,7 @@ function newRun(
   options: TargetOptionValues,
   onLeafError: LeafErrorListener | undefined,
 ): Run {
-  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError };
+  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError, fieldNames: fieldNames.of(lang) };
 }
 
 function resolveOptions(
@@ -141,10 +151,12 @@ function resolveOptions(
   options: LowerOptions,
   expr: Expr,
 ): Result<TargetOptionValues> {
+  const given = Object.entries(options.targetOptions ?? {});
+  if (given.length === 0) return ok(defaultOptions(target));
   const values: Record<string, boolean | string> = {};
   for (const option of target.options) values[option.name] = option.default;
   const diagnostics: Diagnostic[] = [];
-  for (const [name, value] of Object.entries(options.targetOptions ?? {})) {
+  for (const [name, value] of given) {
     if (!(name in values)) {
       const known = target.options.map((o) => o.name).join(', ') || 'none';
       diagnostics.push(
@@ -160,6 +172,20 @@ function resolveOptions(
     values[name] = value;
   }
   return diagnostics.length > 0 ? fail(diagnostics) : ok(values);
+}
+
+/** Each target's option defaults (what a rule converted without target options gets), made once. */
+const defaults = new WeakMap<TargetDeclaration, TargetOptionValues>();
+
+function defaultOptions(target: TargetDeclaration): TargetOptionValues {
+  let values = defaults.get(target);
+  if (values === undefined) {
+    const made: Record<string, boolean | string> = {};
+    for (const option of target.options) made[option.name] = option.default;
+    values = Object.freeze(made);
+    defaults.set(target, values);
+  }
+  return values;
 }
 
 /**
@@ -232,7 +258,7 @@ function foldOperands<I>(spec: ListFoldSpec<I>, operands: readonly Expr[], run: 
     const value = operand.value;
     if (!isRenderValue(value) || (value.kind !== 'number' && value.kind !== 'string')) return null;
     if (exponentNumber(value) !== undefined) return null; // refused where it stands
-    const fieldText = run.lang.fieldName(operand.field);
+    const fieldText = run.fieldNames.get(operand.field, run.lang.fieldName);
     if (typeof fieldText !== 'string') return null;
     const item = spec.item(value, run.options);
     return item === null ? null : { field: operand.field, fieldText, item };
@@ -250,7 +276,8 @@ function foldOperands<I>(spec: ListFoldSpec<I>, operands: readonly Expr[], run: 
     }
     if (done.has(item.field)) return;
     done.add(item.field);
-    const group = items.flatMap((i) => (i !== null && i.field === item.field ? [i.item] : []));
+    const group: I[] = [];
+    for (const i of items) if (i !== null && i.field === item.field) group.push(i.item);
     pieces.push(spec.render(item.fieldText, group, negated));
   });
   return pieces;
@@ -308,36 +335,38 @@ function dispatch(node: ExprMatch, value: RenderValue, run: Run, negated: boolea
     if (typeof keyword !== 'function') return keyword;
     return keyword({ value, negated, options: run.options });
   }
-  const fieldText = lang.fieldName(node.field);
+  const fieldText = run.fieldNames.get(node.field, lang.fieldName);
   if (typeof fieldText !== 'string') return fieldText;
   const odd = exponentNumber(value);
   if (odd !== undefined) {
     return unsupported(`the number ${odd}`, 'its text form needs an exponent, which logs do not write one way; write the value as a string');
   }
-  const base = { field: node.field, fieldText, negated, options: run.options };
-  // One case per kind so each renderer gets its own value type; a new kind does not compile.
+  const field = node.field;
+  const options = run.options;
+  // One case per kind so each renderer gets its own value type; a new kind does not compile. Each
+  // context is built whole (no shared base object spread into it: this runs for every leaf).
   const r = lang.values;
   switch (value.kind) {
     case 'string':
-      return typeof r.string === 'function' ? r.string({ ...base, value }) : r.string;
+      return typeof r.string === 'function' ? r.string({ field, fieldText, negated, options, value }) : r.string;
     case 'number':
-      return typeof r.number === 'function' ? r.number({ ...base, value }) : r.number;
+      return typeof r.number === 'function' ? r.number({ field, fieldText, negated, options, value }) : r.number;
     case 'boolean':
-      return typeof r.boolean === 'function' ? r.boolean({ ...base, value }) : r.boolean;
+      return typeof r.boolean === 'function' ? r.boolean({ field, fieldText, negated, options, value }) : r.boolean;
     case 'null':
-      return typeof r.null === 'function' ? r.null({ ...base, value }) : r.null;
+      return typeof r.null === 'function' ? r.null({ field, fieldText, negated, options, value }) : r.null;
     case 'regex':
-      return typeof r.regex === 'function' ? r.regex({ ...base, value }) : r.regex;
+      return typeof r.regex === 'function' ? r.regex({ field, fieldText, negated, options, value }) : r.regex;
     case 'cidr':
-      return typeof r.cidr === 'function' ? r.cidr({ ...base, value }) : r.cidr;
+      return typeof r.cidr === 'function' ? r.cidr({ field, fieldText, negated, options, value }) : r.cidr;
     case 'compare':
-      return typeof r.compare === 'function' ? r.compare({ ...base, value }) : r.compare;
+      return typeof r.compare === 'function' ? r.compare({ field, fieldText, negated, options, value }) : r.compare;
     case 'exists':
-      return typeof r.exists === 'function' ? r.exists({ ...base, value }) : r.exists;
+      return typeof r.exists === 'function' ? r.exists({ field, fieldText, negated, options, value }) : r.exists;
     case 'fieldref':
-      return typeof r.fieldref === 'function' ? r.fieldref({ ...base, value }) : r.fieldref;
+      return typeof r.fieldref === 'function' ? r.fieldref({ field, fieldText, negated, options, value }) : r.fieldref;
     case 'timepart':
-      return typeof r.timepart === 'function' ? r.timepart({ ...base, value }) : r.timepart;
+      return typeof r.timepart === 'function' ? r.timepart({ field, fieldText, negated, options, value }) : r.timepart;
     default:
       return assertNever(value, 'value');
   }

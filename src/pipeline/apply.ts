@@ -28,6 +28,7 @@ import {
   targetText,
   templateText,
   valueToConditionItem,
+  withId,
   writtenFacts,
   type Facts,
   type ItemResult,
@@ -69,32 +70,37 @@ export function applyPipelines(rule: SigmaRule, pipelines: readonly ProcessingPi
  * Converters leave out lowering errors at `refusedItems` by the same rule (src/converters.ts).
  */
 export function runPipelines(rule: SigmaRule, pipelines: readonly ProcessingPipeline[]): PipelineRun {
-  const ordered = pipelines.map((p, i) => ({ p, i })).sort((a, b) => a.p.priority - b.p.priority || a.i - b.i).map(({ p }) => p);
-  const run = new Run(rule, ordered);
+  const { ordered, vars } = runPlan(pipelines);
+  const run = new Run(rule, vars);
   for (const p of ordered) {
     const decide = logsourceVerdicts(p.transformations);
-    let verdicts = decide.verdicts(run.logsource);
+    let candidates = decide.candidates(run.logsource);
     const ts = p.transformations;
-    for (let i = 0; i < ts.length; i++) {
+    for (let k = 0; k < candidates.length; k++) {
+      const i = candidates[k] as number;
       const t = ts[i] as Transformation;
-      const kind = decide.kinds[i];
-      const holds = kind === 'always' || (kind === 'logsource' ? verdicts[i] === 1 : run.ruleConditionsHold(t));
-      if (!holds) continue;
+      if (decide.kinds[i] === 'other' && !run.ruleConditionsHold(t)) continue;
       const before = run.logsource;
       run.apply(p, t);
-      if (run.logsource !== before) verdicts = decide.verdicts(run.logsource);
+      if (run.logsource !== before) {
+        // The later transformations decide by the new log source.
+        candidates = decide.candidates(run.logsource);
+        k = candidates.findIndex((j) => j > i) - 1;
+        if (k < -1) break;
+      }
     }
   }
+  const { added, refused } = run.markedItems();
   return {
     output: {
       rule: { ...rule, detection: run.detection, logsource: run.logsource, fields: run.fields },
       state: run.state,
       applied: run.applied,
-      addedItems: run.itemsWith((f) => f.added),
+      addedItems: added,
     },
     diagnostics: run.diagnostics,
     failed: hasErrors(run.diagnostics),
-    refusedItems: run.refusedItems(),
+    refusedItems: refused,
   };
 }
 
@@ -109,6 +115,31 @@ export function repeatsAnError(codes: readonly DiagnosticCode[], code: Diagnosti
 
 type Rewritten = Expr | typeof DROPPED;
 
+/** The variables of all pipelines, as pySigma merges them when pipelines are combined (later wins). */
+type MergedVars = Readonly<Record<string, PipelineVars[string]>>;
+
+interface RunPlan {
+  /** The pipelines as given (the plan is for exactly these, in this order). */
+  readonly given: readonly ProcessingPipeline[];
+  /** The pipelines in priority order (lower first; ties keep the given order). */
+  readonly ordered: readonly ProcessingPipeline[];
+  readonly vars: MergedVars;
+}
+
+/** Each list of pipelines' plan: a caller converts every rule with one list (found by identity, checked by its members). */
+const runPlans = new WeakMap<readonly ProcessingPipeline[], RunPlan>();
+
+function runPlan(pipelines: readonly ProcessingPipeline[]): RunPlan {
+  const known = runPlans.get(pipelines);
+  if (known !== undefined && known.given.length === pipelines.length && known.given.every((p, i) => p === pipelines[i])) return known;
+  const ordered = pipelines.map((p, i) => ({ p, i })).sort((a, b) => a.p.priority - b.p.priority || a.i - b.i).map(({ p }) => p);
+  const vars: Record<string, PipelineVars[string]> = Object.create(null) as Record<string, PipelineVars[string]>;
+  for (const p of ordered) for (const [k, v] of Object.entries(p.vars)) vars[k] = { values: v, pipeline: p.id };
+  const plan = { given: [...pipelines], ordered, vars };
+  runPlans.set(pipelines, plan);
+  return plan;
+}
+
 class Run implements RuleView {
   detection: Expr;
   logsource: LogSource;
@@ -118,18 +149,15 @@ class Run implements RuleView {
   readonly applied: AppliedTransformation[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly facts = new WeakMap<ExprMatch, Facts>();
-  /** Variables of all pipelines, as pySigma merges them when pipelines are combined (later wins). */
-  private readonly vars: Record<string, PipelineVars[string]> = Object.create(null) as Record<string, PipelineVars[string]>;
 
-  /** `ordered`: the pipelines in priority order. */
+  /** `vars`: the variables of all pipelines (RunPlan). */
   constructor(
     readonly rule: SigmaRule,
-    ordered: readonly ProcessingPipeline[],
+    private readonly vars: MergedVars,
   ) {
     this.detection = rule.detection;
     this.logsource = rule.logsource;
     this.fields = [...rule.fields];
-    for (const p of ordered) for (const [k, v] of Object.entries(p.vars)) this.vars[k] = { values: v, pipeline: p.id };
   }
 
   /** The run is its own RuleView: rule conditions read its current log source, detection, state and ids. */
@@ -137,14 +165,19 @@ class Run implements RuleView {
     return evalConditionSet(t.ruleConditions, (c) => ruleConditionHolds(c, this));
   }
 
-  /** The items of the detection whose facts pass `test` (`added`: for PipelineOutput.addedItems). */
-  itemsWith(test: (facts: Facts) => boolean): ReadonlySet<ExprMatch> {
-    return new Set(matchesOf(this.detection).filter((m) => test(this.factsOf(m))));
-  }
-
-  /** The items of the detection with errors, and their codes (PipelineRun.refusedItems). */
-  refusedItems(): ReadonlyMap<ExprMatch, readonly DiagnosticCode[]> {
-    return new Map([...this.itemsWith((f) => f.errors.length > 0)].map((m) => [m, this.factsOf(m).errors]));
+  /**
+   * The items of the detection an add_condition added (PipelineOutput.addedItems), and those with errors
+   * and their codes (PipelineRun.refusedItems), in tree order, from one walk of the tree.
+   */
+  markedItems(): { added: ReadonlySet<ExprMatch>; refused: ReadonlyMap<ExprMatch, readonly DiagnosticCode[]> } {
+    const added = new Set<ExprMatch>();
+    const refused = new Map<ExprMatch, readonly DiagnosticCode[]>();
+    for (const m of matchesOf(this.detection)) {
+      const facts = this.factsOf(m);
+      if (facts.added) added.add(m);
+      if (facts.errors.length > 0) refused.set(m, facts.errors);
+    }
+    return { added, refused };
   }
 
   private factsOf(m: ExprMatch): Facts {
@@ -380,6 +413,13 @@ class Run implements RuleView {
     const fieldSelected = (name: string, facts: Facts): boolean => this.fieldNamesHold(t, name, facts);
     const recordedBefore = this.applied.length;
     let wroteGuards = false;
+    // Made once per distinct input in this transformation (most items share their facts, and a field
+    // is mapped the same way wherever it stands): an item's new facts by its facts and what was renamed
+    // (facts are never changed, so items share them), and the detail of an item without a field
+    // reference by its field (one string, which eachItem's set of details then meets again).
+    const renamedFacts = new Map<Facts, (Facts | undefined)[]>();
+    const fieldDetails = new Map<string, string>();
+    const texts = (names: readonly string[], guards: readonly (FieldGuard | null)[] | undefined): string => names.map((n, i) => targetText(n, guards?.[i])).join(' | ');
     // The item's field and the field its value refers to are each selected (and renamed) on their own.
     this.eachItem(p, t, (m) => {
       if (m.field === null) return undefined;
@@ -403,28 +443,33 @@ class Run implements RuleView {
         });
       });
       wroteGuards ||= guarded.guarded;
-      const texts = (names: readonly string[], guards: readonly (FieldGuard | null)[] | undefined): string => names.map((n, i) => targetText(n, guards?.[i])).join(' | ');
-      const detail = [
-        ...(targets ? [`${m.field} -> ${texts(targets, fieldGuardList)}`] : []),
-        ...(ref !== undefined && refTargets ? [`${ref} -> ${texts(refTargets, refGuardList)}`] : []),
-      ].join('; ');
+      const field = m.field;
+      const detailText = (): string =>
+        [...(targets ? [`${field} -> ${texts(targets, fieldGuardList)}`] : []), ...(ref !== undefined && refTargets ? [`${ref} -> ${texts(refTargets, refGuardList)}`] : [])].join('; ');
+      let detail = ref === undefined ? fieldDetails.get(field) : undefined;
+      if (detail === undefined) {
+        detail = detailText();
+        if (ref === undefined) fieldDetails.set(field, detail);
+      }
       if (guarded.alternatives.length === 0) {
         return {
           refused: 'unsupported-construct',
           message: `transformation \`${t.id}\` of pipeline \`${p.id}\` maps \`${m.field}\` and the field its value refers to under conditions no event meets together (${detail}); the comparison can never hold, so it is refused`,
         };
       }
-      return {
-        expr: or(guarded.alternatives, m.span),
-        facts: {
-          ...facts,
-          applied: targets !== undefined ? new Set([...facts.applied, t.id]) : facts.applied,
-          mappedField: facts.mappedField || targets !== undefined,
-          refApplied: refTargets !== undefined ? new Set([...facts.refApplied, t.id]) : facts.refApplied,
-        },
-        ownFacts: guarded.facts,
-        detail,
-      };
+      let made = renamedFacts.get(facts);
+      if (made === undefined) {
+        made = [];
+        renamedFacts.set(facts, made);
+      }
+      const renamed = (targets !== undefined ? 1 : 0) + (refTargets !== undefined ? 2 : 0);
+      const newFacts = (made[renamed] ??= {
+        ...facts,
+        applied: targets !== undefined ? withId(facts.applied, t.id) : facts.applied,
+        mappedField: facts.mappedField || targets !== undefined,
+        refApplied: refTargets !== undefined ? withId(facts.refApplied, t.id) : facts.refApplied,
+      });
+      return { expr: or(guarded.alternatives, m.span), facts: newFacts, ownFacts: guarded.facts, detail };
     }, (m) => m.field !== null && (m.value.kind === 'fieldref' || fieldTargets(t, m.field) !== undefined), 'field');
     // Each guard once per OR (a list of values mapped item by item repeats them).
     if (wroteGuards) this.detection = groupGuards(this.detection);

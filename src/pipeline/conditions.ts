@@ -15,22 +15,52 @@ export interface RuleView {
   readonly state: PipelineState;
 }
 
-/** Each condition set's conditions by id, built once per set (sets are evaluated for every rule). */
-const conditionsById = new WeakMap<ConditionSet<unknown>, ReadonlyMap<string, unknown>>();
+/**
+ * How a condition set is evaluated, worked out once per set (sets are evaluated for every rule and
+ * item): 'all' or 'any' when it combines each of its conditions once, in order, by and/or (the loader's
+ * default, and nearly every set), so they are tested one by one; else its conditions by id, for its
+ * expression.
+ */
+type SetPlan = { readonly kind: 'all' | 'any' } | { readonly kind: 'expr'; readonly byId: ReadonlyMap<string, unknown> };
+const plans = new WeakMap<ConditionSet<unknown>, SetPlan>();
+
+function planOf<C>(set: ConditionSet<C>): SetPlan {
+  const known = plans.get(set);
+  if (known !== undefined) return known;
+  const byId = new Map(set.conditions.map((c) => [c.id, c.condition]));
+  const e = set.combine;
+  const eachOnce =
+    (e.kind === 'and' || e.kind === 'or') &&
+    byId.size === set.conditions.length &&
+    e.operands.length === set.conditions.length &&
+    e.operands.every((o, i) => o.kind === 'ref' && o.id === set.conditions[i]?.id);
+  const plan: SetPlan = eachOnce ? { kind: e.kind === 'and' ? 'all' : 'any' } : { kind: 'expr', byId };
+  plans.set(set, plan);
+  return plan;
+}
 
 export function evalConditionSet<C>(set: ConditionSet<C>, test: (c: C) => boolean): boolean {
   // No conditions: the transformation applies everywhere (negation only applies to conditions given).
-  if (set.conditions.length === 0) return true;
-  let byId = conditionsById.get(set) as ReadonlyMap<string, C> | undefined;
-  if (byId === undefined) {
-    byId = new Map(set.conditions.map((c) => [c.id, c.condition]));
-    conditionsById.set(set, byId);
+  const conditions = set.conditions;
+  if (conditions.length === 0) return true;
+  const plan = planOf(set);
+  switch (plan.kind) {
+    case 'all':
+      for (const c of conditions) if (!test(c.condition)) return false;
+      return true;
+    case 'any':
+      for (const c of conditions) if (test(c.condition)) return true;
+      return false;
+    case 'expr': {
+      const byId = plan.byId as ReadonlyMap<string, C>;
+      return evalCondExpr(set.combine, (id) => {
+        const c = byId.get(id);
+        return c !== undefined && test(c);
+      });
+    }
+    default:
+      return assertNever(plan, 'condition set plan');
   }
-  const known = byId;
-  return evalCondExpr(set.combine, (id) => {
-    const c = known.get(id);
-    return c !== undefined && test(c);
-  });
 }
 
 /** A log source part as conditions compare it (case-insensitively, as pySigma's LogsourceCondition). */
@@ -195,13 +225,18 @@ export function detectionItemConditionHolds(c: DetectionItemCondition, item: Exp
 /**
  * How each transformation of a pipeline decides whether it applies, precomputed: most transformations
  * of the built-in pipelines test only the rule's log source, and a pack has few distinct log sources,
- * so their verdicts are computed once per log source and pipeline instead of once per rule.
+ * so their verdicts are computed once per log source and pipeline instead of once per rule, and a run
+ * visits only the transformations that may apply (`candidates`), not every one of the pipeline.
  */
 export interface LogsourceVerdicts {
   /** Per transformation: 'always' (no rule conditions), 'logsource' (only logsource conditions), 'other'. */
   readonly kinds: readonly ('always' | 'logsource' | 'other')[];
-  /** Per transformation, for the given log source: 1 when its (logsource-only) conditions hold. */
-  verdicts(logsource: LogSource): Uint8Array;
+  /**
+   * For the given log source, the indexes (ascending) of the transformations that may apply: each
+   * 'always' one, each 'logsource' one whose conditions hold (it then applies), and each 'other' one
+   * unless it needs all of its conditions and a log-source one among them fails.
+   */
+  candidates(logsource: LogSource): Int32Array;
 }
 
 const verdictsByPipeline = new WeakMap<readonly Transformation[], LogsourceVerdicts>();
@@ -214,26 +249,39 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
   const kinds = transformations.map((t) =>
     t.ruleConditions.conditions.length === 0 ? 'always' : t.ruleConditions.conditions.every((c) => c.condition.type === 'logsource') ? 'logsource' : 'other',
   );
-  const byKey = new Map<string, Uint8Array>();
+  const byKey = new Map<string, Int32Array>();
+  // A rule's log source object is met again (by each pipeline of each target): found by identity first.
+  const byObject = new WeakMap<LogSource, Int32Array>();
   const made: LogsourceVerdicts = {
     kinds,
-    verdicts(logsource) {
+    candidates(logsource) {
+      const seen = byObject.get(logsource);
+      if (seen !== undefined) return seen;
       const key = [logsource.category, logsource.product, logsource.service].map((v) => (v === undefined ? '\u0001' : v.toLowerCase())).join('\u0000');
       let out = byKey.get(key);
       if (out === undefined) {
-        out = new Uint8Array(transformations.length);
+        const indexes: number[] = [];
         for (const [i, t] of transformations.entries()) {
-          if (kinds[i] !== 'logsource') continue;
-          out[i] = evalConditionSet(t.ruleConditions, (c) => c.type === 'logsource' && logsourceHolds(c, logsource)) ? 1 : 0;
+          if (kinds[i] === 'logsource' ? evalConditionSet(t.ruleConditions, (c) => c.type === 'logsource' && logsourceHolds(c, logsource)) : !failsOnLogsource(t.ruleConditions, logsource)) indexes.push(i);
         }
+        out = Int32Array.from(indexes);
         if (byKey.size >= MAX_CACHED_LOGSOURCES) byKey.clear();
         byKey.set(key, out);
       }
+      byObject.set(logsource, out);
       return out;
     },
   };
   verdictsByPipeline.set(transformations, made);
   return made;
+}
+
+/**
+ * Whether rule conditions that must all hold (SetPlan 'all') include a log-source condition that does not
+ * hold for `logsource`: the transformation then cannot apply, whatever its other conditions say.
+ */
+function failsOnLogsource(set: ConditionSet<RuleCondition>, logsource: LogSource): boolean {
+  return planOf(set).kind === 'all' && set.conditions.some((c) => c.condition.type === 'logsource' && !logsourceHolds(c.condition, logsource));
 }
 
 function logsourceHolds(c: Extract<RuleCondition, { type: 'logsource' }>, logsource: LogSource): boolean {

@@ -4,6 +4,7 @@ import { assertNever } from '../diagnostics/assert-never.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { LogSource } from '../rule/model.js';
 import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
+import { BoundedCache, CachePerOwner } from '../lower/bounded-cache.js';
 import type { ItemFacts } from './conditions.js';
 import { rewriteHashesItem } from './hashes-fields.js';
 import type { SourceSpan } from '../diagnostics/span.js';
@@ -33,11 +34,27 @@ export interface Facts extends ItemFacts {
   readonly errors: readonly DiagnosticCode[];
 }
 
-export const NO_FACTS: Facts = { applied: new Set(), mappedField: false, refApplied: new Set(), added: false, errors: [] };
+const NO_IDS: ReadonlySet<string> = new Set();
+
+export const NO_FACTS: Facts = { applied: NO_IDS, mappedField: false, refApplied: NO_IDS, added: false, errors: [] };
+
+/*
+ * Facts are never changed once made (a rewrite makes new ones), and most items of a pack share a few
+ * histories, so their id sets and written facts are made once per distinct input and shared (bounded
+ * caches: src/lower/bounded-cache.ts), not once per item of every rule.
+ */
+const extendedIds = new CachePerOwner<ReadonlySet<string>, string, ReadonlySet<string>>(1024);
+const writtenById = [new BoundedCache<string, Facts>(4096), new BoundedCache<string, Facts>(4096)] as const;
+
+/** `ids` with `id` added (in that order). */
+export function withId(ids: ReadonlySet<string>, id: string): ReadonlySet<string> {
+  if (ids.has(id)) return ids;
+  return extendedIds.of(ids).get(id, () => new Set([...ids, id]));
+}
 
 /** The facts of an item transformation `id` wrote itself, in the target's names (add_condition's items, a mapping guard's). */
 export function writtenFacts(id: string, added: boolean): Facts {
-  return { applied: new Set([id]), mappedField: true, refApplied: new Set(), added, errors: [] };
+  return writtenById[added ? 1 : 0].get(id, () => ({ applied: withId(NO_IDS, id), mappedField: true, refApplied: NO_IDS, added, errors: [] }));
 }
 
 /** A removed detection item: "no constraint" (true). */
@@ -64,7 +81,7 @@ export type ItemResult =
 
 /** The facts of an item a transformation rewrote: its old facts, plus the transformation as applied. */
 function withApplied(facts: Facts, t: Transformation): Facts {
-  return { ...facts, applied: new Set([...facts.applied, t.id]) };
+  return { ...facts, applied: withId(facts.applied, t.id) };
 }
 
 /**

@@ -295,6 +295,23 @@ describe('lowerExpr diagnostics', () => {
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['invalid-value', `target toy's option 'opt' takes a switch (true or false), not "yes"`]]);
   });
 
+  it('writes a field name with the language it is lowered for (written names are cached per language)', () => {
+    const leaf = match('A', { kind: 'string', parts: [{ kind: 'literal', text: '1' }], cased: false }, span);
+    const base = toyLanguage(PRECEDENCES[0]!, false);
+    const upper = toyTarget({ ...base, fieldName: (n) => `U_${n}` });
+    const lowerCase = toyTarget({ ...base, fieldName: (n) => `l_${n.toLowerCase()}` });
+    const refusing = toyTarget({ ...base, fieldName: (n) => unsupported(`the field name '${n}'`, 'toy refuses it') });
+    for (let i = 0; i < 2; i++) {
+      const u = lowerExpr(leaf, upper);
+      const l = lowerExpr(leaf, lowerCase);
+      const r = lowerExpr(leaf, refusing);
+      expect(u.ok && u.value.expression).toBe('U_A=1');
+      expect(l.ok && l.value.expression).toBe('l_a=1');
+      expect(r.ok).toBe(false);
+      expect(r.diagnostics.map((d) => d.message).join('\n')).toContain("the field name 'A'");
+    }
+  });
+
   it('is deterministic', () => {
     const e = and([or([match('A', { kind: 'string', parts: [{ kind: 'literal', text: '1' }], cased: false }, span), match('B', { kind: 'string', parts: [{ kind: 'literal', text: '2' }], cased: false }, span)], span), not(match('C', { kind: 'string', parts: [], cased: false }, span), span)], span);
     expect(lowerExpr(e, target)).toEqual(lowerExpr(e, target));

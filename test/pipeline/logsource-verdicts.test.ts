@@ -68,3 +68,40 @@ describe('log-source verdicts cached per log source', () => {
     expect(applied({ product: 'macos' }, ['attack.t1059'])).toEqual([]);
   });
 });
+
+describe('rule conditions that need all or any of log source and other conditions', () => {
+  const Q = pipeline(`transformations:
+  - id: both
+    type: set_state
+    key: both
+    val: 'yes'
+    rule_conditions:
+      - { type: logsource, product: windows }
+      - { type: tag, tag: attack.t1059 }
+  - id: either
+    type: set_state
+    key: either
+    val: 'yes'
+    rule_conditions:
+      - { type: logsource, product: windows }
+      - { type: tag, tag: attack.t1059 }
+    rule_cond_op: or
+  - id: expression
+    type: set_state
+    key: expression
+    val: 'yes'
+    rule_conditions:
+      win: { type: logsource, product: windows }
+      tag: { type: tag, tag: attack.t1059 }
+    rule_cond_expr: not win and tag
+`);
+  const appliedQ = (ls: LogSource, tags: string[] = []): string[] =>
+    okValue(applyPipelines(rule(m('CommandLine', 'x'), ls, { tags }), [Q])).applied.map((a) => a.transformation);
+
+  it('all: a log source that fails rules it out; any: one condition is enough; an expression as written', () => {
+    expect(appliedQ({ product: 'windows' }, ['attack.t1059'])).toEqual(['both', 'either']);
+    expect(appliedQ({ product: 'windows' }, [])).toEqual(['either']);
+    expect(appliedQ({ product: 'macos' }, ['attack.t1059'])).toEqual(['either', 'expression']);
+    expect(appliedQ({ product: 'macos' }, [])).toEqual([]);
+  });
+});

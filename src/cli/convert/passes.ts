@@ -8,7 +8,7 @@ import { MANIFEST_FILE } from './manifest.js';
 import { ConvertPool } from './pool.js';
 import type { FileResult, FileTask, WorkerSetup } from './pool-protocol.js';
 import type { Progress } from './progress.js';
-import type { RunOutput, TargetSink } from './target-sink.js';
+import type { LineIndexes, RunOutput, TargetSink } from './target-sink.js';
 
 /*
  * The ways a `convert` run goes (see runConvert): file by file on the main thread (stream), the same with
@@ -48,7 +48,9 @@ function deliver(pass: Pass, progress: Progress, path: string, result: FileResul
   if (result.kind === 'batch') return false;
   if (result.hash !== null) pass.inputHashes?.set(path, result.hash);
   progress.addTimes(result.times);
-  const indexes = new Map([[path, new LineIndex(path, result.text)]]);
+  // The file's line index is made only if a diagnostic is rendered (most files have none to print).
+  let index: LineIndex | undefined;
+  const indexes: LineIndexes = { get: (file) => (file === path ? (index ??= new LineIndex(path, result.text)) : undefined) };
   pass.sinks.forEach((sink, k) => sink.add(result.records[k] ?? [], indexes, pass.out));
   fileDone(pass);
   progress.step();

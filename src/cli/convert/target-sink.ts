@@ -25,6 +25,11 @@ export interface RunOutput {
   writeError: string | null;
 }
 
+/** Each input file's line index, for rendering diagnostics with their source lines (a Map is one). */
+export interface LineIndexes {
+  get(file: string): LineIndex | undefined;
+}
+
 /** Whether files should still be staged: once a rule failed or a write failed, the pack will not be written. */
 function staging(out: RunOutput): StagedFiles | undefined {
   return out.failed === 0 && out.writeError === null ? out.staged : undefined;
@@ -129,7 +134,7 @@ export class TargetSink {
   }
 
   /** Records of this target in input order; `indexes` renders their diagnostics with source lines. */
-  add(records: readonly ConversionRecord[], indexes: ReadonlyMap<string, LineIndex>, out: RunOutput): void {
+  add(records: readonly ConversionRecord[], indexes: LineIndexes, out: RunOutput): void {
     const { run, outputDir, json, folder } = this.settings;
     const pack = run.pack;
     // Each rule's own file (the plain query, or a file-per-rule format): renames are warned when they

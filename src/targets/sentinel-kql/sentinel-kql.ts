@@ -185,7 +185,11 @@ function listRender(fieldText: string, items: readonly ListItem[]): Fragment {
  */
 function alternation(patterns: readonly { flags: string; body: string }[]): string {
   const byFlags = new Map<string, string[]>();
-  for (const p of patterns) byFlags.set(p.flags, [...(byFlags.get(p.flags) ?? []), p.body]);
+  for (const p of patterns) {
+    const bodies = byFlags.get(p.flags);
+    if (bodies === undefined) byFlags.set(p.flags, [p.body]);
+    else bodies.push(p.body); // not a copy per branch: a list of thousands of hashes is one alternation
+  }
   const groups = [...byFlags.entries()];
   const [first] = groups;
   if (groups.length === 1 && first !== undefined) {

@@ -63,8 +63,9 @@ async function child(mode, args) {
       }
     }
   } else {
-    const { runCli } = await import('../dist/src/cli/program.js');
-    const { nodeIo } = await import('../dist/src/cli/io.js');
+    // The bundled CLI (dist/cli, scripts/build-cli.mjs): what the `sigma-transpiler` command runs.
+    const { runCli } = await import('../dist/cli/program.js');
+    const { nodeIo } = await import('../dist/cli/io.js');
     const io = nodeIo();
     const readFile = io.readFile;
     status = await runCli(args, {

@@ -7,7 +7,7 @@ import { load } from 'js-yaml';
 import { REPO_ROOT } from './support/paths.js';
 
 const SCRIPT = join(REPO_ROOT, 'examples', 'ci', 'check-and-export.sh');
-const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'check-and-export-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

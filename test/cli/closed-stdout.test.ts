@@ -8,9 +8,9 @@ import { REPO_ROOT } from '../support/paths.js';
 /**
  * A reader that stops early (`sigma-transpiler convert ... | head`) closes the pipe before the queries
  * are printed. The run still ends as it would have (its summary on stderr, its exit status), with no
- * stack trace, and leaves no temporary file. Runs the built CLI (`npm test` builds it first).
+ * stack trace, and leaves no temporary file. Runs the bundled CLI, the `sigma-transpiler` command (`npm test` builds it first).
  */
-const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
 let temp: string;
 beforeEach(() => {

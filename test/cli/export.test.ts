@@ -160,6 +160,16 @@ describe('manifest.json', () => {
     expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + '\n');
   });
 
+  it('a title holding U+2028 or U+2029 keeps its exact value (JSON allows them raw; they are not line ends)', async () => {
+    const title = 'Line\u2028sep and para\u2029graph';
+    const r = await run(['-t', 'splunk,sql', '-o', 'out', 'pack'], { 'pack/a.yml': rule(JSON.stringify(title), '3e95725d-7320-415d-80f7-004da920fc14', '    sel:\n        CommandLine|contains: x') });
+    expect(r.status, r.err).toBe(0);
+    const text = r.written.get('out')?.get('manifest.json') ?? '';
+    const manifest = JSON.parse(text) as { documents: { title: string }[] };
+    expect(manifest.documents[0]?.title).toBe(title);
+    expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + '\n');
+  });
+
   it('one target: only with --manifest, beside the files (the folder layout stays as it was)', async () => {
     const plain = await run(['-t', 'splunk', '-s', '-o', 'out', 'pack'], PACK);
     expect([...(plain.written.get('out')?.keys() ?? [])].sort()).toEqual(['a.spl', 'b/six.spl', 'corr.spl']);

@@ -146,24 +146,19 @@ export class ManifestBuilder {
   }
 }
 
-function indent(text: string, by: string): string {
-  return text.replace(/^/gm, by);
-}
-
 /** Where JSON.stringify puts a value two levels down (`[[value]]`): what `documentText` keeps of it. */
 const NESTED_OPEN = '[\n  [\n';
 const NESTED_CLOSE = '\n  ]\n]';
 
 /**
- * A document's JSON as the manifest's `documents` array holds it: indented 2 per level, 4 in all
- * (`indent(JSON.stringify(doc, null, 2), '    ')`). JSON.stringify indents it itself when the document
- * stands two levels down, which spares a second pass over the text (the manifest of `-t all` over SigmaHQ
- * is 25 MB). Except where a string holds U+2028 or U+2029, which JSON.stringify leaves as they are and
- * `indent` (a multiline `^`) takes for line ends: that text is indented the original way.
+ * A document's JSON as the manifest's `documents` array holds it: indented 2 per level, 4 in all.
+ * JSON.stringify indents it itself when the document stands two levels down, so the text needs no second
+ * pass (the manifest of `-t all` over SigmaHQ is 25 MB). A string's U+2028 or U+2029 stays as it is: JSON
+ * allows them raw, and they end no line (an earlier version re-indented after them with a multiline `^`,
+ * which changed such a title's value).
  */
 function documentText(doc: DocumentEntry): string {
   const nested = JSON.stringify([[doc]], null, 2);
-  if (/[\u2028\u2029]/.test(nested)) return indent(JSON.stringify(doc, null, 2), '    ');
   return nested.slice(NESTED_OPEN.length, nested.length - NESTED_CLOSE.length);
 }
 

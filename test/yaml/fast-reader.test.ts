@@ -130,6 +130,15 @@ describe('fast YAML reader against the js-yaml path', () => {
     ['a: x\n  b: y\n', 'continued plain scalar becomes a key'],
     [': x\n', 'empty key'],
     ['a: 1\n: x\n', 'empty key after an entry'],
+    // js-yaml reads a first line `---x` as the marker and `x`; the tree builder starts a first document `...x` after the dots.
+    ['---a: 1\n', '`---` without a space'],
+    ['---:\n', '`---` without a space, then a colon'],
+    ['...: x\n', '`...` without a space'],
+    // A `... ` line ends the document in js-yaml (its error), even when text follows on that line.
+    ['a: 1\n... b: 2\n', 'document end marker then text'],
+    ['a:\n  b: 1\n...    c: 2\n', 'document end marker after a nested mapping'],
+    // js-yaml drops a leading byte order mark; loadYaml has dropped one already.
+    ['\ufeff\ufeffa: 1\n', 'second byte order mark'],
   ];
 
   it('declines what it does not handle, and the js-yaml path still decides', () => {

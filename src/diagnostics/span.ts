@@ -13,22 +13,26 @@ export interface SourceSpan {
   readonly endOffset: number;
 }
 
+/** Offsets where the lines of `text` start: 0 and after each LF. */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+  return starts;
+}
+
 /** Maps character offsets of one text to line/column spans. */
 export class LineIndex {
-  /** Offsets where lines start, found on first use: most files' spans come from the YAML reader, not from here. */
-  private lineStarts: number[] | undefined;
+  /** Offsets where lines start, found on first use (the fast YAML reader asks first, and shares them). */
+  private lineStarts: readonly number[] | undefined;
   constructor(
     readonly file: string,
     readonly text: string,
   ) {}
 
-  private get starts(): number[] {
-    if (this.lineStarts !== undefined) return this.lineStarts;
-    const starts = [0];
-    const text = this.text;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
-    this.lineStarts = starts;
-    return starts;
+  /** `lineStartsOf(text)`, found once. */
+  get starts(): readonly number[] {
+    this.lineStarts ??= lineStartsOf(this.text);
+    return this.lineStarts;
   }
 
   position(offset: number): { line: number; column: number } {

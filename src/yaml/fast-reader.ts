@@ -42,6 +42,8 @@ export type FastResult = { readonly documents: YamlDocument[] } | { readonly dec
 export function readFast(text: string, index: LineIndex, limits: FastLimits): FastResult {
   if (!fastPathAvailable) return { declined: 'js-yaml does not expose its implicit types' };
   if (unhandled(text)) return { declined: 'tab, control character or lone CR' };
+  // js-yaml drops a leading byte order mark (loadYaml has dropped one already: this is a second).
+  if (text.charCodeAt(0) === 0xfeff) return { declined: 'byte order mark' };
   try {
     return { documents: new FastReader(text, index, limits).stream() };
   } catch (e) {
@@ -66,6 +68,10 @@ class FastReader extends TextReader {
         if (p >= this.n || this.isMarker(p, DASH)) throw new Decline('empty document');
       } else if (documents.length > 0) {
         throw new Decline('content after a document');
+      } else if (this.startsWithThree(p, DASH) || this.startsWithThree(p, DOT)) {
+        // js-yaml readDocument takes a first line `---x` for the marker `---` and `x` (no space needed),
+        // and the tree builder starts a first document `...x` after the dots.
+        throw new Decline('`---` or `...` without a space after it');
       }
       if (this.isMarker(p, DOT)) throw new Decline('document end marker');
       if (this.column(p) !== 0) throw new Decline('root not at column 0');
@@ -77,6 +83,10 @@ class FastReader extends TextReader {
     }
     if (documents.length === 0) throw new Decline('no document');
     return documents;
+  }
+
+  private startsWithThree(p: number, c: number): boolean {
+    return this.at(p) === c && this.at(p + 1) === c && this.at(p + 2) === c;
   }
 
   /** A block mapping whose first key is at `p`, in column `indent` (js-yaml readBlockMapping, implicit keys only). */
@@ -136,7 +146,8 @@ class FastReader extends TextReader {
       const col = this.column(p);
       if (col > indent) throw new Decline('bad indentation of a mapping entry');
       if (col < indent) break;
-      if (indent === 0 && this.isMarker(p, DASH)) break;
+      // A `---` or `...` line ends the document (js-yaml testDocumentSeparator); `stream` decides what follows.
+      if (indent === 0 && (this.isMarker(p, DASH) || this.isMarker(p, DOT))) break;
     }
     return { kind: 'map', entries, span: this.span(start, end, startLine) };
   }

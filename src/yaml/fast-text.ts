@@ -1,4 +1,4 @@
-import type { LineIndex, SourceSpan } from '../diagnostics/span.js';
+import { type LineIndex, lineStartsOf, type SourceSpan } from '../diagnostics/span.js';
 import type { YamlScalar } from './node.js';
 import { Decline, fromCodePoint, hexEscapeLength, hexValue, simpleEscape, typePlain } from './fast-scalars.js';
 
@@ -93,7 +93,7 @@ export abstract class TextReader {
   protected breaks = 0;
   /** Set by `quoted`: whether the scalar spans lines. */
   protected multiline = false;
-  protected readonly starts: number[];
+  protected readonly starts: readonly number[];
   /** Collection nesting the reader takes: below maxDepth (js-yaml reports on deeper), and its own stack bound. */
   protected readonly maxLevel: number;
   /** Caches of `colonFrom` and `commentFrom`: where the last search started and what it found. */
@@ -112,10 +112,9 @@ export abstract class TextReader {
     const last = text.charCodeAt(text.length - 1);
     this.s = text.length === 0 || isEol(last) ? text : `${text}\n`;
     this.n = this.s.length;
-    // Line starts as LineIndex finds them (after each LF), for `span`.
-    const starts = [0];
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
-    this.starts = starts;
+    // Line starts as LineIndex finds them, for `span`: the index's own when it is of this text (the
+    // loader's is), so the file is scanned for lines once.
+    this.starts = index.text === text ? index.starts : lineStartsOf(text);
     this.maxLevel = Math.min(limits.maxDepth, 1000);
   }
 

@@ -153,6 +153,12 @@ function separatorLines(text: string): number[] {
 
 /** Parses one text (the whole file, or a part of it starting at `base`) with js-yaml and the tree builder. */
 function parsePart(src: string, base: number, index: LineIndex, limits: YamlLimits, firstIndex: number): Loaded & { failed: boolean } {
+  // js-yaml drops a leading byte order mark (loadYaml has dropped one already: this is a second); the
+  // builder places its events in the text js-yaml reads.
+  if (src.charCodeAt(0) === 0xfeff) {
+    src = src.slice(1);
+    base += 1;
+  }
   const span = (start: number, end: number): SourceSpan => index.span(base + start, base + end);
   const builder = new TreeBuilder(src, span, limits);
   const listener = builder.listener as unknown as NonNullable<yaml.LoadOptions['listener']>;

@@ -57,6 +57,30 @@ describe('fast YAML reader against the js-yaml path', () => {
     expect(taken).toBeGreaterThan(files.length * 0.99);
   });
 
+  it.skipIf(!present)('agrees on corpus files with a few small edits (the near misses real files make)', () => {
+    // Edits that change how a line reads: an indicator, a quote, a marker, a line break or indentation.
+    const texts = yamlFiles(CORPUS).map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, ''));
+    const insert = fc.constantFrom(
+      ...['', ' ', '  ', '\n', '\n  ', ': ', ':', '- ', '-', '#', ' #', "'", '"', "''", '\\', '[', ']', ',', '{', '|', '>', '|-\n', '>\n  '],
+      ...['---', '...', '--- ', '... ', '\n---', '\n...', '\n... ', '?', '*', '%', '~', 'null', '1', 'é', '😀', '\u2028', '\u00a0', '\r\n', '\n\n'],
+    );
+    // [where, how many characters to drop, what to insert, at a line start or in place]
+    const edit = fc.tuple(fc.nat(), fc.nat(3), insert, fc.boolean());
+    fc.assert(
+      fc.property(fc.nat(texts.length - 1), fc.boolean(), fc.array(edit, { minLength: 1, maxLength: 3 }), (which, crlf, edits) => {
+        let text = texts[which] as string;
+        if (crlf) text = text.replace(/\n/g, '\r\n');
+        for (const [where, drop, add, atLineStart] of edits) {
+          const i = where % (text.length + 1);
+          const at = atLineStart ? text.lastIndexOf('\n', i - 1) + 1 : i;
+          text = text.slice(0, at) + add + text.slice(at + (atLineStart ? 0 : drop));
+        }
+        same(text);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("agrees on the project's own YAML files (tests, rules, examples)", () => {
     const files = ['test', 'rules', 'examples'].map((d) => join(REPO_ROOT, d)).filter(existsSync).flatMap(yamlFiles);
     expect(files.length).toBeGreaterThan(10);
@@ -130,6 +154,15 @@ describe('fast YAML reader against the js-yaml path', () => {
     ['a: x\n  b: y\n', 'continued plain scalar becomes a key'],
     [': x\n', 'empty key'],
     ['a: 1\n: x\n', 'empty key after an entry'],
+    // js-yaml reads a first line `---x` as the marker and `x`; the tree builder starts a first document `...x` after the dots.
+    ['---a: 1\n', '`---` without a space'],
+    ['---:\n', '`---` without a space, then a colon'],
+    ['...: x\n', '`...` without a space'],
+    // A `... ` line ends the document in js-yaml (its error), even when text follows on that line.
+    ['a: 1\n... b: 2\n', 'document end marker then text'],
+    ['a:\n  b: 1\n...    c: 2\n', 'document end marker after a nested mapping'],
+    // js-yaml drops a leading byte order mark; loadYaml has dropped one already.
+    ['\ufeff\ufeffa: 1\n', 'second byte order mark'],
   ];
 
   it('declines what it does not handle, and the js-yaml path still decides', () => {

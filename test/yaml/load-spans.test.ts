@@ -133,6 +133,16 @@ describe('loadYaml spans in a Sigma rule', () => {
     const fromText = loadYaml('\uFEFFtitle: x\n', 'bom.yml');
     expect(at(entry(fromText.documents[0]?.node ?? null, 'title').value.span)).toBe('1:8-1:9');
   });
+
+  it('reads a second byte order mark as js-yaml does (it drops one more), with spans in the file', () => {
+    // The tree builder used to place js-yaml's events one character early and fail ("please report it").
+    const loaded = loadYaml('\uFEFF\uFEFFtitle: x\nlevel: high\n', 'bom.yml');
+    expect(loaded.diagnostics).toEqual([]);
+    const root = loaded.documents[0]?.node ?? null;
+    expect(root === null ? null : toPlain(root)).toEqual({ title: 'x', level: 'high' });
+    expect(at(entry(root, 'title').keySpan)).toBe('1:2-1:7');
+    expect(at(entry(root, 'level').value.span)).toBe('2:8-2:12');
+  });
 });
 
 describe('loadYaml spans of other shapes', () => {

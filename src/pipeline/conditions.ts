@@ -257,7 +257,9 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
     candidates(logsource) {
       const seen = byObject.get(logsource);
       if (seen !== undefined) return seen;
-      const key = [logsource.category, logsource.product, logsource.service].map((v) => (v === undefined ? '\u0001' : v.toLowerCase())).join('\u0000');
+      // JSON text: a part may hold any character (a quoted YAML value), so joining them with a separator
+      // would give two log sources one key.
+      const key = JSON.stringify([logsource.category, logsource.product, logsource.service].map((v) => (v === undefined ? null : v.toLowerCase())));
       let out = byKey.get(key);
       if (out === undefined) {
         const indexes: number[] = [];

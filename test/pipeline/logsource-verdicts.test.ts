@@ -57,6 +57,23 @@ describe('log-source verdicts cached per log source', () => {
     expect(results[4]).toEqual(results[0]);
   });
 
+  it('log sources whose parts hold the separators of the cache key never share a verdict (a quoted YAML value can hold any character)', () => {
+    const A = pipeline(`transformations:
+  - id: category_a
+    type: set_state
+    key: a
+    val: 'yes'
+    rule_conditions: [{ type: logsource, category: a }]
+`);
+    const run = (ls: LogSource): string[] => okValue(applyPipelines(rule(m('CommandLine', 'x'), ls), [A])).applied.map((a) => a.transformation);
+    // Joined with NUL (an absent part as U+0001), both would read "a NUL b NUL U+0001 NUL U+0001".
+    const categoryA: LogSource = { category: 'a', product: 'b\u0000\u0001' };
+    const categoryANulB: LogSource = { category: 'a\u0000b' };
+    expect(run(categoryANulB)).toEqual([]);
+    expect(run(categoryA)).toEqual(['category_a']);
+    expect(run({ ...categoryANulB })).toEqual([]);
+  });
+
   it('after change_logsource, later transformations see the new log source', () => {
     expect(applied({ product: 'linux', category: 'process_creation' })).toEqual(['to_windows', 'after_change']);
     expect(applied({ product: 'linux', category: 'process_creation' }, ['attack.t1059'])).toEqual(['to_windows', 'after_change', 'mixed']);

@@ -153,8 +153,7 @@ function resolveOptions(
 ): Result<TargetOptionValues> {
   const given = Object.entries(options.targetOptions ?? {});
   if (given.length === 0) return ok(defaultOptions(target));
-  const values: Record<string, boolean | string> = {};
-  for (const option of target.options) values[option.name] = option.default;
+  const values: Record<string, boolean | string> = { ...defaultOptions(target) };
   const diagnostics: Diagnostic[] = [];
   for (const [name, value] of given) {
     if (!(name in values)) {

@@ -156,7 +156,7 @@ function resolveOptions(
   const values: Record<string, boolean | string> = { ...defaultOptions(target) };
   const diagnostics: Diagnostic[] = [];
   for (const [name, value] of given) {
-    if (!(name in values)) {
+    if (!Object.hasOwn(values, name)) {
       const known = target.options.map((o) => o.name).join(', ') || 'none';
       diagnostics.push(
         error('invalid-value', `target ${target.id} has no option '${name}' (its options: ${known})`, expr.span),

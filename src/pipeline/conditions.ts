@@ -2,6 +2,7 @@ import { matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
 import { mapGet } from '../yaml/node.js';
+import { BoundedCache } from '../lower/bounded-cache.js';
 import { evalCondExpr } from './cond-expr.js';
 import { printSigmaString } from '../value/sigma-string.js';
 import type { ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition, Transformation } from './types.js';
@@ -249,7 +250,8 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
   const kinds = transformations.map((t) =>
     t.ruleConditions.conditions.length === 0 ? 'always' : t.ruleConditions.conditions.every((c) => c.condition.type === 'logsource') ? 'logsource' : 'other',
   );
-  const byKey = new Map<string, Int32Array>();
+  // By the log source's parts without case (all that its verdicts read).
+  const byKey = new BoundedCache<string, Int32Array>(MAX_CACHED_LOGSOURCES);
   // A rule's log source object is met again (by each pipeline of each target): found by identity first.
   const byObject = new WeakMap<LogSource, Int32Array>();
   const made: LogsourceVerdicts = {
@@ -260,16 +262,13 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
       // JSON text: a part may hold any character (a quoted YAML value), so joining them with a separator
       // would give two log sources one key.
       const key = JSON.stringify([logsource.category, logsource.product, logsource.service].map((v) => (v === undefined ? null : v.toLowerCase())));
-      let out = byKey.get(key);
-      if (out === undefined) {
+      const out = byKey.get(key, () => {
         const indexes: number[] = [];
         for (const [i, t] of transformations.entries()) {
           if (kinds[i] === 'logsource' ? evalConditionSet(t.ruleConditions, (c) => c.type === 'logsource' && logsourceHolds(c, logsource)) : !failsOnLogsource(t.ruleConditions, logsource)) indexes.push(i);
         }
-        out = Int32Array.from(indexes);
-        if (byKey.size >= MAX_CACHED_LOGSOURCES) byKey.clear();
-        byKey.set(key, out);
-      }
+        return Int32Array.from(indexes);
+      });
       byObject.set(logsource, out);
       return out;
     },

@@ -240,14 +240,16 @@ export interface LogsourceVerdicts {
   candidates(logsource: LogSource): Int32Array;
 }
 
-const verdictsByPipeline = new WeakMap<readonly Transformation[], LogsourceVerdicts>();
+/** Each transformations array's verdicts, with the members they were made for (found by identity, checked by its members). */
+const verdictsByPipeline = new WeakMap<readonly Transformation[], { readonly given: readonly Transformation[]; readonly made: LogsourceVerdicts }>();
 /** Past this many distinct log sources per pipeline the verdict cache starts over (memory stays bounded). */
 const MAX_CACHED_LOGSOURCES = 4096;
 
 export function logsourceVerdicts(transformations: readonly Transformation[]): LogsourceVerdicts {
   const known = verdictsByPipeline.get(transformations);
-  if (known !== undefined) return known;
-  const kinds = transformations.map((t) =>
+  if (known !== undefined && known.given.length === transformations.length && known.given.every((t, i) => t === transformations[i])) return known.made;
+  const given = [...transformations];
+  const kinds = given.map((t) =>
     t.ruleConditions.conditions.length === 0 ? 'always' : t.ruleConditions.conditions.every((c) => c.condition.type === 'logsource') ? 'logsource' : 'other',
   );
   // By the log source's parts without case (all that its verdicts read).
@@ -264,7 +266,7 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
       const key = JSON.stringify([logsource.category, logsource.product, logsource.service].map((v) => (v === undefined ? null : v.toLowerCase())));
       const out = byKey.get(key, () => {
         const indexes: number[] = [];
-        for (const [i, t] of transformations.entries()) {
+        for (const [i, t] of given.entries()) {
           if (kinds[i] === 'logsource' ? evalConditionSet(t.ruleConditions, (c) => c.type === 'logsource' && logsourceHolds(c, logsource)) : !failsOnLogsource(t.ruleConditions, logsource)) indexes.push(i);
         }
         return Int32Array.from(indexes);
@@ -273,7 +275,7 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
       return out;
     },
   };
-  verdictsByPipeline.set(transformations, made);
+  verdictsByPipeline.set(transformations, { given, made });
   return made;
 }
 

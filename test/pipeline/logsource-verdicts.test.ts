@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyPipelines } from '../../src/pipeline/apply.js';
+import type { Transformation } from '../../src/pipeline/types.js';
 import type { LogSource } from '../../src/rule/model.js';
 import { m, okValue, pipeline, rule } from './helpers.js';
 
@@ -120,5 +121,35 @@ describe('rule conditions that need all or any of log source and other condition
     expect(appliedQ({ product: 'windows' }, [])).toEqual(['either']);
     expect(appliedQ({ product: 'macos' }, ['attack.t1059'])).toEqual(['either', 'expression']);
     expect(appliedQ({ product: 'macos' }, [])).toEqual([]);
+  });
+});
+
+describe('a pipeline whose transformations array is changed in place (a JavaScript caller can)', () => {
+  it('is decided as it is now, as a list of pipelines changed in place is (run-plan.test.ts)', () => {
+    const P2 = pipeline(`transformations:
+  - id: first
+    type: set_state
+    key: first
+    val: 'yes'
+`);
+    const more = pipeline(`transformations:
+  - id: windows_only
+    type: set_state
+    key: w
+    val: 'yes'
+    rule_conditions: [{ type: logsource, product: windows }]
+  - id: linux_only
+    type: set_state
+    key: l
+    val: 'yes'
+    rule_conditions: [{ type: logsource, product: linux }]
+`).transformations;
+    const windows = (): string[] => okValue(applyPipelines(rule(m('CommandLine', 'x'), { product: 'windows' }), [P2])).applied.map((a) => a.transformation);
+    const list = P2.transformations as Transformation[];
+    expect(windows()).toEqual(['first']);
+    list.push(more[0] as Transformation);
+    expect(windows()).toEqual(['first', 'windows_only']);
+    list[1] = more[1] as Transformation;
+    expect(windows()).toEqual(['first']);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * A pure function's results by their exact input, for work a conversion repeats per rule although it
- * depends only on a few distinct inputs (a field name written for a language, a value escaped the same
- * way again). Bounded: past `limit` entries the cache starts over, so memory stays flat however large
- * the pack; a result is the same whether it was cached or computed again.
+ * depends only on a few distinct inputs (a field name written for a language, an item's facts after the
+ * same transformations). Bounded: past `limit` entries the cache starts over, so memory stays flat however
+ * large the pack; a result is the same whether it was cached or computed again.
  */
 export class BoundedCache<K, V> {
   private readonly entries = new Map<K, V>();

@@ -153,11 +153,10 @@ function resolveOptions(
 ): Result<TargetOptionValues> {
   const given = Object.entries(options.targetOptions ?? {});
   if (given.length === 0) return ok(defaultOptions(target));
-  const values: Record<string, boolean | string> = {};
-  for (const option of target.options) values[option.name] = option.default;
+  const values: Record<string, boolean | string> = { ...defaultOptions(target) };
   const diagnostics: Diagnostic[] = [];
   for (const [name, value] of given) {
-    if (!(name in values)) {
+    if (!Object.hasOwn(values, name)) {
       const known = target.options.map((o) => o.name).join(', ') || 'none';
       diagnostics.push(
         error('invalid-value', `target ${target.id} has no option '${name}' (its options: ${known})`, expr.span),

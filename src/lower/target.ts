@@ -199,7 +199,10 @@ export interface QueryLanguage {
   /** For notes and diagnostics: "search", "where", "KQL". */
   readonly name: string;
   readonly boolean: BooleanSyntax;
-  /** How a field name is written; a refusal for names the language cannot spell. */
+  /**
+   * How a field name is written; a refusal for names the language cannot spell. A pure function of the
+   * name: the engine keeps each language's results by name (engine.ts, fieldNames).
+   */
   readonly fieldName: (name: string) => string | Unsupported;
   readonly values: ValueRenderers;
   readonly keyword: KeywordRenderer | Unsupported;

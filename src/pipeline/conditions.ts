@@ -2,6 +2,7 @@ import { matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
 import { mapGet } from '../yaml/node.js';
+import { BoundedCache } from '../lower/bounded-cache.js';
 import { evalCondExpr } from './cond-expr.js';
 import { printSigmaString } from '../value/sigma-string.js';
 import type { ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition, Transformation } from './types.js';
@@ -239,17 +240,20 @@ export interface LogsourceVerdicts {
   candidates(logsource: LogSource): Int32Array;
 }
 
-const verdictsByPipeline = new WeakMap<readonly Transformation[], LogsourceVerdicts>();
+/** Each transformations array's verdicts, with the members they were made for (found by identity, checked by its members). */
+const verdictsByPipeline = new WeakMap<readonly Transformation[], { readonly given: readonly Transformation[]; readonly made: LogsourceVerdicts }>();
 /** Past this many distinct log sources per pipeline the verdict cache starts over (memory stays bounded). */
 const MAX_CACHED_LOGSOURCES = 4096;
 
 export function logsourceVerdicts(transformations: readonly Transformation[]): LogsourceVerdicts {
   const known = verdictsByPipeline.get(transformations);
-  if (known !== undefined) return known;
-  const kinds = transformations.map((t) =>
+  if (known !== undefined && known.given.length === transformations.length && known.given.every((t, i) => t === transformations[i])) return known.made;
+  const given = [...transformations];
+  const kinds = given.map((t) =>
     t.ruleConditions.conditions.length === 0 ? 'always' : t.ruleConditions.conditions.every((c) => c.condition.type === 'logsource') ? 'logsource' : 'other',
   );
-  const byKey = new Map<string, Int32Array>();
+  // By the log source's parts without case (all that its verdicts read).
+  const byKey = new BoundedCache<string, Int32Array>(MAX_CACHED_LOGSOURCES);
   // A rule's log source object is met again (by each pipeline of each target): found by identity first.
   const byObject = new WeakMap<LogSource, Int32Array>();
   const made: LogsourceVerdicts = {
@@ -257,22 +261,21 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
     candidates(logsource) {
       const seen = byObject.get(logsource);
       if (seen !== undefined) return seen;
-      const key = [logsource.category, logsource.product, logsource.service].map((v) => (v === undefined ? '\u0001' : v.toLowerCase())).join('\u0000');
-      let out = byKey.get(key);
-      if (out === undefined) {
+      // JSON text: a part may hold any character (a quoted YAML value), so joining them with a separator
+      // would give two log sources one key.
+      const key = JSON.stringify([logsource.category, logsource.product, logsource.service].map((v) => (v === undefined ? null : v.toLowerCase())));
+      const out = byKey.get(key, () => {
         const indexes: number[] = [];
-        for (const [i, t] of transformations.entries()) {
+        for (const [i, t] of given.entries()) {
           if (kinds[i] === 'logsource' ? evalConditionSet(t.ruleConditions, (c) => c.type === 'logsource' && logsourceHolds(c, logsource)) : !failsOnLogsource(t.ruleConditions, logsource)) indexes.push(i);
         }
-        out = Int32Array.from(indexes);
-        if (byKey.size >= MAX_CACHED_LOGSOURCES) byKey.clear();
-        byKey.set(key, out);
-      }
+        return Int32Array.from(indexes);
+      });
       byObject.set(logsource, out);
       return out;
     },
   };
-  verdictsByPipeline.set(transformations, made);
+  verdictsByPipeline.set(transformations, { given, made });
   return made;
 }
 

@@ -64,13 +64,38 @@ writeFileSync(
   ].join('\n'),
 );
 
+/**
+ * The modules a bundle file loads: static imports and re-exports (`from`), bare imports (`import 'x'`),
+ * and calls of import(), require() or the bundler's __require (createRequire) with a literal name.
+ */
+function bundleSpecifiers(text: string): string[] {
+  const patterns = [
+    /^(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']/gm,
+    /^import\s*["']([^"']+)["']/gm,
+    /(?:^|[^\w$.])(?:import|require|__require)\s*\(\s*["']([^"']+)["']\s*\)/gm,
+  ];
+  return patterns.flatMap((p) => [...text.matchAll(p)].map((m) => m[1] ?? ''));
+}
+
 describe('the bundled CLI (dist/cli) and the module tree (dist/src/cli) agree byte for byte', () => {
+  it('the import check sees every way a bundle file loads a module', () => {
+    const planted = [
+      'import { a } from "./chunk-a.js";',
+      'export { b } from "./chunk-b.js";',
+      'import "side-effect";',
+      'const c = __require("handlebars");',
+      'const d = await import("js-yaml");',
+      'x.require("not-a-load")',
+    ].join('\n');
+    expect(bundleSpecifiers(planted).sort()).toEqual(['./chunk-a.js', './chunk-b.js', 'handlebars', 'js-yaml', 'side-effect']);
+  });
+
   it('the bundle is built and imports nothing but its own files and Node built-ins', () => {
     expect(existsSync(BUNDLE)).toBe(true);
     const dir = join(REPO_ROOT, 'dist', 'cli');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
       const text = readFileSync(join(dir, file), 'utf8');
-      const specifiers = [...text.matchAll(/^(?:import|export)\b[^'"]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1] ?? '');
+      const specifiers = bundleSpecifiers(text);
       for (const s of specifiers) expect(s.startsWith('./') || s.startsWith('node:'), `${file} imports ${s}`).toBe(true);
     }
   });

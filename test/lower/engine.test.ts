@@ -290,6 +290,12 @@ describe('lowerExpr diagnostics', () => {
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['invalid-value', "target toy has no option 'nope' (its options: opt)"]]);
   });
 
+  it('rejects an option named like a property every object has, as one the target does not have', () => {
+    const given = JSON.parse('{"constructor":"x","toString":true,"__proto__":"y"}') as Record<string, boolean | string>;
+    const r = lowerExpr(match('A', { kind: 'string', parts: [], cased: false }, span), target, { targetOptions: given });
+    expect(r.diagnostics.map((d) => d.message)).toEqual(['constructor', 'toString', '__proto__'].map((name) => `target toy has no option '${name}' (its options: opt)`));
+  });
+
   it('rejects a target option value of the wrong type (a switch given a name)', () => {
     const r = lowerExpr(match('A', { kind: 'string', parts: [], cased: false }, span), target, { targetOptions: { opt: 'yes' } });
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['invalid-value', `target toy's option 'opt' takes a switch (true or false), not "yes"`]]);

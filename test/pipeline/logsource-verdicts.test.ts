@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyPipelines } from '../../src/pipeline/apply.js';
+import type { Transformation } from '../../src/pipeline/types.js';
 import type { LogSource } from '../../src/rule/model.js';
 import { m, okValue, pipeline, rule } from './helpers.js';
 
@@ -57,6 +58,23 @@ describe('log-source verdicts cached per log source', () => {
     expect(results[4]).toEqual(results[0]);
   });
 
+  it('log sources whose parts hold the separators of the cache key never share a verdict (a quoted YAML value can hold any character)', () => {
+    const A = pipeline(`transformations:
+  - id: category_a
+    type: set_state
+    key: a
+    val: 'yes'
+    rule_conditions: [{ type: logsource, category: a }]
+`);
+    const run = (ls: LogSource): string[] => okValue(applyPipelines(rule(m('CommandLine', 'x'), ls), [A])).applied.map((a) => a.transformation);
+    // Joined with NUL (an absent part as U+0001), both would read "a NUL b NUL U+0001 NUL U+0001".
+    const categoryA: LogSource = { category: 'a', product: 'b\u0000\u0001' };
+    const categoryANulB: LogSource = { category: 'a\u0000b' };
+    expect(run(categoryANulB)).toEqual([]);
+    expect(run(categoryA)).toEqual(['category_a']);
+    expect(run({ ...categoryANulB })).toEqual([]);
+  });
+
   it('after change_logsource, later transformations see the new log source', () => {
     expect(applied({ product: 'linux', category: 'process_creation' })).toEqual(['to_windows', 'after_change']);
     expect(applied({ product: 'linux', category: 'process_creation' }, ['attack.t1059'])).toEqual(['to_windows', 'after_change', 'mixed']);
@@ -103,5 +121,35 @@ describe('rule conditions that need all or any of log source and other condition
     expect(appliedQ({ product: 'windows' }, [])).toEqual(['either']);
     expect(appliedQ({ product: 'macos' }, ['attack.t1059'])).toEqual(['either', 'expression']);
     expect(appliedQ({ product: 'macos' }, [])).toEqual([]);
+  });
+});
+
+describe('a pipeline whose transformations array is changed in place (a JavaScript caller can)', () => {
+  it('is decided as it is now, as a list of pipelines changed in place is (run-plan.test.ts)', () => {
+    const P2 = pipeline(`transformations:
+  - id: first
+    type: set_state
+    key: first
+    val: 'yes'
+`);
+    const more = pipeline(`transformations:
+  - id: windows_only
+    type: set_state
+    key: w
+    val: 'yes'
+    rule_conditions: [{ type: logsource, product: windows }]
+  - id: linux_only
+    type: set_state
+    key: l
+    val: 'yes'
+    rule_conditions: [{ type: logsource, product: linux }]
+`).transformations;
+    const windows = (): string[] => okValue(applyPipelines(rule(m('CommandLine', 'x'), { product: 'windows' }), [P2])).applied.map((a) => a.transformation);
+    const list = P2.transformations as Transformation[];
+    expect(windows()).toEqual(['first']);
+    list.push(more[0] as Transformation);
+    expect(windows()).toEqual(['first', 'windows_only']);
+    list[1] = more[1] as Transformation;
+    expect(windows()).toEqual(['first']);
   });
 });

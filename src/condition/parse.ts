@@ -1,3 +1,4 @@
+import { BoundedCache } from '../base/bounded-cache.js';
 import type { ConditionNode } from '../ast/condition.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { error, fail, ok, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
@@ -51,7 +52,7 @@ function isGrammarError(e: unknown): e is GrammarError {
  */
 export function parseCondition(text: string, origin: ConditionOrigin): Result<ConditionNode> {
   // A cached text passed the pre-scan and parsed before: both depend on the text alone.
-  const cached = parsedShapes.get(text);
+  const cached = parsedShapes.peek(text);
   if (cached !== undefined) return ok(placeShape(cached, origin));
   const problem = prescan(text, origin);
   if (problem !== null) return fail([problem]);
@@ -66,7 +67,6 @@ export function parseCondition(text: string, origin: ConditionOrigin): Result<Co
   }
   try {
     const shape = parseTree(text, { span: (start, end) => offsetsOnly(start, end) });
-    if (parsedShapes.size >= MAX_CACHED_SHAPES) parsedShapes.clear();
     parsedShapes.set(text, shape);
     return ok(placeShape(shape, origin));
   } catch (e) {
@@ -82,8 +82,7 @@ export function parseCondition(text: string, origin: ConditionOrigin): Result<Co
  * so each text is parsed once into a tree whose spans hold only the offsets within the condition, and
  * each use places a copy at its own file position. Bounded: past the limit the cache starts over.
  */
-const parsedShapes = new Map<string, ConditionNode>();
-const MAX_CACHED_SHAPES = 4096;
+const parsedShapes = new BoundedCache<string, ConditionNode>(4096);
 
 /** A span that carries only condition offsets; `placeShape` turns it into a file span. */
 function offsetsOnly(start: number, end: number): SourceSpan {

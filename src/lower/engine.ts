@@ -4,7 +4,7 @@ import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
 import { FALSE, group, join, needsParens, negate, TRUE, type Piece } from './boolean-assembly.js';
 import { dedupe, describeMatch, findPlaceholders, unsupportedDiagnostic, type LeafErrorListener } from './engine-diagnostics.js';
-import { type BoundedCache, CachePerOwner } from './bounded-cache.js';
+import { type BoundedCache, CachePerOwner } from '../base/bounded-cache.js';
 import { isPatternParts } from './string-shape.js';
 import type { LeafRendering, ListFoldSpec, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues, Unsupported } from './target.js';
 import { unsupported } from './target.js';

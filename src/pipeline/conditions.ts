@@ -2,7 +2,7 @@ import { matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
 import { mapGet } from '../yaml/node.js';
-import { BoundedCache } from '../lower/bounded-cache.js';
+import { BoundedCache } from '../base/bounded-cache.js';
 import { evalCondExpr } from './cond-expr.js';
 import { printSigmaString } from '../value/sigma-string.js';
 import type { ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition, Transformation } from './types.js';

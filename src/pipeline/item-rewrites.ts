@@ -4,7 +4,7 @@ import { assertNever } from '../diagnostics/assert-never.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { LogSource } from '../rule/model.js';
 import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
-import { BoundedCache, CachePerOwner } from '../lower/bounded-cache.js';
+import { BoundedCache, CachePerOwner } from '../base/bounded-cache.js';
 import type { ItemFacts } from './conditions.js';
 import { rewriteHashesItem } from './hashes-fields.js';
 import type { SourceSpan } from '../diagnostics/span.js';
@@ -41,7 +41,7 @@ export const NO_FACTS: Facts = { applied: NO_IDS, mappedField: false, refApplied
 /*
  * Facts are never changed once made (a rewrite makes new ones), and most items of a pack share a few
  * histories, so their id sets and written facts are made once per distinct input and shared (bounded
- * caches: src/lower/bounded-cache.ts), not once per item of every rule.
+ * caches: src/base/bounded-cache.ts), not once per item of every rule.
  */
 const extendedIds = new CachePerOwner<ReadonlySet<string>, string, ReadonlySet<string>>(1024);
 const writtenById = [new BoundedCache<string, Facts>(4096), new BoundedCache<string, Facts>(4096)] as const;

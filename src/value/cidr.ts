@@ -1,3 +1,4 @@
+import { BoundedCache } from '../base/bounded-cache.js';
 import type { CidrValue } from '../ast/value.js';
 
 /**
@@ -12,12 +13,7 @@ type CidrParse =
   | { readonly ok: false; readonly reason: string };
 
 export function parseCidr(text: string): CidrParse {
-  let result = parsedNetworks.get(text);
-  if (result === undefined) {
-    result = readCidr(text);
-    if (parsedNetworks.size >= MAX_PARSED_NETWORKS) parsedNetworks.clear();
-    parsedNetworks.set(text, result);
-  }
+  const result = parsedNetworks.get(text, readCidr);
   // A copy per use: the value goes into the caller's rule, which must share nothing with another's.
   if (!result.ok) return { ok: false, reason: result.reason };
   return { ok: true, value: { ...result.value }, hostBitsSet: result.hostBitsSet };
@@ -27,8 +23,7 @@ export function parseCidr(text: string): CidrParse {
  * Networks read before, by their text: rules repeat the same few (10.0.0.0/8, fe80::/10, ...; SigmaHQ has
  * ~300 cidr values) and reading one takes BigInt arithmetic. Bounded: past the limit it starts over.
  */
-const parsedNetworks = new Map<string, CidrParse>();
-const MAX_PARSED_NETWORKS = 1024;
+const parsedNetworks = new BoundedCache<string, CidrParse>(1024);
 
 function readCidr(text: string): CidrParse {
   const slash = text.indexOf('/');

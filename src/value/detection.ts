@@ -1,3 +1,4 @@
+import { BoundedCache } from '../base/bounded-cache.js';
 import { and, match, not, or, type Expr } from '../ast/expr.js';
 import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
@@ -98,8 +99,8 @@ interface KeyReading {
  * with diagnostics are read again each time so their messages point at their own place. Bounded:
  * past the limit the cache starts over.
  */
-const keyReadings = new Map<string, KeyReading>();
 export const MAX_KEY_READINGS = 4096;
+const keyReadings = new BoundedCache<string, KeyReading>(MAX_KEY_READINGS);
 
 /** A reading shared by many items is frozen all the way down: no use can change it for the others. */
 function frozenReading(reading: KeyReading): KeyReading {
@@ -112,7 +113,7 @@ function frozenReading(reading: KeyReading): KeyReading {
 }
 
 function readKey(entry: YamlEntry, out: Diagnostic[]): KeyReading {
-  const known = keyReadings.get(entry.key);
+  const known = keyReadings.peek(entry.key);
   if (known !== undefined) return known;
   const [fieldText = '', ...modifierNames] = entry.key.split('|');
   const field = fieldText === '' ? null : fieldText;
@@ -125,10 +126,7 @@ function readKey(entry: YamlEntry, out: Diagnostic[]): KeyReading {
   const chainResult = parseModifierChain(written, { keyword: field === null });
   out.push(...chainResult.diagnostics);
   const reading: KeyReading = { fieldText, field, chain: chainResult.ok ? chainResult.value : null };
-  if (chainResult.diagnostics.length === 0) {
-    if (keyReadings.size >= MAX_KEY_READINGS) keyReadings.clear();
-    keyReadings.set(entry.key, frozenReading(reading));
-  }
+  if (chainResult.diagnostics.length === 0) keyReadings.set(entry.key, frozenReading(reading));
   return reading;
 }
 

@@ -1,7 +1,8 @@
 /**
  * A pure function's results by their exact input, for work a conversion repeats per rule although it
- * depends only on a few distinct inputs (a field name written for a language, an item's facts after the
- * same transformations). Bounded: past `limit` entries the cache starts over, so memory stays flat however
+ * depends only on a few distinct inputs (a detection key's modifiers, a condition text, a network, a
+ * field name written for a language, an item's facts after the same transformations). The lowest layer:
+ * every other may import it. Bounded: past `limit` entries the cache starts over, so memory stays flat however
  * large the pack; a result is the same whether it was cached or computed again.
  */
 export class BoundedCache<K, V> {
@@ -14,9 +15,19 @@ export class BoundedCache<K, V> {
     const known = this.entries.get(key);
     if (known !== undefined || this.entries.has(key)) return known as V;
     const value = make(key);
+    this.set(key, value);
+    return value;
+  }
+
+  /** The result cached for `key`, if any (for a caller that caches only some results: see `set`). */
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Caches `value` as the result for `key` (a result of a pure function of `key`). */
+  set(key: K, value: V): void {
     if (this.entries.size >= this.limit) this.entries.clear();
     this.entries.set(key, value);
-    return value;
   }
 
   /** How many results are cached (never more than the limit). */

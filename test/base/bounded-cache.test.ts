@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedCache, CachePerOwner } from '../../src/lower/bounded-cache.js';
+import { BoundedCache, CachePerOwner } from '../../src/base/bounded-cache.js';
 
 describe('BoundedCache', () => {
   it('computes each key once while it is cached, and gives the computed result', () => {
@@ -34,6 +34,19 @@ describe('BoundedCache', () => {
       expect(cache.size).toBeLessThanOrEqual(4);
     }
     for (let i = 0; i < 100; i++) expect(cache.get(i, (k) => k * 2)).toBe(i * 2);
+  });
+
+  it('peek and set: a caller caches only the results it chooses, within the same limit', () => {
+    const cache = new BoundedCache<string, number>(3);
+    expect(cache.peek('a')).toBeUndefined();
+    cache.set('a', 1);
+    expect(cache.peek('a')).toBe(1);
+    expect(cache.get('a', () => 99)).toBe(1);
+    for (const k of ['b', 'c', 'd', 'e']) {
+      cache.set(k, k.length);
+      expect(cache.size).toBeLessThanOrEqual(3);
+    }
+    expect(cache.peek('e')).toBe(1);
   });
 });
 

@@ -475,7 +475,7 @@ class Run implements RuleView {
     if (wroteGuards) this.detection = groupGuards(this.detection);
     // The rule's `fields` list names event fields too.
     const mappedFields = this.fields.flatMap((f) => (fieldSelected(f, NO_FACTS) ? (fieldTargets(t, f) ?? [f]) : [f]));
-    if (mappedFields.join('\u0000') !== this.fields.join('\u0000')) {
+    if (mappedFields.length !== this.fields.length || mappedFields.some((f, i) => f !== this.fields[i])) {
       this.fields = mappedFields;
       if (this.applied.length === recordedBefore) this.record(p, t, 'rule `fields` list');
     }

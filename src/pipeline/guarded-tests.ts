@@ -48,6 +48,7 @@ export class GuardedTests {
       parts.push(built.expr);
     }
     const alternative = and([...parts, test], span);
+    // Each key is JSON text, which holds no raw NUL (JSON escapes it): joined with NUL, keys stay apart.
     guardedParts.set(alternative, { key: [...kept.keys()].join('\u0000'), guards: parts, test });
     this.alternatives.push(alternative);
     this.guarded = true;

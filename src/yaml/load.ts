@@ -143,10 +143,13 @@ function loadText(text: string, index: LineIndex, limits: YamlLimits, fast: bool
   return { documents, diagnostics };
 }
 
-/** Start offsets of the lines that are exactly `---`. */
+/**
+ * Start offsets of the lines that are exactly `---`. YAML's line breaks are LF, CR and CRLF; not the `m`
+ * flag, whose `^` and `$` also match at U+2028 and U+2029, which YAML reads as text.
+ */
 function separatorLines(text: string): number[] {
   const out: number[] = [];
-  const re = /^---\r?$/gm;
+  const re = /(?<=^|[\n\r])---(?=[\r\n]|$)/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m.index);
   return out;
 }

@@ -78,6 +78,14 @@ describe('field_name_mapping', () => {
     expect(out.rule.fields).toEqual(['cmd', 'User']);
   });
 
+  it('maps a `fields` entry to several names even when the names joined would spell the entry (a quoted YAML key may hold NUL)', () => {
+    const out = okValue(
+      apply(`transformations:\n  - type: field_name_mapping\n    mapping: { "a\\0b": [a, b] }\n`, rule(m('CommandLine', 'x'), undefined, { fields: ['a\u0000b'] })),
+    );
+    expect(out.rule.fields).toEqual(['a', 'b']);
+    expect(out.applied.map((a) => a.detail)).toEqual(['rule `fields` list']);
+  });
+
   it('does not record a mapping that changed nothing', () => {
     const out = okValue(apply(`transformations:\n  - type: field_name_mapping\n    mapping: { Other: x }\n`));
     expect(out.applied).toEqual([]);

@@ -176,6 +176,15 @@ describe('loadYaml diagnostics', () => {
     expect(at(loaded.documents[2]?.span ?? d.span)).toBe('4:1-6:12');
   });
 
+  it('salvages only at real document markers: `---` after U+2028 or U+2029 is text, not a new line', () => {
+    for (const sep of ['\u2028', '\u2029']) {
+      const loaded = loadYaml(`title: x\nfoo: [\n${sep}---\nbar: 1\n`, 'one.yml');
+      expect(loaded.documents).toHaveLength(1);
+      expect(loaded.documents[0]?.node).toBeNull();
+      expect(loaded.diagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
+    }
+  });
+
   it('salvages documents around a duplicate key and an alias bomb', () => {
     const names = 'abcdefghi';
     const bomb = ['a: &a [1,1,1,1,1,1,1,1,1,1]'];

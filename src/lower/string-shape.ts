@@ -38,7 +38,10 @@ export function stringShape(input: readonly PatternPart[]): StringShape {
  * can matter at all. Not the value model's `literalText`, which is null when there is a wildcard.
  */
 export function literalChars(parts: readonly PatternPart[]): string {
-  return parts.map((p) => (p.kind === 'literal' ? p.text : '')).join('');
+  // A loop, not map/join: this runs for every value of every target (no array per call).
+  let text = '';
+  for (const p of parts) if (p.kind === 'literal') text += p.text;
+  return text;
 }
 
 /** True when upper- and lower-casing leave the text unchanged: case-(in)sensitivity cannot matter. */
@@ -66,20 +69,24 @@ export function mapParts(
   parts: readonly PatternPart[],
   write: { readonly literal: (text: string) => string; readonly multi: string; readonly single: string },
 ): string {
-  return parts
-    .map((p) => {
-      switch (p.kind) {
-        case 'literal':
-          return write.literal(p.text);
-        case 'wildcard-multi':
-          return write.multi;
-        case 'wildcard-single':
-          return write.single;
-        default:
-          return assertNever(p, 'string part');
-      }
-    })
-    .join('');
+  // A loop, not map/join: every pattern of every target is written here (no array per call).
+  let out = '';
+  for (const p of parts) {
+    switch (p.kind) {
+      case 'literal':
+        out += write.literal(p.text);
+        break;
+      case 'wildcard-multi':
+        out += write.multi;
+        break;
+      case 'wildcard-single':
+        out += write.single;
+        break;
+      default:
+        return assertNever(p, 'string part');
+    }
+  }
+  return out;
 }
 
 /** Escapes the characters that are special anywhere in a regex (outside a character class). */

@@ -25,9 +25,14 @@ export function unwritableText(text: string): string | null {
   return hasLoneSurrogate(text) ? 'the text holds a lone UTF-16 surrogate, which has no UTF-8 form' : null;
 }
 
+const STRING_SPECIAL = /[\\"\n\r\t]/;
+const STRING_SPECIALS = /[\\"\n\r\t]/g;
+
 /** A double-quoted ES|QL string literal: `\` `"` and the line breaks/tab escaped, everything else raw. */
 export function esqlString(text: string): string {
-  const body = text.replace(/[\\"\n\r\t]/g, (c) => {
+  // Most values hold nothing to escape: the test is far cheaper than a replace with a callback.
+  if (!STRING_SPECIAL.test(text)) return `"${text}"`;
+  const body = text.replace(STRING_SPECIALS, (c) => {
     switch (c) {
       case '\n':
         return '\\n';

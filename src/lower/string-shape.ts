@@ -22,9 +22,22 @@ export function isPatternParts(parts: readonly StringPart[]): parts is readonly 
 }
 
 /** Merges adjacent literals and runs of `*` (inputs should already be normal; this makes sure). */
-export function normaliseParts(parts: readonly PatternPart[]): PatternPart[] {
+export function normaliseParts(parts: readonly PatternPart[]): readonly PatternPart[] {
+  // Parts are nearly always normal already (the value model builds them so): then they are returned as
+  // they are, not copied (targets ask for normal parts several times per value).
+  if (isNormal(parts)) return parts;
   // The value model's normaliser keeps the part kinds it is given, so no placeholder appears.
   return normalizeParts(parts) as PatternPart[];
+}
+
+/** No empty literal, no two literals in a row, no two `*` in a row: what normalizeParts would return. */
+function isNormal(parts: readonly PatternPart[]): boolean {
+  let previous: PatternPart['kind'] | undefined;
+  for (const p of parts) {
+    if (p.kind === 'literal' ? p.text === '' || previous === 'literal' : p.kind === 'wildcard-multi' && previous === 'wildcard-multi') return false;
+    previous = p.kind;
+  }
+  return true;
 }
 
 /** The value model's shape (`classifyString`), with the parts kept for the `pattern` case. */
@@ -89,7 +102,9 @@ export function mapParts(
   return out;
 }
 
+const REGEX_SPECIALS = /[\\^$.|?*+()[\]{}]/g;
+
 /** Escapes the characters that are special anywhere in a regex (outside a character class). */
 export function escapeRegexLiteral(text: string): string {
-  return text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
+  return text.replace(REGEX_SPECIALS, '\\$&'); // `$&`: the matched character
 }

@@ -78,10 +78,13 @@ export function fieldNameOfText(text: string): string {
   return text.startsWith('`') && text.endsWith('`') && text.length >= 2 ? text.slice(1, -1) : text;
 }
 
+/** What a LIKE pattern escapes (replaced by `\` and itself: `$&` is the match). */
+const LIKE_SPECIALS = /[\\*?]/g;
+
 /** A LIKE pattern body (not yet a string literal): literal `*`, `?`, `\` escaped with `\`. */
 export function likePattern(parts: readonly PatternPart[], lower: boolean): string {
   return mapParts(parts, {
-    literal: (text) => (lower ? toLowerRoot(text) : text).replace(/[\\*?]/g, (c) => `\\${c}`),
+    literal: (text) => (lower ? toLowerRoot(text) : text).replace(LIKE_SPECIALS, '\\$&'),
     multi: '*',
     single: '?',
   });

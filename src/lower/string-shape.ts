@@ -1,4 +1,4 @@
-import { classifyString, normalizeParts, type StringShape as ValueStringShape } from '../value/sigma-string.js';
+import { classifyString, isNormalParts, normalizeParts, type StringShape as ValueStringShape } from '../value/sigma-string.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { StringPart } from '../ast/value.js';
 
@@ -25,19 +25,9 @@ export function isPatternParts(parts: readonly StringPart[]): parts is readonly 
 export function normaliseParts(parts: readonly PatternPart[]): readonly PatternPart[] {
   // Parts are nearly always normal already (the value model builds them so): then they are returned as
   // they are, not copied (targets ask for normal parts several times per value).
-  if (isNormal(parts)) return parts;
+  if (isNormalParts(parts)) return parts;
   // The value model's normaliser keeps the part kinds it is given, so no placeholder appears.
   return normalizeParts(parts) as PatternPart[];
-}
-
-/** No empty literal, no two literals in a row, no two `*` in a row: what normalizeParts would return. */
-function isNormal(parts: readonly PatternPart[]): boolean {
-  let previous: PatternPart['kind'] | undefined;
-  for (const p of parts) {
-    if (p.kind === 'literal' ? p.text === '' || previous === 'literal' : p.kind === 'wildcard-multi' && previous === 'wildcard-multi') return false;
-    previous = p.kind;
-  }
-  return true;
 }
 
 /** The value model's shape (`classifyString`), with the parts kept for the `pattern` case. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeRegexLiteral, literalChars, mapParts, normaliseParts, type PatternPart } from '../../src/lower/string-shape.js';
-import { normalizeParts } from '../../src/value/sigma-string.js';
+import { isNormalParts, normalizeParts } from '../../src/value/sigma-string.js';
 
 const part: fc.Arbitrary<PatternPart> = fc.oneof(
   fc.string({ maxLength: 3 }).map((text): PatternPart => ({ kind: 'literal', text })),
@@ -16,6 +16,7 @@ describe('string-shape helpers', () => {
         const normal = normaliseParts(parts);
         expect(normal).toEqual(normalizeParts(parts));
         expect(normaliseParts(normal)).toBe(normal);
+        expect(isNormalParts(parts)).toBe(JSON.stringify(normal) === JSON.stringify(parts));
       }),
     );
   });

@@ -112,10 +112,6 @@ export function toLowerRoot(text: string): string {
  * `Ж`. Other text is matched with RLIKE and classes of both cases (caseInsensitiveRegex).
  */
 export function asciiCased(text: string): boolean {
-  // Most text is ASCII: one pass over its code units, before the walk over its code points.
-  let ascii = true;
-  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) <= 0x7f;
-  if (ascii) return true;
   for (const c of text) if ((c.codePointAt(0) ?? 0) > 0x7f && !isCaseless(c)) return false;
   return true;
 }

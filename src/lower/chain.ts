@@ -27,10 +27,10 @@ export function joinChain(
   group: ChainGroup,
   maxChain: number | undefined,
 ): ChainOperand {
-  // Loops, not reduce/map/join: every and/or of every rule is joined here.
-  let total = 0;
-  for (const item of items) total += item.operands;
-  if (maxChain === undefined || total <= maxChain || items.length <= 1) return { text: joinedText(items, joiner), operands: total };
+  const total = items.reduce((n, item) => n + item.operands, 0);
+  if (maxChain === undefined || total <= maxChain || items.length <= 1) {
+    return { text: items.map((item) => item.text).join(joiner), operands: total };
+  }
   const limit = Math.max(2, maxChain);
   const chunks: ChainOperand[][] = [];
   let current: ChainOperand[] = [];
@@ -46,16 +46,10 @@ export function joinChain(
   }
   chunks.push(current);
   const grouped = chunks.map((chunk) => ({
-    text: `${group.open}${joinedText(chunk, joiner)}${group.close}`,
+    text: `${group.open}${chunk.map((item) => item.text).join(joiner)}${group.close}`,
     operands: 1,
   }));
   return joinChain(grouped, joiner, group, maxChain);
-}
-
-function joinedText(items: readonly ChainOperand[], joiner: string): string {
-  let text = items[0]?.text ?? '';
-  for (let i = 1; i < items.length; i++) text += joiner + (items[i]?.text ?? '');
-  return text;
 }
 
 /** joinChain over plain operands (each one comparison), for list folds that write a chain themselves. */

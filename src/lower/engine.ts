@@ -319,8 +319,7 @@ function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boole
 function exponentNumber(value: SigmaValue): string | undefined {
   if (value.kind !== 'number' && value.kind !== 'compare' && value.kind !== 'timepart') return undefined;
   const text = String(value.value);
-  // String() of a finite number writes an exponent with a lower-case `e` (ECMA-262 Number::toString).
-  return Number.isFinite(value.value) && !text.includes('e') ? undefined : text;
+  return Number.isFinite(value.value) && !/e/i.test(text) ? undefined : text;
 }
 
 /** Every value but a string with a placeholder (which findPlaceholders reports) reaches the target. */

@@ -1,4 +1,4 @@
-import { classifyString, normalizeParts, type StringShape as ValueStringShape } from '../value/sigma-string.js';
+import { classifyString, isNormalParts, normalizeParts, type StringShape as ValueStringShape } from '../value/sigma-string.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { StringPart } from '../ast/value.js';
 
@@ -22,7 +22,10 @@ export function isPatternParts(parts: readonly StringPart[]): parts is readonly 
 }
 
 /** Merges adjacent literals and runs of `*` (inputs should already be normal; this makes sure). */
-export function normaliseParts(parts: readonly PatternPart[]): PatternPart[] {
+export function normaliseParts(parts: readonly PatternPart[]): readonly PatternPart[] {
+  // Parts are nearly always normal already (the value model builds them so): then they are returned as
+  // they are, not copied (targets ask for normal parts several times per value).
+  if (isNormalParts(parts)) return parts;
   // The value model's normaliser keeps the part kinds it is given, so no placeholder appears.
   return normalizeParts(parts) as PatternPart[];
 }
@@ -38,7 +41,10 @@ export function stringShape(input: readonly PatternPart[]): StringShape {
  * can matter at all. Not the value model's `literalText`, which is null when there is a wildcard.
  */
 export function literalChars(parts: readonly PatternPart[]): string {
-  return parts.map((p) => (p.kind === 'literal' ? p.text : '')).join('');
+  // A loop, not map/join: this runs for every value of every target (no array per call).
+  let text = '';
+  for (const p of parts) if (p.kind === 'literal') text += p.text;
+  return text;
 }
 
 /** True when upper- and lower-casing leave the text unchanged: case-(in)sensitivity cannot matter. */
@@ -66,23 +72,29 @@ export function mapParts(
   parts: readonly PatternPart[],
   write: { readonly literal: (text: string) => string; readonly multi: string; readonly single: string },
 ): string {
-  return parts
-    .map((p) => {
-      switch (p.kind) {
-        case 'literal':
-          return write.literal(p.text);
-        case 'wildcard-multi':
-          return write.multi;
-        case 'wildcard-single':
-          return write.single;
-        default:
-          return assertNever(p, 'string part');
-      }
-    })
-    .join('');
+  // A loop, not map/join: every pattern of every target is written here (no array per call).
+  let out = '';
+  for (const p of parts) {
+    switch (p.kind) {
+      case 'literal':
+        out += write.literal(p.text);
+        break;
+      case 'wildcard-multi':
+        out += write.multi;
+        break;
+      case 'wildcard-single':
+        out += write.single;
+        break;
+      default:
+        return assertNever(p, 'string part');
+    }
+  }
+  return out;
 }
+
+const REGEX_SPECIALS = /[\\^$.|?*+()[\]{}]/g;
 
 /** Escapes the characters that are special anywhere in a regex (outside a character class). */
 export function escapeRegexLiteral(text: string): string {
-  return text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
+  return text.replace(REGEX_SPECIALS, '\\$&'); // `$&`: the matched character
 }

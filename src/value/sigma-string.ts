@@ -77,6 +77,16 @@ function isPlaceholderChar(c: string): boolean {
   return c !== '%' && c !== '*' && c !== '?' && c !== '\\' && !/^\s$/u.test(c);
 }
 
+/** True when normalizeParts would give the same parts back: no empty literal, no two literals or `*` in a row. */
+export function isNormalParts(parts: readonly StringPart[]): boolean {
+  let previous: StringPart['kind'] | undefined;
+  for (const p of parts) {
+    if (p.kind === 'literal' ? p.text === '' || previous === 'literal' : p.kind === 'wildcard-multi' && previous === 'wildcard-multi') return false;
+    previous = p.kind;
+  }
+  return true;
+}
+
 /**
  * Merges adjacent literals, drops empty literals and collapses runs of `wildcard-multi` (`**` matches
  * exactly what `*` matches). The result is the canonical form every StringValue holds.
@@ -185,7 +195,8 @@ export type StringShape =
  * placeholders).
  */
 export function classifyString(input: readonly StringPart[]): StringShape {
-  const parts = normalizeParts(input);
+  // Values are normal already nearly always (targets classify every value): no copy then.
+  const parts = isNormalParts(input) ? input : normalizeParts(input);
   const [a, b, c] = parts;
   const exact = literalText(parts);
   if (exact !== null) return { kind: 'exact', text: exact };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CASE_SCAN_LIMIT, caseClass, caseClassByScan } from '../../src/value/regex/tree.js';
+import { CASE_SCAN_LIMIT, cased, casedByEachCodePoint, caseClass, caseClassByScan } from '../../src/value/regex/tree.js';
 
 /**
  * caseClass looks for case partners only among code points that a case mapping changes; these tests
@@ -29,6 +29,10 @@ describe('caseClass', () => {
       if (code >= 0xd800 && code <= 0xdfff) continue;
       expect(caseClass(code), `U+${code.toString(16)}`).toEqual(caseClassByScan(code));
     }
+  });
+
+  it('the block-wise scan for cased code points finds what mapping each code point on its own finds', () => {
+    expect(cased()).toEqual(casedByEachCodePoint());
   });
 
   it('no code point that case mappings leave alone is case-insensitively equal to one they change', () => {

@@ -25,9 +25,14 @@ export function unwritableText(text: string): string | null {
   return hasLoneSurrogate(text) ? 'the text holds a lone UTF-16 surrogate, which has no UTF-8 form' : null;
 }
 
+const STRING_SPECIAL = /[\\"\n\r\t]/;
+const STRING_SPECIALS = /[\\"\n\r\t]/g;
+
 /** A double-quoted ES|QL string literal: `\` `"` and the line breaks/tab escaped, everything else raw. */
 export function esqlString(text: string): string {
-  const body = text.replace(/[\\"\n\r\t]/g, (c) => {
+  // Most values hold nothing to escape: the test is far cheaper than a replace with a callback.
+  if (!STRING_SPECIAL.test(text)) return `"${text}"`;
+  const body = text.replace(STRING_SPECIALS, (c) => {
     switch (c) {
       case '\n':
         return '\\n';
@@ -73,10 +78,13 @@ export function fieldNameOfText(text: string): string {
   return text.startsWith('`') && text.endsWith('`') && text.length >= 2 ? text.slice(1, -1) : text;
 }
 
+/** What a LIKE pattern escapes (replaced by `\` and itself: `$&` is the match). */
+const LIKE_SPECIALS = /[\\*?]/g;
+
 /** A LIKE pattern body (not yet a string literal): literal `*`, `?`, `\` escaped with `\`. */
 export function likePattern(parts: readonly PatternPart[], lower: boolean): string {
   return mapParts(parts, {
-    literal: (text) => (lower ? toLowerRoot(text) : text).replace(/[\\*?]/g, (c) => `\\${c}`),
+    literal: (text) => (lower ? toLowerRoot(text) : text).replace(LIKE_SPECIALS, '\\$&'),
     multi: '*',
     single: '?',
   });

@@ -18,6 +18,10 @@
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/u;
 const INVISIBLE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/gu;
 
+/** What a regular literal in each quote escapes with a backslash. */
+const DOUBLE_QUOTED = /[\\"]/g;
+const SINGLE_QUOTED = /[\\']/g;
+
 const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** `\uXXXX` for one UTF-16 code unit (astral characters never reach here: they are not invisible). */
@@ -29,9 +33,11 @@ function unicodeEscape(c: string): string {
 
 /** A regular literal in the given quote: backslash and that quote escaped, invisible characters as escapes. */
 export function regularLiteral(text: string, quote: '"' | "'" = '"'): string {
-  const body = text
-    .replace(quote === '"' ? /[\\"]/g : /[\\']/g, (c) => `\\${c}`)
-    .replace(INVISIBLE_ALL, (c) => SHORT_ESCAPES[c] ?? unicodeEscape(c));
+  // Each replace runs only when the text holds what it replaces: most values hold neither, and a
+  // replace with a callback costs far more than the test (this runs for every value written).
+  let body = text;
+  if (body.includes('\\') || body.includes(quote)) body = body.replace(quote === '"' ? DOUBLE_QUOTED : SINGLE_QUOTED, (c) => `\\${c}`);
+  if (INVISIBLE.test(body)) body = body.replace(INVISIBLE_ALL, (c) => SHORT_ESCAPES[c] ?? unicodeEscape(c));
   return `${quote}${body}${quote}`;
 }
 

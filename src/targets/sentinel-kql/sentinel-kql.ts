@@ -138,21 +138,23 @@ function inListTest(fieldText: string, literals: readonly string[], hasNumber: b
 type ListTest = { readonly kind: 'in' } | { readonly kind: 'regex' } | { readonly kind: 'test'; readonly text: string };
 
 function listRender(fieldText: string, items: readonly ListItem[]): Fragment {
-  const isLong = items.filter((i) => 'parts' in i && !['exact', 'any'].includes(stringShape(i.parts).kind)).length > LONG_LIST;
+  // Each string member's shape, found once (the count below and the loop both read it).
+  const shapes = items.map((i) => ('parts' in i ? stringShape(i.parts) : undefined));
+  const isLong = shapes.filter((shape) => shape !== undefined && shape.kind !== 'exact' && shape.kind !== 'any').length > LONG_LIST;
   const literals: string[] = [];
   let hasNumber = false;
   let hasString = false;
   const patterns: { flags: string; body: string }[] = [];
   // The in-list and the regex keep their first member's place; they are written once all members are known.
   const tests: ListTest[] = [];
-  for (const item of items) {
+  items.forEach((item, i) => {
     if ('number' in item) {
       if (literals.length === 0) tests.push({ kind: 'in' });
       literals.push(kustoString(String(item.number)));
       hasNumber = true;
-      continue;
+      return;
     }
-    const shape = stringShape(item.parts);
+    const shape = shapes[i] ?? stringShape(item.parts);
     if (shape.kind === 'exact' && shape.text !== '' && !item.cased) {
       if (literals.length === 0) tests.push({ kind: 'in' });
       literals.push(kustoString(shape.text));
@@ -163,7 +165,7 @@ function listRender(fieldText: string, items: readonly ListItem[]): Fragment {
     } else {
       tests.push({ kind: 'test', text: stringTest(fieldText, item.parts, item.cased) });
     }
-  }
+  });
   const texts = tests.map((t): string => {
     switch (t.kind) {
       case 'in':

@@ -58,18 +58,52 @@ const caseClasses = new Map<number, CharRanges>();
  * case class is found among them instead of among all 130,000 code points.
  */
 let casedCodePoints: readonly number[] | undefined;
+/** The cased code points as one string (casedText), which caseClass searches with one regex. */
+let casedCodeText: string | undefined;
 
-function cased(): readonly number[] {
+/** Code points per block that cased() tests as a whole first (0xd800 and 0xe000 are multiples of it). */
+const CASE_BLOCK = 0x100;
+
+/**
+ * The cased code points (casedCodePoints), found once. The scan first asks a whole block of code points
+ * whether the case mappings change it: most blocks (CJK, symbols, ...) hold no cased letter, and then
+ * none of its code points is made into a string and mapped on its own (a mapping maps each code point
+ * by itself; the test compares this with casedByEachCodePoint, the plain scan).
+ */
+export function cased(): readonly number[] {
   if (casedCodePoints === undefined) {
     const found: number[] = [];
-    for (let c = 0; c <= CASE_SCAN_LIMIT; c++) {
-      if (c >= 0xd800 && c <= 0xdfff) continue;
-      const s = String.fromCodePoint(c);
-      if (s.toLowerCase() !== s || s.toUpperCase() !== s) found.push(c);
+    const block: number[] = [];
+    for (let start = 0; start <= CASE_SCAN_LIMIT; start += CASE_BLOCK) {
+      if (start >= 0xd800 && start <= 0xdfff) continue;
+      block.length = 0;
+      for (let c = start; c < start + CASE_BLOCK && c <= CASE_SCAN_LIMIT; c++) block.push(c);
+      const text = String.fromCodePoint(...block);
+      if (text.toLowerCase() === text && text.toUpperCase() === text) continue;
+      for (const c of block) if (changesCase(c)) found.push(c);
     }
     casedCodePoints = found;
   }
   return casedCodePoints;
+}
+
+function changesCase(code: number): boolean {
+  const s = String.fromCodePoint(code);
+  return s.toLowerCase() !== s || s.toUpperCase() !== s;
+}
+
+/** cased() by mapping every code point on its own (slow; the tests check cased() against it). */
+export function casedByEachCodePoint(): number[] {
+  const found: number[] = [];
+  for (let c = 0; c <= CASE_SCAN_LIMIT; c++) if ((c < 0xd800 || c > 0xdfff) && changesCase(c)) found.push(c);
+  return found;
+}
+
+function casedText(): string {
+  casedCodeText ??= cased()
+    .map((c) => String.fromCodePoint(c))
+    .join('');
+  return casedCodeText;
 }
 
 /**
@@ -84,9 +118,14 @@ export function caseClass(code: number): CharRanges {
   const self = String.fromCodePoint(code);
   let ranges: CharRanges = [[code, code]];
   if (self.toLowerCase() !== self || self.toUpperCase() !== self || code > 0x7f) {
-    const re = new RegExp(`^\\u{${code.toString(16)}}$`, 'iu');
+    // One search of the cased code points' text (each one code point, so a match is one partner)
+    // instead of a test of each: the regex engine walks the text, not a loop of calls.
+    const re = new RegExp(`\\u{${code.toString(16)}}`, 'giu');
     const found: [number, number][] = [[code, code]];
-    for (const c of cased()) if (c !== code && re.test(String.fromCodePoint(c))) found.push([c, c]);
+    for (const m of casedText().matchAll(re)) {
+      const c = m[0].codePointAt(0) ?? code;
+      if (c !== code) found.push([c, c]);
+    }
     ranges = normalizeRanges(found);
   }
   caseClasses.set(code, ranges);

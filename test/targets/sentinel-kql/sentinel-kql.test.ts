@@ -472,7 +472,7 @@ describe('sentinel-kql meaning of the generated values (properties)', () => {
   const literalPart = fc.array(fc.constantFrom(...CHARS), { minLength: 1, maxLength: 4 }).map((a): PatternPart => ({ kind: 'literal', text: a.join('') }));
   const parts = fc
     .array(fc.oneof({ weight: 3, arbitrary: literalPart }, fc.constant<PatternPart>({ kind: 'wildcard-multi' }), fc.constant<PatternPart>({ kind: 'wildcard-single' })), { maxLength: 4 })
-    .map((p) => normaliseParts(p));
+    .map((p) => [...normaliseParts(p)]);
 
   it('the string literal of every leaf says exactly the text (or the RE2 pattern) intended', () => {
     fc.assert(

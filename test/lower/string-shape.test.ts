@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { escapeRegexLiteral, literalChars, mapParts, normaliseParts, type PatternPart } from '../../src/lower/string-shape.js';
+import { isNormalParts, normalizeParts } from '../../src/value/sigma-string.js';
+
+const part: fc.Arbitrary<PatternPart> = fc.oneof(
+  fc.string({ maxLength: 3 }).map((text): PatternPart => ({ kind: 'literal', text })),
+  fc.constant<PatternPart>({ kind: 'wildcard-multi' }),
+  fc.constant<PatternPart>({ kind: 'wildcard-single' }),
+);
+
+describe('string-shape helpers', () => {
+  it('normaliseParts gives what the value model normalizes to (returning normal parts as they are)', () => {
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 8 }), (parts) => {
+        const normal = normaliseParts(parts);
+        expect(normal).toEqual(normalizeParts(parts));
+        expect(normaliseParts(normal)).toBe(normal);
+        expect(isNormalParts(parts)).toBe(JSON.stringify(normal) === JSON.stringify(parts));
+      }),
+    );
+  });
+
+  it('mapParts and literalChars write each part in order', () => {
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 8 }), (parts) => {
+        const written = parts.map((p) => (p.kind === 'literal' ? `<${p.text}>` : p.kind === 'wildcard-multi' ? 'M' : 'S')).join('');
+        expect(mapParts(parts, { literal: (t) => `<${t}>`, multi: 'M', single: 'S' })).toBe(written);
+        expect(literalChars(parts)).toBe(parts.map((p) => (p.kind === 'literal' ? p.text : '')).join(''));
+      }),
+    );
+  });
+
+  it('escapeRegexLiteral escapes each metacharacter with a backslash', () => {
+    expect(escapeRegexLiteral('a.b*c\\d$(e)[f]{g}|h?+^')).toBe('a\\.b\\*c\\\\d\\$\\(e\\)\\[f\\]\\{g\\}\\|h\\?\\+\\^');
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        expect(new RegExp(`^${escapeRegexLiteral(text)}$`, 'u').test(text)).toBe(true);
+      }),
+    );
+  });
+});

@@ -11,6 +11,7 @@ import {
   fieldNameConditionHolds,
   logsourceVerdicts,
   ruleConditionHolds,
+  sameMembers,
   type RuleView,
 } from './conditions.js';
 import {
@@ -131,7 +132,7 @@ const runPlans = new WeakMap<readonly ProcessingPipeline[], RunPlan>();
 
 function runPlan(pipelines: readonly ProcessingPipeline[]): RunPlan {
   const known = runPlans.get(pipelines);
-  if (known !== undefined && known.given.length === pipelines.length && known.given.every((p, i) => p === pipelines[i])) return known;
+  if (known !== undefined && sameMembers(known.given, pipelines)) return known;
   const ordered = pipelines.map((p, i) => ({ p, i })).sort((a, b) => a.p.priority - b.p.priority || a.i - b.i).map(({ p }) => p);
   const vars: Record<string, PipelineVars[string]> = Object.create(null) as Record<string, PipelineVars[string]>;
   for (const p of ordered) for (const [k, v] of Object.entries(p.vars)) vars[k] = { values: v, pipeline: p.id };

@@ -245,9 +245,17 @@ const verdictsByPipeline = new WeakMap<readonly Transformation[], { readonly giv
 /** Past this many distinct log sources per pipeline the verdict cache starts over (memory stays bounded). */
 const MAX_CACHED_LOGSOURCES = 4096;
 
+/**
+ * The same members in the same order. A cache found by an array's identity checks this against a copy
+ * taken when the entry was made: the array may have been changed since (arrays are not frozen).
+ */
+export function sameMembers<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 export function logsourceVerdicts(transformations: readonly Transformation[]): LogsourceVerdicts {
   const known = verdictsByPipeline.get(transformations);
-  if (known !== undefined && known.given.length === transformations.length && known.given.every((t, i) => t === transformations[i])) return known.made;
+  if (known !== undefined && sameMembers(known.given, transformations)) return known.made;
   const given = [...transformations];
   const kinds = given.map((t) =>
     t.ruleConditions.conditions.length === 0 ? 'always' : t.ruleConditions.conditions.every((c) => c.condition.type === 'logsource') ? 'logsource' : 'other',

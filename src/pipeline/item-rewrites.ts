@@ -350,8 +350,8 @@ export function valueToConditionItem(p: ProcessingPipeline, t: Extract<Transform
         ? v.parts[0].text
         : undefined;
   const entry = text === undefined ? undefined : t.mapping.find((e) => e.value.toLowerCase() === text.toLowerCase());
-  const values = t.mapping.map((e) => JSON.stringify(e.value)).join(', ');
   if (entry === undefined) {
+    const values = t.mapping.map((e) => JSON.stringify(e.value)).join(', ');
     const shown = v.kind === 'string' ? JSON.stringify(printSigmaString(v.parts)) + (v.cased ? ' (cased)' : '') : text !== undefined ? text : `(${v.kind})`;
     return {
       refused: 'unsupported-construct',

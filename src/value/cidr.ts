@@ -14,8 +14,8 @@ type CidrParse =
 
 export function parseCidr(text: string): CidrParse {
   const result = parsedNetworks.get(text, readCidr);
+  if (!result.ok) return result;
   // A copy per use: the value goes into the caller's rule, which must share nothing with another's.
-  if (!result.ok) return { ok: false, reason: result.reason };
   return { ok: true, value: { ...result.value }, hostBitsSet: result.hostBitsSet };
 }
 

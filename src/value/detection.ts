@@ -87,7 +87,6 @@ function buildMap(name: string, node: YamlMap, out: Diagnostic[]): Expr | null {
  * chain has errors, which were reported).
  */
 interface KeyReading {
-  readonly fieldText: string;
   readonly field: string | null;
   readonly chain: ModifierChain | null;
 }
@@ -125,13 +124,13 @@ function readKey(entry: YamlEntry, out: Diagnostic[]): KeyReading {
   }
   const chainResult = parseModifierChain(written, { keyword: field === null });
   out.push(...chainResult.diagnostics);
-  const reading: KeyReading = { fieldText, field, chain: chainResult.ok ? chainResult.value : null };
+  const reading: KeyReading = { field, chain: chainResult.ok ? chainResult.value : null };
   if (chainResult.diagnostics.length === 0) keyReadings.set(entry.key, frozenReading(reading));
   return reading;
 }
 
 function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | null {
-  const { fieldText, field, chain } = readKey(entry, out);
+  const { field, chain } = readKey(entry, out);
   const value = entry.value;
   let scalars: YamlScalar[];
   if (value.kind === 'map') {
@@ -143,7 +142,7 @@ function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | n
       out.push(
         error(
           'detection-invalid',
-          `'${entry.key}' has an empty list; write '${fieldText}: null' for "absent or null", or remove the item`,
+          `'${entry.key}' has an empty list; write '${field ?? ''}: null' for "absent or null", or remove the item`,
           entry.keySpan,
         ),
       );
@@ -159,7 +158,7 @@ function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | n
         out.push(
           error(
             'detection-invalid',
-            `'${entry.key}' has null inside a value list, which Sigma forbids; put '${fieldText}: null' in its own selection and combine it in the condition`,
+            `'${entry.key}' has null inside a value list, which Sigma forbids; put '${field ?? ''}: null' in its own selection and combine it in the condition`,
             item.span,
           ),
         );

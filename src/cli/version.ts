@@ -6,7 +6,8 @@ const NAME = 'sigma-transpiler';
 
 /**
  * The version in package.json: the nearest package.json above this module named sigma-transpiler
- * (src/cli in a checkout, dist/src/cli once built or installed). 'unknown' when none is found.
+ * (src/cli in a checkout; dist/src/cli, or the bundle in dist/cli, once built or installed). 'unknown' when
+ * none is found.
  */
 export function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

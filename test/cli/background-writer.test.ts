@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackgroundWriter } from '../../src/cli/background-writer.js';
 import { makeFolders } from '../../src/cli/io.js';
+import { REPO_ROOT } from '../support/paths.js';
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -77,11 +78,11 @@ describe('BackgroundWriter', () => {
 
   it('works when the CLI runs under node --input-type=module (the evaluated worker does not inherit it)', () => {
     const out = join(tempDir(), 'pack');
-    const dist = (p: string): string => pathToFileURL(resolve('dist/src/cli', p)).href;
+    const dist = (p: string): string => pathToFileURL(join(REPO_ROOT, 'dist/src/cli', p)).href;
     const script =
       `const { runCli } = await import(${JSON.stringify(dist('program.js'))}); const { nodeIo } = await import(${JSON.stringify(dist('io.js'))});` +
       `process.exitCode = await runCli(['convert', '-t', 'splunk', '-s', '-o', ${JSON.stringify(out)}, 'rules'], nodeIo());`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).not.toContain('require is not defined');
     expect(r.status).toBe(0);
     expect(readdirSync(out).filter((f) => f.endsWith('.spl')).length).toBeGreaterThan(0);

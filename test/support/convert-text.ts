@@ -28,11 +28,15 @@ export interface JsonRecord {
   readonly pipeline: readonly AppliedTransformation[];
 }
 
-/** The records of `convert --json` output (cast: the CLI writes each line from a ConversionRecord). */
+/**
+ * The records of `convert --json` output, one per line, each line ended by a line break (cast: the CLI
+ * writes each line from a ConversionRecord). A blank line anywhere is not JSON, and fails the parse.
+ */
 export function jsonRecords(out: string): JsonRecord[] {
+  if (out === '') return [];
   return out
+    .replace(/\n$/, '')
     .split('\n')
-    .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as JsonRecord);
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { pointSpan } from '../diagnostics/span.js';
@@ -132,42 +132,57 @@ function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
       writeFileSync(target, content);
     }
     makeFolders(staging);
-    moveInto(staging, dir, [...files.keys()]);
+    moveInto(staging, dir, [...files.keys()], asideFolder(dir));
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
 }
 
 /**
- * mkdir -p: makes `dir` and the folders above it that are missing, one at a time. Not mkdirSync's
- * `recursive`: where mkdir fails with ENOENT although the folder above exists (below /proc), Node 20's
- * recursive mkdir retries forever (100 % CPU; the run never ends, and on the writer thread the process
- * cannot even exit). Here that mkdir's error is thrown. The writer thread has its own copy
- * (background-writer.ts, WORKER_SOURCE).
+ * mkdir -p: makes `dir` and the folders above it that are missing, one at a time, and returns the folders
+ * it made (outermost first). Not mkdirSync's `recursive`: where mkdir fails with ENOENT although the
+ * folder above exists (below /proc), Node 20's recursive mkdir retries forever (100 % CPU; the run never
+ * ends, and on the writer thread the process cannot even exit). Here that mkdir's error is thrown. The
+ * writer thread has its own copy (background-writer.ts, WORKER_SOURCE).
  */
-export function makeFolders(dir: string): void {
+export function makeFolders(dir: string): string[] {
   const missing: string[] = [];
   for (let d = dir; !existsSync(d); d = dirname(d)) {
     missing.push(d);
     if (dirname(d) === d) break;
   }
+  const made: string[] = [];
   for (const d of missing.reverse()) {
     try {
       mkdirSync(d);
+      made.push(d);
     } catch (e) {
       // Made meanwhile by someone else: fine when it is a folder.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
     }
   }
+  return made;
 }
+
+/** The file operations moveInto uses (tests inject a failing rename). */
+export interface MoveOps {
+  rename(from: string, to: string): void;
+}
+
+const NODE_MOVES: MoveOps = { rename: renameSync };
 
 /**
  * Moves the staged files into an existing `dir`, file by file (files in `dir` that are not in the pack
- * stay). Every place is checked first: a pack file whose name is a folder in `dir`, or below a file
- * there, fails before anything moves, so a failed commit does not leave half a pack in `dir` (a rename
- * of a file onto a file in the same file system then fails only for reasons no check can foresee).
+ * stay), all or nothing:
+ * - every place is checked first: a pack file whose name is a folder in `dir`, or below a file there,
+ *   fails before anything moves;
+ * - a file the pack replaces is first moved aside into `aside` (a folder beside `dir`, on the same file
+ *   system), so a rename that fails halfway for a reason no check can foresee (a permission changed
+ *   mid-run) is undone: the pack's files moved so far are removed, the replaced files put back and the
+ *   folders made removed. Only if undoing fails too does `dir` keep part of the pack; the error then says
+ *   so and where the replaced files are. `aside` is removed otherwise.
  */
-function moveInto(staging: string, dir: string, names: readonly string[]): void {
+export function moveInto(staging: string, dir: string, names: readonly string[], aside: string, ops: MoveOps = NODE_MOVES): void {
   const checked = new Set<string>();
   const root = join(dir);
   for (const name of names) {
@@ -179,15 +194,58 @@ function moveInto(staging: string, dir: string, names: readonly string[]): void 
       if (dirname(above) === above) break;
     }
   }
-  for (const name of names) {
-    const to = join(dir, name);
-    makeFolders(dirname(to));
-    renameSync(join(staging, name), to);
+  rmSync(aside, { recursive: true, force: true });
+  const done: MoveStep[] = [];
+  try {
+    for (const name of names) {
+      const to = join(dir, name);
+      for (const made of makeFolders(dirname(to))) done.push({ made });
+      if (lstatSync(to, { throwIfNoEntry: false }) !== undefined) {
+        const setAside = join(aside, name);
+        makeFolders(dirname(setAside));
+        ops.rename(to, setAside);
+        done.push({ setAside, from: to });
+      }
+      ops.rename(join(staging, name), to);
+      done.push({ movedIn: to });
+    }
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    const undoFailure = undo(done, ops);
+    if (undoFailure === null) {
+      rmSync(aside, { recursive: true, force: true });
+      throw new Error(`${reason}: nothing was written to ${dir} (the files moved so far were taken back)`);
+    }
+    throw new Error(`${reason}; taking the files moved so far back failed too (${undoFailure}): ${dir} holds part of the pack, and the files it replaced are in ${aside}`);
   }
+  rmSync(aside, { recursive: true, force: true });
+}
+
+/** One step of moveInto, in the order done: a folder made in `dir`, a file moved aside, a pack file moved in. */
+type MoveStep = { readonly made: string } | { readonly setAside: string; readonly from: string } | { readonly movedIn: string };
+
+/** Undoes moveInto's steps, last first; the first failure's message, or null. */
+function undo(done: readonly MoveStep[], ops: MoveOps): string | null {
+  for (let i = done.length - 1; i >= 0; i--) {
+    const step = done[i]!;
+    try {
+      if ('movedIn' in step) rmSync(step.movedIn, { force: true });
+      else if ('setAside' in step) ops.rename(step.setAside, step.from);
+      else rmdirSync(step.made); // empty once its files are undone (a file someone else put there stays)
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+  return null;
 }
 
 function stagingFolder(dir: string): string {
   return `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+}
+
+/** Where moveInto keeps the files a pack replaces until the move is done (beside `dir`, as the staging folder). */
+function asideFolder(dir: string): string {
+  return `${dir.replace(/[\\/]+$/, '')}.replaced-${process.pid}`;
 }
 
 /** Where `name` is staged: inside the staging folder, never outside it (a name with `..` throws). */
@@ -201,7 +259,8 @@ function stagedPath(staging: string, name: string): string {
  * writeFiles, one file at a time: each file goes to the staging folder as soon as it is added (written on
  * a worker thread, see BackgroundWriter; memory stays flat however large the pack), and commit moves them
  * into `dir`: the whole staging folder in one rename when `dir` does not exist yet, else file by file
- * (files already in `dir` and not in the pack stay). A failed write fails the commit.
+ * (files already in `dir` and not in the pack stay; all or nothing, see moveInto). A failed write fails
+ * the commit.
  */
 function stageOnDisk(dir: string): StagedFiles {
   const staging = stagingFolder(dir);
@@ -254,7 +313,7 @@ function stageOnDisk(dir: string): StagedFiles {
           renameSync(staging, dir);
           return;
         }
-        moveInto(staging, dir, names);
+        moveInto(staging, dir, names, asideFolder(dir));
       } finally {
         abort();
       }

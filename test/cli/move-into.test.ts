@@ -1,0 +1,117 @@
+// moveInto: a staged pack moved into an existing output folder is all or nothing, even when a rename fails
+// halfway for a reason no check foresees (injected here: a rename that throws on a chosen file).
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { moveInto, type MoveOps } from '../../src/cli/io.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** Every file and folder below `dir`: `path` for a folder (with a trailing /), `path=content` for a file. */
+function tree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      const rel = relative(dir, full);
+      if (statSync(full).isDirectory()) {
+        out.push(rel + '/');
+        walk(full);
+      } else out.push(`${rel}=${readFileSync(full, 'utf8')}`);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function put(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+}
+
+/** A root with `out` (the user's existing folder) and `staging` (the pack), and the pack's names. */
+function setUp(): { root: string; out: string; staging: string; aside: string; names: string[] } {
+  const root = mkdtempSync(join(tmpdir(), 'move-into-'));
+  dirs.push(root);
+  const out = join(root, 'out');
+  const staging = join(root, 'out.partial-1');
+  put(out, { 'a.spl': 'old a', 'mine.txt': 'not in the pack', 'keep/x.spl': 'old x' });
+  const pack = { 'a.spl': 'new a', 'b.spl': 'new b', 'keep/x.spl': 'new x', 'new/deep/c.spl': 'new c', 'z.spl': 'new z' };
+  put(staging, pack);
+  return { root, out, staging, aside: join(root, 'out.replaced-1'), names: Object.keys(pack) };
+}
+
+/** A rename that throws when `fails(from, to)` holds, and renames otherwise. */
+const failingWhen = (fails: (from: string, to: string) => boolean): MoveOps => ({
+  rename(from, to) {
+    if (fails(from, to)) throw new Error(`EACCES: permission denied, rename '${from}' -> '${to}'`);
+    renameSync(from, to);
+  },
+});
+
+describe('moveInto (an existing output folder)', () => {
+  it('replaces the pack files, keeps the others, and leaves no folder of replaced files', () => {
+    const { root, out, staging, aside, names } = setUp();
+    moveInto(staging, out, names, aside);
+    expect(tree(out)).toEqual(['a.spl=new a', 'b.spl=new b', 'keep/', 'keep/x.spl=new x', 'mine.txt=not in the pack', 'new/', 'new/deep/', 'new/deep/c.spl=new c', 'z.spl=new z']);
+    expect(existsSync(aside)).toBe(false);
+    expect(readdirSync(root).sort()).toEqual(['out', 'out.partial-1']);
+  });
+
+  for (const failAt of ['a.spl', 'keep/x.spl', 'new/deep/c.spl', 'z.spl']) {
+    it(`a rename that fails at ${failAt} (after others moved) is undone: the folder is as it was`, () => {
+      const { out, staging, aside, names } = setUp();
+      const before = tree(out);
+      expect(() => moveInto(staging, out, names, aside, failingWhen((from) => from === join(staging, failAt)))).toThrow(
+        new RegExp(`EACCES: permission denied.*: nothing was written to ${out} \\(the files moved so far were taken back\\)$`),
+      );
+      expect(tree(out)).toEqual(before);
+      expect(existsSync(aside)).toBe(false);
+    });
+  }
+
+  it('a failure while moving a replaced file aside is undone too', () => {
+    const { out, staging, aside, names } = setUp();
+    const before = tree(out);
+    expect(() => moveInto(staging, out, names, aside, failingWhen((from, to) => from === join(out, 'keep/x.spl') && to.startsWith(aside)))).toThrow(/nothing was written/);
+    expect(tree(out)).toEqual(before);
+  });
+
+  it('when undoing fails too, the error says the folder holds part of the pack and where the replaced files are', () => {
+    const { out, staging, aside, names } = setUp();
+    const ops = failingWhen((from, to) => from === join(staging, 'z.spl') || (from.startsWith(aside) && to === join(out, 'a.spl')));
+    expect(() => moveInto(staging, out, names, aside, ops)).toThrow(
+      `taking the files moved so far back failed too (EACCES: permission denied, rename '${join(aside, 'a.spl')}' -> '${join(out, 'a.spl')}'): ${out} holds part of the pack, and the files it replaced are in ${aside}`,
+    );
+    // Nothing the user had is lost: the replaced a.spl waits in the aside folder.
+    expect(readFileSync(join(aside, 'a.spl'), 'utf8')).toBe('old a');
+  });
+
+  it('into a folder that does not exist yet: made, and removed again on failure', () => {
+    const { root, staging, aside, names } = setUp();
+    const fresh = join(root, 'fresh', 'out');
+    expect(() => moveInto(staging, fresh, names, aside, failingWhen((from) => from === join(staging, 'z.spl')))).toThrow(/nothing was written/);
+    expect(existsSync(join(root, 'fresh'))).toBe(false);
+    const again = setUp();
+    const fresh2 = join(again.root, 'fresh', 'out');
+    moveInto(again.staging, fresh2, again.names, again.aside);
+    expect(tree(fresh2)).toEqual(['a.spl=new a', 'b.spl=new b', 'keep/', 'keep/x.spl=new x', 'new/', 'new/deep/', 'new/deep/c.spl=new c', 'z.spl=new z']);
+  });
+
+  it('a file someone else put into a folder the move made is not deleted by the undo', () => {
+    const { out, staging, aside, names } = setUp();
+    const ops = failingWhen((from) => {
+      if (from !== join(staging, 'z.spl')) return false;
+      writeFileSync(join(out, 'new', 'theirs.txt'), 'theirs');
+      return true;
+    });
+    expect(() => moveInto(staging, out, names, aside, ops)).toThrow(/taking the files moved so far back failed too \(ENOTEMPTY/);
+    expect(readFileSync(join(out, 'new', 'theirs.txt'), 'utf8')).toBe('theirs');
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { fileSpool, memorySpool, type Spool } from '../../src/cli/spool.js';
+import { DiagnosticLog } from '../../src/cli/convert/target-sink.js';
+import type { ConversionRecord } from '../../src/convert.js';
 import { memoryIo } from '../support/memory-io.js';
 import { REPO_ROOT } from '../support/paths.js';
 
@@ -155,5 +157,40 @@ describe('convert to stdout through the file spool', () => {
     expect(status).toBe(memoryStatus);
     expect(io.out).toBe(memory.out);
     expect(readdirSync(temp)).toEqual([]);
+  });
+});
+
+describe('the diagnostic log (what streaming printed, for a run that starts over)', () => {
+  /** A rule with a warning of its own (a Sigma v1 date), numbered so each file's warning is told apart. */
+  const warned = (n: number): string =>
+    `title: warned ${n}\nid: 5a1a${String(n).padStart(4, '0')}-0000-4000-8000-000000000000\ndate: 2023/01/0${(n % 9) + 1}\nlogsource: {product: windows, category: process_creation}\ndetection:\n  sel:\n    Image|endswith: '\\\\w${n}.exe'\n  condition: sel\n`;
+
+  it('a run that meets a correlation midway prints each rule warning once, as a run that knew from the start', async () => {
+    const files: Record<string, string> = {};
+    for (let n = 0; n < 600; n++) files[`pack/r${String(n).padStart(3, '0')}.yml`] = warned(n);
+    const correlation = readFileSync(join(REPO_ROOT, 'test/fixtures/correlation-targets/brute-force.yml'), 'utf8');
+    files['pack/r300-corr.yml'] = correlation;
+    const io = memoryIo(files);
+    // The file spool, so the (record, hash) pairs of the first 300 files go through a temporary file.
+    io.spool = fileSpool;
+    await runCli(['convert', '-t', 'splunk,sql', '-s', 'pack'], io);
+    for (const n of [0, 150, 299, 301, 599]) {
+      const line = `warning[invalid-date] \`date: 2023/01/0${(n % 9) + 1}\` uses the Sigma v1 form`;
+      const at = `pack/r${String(n).padStart(3, '0')}.yml:3:7: ${line}`;
+      expect(io.err.split(at).length - 1, at).toBe(1);
+    }
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  it('while streaming, holds at most a batch of pairs in memory: the rest is in the spool', () => {
+    const pushed: number[] = [];
+    const spool: Spool<readonly (readonly [string, string])[]> = { push: (pairs) => void pushed.push(pairs.length), drain: () => undefined, dispose: () => undefined };
+    const io = memoryIo();
+    const log = new DiagnosticLog(io, false, () => undefined, spool);
+    for (let i = 0; i < 1000; i++) {
+      log.take({ file: `f${i}.yml`, documentIndex: 0, target: 'splunk' } as ConversionRecord, [`w${i}\n`]);
+    }
+    expect(pushed).toEqual([256, 256, 256]);
+    expect(io.err.split('\n').length - 1).toBe(1000);
   });
 });

@@ -86,7 +86,7 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
     const pipelines = pipelinesFor(run, options.withoutPipeline, extraPipelines);
     return { run, pipelines, options: conversionOptions(run, pipelines, options.skipUnsupported, filters) };
   });
-  const log = new DiagnosticLog(io, multi, () => progress.clear());
+  const log = new DiagnosticLog(io, multi, () => progress.clear(), io.spool?.() ?? memorySpool());
   const start = (): Pass => {
     const inputHashes = new Map<string, string>();
     return {
@@ -169,6 +169,7 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
     }
   } finally {
     watch?.stop();
+    log.dispose();
   }
   progress.clear();
   /** Diagnostics already printed (several targets share a rule's parse problems): each is shown once. */

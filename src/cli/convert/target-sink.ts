@@ -7,7 +7,7 @@ import { renderDiagnostic } from '../../diagnostics/render.js';
 import { pointSpan, type LineIndex } from '../../diagnostics/span.js';
 import { FileNamer, renderPack } from '../../render/render-format.js';
 import type { CliIo, StagedFiles } from '../io.js';
-import type { Spool } from '../spool.js';
+import { memorySpool, type Spool } from '../spool.js';
 import { portable, sha256, statusOf, type ManifestBuilder, type ManifestStatus } from './manifest.js';
 import { documentLabel } from './progress.js';
 import type { TargetRun } from './selection.js';
@@ -56,15 +56,22 @@ export interface SinkSettings {
   readonly spool: Spool<Chunk>;
 }
 
+/** Records whose printed diagnostics wait in memory before they go to the spool as one piece. */
+const PRINTED_BATCH = 256;
+
 /**
  * Diagnostics while streaming are printed as each file is converted (keeping them all would grow with the
  * pack: a target that refuses many rules warns about each). When a run starts over in batch, a record's
- * diagnostics that were already printed, word for word, are not printed again.
+ * diagnostics that were already printed, word for word, are not printed again. What was printed is
+ * remembered as (record, sha256) pairs in a spool (a temporary file for the CLI), not in memory: memory
+ * stays flat while streaming, and the pairs are read back only when the run starts over (a batch run
+ * holds the whole pack anyway).
  */
 export class DiagnosticLog {
-  /** Record (file, document, target) -> sha256 of the diagnostics printed for it while streaming. */
-  private readonly printed = new Map<string, string>();
-  private streaming = true;
+  /** Pairs not yet in the spool. */
+  private pending: (readonly [string, string])[] = [];
+  /** Batch: record (file, document, target) -> sha256 of the diagnostics printed for it while streaming. */
+  private printed: Map<string, string> | undefined;
   private file = '';
   /** Several targets: what was printed for the current file (a rule's parse problems are shown once). */
   private readonly seen = new Set<string>();
@@ -74,19 +81,27 @@ export class DiagnosticLog {
     private readonly multi: boolean,
     /** Called before printing (the progress bar makes room). */
     private readonly beforePrint: () => void = () => {},
+    private readonly spool: Spool<readonly (readonly [string, string])[]> = memorySpool(),
   ) {}
 
   /** From now on diagnostics are returned to be printed with their target's output. */
   startBatch(): void {
-    this.streaming = false;
+    if (this.printed !== undefined) return;
+    this.flushPending();
+    const printed = new Map<string, string>();
+    this.spool.drain((pairs) => {
+      for (const [key, hash] of pairs) printed.set(key, hash);
+    });
+    this.printed = printed;
   }
 
   /** A record's rendered diagnostics: printed now (streaming), or the ones still to print. */
   take(r: ConversionRecord, texts: readonly string[]): readonly string[] {
     if (texts.length === 0) return texts;
     const key = `${r.file}\u0000${r.documentIndex}\u0000${r.target}`;
-    if (!this.streaming) return this.printed.get(key) === sha256(texts.join('')) ? [] : texts;
-    this.printed.set(key, sha256(texts.join('')));
+    if (this.printed !== undefined) return this.printed.get(key) === sha256(texts.join('')) ? [] : texts;
+    this.pending.push([key, sha256(texts.join(''))]);
+    if (this.pending.length >= PRINTED_BATCH) this.flushPending();
     if (r.file !== this.file) {
       this.file = r.file;
       this.seen.clear();
@@ -100,6 +115,19 @@ export class DiagnosticLog {
       this.io.stderr(text);
     }
     return [];
+  }
+
+  /** Frees what is remembered (the run is over). */
+  dispose(): void {
+    this.pending = [];
+    this.printed = undefined;
+    this.spool.dispose();
+  }
+
+  private flushPending(): void {
+    if (this.pending.length === 0) return;
+    this.spool.push(this.pending);
+    this.pending = [];
   }
 }
 

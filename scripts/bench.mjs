@@ -12,7 +12,9 @@
 // user waits for, and what worker threads improve: `--jobs`, see the README).
 // The 4x columns run the same rows over four copies of the corpus: memory must stay flat as the pack grows.
 // Peak heap is V8's used heap, garbage not yet collected included, so it moves with the collector's timing;
-// the last column is the check that counts: the 4x run once more with --max-old-space-size=HEAP_CAP_MB.
+// the last column is the check that counts: the 4x run once more with --max-old-space-size=HEAP_CAP_MB,
+// "ok" when it still completes, with the live heap (after a full collection) at the first and the last of
+// its readings every LIVE_EVERY files: what a pack keeps per file, if anything, shows as the difference.
 //
 // SIGMA_CORPUS: the sigma checkout (default ../shared/sigma); BENCH_DIR: the folder inside it (default rules);
 // RUNS: repeats of the 1x rows (default 3); BENCH_4X=0 skips the 4x columns; BENCH_OUT=disk writes the
@@ -32,6 +34,8 @@ import v8 from 'node:v8';
 const SELF = fileURLToPath(import.meta.url);
 /** The old-space cap (MB) of the flat-memory check: far below what four copies of the pack would take if kept. */
 const HEAP_CAP_MB = 40;
+/** Files between two live-heap readings in that check (12,564 files: about 6 readings). */
+const LIVE_EVERY = 2000;
 
 function walk(dir) {
   return readdirSync(dir)
@@ -45,9 +49,18 @@ function walk(dir) {
 /** Runs inside a child process: one row's work, then its measurements as one JSON line. */
 async function child(mode, args) {
   let peakHeap = 0;
+  // With --expose-gc (the capped run only: collecting costs time): the live heap after a full collection,
+  // every LIVE_EVERY files. Its first and last values show whether memory grows with the pack.
+  const collect = typeof globalThis.gc === 'function' ? globalThis.gc : null;
+  const live = [];
+  let files = 0;
   const sample = () => {
     const used = v8.getHeapStatistics().used_heap_size;
     if (used > peakHeap) peakHeap = used;
+    if (collect !== null && ++files % LIVE_EVERY === 0) {
+      collect();
+      live.push(v8.getHeapStatistics().used_heap_size);
+    }
   };
   let status = 0;
   if (mode === 'floor') {
@@ -85,7 +98,7 @@ async function child(mode, args) {
   sample();
   const usage = process.resourceUsage();
   const cpu = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-  process.stdout.write(JSON.stringify({ status, rss: usage.maxRSS * 1024, heap: peakHeap, cpu }) + '\n');
+  process.stdout.write(JSON.stringify({ status, rss: usage.maxRSS * 1024, heap: peakHeap, cpu, live }) + '\n');
 }
 
 function measure(mode, args, runs, nodeArgs = []) {
@@ -94,6 +107,7 @@ function measure(mode, args, runs, nodeArgs = []) {
   let rss = 0;
   let heap = 0;
   let status = 0;
+  let live = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const r = spawnSync(process.execPath, [...nodeArgs, SELF, '--child', mode, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -106,8 +120,9 @@ function measure(mode, args, runs, nodeArgs = []) {
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heap);
     status = m.status;
+    live = m.live;
   }
-  return { ms: best, cpu: bestCpu, rss, heap, status };
+  return { ms: best, cpu: bestCpu, rss, heap, status, live };
 }
 
 async function main() {
@@ -169,8 +184,10 @@ async function main() {
         // HEAP_CAP_MB. "ok" if it completes as before; a run that needs the pack in memory dies instead.
         rmSync(out, { recursive: true, force: true });
         try {
-          const m = measure(row.mode, row.args(copies), 1, [`--max-old-space-size=${HEAP_CAP_MB}`]);
-          capped = m.status === four.status ? 'ok' : `exit ${m.status}`;
+          const m = measure(row.mode, row.args(copies), 1, [`--max-old-space-size=${HEAP_CAP_MB}`, '--expose-gc']);
+          const live = (b) => (b / 1048576).toFixed(1);
+          const grew = m.live.length < 2 ? '' : `, live ${live(m.live[0])} → ${live(m.live.at(-1))} MB`;
+          capped = m.status === four.status ? `ok${grew}` : `exit ${m.status}`;
         } catch {
           capped = 'fails';
         }

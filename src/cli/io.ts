@@ -239,6 +239,18 @@ function undo(done: readonly MoveStep[], ops: MoveOps): string | null {
   return null;
 }
 
+/** The files below `dir`, as paths relative to it with `/`, sorted (a folder's files before its subfolders'). */
+function filesBelow(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (folder: string, prefix: string): void => {
+    const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) if (!e.isDirectory()) out.push(prefix + e.name);
+    for (const e of entries) if (e.isDirectory()) walk(join(folder, e.name), `${prefix}${e.name}/`);
+  };
+  walk(dir, '');
+  return out;
+}
+
 function stagingFolder(dir: string): string {
   return `${dir.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
 }
@@ -265,7 +277,11 @@ function stagedPath(staging: string, name: string): string {
 function stageOnDisk(dir: string): StagedFiles {
   const staging = stagingFolder(dir);
   rmSync(staging, { recursive: true, force: true });
-  const names: string[] = [];
+  /**
+   * Files staged so far. Their names are not kept: a pack of many thousand files would hold them all until
+   * the end; moving into an existing folder lists the staging folder instead.
+   */
+  let staged = 0;
   /** Files written piece by piece (named once). */
   const appended = new Set<string>();
   let writer: BackgroundWriter | undefined;
@@ -279,7 +295,7 @@ function stageOnDisk(dir: string): StagedFiles {
   };
   const abort = (): void => {
     settle();
-    names.length = 0;
+    staged = 0;
     appended.clear();
     rmSync(staging, { recursive: true, force: true });
   };
@@ -293,27 +309,27 @@ function stageOnDisk(dir: string): StagedFiles {
     add(name, content) {
       const target = place(name);
       writer?.write(target, content);
-      names.push(name);
+      staged++;
     },
     append(name, text) {
       const target = place(name);
       writer?.write(target, text, true);
       if (!appended.has(name)) {
         appended.add(name);
-        names.push(name);
+        staged++;
       }
     },
     commit() {
       try {
         const failure = settle();
         if (failure !== null) throw new Error(failure);
-        if (names.length === 0) return;
+        if (staged === 0) return;
         if (!existsSync(dir)) {
           makeFolders(dirname(resolve(dir)));
           renameSync(staging, dir);
           return;
         }
-        moveInto(staging, dir, names, asideFolder(dir));
+        moveInto(staging, dir, filesBelow(staging), asideFolder(dir));
       } finally {
         abort();
       }

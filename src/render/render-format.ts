@@ -96,7 +96,15 @@ function takeName(base: string, used: Set<string>, space: NameSpace): string {
  * Names of files written side by side (without extension). Compared case-insensitively: on Windows and
  * macOS `X` and `x` are the same file, and the second would replace the first.
  */
-const FILE_NAMES: NameSpace = { key: (name) => name.toLowerCase(), suffix: (name, n) => `${name}-${n}` };
+const FILE_NAMES: NameSpace = {
+  // The name itself when it has no upper case (most do): a pack's namer keeps its keys for the whole run,
+  // and a key that is the name adds no string of its own.
+  key: (name) => {
+    const lower = name.toLowerCase();
+    return lower === name ? name : lower;
+  },
+  suffix: (name, n) => `${name}-${n}`,
+};
 
 /** One name that `uniqueFileNames` had to change: the entry at `index` met the name of the one at `earlier`. */
 export interface RenamedFile {
@@ -110,16 +118,22 @@ export interface RenamedFile {
  * a list, for callers that name outputs as rules finish.
  */
 export class FileNamer {
-  private readonly used = new Set<string>();
+  /** Each name taken (its key) -> the index of the entry that took it. Held for the whole run: one entry per file. */
   private readonly owner = new Map<string, number>();
   private count = 0;
 
   /** The next entry's name, and (when it had to change) the index of the earlier entry it met. */
   take(base: string): { readonly name: string; readonly earlier?: number } {
     const index = this.count++;
-    const name = takeName(base, this.used, FILE_NAMES);
-    const earlier = this.owner.get(FILE_NAMES.key(base));
-    this.owner.set(FILE_NAMES.key(name), index);
+    let name = base;
+    let key = FILE_NAMES.key(base);
+    const earlier = this.owner.get(key);
+    // takeName's loop, with the owners as the names used.
+    for (let n = 2; this.owner.has(key); n++) {
+      name = FILE_NAMES.suffix(base, n);
+      key = FILE_NAMES.key(name);
+    }
+    this.owner.set(key, index);
     return name !== base && earlier !== undefined ? { name, earlier } : { name };
   }
 }

@@ -41,27 +41,65 @@ function planOf<C>(set: ConditionSet<C>): SetPlan {
 }
 
 export function evalConditionSet<C>(set: ConditionSet<C>, test: (c: C) => boolean): boolean {
+  return evalWith(set, callTest, test, undefined);
+}
+
+function callTest<C>(c: C, test: (c: C) => boolean): boolean {
+  return test(c);
+}
+
+/**
+ * evalConditionSet with the test's arguments passed along (`test(c, a, b)`), so a caller that evaluates
+ * a set per detection item makes no closure per item.
+ */
+function evalWith<C, A, B>(set: ConditionSet<C>, test: (c: C, a: A, b: B) => boolean, a: A, b: B): boolean {
   // No conditions: the transformation applies everywhere (negation only applies to conditions given).
   const conditions = set.conditions;
   if (conditions.length === 0) return true;
   const plan = planOf(set);
   switch (plan.kind) {
     case 'all':
-      for (const c of conditions) if (!test(c.condition)) return false;
+      for (const c of conditions) if (!test(c.condition, a, b)) return false;
       return true;
     case 'any':
-      for (const c of conditions) if (test(c.condition)) return true;
+      for (const c of conditions) if (test(c.condition, a, b)) return true;
       return false;
     case 'expr': {
       const byId = plan.byId as ReadonlyMap<string, C>;
       return evalCondExpr(set.combine, (id) => {
         const c = byId.get(id);
-        return c !== undefined && test(c);
+        return c !== undefined && test(c, a, b);
       });
     }
     default:
       return assertNever(plan, 'condition set plan');
   }
+}
+
+/** Whether a transformation's rule conditions hold for the rule as `view` shows it. */
+export function ruleConditionsHold(set: ConditionSet<RuleCondition>, view: RuleView): boolean {
+  return evalWith(set, ruleConditionHolds, view, undefined);
+}
+
+/**
+ * The field names a set of field-name conditions can hold for, when it says: those of a plain
+ * include_fields among conditions that must all hold (SetPlan 'all'); undefined for any other set. A
+ * quick test ahead of the set (apply.ts passes over the other items of a rule without evaluating it).
+ */
+export function includedFieldNames(set: ConditionSet<FieldNameCondition>): readonly string[] | undefined {
+  if (set.conditions.length === 0 || planOf(set).kind !== 'all') return undefined;
+  for (const { condition: c } of set.conditions) if (c.type === 'include_fields' && c.mode === 'plain') return c.fields;
+  return undefined;
+}
+
+/** Whether a transformation's field-name conditions hold for `field` (an item's field, or the field its value refers to). */
+export function fieldNamesHold(set: ConditionSet<FieldNameCondition>, field: string | null, facts: ItemFacts): boolean {
+  return evalWith(set, fieldNameConditionHolds, field, facts);
+}
+
+/** Whether a transformation's detection-item conditions hold for the item. */
+export function itemConditionsHold(set: ConditionSet<DetectionItemCondition>, item: ExprMatch, facts: ItemFacts): boolean {
+  return evalWith(set, detectionItemConditionHolds, item, facts);
 }
 
 /** A log source part as conditions compare it (case-insensitively, as pySigma's LogsourceCondition). */
@@ -262,25 +300,21 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
   );
   // By the log source's parts without case (all that its verdicts read).
   const byKey = new BoundedCache<string, Int32Array>(MAX_CACHED_LOGSOURCES);
-  // A rule's log source object is met again (by each pipeline of each target): found by identity first.
-  const byObject = new WeakMap<LogSource, Int32Array>();
   const made: LogsourceVerdicts = {
     kinds,
     candidates(logsource) {
-      const seen = byObject.get(logsource);
-      if (seen !== undefined) return seen;
       // JSON text: a part may hold any character (a quoted YAML value), so joining them with a separator
-      // would give two log sources one key.
-      const key = JSON.stringify([logsource.category, logsource.product, logsource.service].map((v) => (v === undefined ? null : v.toLowerCase())));
-      const out = byKey.get(key, () => {
+      // would give two log sources one key. (Each rule has a log source object of its own, so finding it
+      // by identity first would only add a miss per rule and pipeline.)
+      const key = JSON.stringify([lowerOrNull(logsource.category), lowerOrNull(logsource.product), lowerOrNull(logsource.service)]);
+      return byKey.get(key, () => {
         const indexes: number[] = [];
-        for (const [i, t] of given.entries()) {
-          if (kinds[i] === 'logsource' ? evalConditionSet(t.ruleConditions, (c) => c.type === 'logsource' && logsourceHolds(c, logsource)) : !failsOnLogsource(t.ruleConditions, logsource)) indexes.push(i);
+        for (let i = 0; i < given.length; i++) {
+          const set = (given[i] as Transformation).ruleConditions;
+          if (kinds[i] === 'logsource' ? evalWith(set, logsourceConditionHolds, logsource, undefined) : !failsOnLogsource(set, logsource)) indexes.push(i);
         }
         return Int32Array.from(indexes);
       });
-      byObject.set(logsource, out);
-      return out;
     },
   };
   verdictsByPipeline.set(transformations, { given, made });
@@ -293,6 +327,15 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
  */
 function failsOnLogsource(set: ConditionSet<RuleCondition>, logsource: LogSource): boolean {
   return planOf(set).kind === 'all' && set.conditions.some((c) => c.condition.type === 'logsource' && !logsourceHolds(c.condition, logsource));
+}
+
+/** A rule condition of a 'logsource' transformation (they are all logsource conditions), for `logsource`. */
+function logsourceConditionHolds(c: RuleCondition, logsource: LogSource): boolean {
+  return c.type === 'logsource' && logsourceHolds(c, logsource);
+}
+
+function lowerOrNull(part: string | undefined): string | null {
+  return part === undefined ? null : part.toLowerCase();
 }
 
 function logsourceHolds(c: Extract<RuleCondition, { type: 'logsource' }>, logsource: LogSource): boolean {

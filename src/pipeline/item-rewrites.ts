@@ -112,46 +112,6 @@ export function templateText(text: string, ls: LogSource): string {
   });
 }
 
-/** Each field_name_mapping's entries by Sigma field name, built once per mapping (the first entry wins, as a linear search would). */
-const mappingIndexes = new WeakMap<readonly FieldMappingEntry[], ReadonlyMap<string, FieldMappingEntry>>();
-
-function mappingIndex(mapping: readonly FieldMappingEntry[]): ReadonlyMap<string, FieldMappingEntry> {
-  let index = mappingIndexes.get(mapping);
-  if (index === undefined) {
-    const built = new Map<string, FieldMappingEntry>();
-    for (const e of mapping) if (!built.has(e.from)) built.set(e.from, e);
-    mappingIndexes.set(mapping, built);
-    index = built;
-  }
-  return index;
-}
-
-/** The names a field becomes under a field transformation, or undefined when it does not apply. */
-export function fieldTargets(t: Extract<Transformation, { type: `field_name_${string}` }>, field: string): readonly string[] | undefined {
-  switch (t.type) {
-    case 'field_name_mapping':
-      return mappingIndex(t.mapping).get(field)?.to;
-    case 'field_name_prefix_mapping': {
-      const e = t.mapping.find((x) => field.startsWith(x.from));
-      return e?.to.map((to) => to + field.slice(e.from.length));
-    }
-    case 'field_name_prefix':
-      return [t.prefix + field];
-    case 'field_name_suffix':
-      return [field + t.suffix];
-    default:
-      return assertNever(t, 'field transformation');
-  }
-}
-
-/**
- * The guards of the names fieldTargets gives (same index; null: unguarded), or undefined when none is
- * guarded. Only field_name_mapping has guards (the loader refuses them elsewhere).
- */
-export function fieldGuards(t: Extract<Transformation, { type: `field_name_${string}` }>, field: string): readonly (FieldGuard | null)[] | undefined {
-  return t.type === 'field_name_mapping' ? mappingIndex(t.mapping).get(field)?.guards : undefined;
-}
-
 /** A guard (or an add_condition) in a few words: `ActionType = "A" | "B" and Protocol = "Tcp"`, `not (...)`. */
 export function conditionsText(conditions: readonly AddedCondition[], negated: boolean): string {
   const text = conditions.map((c) => `${c.field} = ${c.values.map((v) => JSON.stringify(v)).join(' | ')}`).join(' and ');

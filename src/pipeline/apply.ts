@@ -5,7 +5,7 @@ import { isSkippableCode, type DiagnosticCode } from '../diagnostics/codes.js';
 import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
-import { fieldNamesHold, includedFieldNames, itemConditionsHold, logsourceVerdicts, ruleConditionsHold, sameMembers, type RuleView } from './conditions.js';
+import { fieldNamesHold, includedFieldNames, itemConditionsHold, logsourceVerdicts, sameMembers, type RuleView } from './conditions.js';
 import {
   conditionsExpr,
   conditionsText,
@@ -64,18 +64,19 @@ export function runPipelines(rule: SigmaRule, pipelines: readonly ProcessingPipe
   const run = new Run(rule, vars);
   for (const p of ordered) {
     const decide = logsourceVerdicts(p.transformations);
-    let candidates = decide.candidates(run.logsource);
+    let { indexes, checks } = decide.candidates(run.logsource);
     const ts = p.transformations;
-    for (let k = 0; k < candidates.length; k++) {
-      const i = candidates[k] as number;
-      const t = ts[i] as Transformation;
-      if (decide.kinds[i] === 'other' && !run.ruleConditionsHold(t)) continue;
+    for (let k = 0; k < indexes.length; k++) {
+      const i = indexes[k] as number;
+      const check = checks[k];
+      // The rule conditions the log source left undecided (the run is the RuleView they read).
+      if (check !== null && check !== undefined && !check(run)) continue;
       const before = run.logsource;
-      run.apply(p, t);
+      run.apply(p, ts[i] as Transformation);
       if (run.logsource !== before) {
         // The later transformations decide by the new log source.
-        candidates = decide.candidates(run.logsource);
-        k = candidates.findIndex((j) => j > i) - 1;
+        ({ indexes, checks } = decide.candidates(run.logsource));
+        k = indexes.findIndex((j) => j > i) - 1;
         if (k < -1) break;
       }
     }
@@ -130,6 +131,7 @@ function runPlan(pipelines: readonly ProcessingPipeline[]): RunPlan {
   return plan;
 }
 
+/** The run is its own RuleView: rule conditions read its current log source, detection, state and applied ids. */
 class Run implements RuleView {
   detection: Expr;
   logsource: LogSource;
@@ -152,11 +154,6 @@ class Run implements RuleView {
     this.detection = rule.detection;
     this.logsource = rule.logsource;
     this.fields = [...rule.fields];
-  }
-
-  /** The run is its own RuleView: rule conditions read its current log source, detection, state and ids. */
-  ruleConditionsHold(t: Transformation): boolean {
-    return ruleConditionsHold(t.ruleConditions, this);
   }
 
   /** The detection items of the current detection, in tree order (walked once per version of the tree). */

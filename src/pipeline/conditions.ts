@@ -5,7 +5,7 @@ import { mapGet } from '../yaml/node.js';
 import { BoundedCache } from '../base/bounded-cache.js';
 import { evalCondExpr } from './cond-expr.js';
 import { printSigmaString } from '../value/sigma-string.js';
-import type { ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition, Transformation } from './types.js';
+import type { CondExpr, ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition, Transformation } from './types.js';
 
 /** What rule conditions look at: the rule as the pipelines have transformed it so far. */
 export interface RuleView {
@@ -19,10 +19,10 @@ export interface RuleView {
 /**
  * How a condition set is evaluated, worked out once per set (sets are evaluated for every rule and
  * item): 'all' or 'any' when it combines each of its conditions once, in order, by and/or (the loader's
- * default, and nearly every set), so they are tested one by one; else its conditions by id, for its
- * expression.
+ * default, and nearly every set), so they are tested one by one; else by its expression. `byId`: its
+ * conditions by id, for the expression.
  */
-type SetPlan = { readonly kind: 'all' | 'any' } | { readonly kind: 'expr'; readonly byId: ReadonlyMap<string, unknown> };
+type SetPlan = { readonly kind: 'all' | 'any' | 'expr'; readonly byId: ReadonlyMap<string, unknown> };
 const plans = new WeakMap<ConditionSet<unknown>, SetPlan>();
 
 function planOf<C>(set: ConditionSet<C>): SetPlan {
@@ -35,24 +35,16 @@ function planOf<C>(set: ConditionSet<C>): SetPlan {
     byId.size === set.conditions.length &&
     e.operands.length === set.conditions.length &&
     e.operands.every((o, i) => o.kind === 'ref' && o.id === set.conditions[i]?.id);
-  const plan: SetPlan = eachOnce ? { kind: e.kind === 'and' ? 'all' : 'any' } : { kind: 'expr', byId };
+  const plan: SetPlan = { kind: eachOnce ? (e.kind === 'and' ? 'all' : 'any') : 'expr', byId };
   plans.set(set, plan);
   return plan;
 }
 
-export function evalConditionSet<C>(set: ConditionSet<C>, test: (c: C) => boolean): boolean {
-  return evalWith(set, callTest, test, undefined);
-}
-
-function callTest<C>(c: C, test: (c: C) => boolean): boolean {
-  return test(c);
-}
-
 /**
- * evalConditionSet with the test's arguments passed along (`test(c, a, b)`), so a caller that evaluates
- * a set per detection item makes no closure per item.
+ * Whether a condition set holds, each condition tested by `test(c, a, b)` (the arguments passed along,
+ * so a caller that evaluates a set per detection item makes no closure per item).
  */
-function evalWith<C, A, B>(set: ConditionSet<C>, test: (c: C, a: A, b: B) => boolean, a: A, b: B): boolean {
+function evalConditionSet<C, A, B>(set: ConditionSet<C>, test: (c: C, a: A, b: B) => boolean, a: A, b: B): boolean {
   // No conditions: the transformation applies everywhere (negation only applies to conditions given).
   const conditions = set.conditions;
   if (conditions.length === 0) return true;
@@ -72,13 +64,8 @@ function evalWith<C, A, B>(set: ConditionSet<C>, test: (c: C, a: A, b: B) => boo
       });
     }
     default:
-      return assertNever(plan, 'condition set plan');
+      return assertNever(plan.kind, 'condition set plan');
   }
-}
-
-/** Whether a transformation's rule conditions hold for the rule as `view` shows it. */
-export function ruleConditionsHold(set: ConditionSet<RuleCondition>, view: RuleView): boolean {
-  return evalWith(set, ruleConditionHolds, view, undefined);
 }
 
 /**
@@ -94,12 +81,12 @@ export function includedFieldNames(set: ConditionSet<FieldNameCondition>): reado
 
 /** Whether a transformation's field-name conditions hold for `field` (an item's field, or the field its value refers to). */
 export function fieldNamesHold(set: ConditionSet<FieldNameCondition>, field: string | null, facts: ItemFacts): boolean {
-  return evalWith(set, fieldNameConditionHolds, field, facts);
+  return evalConditionSet(set, fieldNameConditionHolds, field, facts);
 }
 
 /** Whether a transformation's detection-item conditions hold for the item. */
 export function itemConditionsHold(set: ConditionSet<DetectionItemCondition>, item: ExprMatch, facts: ItemFacts): boolean {
-  return evalWith(set, detectionItemConditionHolds, item, facts);
+  return evalConditionSet(set, detectionItemConditionHolds, item, facts);
 }
 
 /** A log source part as conditions compare it (case-insensitively, as pySigma's LogsourceCondition). */
@@ -261,21 +248,29 @@ export function detectionItemConditionHolds(c: DetectionItemCondition, item: Exp
   }
 }
 
+/** What is left of a transformation's rule conditions once its log-source conditions are decided: a test of the rule as the run shows it. */
+export type RuleCheck = (view: RuleView) => boolean;
+
+/** The transformations of a pipeline that may apply to rules of one log source (LogsourceVerdicts.candidates). */
+export interface Candidates {
+  /** Their indexes in the pipeline, ascending. */
+  readonly indexes: Int32Array;
+  /**
+   * Per entry of `indexes` (same position): null when the transformation applies to every rule of the
+   * log source (no rule conditions, or only log-source ones, and they hold), else the test of what its
+   * rule conditions still ask of the rule (its log-source conditions are decided already).
+   */
+  readonly checks: readonly (RuleCheck | null)[];
+}
+
 /**
- * How each transformation of a pipeline decides whether it applies, precomputed: most transformations
- * of the built-in pipelines test only the rule's log source, and a pack has few distinct log sources,
- * so their verdicts are computed once per log source and pipeline instead of once per rule, and a run
- * visits only the transformations that may apply (`candidates`), not every one of the pipeline.
+ * How each transformation of a pipeline decides whether it applies, precomputed: rule conditions on the
+ * log source decide the same for every rule of that log source (and a pack has few distinct log
+ * sources), so they are evaluated once per log source and pipeline, not once per rule. A run visits
+ * only the transformations that may apply, and evaluates only what the log source left undecided.
  */
 export interface LogsourceVerdicts {
-  /** Per transformation: 'always' (no rule conditions), 'logsource' (only logsource conditions), 'other'. */
-  readonly kinds: readonly ('always' | 'logsource' | 'other')[];
-  /**
-   * For the given log source, the indexes (ascending) of the transformations that may apply: each
-   * 'always' one, each 'logsource' one whose conditions hold (it then applies), and each 'other' one
-   * unless it needs all of its conditions and a log-source one among them fails.
-   */
-  candidates(logsource: LogSource): Int32Array;
+  candidates(logsource: LogSource): Candidates;
 }
 
 /** Each transformations array's verdicts, with the members they were made for (found by identity, checked by its members). */
@@ -295,13 +290,9 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
   const known = verdictsByPipeline.get(transformations);
   if (known !== undefined && sameMembers(known.given, transformations)) return known.made;
   const given = [...transformations];
-  const kinds = given.map((t) =>
-    t.ruleConditions.conditions.length === 0 ? 'always' : t.ruleConditions.conditions.every((c) => c.condition.type === 'logsource') ? 'logsource' : 'other',
-  );
   // By the log source's parts without case (all that its verdicts read).
-  const byKey = new BoundedCache<string, Int32Array>(MAX_CACHED_LOGSOURCES);
+  const byKey = new BoundedCache<string, Candidates>(MAX_CACHED_LOGSOURCES);
   const made: LogsourceVerdicts = {
-    kinds,
     candidates(logsource) {
       // JSON text: a part may hold any character (a quoted YAML value), so joining them with a separator
       // would give two log sources one key. (Each rule has a log source object of its own, so finding it
@@ -309,11 +300,14 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
       const key = JSON.stringify([lowerOrNull(logsource.category), lowerOrNull(logsource.product), lowerOrNull(logsource.service)]);
       return byKey.get(key, () => {
         const indexes: number[] = [];
+        const checks: (RuleCheck | null)[] = [];
         for (let i = 0; i < given.length; i++) {
-          const set = (given[i] as Transformation).ruleConditions;
-          if (kinds[i] === 'logsource' ? evalWith(set, logsourceConditionHolds, logsource, undefined) : !failsOnLogsource(set, logsource)) indexes.push(i);
+          const left = undecided((given[i] as Transformation).ruleConditions, logsource);
+          if (left === false) continue;
+          indexes.push(i);
+          checks.push(left === true ? null : left);
         }
-        return Int32Array.from(indexes);
+        return { indexes: Int32Array.from(indexes), checks };
       });
     },
   };
@@ -322,16 +316,46 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
 }
 
 /**
- * Whether rule conditions that must all hold (SetPlan 'all') include a log-source condition that does not
- * hold for `logsource`: the transformation then cannot apply, whatever its other conditions say.
+ * A set of rule conditions with its log-source conditions decided for `logsource`: true or false when
+ * that decides it, else the test of the rest (the same and/or/not of the conditions left, each evaluated
+ * as ruleConditionHolds would; an id the set does not have is false, as in evalConditionSet).
  */
-function failsOnLogsource(set: ConditionSet<RuleCondition>, logsource: LogSource): boolean {
-  return planOf(set).kind === 'all' && set.conditions.some((c) => c.condition.type === 'logsource' && !logsourceHolds(c.condition, logsource));
-}
-
-/** A rule condition of a 'logsource' transformation (they are all logsource conditions), for `logsource`. */
-function logsourceConditionHolds(c: RuleCondition, logsource: LogSource): boolean {
-  return c.type === 'logsource' && logsourceHolds(c, logsource);
+function undecided(set: ConditionSet<RuleCondition>, logsource: LogSource): boolean | RuleCheck {
+  if (set.conditions.length === 0) return true;
+  const byId = planOf(set).byId as ReadonlyMap<string, RuleCondition>;
+  const walk = (e: CondExpr): boolean | RuleCheck => {
+    switch (e.kind) {
+      case 'ref': {
+        const c = byId.get(e.id);
+        if (c === undefined) return false;
+        if (c.type === 'logsource') return logsourceHolds(c, logsource);
+        return (view) => ruleConditionHolds(c, view);
+      }
+      case 'not': {
+        const x = walk(e.operand);
+        return typeof x === 'boolean' ? !x : (view) => !x(view);
+      }
+      case 'and':
+      case 'or': {
+        // A decided operand that decides the whole (false in an and, true in an or) ends it; the other
+        // decided value drops out.
+        const decisive = e.kind === 'or';
+        const rest: RuleCheck[] = [];
+        for (const o of e.operands) {
+          const x = walk(o);
+          if (x === decisive) return decisive;
+          if (typeof x !== 'boolean') rest.push(x);
+        }
+        const [only] = rest;
+        if (only === undefined) return !decisive;
+        if (rest.length === 1) return only;
+        return decisive ? (view) => rest.some((f) => f(view)) : (view) => rest.every((f) => f(view));
+      }
+      default:
+        return assertNever(e, 'condition expression');
+    }
+  };
+  return walk(set.combine);
 }
 
 function lowerOrNull(part: string | undefined): string | null {

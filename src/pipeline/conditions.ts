@@ -322,7 +322,12 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
  */
 function undecided(set: ConditionSet<RuleCondition>, logsource: LogSource): boolean | RuleCheck {
   if (set.conditions.length === 0) return true;
-  const byId = planOf(set).byId as ReadonlyMap<string, RuleCondition>;
+  const plan = planOf(set);
+  if (plan.kind !== 'expr' && set.conditions.every((c) => c.condition.type === 'logsource')) {
+    // Log-source conditions only, combined by and/or (most transformations): decided here.
+    return evalConditionSet(set, logsourceConditionHolds, logsource, undefined);
+  }
+  const byId = plan.byId as ReadonlyMap<string, RuleCondition>;
   const walk = (e: CondExpr): boolean | RuleCheck => {
     switch (e.kind) {
       case 'ref': {
@@ -356,6 +361,11 @@ function undecided(set: ConditionSet<RuleCondition>, logsource: LogSource): bool
     }
   };
   return walk(set.combine);
+}
+
+/** A log-source condition (of a set of log-source conditions only) for `logsource`. */
+function logsourceConditionHolds(c: RuleCondition, logsource: LogSource): boolean {
+  return c.type === 'logsource' && logsourceHolds(c, logsource);
 }
 
 function lowerOrNull(part: string | undefined): string | null {

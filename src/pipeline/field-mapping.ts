@@ -82,18 +82,19 @@ function otherRename(t: Exclude<FieldTransformation, { type: 'field_name_mapping
 /**
  * The facts of the items a field transformation made of an item with `facts`: `own` (its field was
  * renamed) and `ref` (the field its value refers to was). Facts are never changed and most items share
- * a few histories, so they are made once per (facts, transformation id, what was renamed).
+ * a few histories, so they are made once per (facts, transformation id, what was renamed): per facts
+ * object and id, four slots (own + 2 * ref; slot 0 is never used).
  */
-const renamedFactsCache = new CachePerOwner<Facts, string, Facts>(1024);
+const renamedFactsCache = new CachePerOwner<Facts, string, (Facts | undefined)[]>(1024);
 
 export function renamedFacts(facts: Facts, id: string, own: boolean, ref: boolean): Facts {
-  // The flags are the first two characters, so no two inputs share a key whatever the id holds.
-  return renamedFactsCache.of(facts).get(`${own ? 1 : 0}${ref ? 1 : 0}${id}`, () => ({
+  const slots = renamedFactsCache.of(facts).get(id, () => []);
+  return (slots[(own ? 1 : 0) + (ref ? 2 : 0)] ??= {
     ...facts,
     applied: own ? withId(facts.applied, id) : facts.applied,
     mappedField: facts.mappedField || own,
     refApplied: ref ? withId(facts.refApplied, id) : facts.refApplied,
-  }));
+  });
 }
 
 /**

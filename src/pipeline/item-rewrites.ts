@@ -162,6 +162,12 @@ export function conditionValue(v: ConditionValue, template: boolean, cased: bool
 
 export function replaceStringItem(t: Extract<Transformation, { type: 'replace_string' }>, m: ExprMatch, facts: Facts): ItemResult {
   if (m.value.kind !== 'string') return undefined;
+  if (!t.skipSpecial && !m.value.parts.some((x) => x.kind === 'placeholder') && printSigmaString(m.value.parts).search(t.regex) === -1) {
+    // The regex finds nothing in the value's text (most values), which then reads back as the value
+    // (parseSigmaString(printSigmaString(p)) is normalizeParts(p), and printSigmaString normalizes
+    // first): no change, told without reading the text back. (`search` ignores `g` and lastIndex.)
+    return undefined;
+  }
   const replace = (s: string): string => s.replace(t.regex, t.replacement);
   let parts: StringPart[];
   if (t.skipSpecial) {

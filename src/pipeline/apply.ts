@@ -335,8 +335,19 @@ class Run implements RuleView {
       switch (e.kind) {
         case 'and':
         case 'or': {
-          const parts = e.operands.map((o) => visit(o));
-          if (parts.every((x, i) => x === e.operands[i])) return e;
+          // The operands from the first one rewritten on (none: the node is kept as it is).
+          const operands = e.operands;
+          let parts: Rewritten[] | undefined;
+          for (let i = 0; i < operands.length; i++) {
+            const o = operands[i] as Expr;
+            const x = visit(o);
+            if (parts === undefined) {
+              if (x === o) continue;
+              parts = operands.slice(0, i);
+            }
+            parts.push(x);
+          }
+          if (parts === undefined) return e;
           const kept = parts.filter((x): x is Expr => x !== DROPPED);
           if (e.kind === 'or' && kept.length < parts.length) return DROPPED; // "true" absorbs an OR
           if (kept.length === 0) return DROPPED;

@@ -3,7 +3,6 @@ import { assertNever } from '../diagnostics/assert-never.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
 import { mapGet } from '../yaml/node.js';
 import { BoundedCache } from '../base/bounded-cache.js';
-import { evalCondExpr } from './cond-expr.js';
 import { printSigmaString } from '../value/sigma-string.js';
 import type { CondExpr, ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition, Transformation } from './types.js';
 
@@ -19,10 +18,41 @@ export interface RuleView {
 /**
  * How a condition set is evaluated, worked out once per set (sets are evaluated for every rule and
  * item): 'all' or 'any' when it combines each of its conditions once, in order, by and/or (the loader's
- * default, and nearly every set), so they are tested one by one; else by its expression. `byId`: its
- * conditions by id, for the expression.
+ * default, and nearly every set), so they are tested one by one; else by its expression, compiled
+ * (`holds`, its conditions looked up once). `byId`: its conditions by id.
  */
-type SetPlan = { readonly kind: 'all' | 'any' | 'expr'; readonly byId: ReadonlyMap<string, unknown> };
+type SetPlan = { readonly kind: 'all' | 'any'; readonly byId: ReadonlyMap<string, unknown> } | { readonly kind: 'expr'; readonly byId: ReadonlyMap<string, unknown>; readonly holds: Compiled };
+
+/** A test of one condition, with the arguments evalConditionSet passes along. */
+type Test = (c: unknown, a: unknown, b: unknown) => boolean;
+/** A set's expression: whether it holds, each of its conditions tested by `test`. */
+type Compiled = (test: Test, a: unknown, b: unknown) => boolean;
+
+/** The expression as nested tests (what evalCondExpr does, with each id looked up here; an id the set does not have is false). */
+function compile(e: CondExpr, byId: ReadonlyMap<string, unknown>): Compiled {
+  switch (e.kind) {
+    case 'ref': {
+      if (!byId.has(e.id)) return () => false;
+      const c = byId.get(e.id);
+      return (test, a, b) => test(c, a, b);
+    }
+    case 'not': {
+      const x = compile(e.operand, byId);
+      return (test, a, b) => !x(test, a, b);
+    }
+    case 'and':
+    case 'or': {
+      const xs = e.operands.map((o) => compile(o, byId));
+      const any = e.kind === 'or';
+      return (test, a, b) => {
+        for (const x of xs) if (x(test, a, b) === any) return any;
+        return !any;
+      };
+    }
+    default:
+      return assertNever(e, 'condition expression');
+  }
+}
 const plans = new WeakMap<ConditionSet<unknown>, SetPlan>();
 
 function planOf<C>(set: ConditionSet<C>): SetPlan {
@@ -35,7 +65,7 @@ function planOf<C>(set: ConditionSet<C>): SetPlan {
     byId.size === set.conditions.length &&
     e.operands.length === set.conditions.length &&
     e.operands.every((o, i) => o.kind === 'ref' && o.id === set.conditions[i]?.id);
-  const plan: SetPlan = { kind: eachOnce ? (e.kind === 'and' ? 'all' : 'any') : 'expr', byId };
+  const plan: SetPlan = eachOnce ? { kind: e.kind === 'and' ? 'all' : 'any', byId } : { kind: 'expr', byId, holds: compile(e, byId) };
   plans.set(set, plan);
   return plan;
 }
@@ -56,15 +86,10 @@ function evalConditionSet<C, A, B>(set: ConditionSet<C>, test: (c: C, a: A, b: B
     case 'any':
       for (const c of conditions) if (test(c.condition, a, b)) return true;
       return false;
-    case 'expr': {
-      const byId = plan.byId as ReadonlyMap<string, C>;
-      return evalCondExpr(set.combine, (id) => {
-        const c = byId.get(id);
-        return c !== undefined && test(c, a, b);
-      });
-    }
+    case 'expr':
+      return plan.holds(test as Test, a, b);
     default:
-      return assertNever(plan.kind, 'condition set plan');
+      return assertNever(plan, 'condition set plan');
   }
 }
 

@@ -113,6 +113,12 @@ export function mapFieldItem(
   ref: FieldRename | undefined,
   logsource: LogSource,
 ): ItemResult {
+  if (own !== undefined && own.guards === undefined && ref === undefined && m.value.kind !== 'fieldref') {
+    // A field renamed without a guard (nearly every item): the value tested on each target.
+    const [only] = own.targets;
+    const expr = own.targets.length === 1 && only !== undefined ? match(only, m.value, m.span) : or(own.targets.map((f) => match(f, m.value, m.span)), m.span);
+    return { expr, facts: renamedFacts(facts, t.id, true, false), detail: own.text };
+  }
   const detail = own === undefined ? (ref?.text ?? '') : ref === undefined ? own.text : `${own.text}; ${ref.text}`;
   const fields = own?.targets ?? [m.field];
   const refValue = m.value.kind === 'fieldref' ? m.value : undefined;

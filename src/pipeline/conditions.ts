@@ -315,19 +315,21 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
   const known = verdictsByPipeline.get(transformations);
   if (known !== undefined && sameMembers(known.given, transformations)) return known.made;
   const given = [...transformations];
+  const sourceOnly = given.map((t) => sourceOnlyOf(t.ruleConditions));
   // By the log source's parts without case (all that its verdicts read).
   const byKey = new BoundedCache<string, Candidates>(MAX_CACHED_LOGSOURCES);
   const made: LogsourceVerdicts = {
     candidates(logsource) {
+      const parts: SourceParts = [lowerOrNull(logsource.category), lowerOrNull(logsource.product), lowerOrNull(logsource.service)];
       // JSON text: a part may hold any character (a quoted YAML value), so joining them with a separator
       // would give two log sources one key. (Each rule has a log source object of its own, so finding it
       // by identity first would only add a miss per rule and pipeline.)
-      const key = JSON.stringify([lowerOrNull(logsource.category), lowerOrNull(logsource.product), lowerOrNull(logsource.service)]);
-      return byKey.get(key, () => {
+      return byKey.get(JSON.stringify(parts), () => {
         const indexes: number[] = [];
         const checks: (RuleCheck | null)[] = [];
         for (let i = 0; i < given.length; i++) {
-          const left = undecided((given[i] as Transformation).ruleConditions, logsource);
+          const only = sourceOnly[i];
+          const left = only !== undefined ? sourceOnlyHolds(only, parts) : undecided((given[i] as Transformation).ruleConditions, logsource);
           if (left === false) continue;
           indexes.push(i);
           checks.push(left === true ? null : left);
@@ -347,12 +349,7 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
  */
 function undecided(set: ConditionSet<RuleCondition>, logsource: LogSource): boolean | RuleCheck {
   if (set.conditions.length === 0) return true;
-  const plan = planOf(set);
-  if (plan.kind !== 'expr' && set.conditions.every((c) => c.condition.type === 'logsource')) {
-    // Log-source conditions only, combined by and/or (most transformations): decided here.
-    return evalConditionSet(set, logsourceConditionHolds, logsource, undefined);
-  }
-  const byId = plan.byId as ReadonlyMap<string, RuleCondition>;
+  const byId = planOf(set).byId as ReadonlyMap<string, RuleCondition>;
   const walk = (e: CondExpr): boolean | RuleCheck => {
     switch (e.kind) {
       case 'ref': {
@@ -388,9 +385,35 @@ function undecided(set: ConditionSet<RuleCondition>, logsource: LogSource): bool
   return walk(set.combine);
 }
 
-/** A log-source condition (of a set of log-source conditions only) for `logsource`. */
-function logsourceConditionHolds(c: RuleCondition, logsource: LogSource): boolean {
-  return c.type === 'logsource' && logsourceHolds(c, logsource);
+/** A log source's category, product and service, lower-cased (null: absent). */
+type SourceParts = readonly [string | null, string | null, string | null];
+
+/** Rule conditions that are log-source conditions only, combined by and (`any` false) or or, their parts lower-cased. */
+interface SourceOnly {
+  readonly any: boolean;
+  readonly parts: readonly SourceParts[];
+}
+
+/** The set as SourceOnly (most transformations' rule conditions), or undefined when it is not one. */
+function sourceOnlyOf(set: ConditionSet<RuleCondition>): SourceOnly | undefined {
+  if (set.conditions.length === 0) return undefined;
+  const plan = planOf(set);
+  if (plan.kind === 'expr') return undefined;
+  const parts: SourceParts[] = [];
+  for (const { condition: c } of set.conditions) {
+    if (c.type !== 'logsource') return undefined;
+    parts.push([lowerOrNull(c.category), lowerOrNull(c.product), lowerOrNull(c.service)]);
+  }
+  return { any: plan.kind === 'any', parts };
+}
+
+/** Whether log-source-only conditions hold for a log source (logsourceHolds, with both sides lower-cased once). */
+function sourceOnlyHolds(only: SourceOnly, logsource: SourceParts): boolean {
+  for (const c of only.parts) {
+    const holds = (c[0] === null || c[0] === logsource[0]) && (c[1] === null || c[1] === logsource[1]) && (c[2] === null || c[2] === logsource[2]);
+    if (holds === only.any) return only.any;
+  }
+  return !only.any;
 }
 
 function lowerOrNull(part: string | undefined): string | null {

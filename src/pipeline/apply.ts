@@ -1,11 +1,10 @@
-import { and, match, matchesOf, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
-import type { SigmaValue } from '../ast/value.js';
+import { and, matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { isSkippableCode, type DiagnosticCode } from '../diagnostics/codes.js';
 import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
-import { fieldNamesHold, includedFieldNames, itemConditionsHold, logsourceVerdicts, sameMembers, type RuleView } from './conditions.js';
+import { fieldNamesHold, itemConditionsHold, logsourceVerdicts, sameMembers, type RuleView } from './conditions.js';
 import {
   conditionsExpr,
   conditionsText,
@@ -23,9 +22,10 @@ import {
   type ItemResult,
   type PipelineVars,
 } from './item-rewrites.js';
-import { mapFieldItem, mappingIndex, renameOf, type FieldRename, type FieldTransformation } from './field-mapping.js';
+import { mapFieldItem, renameOf, type FieldRename, type FieldTransformation } from './field-mapping.js';
 import type { AppliedTransformation, PipelineOutput, PipelineRun, ProcessingPipeline, Transformation } from './types.js';
 import { groupGuards } from './guarded-tests.js';
+import { fieldGate, rewriteItems } from './item-walk.js';
 
 /**
  * Applies pipelines to one rule: in priority order (lower first; ties keep the given order), each
@@ -103,8 +103,6 @@ export function runPipelines(rule: SigmaRule, pipelines: readonly ProcessingPipe
 export function repeatsAnError(codes: readonly DiagnosticCode[], code: DiagnosticCode): boolean {
   return codes.length > 0 && (isSkippableCode(code) || codes.includes(code));
 }
-
-type Rewritten = Expr | typeof DROPPED;
 
 /** The variables of all pipelines, as pySigma merges them when pipelines are combined (later wins). */
 type MergedVars = Readonly<Record<string, PipelineVars[string]>>;
@@ -330,72 +328,40 @@ class Run implements RuleView {
     const detailed = new Set<string>();
     let changed = 0;
     const dropped: ExprMatch[] = [];
-    const selects = (m: ExprMatch): boolean => selected.has(m);
-    const visit = (e: Expr): Rewritten => {
-      switch (e.kind) {
-        case 'and':
-        case 'or': {
-          // The operands from the first one rewritten on (none: the node is kept as it is).
-          const operands = e.operands;
-          let parts: Rewritten[] | undefined;
-          for (let i = 0; i < operands.length; i++) {
-            const o = operands[i] as Expr;
-            const x = visit(o);
-            if (parts === undefined) {
-              if (x === o) continue;
-              parts = operands.slice(0, i);
-            }
-            parts.push(x);
-          }
-          if (parts === undefined) return e;
-          const kept = parts.filter((x): x is Expr => x !== DROPPED);
-          if (e.kind === 'or' && kept.length < parts.length) return DROPPED; // "true" absorbs an OR
-          if (kept.length === 0) return DROPPED;
-          return e.kind === 'and' ? and(kept, e.span) : or(kept, e.span);
-        }
-        case 'not': {
-          const inner = visit(e.operand);
-          if (inner === e.operand) return e;
-          if (inner === DROPPED) {
-            // The `not` keeps its form, and the items it would have lost are refused.
-            this.refuse(
-              matchesOf(e.operand).filter(selects),
-              'unsupported-construct',
-              `transformation \`${t.id}\` of pipeline \`${p.id}\` drops a detection item inside \`not\`; the rule would then match nothing, so it is refused`,
-              e.span,
-            );
-            return e;
-          }
-          return not(inner, e.span);
-        }
-        case 'match': {
-          if (!selects(e)) return e;
-          const r = fn(e);
-          if (r === undefined) return e;
-          if (r === DROPPED) {
-            changed++;
-            dropped.push(e);
-            details.push(`dropped ${e.field ?? '(keyword)'}`);
-            return DROPPED;
-          }
-          if ('refused' in r) {
-            this.refuse([e], r.refused, r.message, e.span);
-            return e;
-          }
+    const next = rewriteItems(
+      this.detection,
+      (e) => {
+        if (!selected.has(e)) return e;
+        const r = fn(e);
+        if (r === undefined) return e;
+        if (r === DROPPED) {
           changed++;
-          if (r.detail !== undefined && !detailed.has(r.detail)) {
-            detailed.add(r.detail);
-            details.push(r.detail);
-          }
-          this.markAll(r.expr, r.facts);
-          if (r.ownFacts !== undefined) for (const [item, f] of r.ownFacts) this.facts.set(item, f);
-          return r.expr;
+          dropped.push(e);
+          details.push(`dropped ${e.field ?? '(keyword)'}`);
+          return DROPPED;
         }
-        default:
-          return assertNever(e, 'expression');
-      }
-    };
-    const next = visit(this.detection);
+        if ('refused' in r) {
+          this.refuse([e], r.refused, r.message, e.span);
+          return e;
+        }
+        changed++;
+        if (r.detail !== undefined && !detailed.has(r.detail)) {
+          detailed.add(r.detail);
+          details.push(r.detail);
+        }
+        this.markAll(r.expr, r.facts);
+        if (r.ownFacts !== undefined) for (const [item, f] of r.ownFacts) this.facts.set(item, f);
+        return r.expr;
+      },
+      // The `not` keeps its form, and the items it would have lost are refused.
+      (n) =>
+        this.refuse(
+          matchesOf(n.operand).filter((m) => selected.has(m)),
+          'unsupported-construct',
+          `transformation \`${t.id}\` of pipeline \`${p.id}\` drops a detection item inside \`not\`; the rule would then match nothing, so it is refused`,
+          n.span,
+        ),
+    );
     // A refused item (or a `not` kept because of one) left its part of the tree as it was; a rewrite
     // of other items still applies.
     if (changed === 0 || next === this.detection) return;
@@ -414,7 +380,8 @@ class Run implements RuleView {
   }
 
   private markAll(e: Expr, facts: Facts): void {
-    for (const m of matchesOf(e)) this.facts.set(m, facts);
+    if (e.kind === 'match') this.facts.set(e, facts); // most rewrites make one item
+    else for (const m of matchesOf(e)) this.facts.set(m, facts);
   }
 
   private mapFields(p: ProcessingPipeline, t: FieldTransformation): void {
@@ -494,26 +461,3 @@ class Run implements RuleView {
   }
 }
 
-/**
- * A quick test of the field names a transformation may select a detection item by (the item's field, or
- * for `X|fieldref: Y` the name Y), ahead of its conditions: most transformations name a few fields (a
- * mapping, a failure for `include_fields`, hashes_fields, value_to_condition), and a rule's other items
- * are then passed over without evaluating anything. It only rules names out: an item it lets through is
- * still selected by the transformation's conditions. undefined: any name may be selected.
- */
-function fieldGate(t: Transformation): ((name: string) => boolean) | undefined {
-  switch (t.type) {
-    case 'field_name_mapping': {
-      const index = mappingIndex(t.mapping);
-      return (name) => index.has(name);
-    }
-    case 'hashes_fields':
-      return (name) => t.fields.includes(name);
-    case 'value_to_condition':
-      return (name) => name === t.field;
-    default: {
-      const names = includedFieldNames(t.fieldNameConditions);
-      return names === undefined ? undefined : (name) => names.includes(name);
-    }
-  }
-}

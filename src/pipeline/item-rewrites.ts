@@ -1,6 +1,5 @@
 import { and, match, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue, StringPart } from '../ast/value.js';
-import { assertNever } from '../diagnostics/assert-never.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { LogSource } from '../rule/model.js';
 import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
@@ -8,7 +7,7 @@ import { BoundedCache, CachePerOwner } from '../base/bounded-cache.js';
 import type { ItemFacts } from './conditions.js';
 import { rewriteHashesItem } from './hashes-fields.js';
 import type { SourceSpan } from '../diagnostics/span.js';
-import type { AddedCondition, ConditionValue, FieldGuard, FieldMappingEntry, ProcessingPipeline, Transformation } from './types.js';
+import type { AddedCondition, ConditionValue, FieldGuard, ProcessingPipeline, Transformation } from './types.js';
 
 /**
  * What the transformations that rewrite one detection item at a time make of an item, as pure functions

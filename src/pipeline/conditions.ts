@@ -315,7 +315,7 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
   const known = verdictsByPipeline.get(transformations);
   if (known !== undefined && sameMembers(known.given, transformations)) return known.made;
   const given = [...transformations];
-  const sourceOnly = given.map((t) => sourceOnlyOf(t.ruleConditions));
+  const deciders = given.map((t) => deciderOf(t.ruleConditions));
   // By the log source's parts without case (all that its verdicts read).
   const byKey = new BoundedCache<string, Candidates>(MAX_CACHED_LOGSOURCES);
   const made: LogsourceVerdicts = {
@@ -328,8 +328,7 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
         const indexes: number[] = [];
         const checks: (RuleCheck | null)[] = [];
         for (let i = 0; i < given.length; i++) {
-          const only = sourceOnly[i];
-          const left = only !== undefined ? sourceOnlyHolds(only, parts) : undecided((given[i] as Transformation).ruleConditions, logsource);
+          const left = (deciders[i] as Decider)(parts);
           if (left === false) continue;
           indexes.push(i);
           checks.push(left === true ? null : left);
@@ -342,78 +341,70 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
   return made;
 }
 
+/** A log source's category, product and service, lower-cased (null: absent). */
+type SourceParts = readonly [string | null, string | null, string | null];
+
 /**
- * A set of rule conditions with its log-source conditions decided for `logsource`: true or false when
- * that decides it, else the test of the rest (the same and/or/not of the conditions left, each evaluated
- * as ruleConditionHolds would; an id the set does not have is false, as in evalConditionSet).
+ * A set of rule conditions with its log-source conditions decided for a log source: true or false when
+ * that decides it, else the test of the rest (the same and/or/not of the conditions left).
  */
-function undecided(set: ConditionSet<RuleCondition>, logsource: LogSource): boolean | RuleCheck {
-  if (set.conditions.length === 0) return true;
+type Decider = (logsource: SourceParts) => boolean | RuleCheck;
+
+const ALWAYS: Decider = () => true;
+const NEVER: Decider = () => false;
+
+/**
+ * A set's Decider, made once per set of a pipeline: each log-source condition with its parts
+ * lower-cased, each other condition's test made once (as ruleConditionHolds evaluates it); an id the set
+ * does not have is false, as in evalConditionSet.
+ */
+function deciderOf(set: ConditionSet<RuleCondition>): Decider {
+  if (set.conditions.length === 0) return ALWAYS;
   const byId = planOf(set).byId as ReadonlyMap<string, RuleCondition>;
-  const walk = (e: CondExpr): boolean | RuleCheck => {
+  const compile = (e: CondExpr): Decider => {
     switch (e.kind) {
       case 'ref': {
         const c = byId.get(e.id);
-        if (c === undefined) return false;
-        if (c.type === 'logsource') return logsourceHolds(c, logsource);
-        return (view) => ruleConditionHolds(c, view);
+        if (c === undefined) return NEVER;
+        if (c.type === 'logsource') {
+          // logsourceHolds with both sides lower-cased once.
+          const [category, product, service] = [lowerOrNull(c.category), lowerOrNull(c.product), lowerOrNull(c.service)];
+          return (ls) => (category === null || category === ls[0]) && (product === null || product === ls[1]) && (service === null || service === ls[2]);
+        }
+        const check: RuleCheck = (view) => ruleConditionHolds(c, view);
+        return () => check;
       }
       case 'not': {
-        const x = walk(e.operand);
-        return typeof x === 'boolean' ? !x : (view) => !x(view);
+        const x = compile(e.operand);
+        return (ls) => {
+          const r = x(ls);
+          return typeof r === 'boolean' ? !r : (view) => !r(view);
+        };
       }
       case 'and':
       case 'or': {
+        const xs = e.operands.map(compile);
         // A decided operand that decides the whole (false in an and, true in an or) ends it; the other
         // decided value drops out.
         const decisive = e.kind === 'or';
-        const rest: RuleCheck[] = [];
-        for (const o of e.operands) {
-          const x = walk(o);
-          if (x === decisive) return decisive;
-          if (typeof x !== 'boolean') rest.push(x);
-        }
-        const [only] = rest;
-        if (only === undefined) return !decisive;
-        if (rest.length === 1) return only;
-        return decisive ? (view) => rest.some((f) => f(view)) : (view) => rest.every((f) => f(view));
+        return (ls) => {
+          const rest: RuleCheck[] = [];
+          for (const x of xs) {
+            const r = x(ls);
+            if (r === decisive) return decisive;
+            if (typeof r !== 'boolean') rest.push(r);
+          }
+          const [only] = rest;
+          if (only === undefined) return !decisive;
+          if (rest.length === 1) return only;
+          return decisive ? (view) => rest.some((f) => f(view)) : (view) => rest.every((f) => f(view));
+        };
       }
       default:
         return assertNever(e, 'condition expression');
     }
   };
-  return walk(set.combine);
-}
-
-/** A log source's category, product and service, lower-cased (null: absent). */
-type SourceParts = readonly [string | null, string | null, string | null];
-
-/** Rule conditions that are log-source conditions only, combined by and (`any` false) or or, their parts lower-cased. */
-interface SourceOnly {
-  readonly any: boolean;
-  readonly parts: readonly SourceParts[];
-}
-
-/** The set as SourceOnly (most transformations' rule conditions), or undefined when it is not one. */
-function sourceOnlyOf(set: ConditionSet<RuleCondition>): SourceOnly | undefined {
-  if (set.conditions.length === 0) return undefined;
-  const plan = planOf(set);
-  if (plan.kind === 'expr') return undefined;
-  const parts: SourceParts[] = [];
-  for (const { condition: c } of set.conditions) {
-    if (c.type !== 'logsource') return undefined;
-    parts.push([lowerOrNull(c.category), lowerOrNull(c.product), lowerOrNull(c.service)]);
-  }
-  return { any: plan.kind === 'any', parts };
-}
-
-/** Whether log-source-only conditions hold for a log source (logsourceHolds, with both sides lower-cased once). */
-function sourceOnlyHolds(only: SourceOnly, logsource: SourceParts): boolean {
-  for (const c of only.parts) {
-    const holds = (c[0] === null || c[0] === logsource[0]) && (c[1] === null || c[1] === logsource[1]) && (c[2] === null || c[2] === logsource[2]);
-    if (holds === only.any) return only.any;
-  }
-  return !only.any;
+  return compile(set.combine);
 }
 
 function lowerOrNull(part: string | undefined): string | null {

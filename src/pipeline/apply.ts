@@ -1,42 +1,31 @@
-import { and, match, matchesOf, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
-import type { SigmaValue } from '../ast/value.js';
+import { and, matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { isSkippableCode, type DiagnosticCode } from '../diagnostics/codes.js';
 import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
-import {
-  detectionItemConditionHolds,
-  evalConditionSet,
-  fieldNameConditionHolds,
-  logsourceVerdicts,
-  ruleConditionHolds,
-  sameMembers,
-  type RuleView,
-} from './conditions.js';
+import { fieldNamesHold, itemConditionsHold, logsourceVerdicts, sameMembers, type RuleView } from './conditions.js';
 import {
   conditionsExpr,
   conditionsText,
   conditionValue,
   convertTypeItem,
   DROPPED,
-  fieldGuards,
-  fieldTargets,
   hashesFieldsItem,
   NO_FACTS,
   placeholdersItem,
   replaceStringItem,
-  targetText,
   templateText,
   valueToConditionItem,
-  withId,
   writtenFacts,
   type Facts,
   type ItemResult,
   type PipelineVars,
 } from './item-rewrites.js';
-import type { AppliedTransformation, FieldGuard, PipelineOutput, PipelineRun, ProcessingPipeline, Transformation } from './types.js';
-import { GuardedTests, groupGuards } from './guarded-tests.js';
+import { mapFieldItem, renameOf, type FieldRename, type FieldTransformation } from './field-mapping.js';
+import type { AppliedTransformation, PipelineOutput, PipelineRun, ProcessingPipeline, Transformation } from './types.js';
+import { groupGuards } from './guarded-tests.js';
+import { fieldGate, rewriteItems } from './item-walk.js';
 
 /**
  * Applies pipelines to one rule: in priority order (lower first; ties keep the given order), each
@@ -75,18 +64,19 @@ export function runPipelines(rule: SigmaRule, pipelines: readonly ProcessingPipe
   const run = new Run(rule, vars);
   for (const p of ordered) {
     const decide = logsourceVerdicts(p.transformations);
-    let candidates = decide.candidates(run.logsource);
+    let { indexes, checks } = decide.candidates(run.logsource);
     const ts = p.transformations;
-    for (let k = 0; k < candidates.length; k++) {
-      const i = candidates[k] as number;
-      const t = ts[i] as Transformation;
-      if (decide.kinds[i] === 'other' && !run.ruleConditionsHold(t)) continue;
+    for (let k = 0; k < indexes.length; k++) {
+      const i = indexes[k] as number;
+      const check = checks[k];
+      // The rule conditions the log source left undecided (the run is the RuleView they read).
+      if (check !== null && check !== undefined && !check(run)) continue;
       const before = run.logsource;
-      run.apply(p, t);
+      run.apply(p, ts[i] as Transformation);
       if (run.logsource !== before) {
         // The later transformations decide by the new log source.
-        candidates = decide.candidates(run.logsource);
-        k = candidates.findIndex((j) => j > i) - 1;
+        ({ indexes, checks } = decide.candidates(run.logsource));
+        k = indexes.findIndex((j) => j > i) - 1;
         if (k < -1) break;
       }
     }
@@ -114,8 +104,6 @@ export function repeatsAnError(codes: readonly DiagnosticCode[], code: Diagnosti
   return codes.length > 0 && (isSkippableCode(code) || codes.includes(code));
 }
 
-type Rewritten = Expr | typeof DROPPED;
-
 /** The variables of all pipelines, as pySigma merges them when pipelines are combined (later wins). */
 type MergedVars = Readonly<Record<string, PipelineVars[string]>>;
 
@@ -141,6 +129,7 @@ function runPlan(pipelines: readonly ProcessingPipeline[]): RunPlan {
   return plan;
 }
 
+/** The run is its own RuleView: rule conditions read its current log source, detection, state and applied ids. */
 class Run implements RuleView {
   detection: Expr;
   logsource: LogSource;
@@ -149,7 +138,11 @@ class Run implements RuleView {
   readonly appliedIds = new Set<string>();
   readonly applied: AppliedTransformation[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  private readonly facts = new WeakMap<ExprMatch, Facts>();
+  /** Each item's facts (an item not here has NO_FACTS). A Map: the run, and so the map, lives for one rule. */
+  private readonly facts = new Map<ExprMatch, Facts>();
+  /** The detection items of `itemsOf` (matchesOf), kept while the detection stays that tree. */
+  private itemList: readonly ExprMatch[] = [];
+  private itemsOf: Expr | undefined;
 
   /** `vars`: the variables of all pipelines (RunPlan). */
   constructor(
@@ -161,9 +154,13 @@ class Run implements RuleView {
     this.fields = [...rule.fields];
   }
 
-  /** The run is its own RuleView: rule conditions read its current log source, detection, state and ids. */
-  ruleConditionsHold(t: Transformation): boolean {
-    return evalConditionSet(t.ruleConditions, (c) => ruleConditionHolds(c, this));
+  /** The detection items of the current detection, in tree order (walked once per version of the tree). */
+  private items(): readonly ExprMatch[] {
+    if (this.itemsOf !== this.detection) {
+      this.itemList = matchesOf(this.detection);
+      this.itemsOf = this.detection;
+    }
+    return this.itemList;
   }
 
   /**
@@ -173,7 +170,7 @@ class Run implements RuleView {
   markedItems(): { added: ReadonlySet<ExprMatch>; refused: ReadonlyMap<ExprMatch, readonly DiagnosticCode[]> } {
     const added = new Set<ExprMatch>();
     const refused = new Map<ExprMatch, readonly DiagnosticCode[]>();
-    for (const m of matchesOf(this.detection)) {
+    for (const m of this.items()) {
       const facts = this.factsOf(m);
       if (facts.added) added.add(m);
       if (facts.errors.length > 0) refused.set(m, facts.errors);
@@ -278,24 +275,14 @@ class Run implements RuleView {
     return templateText(text, this.logsource);
   }
 
-  /** Whether the transformation's field-name conditions hold for this field name. */
-  private fieldNamesHold(t: Transformation, field: string | null, facts: Facts): boolean {
-    return evalConditionSet(t.fieldNameConditions, (c) => fieldNameConditionHolds(c, field, facts));
-  }
-
-  /** Whether the transformation's detection-item conditions hold for the item. */
-  private itemConditionsHold(t: Transformation, m: ExprMatch, facts: Facts): boolean {
-    return evalConditionSet(t.detectionItemConditions, (c) => detectionItemConditionHolds(c, m, facts));
-  }
-
   /** Whether the transformation selects the item by its own field (its field-name and detection-item conditions hold). */
   private selectsOwnField(t: Transformation, m: ExprMatch, facts: Facts): boolean {
-    return this.fieldNamesHold(t, m.field, facts) && this.itemConditionsHold(t, m, facts);
+    return fieldNamesHold(t.fieldNameConditions, m.field, facts) && itemConditionsHold(t.detectionItemConditions, m, facts);
   }
 
   /** Whether the field-name conditions hold for the field an item's value refers to (`X|fieldref: Y`, for Y: Y's own history). */
   private refNamesHold(t: Transformation, m: ExprMatch, facts: Facts): boolean {
-    return m.value.kind === 'fieldref' && this.fieldNamesHold(t, m.value.field, { ...facts, applied: facts.refApplied });
+    return m.value.kind === 'fieldref' && fieldNamesHold(t.fieldNameConditions, m.value.field, { applied: facts.refApplied });
   }
 
   /**
@@ -307,14 +294,20 @@ class Run implements RuleView {
    * may be one the transformation refuses.
    */
   private selectedItems(t: Transformation, relevant?: (m: ExprMatch) => boolean, byReference: 'no' | 'field' | 'values unknown' = 'no'): ExprMatch[] {
-    const holds = (m: ExprMatch): boolean => {
-      if (relevant !== undefined && !relevant(m)) return false;
+    const gate = fieldGate(t);
+    const out: ExprMatch[] = [];
+    for (const m of this.items()) {
+      if (gate !== undefined && !((m.field !== null && gate(m.field)) || (byReference !== 'no' && m.value.kind === 'fieldref' && gate(m.value.field)))) continue;
+      if (relevant !== undefined && !relevant(m)) continue;
       const facts = this.factsOf(m);
-      if (this.selectsOwnField(t, m, facts)) return true;
-      if (byReference === 'no' || !this.refNamesHold(t, m, facts)) return false;
-      return byReference === 'values unknown' || this.itemConditionsHold(t, m, facts);
-    };
-    return matchesOf(this.detection).filter(holds);
+      if (
+        this.selectsOwnField(t, m, facts) ||
+        (byReference !== 'no' && this.refNamesHold(t, m, facts) && (byReference === 'values unknown' || itemConditionsHold(t.detectionItemConditions, m, facts)))
+      ) {
+        out.push(m);
+      }
+    }
+    return out;
   }
 
   /** Rewrites each detection item the transformation selects (selectedItems, which `relevant` and `byReference` go to). */
@@ -325,70 +318,50 @@ class Run implements RuleView {
     relevant?: (m: ExprMatch) => boolean,
     byReference: 'no' | 'field' = 'no',
   ): void {
+    // The items the transformation selects, found first: most transformations select none of a rule's
+    // items (a field mapping for other fields), and then the tree is not walked and rebuilt at all.
+    const selectedItems = this.selectedItems(t, relevant, byReference);
+    if (selectedItems.length === 0) return;
+    const selected = new Set(selectedItems);
     const details: string[] = [];
     // Each rewrite's detail once, in first-seen order (a Set: a rule of 4,000 hashes has 4,000 items).
     const detailed = new Set<string>();
     let changed = 0;
     const dropped: ExprMatch[] = [];
-    // The items the transformation selects, found first: most transformations select none of a rule's
-    // items (a field mapping for other fields), and then the tree is not walked and rebuilt at all.
-    const selected = new Set(this.selectedItems(t, relevant, byReference));
-    if (selected.size === 0) return;
-    const selects = (m: ExprMatch): boolean => selected.has(m);
-    const visit = (e: Expr): Rewritten => {
-      switch (e.kind) {
-        case 'and':
-        case 'or': {
-          const parts = e.operands.map((o) => visit(o));
-          if (parts.every((x, i) => x === e.operands[i])) return e;
-          const kept = parts.filter((x): x is Expr => x !== DROPPED);
-          if (e.kind === 'or' && kept.length < parts.length) return DROPPED; // "true" absorbs an OR
-          if (kept.length === 0) return DROPPED;
-          return e.kind === 'and' ? and(kept, e.span) : or(kept, e.span);
-        }
-        case 'not': {
-          const inner = visit(e.operand);
-          if (inner === e.operand) return e;
-          if (inner === DROPPED) {
-            // The `not` keeps its form, and the items it would have lost are refused.
-            this.refuse(
-              matchesOf(e.operand).filter(selects),
-              'unsupported-construct',
-              `transformation \`${t.id}\` of pipeline \`${p.id}\` drops a detection item inside \`not\`; the rule would then match nothing, so it is refused`,
-              e.span,
-            );
-            return e;
-          }
-          return not(inner, e.span);
-        }
-        case 'match': {
-          if (!selects(e)) return e;
-          const r = fn(e);
-          if (r === undefined) return e;
-          if (r === DROPPED) {
-            changed++;
-            dropped.push(e);
-            details.push(`dropped ${e.field ?? '(keyword)'}`);
-            return DROPPED;
-          }
-          if ('refused' in r) {
-            this.refuse([e], r.refused, r.message, e.span);
-            return e;
-          }
+    const next = rewriteItems(
+      this.detection,
+      (e) => {
+        if (!selected.has(e)) return e;
+        const r = fn(e);
+        if (r === undefined) return e;
+        if (r === DROPPED) {
           changed++;
-          if (r.detail !== undefined && !detailed.has(r.detail)) {
-            detailed.add(r.detail);
-            details.push(r.detail);
-          }
-          this.markAll(r.expr, r.facts);
-          if (r.ownFacts !== undefined) for (const [item, f] of r.ownFacts) this.facts.set(item, f);
-          return r.expr;
+          dropped.push(e);
+          details.push(`dropped ${e.field ?? '(keyword)'}`);
+          return DROPPED;
         }
-        default:
-          return assertNever(e, 'expression');
-      }
-    };
-    const next = visit(this.detection);
+        if ('refused' in r) {
+          this.refuse([e], r.refused, r.message, e.span);
+          return e;
+        }
+        changed++;
+        if (r.detail !== undefined && !detailed.has(r.detail)) {
+          detailed.add(r.detail);
+          details.push(r.detail);
+        }
+        this.markAll(r.expr, r.facts);
+        if (r.ownFacts !== undefined) for (const [item, f] of r.ownFacts) this.facts.set(item, f);
+        return r.expr;
+      },
+      // The `not` keeps its form, and the items it would have lost are refused.
+      (n) =>
+        this.refuse(
+          matchesOf(n.operand).filter((m) => selected.has(m)),
+          'unsupported-construct',
+          `transformation \`${t.id}\` of pipeline \`${p.id}\` drops a detection item inside \`not\`; the rule would then match nothing, so it is refused`,
+          n.span,
+        ),
+    );
     // A refused item (or a `not` kept because of one) left its part of the tree as it was; a rewrite
     // of other items still applies.
     if (changed === 0 || next === this.detection) return;
@@ -407,75 +380,41 @@ class Run implements RuleView {
   }
 
   private markAll(e: Expr, facts: Facts): void {
-    for (const m of matchesOf(e)) this.facts.set(m, facts);
+    if (e.kind === 'match') this.facts.set(e, facts); // most rewrites make one item
+    else for (const m of matchesOf(e)) this.facts.set(m, facts);
   }
 
-  private mapFields(p: ProcessingPipeline, t: Extract<Transformation, { type: `field_name_${string}` }>): void {
-    const fieldSelected = (name: string, facts: Facts): boolean => this.fieldNamesHold(t, name, facts);
+  private mapFields(p: ProcessingPipeline, t: FieldTransformation): void {
     const recordedBefore = this.applied.length;
     let wroteGuards = false;
-    // Made once per distinct input in this transformation (most items share their facts, and a field
-    // is mapped the same way wherever it stands): an item's new facts by its facts and what was renamed
-    // (facts are never changed, so items share them), and the detail of an item without a field
-    // reference by its field (one string, which eachItem's set of details then meets again).
-    const renamedFacts = new Map<Facts, (Facts | undefined)[]>();
-    const fieldDetails = new Map<string, string>();
-    const texts = (names: readonly string[], guards: readonly (FieldGuard | null)[] | undefined): string => names.map((n, i) => targetText(n, guards?.[i])).join(' | ');
     // The item's field and the field its value refers to are each selected (and renamed) on their own.
-    this.eachItem(p, t, (m) => {
-      if (m.field === null) return undefined;
-      const facts = this.factsOf(m);
-      const targets = fieldSelected(m.field, facts) ? fieldTargets(t, m.field) : undefined;
-      const ref = m.value.kind === 'fieldref' ? m.value.field : undefined;
-      const refTargets = ref !== undefined && this.refNamesHold(t, m, facts) ? fieldTargets(t, ref) : undefined;
-      if (targets === undefined && refTargets === undefined) return undefined;
-      const fields = targets ?? [m.field];
-      const fieldGuardList = targets !== undefined ? fieldGuards(t, m.field) : undefined;
-      const refs: readonly (string | undefined)[] = ref === undefined ? [undefined] : (refTargets ?? [ref]);
-      const refGuardList = ref !== undefined && refTargets !== undefined ? fieldGuards(t, ref) : undefined;
-      // One-to-many is "any of these fields": an OR in place of the item, so an enclosing `not` covers
-      // every alternative. A guarded alternative is `guard and test`: the field holds the rule's value
-      // only on the events its guard selects (GuardedTests).
-      const guarded = new GuardedTests(this.logsource, writtenFacts(t.id, facts.added));
-      fields.forEach((f, i) => {
-        refs.forEach((r, j) => {
-          const value: SigmaValue = r !== undefined && m.value.kind === 'fieldref' ? { ...m.value, field: r } : m.value;
-          guarded.add([fieldGuardList?.[i] ?? null, refGuardList?.[j] ?? null], match(f, value, m.span), m.span);
-        });
-      });
-      wroteGuards ||= guarded.guarded;
-      const field = m.field;
-      const detailText = (): string =>
-        [...(targets ? [`${field} -> ${texts(targets, fieldGuardList)}`] : []), ...(ref !== undefined && refTargets ? [`${ref} -> ${texts(refTargets, refGuardList)}`] : [])].join('; ');
-      let detail = ref === undefined ? fieldDetails.get(field) : undefined;
-      if (detail === undefined) {
-        detail = detailText();
-        if (ref === undefined) fieldDetails.set(field, detail);
-      }
-      if (guarded.alternatives.length === 0) {
-        return {
-          refused: 'unsupported-construct',
-          message: `transformation \`${t.id}\` of pipeline \`${p.id}\` maps \`${m.field}\` and the field its value refers to under conditions no event meets together (${detail}); the comparison can never hold, so it is refused`,
-        };
-      }
-      let made = renamedFacts.get(facts);
-      if (made === undefined) {
-        made = [];
-        renamedFacts.set(facts, made);
-      }
-      const renamed = (targets !== undefined ? 1 : 0) + (refTargets !== undefined ? 2 : 0);
-      const newFacts = (made[renamed] ??= {
-        ...facts,
-        applied: targets !== undefined ? withId(facts.applied, t.id) : facts.applied,
-        mappedField: facts.mappedField || targets !== undefined,
-        refApplied: refTargets !== undefined ? withId(facts.refApplied, t.id) : facts.refApplied,
-      });
-      return { expr: or(guarded.alternatives, m.span), facts: newFacts, ownFacts: guarded.facts, detail };
-    }, (m) => m.field !== null && (m.value.kind === 'fieldref' || fieldTargets(t, m.field) !== undefined), 'field');
+    this.eachItem(
+      p,
+      t,
+      (m) => {
+        const field = m.field as string; // only items with a field are relevant
+        const facts = this.factsOf(m);
+        let own: FieldRename | undefined;
+        let ref: FieldRename | undefined;
+        if (m.value.kind !== 'fieldref') {
+          own = renameOf(t, field); // selected: by its own field (selectedItems)
+        } else {
+          own = fieldNamesHold(t.fieldNameConditions, field, facts) ? renameOf(t, field) : undefined;
+          ref = this.refNamesHold(t, m, facts) ? renameOf(t, m.value.field) : undefined;
+        }
+        if (own === undefined && ref === undefined) return undefined;
+        const r = mapFieldItem(p, t, m, facts, own, ref, this.logsource);
+        if (r !== undefined && r !== DROPPED && 'ownFacts' in r) wroteGuards = true;
+        return r;
+      },
+      (m) => m.field !== null,
+      'field',
+    );
     // Each guard once per OR (a list of values mapped item by item repeats them).
     if (wroteGuards) this.detection = groupGuards(this.detection);
     // The rule's `fields` list names event fields too.
-    const mappedFields = this.fields.flatMap((f) => (fieldSelected(f, NO_FACTS) ? (fieldTargets(t, f) ?? [f]) : [f]));
+    if (this.fields.length === 0) return;
+    const mappedFields = this.fields.flatMap((f) => (fieldNamesHold(t.fieldNameConditions, f, NO_FACTS) ? (renameOf(t, f)?.targets ?? [f]) : [f]));
     if (mappedFields.length !== this.fields.length || mappedFields.some((f, i) => f !== this.fields[i])) {
       this.fields = mappedFields;
       if (this.applied.length === recordedBefore) this.record(p, t, 'rule `fields` list');
@@ -498,7 +437,7 @@ class Run implements RuleView {
   private strictMapping(p: ProcessingPipeline, t: Extract<Transformation, { type: 'strict_field_mapping_failure' }>): void {
     const seen = new Set<string>();
     let everyFieldMapped = true;
-    for (const e of matchesOf(this.detection)) {
+    for (const e of this.items()) {
       const facts = this.factsOf(e);
       const unmapped: string[] = [];
       if (e.field !== null && !facts.mappedField) unmapped.push(e.field);
@@ -521,3 +460,4 @@ class Run implements RuleView {
     if (everyFieldMapped) this.record(p, t, 'every field is mapped');
   }
 }
+

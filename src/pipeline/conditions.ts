@@ -3,9 +3,8 @@ import { assertNever } from '../diagnostics/assert-never.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
 import { mapGet } from '../yaml/node.js';
 import { BoundedCache } from '../base/bounded-cache.js';
-import { evalCondExpr } from './cond-expr.js';
 import { printSigmaString } from '../value/sigma-string.js';
-import type { ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition, Transformation } from './types.js';
+import type { CondExpr, ConditionSet, DetectionItemCondition, FieldNameCondition, PipelineState, RuleCondition, Transformation } from './types.js';
 
 /** What rule conditions look at: the rule as the pipelines have transformed it so far. */
 export interface RuleView {
@@ -19,10 +18,41 @@ export interface RuleView {
 /**
  * How a condition set is evaluated, worked out once per set (sets are evaluated for every rule and
  * item): 'all' or 'any' when it combines each of its conditions once, in order, by and/or (the loader's
- * default, and nearly every set), so they are tested one by one; else its conditions by id, for its
- * expression.
+ * default, and nearly every set), so they are tested one by one; else by its expression, compiled
+ * (`holds`, its conditions looked up once). `byId`: its conditions by id.
  */
-type SetPlan = { readonly kind: 'all' | 'any' } | { readonly kind: 'expr'; readonly byId: ReadonlyMap<string, unknown> };
+type SetPlan = { readonly kind: 'all' | 'any'; readonly byId: ReadonlyMap<string, unknown> } | { readonly kind: 'expr'; readonly byId: ReadonlyMap<string, unknown>; readonly holds: Compiled };
+
+/** A test of one condition, with the arguments evalConditionSet passes along. */
+type Test = (c: unknown, a: unknown, b: unknown) => boolean;
+/** A set's expression: whether it holds, each of its conditions tested by `test`. */
+type Compiled = (test: Test, a: unknown, b: unknown) => boolean;
+
+/** The expression as nested tests (what evalCondExpr does, with each id looked up here; an id the set does not have is false). */
+function compile(e: CondExpr, byId: ReadonlyMap<string, unknown>): Compiled {
+  switch (e.kind) {
+    case 'ref': {
+      if (!byId.has(e.id)) return () => false;
+      const c = byId.get(e.id);
+      return (test, a, b) => test(c, a, b);
+    }
+    case 'not': {
+      const x = compile(e.operand, byId);
+      return (test, a, b) => !x(test, a, b);
+    }
+    case 'and':
+    case 'or': {
+      const xs = e.operands.map((o) => compile(o, byId));
+      const any = e.kind === 'or';
+      return (test, a, b) => {
+        for (const x of xs) if (x(test, a, b) === any) return any;
+        return !any;
+      };
+    }
+    default:
+      return assertNever(e, 'condition expression');
+  }
+}
 const plans = new WeakMap<ConditionSet<unknown>, SetPlan>();
 
 function planOf<C>(set: ConditionSet<C>): SetPlan {
@@ -35,33 +65,53 @@ function planOf<C>(set: ConditionSet<C>): SetPlan {
     byId.size === set.conditions.length &&
     e.operands.length === set.conditions.length &&
     e.operands.every((o, i) => o.kind === 'ref' && o.id === set.conditions[i]?.id);
-  const plan: SetPlan = eachOnce ? { kind: e.kind === 'and' ? 'all' : 'any' } : { kind: 'expr', byId };
+  const plan: SetPlan = eachOnce ? { kind: e.kind === 'and' ? 'all' : 'any', byId } : { kind: 'expr', byId, holds: compile(e, byId) };
   plans.set(set, plan);
   return plan;
 }
 
-export function evalConditionSet<C>(set: ConditionSet<C>, test: (c: C) => boolean): boolean {
+/**
+ * Whether a condition set holds, each condition tested by `test(c, a, b)` (the arguments passed along,
+ * so a caller that evaluates a set per detection item makes no closure per item).
+ */
+function evalConditionSet<C, A, B>(set: ConditionSet<C>, test: (c: C, a: A, b: B) => boolean, a: A, b: B): boolean {
   // No conditions: the transformation applies everywhere (negation only applies to conditions given).
   const conditions = set.conditions;
   if (conditions.length === 0) return true;
   const plan = planOf(set);
   switch (plan.kind) {
     case 'all':
-      for (const c of conditions) if (!test(c.condition)) return false;
+      for (const c of conditions) if (!test(c.condition, a, b)) return false;
       return true;
     case 'any':
-      for (const c of conditions) if (test(c.condition)) return true;
+      for (const c of conditions) if (test(c.condition, a, b)) return true;
       return false;
-    case 'expr': {
-      const byId = plan.byId as ReadonlyMap<string, C>;
-      return evalCondExpr(set.combine, (id) => {
-        const c = byId.get(id);
-        return c !== undefined && test(c);
-      });
-    }
+    case 'expr':
+      return plan.holds(test as Test, a, b);
     default:
       return assertNever(plan, 'condition set plan');
   }
+}
+
+/**
+ * The field names a set of field-name conditions can hold for, when it says: those of a plain
+ * include_fields among conditions that must all hold (SetPlan 'all'); undefined for any other set. A
+ * quick test ahead of the set (apply.ts passes over the other items of a rule without evaluating it).
+ */
+export function includedFieldNames(set: ConditionSet<FieldNameCondition>): readonly string[] | undefined {
+  if (set.conditions.length === 0 || planOf(set).kind !== 'all') return undefined;
+  for (const { condition: c } of set.conditions) if (c.type === 'include_fields' && c.mode === 'plain') return c.fields;
+  return undefined;
+}
+
+/** Whether a transformation's field-name conditions hold for `field` (an item's field, or the field its value refers to). */
+export function fieldNamesHold(set: ConditionSet<FieldNameCondition>, field: string | null, facts: ItemFacts): boolean {
+  return evalConditionSet(set, fieldNameConditionHolds, field, facts);
+}
+
+/** Whether a transformation's detection-item conditions hold for the item. */
+export function itemConditionsHold(set: ConditionSet<DetectionItemCondition>, item: ExprMatch, facts: ItemFacts): boolean {
+  return evalConditionSet(set, detectionItemConditionHolds, item, facts);
 }
 
 /** A log source part as conditions compare it (case-insensitively, as pySigma's LogsourceCondition). */
@@ -223,21 +273,29 @@ export function detectionItemConditionHolds(c: DetectionItemCondition, item: Exp
   }
 }
 
+/** What is left of a transformation's rule conditions once its log-source conditions are decided: a test of the rule as the run shows it. */
+export type RuleCheck = (view: RuleView) => boolean;
+
+/** The transformations of a pipeline that may apply to rules of one log source (LogsourceVerdicts.candidates). */
+export interface Candidates {
+  /** Their indexes in the pipeline, ascending. */
+  readonly indexes: Int32Array;
+  /**
+   * Per entry of `indexes` (same position): null when the transformation applies to every rule of the
+   * log source (no rule conditions, or only log-source ones, and they hold), else the test of what its
+   * rule conditions still ask of the rule (its log-source conditions are decided already).
+   */
+  readonly checks: readonly (RuleCheck | null)[];
+}
+
 /**
- * How each transformation of a pipeline decides whether it applies, precomputed: most transformations
- * of the built-in pipelines test only the rule's log source, and a pack has few distinct log sources,
- * so their verdicts are computed once per log source and pipeline instead of once per rule, and a run
- * visits only the transformations that may apply (`candidates`), not every one of the pipeline.
+ * How each transformation of a pipeline decides whether it applies, precomputed: rule conditions on the
+ * log source decide the same for every rule of that log source (and a pack has few distinct log
+ * sources), so they are evaluated once per log source and pipeline, not once per rule. A run visits
+ * only the transformations that may apply, and evaluates only what the log source left undecided.
  */
 export interface LogsourceVerdicts {
-  /** Per transformation: 'always' (no rule conditions), 'logsource' (only logsource conditions), 'other'. */
-  readonly kinds: readonly ('always' | 'logsource' | 'other')[];
-  /**
-   * For the given log source, the indexes (ascending) of the transformations that may apply: each
-   * 'always' one, each 'logsource' one whose conditions hold (it then applies), and each 'other' one
-   * unless it needs all of its conditions and a log-source one among them fails.
-   */
-  candidates(logsource: LogSource): Int32Array;
+  candidates(logsource: LogSource): Candidates;
 }
 
 /** Each transformations array's verdicts, with the members they were made for (found by identity, checked by its members). */
@@ -257,42 +315,100 @@ export function logsourceVerdicts(transformations: readonly Transformation[]): L
   const known = verdictsByPipeline.get(transformations);
   if (known !== undefined && sameMembers(known.given, transformations)) return known.made;
   const given = [...transformations];
-  const kinds = given.map((t) =>
-    t.ruleConditions.conditions.length === 0 ? 'always' : t.ruleConditions.conditions.every((c) => c.condition.type === 'logsource') ? 'logsource' : 'other',
-  );
+  const deciders = given.map((t) => deciderOf(t.ruleConditions));
   // By the log source's parts without case (all that its verdicts read).
-  const byKey = new BoundedCache<string, Int32Array>(MAX_CACHED_LOGSOURCES);
-  // A rule's log source object is met again (by each pipeline of each target): found by identity first.
-  const byObject = new WeakMap<LogSource, Int32Array>();
+  const byKey = new BoundedCache<string, Candidates>(MAX_CACHED_LOGSOURCES);
   const made: LogsourceVerdicts = {
-    kinds,
     candidates(logsource) {
-      const seen = byObject.get(logsource);
-      if (seen !== undefined) return seen;
+      const parts: SourceParts = [lowerOrNull(logsource.category), lowerOrNull(logsource.product), lowerOrNull(logsource.service)];
       // JSON text: a part may hold any character (a quoted YAML value), so joining them with a separator
-      // would give two log sources one key.
-      const key = JSON.stringify([logsource.category, logsource.product, logsource.service].map((v) => (v === undefined ? null : v.toLowerCase())));
-      const out = byKey.get(key, () => {
+      // would give two log sources one key. (Each rule has a log source object of its own, so finding it
+      // by identity first would only add a miss per rule and pipeline.)
+      return byKey.get(JSON.stringify(parts), () => {
         const indexes: number[] = [];
-        for (const [i, t] of given.entries()) {
-          if (kinds[i] === 'logsource' ? evalConditionSet(t.ruleConditions, (c) => c.type === 'logsource' && logsourceHolds(c, logsource)) : !failsOnLogsource(t.ruleConditions, logsource)) indexes.push(i);
+        const checks: (RuleCheck | null)[] = [];
+        for (let i = 0; i < given.length; i++) {
+          const left = (deciders[i] as Decider)(parts);
+          if (left === false) continue;
+          indexes.push(i);
+          checks.push(left === true ? null : left);
         }
-        return Int32Array.from(indexes);
+        return { indexes: Int32Array.from(indexes), checks };
       });
-      byObject.set(logsource, out);
-      return out;
     },
   };
   verdictsByPipeline.set(transformations, { given, made });
   return made;
 }
 
+/** A log source's category, product and service, lower-cased (null: absent). */
+type SourceParts = readonly [string | null, string | null, string | null];
+
 /**
- * Whether rule conditions that must all hold (SetPlan 'all') include a log-source condition that does not
- * hold for `logsource`: the transformation then cannot apply, whatever its other conditions say.
+ * A set of rule conditions with its log-source conditions decided for a log source: true or false when
+ * that decides it, else the test of the rest (the same and/or/not of the conditions left).
  */
-function failsOnLogsource(set: ConditionSet<RuleCondition>, logsource: LogSource): boolean {
-  return planOf(set).kind === 'all' && set.conditions.some((c) => c.condition.type === 'logsource' && !logsourceHolds(c.condition, logsource));
+type Decider = (logsource: SourceParts) => boolean | RuleCheck;
+
+const ALWAYS: Decider = () => true;
+const NEVER: Decider = () => false;
+
+/**
+ * A set's Decider, made once per set of a pipeline: each log-source condition with its parts
+ * lower-cased, each other condition's test made once (as ruleConditionHolds evaluates it); an id the set
+ * does not have is false, as in evalConditionSet.
+ */
+function deciderOf(set: ConditionSet<RuleCondition>): Decider {
+  if (set.conditions.length === 0) return ALWAYS;
+  const byId = planOf(set).byId as ReadonlyMap<string, RuleCondition>;
+  const compile = (e: CondExpr): Decider => {
+    switch (e.kind) {
+      case 'ref': {
+        const c = byId.get(e.id);
+        if (c === undefined) return NEVER;
+        if (c.type === 'logsource') {
+          // logsourceHolds with both sides lower-cased once.
+          const [category, product, service] = [lowerOrNull(c.category), lowerOrNull(c.product), lowerOrNull(c.service)];
+          return (ls) => (category === null || category === ls[0]) && (product === null || product === ls[1]) && (service === null || service === ls[2]);
+        }
+        const check: RuleCheck = (view) => ruleConditionHolds(c, view);
+        return () => check;
+      }
+      case 'not': {
+        const x = compile(e.operand);
+        return (ls) => {
+          const r = x(ls);
+          return typeof r === 'boolean' ? !r : (view) => !r(view);
+        };
+      }
+      case 'and':
+      case 'or': {
+        const xs = e.operands.map(compile);
+        // A decided operand that decides the whole (false in an and, true in an or) ends it; the other
+        // decided value drops out.
+        const decisive = e.kind === 'or';
+        return (ls) => {
+          const rest: RuleCheck[] = [];
+          for (const x of xs) {
+            const r = x(ls);
+            if (r === decisive) return decisive;
+            if (typeof r !== 'boolean') rest.push(r);
+          }
+          const [only] = rest;
+          if (only === undefined) return !decisive;
+          if (rest.length === 1) return only;
+          return decisive ? (view) => rest.some((f) => f(view)) : (view) => rest.every((f) => f(view));
+        };
+      }
+      default:
+        return assertNever(e, 'condition expression');
+    }
+  };
+  return compile(set.combine);
+}
+
+function lowerOrNull(part: string | undefined): string | null {
+  return part === undefined ? null : part.toLowerCase();
 }
 
 function logsourceHolds(c: Extract<RuleCondition, { type: 'logsource' }>, logsource: LogSource): boolean {

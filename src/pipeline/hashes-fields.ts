@@ -1,6 +1,5 @@
 import { match, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { StringValue } from '../ast/value.js';
-import { printSigmaString } from '../value/sigma-string.js';
 
 /**
  * `hashes_fields`: Sysmon writes the hashes of a file into one field (`Hashes`, or `Hash` for event 15)
@@ -45,10 +44,14 @@ export type HashRewrite = { readonly kind: 'ok'; readonly expr: Expr; readonly d
 
 const SHAPE = /^([A-Za-z0-9]+)=([0-9A-Fa-f]*)$/;
 
+/** The one shape with an exact equivalent, as refusals name it. */
+const EXPECTED = `only \`contains\` of \`ALGO=HEX\` (ALGO one of ${Object.keys(HASH_ALGORITHMS)
+  .map((a) => a.toUpperCase())
+  .join(', ')}; HEX one or more hex digits) has an exact equivalent on the per-algorithm fields`;
+
 /** The rewrite of one detection item on a hashes field, or why it has none. */
 export function rewriteHashesItem(item: ExprMatch, params: HashesFieldsParams): HashRewrite {
-  const algorithms = Object.keys(HASH_ALGORITHMS).map((a) => a.toUpperCase()).join(', ');
-  const expected = `only \`contains\` of \`ALGO=HEX\` (ALGO one of ${algorithms}; HEX one or more hex digits) has an exact equivalent on the per-algorithm fields`;
+  const expected = EXPECTED;
   const v = item.value;
   if (v.kind !== 'string') return { kind: 'refused', reason: `${/^[aeiou]/.test(v.kind) ? 'an' : 'a'} ${v.kind} test on the whole list has no exact equivalent; ${expected}` };
   const [first, middle, last, ...rest] = v.parts;
@@ -61,8 +64,10 @@ export function rewriteHashesItem(item: ExprMatch, params: HashesFieldsParams): 
   const length = HASH_ALGORITHMS[algo];
   if (length === undefined) return { kind: 'refused', reason: `\`${shaped[1] ?? ''}\` is not an algorithm Sysmon writes; ${expected}` };
   const field = params.mapping[algo];
-  const mapped = Object.keys(params.mapping).map((a) => a.toUpperCase()).join(', ');
-  if (field === undefined) return { kind: 'refused', reason: `this schema has no field for ${algo.toUpperCase()} (the pipeline maps ${mapped})` };
+  if (field === undefined) {
+    const mapped = Object.keys(params.mapping).map((a) => a.toUpperCase()).join(', ');
+    return { kind: 'refused', reason: `this schema has no field for ${algo.toUpperCase()} (the pipeline maps ${mapped})` };
+  }
   if (hex === '') return { kind: 'refused', reason: `\`${algo.toUpperCase()}=\` without hex digits tests that the list names ${algo.toUpperCase()}, which the per-algorithm field does not tell (an all-zero hash leaves no field)` };
   if (/^0+$/.test(hex)) return { kind: 'refused', reason: 'an all-zero hash may leave no field after the split (Winlogbeat drops it), so a test for one has no exact equivalent' };
   if (hex.length > length) return { kind: 'refused', reason: `${hex.length} hex digits are more than a ${algo.toUpperCase()} hash has (${length}), so the test can never hold; check the rule` };
@@ -78,6 +83,7 @@ export function rewriteHashesItem(item: ExprMatch, params: HashesFieldsParams): 
   return {
     kind: 'ok',
     expr: match(field, value, item.span),
-    detail: `${item.field ?? '(keyword)'} ${JSON.stringify(printSigmaString(v.parts))} -> ${field} ${hex.length === length ? 'equals' : 'startswith'} ${text}`,
+    // The value's Sigma text: `*ALGO=HEX*` (SHAPE's characters need no escape in Sigma text).
+    detail: `${item.field ?? '(keyword)'} ${JSON.stringify(`*${shaped[0]}*`)} -> ${field} ${hex.length === length ? 'equals' : 'startswith'} ${text}`,
   };
 }

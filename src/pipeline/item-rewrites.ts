@@ -1,6 +1,5 @@
 import { and, match, not, or, type Expr, type ExprMatch } from '../ast/expr.js';
 import type { SigmaValue, StringPart } from '../ast/value.js';
-import { assertNever } from '../diagnostics/assert-never.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { LogSource } from '../rule/model.js';
 import { normalizeParts, parseSigmaString, printSigmaString } from '../value/sigma-string.js';
@@ -8,7 +7,7 @@ import { BoundedCache, CachePerOwner } from '../base/bounded-cache.js';
 import type { ItemFacts } from './conditions.js';
 import { rewriteHashesItem } from './hashes-fields.js';
 import type { SourceSpan } from '../diagnostics/span.js';
-import type { AddedCondition, ConditionValue, FieldGuard, FieldMappingEntry, ProcessingPipeline, Transformation } from './types.js';
+import type { AddedCondition, ConditionValue, FieldGuard, ProcessingPipeline, Transformation } from './types.js';
 
 /**
  * What the transformations that rewrite one detection item at a time make of an item, as pure functions
@@ -112,46 +111,6 @@ export function templateText(text: string, ls: LogSource): string {
   });
 }
 
-/** Each field_name_mapping's entries by Sigma field name, built once per mapping (the first entry wins, as a linear search would). */
-const mappingIndexes = new WeakMap<readonly FieldMappingEntry[], ReadonlyMap<string, FieldMappingEntry>>();
-
-function mappingIndex(mapping: readonly FieldMappingEntry[]): ReadonlyMap<string, FieldMappingEntry> {
-  let index = mappingIndexes.get(mapping);
-  if (index === undefined) {
-    const built = new Map<string, FieldMappingEntry>();
-    for (const e of mapping) if (!built.has(e.from)) built.set(e.from, e);
-    mappingIndexes.set(mapping, built);
-    index = built;
-  }
-  return index;
-}
-
-/** The names a field becomes under a field transformation, or undefined when it does not apply. */
-export function fieldTargets(t: Extract<Transformation, { type: `field_name_${string}` }>, field: string): readonly string[] | undefined {
-  switch (t.type) {
-    case 'field_name_mapping':
-      return mappingIndex(t.mapping).get(field)?.to;
-    case 'field_name_prefix_mapping': {
-      const e = t.mapping.find((x) => field.startsWith(x.from));
-      return e?.to.map((to) => to + field.slice(e.from.length));
-    }
-    case 'field_name_prefix':
-      return [t.prefix + field];
-    case 'field_name_suffix':
-      return [field + t.suffix];
-    default:
-      return assertNever(t, 'field transformation');
-  }
-}
-
-/**
- * The guards of the names fieldTargets gives (same index; null: unguarded), or undefined when none is
- * guarded. Only field_name_mapping has guards (the loader refuses them elsewhere).
- */
-export function fieldGuards(t: Extract<Transformation, { type: `field_name_${string}` }>, field: string): readonly (FieldGuard | null)[] | undefined {
-  return t.type === 'field_name_mapping' ? mappingIndex(t.mapping).get(field)?.guards : undefined;
-}
-
 /** A guard (or an add_condition) in a few words: `ActionType = "A" | "B" and Protocol = "Tcp"`, `not (...)`. */
 export function conditionsText(conditions: readonly AddedCondition[], negated: boolean): string {
   const text = conditions.map((c) => `${c.field} = ${c.values.map((v) => JSON.stringify(v)).join(' | ')}`).join(' and ');
@@ -202,6 +161,12 @@ export function conditionValue(v: ConditionValue, template: boolean, cased: bool
 
 export function replaceStringItem(t: Extract<Transformation, { type: 'replace_string' }>, m: ExprMatch, facts: Facts): ItemResult {
   if (m.value.kind !== 'string') return undefined;
+  if (!t.skipSpecial && !m.value.parts.some((x) => x.kind === 'placeholder') && printSigmaString(m.value.parts).search(t.regex) === -1) {
+    // The regex finds nothing in the value's text (most values), which then reads back as the value
+    // (parseSigmaString(printSigmaString(p)) is normalizeParts(p), and printSigmaString normalizes
+    // first): no change, told without reading the text back. (`search` ignores `g` and lastIndex.)
+    return undefined;
+  }
   const replace = (s: string): string => s.replace(t.regex, t.replacement);
   let parts: StringPart[];
   if (t.skipSpecial) {

@@ -135,10 +135,15 @@ export function printSigmaString(input: readonly StringPart[], options: { readon
       case 'literal': {
         const following = parts[index + 1];
         const text = part.text;
+        // Text that needs no escape is written a slice at a time (from `from` up to a character that does).
+        let from = 0;
         for (let i = 0; i < text.length; ) {
           const c = text.charAt(i);
           if (c !== '\\') {
-            out += c === '*' || c === '?' || (expand && c === '%') ? '\\' + c : c;
+            if (c === '*' || c === '?' || (expand && c === '%')) {
+              out += text.slice(from, i) + '\\' + c;
+              from = i + 1;
+            }
             i++;
             continue;
           }
@@ -148,9 +153,14 @@ export function printSigmaString(input: readonly StringPart[], options: { readon
           const next = i + run < text.length ? text.charAt(i + run) : null;
           const startsEscape =
             next !== null ? next === '*' || next === '?' || (expand && next === '%') : following !== undefined;
-          out += run === 1 && !startsEscape ? '\\' : '\\\\'.repeat(run);
+          // A lone backslash that starts no escape is written as it is (it stays in the slice).
+          if (run > 1 || startsEscape) {
+            out += text.slice(from, i) + '\\\\'.repeat(run);
+            from = i + run;
+          }
           i += run;
         }
+        out += text.slice(from);
         return;
       }
     }

@@ -1,12 +1,12 @@
 import { and, type Expr, type ExprMatch } from '../ast/expr.js';
-import type { SigmaValue } from '../ast/value.js';
+import type { NumberValue, SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
 import { FALSE, group, join, needsParens, negate, TRUE, type Piece } from './boolean-assembly.js';
 import { dedupe, describeMatch, findPlaceholders, unsupportedDiagnostic, type LeafErrorListener } from './engine-diagnostics.js';
 import { type BoundedCache, CachePerOwner } from '../base/bounded-cache.js';
 import { isPatternParts } from './string-shape.js';
-import type { LeafRendering, ListFoldSpec, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues, Unsupported } from './target.js';
+import type { LeafRendering, ListFoldSpec, PatternStringValue, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues, Unsupported } from './target.js';
 import { unsupported } from './target.js';
 
 /**
@@ -245,41 +245,101 @@ function renderNode(node: Expr, run: Run, negated: boolean, positive: boolean): 
 /** Renders the operands of an `or`, folding same-field values into list tests where declared. */
 function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean, positive: boolean): Piece[] {
   const fold = run.lang.listFold;
-  if (fold.kind === 'off') return operands.map((o) => renderNode(o, run, negated, positive));
+  if (fold.kind === 'off') return renderEach(operands, run, negated, positive);
   return fold.use((spec) => foldOperands(spec, operands, run, negated, positive));
 }
 
 /** renderOrOperands with the target's fold, its items of the target's own type `I`. */
 function foldOperands<I>(spec: ListFoldSpec<I>, operands: readonly Expr[], run: Run, negated: boolean, positive: boolean): Piece[] {
-  // Group foldable operands by field; a group is rendered where its first member stands.
-  const items = operands.map((operand) => {
-    if (operand.kind !== 'match' || operand.field === null) return null;
-    const value = operand.value;
-    if (!isRenderValue(value) || (value.kind !== 'number' && value.kind !== 'string')) return null;
-    if (exponentNumber(value) !== undefined) return null; // refused where it stands
-    const fieldText = run.fieldNames.get(operand.field, run.lang.fieldName);
-    if (typeof fieldText !== 'string') return null;
-    const item = spec.item(value, run.options);
-    return item === null ? null : { field: operand.field, fieldText, item };
-  });
-  const counts = new Map<string, number>();
-  for (const item of items) if (item) counts.set(item.field, (counts.get(item.field) ?? 0) + 1);
+  // This runs for every OR of every rule, and most fold nothing, or one field's few values: first only
+  // the fields of the operands that could fold (no target hook called), and per-field counts only when
+  // two fields compete. Items are made only for fields with enough candidates.
+  let candidates = 0;
+  let single: string | null = null; // the one field of every candidate so far
+  let mixed = false;
+  for (const operand of operands) {
+    const field = foldableField(operand);
+    if (field === null) continue;
+    candidates++;
+    if (single === null) single = field;
+    else if (field !== single) mixed = true;
+  }
+  if (candidates < spec.minItems) return renderEach(operands, run, negated, positive);
 
+  // Each operand's item where it can fold (null where it stands alone), and the folded items per field.
+  const items: (FoldItem<I> | null)[] = [];
+  const counts = new Map<string, number>();
+  const enough = mixed ? candidateCounts(operands, spec.minItems) : null;
+  for (const operand of operands) {
+    const item = isFoldCandidate(operand) && (enough === null || enough.has(operand.field)) ? foldItem(spec, operand, run) : null;
+    items.push(item);
+    if (item !== null) counts.set(item.field, (counts.get(item.field) ?? 0) + 1);
+  }
+
+  // A group is rendered where its first member stands.
   const pieces: Piece[] = [];
   const done = new Set<string>();
-  operands.forEach((operand, index) => {
-    const item = items[index];
-    if (!item || (counts.get(item.field) ?? 0) < spec.minItems) {
-      pieces.push(renderNode(operand, run, negated, positive));
-      return;
+  for (let index = 0; index < operands.length; index++) {
+    const item = items[index] ?? null;
+    if (item === null || (counts.get(item.field) ?? 0) < spec.minItems) {
+      pieces.push(renderNode(operands[index] as Expr, run, negated, positive));
+      continue;
     }
-    if (done.has(item.field)) return;
+    if (done.has(item.field)) continue;
     done.add(item.field);
     const group: I[] = [];
     for (const i of items) if (i !== null && i.field === item.field) group.push(i.item);
     pieces.push(spec.render(item.fieldText, group, negated));
-  });
+  }
   return pieces;
+}
+
+interface FoldItem<I> {
+  readonly field: string;
+  readonly fieldText: string;
+  readonly item: I;
+}
+
+function renderEach(operands: readonly Expr[], run: Run, negated: boolean, positive: boolean): Piece[] {
+  const pieces: Piece[] = [];
+  for (const operand of operands) pieces.push(renderNode(operand, run, negated, positive));
+  return pieces;
+}
+
+/** A match a list fold may take: on a field, its value a string or a number written plainly. */
+type FoldCandidate = ExprMatch & { readonly field: string; readonly value: PatternStringValue | NumberValue };
+
+function foldableField(operand: Expr): string | null {
+  return isFoldCandidate(operand) ? operand.field : null;
+}
+
+function isFoldCandidate(operand: Expr): operand is FoldCandidate {
+  if (operand.kind !== 'match' || operand.field === null) return false;
+  const value = operand.value;
+  if (value.kind === 'number') return exponentNumber(value) === undefined; // else refused where it stands
+  return value.kind === 'string' && isRenderValue(value);
+}
+
+/** The fields with at least `minItems` fold candidates. */
+function candidateCounts(operands: readonly Expr[], minItems: number): Set<string> {
+  const counts = new Map<string, number>();
+  const enough = new Set<string>();
+  for (const operand of operands) {
+    const field = foldableField(operand);
+    if (field === null) continue;
+    const count = (counts.get(field) ?? 0) + 1;
+    counts.set(field, count);
+    if (count >= minItems) enough.add(field);
+  }
+  return enough;
+}
+
+/** The candidate as the target's list item, or null when it stands alone. */
+function foldItem<I>(spec: ListFoldSpec<I>, operand: FoldCandidate, run: Run): FoldItem<I> | null {
+  const fieldText = run.fieldNames.get(operand.field, run.lang.fieldName);
+  if (typeof fieldText !== 'string') return null;
+  const item = spec.item(operand.value, run.options);
+  return item === null ? null : { field: operand.field, fieldText, item };
 }
 
 function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boolean): Piece {

@@ -1,4 +1,4 @@
-import { classifyString, isNormalParts, normalizeParts, type StringShape as ValueStringShape } from '../value/sigma-string.js';
+import { classifyString, normalizeParts, type StringShape as ValueStringShape } from '../value/sigma-string.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { StringPart } from '../ast/value.js';
 
@@ -21,13 +21,9 @@ export function isPatternParts(parts: readonly StringPart[]): parts is readonly 
   return parts.every((p) => p.kind !== 'placeholder');
 }
 
-/** Merges adjacent literals and runs of `*` (inputs should already be normal; this makes sure). */
+/** Merges adjacent literals and runs of `*` (the value model's normalizeParts: normal parts as they are). */
 export function normaliseParts(parts: readonly PatternPart[]): readonly PatternPart[] {
-  // Parts are nearly always normal already (the value model builds them so): then they are returned as
-  // they are, not copied (targets ask for normal parts several times per value).
-  if (isNormalParts(parts)) return parts;
-  // The value model's normaliser keeps the part kinds it is given, so no placeholder appears.
-  return normalizeParts(parts) as PatternPart[];
+  return normalizeParts(parts);
 }
 
 /** The value model's shape (`classifyString`), with the parts kept for the `pattern` case. */

@@ -159,5 +159,5 @@ export function windashVariants(parts: readonly StringPart[]): StringPart[][] {
     texts = texts.map((t) => t + tail);
     variants = variants.flatMap((v) => texts.map((t) => [...v, { kind: 'literal' as const, text: t }]));
   }
-  return variants.map(normalizeParts);
+  return variants.map((v) => normalizeParts(v));
 }

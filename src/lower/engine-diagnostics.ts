@@ -45,22 +45,36 @@ export function findPlaceholders(expr: Expr, onLeafError: LeafErrorListener | un
 }
 
 /**
- * The diagnostics without repeats (the same code, place and message), in order. Most stand at places of
- * their own (a refused rule has an error at each refused leaf, and the messages are long): they are told
- * apart by place first, and messages are compared only where a place repeats.
+ * The diagnostics without repeats (the same code, place and message), in order. A refused rule has an
+ * error at each refused leaf, nearly all at places of their own: they are told apart by a number made
+ * from the place (no key text built per diagnostic), and only diagnostics whose numbers are equal are
+ * compared in full (code, place, then the long message).
  */
 export function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const byPlace = new Map<string, Diagnostic[]>();
-  return diagnostics.filter((d) => {
-    const { file, line, column, offset, endOffset } = d.span;
-    const place = `${d.code}\u0000${file}\u0000${line}\u0000${column}\u0000${offset}\u0000${endOffset}`;
-    const same = byPlace.get(place);
+  const kept: Diagnostic[] = [];
+  const byPlace = new Map<number, Diagnostic[]>();
+  for (const d of diagnostics) {
+    const s = d.span;
+    const hash = ((s.offset * 31 + s.endOffset) * 31 + s.line) * 31 + s.column;
+    const same = byPlace.get(hash);
     if (same === undefined) {
-      byPlace.set(place, [d]);
-      return true;
+      byPlace.set(hash, [d]);
+    } else {
+      if (same.some((e) => samePlace(e, d) && e.message === d.message)) continue;
+      same.push(d);
     }
-    if (same.some((e) => e.message === d.message)) return false;
-    same.push(d);
-    return true;
-  });
+    kept.push(d);
+  }
+  return kept;
+}
+
+/** The same code and place, as diagnosticKey compares them (numbers as their text: NaN is NaN). */
+function samePlace(a: Diagnostic, b: Diagnostic): boolean {
+  const s = a.span;
+  const t = b.span;
+  return a.code === b.code && s.file === t.file && sameNumber(s.offset, t.offset) && sameNumber(s.endOffset, t.endOffset) && sameNumber(s.line, t.line) && sameNumber(s.column, t.column);
+}
+
+function sameNumber(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }

@@ -45,7 +45,14 @@ export function literalChars(parts: readonly PatternPart[]): string {
 
 /** True when upper- and lower-casing leave the text unchanged: case-(in)sensitivity cannot matter. */
 export function isCaseless(text: string): boolean {
-  return text.toLowerCase() === text && text.toUpperCase() === text;
+  // Most text is ASCII: an ASCII letter has case, other ASCII characters none, so the answer needs no
+  // case-mapped copies of the text until a non-ASCII character comes (every value of every target asks).
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return text.toLowerCase() === text && text.toUpperCase() === text;
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return false;
+  }
+  return true;
 }
 
 /**

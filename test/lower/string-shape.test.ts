@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeRegexLiteral, literalChars, mapParts, normaliseParts, type PatternPart } from '../../src/lower/string-shape.js';
+import { escapeRegexLiteral, isCaseless, literalChars, mapParts, normaliseParts, type PatternPart } from '../../src/lower/string-shape.js';
 import { isNormalParts, normalizeParts } from '../../src/value/sigma-string.js';
 
 const part: fc.Arbitrary<PatternPart> = fc.oneof(
@@ -34,6 +34,16 @@ describe('string-shape helpers', () => {
         expect(isNormalParts(parts)).toBe(JSON.stringify(normal) === before);
         if (isNormalParts(parts)) expect(normalizeParts(parts)).toBe(parts);
       }),
+    );
+  });
+
+  it('isCaseless: neither case mapping changes the text', () => {
+    const unit = fc.oneof(fc.constantFrom('a', 'Z', '0', '@', '[', '`', '{', 'é', 'ß', 'İ', 'ǅ', '\u0345', 'ж', '1', ' '), fc.string({ maxLength: 1, unit: 'grapheme' }));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 6 }).map((units) => units.join('')), (text) => {
+        expect(isCaseless(text)).toBe(text.toLowerCase() === text && text.toUpperCase() === text);
+      }),
+      { numRuns: 1000 },
     );
   });
 

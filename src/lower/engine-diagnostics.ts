@@ -1,4 +1,4 @@
-import { matchesOf, type Expr, type ExprMatch } from '../ast/expr.js';
+import type { Expr, ExprMatch } from '../ast/expr.js';
 import { type Diagnostic, error } from '../diagnostics/diagnostic.js';
 import type { TargetDeclaration, Unsupported } from './target.js';
 
@@ -24,22 +24,21 @@ export function describeMatch(node: ExprMatch): string {
   return node.field === null ? `a keyword (${node.value.kind})` : `a ${node.value.kind} match on field '${node.field}'`;
 }
 
-export function findPlaceholders(expr: Expr, onLeafError: LeafErrorListener | undefined): Diagnostic[] {
+/** An `unresolved-placeholder` error for each placeholder of the leaf's value, each told to `onLeafError`. */
+export function placeholderErrors(m: ExprMatch, onLeafError: LeafErrorListener | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const m of matchesOf(expr)) {
-    if (m.value.kind !== 'string') continue;
-    for (const part of m.value.parts) {
-      if (part.kind !== 'placeholder') continue;
-      const diagnostic = error(
-        'unresolved-placeholder',
-        `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\`` +
-          ' with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value);' +
-          ' Sigma requires refusing a rule whose placeholders stay unresolved',
-        m.span,
-      );
-      out.push(diagnostic);
-      onLeafError?.(m, diagnostic);
-    }
+  if (m.value.kind !== 'string') return out;
+  for (const part of m.value.parts) {
+    if (part.kind !== 'placeholder') continue;
+    const diagnostic = error(
+      'unresolved-placeholder',
+      `no pipeline resolved the placeholder %${part.name}%; give a pipeline that defines \`vars: {${part.name}: [...]}\`` +
+        ' with a `value_placeholders` transformation (or `wildcard_placeholders` to match any value);' +
+        ' Sigma requires refusing a rule whose placeholders stay unresolved',
+      m.span,
+    );
+    out.push(diagnostic);
+    onLeafError?.(m, diagnostic);
   }
   return out;
 }

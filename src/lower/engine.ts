@@ -3,7 +3,7 @@ import type { NumberValue, SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
 import { FALSE, group, join, needsParens, negate, TRUE, type Piece } from './boolean-assembly.js';
-import { dedupe, describeMatch, findPlaceholders, unsupportedDiagnostic, type LeafErrorListener } from './engine-diagnostics.js';
+import { dedupe, describeMatch, placeholderErrors, unsupportedDiagnostic, type LeafErrorListener } from './engine-diagnostics.js';
 import { type BoundedCache, CachePerOwner } from '../base/bounded-cache.js';
 import { isPatternParts } from './string-shape.js';
 import type { LeafRendering, ListFoldSpec, PatternStringValue, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues, Unsupported } from './target.js';
@@ -59,6 +59,8 @@ interface Run {
   readonly onLeafError: LeafErrorListener | undefined;
   /** `lang`'s written field names (fieldNames). */
   readonly fieldNames: BoundedCache<string, string | Unsupported>;
+  /** Where this run reports unresolved placeholders (the main run), in tree order; null: it does not. */
+  readonly placeholders: Diagnostic[] | null;
 }
 
 export function lowerExpr(
@@ -70,11 +72,11 @@ export function lowerExpr(
   if (!optionResult.ok) return fail(optionResult.diagnostics);
   const targetOptions = optionResult.value;
 
-  const placeholderDiagnostics = findPlaceholders(expr, options.onLeafError);
-
-  const main = newRun(target, target.language, 'exact', false, targetOptions, options.onLeafError);
-  const placeholders = placeholderDiagnostics.length > 0;
-  const exact = renderTop(expr, main, target.embedAs, placeholders);
+  // The main run reports unresolved placeholders, at the leaves where it meets them (the other runs
+  // render the same leaves again).
+  const main = newRun(target, target.language, 'exact', false, targetOptions, options.onLeafError, []);
+  const exact = renderTop(expr, main, target.embedAs, main.placeholders ?? []);
+  const placeholderDiagnostics = main.placeholders ?? [];
   const diagnostics: Diagnostic[] = [...placeholderDiagnostics, ...main.diagnostics];
 
   if (main.postFilterReasons.length === 0) {
@@ -110,9 +112,9 @@ export function lowerExpr(
   const postExpr = needsPost.length === 1 && needsPost[0] ? needsPost[0] : and(needsPost, expr.span);
 
   const post = newRun(target, stage.language, 'exact', true, targetOptions, options.onLeafError);
-  const postText = renderTop(postExpr, post, 'whole', placeholders);
+  const postText = renderTop(postExpr, post, 'whole', placeholderDiagnostics);
   const pre = newRun(target, target.language, 'relaxed', false, targetOptions, options.onLeafError);
-  const preText = renderTop(expr, pre, target.embedAs, placeholders);
+  const preText = renderTop(expr, pre, target.embedAs, placeholderDiagnostics);
   diagnostics.push(...post.diagnostics, ...pre.diagnostics);
   if (diagnostics.length > 0 || postText === null || preText === null) return fail(dedupe(diagnostics));
   return ok({
@@ -142,8 +144,9 @@ function newRun(
   isPostFilterLanguage: boolean,
   options: TargetOptionValues,
   onLeafError: LeafErrorListener | undefined,
+  placeholders: Diagnostic[] | null = null,
 ): Run {
-  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError, fieldNames: fieldNames.of(lang) };
+  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError, fieldNames: fieldNames.of(lang), placeholders };
 }
 
 function resolveOptions(
@@ -189,17 +192,17 @@ function defaultOptions(target: TargetDeclaration): TargetOptionValues {
 
 /**
  * Renders the whole tree as the skeleton embeds it; null when a leaf failed (diagnostics in run).
- * `placeholders`: the tree holds unresolved placeholders (reported by findPlaceholders), whose leaves
+ * `placeholders`: the tree's unresolved placeholders (the main run's, read after the render), whose leaves
  * stand in as false; a constant tree is then that stand-in's, not the rule's, so the target's "always" or
  * "never" is not asked for (a refusal of it would be noise beside the placeholder's error).
  */
-function renderTop(expr: Expr, run: Run, embed: 'and' | 'whole', placeholders: boolean): string | null {
+function renderTop(expr: Expr, run: Run, embed: 'and' | 'whole', placeholders: readonly Diagnostic[]): string | null {
   const piece = renderNode(expr, run, false, true);
   if (run.diagnostics.length > 0) return null;
   // An exact run of the main language whose leaves asked for a post-filter is only a probe.
   if (run.mode === 'exact' && !run.isPostFilterLanguage && run.postFilterReasons.length > 0) return null;
   if (piece.kind === 'const') {
-    if (placeholders) return null;
+    if (placeholders.length > 0) return null;
     const text = piece.value ? run.lang.boolean.always : run.lang.boolean.never;
     if (typeof text !== 'string') {
       run.diagnostics.push(unsupportedDiagnostic(run.target, text, expr));
@@ -344,8 +347,11 @@ function foldItem<I>(spec: ListFoldSpec<I>, operand: FoldCandidate, run: Run): F
 
 function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boolean): Piece {
   const value = node.value;
-  // Reported once by findPlaceholders, whose diagnostics make lowerExpr fail whatever the text is.
-  if (!isRenderValue(value)) return FALSE;
+  if (!isRenderValue(value)) {
+    // Reported once, by the main run; its diagnostics make lowerExpr fail whatever the text is.
+    if (run.placeholders !== null) run.placeholders.push(...placeholderErrors(node, run.onLeafError));
+    return FALSE;
+  }
   const rendering = dispatch(node, value, run, negated);
   switch (rendering.kind) {
     case 'fragment':
@@ -382,7 +388,7 @@ function exponentNumber(value: SigmaValue): string | undefined {
   return Number.isFinite(value.value) && !/e/i.test(text) ? undefined : text;
 }
 
-/** Every value but a string with a placeholder (which findPlaceholders reports) reaches the target. */
+/** Every value but a string with a placeholder (which the main run reports) reaches the target. */
 function isRenderValue(value: SigmaValue): value is RenderValue {
   return value.kind !== 'string' || isPatternParts(value.parts);
 }

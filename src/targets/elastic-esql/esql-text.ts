@@ -79,15 +79,25 @@ export function fieldNameOfText(text: string): string {
 }
 
 /** What a LIKE pattern escapes (replaced by `\` and itself: `$&` is the match). */
+const LIKE_SPECIAL = /[\\*?]/;
 const LIKE_SPECIALS = /[\\*?]/g;
+
+/** A LIKE pattern literal: `*`, `?`, `\` escaped with `\` (a replace only when the text holds one). */
+function likeLiteral(text: string): string {
+  return LIKE_SPECIAL.test(text) ? text.replace(LIKE_SPECIALS, '\\$&') : text;
+}
+
+function likeLiteralLowered(text: string): string {
+  return likeLiteral(toLowerRoot(text));
+}
+
+/** The writers of likePattern, made once (not an object and a closure per value). */
+const LIKE = { literal: likeLiteral, multi: '*', single: '?' } as const;
+const LIKE_LOWERED = { literal: likeLiteralLowered, multi: '*', single: '?' } as const;
 
 /** A LIKE pattern body (not yet a string literal): literal `*`, `?`, `\` escaped with `\`. */
 export function likePattern(parts: readonly PatternPart[], lower: boolean): string {
-  return mapParts(parts, {
-    literal: (text) => (lower ? toLowerRoot(text) : text).replace(LIKE_SPECIALS, '\\$&'),
-    multi: '*',
-    single: '?',
-  });
+  return mapParts(parts, lower ? LIKE_LOWERED : LIKE);
 }
 
 /**
@@ -112,6 +122,10 @@ export function toLowerRoot(text: string): string {
  * `Ж`. Other text is matched with RLIKE and classes of both cases (caseInsensitiveRegex).
  */
 export function asciiCased(text: string): boolean {
+  // ASCII text (nearly all) is decided by its code units; only then a walk by code point.
+  let ascii = true;
+  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) <= 0x7f;
+  if (ascii) return true;
   for (const c of text) if ((c.codePointAt(0) ?? 0) > 0x7f && !isCaseless(c)) return false;
   return true;
 }

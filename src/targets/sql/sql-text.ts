@@ -56,9 +56,19 @@ export function identifierProblem(name: string): string | null {
 /** The escape character written after every LIKE: `ESCAPE '\'`. */
 export const LIKE_ESCAPE = "ESCAPE '\\'";
 
+const LIKE_SPECIAL = /[\\%_]/;
+const LIKE_SPECIALS = /[\\%_]/g;
+
+/** The writers of likePattern, made once: a literal is escaped only when it holds `\`, `%` or `_`. */
+const LIKE = {
+  literal: (text: string): string => (LIKE_SPECIAL.test(text) ? text.replace(LIKE_SPECIALS, '\\$&') : text), // `$&`: the match
+  multi: '%',
+  single: '_',
+} as const;
+
 /** A LIKE pattern body (not yet quoted): `\`, `%`, `_` escaped with `\`; `*` -> `%`, `?` -> `_`. */
 export function likePattern(parts: readonly PatternPart[]): string {
-  return mapParts(parts, { literal: (text) => text.replace(/[\\%_]/g, (c) => `\\${c}`), multi: '%', single: '_' });
+  return mapParts(parts, LIKE);
 }
 
 /**

@@ -45,14 +45,18 @@ export function literalChars(parts: readonly PatternPart[]): string {
 
 /** True when upper- and lower-casing leave the text unchanged: case-(in)sensitivity cannot matter. */
 export function isCaseless(text: string): boolean {
-  // Most text is ASCII: an ASCII letter has case, other ASCII characters none, so the answer needs no
-  // case-mapped copies of the text until a non-ASCII character comes (every value of every target asks).
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) return text.toLowerCase() === text && text.toUpperCase() === text;
-    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return false;
-  }
-  return true;
+  // Most text is ASCII, where exactly the letters A-Z a-z have case: then one search answers, with no
+  // case-mapped copies of the text (every value of every target asks; a regex, not a loop of calls).
+  if (isAscii(text)) return !ASCII_LETTER.test(text);
+  return text.toLowerCase() === text && text.toUpperCase() === text;
+}
+
+const NON_ASCII = /[^\u0000-\u007f]/;
+const ASCII_LETTER = /[A-Za-z]/;
+
+/** True when every UTF-16 code unit of the text is ASCII (one regex search). */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { isCaseless, mapParts, type PatternPart } from '../../lower/string-shape.js';
+import { isAscii, isCaseless, mapParts, type PatternPart } from '../../lower/string-shape.js';
 import type { PatternStringValue } from '../../lower/target.js';
 import { hasLoneSurrogate } from '../../value/encodings.js';
 import { luceneText } from '../../value/regex/lucene.js';
@@ -122,10 +122,8 @@ export function toLowerRoot(text: string): string {
  * `Ж`. Other text is matched with RLIKE and classes of both cases (caseInsensitiveRegex).
  */
 export function asciiCased(text: string): boolean {
-  // ASCII text (nearly all) is decided by its code units; only then a walk by code point.
-  let ascii = true;
-  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) <= 0x7f;
-  if (ascii) return true;
+  // ASCII text (nearly all) is decided by one search; other text by a walk by code point.
+  if (isAscii(text)) return true;
   for (const c of text) if ((c.codePointAt(0) ?? 0) > 0x7f && !isCaseless(c)) return false;
   return true;
 }

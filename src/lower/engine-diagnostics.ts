@@ -8,7 +8,7 @@ import type { TargetDeclaration, Unsupported } from './target.js';
 export type LeafErrorListener = (leaf: ExprMatch, diagnostic: Diagnostic) => void;
 
 export function unsupportedDiagnostic(target: TargetDeclaration, u: Unsupported, node: Expr): Diagnostic {
-  const option = target.options.find((o) => o.name === u.option);
+  const option = u.option === undefined ? undefined : optionNamed(target, u.option);
   const hint =
     option === undefined
       ? 'convert this rule for another target, or skip it (--skip-unsupported)'
@@ -18,6 +18,12 @@ export function unsupportedDiagnostic(target: TargetDeclaration, u: Unsupported,
     `${target.id} cannot express ${u.construct} exactly: ${u.reason}; ${hint}`,
     node.span,
   );
+}
+
+/** A loop, not find(): a refused rule has an error at each refused leaf (elastic-kql: tens of thousands). */
+function optionNamed(target: TargetDeclaration, name: string): TargetDeclaration['options'][number] | undefined {
+  for (const o of target.options) if (o.name === name) return o;
+  return undefined;
 }
 
 export function describeMatch(node: ExprMatch): string {

@@ -18,7 +18,8 @@ export type StringShape =
   | { readonly kind: 'pattern'; readonly parts: readonly PatternPart[] };
 
 export function isPatternParts(parts: readonly StringPart[]): parts is readonly PatternPart[] {
-  return parts.every((p) => p.kind !== 'placeholder');
+  for (const p of parts) if (p.kind === 'placeholder') return false; // a loop: the engine asks for every leaf
+  return true;
 }
 
 /** Merges adjacent literals and runs of `*` (the value model's normalizeParts: normal parts as they are). */

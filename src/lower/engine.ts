@@ -254,27 +254,25 @@ function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean,
 
 /** renderOrOperands with the target's fold, its items of the target's own type `I`. */
 function foldOperands<I>(spec: ListFoldSpec<I>, operands: readonly Expr[], run: Run, negated: boolean, positive: boolean): Piece[] {
-  // This runs for every OR of every rule, and most fold nothing, or one field's few values: first only
-  // the fields of the operands that could fold (no target hook called), and per-field counts only when
-  // two fields compete. Items are made only for fields with enough candidates.
-  let candidates = 0;
-  let single: string | null = null; // the one field of every candidate so far
-  let mixed = false;
-  for (const operand of operands) {
-    const field = foldableField(operand);
-    if (field === null) continue;
-    candidates++;
-    if (single === null) single = field;
-    else if (field !== single) mixed = true;
-  }
-  if (candidates < spec.minItems) return renderEach(operands, run, negated, positive);
+  // This runs for every OR of every rule, and most fold nothing: first only a count of the operands
+  // that could fold (no target hook called, no per-field bookkeeping).
+  let count = 0;
+  for (const operand of operands) if (isFoldCandidate(operand)) count++;
+  if (count < spec.minItems) return renderEach(operands, run, negated, positive);
 
+  // The candidates per field; items are made only for fields with enough candidates.
+  const candidates: (FoldCandidate | null)[] = [];
+  const perField = new Map<string, number>();
+  for (const operand of operands) {
+    const candidate = isFoldCandidate(operand) ? operand : null;
+    candidates.push(candidate);
+    if (candidate !== null) perField.set(candidate.field, (perField.get(candidate.field) ?? 0) + 1);
+  }
   // Each operand's item where it can fold (null where it stands alone), and the folded items per field.
   const items: (FoldItem<I> | null)[] = [];
   const counts = new Map<string, number>();
-  const enough = mixed ? candidateCounts(operands, spec.minItems) : null;
-  for (const operand of operands) {
-    const item = isFoldCandidate(operand) && (enough === null || enough.has(operand.field)) ? foldItem(spec, operand, run) : null;
+  for (const candidate of candidates) {
+    const item = candidate !== null && (perField.get(candidate.field) ?? 0) >= spec.minItems ? foldItem(spec, candidate, run) : null;
     items.push(item);
     if (item !== null) counts.set(item.field, (counts.get(item.field) ?? 0) + 1);
   }
@@ -312,29 +310,11 @@ function renderEach(operands: readonly Expr[], run: Run, negated: boolean, posit
 /** A match a list fold may take: on a field, its value a string or a number written plainly. */
 type FoldCandidate = ExprMatch & { readonly field: string; readonly value: PatternStringValue | NumberValue };
 
-function foldableField(operand: Expr): string | null {
-  return isFoldCandidate(operand) ? operand.field : null;
-}
-
 function isFoldCandidate(operand: Expr): operand is FoldCandidate {
   if (operand.kind !== 'match' || operand.field === null) return false;
   const value = operand.value;
   if (value.kind === 'number') return exponentNumber(value) === undefined; // else refused where it stands
   return value.kind === 'string' && isRenderValue(value);
-}
-
-/** The fields with at least `minItems` fold candidates. */
-function candidateCounts(operands: readonly Expr[], minItems: number): Set<string> {
-  const counts = new Map<string, number>();
-  const enough = new Set<string>();
-  for (const operand of operands) {
-    const field = foldableField(operand);
-    if (field === null) continue;
-    const count = (counts.get(field) ?? 0) + 1;
-    counts.set(field, count);
-    if (count >= minItems) enough.add(field);
-  }
-  return enough;
 }
 
 /** The candidate as the target's list item, or null when it stands alone. */

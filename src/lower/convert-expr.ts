@@ -42,7 +42,8 @@ export function convertExpr(expr: Expr, targetId: TargetId, options: ConvertOpti
   if (target === undefined) {
     return fail([error('unknown-target', `there is no target '${String(targetId)}'`, expr.span)]);
   }
-  const lowered = lowerExpr(expr, target, { targetOptions: options.targetOptions ?? {}, ...(options.onLeafError !== undefined ? { onLeafError: options.onLeafError } : {}) });
+  // ConvertOptions holds LowerOptions' fields (targetOptions, onLeafError): given as they are, no copy per rule.
+  const lowered = lowerExpr(expr, target, options);
   if (!lowered.ok) return fail(lowered.diagnostics);
 
   const sourceName = options.source ?? target.source.default;

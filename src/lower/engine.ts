@@ -8,6 +8,7 @@ import { type BoundedCache, CachePerOwner } from '../base/bounded-cache.js';
 import { isPatternParts } from './string-shape.js';
 import type { LeafRendering, ListFoldSpec, PatternStringValue, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues, Unsupported } from './target.js';
 import { unsupported } from './target.js';
+import { resolveOptions } from './target-options.js';
 
 /**
  * The one lowering engine. It turns an `Expr` into query text for any `TargetDeclaration`:
@@ -68,7 +69,7 @@ export function lowerExpr(
   target: TargetDeclaration,
   options: LowerOptions = {},
 ): Result<LoweredQuery> {
-  const optionResult = resolveOptions(target, options, expr);
+  const optionResult = resolveOptions(target, options.targetOptions, expr);
   if (!optionResult.ok) return fail(optionResult.diagnostics);
   const targetOptions = optionResult.value;
 
@@ -147,47 +148,6 @@ function newRun(
   placeholders: Diagnostic[] | null = null,
 ): Run {
   return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError, fieldNames: fieldNames.of(lang), placeholders };
-}
-
-function resolveOptions(
-  target: TargetDeclaration,
-  options: LowerOptions,
-  expr: Expr,
-): Result<TargetOptionValues> {
-  const given = Object.entries(options.targetOptions ?? {});
-  if (given.length === 0) return ok(defaultOptions(target));
-  const values: Record<string, boolean | string> = { ...defaultOptions(target) };
-  const diagnostics: Diagnostic[] = [];
-  for (const [name, value] of given) {
-    if (!Object.hasOwn(values, name)) {
-      const known = target.options.map((o) => o.name).join(', ') || 'none';
-      diagnostics.push(
-        error('invalid-value', `target ${target.id} has no option '${name}' (its options: ${known})`, expr.span),
-      );
-      continue;
-    }
-    const expected = typeof values[name];
-    if (typeof value !== expected) {
-      diagnostics.push(error('invalid-value', `target ${target.id}'s option '${name}' takes a ${expected === 'boolean' ? 'switch (true or false)' : 'name'}, not ${JSON.stringify(value)}`, expr.span));
-      continue;
-    }
-    values[name] = value;
-  }
-  return diagnostics.length > 0 ? fail(diagnostics) : ok(values);
-}
-
-/** Each target's option defaults (what a rule converted without target options gets), made once. */
-const defaults = new WeakMap<TargetDeclaration, TargetOptionValues>();
-
-function defaultOptions(target: TargetDeclaration): TargetOptionValues {
-  let values = defaults.get(target);
-  if (values === undefined) {
-    const made: Record<string, boolean | string> = {};
-    for (const option of target.options) made[option.name] = option.default;
-    values = Object.freeze(made);
-    defaults.set(target, values);
-  }
-  return values;
 }
 
 /**
@@ -280,10 +240,11 @@ function foldOperands<I>(spec: ListFoldSpec<I>, operands: readonly Expr[], run: 
   // A group is rendered where its first member stands.
   const pieces: Piece[] = [];
   const done = new Set<string>();
-  for (let index = 0; index < operands.length; index++) {
-    const item = items[index] ?? null;
+  let index = 0;
+  for (const operand of operands) {
+    const item = items[index++] ?? null;
     if (item === null || (counts.get(item.field) ?? 0) < spec.minItems) {
-      pieces.push(renderNode(operands[index] as Expr, run, negated, positive));
+      pieces.push(renderNode(operand, run, negated, positive));
       continue;
     }
     if (done.has(item.field)) continue;

@@ -1,4 +1,4 @@
-import { joinChain } from './chain.js';
+import { type ChainOperand, joinChain } from './chain.js';
 import type { Binding, Fragment, QueryLanguage } from './target.js';
 
 /*
@@ -18,25 +18,47 @@ export const FALSE: Piece = { kind: 'const', value: false };
 export function join(op: 'and' | 'or', pieces: readonly Piece[], lang: QueryLanguage): Piece {
   // Constants only appear in pre-filters: fold them away (x AND true = x, x OR true = true, ...).
   const absorbing = op === 'or';
-  const kept: (Fragment & { readonly chain?: number })[] = [];
-  for (const piece of pieces) {
-    if (piece.kind === 'const') {
-      if (piece.value === absorbing) return piece;
-      continue;
+  let kept: readonly Piece[] = pieces;
+  if (hasConstant(pieces)) {
+    const fragments: Piece[] = [];
+    for (const piece of pieces) {
+      if (piece.kind !== 'const') fragments.push(piece);
+      else if (piece.value === absorbing) return piece;
     }
-    kept.push(piece);
+    kept = fragments;
   }
-  const [only] = kept;
   if (kept.length === 0) return op === 'and' ? TRUE : FALSE;
-  if (kept.length === 1 && only) return only;
+  if (kept.length === 1 && kept[0]) return kept[0];
+  // Written straight into one string (every and/or of every rule comes here); the operand objects of
+  // joinChain only when the chain is longer than the language accepts.
   const joiner = op === 'and' ? lang.boolean.and : lang.boolean.or;
-  const operands = kept.map((p) =>
-    needsParens(p.binds, op, lang)
-      ? { text: group(p.text, lang), operands: 1 }
-      : { text: p.text, operands: p.binds === op ? (p.chain ?? 1) : 1 },
-  );
-  const joined = joinChain(operands, joiner, lang.boolean.group, lang.boolean.maxChain);
+  let text = '';
+  let total = 0;
+  for (const p of kept) {
+    if (p.kind === 'const') continue; // none left (folded above)
+    const grouped = needsParens(p.binds, op, lang);
+    if (total > 0) text += joiner;
+    text += grouped ? group(p.text, lang) : p.text;
+    total += !grouped && p.binds === op ? (p.chain ?? 1) : 1;
+  }
+  const maxChain = lang.boolean.maxChain;
+  if (maxChain === undefined || total <= maxChain) return { kind: 'fragment', text, binds: op, chain: total };
+  const operands: ChainOperand[] = [];
+  for (const p of kept) {
+    if (p.kind === 'const') continue;
+    operands.push(
+      needsParens(p.binds, op, lang)
+        ? { text: group(p.text, lang), operands: 1 }
+        : { text: p.text, operands: p.binds === op ? (p.chain ?? 1) : 1 },
+    );
+  }
+  const joined = joinChain(operands, joiner, lang.boolean.group, maxChain);
   return { kind: 'fragment', text: joined.text, binds: op, chain: joined.operands };
+}
+
+function hasConstant(pieces: readonly Piece[]): boolean {
+  for (const piece of pieces) if (piece.kind === 'const') return true;
+  return false;
 }
 
 export function negate(piece: Piece, lang: QueryLanguage): Piece {

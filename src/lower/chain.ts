@@ -27,9 +27,17 @@ export function joinChain(
   group: ChainGroup,
   maxChain: number | undefined,
 ): ChainOperand {
-  const total = items.reduce((n, item) => n + item.operands, 0);
+  // Loops, not reduce/map/join: every list fold's chain is written here (no closure or array per call).
+  let total = 0;
+  for (const item of items) total += item.operands;
   if (maxChain === undefined || total <= maxChain || items.length <= 1) {
-    return { text: items.map((item) => item.text).join(joiner), operands: total };
+    let text = '';
+    let first = true;
+    for (const item of items) {
+      text += first ? item.text : joiner + item.text;
+      first = false;
+    }
+    return { text, operands: total };
   }
   const limit = Math.max(2, maxChain);
   const chunks: ChainOperand[][] = [];
@@ -54,5 +62,6 @@ export function joinChain(
 
 /** joinChain over plain operands (each one comparison), for list folds that write a chain themselves. */
 export function joinTexts(texts: readonly string[], joiner: string, group: ChainGroup, maxChain: number | undefined): string {
+  if (maxChain === undefined || texts.length <= maxChain) return texts.join(joiner);
   return joinChain(texts.map((text) => ({ text, operands: 1 })), joiner, group, maxChain).text;
 }

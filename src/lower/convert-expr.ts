@@ -2,7 +2,9 @@ import type { Expr } from '../ast/expr.js';
 import { error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
 import { renderTemplate } from '../render/environment.js';
 import { findTarget, type TargetId } from '../targets/registry.js';
+import { CachePerOwner } from '../base/bounded-cache.js';
 import { type LeafErrorListener, type LoweredQuery, lowerExpr } from './engine.js';
+import type { SourceDeclaration, Unsupported } from './target.js';
 
 export interface ConvertOptions {
   /**
@@ -25,6 +27,13 @@ export interface ConvertedQuery {
 }
 
 /**
+ * Each target's written sources by source name: a pack names a few sources (the pipelines' tables and
+ * indexes) for thousands of rules, and SourceDeclaration.write is a pure function of the name. Kept per
+ * write function (not per declaration), so a declaration given another `write` never gets stale results.
+ */
+const writtenSources = new CachePerOwner<SourceDeclaration['write'], string, string | Unsupported>(1024);
+
+/**
  * Converts one rule's detection expression for one target. Refusals come back as diagnostics
  * (`unsupported-construct`, `unresolved-placeholder`); skipping refused rules is the caller's choice.
  */
@@ -33,13 +42,14 @@ export function convertExpr(expr: Expr, targetId: TargetId, options: ConvertOpti
   if (target === undefined) {
     return fail([error('unknown-target', `there is no target '${String(targetId)}'`, expr.span)]);
   }
-  const lowered = lowerExpr(expr, target, { targetOptions: options.targetOptions ?? {}, ...(options.onLeafError !== undefined ? { onLeafError: options.onLeafError } : {}) });
+  // ConvertOptions holds LowerOptions' fields (targetOptions, onLeafError): given as they are, no copy per rule.
+  const lowered = lowerExpr(expr, target, options);
   if (!lowered.ok) return fail(lowered.diagnostics);
 
   const sourceName = options.source ?? target.source.default;
   let source: string | null = null;
   if (sourceName !== null) {
-    const written = target.source.write(sourceName);
+    const written = writtenSources.of(target.source.write).get(sourceName, target.source.write);
     if (typeof written !== 'string') {
       return fail([
         error('invalid-value', `${target.id} cannot use '${sourceName}' as its source: ${written.reason}`, expr.span),

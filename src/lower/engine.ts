@@ -1,13 +1,14 @@
 import { and, type Expr, type ExprMatch } from '../ast/expr.js';
-import type { SigmaValue } from '../ast/value.js';
+import type { NumberValue, SigmaValue } from '../ast/value.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import { type Diagnostic, error, fail, ok, type Result } from '../diagnostics/diagnostic.js';
 import { FALSE, group, join, needsParens, negate, TRUE, type Piece } from './boolean-assembly.js';
-import { dedupe, describeMatch, findPlaceholders, unsupportedDiagnostic, type LeafErrorListener } from './engine-diagnostics.js';
+import { dedupe, describeMatch, placeholderErrors, unsupportedDiagnostic, type LeafErrorListener } from './engine-diagnostics.js';
 import { type BoundedCache, CachePerOwner } from '../base/bounded-cache.js';
 import { isPatternParts } from './string-shape.js';
-import type { LeafRendering, ListFoldSpec, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues, Unsupported } from './target.js';
+import type { LeafRendering, ListFoldSpec, PatternStringValue, QueryLanguage, RenderValue, TargetDeclaration, TargetOptionValues, Unsupported } from './target.js';
 import { unsupported } from './target.js';
+import { resolveOptions } from './target-options.js';
 
 /**
  * The one lowering engine. It turns an `Expr` into query text for any `TargetDeclaration`:
@@ -59,6 +60,8 @@ interface Run {
   readonly onLeafError: LeafErrorListener | undefined;
   /** `lang`'s written field names (fieldNames). */
   readonly fieldNames: BoundedCache<string, string | Unsupported>;
+  /** Where this run reports unresolved placeholders (the main run), in tree order; null: it does not. */
+  readonly placeholders: Diagnostic[] | null;
 }
 
 export function lowerExpr(
@@ -66,15 +69,15 @@ export function lowerExpr(
   target: TargetDeclaration,
   options: LowerOptions = {},
 ): Result<LoweredQuery> {
-  const optionResult = resolveOptions(target, options, expr);
+  const optionResult = resolveOptions(target, options.targetOptions, expr);
   if (!optionResult.ok) return fail(optionResult.diagnostics);
   const targetOptions = optionResult.value;
 
-  const placeholderDiagnostics = findPlaceholders(expr, options.onLeafError);
-
-  const main = newRun(target, target.language, 'exact', false, targetOptions, options.onLeafError);
-  const placeholders = placeholderDiagnostics.length > 0;
-  const exact = renderTop(expr, main, target.embedAs, placeholders);
+  // The main run reports unresolved placeholders, at the leaves where it meets them (the other runs
+  // render the same leaves again).
+  const main = newRun(target, target.language, 'exact', false, targetOptions, options.onLeafError, []);
+  const exact = renderTop(expr, main, target.embedAs, main.placeholders ?? []);
+  const placeholderDiagnostics = main.placeholders ?? [];
   const diagnostics: Diagnostic[] = [...placeholderDiagnostics, ...main.diagnostics];
 
   if (main.postFilterReasons.length === 0) {
@@ -110,9 +113,9 @@ export function lowerExpr(
   const postExpr = needsPost.length === 1 && needsPost[0] ? needsPost[0] : and(needsPost, expr.span);
 
   const post = newRun(target, stage.language, 'exact', true, targetOptions, options.onLeafError);
-  const postText = renderTop(postExpr, post, 'whole', placeholders);
+  const postText = renderTop(postExpr, post, 'whole', placeholderDiagnostics);
   const pre = newRun(target, target.language, 'relaxed', false, targetOptions, options.onLeafError);
-  const preText = renderTop(expr, pre, target.embedAs, placeholders);
+  const preText = renderTop(expr, pre, target.embedAs, placeholderDiagnostics);
   diagnostics.push(...post.diagnostics, ...pre.diagnostics);
   if (diagnostics.length > 0 || postText === null || preText === null) return fail(dedupe(diagnostics));
   return ok({
@@ -142,64 +145,24 @@ function newRun(
   isPostFilterLanguage: boolean,
   options: TargetOptionValues,
   onLeafError: LeafErrorListener | undefined,
+  placeholders: Diagnostic[] | null = null,
 ): Run {
-  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError, fieldNames: fieldNames.of(lang) };
-}
-
-function resolveOptions(
-  target: TargetDeclaration,
-  options: LowerOptions,
-  expr: Expr,
-): Result<TargetOptionValues> {
-  const given = Object.entries(options.targetOptions ?? {});
-  if (given.length === 0) return ok(defaultOptions(target));
-  const values: Record<string, boolean | string> = { ...defaultOptions(target) };
-  const diagnostics: Diagnostic[] = [];
-  for (const [name, value] of given) {
-    if (!Object.hasOwn(values, name)) {
-      const known = target.options.map((o) => o.name).join(', ') || 'none';
-      diagnostics.push(
-        error('invalid-value', `target ${target.id} has no option '${name}' (its options: ${known})`, expr.span),
-      );
-      continue;
-    }
-    const expected = typeof values[name];
-    if (typeof value !== expected) {
-      diagnostics.push(error('invalid-value', `target ${target.id}'s option '${name}' takes a ${expected === 'boolean' ? 'switch (true or false)' : 'name'}, not ${JSON.stringify(value)}`, expr.span));
-      continue;
-    }
-    values[name] = value;
-  }
-  return diagnostics.length > 0 ? fail(diagnostics) : ok(values);
-}
-
-/** Each target's option defaults (what a rule converted without target options gets), made once. */
-const defaults = new WeakMap<TargetDeclaration, TargetOptionValues>();
-
-function defaultOptions(target: TargetDeclaration): TargetOptionValues {
-  let values = defaults.get(target);
-  if (values === undefined) {
-    const made: Record<string, boolean | string> = {};
-    for (const option of target.options) made[option.name] = option.default;
-    values = Object.freeze(made);
-    defaults.set(target, values);
-  }
-  return values;
+  return { target, lang, mode, isPostFilterLanguage, options, diagnostics: [], postFilterReasons: [], onLeafError, fieldNames: fieldNames.of(lang), placeholders };
 }
 
 /**
  * Renders the whole tree as the skeleton embeds it; null when a leaf failed (diagnostics in run).
- * `placeholders`: the tree holds unresolved placeholders (reported by findPlaceholders), whose leaves
+ * `placeholders`: the tree's unresolved placeholders (the main run's, read after the render), whose leaves
  * stand in as false; a constant tree is then that stand-in's, not the rule's, so the target's "always" or
  * "never" is not asked for (a refusal of it would be noise beside the placeholder's error).
  */
-function renderTop(expr: Expr, run: Run, embed: 'and' | 'whole', placeholders: boolean): string | null {
+function renderTop(expr: Expr, run: Run, embed: 'and' | 'whole', placeholders: readonly Diagnostic[]): string | null {
   const piece = renderNode(expr, run, false, true);
   if (run.diagnostics.length > 0) return null;
   // An exact run of the main language whose leaves asked for a post-filter is only a probe.
   if (run.mode === 'exact' && !run.isPostFilterLanguage && run.postFilterReasons.length > 0) return null;
   if (piece.kind === 'const') {
-    if (placeholders) return null;
+    if (placeholders.length > 0) return null;
     const text = piece.value ? run.lang.boolean.always : run.lang.boolean.never;
     if (typeof text !== 'string') {
       run.diagnostics.push(unsupportedDiagnostic(run.target, text, expr));
@@ -245,47 +208,91 @@ function renderNode(node: Expr, run: Run, negated: boolean, positive: boolean): 
 /** Renders the operands of an `or`, folding same-field values into list tests where declared. */
 function renderOrOperands(operands: readonly Expr[], run: Run, negated: boolean, positive: boolean): Piece[] {
   const fold = run.lang.listFold;
-  if (fold.kind === 'off') return operands.map((o) => renderNode(o, run, negated, positive));
+  if (fold.kind === 'off') return renderEach(operands, run, negated, positive);
   return fold.use((spec) => foldOperands(spec, operands, run, negated, positive));
 }
 
 /** renderOrOperands with the target's fold, its items of the target's own type `I`. */
 function foldOperands<I>(spec: ListFoldSpec<I>, operands: readonly Expr[], run: Run, negated: boolean, positive: boolean): Piece[] {
-  // Group foldable operands by field; a group is rendered where its first member stands.
-  const items = operands.map((operand) => {
-    if (operand.kind !== 'match' || operand.field === null) return null;
-    const value = operand.value;
-    if (!isRenderValue(value) || (value.kind !== 'number' && value.kind !== 'string')) return null;
-    if (exponentNumber(value) !== undefined) return null; // refused where it stands
-    const fieldText = run.fieldNames.get(operand.field, run.lang.fieldName);
-    if (typeof fieldText !== 'string') return null;
-    const item = spec.item(value, run.options);
-    return item === null ? null : { field: operand.field, fieldText, item };
-  });
-  const counts = new Map<string, number>();
-  for (const item of items) if (item) counts.set(item.field, (counts.get(item.field) ?? 0) + 1);
+  // This runs for every OR of every rule, and most fold nothing: first only a count of the operands
+  // that could fold (no target hook called, no per-field bookkeeping).
+  let count = 0;
+  for (const operand of operands) if (isFoldCandidate(operand)) count++;
+  if (count < spec.minItems) return renderEach(operands, run, negated, positive);
 
+  // The candidates per field; items are made only for fields with enough candidates.
+  const candidates: (FoldCandidate | null)[] = [];
+  const perField = new Map<string, number>();
+  for (const operand of operands) {
+    const candidate = isFoldCandidate(operand) ? operand : null;
+    candidates.push(candidate);
+    if (candidate !== null) perField.set(candidate.field, (perField.get(candidate.field) ?? 0) + 1);
+  }
+  // Each operand's item where it can fold (null where it stands alone), and the folded items per field.
+  const items: (FoldItem<I> | null)[] = [];
+  const counts = new Map<string, number>();
+  for (const candidate of candidates) {
+    const item = candidate !== null && (perField.get(candidate.field) ?? 0) >= spec.minItems ? foldItem(spec, candidate, run) : null;
+    items.push(item);
+    if (item !== null) counts.set(item.field, (counts.get(item.field) ?? 0) + 1);
+  }
+
+  // A group is rendered where its first member stands.
   const pieces: Piece[] = [];
   const done = new Set<string>();
-  operands.forEach((operand, index) => {
-    const item = items[index];
-    if (!item || (counts.get(item.field) ?? 0) < spec.minItems) {
+  let index = 0;
+  for (const operand of operands) {
+    const item = items[index++] ?? null;
+    if (item === null || (counts.get(item.field) ?? 0) < spec.minItems) {
       pieces.push(renderNode(operand, run, negated, positive));
-      return;
+      continue;
     }
-    if (done.has(item.field)) return;
+    if (done.has(item.field)) continue;
     done.add(item.field);
     const group: I[] = [];
     for (const i of items) if (i !== null && i.field === item.field) group.push(i.item);
     pieces.push(spec.render(item.fieldText, group, negated));
-  });
+  }
   return pieces;
+}
+
+interface FoldItem<I> {
+  readonly field: string;
+  readonly fieldText: string;
+  readonly item: I;
+}
+
+function renderEach(operands: readonly Expr[], run: Run, negated: boolean, positive: boolean): Piece[] {
+  const pieces: Piece[] = [];
+  for (const operand of operands) pieces.push(renderNode(operand, run, negated, positive));
+  return pieces;
+}
+
+/** A match a list fold may take: on a field, its value a string or a number written plainly. */
+type FoldCandidate = ExprMatch & { readonly field: string; readonly value: PatternStringValue | NumberValue };
+
+function isFoldCandidate(operand: Expr): operand is FoldCandidate {
+  if (operand.kind !== 'match' || operand.field === null) return false;
+  const value = operand.value;
+  if (value.kind === 'number') return exponentNumber(value) === undefined; // else refused where it stands
+  return value.kind === 'string' && isRenderValue(value);
+}
+
+/** The candidate as the target's list item, or null when it stands alone. */
+function foldItem<I>(spec: ListFoldSpec<I>, operand: FoldCandidate, run: Run): FoldItem<I> | null {
+  const fieldText = run.fieldNames.get(operand.field, run.lang.fieldName);
+  if (typeof fieldText !== 'string') return null;
+  const item = spec.item(operand.value, run.options);
+  return item === null ? null : { field: operand.field, fieldText, item };
 }
 
 function renderLeaf(node: ExprMatch, run: Run, negated: boolean, positive: boolean): Piece {
   const value = node.value;
-  // Reported once by findPlaceholders, whose diagnostics make lowerExpr fail whatever the text is.
-  if (!isRenderValue(value)) return FALSE;
+  if (!isRenderValue(value)) {
+    // Reported once, by the main run; its diagnostics make lowerExpr fail whatever the text is.
+    if (run.placeholders !== null) run.placeholders.push(...placeholderErrors(node, run.onLeafError));
+    return FALSE;
+  }
   const rendering = dispatch(node, value, run, negated);
   switch (rendering.kind) {
     case 'fragment':
@@ -322,7 +329,7 @@ function exponentNumber(value: SigmaValue): string | undefined {
   return Number.isFinite(value.value) && !/e/i.test(text) ? undefined : text;
 }
 
-/** Every value but a string with a placeholder (which findPlaceholders reports) reaches the target. */
+/** Every value but a string with a placeholder (which the main run reports) reaches the target. */
 function isRenderValue(value: SigmaValue): value is RenderValue {
   return value.kind !== 'string' || isPatternParts(value.parts);
 }

@@ -1,4 +1,4 @@
-import { classifyString, isNormalParts, normalizeParts, type StringShape as ValueStringShape } from '../value/sigma-string.js';
+import { classifyString, normalizeParts, type StringShape as ValueStringShape } from '../value/sigma-string.js';
 import { assertNever } from '../diagnostics/assert-never.js';
 import type { StringPart } from '../ast/value.js';
 
@@ -18,16 +18,13 @@ export type StringShape =
   | { readonly kind: 'pattern'; readonly parts: readonly PatternPart[] };
 
 export function isPatternParts(parts: readonly StringPart[]): parts is readonly PatternPart[] {
-  return parts.every((p) => p.kind !== 'placeholder');
+  for (const p of parts) if (p.kind === 'placeholder') return false; // a loop: the engine asks for every leaf
+  return true;
 }
 
-/** Merges adjacent literals and runs of `*` (inputs should already be normal; this makes sure). */
+/** Merges adjacent literals and runs of `*` (the value model's normalizeParts: normal parts as they are). */
 export function normaliseParts(parts: readonly PatternPart[]): readonly PatternPart[] {
-  // Parts are nearly always normal already (the value model builds them so): then they are returned as
-  // they are, not copied (targets ask for normal parts several times per value).
-  if (isNormalParts(parts)) return parts;
-  // The value model's normaliser keeps the part kinds it is given, so no placeholder appears.
-  return normalizeParts(parts) as PatternPart[];
+  return normalizeParts(parts);
 }
 
 /** The value model's shape (`classifyString`), with the parts kept for the `pattern` case. */
@@ -49,7 +46,18 @@ export function literalChars(parts: readonly PatternPart[]): string {
 
 /** True when upper- and lower-casing leave the text unchanged: case-(in)sensitivity cannot matter. */
 export function isCaseless(text: string): boolean {
+  // Most text is ASCII, where exactly the letters A-Z a-z have case: then one search answers, with no
+  // case-mapped copies of the text (every value of every target asks; a regex, not a loop of calls).
+  if (isAscii(text)) return !ASCII_LETTER.test(text);
   return text.toLowerCase() === text && text.toUpperCase() === text;
+}
+
+const NON_ASCII = /[^\u0000-\u007f]/;
+const ASCII_LETTER = /[A-Za-z]/;
+
+/** True when every UTF-16 code unit of the text is ASCII (one regex search). */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
 }
 
 /**

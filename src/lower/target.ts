@@ -241,7 +241,10 @@ export interface SourceDeclaration {
   readonly default: string | null;
   /** What the default means, for the README and `--help`. */
   readonly note: string;
-  /** Writes the source for the template (quoting/escaping); a refusal for names it cannot write. */
+  /**
+   * Writes the source for the template (quoting/escaping); a refusal for names it cannot write. A pure
+   * function of the name: convertExpr keeps its results by name (convert-expr.ts, writtenSources).
+   */
   readonly write: (source: string) => string | Unsupported;
   /**
    * The pipeline state key that names the source (`table` for Sentinel and SQL, `index` for Splunk), or

@@ -1,7 +1,8 @@
 import type HandlebarsTypes from 'handlebars';
 import HandlebarsRuntime from 'handlebars/runtime.js';
 import { armLiteral, confComment, confValue, jsonValue, sqlComment, sqlIdentifier, yamlField } from './escape.js';
-import { TEMPLATES } from './templates.generated.js';
+import { type PlainTemplate, plainNames, plainRender } from './plain-template.js';
+import { PLAIN_TEMPLATES, TEMPLATES } from './templates.generated.js';
 
 /**
  * The one handlebars instance that renders every output format. Templates only wrap an already built
@@ -45,6 +46,26 @@ env.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map((a) =
 
 const compiled = new Map<string, Handlebars.TemplateDelegate<TemplateVariables>>();
 
+interface PlainForm {
+  readonly template: PlainTemplate;
+  readonly names: readonly string[];
+}
+
+/** Each template's plain form (plain-template.ts) with the names it reads, by `target/format`; null: none. */
+const plainForms = new Map<string, PlainForm | null>();
+
+function plainForm(key: string, template: PlainTemplate | undefined): PlainForm | null {
+  let form = plainForms.get(key);
+  if (form === undefined) {
+    const names = template === undefined ? [] : plainNames(template);
+    // `{{json}}` with no arguments would call the helper: a name that is a helper is handlebars' to render.
+    const plain = template !== undefined && !names.some((name) => Object.hasOwn(env.helpers, name));
+    form = plain ? { template, names } : null;
+    plainForms.set(key, form);
+  }
+  return form;
+}
+
 /** The formats of a target: its templates, except pack templates (`<format>.pack.hbs`). */
 export function templateFormats(target: string): readonly string[] {
   return Object.keys(TEMPLATES[target] ?? {})
@@ -61,6 +82,11 @@ export function renderTemplate(target: string, format: string, variables: Templa
   const spec = TEMPLATES[target]?.[format];
   if (spec === undefined) return null;
   const key = `${target}/${format}`;
+  const plain = plainForm(key, PLAIN_TEMPLATES[target]?.[format]);
+  if (plain !== null) {
+    const text = plainRender(plain.template, plain.names, variables);
+    if (text !== null) return text;
+  }
   let template = compiled.get(key);
   if (template === undefined) {
     // Precompiled by scripts/generate-templates.mjs with { noEscape: true, strict: true }.

@@ -22,7 +22,8 @@ export type TargetId = (typeof TARGETS)[number]['id'];
 export const TARGET_IDS: readonly TargetId[] = TARGETS.map((t) => t.id);
 
 export function findTarget(id: string): TargetDeclaration | undefined {
-  return TARGETS.find((t) => t.id === id);
+  for (const t of TARGETS) if (t.id === id) return t; // a loop: once per converted rule, no closure
+  return undefined;
 }
 
 export function isTargetId(id: string): id is TargetId {

@@ -21,6 +21,33 @@ export function hasLoneSurrogate(text: string): boolean {
   return false;
 }
 
+/**
+ * The length of `utf8Bytes(text)` (TextEncoder's encoding, a lone surrogate as U+FFFD: 3 bytes), counted
+ * without encoding: callers that only compare a length with a limit need no bytes.
+ */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      n += 1;
+    } else if (c < 0x800) {
+      n += 2;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4; // a surrogate pair: one character of 4 bytes
+      i++;
+    } else {
+      n += 3;
+    }
+  }
+  return n;
+}
+
+/** True when `text` has more than `limit` UTF-8 bytes; a short text is decided by its length alone (at most 3 bytes per code unit). */
+export function utf8LongerThan(text: string, limit: number): boolean {
+  return text.length * 3 > limit && utf8Length(text) > limit;
+}
+
 /** UTF-8 bytes. Callers reject lone surrogates first (TextEncoder would silently write U+FFFD). */
 export function utf8Bytes(text: string): Uint8Array {
   return new TextEncoder().encode(text);
@@ -159,5 +186,5 @@ export function windashVariants(parts: readonly StringPart[]): StringPart[][] {
     texts = texts.map((t) => t + tail);
     variants = variants.flatMap((v) => texts.map((t) => [...v, { kind: 'literal' as const, text: t }]));
   }
-  return variants.map(normalizeParts);
+  return variants.map((v) => normalizeParts(v));
 }

@@ -89,15 +89,21 @@ export function isNormalParts(parts: readonly StringPart[]): boolean {
 
 /**
  * Merges adjacent literals, drops empty literals and collapses runs of `wildcard-multi` (`**` matches
- * exactly what `*` matches). The result is the canonical form every StringValue holds.
+ * exactly what `*` matches). The result is the canonical form every StringValue holds. Parts that are
+ * normal already (nearly always: the value model builds them so, and targets ask for normal parts
+ * several times per value) are returned as they are, not copied; the part kinds given are kept.
  */
-export function normalizeParts(parts: readonly StringPart[]): StringPart[] {
-  const out: StringPart[] = [];
+export function normalizeParts<P extends StringPart>(parts: P[]): P[];
+export function normalizeParts<P extends StringPart>(parts: readonly P[]): readonly P[];
+export function normalizeParts<P extends StringPart>(parts: readonly P[]): readonly P[] {
+  if (isNormalParts(parts)) return parts;
+  const out: P[] = [];
   for (const part of parts) {
     const last = out[out.length - 1];
     if (part.kind === 'literal') {
       if (part.text === '') continue;
-      if (last?.kind === 'literal') out[out.length - 1] = { kind: 'literal', text: last.text + part.text };
+      // A merged literal is a literal part, so of every kind set P may be.
+      if (last?.kind === 'literal') out[out.length - 1] = { kind: 'literal', text: last.text + part.text } as P;
       else out.push(part);
     } else if (part.kind === 'wildcard-multi') {
       if (last?.kind !== 'wildcard-multi') out.push(part);
@@ -205,8 +211,7 @@ export type StringShape =
  * placeholders).
  */
 export function classifyString(input: readonly StringPart[]): StringShape {
-  // Values are normal already nearly always (targets classify every value): no copy then.
-  const parts = isNormalParts(input) ? input : normalizeParts(input);
+  const parts = normalizeParts(input);
   const [a, b, c] = parts;
   const exact = literalText(parts);
   if (exact !== null) return { kind: 'exact', text: exact };

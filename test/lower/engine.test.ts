@@ -285,6 +285,29 @@ describe('lowerExpr diagnostics', () => {
     }
   });
 
+  it('reports placeholders first, in tree order, each told once, although post-filter runs render the leaves again', () => {
+    const re: SigmaValue = { kind: 'regex', pattern: 'a.c', flags: { ignoreCase: false, multiline: false, dotAll: false } };
+    const ph = (name: string): SigmaValue => ({ kind: 'string', parts: [{ kind: 'placeholder', name }], cased: false });
+    const [at4, at5, at6] = [pointSpan('t.yml', 4, 1), pointSpan('t.yml', 5, 1), pointSpan('t.yml', 6, 1)];
+    // elastic-kql refuses the regex: its error comes after the placeholders' although its leaf comes first.
+    const kql = convertExpr(or([match('A', re, at4), match('B', ph('P'), at5), match('C', ph('Q'), at6)], span), 'elastic-kql');
+    expect(kql.diagnostics.map((d) => [d.code, d.span.line])).toEqual([
+      ['unresolved-placeholder', 5],
+      ['unresolved-placeholder', 6],
+      ['unsupported-construct', 4],
+    ]);
+    // splunk moves the regex's conjunct to its post-filter: three runs render the placeholder's leaf.
+    const leaf = match('B', ph('P'), at5);
+    const told: unknown[] = [];
+    const spl = convertExpr(and([match('A', re, at4), or([leaf, match('C', ph('Q'), at6)], span)], span), 'splunk', { onLeafError: (l) => void told.push(l) });
+    expect(spl.diagnostics.map((d) => [d.code, d.span.line])).toEqual([
+      ['unresolved-placeholder', 5],
+      ['unresolved-placeholder', 6],
+    ]);
+    expect(told).toHaveLength(2);
+    expect(told[0]).toBe(leaf);
+  });
+
   it('rejects unknown target options', () => {
     const r = lowerExpr(match('A', { kind: 'string', parts: [], cased: false }, span), target, { targetOptions: { nope: true } });
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['invalid-value', "target toy has no option 'nope' (its options: opt)"]]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeRegexLiteral, literalChars, mapParts, normaliseParts, type PatternPart } from '../../src/lower/string-shape.js';
+import { escapeRegexLiteral, isCaseless, literalChars, mapParts, normaliseParts, type PatternPart } from '../../src/lower/string-shape.js';
 import { isNormalParts, normalizeParts } from '../../src/value/sigma-string.js';
 
 const part: fc.Arbitrary<PatternPart> = fc.oneof(
@@ -10,14 +10,40 @@ const part: fc.Arbitrary<PatternPart> = fc.oneof(
 );
 
 describe('string-shape helpers', () => {
-  it('normaliseParts gives what the value model normalizes to (returning normal parts as they are)', () => {
+  it('normaliseParts and normalizeParts merge literals and runs of * (returning normal parts as they are)', () => {
+    // Written independently: the parts as a string of tokens, literals merged, empty ones and repeated `*` dropped.
+    const reference = (parts: readonly PatternPart[]): PatternPart[] => {
+      const out: PatternPart[] = [];
+      for (const p of parts) {
+        const last = out.at(-1);
+        if (p.kind === 'literal' && p.text === '') continue;
+        if (p.kind === 'literal' && last?.kind === 'literal') out.splice(-1, 1, { kind: 'literal', text: last.text + p.text });
+        else if (!(p.kind === 'wildcard-multi' && last?.kind === 'wildcard-multi')) out.push(p);
+      }
+      return out;
+    };
     fc.assert(
       fc.property(fc.array(part, { maxLength: 8 }), (parts) => {
+        const before = JSON.stringify(parts);
         const normal = normaliseParts(parts);
-        expect(normal).toEqual(normalizeParts(parts));
+        expect(normal).toEqual(reference(parts));
+        expect(normalizeParts(parts)).toEqual(normal);
+        expect(JSON.stringify(parts)).toBe(before); // the input is never changed
         expect(normaliseParts(normal)).toBe(normal);
-        expect(isNormalParts(parts)).toBe(JSON.stringify(normal) === JSON.stringify(parts));
+        expect(normalizeParts(normal)).toBe(normal);
+        expect(isNormalParts(parts)).toBe(JSON.stringify(normal) === before);
+        if (isNormalParts(parts)) expect(normalizeParts(parts)).toBe(parts);
       }),
+    );
+  });
+
+  it('isCaseless: neither case mapping changes the text', () => {
+    const unit = fc.oneof(fc.constantFrom('a', 'Z', '0', '@', '[', '`', '{', 'é', 'ß', 'İ', 'ǅ', '\u0345', 'ж', '1', ' '), fc.string({ maxLength: 1, unit: 'grapheme' }));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 6 }).map((units) => units.join('')), (text) => {
+        expect(isCaseless(text)).toBe(text.toLowerCase() === text && text.toUpperCase() === text);
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -9,6 +9,8 @@ import {
   utf16Bytes,
   utf16leBytes,
   utf8Bytes,
+  utf8Length,
+  utf8LongerThan,
   windashFlagCount,
   windashVariants,
 } from '../../src/value/encodings.js';
@@ -16,6 +18,20 @@ import { parseSigmaString, printSigmaString } from '../../src/value/sigma-string
 
 const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 const D = ['-', '/', '\u2013', '\u2014', '\u2015'];
+
+describe('UTF-8 length without encoding', () => {
+  it('is what TextEncoder writes, lone surrogates (U+FFFD) and pairs included; utf8LongerThan compares it', () => {
+    const unit = fc.constantFrom('a', '\u007f', '\u0080', 'é', '\u07ff', '\u0800', '€', '\uffff', '\ud800', '\udbff', '\udc00', '\udfff', '😀', '\u0000');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(unit, fc.string({ maxLength: 2, unit: 'binary' })), { maxLength: 12 }).map((u) => u.join('')), fc.nat(40), (text, limit) => {
+        const bytes = new TextEncoder().encode(text).length;
+        expect(utf8Length(text)).toBe(bytes);
+        expect(utf8LongerThan(text, limit)).toBe(bytes > limit);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 describe('UTF-16 encodings', () => {
   it('utf16le / wide: cmd -> 63 00 6d 00 64 00', () => {

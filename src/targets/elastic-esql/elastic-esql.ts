@@ -263,8 +263,10 @@ function timePartLeaf(ctx: LeafContext<TimePartValue>): LeafRendering {
  */
 export const KEYWORD_FIELD = 'message';
 
+const KEYWORD_FIELD_TEXT = esqlFieldName(KEYWORD_FIELD);
+
 function keywordLeaf(value: RenderValue, negated: boolean): LeafRendering {
-  const fieldText = esqlFieldName(KEYWORD_FIELD);
+  const fieldText = KEYWORD_FIELD_TEXT;
   const star: PatternPart = { kind: 'wildcard-multi' };
   switch (value.kind) {
     case 'string':

@@ -1,4 +1,4 @@
-import { isCaseless, mapParts, type PatternPart } from '../../lower/string-shape.js';
+import { isAscii, isCaseless, mapParts, type PatternPart } from '../../lower/string-shape.js';
 import type { PatternStringValue } from '../../lower/target.js';
 import { hasLoneSurrogate } from '../../value/encodings.js';
 import { luceneText } from '../../value/regex/lucene.js';
@@ -79,15 +79,25 @@ export function fieldNameOfText(text: string): string {
 }
 
 /** What a LIKE pattern escapes (replaced by `\` and itself: `$&` is the match). */
+const LIKE_SPECIAL = /[\\*?]/;
 const LIKE_SPECIALS = /[\\*?]/g;
+
+/** A LIKE pattern literal: `*`, `?`, `\` escaped with `\` (a replace only when the text holds one). */
+function likeLiteral(text: string): string {
+  return LIKE_SPECIAL.test(text) ? text.replace(LIKE_SPECIALS, '\\$&') : text;
+}
+
+function likeLiteralLowered(text: string): string {
+  return likeLiteral(toLowerRoot(text));
+}
+
+/** The writers of likePattern, made once (not an object and a closure per value). */
+const LIKE = { literal: likeLiteral, multi: '*', single: '?' } as const;
+const LIKE_LOWERED = { literal: likeLiteralLowered, multi: '*', single: '?' } as const;
 
 /** A LIKE pattern body (not yet a string literal): literal `*`, `?`, `\` escaped with `\`. */
 export function likePattern(parts: readonly PatternPart[], lower: boolean): string {
-  return mapParts(parts, {
-    literal: (text) => (lower ? toLowerRoot(text) : text).replace(LIKE_SPECIALS, '\\$&'),
-    multi: '*',
-    single: '?',
-  });
+  return mapParts(parts, lower ? LIKE_LOWERED : LIKE);
 }
 
 /**
@@ -112,6 +122,8 @@ export function toLowerRoot(text: string): string {
  * `Ж`. Other text is matched with RLIKE and classes of both cases (caseInsensitiveRegex).
  */
 export function asciiCased(text: string): boolean {
+  // ASCII text (nearly all) is decided by one search; other text by a walk by code point.
+  if (isAscii(text)) return true;
   for (const c of text) if ((c.codePointAt(0) ?? 0) > 0x7f && !isCaseless(c)) return false;
   return true;
 }

@@ -54,8 +54,12 @@ export function escapeUnquoted(text: string): string {
     .replace(/(no)(t)(?=[ \u00a0]|$)/gi, (_m, no: string, t: string) => `${no}\\u${t.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+const QUOTED_SPECIAL = /[\\"\t\r\n]/;
+
 /** Writes text as a quoted KQL string (a phrase: no wildcards). */
 function quoteKql(text: string): string {
+  // Most values hold nothing to escape: one test instead of four replaces.
+  if (!QUOTED_SPECIAL.test(text)) return `"${text}"`;
   const escaped = text
     .replace(/[\\"]/g, (c) => `\\${c}`)
     .replace(/\t/g, '\\t')

@@ -18,6 +18,8 @@
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/u;
 const INVISIBLE_ALL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/gu;
 
+const QUOTES = /"/g;
+
 /** What a regular literal in each quote escapes with a backslash. */
 const DOUBLE_QUOTED = /[\\"]/g;
 const SINGLE_QUOTED = /[\\']/g;
@@ -46,7 +48,7 @@ export function regularLiteral(text: string, quote: '"' | "'" = '"'): string {
  * regular expressions) and nothing that must be escaped, otherwise a regular `"..."` literal.
  */
 export function kustoString(text: string): string {
-  if (text.includes('\\') && !INVISIBLE.test(text)) return `@"${text.replace(/"/g, '""')}"`;
+  if (text.includes('\\') && !INVISIBLE.test(text)) return `@"${text.includes('"') ? text.replace(QUOTES, '""') : text}"`;
   return regularLiteral(text);
 }
 

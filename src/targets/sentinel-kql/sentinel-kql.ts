@@ -58,15 +58,21 @@ const REGEX_TOKENS = { multi: '.*', single: '.' } as const;
  * matches line breaks. `anchored: false` (keywords) searches anywhere: edge `*` say nothing then.
  */
 function re2Parts(parts: readonly PatternPart[], cased: boolean, anchored: boolean): { flags: string; body: string } {
-  let body = [...parts];
-  const startsFree = body[0]?.kind === 'wildcard-multi';
-  const endsFree = body[body.length - 1]?.kind === 'wildcard-multi';
-  if (startsFree) body = body.slice(1);
-  if (endsFree && body.length > 0) body = body.slice(0, -1);
+  const startsFree = parts[0]?.kind === 'wildcard-multi';
+  const endsFree = parts[parts.length - 1]?.kind === 'wildcard-multi';
+  // The parts between the edge `*`s (`*` alone is both edges); a copy only when there is one to leave out.
+  const start = startsFree ? 1 : 0;
+  const end = endsFree && parts.length > start ? parts.length - 1 : parts.length;
+  const body = start > 0 || end < parts.length ? parts.slice(start, end) : parts;
   const regex =
     `${anchored && !startsFree ? '^' : ''}${partsToRegex(body, REGEX_TOKENS)}${anchored && !endsFree ? '$' : ''}`;
-  const flags = `${cased || isCaseless(literalChars(parts)) ? '' : 'i'}${body.some((p) => p.kind !== 'literal') ? 's' : ''}`;
+  const flags = `${cased || isCaseless(literalChars(parts)) ? '' : 'i'}${hasWildcard(body) ? 's' : ''}`;
   return { flags, body: regex };
+}
+
+function hasWildcard(parts: readonly PatternPart[]): boolean {
+  for (const p of parts) if (p.kind !== 'literal') return true;
+  return false;
 }
 
 export function sigmaStringToRe2(parts: readonly PatternPart[], cased: boolean, anchored = true): string {

@@ -54,8 +54,10 @@ const SEARCH_OPERATOR = /^(?:NOT|AND|OR|IN)$/;
  * the wildcard `*`, a superset (exact only when `searchRefusal` is null).
  */
 function searchText(parts: readonly PatternPart[]): string {
-  return mapParts(parts, { literal: (text) => text, multi: '*', single: '*' });
+  return mapParts(parts, SEARCH_TEXT);
 }
+
+const SEARCH_TEXT = { literal: (text: string): string => text, multi: '*', single: '*' } as const;
 
 /** Why `searchText` is not exact for these parts (the first part search cannot say), or null. */
 function searchRefusal(parts: readonly PatternPart[]): string | null {

@@ -1,6 +1,6 @@
-import { escapeRegexLiteral, mapParts, type PatternPart } from '../../lower/string-shape.js';
+import { escapeRegexLiteral, isAscii, mapParts, type PatternPart } from '../../lower/string-shape.js';
 import { type Unsupported, unsupported } from '../../lower/target.js';
-import { hasLoneSurrogate } from '../../value/encodings.js';
+import { hasLoneSurrogate, utf8LongerThan } from '../../value/encodings.js';
 
 /*
  * Text pieces of SQL shared by the SQLite and PostgreSQL dialects. Sources:
@@ -22,9 +22,11 @@ export function unwritableText(text: string): string | null {
   return null;
 }
 
+const QUOTES = /'/g;
+
 /** `'...'` with `'` doubled: the same in SQLite and in PostgreSQL standard strings. */
 export function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
+  return text.includes("'") ? `'${text.replace(QUOTES, "''")}'` : `'${text}'`; // a replace only when needed (every value)
 }
 
 /** `"..."` with `"` doubled. */
@@ -35,10 +37,6 @@ export function sqlIdentifier(name: string): string {
 /** PostgreSQL truncates identifiers to NAMEDATALEN-1 = 63 bytes (two long names could collide). */
 export const PG_MAX_IDENTIFIER_BYTES = 63;
 
-export function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
-}
-
 /**
  * Why a name cannot be a quoted identifier, or null. The 63-byte limit is PostgreSQL's, applied to
  * both dialects so that a rule converts the same way for either (and names that long do not occur).
@@ -47,7 +45,7 @@ export function identifierProblem(name: string): string | null {
   if (name === '') return 'an SQL identifier cannot be empty';
   const bad = unwritableText(name);
   if (bad !== null) return bad;
-  if (utf8Length(name) > PG_MAX_IDENTIFIER_BYTES) {
+  if (utf8LongerThan(name, PG_MAX_IDENTIFIER_BYTES)) {
     return `PostgreSQL truncates identifiers to ${PG_MAX_IDENTIFIER_BYTES} bytes, so the name could denote another column`;
   }
   return null;
@@ -56,9 +54,19 @@ export function identifierProblem(name: string): string | null {
 /** The escape character written after every LIKE: `ESCAPE '\'`. */
 export const LIKE_ESCAPE = "ESCAPE '\\'";
 
+const LIKE_SPECIAL = /[\\%_]/;
+const LIKE_SPECIALS = /[\\%_]/g;
+
+/** The writers of likePattern, made once: a literal is escaped only when it holds `\`, `%` or `_`. */
+const LIKE = {
+  literal: (text: string): string => (LIKE_SPECIAL.test(text) ? text.replace(LIKE_SPECIALS, '\\$&') : text), // `$&`: the match
+  multi: '%',
+  single: '_',
+} as const;
+
 /** A LIKE pattern body (not yet quoted): `\`, `%`, `_` escaped with `\`; `*` -> `%`, `?` -> `_`. */
 export function likePattern(parts: readonly PatternPart[]): string {
-  return mapParts(parts, { literal: (text) => text.replace(/[\\%_]/g, (c) => `\\${c}`), multi: '%', single: '_' });
+  return mapParts(parts, LIKE);
 }
 
 /**
@@ -113,6 +121,7 @@ export function caseForms(c: string): string[] {
 
 /** True when the text has a character outside ASCII with other case forms (LIKE would not fold it). */
 export function hasNonAsciiCase(text: string): boolean {
+  if (isAscii(text)) return false; // nearly every value: no array of its characters
   return [...text].some((c) => c.charCodeAt(0) > 0x7f && caseForms(c).length > 1);
 }
 
@@ -120,7 +129,7 @@ export function hasNonAsciiCase(text: string): boolean {
 const SQLITE_MAX_PATTERN_BYTES = 50000;
 
 export function patternTooLong(pattern: string): Unsupported | null {
-  return utf8Length(pattern) > SQLITE_MAX_PATTERN_BYTES
+  return utf8LongerThan(pattern, SQLITE_MAX_PATTERN_BYTES)
     ? unsupported('a value this long', `SQLite refuses LIKE/GLOB patterns over ${SQLITE_MAX_PATTERN_BYTES} bytes`)
     : null;
 }

@@ -91,6 +91,13 @@ function unloadable(file: string, index: LineIndex, diagnostic: Diagnostic): Loa
   return { file, index, documents: [], diagnostics: [diagnostic], fileDiagnostics: [diagnostic] };
 }
 
+/**
+ * One decoder for every file (making one per file costs more than decoding a rule). Each `decode` call
+ * without `stream` starts afresh: nothing of a file that failed is carried into the next, and each file's
+ * leading byte order mark is dropped (ignoreBOM false). test/yaml/load.test.ts checks both.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Like `loadYaml`, for raw file bytes: they must be UTF-8 (a byte order mark is dropped) without NUL bytes. */
 export function loadYamlBytes(bytes: Uint8Array, file: string, limits?: Partial<YamlLimits>): LoadedYaml {
   const bounds = withDefaults(limits);
@@ -105,8 +112,7 @@ export function loadYamlBytes(bytes: Uint8Array, file: string, limits?: Partial<
   if (bytes.indexOf(0) >= 0) return binary('the file contains NUL bytes, so it is not a UTF-8 text file (UTF-16 files contain them too): save it as UTF-8');
   let text: string;
   try {
-    // ignoreBOM false: the decoder drops a leading UTF-8 byte order mark.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     return binary('the file is not valid UTF-8 text: save it as UTF-8');
   }

@@ -111,6 +111,18 @@ describe('loadYaml on hostile input', () => {
     expect(codes(loadYamlBytes(new Uint8Array([0xff, 0xfe, 0x61, 0x00]), 'utf16.yml'))).toEqual(['yaml-binary']);
   });
 
+  it('decodes every file afresh: a file cut inside a character carries nothing into the next, and each drops its own byte order mark', () => {
+    // The bytes of `a: é` cut after the first byte of é, then a file starting with é's second byte.
+    expect(codes(loadYamlBytes(new Uint8Array([0x61, 0x3a, 0x20, 0xc3]), 'cut.yml'))).toEqual(['yaml-binary']);
+    expect(codes(loadYamlBytes(new Uint8Array([0xa9, 0x3a, 0x20, 0x62]), 'rest.yml'))).toEqual(['yaml-binary']);
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, 0x61, 0x3a, 0x20, 0x62]);
+    for (const name of ['one.yml', 'two.yml']) {
+      const loaded = loadYamlBytes(bom, name);
+      expect(codes(loaded)).toEqual([]);
+      expect(loaded.index.text).toBe('a: b');
+    }
+  });
+
   it('answers malformed YAML with diagnostics, never an exception', () => {
     const samples = [
       'a: b: c',

@@ -113,7 +113,7 @@ export function mapFieldItem(
   ref: FieldRename | undefined,
   logsource: LogSource,
 ): ItemResult {
-  if (own !== undefined && own.guards === undefined && ref === undefined && m.value.kind !== 'fieldref') {
+  if (own !== undefined && own.guards === undefined && own.targets.length > 0 && ref === undefined && m.value.kind !== 'fieldref') {
     // A field renamed without a guard (nearly every item): the value tested on each target.
     const [only] = own.targets;
     const expr = own.targets.length === 1 && only !== undefined ? match(only, m.value, m.span) : or(own.targets.map((f) => match(f, m.value, m.span)), m.span);
@@ -128,18 +128,23 @@ export function mapFieldItem(
     // No guard (nearly every mapping): each alternative is the test itself.
     const alternatives: Expr[] = [];
     for (const f of fields) for (const r of refs) alternatives.push(match(f, valueFor(r), m.span));
+    // None: an entry that names no field (`to: []`; the loader refuses it, the library API can build it).
+    if (alternatives.length === 0) return neverHolds(p, t, m, detail);
     return { expr: or(alternatives, m.span), facts: renamedFacts(facts, t.id, own !== undefined, ref !== undefined), detail };
   }
   const guarded = new GuardedTests(logsource, writtenFacts(t.id, facts.added));
   fields.forEach((f, i) => {
     refs.forEach((r, j) => guarded.add([own?.guards?.[i] ?? null, ref?.guards?.[j] ?? null], match(f, valueFor(r), m.span), m.span));
   });
-  if (guarded.alternatives.length === 0) {
-    return {
-      refused: 'unsupported-construct',
-      message: `transformation \`${t.id}\` of pipeline \`${p.id}\` maps \`${m.field}\` and the field its value refers to under conditions no event meets together (${detail}); the comparison can never hold, so it is refused`,
-    };
-  }
+  if (guarded.alternatives.length === 0) return neverHolds(p, t, m, detail);
   const newFacts = renamedFacts(facts, t.id, own !== undefined, ref !== undefined);
   return { expr: or(guarded.alternatives, m.span), facts: newFacts, ...(guarded.guarded ? { ownFacts: guarded.facts } : {}), detail };
+}
+
+/** The refusal of an item a mapping leaves no alternative of (an empty OR would read as "false" without a word). */
+function neverHolds(p: ProcessingPipeline, t: FieldTransformation, m: ExprMatch, detail: string): ItemResult {
+  return {
+    refused: 'unsupported-construct',
+    message: `transformation \`${t.id}\` of pipeline \`${p.id}\` maps \`${m.field}\` and the field its value refers to under conditions no event meets together (${detail}); the comparison can never hold, so it is refused`,
+  };
 }

@@ -73,6 +73,16 @@ describe('log-source verdicts cached per log source', () => {
     expect(run(categoryANulB)).toEqual([]);
     expect(run(categoryA)).toEqual(['category_a']);
     expect(run({ ...categoryANulB })).toEqual([]);
+    // Joined with a comma (an absent part empty), both pairs would read "a,b,c,"; joined with `","`, both
+    // of the second pair would read `a","b","c","` (the key is JSON text, whose quotes are escaped).
+    for (const [other, withCategoryA] of [
+      [{ category: 'a,b', product: 'c' }, { category: 'a', product: 'b,c' }],
+      [{ category: 'a","b', product: 'c' }, { category: 'a', product: 'b","c' }],
+    ] as const) {
+      expect(run(other)).toEqual([]);
+      expect(run(withCategoryA)).toEqual(['category_a']);
+      expect(run({ ...other })).toEqual([]);
+    }
   });
 
   it('after change_logsource, later transformations see the new log source', () => {

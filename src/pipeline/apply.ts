@@ -460,4 +460,3 @@ class Run implements RuleView {
     if (everyFieldMapped) this.record(p, t, 'every field is mapped');
   }
 }
-

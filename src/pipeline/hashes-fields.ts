@@ -51,18 +51,17 @@ const EXPECTED = `only \`contains\` of \`ALGO=HEX\` (ALGO one of ${Object.keys(H
 
 /** The rewrite of one detection item on a hashes field, or why it has none. */
 export function rewriteHashesItem(item: ExprMatch, params: HashesFieldsParams): HashRewrite {
-  const expected = EXPECTED;
   const v = item.value;
-  if (v.kind !== 'string') return { kind: 'refused', reason: `${/^[aeiou]/.test(v.kind) ? 'an' : 'a'} ${v.kind} test on the whole list has no exact equivalent; ${expected}` };
+  if (v.kind !== 'string') return { kind: 'refused', reason: `${/^[aeiou]/.test(v.kind) ? 'an' : 'a'} ${v.kind} test on the whole list has no exact equivalent; ${EXPECTED}` };
   const [first, middle, last, ...rest] = v.parts;
   const literal = middle?.kind === 'literal' ? middle.text : undefined;
   const shaped = rest.length === 0 && first?.kind === 'wildcard-multi' && last?.kind === 'wildcard-multi' && literal !== undefined ? SHAPE.exec(literal) : null;
-  if (shaped === null) return { kind: 'refused', reason: expected };
+  if (shaped === null) return { kind: 'refused', reason: EXPECTED };
   if (v.cased) return { kind: 'refused', reason: 'a case-sensitive test (`cased`) has no exact equivalent: the per-algorithm fields do not keep the letter case Sysmon wrote' };
   const algo = (shaped[1] ?? '').toLowerCase();
   const hex = shaped[2] ?? '';
   const length = HASH_ALGORITHMS[algo];
-  if (length === undefined) return { kind: 'refused', reason: `\`${shaped[1] ?? ''}\` is not an algorithm Sysmon writes; ${expected}` };
+  if (length === undefined) return { kind: 'refused', reason: `\`${shaped[1] ?? ''}\` is not an algorithm Sysmon writes; ${EXPECTED}` };
   const field = params.mapping[algo];
   if (field === undefined) {
     const mapped = Object.keys(params.mapping).map((a) => a.toUpperCase()).join(', ');

@@ -9,7 +9,9 @@ import type { SigmaRule } from '../rule/model.js';
  * Processing pipelines, as pySigma's processing-pipeline YAML files describe them: an ordered list of
  * transformations, each applied to a rule when its conditions hold. The type names and parameter names
  * are pySigma's, so users' existing files load unchanged (for the parts this tool implements; any other
- * type is an error, never ignored).
+ * type is an error, never ignored). The transformations array may be changed in place between runs; a
+ * transformation itself, and what it holds, must not be once a rule ran through it (what it makes of a
+ * field name is kept): put a new transformation object in its place (src/pipeline/README.md, "Speed").
  */
 export interface ProcessingPipeline {
   /** Built-in name, or the file the pipeline came from. Shown in `applied` and in diagnostics. */

@@ -75,9 +75,9 @@ export function lowerExpr(
 
   // The main run reports unresolved placeholders, at the leaves where it meets them (the other runs
   // render the same leaves again).
-  const main = newRun(target, target.language, 'exact', false, targetOptions, options.onLeafError, []);
-  const exact = renderTop(expr, main, target.embedAs, main.placeholders ?? []);
-  const placeholderDiagnostics = main.placeholders ?? [];
+  const placeholderDiagnostics: Diagnostic[] = [];
+  const main = newRun(target, target.language, 'exact', false, targetOptions, options.onLeafError, placeholderDiagnostics);
+  const exact = renderTop(expr, main, target.embedAs, placeholderDiagnostics);
   const diagnostics: Diagnostic[] = [...placeholderDiagnostics, ...main.diagnostics];
 
   if (main.postFilterReasons.length === 0) {

@@ -66,9 +66,17 @@ function plainForm(key: string, template: PlainTemplate | undefined): PlainForm 
   return form;
 }
 
+/**
+ * `record[key]` when the record has it as its own property: a target or format name is not looked up
+ * among what every object inherits (`constructor`, `toString`, `__proto__`).
+ */
+function own<V>(record: Readonly<Record<string, V>> | undefined, key: string): V | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** The formats of a target: its templates, except pack templates (`<format>.pack.hbs`). */
 export function templateFormats(target: string): readonly string[] {
-  return Object.keys(TEMPLATES[target] ?? {})
+  return Object.keys(own(TEMPLATES, target) ?? {})
     .filter((name) => !name.includes('.'))
     .sort();
 }
@@ -79,10 +87,10 @@ export function templateFormats(target: string): readonly string[] {
  * error and throws.
  */
 export function renderTemplate(target: string, format: string, variables: TemplateVariables): string | null {
-  const spec = TEMPLATES[target]?.[format];
+  const spec = own(own(TEMPLATES, target), format);
   if (spec === undefined) return null;
   const key = `${target}/${format}`;
-  const plain = plainForm(key, PLAIN_TEMPLATES[target]?.[format]);
+  const plain = plainForm(key, own(own(PLAIN_TEMPLATES, target), format));
   if (plain !== null) {
     const text = plainRender(plain.template, plain.names, variables);
     if (text !== null) return text;

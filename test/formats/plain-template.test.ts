@@ -60,3 +60,16 @@ describe('plain templates', () => {
     });
   }
 });
+
+describe('renderTemplate with names that are not templates', () => {
+  it('gives null (no such template) for names objects inherit, not text or a crash', () => {
+    // `constructor`/`name` once rendered "Object" from the plain path (a string read as a template of
+    // one-character segments); the others threw from the handlebars runtime or the plain form.
+    const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'name', 'length', 'valueOf'];
+    for (const target of [...names, 'splunk', 'sql']) {
+      for (const format of [...names, 'query.pack']) {
+        expect(renderTemplate(target, format, { source: 'S', expression: 'E', postFilter: null }), `${target}/${format}`).toBeNull();
+      }
+    }
+  });
+});

@@ -78,7 +78,7 @@ export function fieldNameOfText(text: string): string {
   return text.startsWith('`') && text.endsWith('`') && text.length >= 2 ? text.slice(1, -1) : text;
 }
 
-/** What a LIKE pattern escapes (replaced by `\` and itself: `$&` is the match). */
+/** What a LIKE pattern escapes: LIKE_SPECIAL finds one, LIKE_SPECIALS each (replaced by `\` and itself: `$&` is the match). */
 const LIKE_SPECIAL = /[\\*?]/;
 const LIKE_SPECIALS = /[\\*?]/g;
 

@@ -21,6 +21,7 @@ import {
 } from '../../lower/target.js';
 import { joinTexts } from '../../lower/chain.js';
 import { networkBits } from '../../value/cidr.js';
+import { hasWildcards } from '../../value/sigma-string.js';
 import { kustoField, kustoName, kustoString } from './kusto-literal.js';
 import { pcreToRe2 } from './re2.js';
 import { sentinelCorrelation } from './correlation.js';
@@ -66,13 +67,8 @@ function re2Parts(parts: readonly PatternPart[], cased: boolean, anchored: boole
   const body = start > 0 || end < parts.length ? parts.slice(start, end) : parts;
   const regex =
     `${anchored && !startsFree ? '^' : ''}${partsToRegex(body, REGEX_TOKENS)}${anchored && !endsFree ? '$' : ''}`;
-  const flags = `${cased || isCaseless(literalChars(parts)) ? '' : 'i'}${hasWildcard(body) ? 's' : ''}`;
+  const flags = `${cased || isCaseless(literalChars(parts)) ? '' : 'i'}${hasWildcards(body) ? 's' : ''}`;
   return { flags, body: regex };
-}
-
-function hasWildcard(parts: readonly PatternPart[]): boolean {
-  for (const p of parts) if (p.kind !== 'literal') return true;
-  return false;
 }
 
 export function sigmaStringToRe2(parts: readonly PatternPart[], cased: boolean, anchored = true): string {

@@ -13,8 +13,9 @@
 // The 4x columns run the same rows over four copies of the corpus: memory must stay flat as the pack grows.
 // Peak heap is V8's used heap, garbage not yet collected included, so it moves with the collector's timing;
 // the last column is the check that counts: the 4x run once more with --max-old-space-size=HEAP_CAP_MB,
-// "ok" when it still completes, with the live heap (after a full collection) at the first and the last of
-// its readings every LIVE_EVERY files: what a pack keeps per file, if anything, shows as the difference.
+// "ok" when it still completes, "fails" when it dies of the cap, with the live heap (after a full collection)
+// at the first and the last of its readings every LIVE_EVERY files: what a pack keeps per file, if anything,
+// shows as the difference (a run holds one rule's work at a time on top of it: a huge rule needs more).
 //
 // SIGMA_CORPUS: the sigma checkout (default ../shared/sigma); BENCH_DIR: the folder inside it (default rules);
 // RUNS: repeats of the 1x rows (default 3); BENCH_4X=0 skips the 4x columns; BENCH_OUT=disk writes the
@@ -51,15 +52,15 @@ async function child(mode, args) {
   let peakHeap = 0;
   // With --expose-gc (the capped run only: collecting costs time): the live heap after a full collection,
   // every LIVE_EVERY files. Its first and last values show whether memory grows with the pack.
+  // Written to stderr as they come: a run that dies of the cap still tells how far its live heap had come.
   const collect = typeof globalThis.gc === 'function' ? globalThis.gc : null;
-  const live = [];
   let files = 0;
   const sample = () => {
     const used = v8.getHeapStatistics().used_heap_size;
     if (used > peakHeap) peakHeap = used;
     if (collect !== null && ++files % LIVE_EVERY === 0) {
       collect();
-      live.push(v8.getHeapStatistics().used_heap_size);
+      process.stderr.write(`live ${files} ${v8.getHeapStatistics().used_heap_size}\n`);
     }
   };
   let status = 0;
@@ -98,19 +99,18 @@ async function child(mode, args) {
   sample();
   const usage = process.resourceUsage();
   const cpu = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-  process.stdout.write(JSON.stringify({ status, rss: usage.maxRSS * 1024, heap: peakHeap, cpu, live }) + '\n');
+  process.stdout.write(JSON.stringify({ status, rss: usage.maxRSS * 1024, heap: peakHeap, cpu }) + '\n');
 }
 
-function measure(mode, args, runs, nodeArgs = []) {
+function measure(mode, args, runs) {
   let best = Infinity;
   let bestCpu = Infinity;
   let rss = 0;
   let heap = 0;
   let status = 0;
-  let live = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [...nodeArgs, SELF, '--child', mode, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(process.execPath, [SELF, '--child', mode, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
     const ms = performance.now() - t0;
     if (r.status !== 0) throw new Error(`bench child ${mode} ${args.join(' ')} failed: ${r.stderr}`);
     const m = JSON.parse(r.stdout.trim().split('\n').pop());
@@ -120,9 +120,8 @@ function measure(mode, args, runs, nodeArgs = []) {
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heap);
     status = m.status;
-    live = m.live;
   }
-  return { ms: best, cpu: bestCpu, rss, heap, status, live };
+  return { ms: best, cpu: bestCpu, rss, heap, status };
 }
 
 async function main() {
@@ -183,14 +182,15 @@ async function main() {
         // Flat memory, checked rather than sampled: the 4x run again with V8's old space capped at
         // HEAP_CAP_MB. "ok" if it completes as before; a run that needs the pack in memory dies instead.
         rmSync(out, { recursive: true, force: true });
-        try {
-          const m = measure(row.mode, row.args(copies), 1, [`--max-old-space-size=${HEAP_CAP_MB}`, '--expose-gc']);
-          const live = (b) => (b / 1048576).toFixed(1);
-          const grew = m.live.length < 2 ? '' : `, live ${live(m.live[0])} → ${live(m.live.at(-1))} MB`;
-          capped = m.status === four.status ? `ok${grew}` : `exit ${m.status}`;
-        } catch {
-          capped = 'fails';
-        }
+        const r = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--expose-gc', SELF, '--child', row.mode, ...row.args(copies)], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 26,
+        });
+        const readings = [...r.stderr.matchAll(/^live (\d+) (\d+)$/gm)].map((x) => [Number(x[1]), Number(x[2])]);
+        const at = (k) => `${(readings[k][1] / 1048576).toFixed(1)} MB`;
+        const grew = readings.length < 2 ? '' : `live ${at(0)} at file ${readings[0][0]} → ${at(readings.length - 1)} at file ${readings.at(-1)[0]}`;
+        const status = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()).status : null;
+        capped = status === four.status ? `ok, ${grew}` : `fails (${r.signal ?? `exit ${r.status}`}): ${grew}`;
       }
       const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
       // A CLI row whose run failed wrote no pack: its time is not the time of an export; say so.

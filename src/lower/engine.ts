@@ -31,6 +31,8 @@ export interface LowerOptions {
    * Told of each error at a leaf (a refusal, an unresolved placeholder) with the leaf it is about, for a
    * caller that must tell errors at some leaves from the others (src/converters.ts). Each is in the
    * result's diagnostics all the same (once, when several leaves give the same error at one place).
+   * Calls come as the run meets the leaves, in tree order (an unresolved placeholder at its leaf among
+   * the others); the result's diagnostics keep their own order (placeholders first).
    */
   readonly onLeafError?: LeafErrorListener;
 }

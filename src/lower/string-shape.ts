@@ -22,15 +22,10 @@ export function isPatternParts(parts: readonly StringPart[]): parts is readonly 
   return true;
 }
 
-/** Merges adjacent literals and runs of `*` (the value model's normalizeParts: normal parts as they are). */
-export function normaliseParts(parts: readonly PatternPart[]): readonly PatternPart[] {
-  return normalizeParts(parts);
-}
-
 /** The value model's shape (`classifyString`), with the parts kept for the `pattern` case. */
 export function stringShape(input: readonly PatternPart[]): StringShape {
   const shape = classifyString(input);
-  return shape.kind === 'pattern' ? { kind: 'pattern', parts: normaliseParts(input) } : shape;
+  return shape.kind === 'pattern' ? { kind: 'pattern', parts: normalizeParts(input) } : shape;
 }
 
 /**

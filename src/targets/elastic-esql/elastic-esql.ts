@@ -9,7 +9,8 @@ import type {
 } from '../../ast/value.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { nullGuardedLeaf, nullGuardedMatch } from '../../lower/null-guard.js';
-import { literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
+import { normalizeParts } from '../../value/sigma-string.js';
+import { literalChars, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
   listFold,
   fragment,
@@ -93,7 +94,7 @@ function writeNumber(n: number): string | Unsupported {
  * - a field not known to be a string type is read through TO_STRING.
  */
 function stringComparison(fieldText: string, value: PatternStringValue): Comparison | 'any' | Unsupported {
-  const parts = normaliseParts(value.parts);
+  const parts = normalizeParts(value.parts);
   const text = literalChars(parts);
   const bad = unwritableText(text);
   if (bad !== null) return unsupported(`the value '${text}'`, bad);
@@ -270,7 +271,7 @@ function keywordLeaf(value: RenderValue, negated: boolean): LeafRendering {
   const star: PatternPart = { kind: 'wildcard-multi' };
   switch (value.kind) {
     case 'string':
-      return stringLeaf({ field: KEYWORD_FIELD, fieldText, negated, options: {}, value: { ...value, parts: normaliseParts([star, ...value.parts, star]) } });
+      return stringLeaf({ field: KEYWORD_FIELD, fieldText, negated, options: {}, value: { ...value, parts: normalizeParts([star, ...value.parts, star]) } });
     case 'number': {
       const literal = writeNumber(value.value);
       if (typeof literal !== 'string') return literal;

@@ -1,7 +1,8 @@
 import type { NumberValue } from '../../ast/value.js';
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { joinTexts } from '../../lower/chain.js';
-import { normaliseParts, stringShape } from '../../lower/string-shape.js';
+import { stringShape } from '../../lower/string-shape.js';
+import { normalizeParts } from '../../value/sigma-string.js';
 import { fragment, type Fragment, type PatternStringValue } from '../../lower/target.js';
 import { asString, kindOfText } from './ecs-types.js';
 import { asciiCased, esqlString, needsLowering, numberLiteral, toLowerRoot, unwritableText } from './esql-text.js';
@@ -37,7 +38,7 @@ export function foldItem(value: PatternStringValue | NumberValue): EsqlFoldItem 
     const literal = numberLiteral(value.value);
     return literal === null ? null : { tag: 'number', text: literal };
   }
-  const parts = normaliseParts(value.parts);
+  const parts = normalizeParts(value.parts);
   const shape = stringShape(parts);
   if (shape.kind !== 'exact' || unwritableText(shape.text) !== null) return null;
   if (!needsLowering(value, shape.text)) return { tag: 'as-is', text: shape.text };

@@ -11,7 +11,8 @@ import { DEFAULT_TIMESTAMP_COLUMN, sqlCorrelation, TIMESTAMP_OPTION } from './co
 import { assertNever } from '../../diagnostics/assert-never.js';
 import { joinTexts } from '../../lower/chain.js';
 import { nullGuardedLeaf as leaf, nullGuardedMatch as matchLeaf } from '../../lower/null-guard.js';
-import { literalChars, normaliseParts, type PatternPart, stringShape } from '../../lower/string-shape.js';
+import { normalizeParts } from '../../value/sigma-string.js';
+import { literalChars, type PatternPart, stringShape } from '../../lower/string-shape.js';
 import {
   listFold,
   fragment,
@@ -108,7 +109,7 @@ function comparison(op: string, notOp: string, right: string): Comparison {
 }
 
 function stringComparison(value: PatternStringValue, options: TargetOptionValues): Comparison | 'any' | Unsupported {
-  const parts = normaliseParts(value.parts);
+  const parts = normalizeParts(value.parts);
   const text = literalChars(parts);
   const bad = unwritableText(text);
   if (bad !== null) return unsupported(`the value '${text}'`, bad);
@@ -294,7 +295,7 @@ function keywordLeaf(value: RenderValue, negated: boolean, options: TargetOption
   switch (value.kind) {
     case 'string': {
       const star: PatternPart = { kind: 'wildcard-multi' };
-      return stringTest(raw, { ...value, parts: normaliseParts([star, ...value.parts, star]) }, negated, options);
+      return stringTest(raw, { ...value, parts: normalizeParts([star, ...value.parts, star]) }, negated, options);
     }
     case 'number': {
       if (!Number.isFinite(value.value)) return unsupported(`the number ${String(value.value)}`, 'SQL has no literal for it');

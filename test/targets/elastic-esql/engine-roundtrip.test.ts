@@ -4,7 +4,8 @@ import { type Expr, match, not } from '../../../src/ast/expr.js';
 import type { SigmaValue, StringPart } from '../../../src/ast/value.js';
 import { pointSpan } from '../../../src/diagnostics/span.js';
 import { convertExpr } from '../../../src/lower/convert-expr.js';
-import { normaliseParts, type PatternPart } from '../../../src/lower/string-shape.js';
+import { type PatternPart } from '../../../src/lower/string-shape.js';
+import { normalizeParts } from '../../../src/value/sigma-string.js';
 import { arbitraryEvent, arbitraryExpr, arbitraryText, FIELDS } from '../../support/arbitrary-expr.js';
 import { esqlWhere, type EsqlEvent, type EsqlFieldType } from '../../support/esql-evaluator.js';
 import { parseEsql } from '../../support/esql-parser.js';
@@ -28,7 +29,7 @@ const part = fc.oneof(
 );
 const stringValue = fc
   .tuple(fc.array(part, { minLength: 1, maxLength: 3 }), fc.boolean())
-  .map(([parts, cased]): SigmaValue => ({ kind: 'string', parts: normaliseParts(parts.filter((p) => p.kind !== 'literal' || p.text !== '') as PatternPart[]), cased }));
+  .map(([parts, cased]): SigmaValue => ({ kind: 'string', parts: normalizeParts(parts.filter((p) => p.kind !== 'literal' || p.text !== '') as PatternPart[]), cased }));
 const leaf = fc.oneof(
   { weight: 6, arbitrary: stringValue },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 20 }).map((value): SigmaValue => ({ kind: 'number', value })) },
@@ -80,7 +81,7 @@ describe('elastic-esql meaning (round trip through the ES|QL parser and evaluato
   it('a non-ASCII letter matches its other case, though the optimizer folds only ASCII after TO_LOWER', () => {
     // The homoglyph rules of the corpus (Cyrillic letters in file names) are such values.
     for (const [rule, field] of [['Ж', 'Ж'], ['ж', 'Ж'], ['É', 'é'], ['xÄ*', 'XäY'], ['σ', 'ς']] as const) {
-      const value: SigmaValue = { kind: 'string', parts: normaliseParts(rule.split(/(\*)/).filter((t) => t !== '').map((t): PatternPart => (t === '*' ? { kind: 'wildcard-multi' } : { kind: 'literal', text: t }))), cased: false };
+      const value: SigmaValue = { kind: 'string', parts: normalizeParts(rule.split(/(\*)/).filter((t) => t !== '').map((t): PatternPart => (t === '*' ? { kind: 'wildcard-multi' } : { kind: 'literal', text: t }))), cased: false };
       const expr = match('A', value, span);
       const q = queryOf(expr);
       expect(run(q, { A: field }), q).toBe(evaluateExpr(expr, { A: field }));

@@ -11,7 +11,8 @@ import { LONG_LIST, sentinelKql } from '../../../src/targets/sentinel-kql/sentin
 import { arbitraryExpr, arbitraryString } from '../../support/arbitrary-expr.js';
 import { kustoDiagnostics, kustoKeywords, kustoLiteralValue, kustoLiteralValues, type KustoSchema, stringSchema } from '../../support/kusto.js';
 import { sigmaPattern } from '../../support/evaluate-expr.js';
-import { normaliseParts, type PatternPart } from '../../../src/lower/string-shape.js';
+import { type PatternPart } from '../../../src/lower/string-shape.js';
+import { normalizeParts } from '../../../src/value/sigma-string.js';
 import { sigmaStringToRe2 } from '../../../src/targets/sentinel-kql/sentinel-kql.js';
 import { psexecExpr } from '../../support/psexec-expr.js';
 
@@ -472,7 +473,7 @@ describe('sentinel-kql meaning of the generated values (properties)', () => {
   const literalPart = fc.array(fc.constantFrom(...CHARS), { minLength: 1, maxLength: 4 }).map((a): PatternPart => ({ kind: 'literal', text: a.join('') }));
   const parts = fc
     .array(fc.oneof({ weight: 3, arbitrary: literalPart }, fc.constant<PatternPart>({ kind: 'wildcard-multi' }), fc.constant<PatternPart>({ kind: 'wildcard-single' })), { maxLength: 4 })
-    .map((p) => [...normaliseParts(p)]);
+    .map((p) => [...normalizeParts(p)]);
 
   it('the string literal of every leaf says exactly the text (or the RE2 pattern) intended', () => {
     fc.assert(

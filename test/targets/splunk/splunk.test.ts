@@ -5,7 +5,8 @@ import type { SigmaValue, StringPart } from '../../../src/ast/value.js';
 import { pointSpan } from '../../../src/diagnostics/span.js';
 import { convertExpr } from '../../../src/lower/convert-expr.js';
 import { lowerExpr } from '../../../src/lower/engine.js';
-import { normaliseParts, type PatternPart, partsToRegex } from '../../../src/lower/string-shape.js';
+import { type PatternPart, partsToRegex } from '../../../src/lower/string-shape.js';
+import { normalizeParts } from '../../../src/value/sigma-string.js';
 import { sigmaStringToPcre, splunk } from '../../../src/targets/splunk/splunk.js';
 import { arbitraryEvent, arbitraryExpr, arbitraryString, arbitraryText } from '../../support/arbitrary-expr.js';
 import { evaluateExpr, sigmaPattern } from '../../support/evaluate-expr.js';
@@ -165,7 +166,7 @@ describe('splunk search and where meaning (round trip through both evaluators)',
   );
   const value = fc
     .tuple(fc.array(part, { minLength: 1, maxLength: 3 }), fc.boolean())
-    .map(([parts, cased]): SigmaValue => ({ kind: 'string', parts: normaliseParts(parts.filter((p) => p.kind !== 'literal' || p.text !== '') as PatternPart[]), cased }));
+    .map(([parts, cased]): SigmaValue => ({ kind: 'string', parts: normalizeParts(parts.filter((p) => p.kind !== 'literal' || p.text !== '') as PatternPart[]), cased }));
   const leaf = fc.oneof(
     { weight: 6, arbitrary: value },
     { weight: 1, arbitrary: fc.constant<SigmaValue>({ kind: 'null' }) },

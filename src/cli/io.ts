@@ -180,7 +180,8 @@ const NODE_MOVES: MoveOps = { rename: renameSync };
  *   system), so a rename that fails halfway for a reason no check can foresee (a permission changed
  *   mid-run) is undone: the pack's files moved so far are removed, the replaced files put back and the
  *   folders made removed. Only if undoing fails too does `dir` keep part of the pack; the error then says
- *   so and where the replaced files are. `aside` is removed otherwise.
+ *   so and where the replaced files are. `aside` is removed otherwise. An `aside` that exists already (a
+ *   failed run's) is refused before anything moves, never removed.
  */
 export function moveInto(staging: string, dir: string, names: readonly string[], aside: string, ops: MoveOps = NODE_MOVES): void {
   const checked = new Set<string>();
@@ -194,7 +195,9 @@ export function moveInto(staging: string, dir: string, names: readonly string[],
       if (dirname(above) === above) break;
     }
   }
-  rmSync(aside, { recursive: true, force: true });
+  // Never removed here: it may hold the files a run whose undo failed took out of `dir` (its error named
+  // it, and a rerun in a container often has the same pid, so the same name).
+  if (lstatSync(aside, { throwIfNoEntry: false }) !== undefined) throw new Error(`${aside} exists (files a failed run took out of ${dir}?): nothing was written to ${dir}; move it away`);
   const done: MoveStep[] = [];
   try {
     for (const name of names) {

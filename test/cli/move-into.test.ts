@@ -114,4 +114,14 @@ describe('moveInto (an existing output folder)', () => {
     expect(() => moveInto(staging, out, names, aside, ops)).toThrow(/taking the files moved so far back failed too \(ENOTEMPTY/);
     expect(readFileSync(join(out, 'new', 'theirs.txt'), 'utf8')).toBe('theirs');
   });
+
+  it('never deletes a folder of replaced files that a failed run left (a rerun has the same pid in a container): refuses before anything moves', () => {
+    const { out, staging, aside, names } = setUp();
+    // What the error of a run whose undo failed told the user to look at (see the test above).
+    put(aside, { 'a.spl': "the user's a", 'keep/x.spl': "the user's x" });
+    const before = tree(out);
+    expect(() => moveInto(staging, out, names, aside)).toThrow(`${aside} exists (files a failed run took out of ${out}?): nothing was written to ${out}; move it away`);
+    expect(tree(aside)).toEqual(["a.spl=the user's a", 'keep/', "keep/x.spl=the user's x"]);
+    expect(tree(out)).toEqual(before);
+  });
 });

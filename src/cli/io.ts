@@ -107,11 +107,16 @@ export function readInput<T>(path: string, read: (path: string) => T, what = 'th
   }
 }
 
+/** Folder entries in code unit order (the same on every system, whatever its locale). */
+function byName(a: { readonly name: string }, b: { readonly name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 export function listYamlFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   const out: string[] = [];
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort(byName)) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) out.push(full);
@@ -246,7 +251,7 @@ function undo(done: readonly MoveStep[], ops: MoveOps): string | null {
 function filesBelow(dir: string): string[] {
   const out: string[] = [];
   const walk = (folder: string, prefix: string): void => {
-    const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readdirSync(folder, { withFileTypes: true }).sort(byName);
     for (const e of entries) if (!e.isDirectory()) out.push(prefix + e.name);
     for (const e of entries) if (e.isDirectory()) walk(join(folder, e.name), `${prefix}${e.name}/`);
   };

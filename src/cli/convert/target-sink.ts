@@ -7,7 +7,7 @@ import { renderDiagnostic } from '../../diagnostics/render.js';
 import { pointSpan, type LineIndex } from '../../diagnostics/span.js';
 import { FileNamer, renderPack } from '../../render/render-format.js';
 import type { CliIo, StagedFiles } from '../io.js';
-import { memorySpool, type Spool } from '../spool.js';
+import type { Spool } from '../spool.js';
 import { portable, sha256, statusOf, type ManifestBuilder, type ManifestStatus } from './manifest.js';
 import { documentLabel } from './progress.js';
 import type { TargetRun } from './selection.js';
@@ -80,8 +80,9 @@ export class DiagnosticLog {
     private readonly io: CliIo,
     private readonly multi: boolean,
     /** Called before printing (the progress bar makes room). */
-    private readonly beforePrint: () => void = () => {},
-    private readonly spool: Spool<readonly (readonly [string, string])[]> = memorySpool(),
+    private readonly beforePrint: () => void,
+    /** Where the pairs go while streaming (see CliIo.spool). */
+    private readonly spool: Spool<readonly (readonly [string, string])[]>,
   ) {}
 
   /** From now on diagnostics are returned to be printed with their target's output. */

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { pointSpan } from '../diagnostics/span.js';
@@ -169,22 +169,26 @@ export function makeFolders(dir: string): string[] {
   return made;
 }
 
-/** The file operations moveInto uses (tests inject a failing rename). */
+/** The file operations moveInto uses (tests inject failures). */
 export interface MoveOps {
   rename(from: string, to: string): void;
+  /** A hard link `to` of the file `from`. */
+  link(from: string, to: string): void;
 }
 
-const NODE_MOVES: MoveOps = { rename: renameSync };
+const NODE_MOVES: MoveOps = { rename: renameSync, link: linkSync };
 
 /**
  * Moves the staged files into an existing `dir`, file by file (files in `dir` that are not in the pack
  * stay), all or nothing:
  * - every place is checked first: a pack file whose name is a folder in `dir`, or below a file there,
  *   fails before anything moves;
- * - a file the pack replaces is first moved aside into `aside` (a folder beside `dir`, on the same file
- *   system), so a rename that fails halfway for a reason no check can foresee (a permission changed
- *   mid-run) is undone: the pack's files moved so far are removed, the replaced files put back and the
- *   folders made removed. Only if undoing fails too does `dir` keep part of the pack; the error then says
+ * - a file the pack replaces is first kept in `aside` (a folder beside `dir`, on the same file system) as
+ *   a hard link, and the pack's file then renamed over it: the name is never missing from `dir`, as with
+ *   a plain rename (a symbolic link is moved aside instead: link() may follow it). So a rename that fails
+ *   halfway for a reason no check can foresee (a permission changed mid-run) is undone: each replaced
+ *   file renamed back over the pack's (again in one step), the pack's other files removed and the folders
+ *   made removed. Only if undoing fails too does `dir` keep part of the pack; the error then says
  *   so and where the replaced files are. `aside` is removed otherwise. An `aside` that exists already (a
  *   failed run's) is refused before anything moves, never removed.
  */
@@ -208,14 +212,16 @@ export function moveInto(staging: string, dir: string, names: readonly string[],
     for (const name of names) {
       const to = join(dir, name);
       for (const made of makeFolders(dirname(to))) done.push({ made });
-      if (lstatSync(to, { throwIfNoEntry: false }) !== undefined) {
-        const setAside = join(aside, name);
-        makeFolders(dirname(setAside));
-        ops.rename(to, setAside);
-        done.push({ setAside, from: to });
+      const old = lstatSync(to, { throwIfNoEntry: false });
+      if (old !== undefined) {
+        const kept = join(aside, name);
+        makeFolders(dirname(kept));
+        if (old.isSymbolicLink()) ops.rename(to, kept);
+        else ops.link(to, kept);
+        done.push({ kept, at: to });
       }
       ops.rename(join(staging, name), to);
-      done.push({ movedIn: to });
+      done.push({ movedIn: to, replaced: old !== undefined });
     }
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
@@ -229,17 +235,25 @@ export function moveInto(staging: string, dir: string, names: readonly string[],
   rmSync(aside, { recursive: true, force: true });
 }
 
-/** One step of moveInto, in the order done: a folder made in `dir`, a file moved aside, a pack file moved in. */
-type MoveStep = { readonly made: string } | { readonly setAside: string; readonly from: string } | { readonly movedIn: string };
+/**
+ * One step of moveInto, in the order done: a folder made in `dir`, a replaced file kept aside (the old
+ * file at `kept`, from `at`), a pack file moved in (over a replaced file, or to a new name).
+ */
+type MoveStep = { readonly made: string } | { readonly kept: string; readonly at: string } | { readonly movedIn: string; readonly replaced: boolean };
 
 /** Undoes moveInto's steps, last first; the first failure's message, or null. */
 function undo(done: readonly MoveStep[], ops: MoveOps): string | null {
   for (let i = done.length - 1; i >= 0; i--) {
     const step = done[i]!;
     try {
-      if ('movedIn' in step) rmSync(step.movedIn, { force: true });
-      else if ('setAside' in step) ops.rename(step.setAside, step.from);
-      else rmdirSync(step.made); // empty once its files are undone (a file someone else put there stays)
+      // A replaced file's own step (undone next) renames the old file back over the pack's, in one step.
+      if ('movedIn' in step) {
+        if (!step.replaced) rmSync(step.movedIn, { force: true });
+      } else if ('kept' in step) {
+        // Also when the pack's file never came: then `at` is the kept file's other name (a rename between
+        // two links of one file does nothing, and the aside folder goes) or, for a symbolic link, missing.
+        ops.rename(step.kept, step.at);
+      } else rmdirSync(step.made); // empty once its files are undone (a file someone else put there stays)
     } catch (e) {
       return e instanceof Error ? e.message : String(e);
     }

@@ -1,6 +1,6 @@
 // moveInto: a staged pack moved into an existing output folder is all or nothing, even when a rename fails
 // halfway for a reason no check foresees (injected here: a rename that throws on a chosen file).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,13 +47,20 @@ function setUp(): { root: string; out: string; staging: string; aside: string; n
   return { root, out, staging, aside: join(root, 'out.replaced-1'), names: Object.keys(pack) };
 }
 
-/** A rename that throws when `fails(from, to)` holds, and renames otherwise. */
-const failingWhen = (fails: (from: string, to: string) => boolean): MoveOps => ({
+/** File operations that throw when `fails(op, from, to)` holds, and do their work otherwise. */
+const failingOn = (fails: (op: 'rename' | 'link', from: string, to: string) => boolean): MoveOps => ({
   rename(from, to) {
-    if (fails(from, to)) throw new Error(`EACCES: permission denied, rename '${from}' -> '${to}'`);
+    if (fails('rename', from, to)) throw new Error(`EACCES: permission denied, rename '${from}' -> '${to}'`);
     renameSync(from, to);
   },
+  link(from, to) {
+    if (fails('link', from, to)) throw new Error(`EACCES: permission denied, link '${from}' -> '${to}'`);
+    linkSync(from, to);
+  },
 });
+
+/** A rename that throws when `fails(from, to)` holds. */
+const failingWhen = (fails: (from: string, to: string) => boolean): MoveOps => failingOn((op, from, to) => op === 'rename' && fails(from, to));
 
 describe('moveInto (an existing output folder)', () => {
   it('replaces the pack files, keeps the others, and leaves no folder of replaced files', () => {
@@ -76,11 +83,57 @@ describe('moveInto (an existing output folder)', () => {
     });
   }
 
-  it('a failure while moving a replaced file aside is undone too', () => {
+  it('a failure while keeping a replaced file aside is undone too', () => {
     const { out, staging, aside, names } = setUp();
     const before = tree(out);
-    expect(() => moveInto(staging, out, names, aside, failingWhen((from, to) => from === join(out, 'keep/x.spl') && to.startsWith(aside)))).toThrow(/nothing was written/);
+    expect(() => moveInto(staging, out, names, aside, failingOn((op, from) => op === 'link' && from === join(out, 'keep/x.spl')))).toThrow(/nothing was written/);
     expect(tree(out)).toEqual(before);
+    expect(existsSync(aside)).toBe(false);
+  });
+
+  it('a replaced file is never missing from the folder, during the move or its undo (renamed over in one step)', () => {
+    const { out, staging, aside, names } = setUp();
+    const replaced = ['a.spl', 'keep/x.spl'].map((n) => join(out, n));
+    const missing: string[] = [];
+    const watch = (): void => {
+      for (const f of replaced) if (!existsSync(f)) missing.push(f);
+    };
+    const ops: MoveOps = {
+      rename(from, to) {
+        watch();
+        if (from === join(staging, 'z.spl')) throw new Error('EACCES: injected');
+        renameSync(from, to);
+        watch();
+      },
+      link(from, to) {
+        watch();
+        linkSync(from, to);
+        watch();
+      },
+    };
+    const before = tree(out);
+    expect(() => moveInto(staging, out, names, aside, ops)).toThrow(/nothing was written/);
+    expect(missing).toEqual([]);
+    expect(tree(out)).toEqual(before);
+  });
+
+  it('a replaced symbolic link is moved aside and put back on failure (a hard link may follow it); replaced, its target is untouched', () => {
+    const withLink = (): ReturnType<typeof setUp> => {
+      const set = setUp();
+      writeFileSync(join(set.root, 'elsewhere.txt'), 'outside');
+      rmSync(join(set.out, 'a.spl'));
+      symlinkSync(join(set.root, 'elsewhere.txt'), join(set.out, 'a.spl'));
+      return set;
+    };
+    const failed = withLink();
+    expect(() => moveInto(failed.staging, failed.out, failed.names, failed.aside, failingWhen((from) => from === join(failed.staging, 'z.spl')))).toThrow(/nothing was written/);
+    expect(lstatSync(join(failed.out, 'a.spl')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(failed.root, 'elsewhere.txt'), 'utf8')).toBe('outside');
+    const done = withLink();
+    moveInto(done.staging, done.out, done.names, done.aside);
+    expect(lstatSync(join(done.out, 'a.spl')).isSymbolicLink()).toBe(false);
+    expect(readFileSync(join(done.out, 'a.spl'), 'utf8')).toBe('new a');
+    expect(readFileSync(join(done.root, 'elsewhere.txt'), 'utf8')).toBe('outside');
   });
 
   it('when undoing fails too, the error says the folder holds part of the pack and where the replaced files are', () => {

@@ -241,8 +241,9 @@ export function moveInto(staging: string, dir: string, names: readonly string[],
  */
 type MoveStep = { readonly made: string } | { readonly kept: string; readonly at: string } | { readonly movedIn: string; readonly replaced: boolean };
 
-/** Undoes moveInto's steps, last first; the first failure's message, or null. */
+/** Undoes moveInto's steps, last first, each one even when an earlier one failed; the first failure's message, or null. */
 function undo(done: readonly MoveStep[], ops: MoveOps): string | null {
+  let failure: string | null = null;
   for (let i = done.length - 1; i >= 0; i--) {
     const step = done[i]!;
     try {
@@ -255,10 +256,10 @@ function undo(done: readonly MoveStep[], ops: MoveOps): string | null {
         ops.rename(step.kept, step.at);
       } else rmdirSync(step.made); // empty once its files are undone (a file someone else put there stays)
     } catch (e) {
-      return e instanceof Error ? e.message : String(e);
+      failure ??= e instanceof Error ? e.message : String(e);
     }
   }
-  return null;
+  return failure;
 }
 
 /** The files below `dir`, as paths relative to it with `/`, sorted (a folder's files before its subfolders'). */

@@ -166,6 +166,8 @@ describe('moveInto (an existing output folder)', () => {
     });
     expect(() => moveInto(staging, out, names, aside, ops)).toThrow(/taking the files moved so far back failed too \(ENOTEMPTY/);
     expect(readFileSync(join(out, 'new', 'theirs.txt'), 'utf8')).toBe('theirs');
+    // The undo went on past that folder: everything else is as it was.
+    expect(tree(out)).toEqual(['a.spl=old a', 'keep/', 'keep/x.spl=old x', 'mine.txt=not in the pack', 'new/', 'new/theirs.txt=theirs']);
   });
 
   it('never deletes a folder of replaced files that a failed run left (a rerun has the same pid in a container): refuses before anything moves', () => {

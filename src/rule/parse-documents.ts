@@ -1,3 +1,4 @@
+import type { ConditionNode } from '../ast/condition.js';
 import type { Expr } from '../ast/expr.js';
 import { or } from '../ast/expr.js';
 import { conditionOrigin, parseCondition } from '../condition/parse.js';
@@ -130,7 +131,8 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
    */
   const failed: { name: string; span: SearchIdentifier['span'] }[] = [];
   let conditionNode: YamlNode | undefined;
-  for (const item of section.entries) {
+  for (let i = 0; i < section.entries.length; i++) {
+    const item = section.entries[i]!;
     if (item.key === 'condition') {
       conditionNode = item.value;
       continue;
@@ -143,7 +145,7 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
       continue;
     }
     const built = buildSearchIdentifier(item.key, item.value, item.keySpan);
-    reader.diagnostics.push(...built.diagnostics);
+    if (built.diagnostics.length > 0) reader.diagnostics.push(...built.diagnostics);
     if (built.ok) identifiers.push({ name: item.key, expr: built.value, span: item.keySpan });
     else failed.push({ name: item.key, span: item.keySpan });
   }
@@ -158,22 +160,26 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
   }
   const conditions: ParsedCondition[] = [];
   const exprs: Expr[] = [];
-  for (const c of conditionScalars) {
+  for (let i = 0; i < conditionScalars.length; i++) {
+    const c = conditionScalars[i]!;
     if (c.kind !== 'scalar' || typeof c.value !== 'string') {
       reader.diagnostics.push(error('invalid-type', '`condition` must be a string or a list of strings', c.span));
       continue;
     }
     const parsed = parseCondition(c.value, conditionOrigin(lines, c));
-    reader.diagnostics.push(...parsed.diagnostics);
+    if (parsed.diagnostics.length > 0) reader.diagnostics.push(...parsed.diagnostics);
     if (!parsed.ok) continue;
     conditions.push({ text: c.value, node: parsed.value, span: c.span });
     const resolved = resolveCondition(parsed.value, identifiers, failed);
-    reader.diagnostics.push(...resolved.diagnostics);
+    if (resolved.diagnostics.length > 0) reader.diagnostics.push(...resolved.diagnostics);
     if (resolved.ok) exprs.push(resolved.value);
   }
   if (conditions.length > 0) {
-    const all = [...identifiers, ...failed].sort((a, b) => a.span.offset - b.span.offset);
-    for (const unused of unusedIdentifiers(conditions.map((c) => c.node), all)) {
+    // Without failed identifiers, `identifiers` is already in file order.
+    const all = failed.length === 0 ? identifiers : [...identifiers, ...failed].sort((a, b) => a.span.offset - b.span.offset);
+    const nodes: ConditionNode[] = [];
+    for (let i = 0; i < conditions.length; i++) nodes.push(conditions[i]!.node);
+    for (const unused of unusedIdentifiers(nodes, all)) {
       reader.diagnostics.push(
         warning('unused-identifier', `search identifier \`${unused.name}\` is not used by the condition; use it or remove it`, unused.span),
       );

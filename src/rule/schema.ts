@@ -107,7 +107,8 @@ export class FieldReader {
     const items: readonly YamlNode[] = v.kind === 'seq' ? v.items : [v];
     const out: string[] = [];
     const seen = options.unique === true ? new Set<string>() : null;
-    for (const item of items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       if (item.kind !== 'scalar' || typeof item.value !== 'string') {
         this.typeError(`${key}[]`, 'a string', item);
         continue;
@@ -169,11 +170,12 @@ export class FieldReader {
     }
     const r = new FieldReader(entry.value, this.name('logsource.'));
     const ls: { -readonly [K in keyof LogSource]: LogSource[K] } = {};
-    for (const key of ['category', 'product', 'service', 'definition'] as const) {
+    for (let i = 0; i < LOGSOURCE_KEYS.length; i++) {
+      const key = LOGSOURCE_KEYS[i]!;
       const value = r.string(key);
       if (value !== undefined) ls[key] = value;
     }
-    this.diagnostics.push(...r.diagnostics);
+    if (r.diagnostics.length > 0) this.diagnostics.push(...r.diagnostics);
     return ls;
   }
 
@@ -181,6 +183,8 @@ export class FieldReader {
     return mapGet(this.node, key)?.value.span ?? this.node.span;
   }
 }
+
+const LOGSOURCE_KEYS = ['category', 'product', 'service', 'definition'] as const;
 
 interface StringListOptions {
   readonly unique?: boolean;

@@ -86,14 +86,16 @@ function parseDocument(node: YamlMap, index: number, file: string, lines: LineIn
   else if (mapGet(node, 'filter') !== undefined) document = parseFilter(reader, index, file, lines);
   else document = parseRule(reader, index, file, lines);
   const diagnostics = reader.diagnostics;
-  return {
+  const result: { -readonly [K in keyof DocumentResult]: DocumentResult[K] } = {
     index,
     document: hasErrors(diagnostics) ? null : document,
     diagnostics,
     node,
-    ...(title !== undefined ? { title } : {}),
-    ...(id !== undefined ? { id } : {}),
   };
+  // Set only when known (in this order), without a throw-away object per document.
+  if (title !== undefined) result.title = title;
+  if (id !== undefined) result.id = id;
+  return result;
 }
 
 function titleOf(node: YamlMap): string | undefined {
@@ -194,7 +196,19 @@ function parseRule(reader: FieldReader, index: number, file: string, lines: Line
   const logsource = reader.logsource(true);
   const detection = parseDetection(reader, 'detection', lines);
   if (detection === null) return null;
-  return { kind: 'rule', ...meta, file, documentIndex: index, span: reader.node.span, logsource, ...detection, source: reader.node };
+  // Detection's three fields written out (same order as spreading it): one spread less per rule.
+  return {
+    kind: 'rule',
+    ...meta,
+    file,
+    documentIndex: index,
+    span: reader.node.span,
+    logsource,
+    identifiers: detection.identifiers,
+    conditions: detection.conditions,
+    detection: detection.detection,
+    source: reader.node,
+  };
 }
 
 function parseFilter(reader: FieldReader, index: number, file: string, lines: LineIndex): SigmaFilter | null {

@@ -192,14 +192,13 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
 }
 
 function parseRule(reader: FieldReader, index: number, file: string, lines: LineIndex): SigmaRule | null {
-  const meta = readMeta(reader);
+  const meta = readMeta(reader, 'rule');
   const logsource = reader.logsource(true);
   const detection = parseDetection(reader, 'detection', lines);
   if (detection === null) return null;
-  // Detection's three fields written out (same order as spreading it): one spread less per rule.
-  return {
-    kind: 'rule',
-    ...meta,
+  // Completes the metadata object in place (the fields, in order, of `{ kind, ...meta, file, ... }`):
+  // copying ~15 fields per rule cost more than the rest of this function.
+  return Object.assign(meta, {
     file,
     documentIndex: index,
     span: reader.node.span,
@@ -208,11 +207,11 @@ function parseRule(reader: FieldReader, index: number, file: string, lines: Line
     conditions: detection.conditions,
     detection: detection.detection,
     source: reader.node,
-  };
+  });
 }
 
 function parseFilter(reader: FieldReader, index: number, file: string, lines: LineIndex): SigmaFilter | null {
-  const meta = readMeta(reader);
+  const meta = readMeta(reader, 'filter');
   const logsource = reader.logsource(true);
   const filterEntry = mapGet(reader.node, 'filter');
   let rules: readonly string[] | 'any' = 'any';
@@ -236,5 +235,5 @@ function parseFilter(reader: FieldReader, index: number, file: string, lines: Li
   }
   const detection = parseDetection(reader, 'filter', lines);
   if (detection === null) return null;
-  return { kind: 'filter', ...meta, file, documentIndex: index, span: reader.node.span, logsource, rules, ...detection, source: reader.node };
+  return { ...meta, file, documentIndex: index, span: reader.node.span, logsource, rules, ...detection, source: reader.node };
 }

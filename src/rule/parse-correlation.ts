@@ -35,7 +35,7 @@ function isValueType(type: CorrelationType): boolean {
 }
 
 export function parseCorrelation(reader: FieldReader, index: number, file: string): SigmaCorrelation | null {
-  const meta = readMeta(reader);
+  const meta = readMeta(reader, 'correlation');
   const entry = mapGet(reader.node, 'correlation');
   if (entry === undefined || entry.value.kind !== 'map') {
     reader.diagnostics.push(error('invalid-type', '`correlation` must be a mapping with type, rules and timespan', entry?.value.span ?? reader.node.span));
@@ -84,7 +84,6 @@ export function parseCorrelation(reader: FieldReader, index: number, file: strin
   reader.diagnostics.push(...c.diagnostics);
   if (type === undefined || timespan === undefined || condition === null) return null;
   return {
-    kind: 'correlation',
     ...meta,
     file,
     documentIndex: index,

@@ -2,7 +2,7 @@ import { error, warning, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { YamlMap, YamlNode } from '../yaml/node.js';
 import { mapGet } from '../yaml/node.js';
-import type { Level, LogSource, RelatedRule, RuleMeta, Status } from './model.js';
+import type { Level, LogSource, RelatedRule, RuleMeta, SigmaDocument, Status } from './model.js';
 
 /**
  * The detection-rule schema of Sigma v2.1 (SPEC-DIGEST §2, from the spec's JSON schema). Each reader
@@ -107,7 +107,8 @@ export class FieldReader {
     const items: readonly YamlNode[] = v.kind === 'seq' ? v.items : [v];
     const out: string[] = [];
     const seen = options.unique === true ? new Set<string>() : null;
-    for (const item of items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       if (item.kind !== 'scalar' || typeof item.value !== 'string') {
         this.typeError(`${key}[]`, 'a string', item);
         continue;
@@ -169,11 +170,12 @@ export class FieldReader {
     }
     const r = new FieldReader(entry.value, this.name('logsource.'));
     const ls: { -readonly [K in keyof LogSource]: LogSource[K] } = {};
-    for (const key of ['category', 'product', 'service', 'definition'] as const) {
+    for (let i = 0; i < LOGSOURCE_KEYS.length; i++) {
+      const key = LOGSOURCE_KEYS[i]!;
       const value = r.string(key);
       if (value !== undefined) ls[key] = value;
     }
-    this.diagnostics.push(...r.diagnostics);
+    if (r.diagnostics.length > 0) this.diagnostics.push(...r.diagnostics);
     return ls;
   }
 
@@ -181,6 +183,8 @@ export class FieldReader {
     return mapGet(this.node, key)?.value.span ?? this.node.span;
   }
 }
+
+const LOGSOURCE_KEYS = ['category', 'product', 'service', 'definition'] as const;
 
 interface StringListOptions {
   readonly unique?: boolean;
@@ -199,8 +203,13 @@ const TITLE = { required: true, max: 256 };
 const MAX_256 = { max: 256 };
 const MAX_65535 = { max: 65535 };
 
-export function readMeta(reader: FieldReader): RuleMeta {
-  const meta: { -readonly [K in keyof RuleMeta]: RuleMeta[K] } = {
+/**
+ * The metadata of a document, in an object that starts with its `kind`: a rule completes this object
+ * in place rather than copying it (a spread per rule of ~15 fields cost more than the rest of parseRule).
+ */
+export function readMeta<K extends SigmaDocument['kind']>(reader: FieldReader, kind: K): { -readonly [P in keyof RuleMeta]: RuleMeta[P] } & { kind: K } {
+  const meta: { -readonly [P in keyof RuleMeta]: RuleMeta[P] } & { kind: K } = {
+    kind,
     title: reader.string('title', TITLE) ?? '',
     references: reader.stringList('references', UNIQUE),
     tags: reader.stringList('tags', TAGS),

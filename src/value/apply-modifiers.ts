@@ -276,7 +276,7 @@ function refuse(diagnostics: readonly Diagnostic[], why: string, span: SourceSpa
 function addStars(parts: readonly StringPart[], before: boolean, after: boolean): StringPart[] {
   const out: StringPart[] = [];
   if (before && parts[0]?.kind !== 'wildcard-multi') out.push(STAR);
-  for (const part of parts) out.push(part);
+  for (let i = 0; i < parts.length; i++) out.push(parts[i]!);
   if (after && out[out.length - 1]?.kind !== 'wildcard-multi') out.push(STAR);
   return out;
 }

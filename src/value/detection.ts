@@ -38,7 +38,8 @@ function buildNode(name: string, node: YamlNode, nameSpan: SourceSpan, out: Diag
         return null;
       }
       const items: Expr[] = [];
-      for (const item of node.items) {
+      for (let i = 0; i < node.items.length; i++) {
+        const item = node.items[i]!;
         if (item.kind === 'seq') {
           out.push(error('detection-invalid', `search identifier '${name}' has a list inside a list, which Sigma does not define; flatten it`, item.span));
           continue;
@@ -75,8 +76,8 @@ function buildMap(name: string, node: YamlMap, out: Diagnostic[]): Expr | null {
     return null;
   }
   const items: Expr[] = [];
-  for (const entry of node.entries) {
-    const built = buildEntry(name, entry, out);
+  for (let i = 0; i < node.entries.length; i++) {
+    const built = buildEntry(name, node.entries[i]!, out);
     if (built) items.push(built);
   }
   return items.length === node.entries.length ? and(items, node.span) : null;
@@ -130,7 +131,9 @@ function readKey(entry: YamlEntry, out: Diagnostic[]): KeyReading {
 }
 
 function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | null {
-  const { field, chain } = readKey(entry, out);
+  const reading = readKey(entry, out);
+  const field = reading.field;
+  const chain = reading.chain;
   const value = entry.value;
   let scalars: YamlScalar[];
   if (value.kind === 'map') {
@@ -150,7 +153,8 @@ function buildEntry(name: string, entry: YamlEntry, out: Diagnostic[]): Expr | n
     }
     scalars = [];
     let shapeOk = true;
-    for (const item of value.items) {
+    for (let i = 0; i < value.items.length; i++) {
+      const item = value.items[i]!;
       if (item.kind !== 'scalar') {
         out.push(error('detection-invalid', `'${entry.key}' has a ${item.kind === 'map' ? 'map' : 'list'} inside its value list; values must be scalars`, item.span));
         shapeOk = false;
@@ -198,7 +202,9 @@ function buildValues(
 ): Expr | null {
   const perValue: Expr[] = [];
   let failed = false;
-  for (const scalar of scalars) {
+  // Indexed loops, no per-value closures: this runs for every value of every rule.
+  for (let i = 0; i < scalars.length; i++) {
+    const scalar = scalars[i]!;
     if (scalar.value === '') out.push(...emptyValueWarning(field, chain, keySpan, scalar.span));
     const result = applyModifiers(chain, scalar.value, scalar.span);
     if (result.diagnostics.length > 0) out.push(...result.diagnostics);
@@ -208,9 +214,13 @@ function buildValues(
     }
     const matchSpan = chain.result === 'exists' ? keySpan : scalar.span;
     const values = result.value;
-    const first = values[0];
-    if (values.length === 1 && first !== undefined) perValue.push(match(field, first, matchSpan));
-    else perValue.push(or(values.map((v) => match(field, v, matchSpan)), matchSpan));
+    if (values.length === 1) {
+      perValue.push(match(field, values[0]!, matchSpan));
+    } else {
+      const alternatives: Expr[] = [];
+      for (let j = 0; j < values.length; j++) alternatives.push(match(field, values[j]!, matchSpan));
+      perValue.push(or(alternatives, matchSpan));
+    }
   }
   if (failed) return null;
   return all ? and(perValue, listSpan) : or(perValue, listSpan);

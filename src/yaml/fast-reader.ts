@@ -129,7 +129,8 @@ class FastReader extends TextReader {
       if (this.at(q) !== COLON || !isWsEolEnd(this.at(q + 1))) throw new Decline('not a key');
       // Duplicate keys are js-yaml's error to report. Small maps are searched, larger ones hashed.
       if (entries.length < 16) {
-        for (const e of entries) if (e.key === key) throw new Decline('duplicate key');
+        // An indexed loop: this runs for every key against the keys before it.
+        for (let i = 0; i < entries.length; i++) if (entries[i]!.key === key) throw new Decline('duplicate key');
       } else {
         seen ??= new Set(entries.map((e) => e.key));
         if (seen.has(key)) throw new Decline('duplicate key');

@@ -57,7 +57,9 @@ export function mayBeTyped(text: string): boolean {
 /** The value js-yaml gives a plain scalar (its implicit types in order; a string when none resolves). */
 export function typePlain(text: string): string | number | boolean | null {
   if (!mayBeTyped(text)) return text;
-  for (const type of IMPLICIT ?? []) {
+  const types = IMPLICIT ?? [];
+  for (let i = 0; i < types.length; i++) {
+    const type = types[i]!;
     if (type.resolve(text)) {
       const value = type.construct(text);
       if (value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;

@@ -76,9 +76,13 @@ export function loadYamlVia(text: string, file: string, limits: Partial<YamlLimi
       return unloadable(file, index, error('yaml-binary', 'the file contains NUL characters, so it is not a text file; Sigma rules are UTF-8 YAML', index.span(nul, nul + 1)));
     }
     const loaded = loadText(text, index, bounds, fast);
-    const all = [...loaded.diagnostics, ...loaded.documents.flatMap((d) => d.diagnostics)];
+    const all = [...loaded.diagnostics];
+    for (let i = 0; i < loaded.documents.length; i++) {
+      const own = loaded.documents[i]!.diagnostics;
+      if (own.length > 0) all.push(...own);
+    }
     // In file order (a stable sort keeps the loader's order for problems at one place).
-    all.sort((a, b) => a.span.offset - b.span.offset);
+    if (all.length > 1) all.sort((a, b) => a.span.offset - b.span.offset);
     return { file, index, documents: loaded.documents, diagnostics: all, fileDiagnostics: loaded.diagnostics };
   } catch (e) {
     // Last guard: nothing a user writes may crash the loader.

@@ -37,7 +37,10 @@ export interface YamlMap {
 }
 
 export function mapGet(node: YamlMap, key: string): YamlEntry | undefined {
-  return node.entries.find((e) => e.key === key);
+  // An indexed loop, no closure: schema reading calls this a few dozen times per rule.
+  const entries = node.entries;
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.key === key) return entries[i];
+  return undefined;
 }
 
 /** Converts a positioned tree back to plain data (maps become null-prototype objects). */

@@ -51,10 +51,11 @@ function collectUsed(node: ConditionNode, identifiers: readonly NamedIdentifier[
     case 'ref':
       used.add(node.name);
       return;
-    case 'of':
+    case 'of': {
       const selected = selectIdentifiers(node, identifiers);
       for (let i = 0; i < selected.length; i++) used.add(selected[i]!.name);
       return;
+    }
     default:
       assertNever(node, 'condition node');
   }

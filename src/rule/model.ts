@@ -60,7 +60,10 @@ export interface SigmaRule extends RuleMeta {
   readonly documentIndex: number;
   readonly span: SourceSpan;
   readonly logsource: LogSource;
-  /** Search identifiers in file order. */
+  /**
+   * Search identifiers in the order of the detection's entries: file order, except that an `action:
+   * global` template's identifiers come after the rule's own (the merge appends them).
+   */
   readonly identifiers: readonly SearchIdentifier[];
   readonly conditions: readonly ParsedCondition[];
   /** The whole detection: the conditions (ORed) with identifiers resolved. */

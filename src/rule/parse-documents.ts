@@ -177,8 +177,9 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
     if (resolved.ok) exprs.push(resolved.value);
   }
   if (conditions.length > 0) {
-    // Without failed identifiers, `identifiers` is already in file order.
-    const all = failed.length === 0 ? identifiers : [...identifiers, ...failed].sort((a, b) => a.span.offset - b.span.offset);
+    // In file order. Entry order usually is, but not after a merge (`action: global` appends the
+    // template's identifiers, which come earlier in the file, after the rule's own): copy and sort then.
+    const all = failed.length === 0 && inFileOrder(identifiers) ? identifiers : [...identifiers, ...failed].sort((a, b) => a.span.offset - b.span.offset);
     const nodes: ConditionNode[] = [];
     for (let i = 0; i < conditions.length; i++) nodes.push(conditions[i]!.node);
     for (const unused of unusedIdentifiers(nodes, all)) {
@@ -189,6 +190,12 @@ function parseDetection(reader: FieldReader, key: 'detection' | 'filter', lines:
   }
   if (exprs.length !== conditionScalars.length) return null;
   return { identifiers, conditions, detection: or(exprs, conditionNode.span) };
+}
+
+/** Whether the spans of `items` never go back in the file (then a stable sort by offset keeps them as they are). */
+function inFileOrder(items: readonly { readonly span: { readonly offset: number } }[]): boolean {
+  for (let i = 1; i < items.length; i++) if (items[i]!.span.offset < items[i - 1]!.span.offset) return false;
+  return true;
 }
 
 function parseRule(reader: FieldReader, index: number, file: string, lines: LineIndex): SigmaRule | null {

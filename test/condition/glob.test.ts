@@ -13,9 +13,10 @@ function reference(pattern: string, name: string): boolean {
 
 describe('globMatches', () => {
   it('matches exactly what the anchored `.*` regular expression matches', () => {
-    // A small alphabet so patterns and names overlap often; `*` only in patterns, regex metacharacters too.
-    const char = fc.constantFrom('a', 'b', '_', '.', '\n', '$', '(', '|');
-    const name = fc.array(char, { maxLength: 8 }).map((cs) => cs.join(''));
+    // A small alphabet so patterns and names overlap often; regex metacharacters and an astral character
+    // too. A pattern's `*` is a wildcard; a name may hold a literal `*` (a quoted YAML key).
+    const char = fc.constantFrom('a', 'b', '_', '.', '\n', '$', '(', '|', '\\', '\u{1F600}');
+    const name = fc.array(fc.oneof(char, fc.constant('*')), { maxLength: 8 }).map((cs) => cs.join(''));
     const pattern = fc.array(fc.oneof(char, fc.constant('*')), { maxLength: 8 }).map((cs) => cs.join(''));
     fc.assert(
       fc.property(pattern, name, (p, n) => {

@@ -232,6 +232,16 @@ describe('loader problems inside a document', () => {
     ]);
   });
 
+  it('unused identifiers of a template and of the rule it is merged into are reported in file order', () => {
+    // The merge appends the template's identifiers after the rule's own, so entry order is not file order.
+    const text = 'action: global\ndetection:\n    sel_t: {a: b}\n    condition: sel_x\n---\ntitle: t\nlogsource: {product: x}\ndetection:\n    sel_d: {a: b}\n    sel_x: {a: b}\n';
+    const [doc] = parseSigmaText(text, 'o.yml').documents;
+    expect(doc?.diagnostics.map((d) => [d.code, d.message.match(/`(\w+)`/)?.[1], d.span.line])).toEqual([
+      ['unused-identifier', 'sel_t', 3],
+      ['unused-identifier', 'sel_d', 9],
+    ]);
+  });
+
   it('an issue in a template merged into nothing stays a file problem; syntax errors stay file problems', () => {
     const unused = parseSigmaText(`action: global\n1: x\n`, 'u.yml');
     expect(unused.diagnostics.map((d) => d.code)).toEqual(['yaml-non-string-key']);

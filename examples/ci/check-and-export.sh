@@ -10,7 +10,9 @@
 #   SIGMA_TRANSPILER  the command to run (default: npx --no-install sigma-transpiler)
 #   TARGETS           the targets to export, comma-separated (default: all)
 #   CONVERT_FLAGS     extra flags for every convert (default: --skip-unsupported: a rule a target
-#                     cannot express is skipped with a warning; drop it to fail on those too)
+#                     cannot express is skipped with a warning; drop it to fail on those too; add
+#                     --quiet to print only errors: a large pack's skips fill the job log, and
+#                     manifest.json lists every one with its reason)
 #   CHECK_FLAGS       extra flags for check (e.g. --fail-on warning, --config lint.yml)
 #
 # Exit status: 0 when the pack is clean and every target exported; otherwise the first failing

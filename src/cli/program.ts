@@ -36,13 +36,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('-o, --output-dir <dir>', 'write the output into DIR: one file per rule, or the format\'s pack file (only when every rule converted); several targets: one folder each, and manifest.json')
     .option('--manifest', 'with one target too: write DIR/manifest.json (every document, its status, diagnostics and hashes)', false)
     .option('--timings', 'print the slowest rules on stderr (always shown on a terminal)', false)
+    .option('-q, --quiet', 'print only errors on stderr, not warnings or notes (a skipped rule still counts in the summary; the manifest and --json keep every diagnostic)', false)
     .option('-O, --target-option <name[=value]>', 'set a target option (see `list targets`), repeatable', collect, [])
     .option('-F, --format-option <name=value>', 'set an output format option (see `list formats <target>`), repeatable', collect, [])
     .option('--filter <file>', 'a Sigma filter file to apply besides the filters among the paths (repeatable)', collect, [])
     .option('--json', 'print one JSON object per rule document, one per line', false)
     .option('-j, --jobs <n|auto>', 'threads that parse and convert: the main thread and N-1 worker threads (1: the main thread alone); auto: one per core for packs of 100+ files on 4+ cores, else 1. The output is the same', 'auto')
     .argument('<path...>', 'rule files or folders')
-    .action(async (paths: string[], opts: { target: string[]; format: string[]; pipeline: string[]; withoutPipeline: boolean; skipUnsupported: boolean; outputDir?: string; json: boolean; targetOption: string[]; formatOption: string[]; filter: string[]; manifest: boolean; timings: boolean; jobs: string }) => {
+    .action(async (paths: string[], opts: { target: string[]; format: string[]; pipeline: string[]; withoutPipeline: boolean; skipUnsupported: boolean; outputDir?: string; json: boolean; targetOption: string[]; formatOption: string[]; filter: string[]; manifest: boolean; timings: boolean; quiet: boolean; jobs: string }) => {
       status = await runConvert(paths, opts, io);
     });
 

@@ -82,6 +82,38 @@ describe('sigma-transpiler convert', () => {
     expect(await runCli(['convert', '-t', 'elastic-kql', '-s', 'pack/b.yml'], memoryIo({ 'pack/b.yml': BAD }))).toBe(1);
   });
 
+  it('--quiet prints only errors on stderr; the manifest and --json keep every diagnostic', async () => {
+    const REGEX = GOOD.replace('EventID: 4688', "CommandLine|re: 'a.c'");
+    const files = { 'pack/a.yml': GOOD, 'pack/re.yml': REGEX, 'pack/b.yml': BAD };
+    const loud = memoryIo(files);
+    const quiet = memoryIo(files);
+    const args = ['convert', '-t', 'elastic-kql,splunk', '-s', '-o', 'out', 'pack'];
+    expect(await runCli(args, loud)).toBe(1);
+    expect(await runCli([...args.slice(0, 1), '-q', ...args.slice(1)], quiet)).toBe(1);
+    // Warnings (the skip of re.yml, no-source-condition) are gone; the broken rule's errors and the summary stay.
+    expect(loud.err).toMatch(/warning\[unsupported-construct\]/);
+    expect(quiet.err).not.toMatch(/warning\[|info\[/);
+    // Each error with its source lines (the lines after it that start with a space).
+    const errors = (text: string): string[] => [...text.matchAll(/^\S+:\d+:\d+: error\[.*\n(?: .*\n)*/gm)].map((m) => m[0]);
+    expect(errors(quiet.err)).toEqual(errors(loud.err));
+    expect(errors(quiet.err).length).toBeGreaterThan(0);
+    expect(quiet.err).toContain('1 converted, 1 failed, 1 skipped (target elastic-kql)');
+    // Nothing is written (a rule failed), in both runs alike; --json prints the same records either way.
+    expect(quiet.written).toEqual(loud.written);
+    const json = memoryIo(files);
+    const jsonQuiet = memoryIo(files);
+    await runCli(['convert', '-t', 'elastic-kql', '-s', '--json', 'pack'], json);
+    await runCli(['convert', '-t', 'elastic-kql', '-s', '--json', '-q', 'pack'], jsonQuiet);
+    expect(jsonQuiet.out).toBe(json.out);
+    expect(jsonRecords(jsonQuiet.out).find((r) => r.file === 'pack/re.yml')?.diagnostics.map((d) => d.severity)).toEqual(['warning', 'warning']);
+    // With every rule converted, the manifest holds the warnings that --quiet did not print.
+    const clean = { 'pack/a.yml': GOOD, 'pack/re.yml': REGEX };
+    const written = memoryIo(clean);
+    expect(await runCli(['convert', '-t', 'elastic-kql', '-s', '-q', '--manifest', '-o', 'out', 'pack'], written)).toBe(0);
+    expect(written.err).not.toMatch(/warning\[/);
+    expect(written.written.get('out')?.get('manifest.json')).toMatch(/"code": "unsupported-construct"/);
+  });
+
   it('lists targets and modifiers', async () => {
     const io = memoryIo();
     expect(await runCli(['list', 'targets'], io)).toBe(0);

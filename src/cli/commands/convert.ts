@@ -40,6 +40,11 @@ export interface ConvertCommandOptions {
   /** Print the slowest rules even when stderr is not a terminal. */
   readonly timings?: boolean;
   /**
+   * `--quiet`: print only errors on stderr (warnings and notes stay in the manifest and in --json): a CI
+   * log of a pack that skips many rules shows the failures and the summary, not every skip.
+   */
+  readonly quiet?: boolean;
+  /**
    * `--jobs N|auto`: how many threads parse and convert plain queries: the main thread and N - 1 worker
    * threads (`1`: the main thread alone, as it always did); `auto` (the default): one per core for packs
    * of at least AUTO_MIN_FILES files on machines of at least AUTO_MIN_CORES cores, else 1 (see poolSize).
@@ -105,6 +110,7 @@ export async function runConvert(paths: readonly string[], options: ConvertComma
             folder: multi ? `${run.converter.id}/` : '',
             outputDir,
             json: options.json,
+            quiet: options.quiet === true,
             stems,
             pipelineIds: pipelines.map((p) => p.id),
             log,

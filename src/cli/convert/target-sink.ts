@@ -47,6 +47,8 @@ export interface SinkSettings {
   readonly folder: string;
   readonly outputDir: string | undefined;
   readonly json: boolean;
+  /** Only errors are printed (--quiet); the manifest and --json keep every diagnostic. */
+  readonly quiet: boolean;
   /** Each input file's output name (without extension), see `stem`. */
   readonly stems: ReadonlyMap<string, string>;
   readonly pipelineIds: readonly string[];
@@ -191,7 +193,8 @@ export class TargetSink {
       if (json) {
         this.chunks.push({ kind: 'stdout', text: JSON.stringify(jsonRecord(r)) + '\n' });
       } else {
-        const texts = r.diagnostics.map((d) => renderDiagnostic(d, indexes.get(d.span.file)) + '\n');
+        const shown = this.settings.quiet ? r.diagnostics.filter((d) => d.severity === 'error') : r.diagnostics;
+        const texts = shown.map((d) => renderDiagnostic(d, indexes.get(d.span.file)) + '\n');
         for (const text of this.settings.log.take(r, texts)) this.chunks.push({ kind: 'diagnostic', text });
       }
       if (pack !== undefined) {

@@ -4,7 +4,8 @@ import { isSkippableCode, type DiagnosticCode } from '../diagnostics/codes.js';
 import { error, fail, hasErrors, ok, warning, type Diagnostic, type Result } from '../diagnostics/diagnostic.js';
 import type { SourceSpan } from '../diagnostics/span.js';
 import type { LogSource, SigmaRule } from '../rule/model.js';
-import { fieldNamesHold, itemConditionsHold, logsourceVerdicts, sameMembers, type RuleView } from './conditions.js';
+import { logsourceVerdicts, sameMembers } from './candidates.js';
+import { fieldNamesHold, itemConditionsHold, type RuleView } from './conditions.js';
 import {
   conditionsExpr,
   conditionsText,

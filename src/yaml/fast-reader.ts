@@ -85,10 +85,6 @@ class FastReader extends TextReader {
     return documents;
   }
 
-  private startsWithThree(p: number, c: number): boolean {
-    return this.at(p) === c && this.at(p + 1) === c && this.at(p + 2) === c;
-  }
-
   /** A block mapping whose first key is at `p`, in column `indent` (js-yaml readBlockMapping, implicit keys only). */
   private mapping(p: number, indent: number, level: number, firstKeyEnd = -1): YamlMap {
     if (level >= this.maxLevel) throw new Decline('near maxDepth');

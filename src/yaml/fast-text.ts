@@ -79,6 +79,29 @@ export function fold(breaks: number): string {
   return breaks === 1 ? ' ' : breaks > 1 ? '\n'.repeat(breaks - 1) : '';
 }
 
+/**
+ * `s.indexOf(needle, p)`, remembered: when the line has none, the search runs on into later lines, and the
+ * next line asks again from a later place. An answer found from `start` holds for any `p` in `[start, found]`
+ * (and for any `p` past `start` when there was none).
+ */
+class RememberedSearch {
+  private start = -1;
+  private found = -1;
+
+  constructor(
+    private readonly s: string,
+    private readonly needle: string,
+  ) {}
+
+  from(p: number): number {
+    if (this.start < 0 || p < this.start || (this.found >= 0 && p > this.found)) {
+      this.start = p;
+      this.found = this.s.indexOf(this.needle, p);
+    }
+    return this.found;
+  }
+}
+
 export abstract class TextReader {
   /** The text, with a final line break added like js-yaml adds one. */
   protected readonly s: string;
@@ -96,11 +119,9 @@ export abstract class TextReader {
   protected readonly starts: readonly number[];
   /** Collection nesting the reader takes: below maxDepth (js-yaml reports on deeper), and its own stack bound. */
   protected readonly maxLevel: number;
-  /** Caches of `colonFrom` and `commentFrom`: where the last search started and what it found. */
-  protected colonSearch = -1;
-  protected colonAt = -1;
-  protected hashSearch = -1;
-  protected hashAt = -1;
+  /** Where `scanPlainLine` finds the next `:` and the next ` #`. */
+  private readonly colons: RememberedSearch;
+  private readonly comments: RememberedSearch;
   /** Line of the last span end, where `lineOf` starts looking. */
   protected cursor = 0;
 
@@ -112,6 +133,8 @@ export abstract class TextReader {
     const last = text.charCodeAt(text.length - 1);
     this.s = text.length === 0 || isEol(last) ? text : `${text}\n`;
     this.n = this.s.length;
+    this.colons = new RememberedSearch(this.s, ':');
+    this.comments = new RememberedSearch(this.s, ' #');
     // Line starts as LineIndex finds them, for `span`: the index's own when it is of this text (the
     // loader's is), so the file is scanned for lines once.
     this.starts = index.text === text ? index.starts : lineStartsOf(text);
@@ -166,12 +189,13 @@ export abstract class TextReader {
   /** A `---` (or `...` for DOT) document marker at `p`, which starts a line (js-yaml testDocumentSeparator). */
   protected isMarker(p: number, c: number): boolean {
     return (
-      (p === 0 || this.s.charCodeAt(p - 1) === LF) &&
-      this.at(p) === c &&
-      this.at(p + 1) === c &&
-      this.at(p + 2) === c &&
-      isWsEolEnd(this.at(p + 3))
+      (p === 0 || this.s.charCodeAt(p - 1) === LF) && this.startsWithThree(p, c) && isWsEolEnd(this.at(p + 3))
     );
+  }
+
+  /** `ccc` at `p` (a document marker's characters, whatever follows them). */
+  protected startsWithThree(p: number, c: number): boolean {
+    return this.at(p) === c && this.at(p + 1) === c && this.at(p + 2) === c;
   }
 
   protected isEntryDash(p: number): boolean {
@@ -218,27 +242,6 @@ export abstract class TextReader {
   }
 
   /**
-   * `s.indexOf(':', p)`, remembered: when the line has none, the search runs on into later lines, and the
-   * next line asks again from a later place. An answer found from `from` holds for any `p` in `[from, at]`.
-   */
-  protected colonFrom(p: number): number {
-    if (p < this.colonSearch || (p > this.colonAt && this.colonAt >= 0) || this.colonSearch < 0) {
-      this.colonSearch = p;
-      this.colonAt = this.s.indexOf(':', p);
-    }
-    return this.colonAt;
-  }
-
-  /** `s.indexOf(' #', p)`, remembered like `colonFrom`. */
-  protected commentFrom(p: number): number {
-    if (p < this.hashSearch || (p > this.hashAt && this.hashAt >= 0) || this.hashSearch < 0) {
-      this.hashSearch = p;
-      this.hashAt = this.s.indexOf(' #', p);
-    }
-    return this.hashAt;
-  }
-
-  /**
    * Scans one line of a plain scalar in block context from `p` (js-yaml readPlainScalar's loop up to the
    * line break): returns why it stopped; sets `stopAt` and `segEnd` (after the last non-space character).
    */
@@ -250,7 +253,7 @@ export abstract class TextReader {
     let stop = Stop.Eol;
     let at = eol;
     // The first `:` followed by white space (or the line break) ends the scalar...
-    for (let k = this.colonFrom(p); k >= 0 && k < eol; k = this.colonFrom(k + 1)) {
+    for (let k = this.colons.from(p); k >= 0 && k < eol; k = this.colons.from(k + 1)) {
       const next = s.charCodeAt(k + 1);
       if (next === SP || next === LF || next === CR) {
         stop = Stop.Colon;
@@ -259,7 +262,7 @@ export abstract class TextReader {
       }
     }
     // ...unless a ` #` comes first. (A `#` at `p` itself is never asked about: no caller starts a scalar there.)
-    const hash = this.commentFrom(p);
+    const hash = this.comments.from(p);
     if (hash >= 0 && hash + 1 < at) {
       stop = Stop.Comment;
       at = hash + 1;

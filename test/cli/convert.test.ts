@@ -112,6 +112,17 @@ describe('sigma-transpiler convert', () => {
     expect(await runCli(['convert', '-t', 'elastic-kql', '-s', '-q', '--manifest', '-o', 'out', 'pack'], written)).toBe(0);
     expect(written.err).not.toMatch(/warning\[/);
     expect(written.written.get('out')?.get('manifest.json')).toMatch(/"code": "unsupported-construct"/);
+    // A pipeline file's warnings too (an unknown top-level key); its errors still print.
+    const pipeline = { 'p.yml': 'name: mine\nnonsense: 1\ntransformations: []\n', 'pack/a.yml': GOOD };
+    const loudPipe = memoryIo(pipeline);
+    const quietPipe = memoryIo(pipeline);
+    expect(await runCli(['convert', '-t', 'splunk', '-p', 'p.yml', 'pack/a.yml'], loudPipe)).toBe(0);
+    expect(await runCli(['convert', '-t', 'splunk', '-q', '-p', 'p.yml', 'pack/a.yml'], quietPipe)).toBe(0);
+    expect(loudPipe.err).toMatch(/p\.yml:2:1: warning\[/);
+    expect(quietPipe.err).not.toMatch(/warning\[/);
+    const broken = memoryIo({ 'p.yml': 'name: mine\ntransformations: 3\n', 'pack/a.yml': GOOD });
+    expect(await runCli(['convert', '-t', 'splunk', '-q', '-p', 'p.yml', 'pack/a.yml'], broken)).toBe(2);
+    expect(broken.err).toMatch(/p\.yml:\d+:\d+: error\[/);
   });
 
   it('lists targets and modifiers', async () => {

@@ -277,7 +277,7 @@ function resolvePipelines(options: ConvertCommandOptions, io: CliIo): { ref: str
     }
     const resolved = resolvePipelineRef(ref, () => source);
     const index = source === undefined ? undefined : new LineIndex(ref, source);
-    for (const d of resolved.diagnostics) io.stderr(renderDiagnostic(d, index) + '\n');
+    for (const d of resolved.diagnostics) if (options.quiet !== true || d.severity === 'error') io.stderr(renderDiagnostic(d, index) + '\n');
     if (resolved.ok) out.push({ ref, source, pipeline: resolved.value });
     else failed = true;
   }

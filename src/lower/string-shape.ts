@@ -99,5 +99,14 @@ const REGEX_SPECIALS = /[\\^$.|?*+()[\]{}]/g;
 
 /** Escapes the characters that are special anywhere in a regex (outside a character class). */
 export function escapeRegexLiteral(text: string): string {
-  return text.replace(REGEX_SPECIALS, '\\$&'); // `$&`: the matched character
+  return backslashEach(text, REGEX_SPECIALS);
+}
+
+/**
+ * `text` with a `\` before each match of `specials` (a regex with the `g` flag; `$&` in the replacement
+ * is the match). A replace runs only when a search finds one (most values hold none, and every value of
+ * every target is written). The regex's lastIndex does not matter: `search` and a `g` replace start at 0.
+ */
+export function backslashEach(text: string, specials: RegExp): string {
+  return text.search(specials) < 0 ? text : text.replace(specials, '\\$&');
 }

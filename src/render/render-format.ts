@@ -84,11 +84,21 @@ export function renderPieces(format: FormatDeclaration, items: readonly FormatIt
 /** How names of one name space compare and how a taken one is made unique. */
 export type NameSpace = Pick<Naming, 'key' | 'suffix'>;
 
-/** `base`, or the first of suffix(base, 2), suffix(base, 3), ... whose key is not used yet; its key is marked used. */
-function takeName(base: string, used: Set<string>, space: NameSpace): string {
+/** `base`, or the first of suffix(base, 2), suffix(base, 3), ... whose key is not taken yet, with that key. */
+function freeName(base: string, taken: { has(key: string): boolean }, space: NameSpace): { readonly name: string; readonly key: string } {
   let name = base;
-  for (let n = 2; used.has(space.key(name)); n++) name = space.suffix(base, n);
-  used.add(space.key(name));
+  let key = space.key(base);
+  for (let n = 2; taken.has(key); n++) {
+    name = space.suffix(base, n);
+    key = space.key(name);
+  }
+  return { name, key };
+}
+
+/** freeName, its key marked used. */
+function takeName(base: string, used: Set<string>, space: NameSpace): string {
+  const { name, key } = freeName(base, used, space);
+  used.add(key);
   return name;
 }
 
@@ -125,14 +135,8 @@ export class FileNamer {
   /** The next entry's name, and (when it had to change) the index of the earlier entry it met. */
   take(base: string): { readonly name: string; readonly earlier?: number } {
     const index = this.count++;
-    let name = base;
-    let key = FILE_NAMES.key(base);
-    const earlier = this.owner.get(key);
-    // takeName's loop, with the owners as the names used.
-    for (let n = 2; this.owner.has(key); n++) {
-      name = FILE_NAMES.suffix(base, n);
-      key = FILE_NAMES.key(name);
-    }
+    const earlier = this.owner.get(FILE_NAMES.key(base));
+    const { name, key } = freeName(base, this.owner, FILE_NAMES); // the owners' keys are the names used
     this.owner.set(key, index);
     return name !== base && earlier !== undefined ? { name, earlier } : { name };
   }

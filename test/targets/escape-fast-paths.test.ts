@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isCaseless, type PatternPart } from '../../src/lower/string-shape.js';
+import { backslashEach, escapeRegexLiteral, isCaseless, type PatternPart } from '../../src/lower/string-shape.js';
 import { asciiCased, likePattern as esqlLikePattern, toLowerRoot } from '../../src/targets/elastic-esql/esql-text.js';
 import { kustoString, regularLiteral } from '../../src/targets/sentinel-kql/kusto-literal.js';
 import { quote } from '../../src/targets/splunk/spl-text.js';
@@ -64,6 +64,33 @@ describe('escapers with a nothing-to-escape test write what the plain replace wr
       }),
       RUNS,
     );
+  });
+
+  it('kusto regular literal in either quote, and the regex escape', () => {
+    const invisibleAll = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|(?! )\p{Zs}/gu;
+    const short: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+    const plainLiteral = (t: string, q: '"' | "'"): string =>
+      q +
+      t
+        .replace(q === '"' ? /[\\"]/g : /[\\']/g, (c) => `\\${c}`)
+        .replace(invisibleAll, (c) => short[c] ?? Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`).join('')) +
+      q;
+    fc.assert(
+      fc.property(text, fc.constantFrom<'"' | "'">('"', "'"), (t, q) => {
+        expect(regularLiteral(t, q)).toBe(plainLiteral(t, q));
+        expect(escapeRegexLiteral(t)).toBe(t.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`));
+      }),
+      RUNS,
+    );
+  });
+
+  it("backslashEach does not depend on the global regex's lastIndex", () => {
+    const specials = /[\\"]/g;
+    const cases: [string, string][] = [['a"b', 'a\\"b'], ['abc', 'abc'], ['x"\\', 'x\\"\\\\'], ['"', '\\"']];
+    for (const [input, written] of cases) {
+      specials.lastIndex = 2; // as a previous exec or test with the regex could leave it
+      expect(backslashEach(input, specials)).toBe(written);
+    }
   });
 
   it('kusto string: verbatim only with a backslash and nothing invisible, quotes doubled', () => {

@@ -1,4 +1,4 @@
-import { isAscii, isCaseless, mapParts, type PatternPart } from '../../lower/string-shape.js';
+import { backslashEach, isAscii, isCaseless, mapParts, type PatternPart } from '../../lower/string-shape.js';
 import type { PatternStringValue } from '../../lower/target.js';
 import { hasLoneSurrogate } from '../../value/encodings.js';
 import { luceneText } from '../../value/regex/lucene.js';
@@ -78,13 +78,12 @@ export function fieldNameOfText(text: string): string {
   return text.startsWith('`') && text.endsWith('`') && text.length >= 2 ? text.slice(1, -1) : text;
 }
 
-/** What a LIKE pattern escapes: LIKE_SPECIAL finds one, LIKE_SPECIALS each (replaced by `\` and itself: `$&` is the match). */
-const LIKE_SPECIAL = /[\\*?]/;
+/** What a LIKE pattern escapes. */
 const LIKE_SPECIALS = /[\\*?]/g;
 
 /** A LIKE pattern literal: `*`, `?`, `\` escaped with `\` (a replace only when the text holds one). */
 function likeLiteral(text: string): string {
-  return LIKE_SPECIAL.test(text) ? text.replace(LIKE_SPECIALS, '\\$&') : text;
+  return backslashEach(text, LIKE_SPECIALS);
 }
 
 function likeLiteralLowered(text: string): string {

@@ -1,3 +1,5 @@
+import { backslashEach } from '../../lower/string-shape.js';
+
 /*
  * Kusto string literals and names. Facts from Microsoft's docs ("The string data type") and checked
  * against Microsoft's own parser (Kusto.Language, test/support/kusto.ts):
@@ -37,8 +39,7 @@ function unicodeEscape(c: string): string {
 export function regularLiteral(text: string, quote: '"' | "'" = '"'): string {
   // Each replace runs only when the text holds what it replaces: most values hold neither, and a
   // replace with a callback costs far more than the test (this runs for every value written).
-  let body = text;
-  if (body.includes('\\') || body.includes(quote)) body = body.replace(quote === '"' ? DOUBLE_QUOTED : SINGLE_QUOTED, (c) => `\\${c}`);
+  let body = backslashEach(text, quote === '"' ? DOUBLE_QUOTED : SINGLE_QUOTED);
   if (INVISIBLE.test(body)) body = body.replace(INVISIBLE_ALL, (c) => SHORT_ESCAPES[c] ?? unicodeEscape(c));
   return `${quote}${body}${quote}`;
 }

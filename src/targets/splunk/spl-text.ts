@@ -1,8 +1,9 @@
+import { backslashEach } from '../../lower/string-shape.js';
+
 /*
  * SPL text shared by the rule query (splunk.ts) and the correlation query (correlation.ts).
  */
 
-const QUOTED_SPECIAL = /[\\"]/;
 const QUOTED_SPECIALS = /[\\"]/g;
 
 /**
@@ -10,8 +11,7 @@ const QUOTED_SPECIALS = /[\\"]/g;
  * in eval (docs: "Types of expressions", where `\t` etc. are escapes too, so every backslash is doubled).
  */
 export function quote(text: string): string {
-  // Most values hold neither: the test costs far less than a replace (this runs for every value).
-  return QUOTED_SPECIAL.test(text) ? `"${text.replace(QUOTED_SPECIALS, '\\$&')}"` : `"${text}"`; // `$&`: the match
+  return `"${backslashEach(text, QUOTED_SPECIALS)}"`;
 }
 
 const EVAL_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;

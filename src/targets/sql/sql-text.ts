@@ -1,4 +1,4 @@
-import { escapeRegexLiteral, isAscii, mapParts, type PatternPart } from '../../lower/string-shape.js';
+import { backslashEach, escapeRegexLiteral, isAscii, mapParts, type PatternPart } from '../../lower/string-shape.js';
 import { type Unsupported, unsupported } from '../../lower/target.js';
 import { hasLoneSurrogate, utf8LongerThan } from '../../value/encodings.js';
 
@@ -54,12 +54,11 @@ export function identifierProblem(name: string): string | null {
 /** The escape character written after every LIKE: `ESCAPE '\'`. */
 export const LIKE_ESCAPE = "ESCAPE '\\'";
 
-const LIKE_SPECIAL = /[\\%_]/;
 const LIKE_SPECIALS = /[\\%_]/g;
 
 /** The writers of likePattern, made once: a literal is escaped only when it holds `\`, `%` or `_`. */
 const LIKE = {
-  literal: (text: string): string => (LIKE_SPECIAL.test(text) ? text.replace(LIKE_SPECIALS, '\\$&') : text), // `$&`: the match
+  literal: (text: string): string => backslashEach(text, LIKE_SPECIALS),
   multi: '%',
   single: '_',
 } as const;

@@ -16,9 +16,11 @@ export type Rewritten = Expr | typeof DROPPED;
 /**
  * A quick test of the field names a transformation may select a detection item by (the item's field, or
  * for `X|fieldref: Y` the name Y), ahead of its conditions: most transformations name a few fields (a
- * mapping, a failure for `include_fields`, hashes_fields, value_to_condition), and a rule's other items
- * are then passed over without evaluating anything. It only rules names out: an item it lets through is
- * still selected by the transformation's conditions. undefined: any name may be selected.
+ * mapping, a failure for `include_fields`), and a rule's other items are then passed over without
+ * evaluating anything. It only rules names out: an item it lets through is still selected by the
+ * transformation's conditions. undefined: any name may be selected. (hashes_fields and
+ * value_to_condition name their fields in apply.ts, as eachItem's `relevant` items, which selectedItems
+ * tests just as early.)
  */
 export function fieldGate(t: Transformation): ((name: string) => boolean) | undefined {
   switch (t.type) {
@@ -26,10 +28,6 @@ export function fieldGate(t: Transformation): ((name: string) => boolean) | unde
       const index = mappingIndex(t.mapping);
       return (name) => index.has(name);
     }
-    case 'hashes_fields':
-      return (name) => t.fields.includes(name);
-    case 'value_to_condition':
-      return (name) => name === t.field;
     default: {
       const names = includedFieldNames(t.fieldNameConditions);
       return names === undefined ? undefined : (name) => names.includes(name);

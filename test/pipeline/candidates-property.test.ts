@@ -1,9 +1,9 @@
 /**
- * A run visits only the transformations a log source can meet (src/pipeline/conditions.ts, candidates,
- * cached per log source and pipeline; runPlan, cached per list of pipelines). Whatever pipelines, rules
- * and order of rules, each rule must get what evaluating every transformation's rule conditions in full
- * gives (the reference below has no cache and no short cut), with the same pipeline objects reused
- * across rules as a long-lived caller does.
+ * A run visits only the transformations a log source can meet (src/pipeline/candidates.ts,
+ * logsourceVerdicts, cached per log source and pipeline; runPlan, cached per list of pipelines).
+ * Whatever pipelines, rules and order of rules, each rule must get what evaluating every
+ * transformation's rule conditions in full gives (the reference below has no cache and no short cut),
+ * with the same pipeline objects reused across rules as a long-lived caller does.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

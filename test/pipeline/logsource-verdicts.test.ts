@@ -1,10 +1,10 @@
 /**
- * Log-source verdicts are computed once per log source and pipeline (src/pipeline/conditions.ts): the
+ * Log-source verdicts are computed once per log source and pipeline (src/pipeline/candidates.ts): the
  * same pipeline object applied to many rules must decide each rule as a fresh evaluation would.
  */
 import { describe, expect, it } from 'vitest';
 import { applyPipelines } from '../../src/pipeline/apply.js';
-import type { Transformation } from '../../src/pipeline/types.js';
+import type { ProcessingPipeline, Transformation } from '../../src/pipeline/types.js';
 import type { LogSource } from '../../src/rule/model.js';
 import { m, okValue, pipeline, rule } from './helpers.js';
 
@@ -38,8 +38,11 @@ const P = pipeline(`transformations:
       - { type: tag, tag: attack.t1059 }
 `);
 
-const applied = (ls: LogSource, tags: string[] = []): string[] =>
-  okValue(applyPipelines(rule(m('CommandLine', 'x'), ls, { tags }), [P])).applied.map((a) => a.transformation);
+/** The ids of the transformations `p` applied to a one-item rule of log source `ls`, in order. */
+const appliedIds = (p: ProcessingPipeline, ls: LogSource, tags: string[] = []): string[] =>
+  okValue(applyPipelines(rule(m('CommandLine', 'x'), ls, { tags }), [p])).applied.map((a) => a.transformation);
+
+const applied = (ls: LogSource, tags: string[] = []): string[] => appliedIds(P, ls, tags);
 
 describe('log-source verdicts cached per log source', () => {
   it('case-insensitive, the same for every spelling, in any order of rules', () => {
@@ -66,7 +69,7 @@ describe('log-source verdicts cached per log source', () => {
     val: 'yes'
     rule_conditions: [{ type: logsource, category: a }]
 `);
-    const run = (ls: LogSource): string[] => okValue(applyPipelines(rule(m('CommandLine', 'x'), ls), [A])).applied.map((a) => a.transformation);
+    const run = (ls: LogSource): string[] => appliedIds(A, ls);
     // Joined with NUL (an absent part as U+0001), both would read "a NUL b NUL U+0001 NUL U+0001".
     const categoryA: LogSource = { category: 'a', product: 'b\u0000\u0001' };
     const categoryANulB: LogSource = { category: 'a\u0000b' };
@@ -123,8 +126,7 @@ describe('rule conditions that need all or any of log source and other condition
       tag: { type: tag, tag: attack.t1059 }
     rule_cond_expr: not win and tag
 `);
-  const appliedQ = (ls: LogSource, tags: string[] = []): string[] =>
-    okValue(applyPipelines(rule(m('CommandLine', 'x'), ls, { tags }), [Q])).applied.map((a) => a.transformation);
+  const appliedQ = (ls: LogSource, tags: string[] = []): string[] => appliedIds(Q, ls, tags);
 
   it('all: a log source that fails rules it out; any: one condition is enough; an expression as written', () => {
     expect(appliedQ({ product: 'windows' }, ['attack.t1059'])).toEqual(['both', 'either']);
@@ -154,7 +156,7 @@ describe('a pipeline whose transformations array is changed in place (a JavaScri
     val: 'yes'
     rule_conditions: [{ type: logsource, product: linux }]
 `).transformations;
-    const windows = (): string[] => okValue(applyPipelines(rule(m('CommandLine', 'x'), { product: 'windows' }), [P2])).applied.map((a) => a.transformation);
+    const windows = (): string[] => appliedIds(P2, { product: 'windows' });
     const list = P2.transformations as Transformation[];
     expect(windows()).toEqual(['first']);
     list.push(more[0] as Transformation);
